@@ -1,0 +1,149 @@
+# qvisit: one non-recursive Makefile. Every output goes under build/.
+#   make            libraries, CLI and example programs
+#   make check      all CUnit suites + export check
+#   make demo       the README's main job
+#   make bench      benchmarks (writes docs/performance.md figures to stdout)
+#   make install PREFIX=/usr/local
+# The project's flags come first and the user's CFLAGS/LDFLAGS last, so
+# `make check CFLAGS='-O1 -g -fsanitize=address,undefined'` works.
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+CFLAGS ?= -O2 -g
+SOVERSION := 0
+VERSION := 0.1.0
+
+# BUILD_ASAN=1 builds everything under build/asan with sanitizers.
+B := $(if $(BUILD_ASAN),build/asan,build)
+
+Q := $(if $(filter 1,$(V)),,@)
+quiet = $(if $(Q),@printf '  %-7s %s\n' '$(1)' '$(2)';)
+
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 json-glib-1.0)
+DEPS_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 json-glib-1.0) -lz
+CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
+CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes
+QVISIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fPIC -fvisibility=hidden \
+                 -Iinclude -I. $(DEPS_CFLAGS) $(CUNIT_CFLAGS)
+
+LIB_SRCS := $(sort $(wildcard qobject/*.c visitor/*.c qemufile/*.c \
+                              compat/*.c migration/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+DEV_SRCS := $(sort $(wildcard examples/devices/*.c))
+DEV_OBJS := $(DEV_SRCS:%.c=$(B)/%.o)
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
+EXAMPLES := $(EXAMPLE_SRCS:%.c=$(B)/%)
+TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(B)/%.o)
+TEST_SRCS := $(sort $(wildcard tests/test-*.c))
+TESTS := $(TEST_SRCS:%.c=$(B)/%)
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCHES := $(BENCH_SRCS:%.c=$(B)/%)
+
+STATIC_LIB := $(B)/libqvisit.a
+SHARED_LIB := $(B)/libqvisit.so
+SONAME := libqvisit.so.$(SOVERSION)
+DEV_LIB := $(B)/libqvisit-devices.a
+CLI := $(B)/qvisit
+
+ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
+            $(EXAMPLES:%=%.o) $(TESTS:%=%.o) $(BENCHES:%=%.o)
+
+.PHONY: all check check-valgrind check-asan bench demo install clean
+.DEFAULT_GOAL := all
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) $(CFLAGS) -o $@.$(VERSION) \
+	    $^ $(DEPS_LIBS) $(LDFLAGS)
+	$(Q)ln -sf libqvisit.so.$(VERSION) $(B)/$(SONAME)
+	$(Q)ln -sf libqvisit.so.$(VERSION) $@
+
+$(DEV_LIB): $(DEV_OBJS)
+	@mkdir -p $(@D)
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+LINK_DEVICES := $(if $(DEV_OBJS),$(DEV_LIB))
+
+$(CLI): $(TOOL_OBJS) $(LINK_DEVICES) $(STATIC_LIB)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(LINK_DEVICES) $(STATIC_LIB) \
+	    $(DEPS_LIBS) $(LDFLAGS)
+
+$(B)/examples/%: $(B)/examples/%.o $(LINK_DEVICES) $(STATIC_LIB)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LINK_DEVICES) $(STATIC_LIB) \
+	    $(DEPS_LIBS) $(LDFLAGS)
+
+$(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
+               $(STATIC_LIB)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
+	    $(STATIC_LIB) $(DEPS_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+
+$(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LINK_DEVICES) $(STATIC_LIB) \
+	    $(DEPS_LIBS) $(LDFLAGS)
+
+# Each suite is its own process, so a crash hides no other suite.
+# TEST_WRAPPER lets check-valgrind reuse this rule.
+check: all $(TESTS)
+	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
+	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
+	$(Q)tests/check-exports.sh $(SHARED_LIB) include/qvisit
+
+check-valgrind:
+	$(Q)$(MAKE) --no-print-directory check \
+	    TEST_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite'
+
+# ASan/UBSan build in its own tree so it never mixes with normal objects.
+check-asan:
+	$(Q)$(MAKE) --no-print-directory check BUILD_ASAN=1 \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all'
+
+bench: all $(BENCHES)
+	$(Q)bench/run.sh
+
+demo: all
+	$(Q)examples/run-demo.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/qvisit \
+	    $(DESTDIR)$(BINDIR)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB).$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libqvisit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf libqvisit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libqvisit.so
+	install -m 644 include/qvisit/*.h $(DESTDIR)$(INCLUDEDIR)/qvisit/
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    qvisit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/qvisit.pc
+
+clean:
+	rm -rf build
+
+-include $(ALL_OBJS:.o=.d)

@@ -1,0 +1,90 @@
+/*
+ * qvisit errors.
+ *
+ * Every fallible qvisit function takes `GError **errp` as its last argument,
+ * returns false (or NULL) on failure and sets exactly one error in the
+ * QVISIT_ERROR domain. Failures of GLib, json-glib or the OS are reported as
+ * QVISIT_ERROR_IO or QVISIT_ERROR_PARSE with the original text kept in the
+ * message.
+ *
+ * Messages are one lowercase line that starts with the full path of the
+ * failing member, e.g. `serial0.regs[3]: expected u32, got string`, and
+ * byte-stream input adds the byte offset.
+ */
+#ifndef QVISIT_ERROR_H
+#define QVISIT_ERROR_H
+
+#include <glib.h>
+
+#include "qvisit/common.h"
+
+/**
+ * QVISIT_ERROR:
+ *
+ * The error domain of every error qvisit reports.
+ *
+ * Since: 0.1
+ */
+#define QVISIT_ERROR (qvisit_error_quark())
+
+/**
+ * QVisitErrorCode:
+ * @QVISIT_ERROR_FAILED: generic failure that fits no other code
+ * @QVISIT_ERROR_TYPE: a value has the wrong type for its field
+ * @QVISIT_ERROR_RANGE: a number does not fit its field
+ * @QVISIT_ERROR_MISSING: a member the walk asked for is absent
+ * @QVISIT_ERROR_UNEXPECTED: the input has a member the walk never asked for
+ * @QVISIT_ERROR_LENGTH: an array's length differs from the expected one
+ * @QVISIT_ERROR_TRUNCATED: the input ended early
+ * @QVISIT_ERROR_PARSE: malformed input (JSON syntax, bad stream bytes)
+ * @QVISIT_ERROR_LIMIT: a configured limit (depth, size, count) was exceeded
+ * @QVISIT_ERROR_IO: an operating-system or transport failure
+ * @QVISIT_ERROR_VERSION: no way between two versions, or a version that
+ *   cannot be loaded
+ * @QVISIT_ERROR_UNKNOWN: an unknown device, section or name
+ * @QVISIT_ERROR_CHECKSUM: a checksum did not match the data
+ * @QVISIT_ERROR_INVALID: a value is well-formed but not acceptable (for
+ *   example a duplicate registration)
+ *
+ * Error codes of the %QVISIT_ERROR domain. Codes may be added in later
+ * releases: treat an unknown code as a generic failure.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+    QVISIT_ERROR_FAILED,
+    QVISIT_ERROR_TYPE,
+    QVISIT_ERROR_RANGE,
+    QVISIT_ERROR_MISSING,
+    QVISIT_ERROR_UNEXPECTED,
+    QVISIT_ERROR_LENGTH,
+    QVISIT_ERROR_TRUNCATED,
+    QVISIT_ERROR_PARSE,
+    QVISIT_ERROR_LIMIT,
+    QVISIT_ERROR_IO,
+    QVISIT_ERROR_VERSION,
+    QVISIT_ERROR_UNKNOWN,
+    QVISIT_ERROR_CHECKSUM,
+    QVISIT_ERROR_INVALID,
+} QVisitErrorCode;
+
+/**
+ * qvisit_error_quark:
+ *
+ * Returns: the #GQuark of the %QVISIT_ERROR domain.
+ * Since: 0.1
+ */
+QVISIT_API GQuark qvisit_error_quark(void);
+
+/**
+ * qvisit_error_code_name:
+ * @code: a #QVisitErrorCode
+ *
+ * Returns: (transfer none): the enum value's name without the prefix, in
+ *   upper case ("TYPE", "RANGE", ...), or "FAILED" for an unknown code.
+ *   The string is static.
+ * Since: 0.1
+ */
+QVISIT_API const char *qvisit_error_code_name(int code);
+
+#endif /* QVISIT_ERROR_H */

@@ -1,0 +1,18 @@
+/*
+ * qvisit: the whole public API.
+ *
+ *     #include <qvisit/qvisit.h>
+ *
+ * Link with `pkg-config --cflags --libs qvisit`.
+ */
+#ifndef QVISIT_QVISIT_H
+#define QVISIT_QVISIT_H
+
+#include "qvisit/common.h"
+#include "qvisit/error.h"
+#include "qvisit/limits.h"
+#include "qvisit/qobject.h"
+#include "qvisit/visitor.h"
+#include "qvisit/qemu-file.h"
+
+#endif /* QVISIT_QVISIT_H */

@@ -1,0 +1,442 @@
+/*
+ * Visitors: describe a device's state once, serialize it many ways.
+ *
+ * Device code walks its state as a sequence of visit calls:
+ *
+ *     bool pit_channel_visit(Visitor *v, const char *name, PITChannel *c,
+ *                            GError **errp)
+ *     {
+ *         return visit_start_struct(v, name, errp) &&
+ *                visit_type_u16(v, "count", &c->count, errp) &&
+ *                visit_type_u8(v, "mode", &c->mode, errp) &&
+ *                visit_end_struct(v, errp);
+ *     }
+ *
+ * The same walk runs through any visitor. An *output* visitor reads the
+ * values at the pointers and produces something (a QObject tree, JSON, a
+ * binary stream); an *input* visitor stores values from its input into the
+ * pointers. A *describe* visitor records the layout and touches no value.
+ *
+ * == Life cycle ==
+ * Create a visitor (e.g. qobject_output_visitor_new()), do exactly one walk
+ * of one value, call visit_complete() to check the walk and hand over the
+ * output, then visit_free(). An output visitor hands its result over only
+ * in visit_complete(), so a failed walk produces no partial output.
+ *
+ * == Names ==
+ * Inside a struct every member has a non-NULL name, unique within the
+ * struct. Elements of an array are visited with name NULL. At the root the
+ * name is not stored by tree visitors but is used as the first component
+ * of error paths, so passing the device id ("e1000") gives messages such as
+ * `e1000.mac_reg[3]: expected u32, got string`.
+ *
+ * == Errors ==
+ * Every call returns true on success and false with *@errp set on failure;
+ * @errp may be NULL. A failed call sets exactly one error in the
+ * QVISIT_ERROR domain whose message starts with the full path of the
+ * member. An input visitor leaves a scalar *@obj unchanged when it fails.
+ * After a failure, stop the walk at once and return false (the `&&` chain
+ * above does this); the owner then calls visit_free(), which discards any
+ * open structs and arrays. Do not call visit_complete() after a failure.
+ *
+ * Input visitors check what they read: a type mismatch is
+ * QVISIT_ERROR_TYPE (2.5 or a string into an integer field); a number that
+ * does not fit the field is QVISIT_ERROR_RANGE (300 into a u8, any
+ * negative number into an unsigned field; no silent wrap-around); an absent
+ * member is QVISIT_ERROR_MISSING; a member the walk never asked for is
+ * QVISIT_ERROR_UNEXPECTED, reported by visit_end_struct(); a list whose
+ * length differs from visit_start_array()'s is QVISIT_ERROR_LENGTH; input
+ * that ends early is QVISIT_ERROR_TRUNCATED.
+ *
+ * == Arrays ==
+ * visit_start_array() takes the length the caller already knows (from the
+ * device model or from a count visited before); exactly that many elements
+ * follow. Native arrays (visit_type_u32_array() ...) are the same thing in
+ * one call and have the same representation in every format.
+ *
+ * == Optional members ==
+ *     if (visit_optional(v, "rx_ring", &s->has_rx_ring)) {
+ *         ok = visit_type_u32(v, "rx_ring", &s->rx_ring, errp);
+ *     }
+ * An output visitor records *@present and returns it; an input visitor sets
+ * *@present from the input; a describe visitor sets it to true so the
+ * member is described. An absent member is absent from JSON and QObject
+ * output. An input visitor that cannot decide presence (a bad presence
+ * byte) returns false and fails the next visit call with the stored error.
+ *
+ * == Limits ==
+ * Input visitors apply QVisitLimits (nesting depth, string length, array
+ * length, total bytes allocated); see visit_set_limits().
+ */
+#ifndef QVISIT_VISITOR_H
+#define QVISIT_VISITOR_H
+
+#include <glib.h>
+
+#include "qvisit/common.h"
+#include "qvisit/limits.h"
+#include "qvisit/qobject.h"
+
+/**
+ * Visitor:
+ *
+ * A visitor; opaque. Implementations are described in visitor/visitor-impl.h.
+ *
+ * Since: 0.1
+ */
+typedef struct Visitor Visitor;
+
+/**
+ * VisitorType:
+ * @VISITOR_INPUT: stores values from its input into the walk's pointers
+ * @VISITOR_OUTPUT: reads values from the walk's pointers
+ * @VISITOR_DESCRIBE: records the layout; reads and writes no value
+ *
+ * Since: 0.1
+ */
+typedef enum {
+    VISITOR_INPUT = 1,
+    VISITOR_OUTPUT = 2,
+    VISITOR_DESCRIBE = 4,
+} VisitorType;
+
+/**
+ * visit_start_struct:
+ * @v: a visitor
+ * @name: (nullable): the member name; NULL for an array element or the root
+ *   (see "Names"). Copied.
+ * @errp: return location for an error
+ *
+ * Opens a struct; every call must be matched by visit_end_struct().
+ *
+ * Errors: input visitors report %QVISIT_ERROR_MISSING when the member is
+ * absent, %QVISIT_ERROR_TYPE when it is not an object,
+ * %QVISIT_ERROR_LIMIT beyond the nesting limit.
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_start_struct(Visitor *v, const char *name,
+                                   GError **errp);
+
+/**
+ * visit_end_struct:
+ * @v: a visitor
+ * @errp: return location for an error
+ *
+ * Closes the innermost struct.
+ *
+ * Errors: input visitors report %QVISIT_ERROR_UNEXPECTED naming the first
+ * member the input has and the walk never visited.
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_end_struct(Visitor *v, GError **errp);
+
+/**
+ * visit_start_array:
+ * @v: a visitor
+ * @name: (nullable): the member name (NULL inside an array or at the root)
+ * @len: the number of elements that follow
+ * @errp: return location for an error
+ *
+ * Opens a fixed-length array of @len elements, each visited with name NULL;
+ * match with visit_end_array().
+ *
+ * Errors: input visitors report %QVISIT_ERROR_LENGTH when the input has
+ * another number of elements, %QVISIT_ERROR_MISSING / %QVISIT_ERROR_TYPE as
+ * for structs, %QVISIT_ERROR_LIMIT beyond the depth or array-length limit.
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_start_array(Visitor *v, const char *name, size_t len,
+                                  GError **errp);
+
+/**
+ * visit_end_array:
+ * @v: a visitor
+ * @errp: return location for an error
+ *
+ * Closes the innermost array.
+ *
+ * Errors: %QVISIT_ERROR_LENGTH when the walk visited another number of
+ * elements than visit_start_array() announced.
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_end_array(Visitor *v, GError **errp);
+
+/**
+ * visit_optional:
+ * @v: a visitor
+ * @name: the member name, not NULL
+ * @present: (inout): whether the member is present
+ *
+ * See "Optional members" above.
+ *
+ * Returns: the resulting *@present: true when the caller should visit the
+ *   member next.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_optional(Visitor *v, const char *name, bool *present);
+
+/**
+ * visit_type_u8:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @obj: (inout): the value
+ * @errp: return location for an error
+ *
+ * Visits an unsigned 8-bit integer. The u16/u32/u64 and i8/i16/i32/i64
+ * variants below work the same way for their widths.
+ *
+ * Errors: input visitors report %QVISIT_ERROR_RANGE for a number that does
+ * not fit, %QVISIT_ERROR_TYPE for a non-integer, %QVISIT_ERROR_MISSING,
+ * %QVISIT_ERROR_TRUNCATED.
+ *
+ * Returns: true on success; on failure *@obj is unchanged.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_type_u8(Visitor *v, const char *name, uint8_t *obj,
+                              GError **errp);
+/** visit_type_u16: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_u16(Visitor *v, const char *name, uint16_t *obj,
+                               GError **errp);
+/** visit_type_u32: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_u32(Visitor *v, const char *name, uint32_t *obj,
+                               GError **errp);
+/** visit_type_u64: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_u64(Visitor *v, const char *name, uint64_t *obj,
+                               GError **errp);
+/** visit_type_i8: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_i8(Visitor *v, const char *name, int8_t *obj,
+                              GError **errp);
+/** visit_type_i16: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_i16(Visitor *v, const char *name, int16_t *obj,
+                               GError **errp);
+/** visit_type_i32: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_i32(Visitor *v, const char *name, int32_t *obj,
+                               GError **errp);
+/** visit_type_i64: see visit_type_u8(). Since: 0.1 */
+QVISIT_API bool visit_type_i64(Visitor *v, const char *name, int64_t *obj,
+                               GError **errp);
+
+/**
+ * visit_type_bool:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @obj: (inout): the value
+ * @errp: return location for an error
+ *
+ * Errors: %QVISIT_ERROR_TYPE for a non-boolean; binary input reports
+ * %QVISIT_ERROR_RANGE for a byte other than 0 or 1.
+ *
+ * Returns: true on success; on failure *@obj is unchanged.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_type_bool(Visitor *v, const char *name, bool *obj,
+                                GError **errp);
+
+/**
+ * visit_type_number:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @obj: (inout): the value
+ * @errp: return location for an error
+ *
+ * Visits a double. Input visitors accept integers too (converted).
+ *
+ * Returns: true on success; on failure *@obj is unchanged.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_type_number(Visitor *v, const char *name, double *obj,
+                                  GError **errp);
+
+/**
+ * visit_type_str:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @obj: (inout): the string. Output visitors read *@obj (NULL is written
+ *   as the empty string). Input visitors store a new string allocated
+ *   with g_malloc(), which the caller frees with g_free(); the previous
+ *   *@obj is not freed.
+ * @errp: return location for an error
+ *
+ * Strings are UTF-8 text.
+ *
+ * Errors: %QVISIT_ERROR_TYPE, %QVISIT_ERROR_LIMIT beyond the string-length
+ * limit, %QVISIT_ERROR_PARSE for invalid UTF-8 in binary input.
+ *
+ * Returns: true on success; on failure *@obj is unchanged.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_type_str(Visitor *v, const char *name, char **obj,
+                               GError **errp);
+
+/**
+ * visit_type_buffer:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @buf: (inout) (array length=len): @len raw bytes
+ * @len: the buffer's fixed size
+ * @errp: return location for an error
+ *
+ * Visits fixed-size raw bytes. In QObject and JSON a buffer is a string of
+ * 2 × @len lowercase hex digits.
+ *
+ * Errors: %QVISIT_ERROR_TYPE, %QVISIT_ERROR_LENGTH when the input holds
+ * another number of bytes, %QVISIT_ERROR_PARSE for a non-hex digit.
+ *
+ * Returns: true on success; on failure @buf is unchanged.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_type_buffer(Visitor *v, const char *name, void *buf,
+                                  size_t len, GError **errp);
+
+/**
+ * visit_type_u8_array:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @arr: (inout) (array length=n): the elements
+ * @n: the number of elements
+ * @errp: return location for an error
+ *
+ * Visits a register file: exactly visit_start_array(v, name, n),
+ * visit_type_u8() of each element with name NULL, visit_end_array(), but
+ * faster in binary visitors. The u16/u32/u64 variants work the same way.
+ *
+ * Returns: true on success. On failure of an input visitor, elements
+ *   before the failing one may have been stored.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_type_u8_array(Visitor *v, const char *name,
+                                    uint8_t *arr, size_t n, GError **errp);
+/** visit_type_u16_array: see visit_type_u8_array(). Since: 0.1 */
+QVISIT_API bool visit_type_u16_array(Visitor *v, const char *name,
+                                     uint16_t *arr, size_t n, GError **errp);
+/** visit_type_u32_array: see visit_type_u8_array(). Since: 0.1 */
+QVISIT_API bool visit_type_u32_array(Visitor *v, const char *name,
+                                     uint32_t *arr, size_t n, GError **errp);
+/** visit_type_u64_array: see visit_type_u8_array(). Since: 0.1 */
+QVISIT_API bool visit_type_u64_array(Visitor *v, const char *name,
+                                     uint64_t *arr, size_t n, GError **errp);
+
+/**
+ * visit_is_input:
+ * @v: a visitor
+ *
+ * Returns: true for an input visitor (one that stores into the walk).
+ * Since: 0.1
+ */
+QVISIT_API bool visit_is_input(const Visitor *v);
+
+/**
+ * visit_get_type:
+ * @v: a visitor
+ *
+ * Returns: the kind of visitor.
+ * Since: 0.1
+ */
+QVISIT_API VisitorType visit_get_type(const Visitor *v);
+
+/**
+ * visit_set_limits:
+ * @v: a visitor
+ * @limits: (transfer none): limits to apply from now on; copied
+ *
+ * Replaces the visitor's limits (the defaults until then). Output visitors
+ * apply only the depth limit.
+ *
+ * Since: 0.1
+ */
+QVISIT_API void visit_set_limits(Visitor *v, const QVisitLimits *limits);
+
+/**
+ * visit_complete:
+ * @v: a visitor
+ * @errp: return location for an error
+ *
+ * Ends the walk: checks that every struct and array was closed and hands
+ * over the output (for example qobject_output_visitor_new()'s *result).
+ * Call it once, after a successful walk.
+ *
+ * Errors: %QVISIT_ERROR_FAILED for an unbalanced or empty walk, or the
+ * visitor's own errors (a flush that fails is %QVISIT_ERROR_IO).
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_complete(Visitor *v, GError **errp);
+
+/**
+ * visit_free:
+ * @v: (transfer full) (nullable): a visitor
+ *
+ * Frees @v, discarding open structs/arrays and any output not handed over.
+ *
+ * Since: 0.1
+ */
+QVISIT_API void visit_free(Visitor *v);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Visitor, visit_free)
+
+/* --- QObject and JSON visitors -------------------------------------- */
+
+/**
+ * qobject_output_visitor_new:
+ * @result: (out): receives the tree, (transfer full), at visit_complete();
+ *   untouched before
+ *
+ * Structs become QDicts (members in visit order), arrays QLists, integers
+ * int or uint QNums, numbers double QNums, strings QStrings, buffers hex
+ * QStrings.
+ *
+ * Returns: (transfer full): the visitor.
+ * Since: 0.1
+ */
+QVISIT_API Visitor *qobject_output_visitor_new(QObject **result);
+
+/**
+ * qobject_input_visitor_new:
+ * @root: (transfer none): the tree to read; the visitor takes its own
+ *   reference
+ *
+ * Returns: (transfer full): the visitor.
+ * Since: 0.1
+ */
+QVISIT_API Visitor *qobject_input_visitor_new(QObject *root);
+
+/**
+ * json_output_visitor_new:
+ * @out: (transfer none): receives the JSON, appended at visit_complete();
+ *   must outlive the visitor
+ * @pretty: indent as qobject_to_json_pretty() does
+ *
+ * Writes the same document as qobject_to_json_pretty() of the
+ * qobject_output_visitor_new() walk.
+ *
+ * Returns: (transfer full): the visitor.
+ * Since: 0.1
+ */
+QVISIT_API Visitor *json_output_visitor_new(GString *out, bool pretty);
+
+/**
+ * json_input_visitor_new:
+ * @json: JSON text
+ * @len: bytes at @json, or -1 when NUL-terminated
+ * @errp: return location for an error
+ *
+ * Parses @json with qobject_from_json_full() and the default limits.
+ *
+ * Errors: those of qobject_from_json_full().
+ *
+ * Returns: (transfer full) (nullable): the visitor, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API Visitor *json_input_visitor_new(const char *json, gssize len,
+                                           GError **errp);
+
+#endif /* QVISIT_VISITOR_H */

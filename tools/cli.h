@@ -1,0 +1,30 @@
+/*
+ * The qvisit command-line tool: one function per subcommand, each in its
+ * own tools/cmd-*.c file, dispatched by tools/qvisit.c. Tools use only the
+ * public API (<qvisit/qvisit.h>), never internal headers.
+ *
+ * Each cmd_*() gets argv with argv[0] the subcommand name and returns the
+ * process exit code: 0 success, 1 failure (bad input, failed check),
+ * 2 usage error.
+ */
+#ifndef QVISIT_TOOLS_CLI_H
+#define QVISIT_TOOLS_CLI_H
+
+#include <stdbool.h>
+
+typedef struct CliCommand {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} CliCommand;
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAILURE 1
+#define CLI_EXIT_USAGE 2
+
+/* Prints "qvisit: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_version(int argc, char **argv);
+
+#endif /* QVISIT_TOOLS_CLI_H */

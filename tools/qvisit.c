@@ -1,0 +1,64 @@
+/* qvisit CLI entry point: dispatches to the subcommands in tools/cmd-*.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <qvisit/qvisit.h>
+
+#include "tools/cli.h"
+
+static const CliCommand commands[] = {
+    { "version", "print the version", cmd_version },
+};
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fputs("qvisit: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("qvisit %s\n", QVISIT_VERSION_STRING);
+    return CLI_EXIT_OK;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: qvisit COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(out, "\nRun 'qvisit COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        return cmd_version(argc - 1, argv + 1);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        if (!strcmp(argv[1], commands[i].name)) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,122 @@
+/*
+ * The contract between the visitor core (visitor/visitor.c) and each
+ * visitor implementation. Not installed.
+ *
+ * The core owns everything shared: the stack of open structs/arrays, the
+ * current member path for error messages, element counting, range checks of
+ * integer widths, pending errors from visit_optional(), limits. An
+ * implementation only moves values. Each public visit_*() call updates the
+ * core state, then calls the matching callback below with the same name.
+ *
+ * Integer callbacks work on 64-bit values plus the field's width in bits
+ * (8, 16, 32 or 64). Output callbacks get the value widened; input
+ * callbacks return the value read and the core checks that it fits the
+ * width (QVISIT_ERROR_RANGE) before storing it, so *obj stays unchanged on
+ * any failure. A binary input visitor reads exactly `bits / 8` bytes and
+ * sign-extends signed values.
+ *
+ * Errors are raised with visit__set_error(), which prefixes the current
+ * path. Callbacks that fail must return false with the error set.
+ */
+#ifndef QVISIT_VISITOR_IMPL_H
+#define QVISIT_VISITOR_IMPL_H
+
+#include "qvisit/visitor.h"
+#include "qvisit/error.h"
+
+/* One open struct or array, as the core tracks it. */
+typedef struct VisitorFrame {
+    char *name;        /* member name; NULL for array elements or root */
+    bool is_array;
+    size_t len;        /* arrays: announced element count */
+    size_t index;      /* arrays: elements visited so far */
+} VisitorFrame;
+
+struct Visitor {
+    VisitorType type;
+
+    /* Must be set. */
+    bool (*start_struct)(Visitor *v, const char *name, GError **errp);
+    /* Must be set. Input visitors report unexpected members here. */
+    bool (*end_struct)(Visitor *v, GError **errp);
+    /* Must be set. Input visitors check the input's length against len. */
+    bool (*start_array)(Visitor *v, const char *name, size_t len,
+                        GError **errp);
+    /* Must be set. */
+    bool (*end_array)(Visitor *v, GError **errp);
+    /*
+     * Must be set. Output: record *present. Input: set *present. Return
+     * false with *errp set when presence cannot be decided; the core then
+     * stores the error and fails the next call with it.
+     */
+    bool (*optional)(Visitor *v, const char *name, bool *present,
+                     GError **errp);
+    /* Must be set. See the header comment for widths. */
+    bool (*type_int)(Visitor *v, const char *name, int64_t *obj,
+                     unsigned bits, GError **errp);
+    bool (*type_uint)(Visitor *v, const char *name, uint64_t *obj,
+                      unsigned bits, GError **errp);
+    bool (*type_bool)(Visitor *v, const char *name, bool *obj, GError **errp);
+    bool (*type_number)(Visitor *v, const char *name, double *obj,
+                        GError **errp);
+    /* Input: store a g_malloc'ed string only on success. */
+    bool (*type_str)(Visitor *v, const char *name, char **obj, GError **errp);
+    /* Input: write buf only on success. */
+    bool (*type_buffer)(Visitor *v, const char *name, void *buf, size_t len,
+                        GError **errp);
+    /*
+     * Optional; fallback is one type_uint call per element. Called between
+     * the core's start_array and end_array callbacks for the array, so it
+     * visits only the elements. It may call visit__set_index() before
+     * raising an error so the path names the failing element.
+     */
+    bool (*type_uint_array)(Visitor *v, void *arr, unsigned bits, size_t n,
+                            GError **errp);
+    /* Optional; fallback succeeds. Hand over the output. */
+    bool (*complete)(Visitor *v, GError **errp);
+    /* Must be set: frees the implementation's state and the Visitor. */
+    void (*free)(Visitor *v);
+
+    /* Core state; implementations read it only through the helpers. */
+    GArray *frames;           /* of VisitorFrame */
+    const char *cur_name;     /* name of the call in progress */
+    GError *pending;          /* from a failed visit_optional() */
+    QVisitLimits limits;
+    bool completed;
+};
+
+/*
+ * Initialises the core part of a freshly g_new0'ed visitor. Call from every
+ * constructor after setting the callbacks.
+ */
+void visit__init(Visitor *v, VisitorType type);
+
+/* Releases the core part; call from the implementation's free callback. */
+void visit__cleanup(Visitor *v);
+
+/*
+ * Sets an error whose message is "<current path>: <fmt...>" and returns
+ * false. The current path is the open frames plus the name of the call in
+ * progress.
+ */
+bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
+                      ...) G_GNUC_PRINTF(4, 5);
+
+/* As visit__set_error(), for member @member of the innermost struct. */
+bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
+                             int code, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
+
+/* Returns the current path as a new string ("" at the root). */
+char *visit__get_path(Visitor *v);
+
+/* Sets the index of the innermost array (used by type_uint_array). */
+void visit__set_index(Visitor *v, size_t index);
+
+/* Returns the nesting depth: the number of open structs and arrays. */
+size_t visit__depth(const Visitor *v);
+
+/* Returns "u8".."u64" or "i8".."i64". */
+const char *visit__int_type_name(unsigned bits, bool is_signed);
+
+#endif /* QVISIT_VISITOR_IMPL_H */

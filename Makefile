@@ -58,7 +58,8 @@ CLI := $(B)/qvisit
 ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
             $(EXAMPLES:%=%.o) $(TESTS:%=%.o) $(BENCHES:%=%.o)
 
-.PHONY: all check check-valgrind check-asan bench demo install clean
+.PHONY: all check check-valgrind check-asan bench demo install clean \
+        fuzz fuzz-smoke
 .DEFAULT_GOAL := all
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
@@ -146,4 +147,32 @@ install: all
 clean:
 	rm -rf build
 
--include $(ALL_OBJS:.o=.d)
+# libFuzzer targets, one per input surface (fuzz/fuzz-*.c), built with clang
+# into build/fuzz/ from their own sanitized objects. `make fuzz-smoke` runs
+# each for FUZZ_SECONDS; see docs/security.md for longer runs.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_SRCS := $(filter-out fuzz/fuzz-common.c,$(sort $(wildcard fuzz/fuzz-*.c)))
+FUZZ_TARGETS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) \
+                   fuzz/fuzz-common.c)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call quiet,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(QVISIT_CFLAGS) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_TARGETS): build/fuzz/%: build/fuzz/obj/fuzz/%.o $(FUZZ_LIB_OBJS)
+	$(call quiet,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEPS_LIBS)
+
+fuzz: $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz
+	$(Q)fuzz/run.sh --smoke $(FUZZ_SECONDS) $(FUZZ_TARGETS:build/fuzz/%=%)
+
+-include $(ALL_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) \
+         $(FUZZ_TARGETS:build/fuzz/%=build/fuzz/obj/fuzz/%.d)

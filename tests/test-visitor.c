@@ -99,13 +99,18 @@ static const char sample_json[] =
 
 static bool sample_equal(const SampleState *a, const SampleState *b)
 {
+    for (int i = 0; i < 3; i++) {
+        if (a->channels[i].count != b->channels[i].count ||
+            a->channels[i].mode != b->channels[i].mode) {
+            return false;
+        }
+    }
     return a->u8 == b->u8 && a->u16 == b->u16 && a->u32 == b->u32 &&
            a->u64 == b->u64 && a->i8 == b->i8 && a->i16 == b->i16 &&
            a->i32 == b->i32 && a->i64 == b->i64 && a->flag == b->flag &&
            a->ratio == b->ratio && !strcmp(a->label, b->label) &&
            !memcmp(a->mac, b->mac, 6) &&
            !memcmp(a->regs, b->regs, sizeof(a->regs)) &&
-           !memcmp(a->channels, b->channels, sizeof(a->channels)) &&
            a->has_extra == b->has_extra &&
            (!a->has_extra || a->extra == b->extra);
 }

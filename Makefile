@@ -60,7 +60,7 @@ ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
 
 .SECONDARY:
 .PHONY: all check check-valgrind check-asan bench demo install clean \
-        fuzz fuzz-smoke
+        fuzz fuzz-smoke fuzz-seeds
 .DEFAULT_GOAL := all
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
@@ -157,10 +157,12 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
-FUZZ_SRCS := $(filter-out fuzz/fuzz-common.c,$(sort $(wildcard fuzz/fuzz-*.c)))
+FUZZ_SUPPORT_SRCS := fuzz/fuzz-common.c fuzz/fuzz-sink.c
+FUZZ_SRCS := $(filter-out $(FUZZ_SUPPORT_SRCS), \
+                            $(sort $(wildcard fuzz/fuzz-*.c)))
 FUZZ_TARGETS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) \
-                   fuzz/fuzz-common.c)
+                   $(FUZZ_SUPPORT_SRCS))
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -173,6 +175,17 @@ $(FUZZ_TARGETS): build/fuzz/%: build/fuzz/obj/fuzz/%.o $(FUZZ_LIB_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEPS_LIBS)
 
 fuzz: $(FUZZ_TARGETS)
+
+# Regenerates the generated seeds in fuzz/corpus/ (committed).
+build/fuzz/gen-seeds: fuzz/gen-seeds.c fuzz/fuzz-sink.c $(LINK_DEVICES) \
+                      $(STATIC_LIB)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -o $@ fuzz/gen-seeds.c \
+	    fuzz/fuzz-sink.c $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) \
+	    $(LDFLAGS)
+
+fuzz-seeds: build/fuzz/gen-seeds
+	$(Q)build/fuzz/gen-seeds
 
 fuzz-smoke: fuzz
 	$(Q)fuzz/run.sh --smoke $(FUZZ_SECONDS) $(FUZZ_TARGETS:build/fuzz/%=%)

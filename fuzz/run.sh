@@ -4,9 +4,10 @@
 #   fuzz/run.sh [--smoke] SECONDS TARGET...
 #
 # Each target runs for SECONDS on a working corpus in build/fuzz/corpus/
-# seeded from fuzz/corpus/TARGET/, with fuzz/TARGET.dict when present. The
-# full log goes to build/fuzz/logs/TARGET.log, crashing inputs to
-# build/fuzz/artifacts/, and one summary line per target to stdout.
+# seeded from fuzz/corpus/TARGET/, with fuzz/TARGET.dict when present.
+# The full log goes to $FUZZ_LOG_DIR/TARGET.log (default build/fuzz/logs),
+# crashing inputs to build/fuzz/artifacts/, and one summary line per target
+# to stdout.
 # Any crash, leak, sanitizer report, GLib critical, timeout (10 s) or single
 # allocation over FUZZ_MALLOC_LIMIT_MB (default 64; no fuzz input is large
 # enough to need more) fails the run. --smoke only changes the header line.
@@ -23,13 +24,14 @@ fi
 secs=$1
 shift
 malloc_limit=${FUZZ_MALLOC_LIMIT_MB:-64}
-mkdir -p build/fuzz/logs build/fuzz/artifacts
+logdir=${FUZZ_LOG_DIR:-build/fuzz/logs}
+mkdir -p "$logdir" build/fuzz/artifacts
 echo "fuzz $mode: ${secs}s per target"
 failed=""
 for t in "$@"; do
     bin=build/fuzz/$t
     work=build/fuzz/corpus/$t
-    log=build/fuzz/logs/$t.log
+    log=$logdir/$t.log
     mkdir -p "$work"
     set -- -max_total_time="$secs" -timeout=10 \
         -malloc_limit_mb="$malloc_limit" -rss_limit_mb=2048 \

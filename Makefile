@@ -102,8 +102,13 @@ $(B)/examples/%: $(B)/examples/%.o $(LINK_DEVICES) $(STATIC_LIB)
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
                $(STATIC_LIB)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
-	    $(STATIC_LIB) $(DEPS_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(TEST_EXTRA_OBJS) $(TEST_SUPPORT_OBJS) \
+	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+
+# test-limits links the CLI limits helper and exports its malloc()
+# wrappers so that GLib's allocations go through them too.
+$(B)/tests/test-limits: $(B)/tools/cli-limits.o
+$(B)/tests/test-limits: TEST_EXTRA_OBJS = $(B)/tools/cli-limits.o -rdynamic
 
 $(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)

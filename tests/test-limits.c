@@ -1,0 +1,509 @@
+/*
+ * Limits: no reader allocates what its input merely claims, and every
+ * configured limit is enforced with QVISIT_ERROR_LIMIT.
+ *
+ * The allocation checks measure, not guess: this binary replaces malloc()
+ * and friends with thin wrappers around glibc's that track the peak of live
+ * heap bytes, so a test can assert that loading a 100-byte stream that
+ * claims a 4 GiB string never had more than the stream plus one read chunk
+ * allocated. Under ASan the sanitizer owns malloc(), so the peak checks are
+ * skipped there (the plain and valgrind runs do them).
+ */
+#include <limits.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/test-util.h"
+#include "tools/cli-limits.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ALLOC_TRACKING 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ALLOC_TRACKING 0
+#endif
+#endif
+#ifndef ALLOC_TRACKING
+#define ALLOC_TRACKING 1
+#endif
+
+/* What a reader may hold beyond the bytes it was given: one 64 KiB read
+ * chunk of the QEMUFile string reader, plus bookkeeping. */
+#define ALLOC_SLACK (64 * 1024 + 16 * 1024)
+
+#if ALLOC_TRACKING
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+
+/* The build hides symbols by default; these must replace libc's for the
+ * shared libraries (GLib) too. */
+#define ALLOC_EXPORT __attribute__((visibility("default")))
+
+static long long live_bytes;
+static long long peak_bytes;
+
+static void account(long long delta)
+{
+    live_bytes += delta;
+    if (live_bytes > peak_bytes) {
+        peak_bytes = live_bytes;
+    }
+}
+
+ALLOC_EXPORT void *malloc(size_t n)
+{
+    void *p = __libc_malloc(n);
+
+    if (p) {
+        account(malloc_usable_size(p));
+    }
+    return p;
+}
+
+ALLOC_EXPORT void *calloc(size_t n, size_t size)
+{
+    void *p = __libc_calloc(n, size);
+
+    if (p) {
+        account(malloc_usable_size(p));
+    }
+    return p;
+}
+
+ALLOC_EXPORT void *realloc(void *p, size_t n)
+{
+    size_t old = p ? malloc_usable_size(p) : 0;
+    void *q = __libc_realloc(p, n);
+
+    if (q) {
+        account((long long)malloc_usable_size(q) - (long long)old);
+    } else if (p && n == 0) {
+        account(-(long long)old);
+    }
+    return q;
+}
+
+ALLOC_EXPORT void free(void *p)
+{
+    if (p) {
+        account(-(long long)malloc_usable_size(p));
+    }
+    __libc_free(p);
+}
+#endif
+
+/* Starts a measurement window; alloc_peak() is the growth since. */
+static long long window_base;
+
+static void alloc_window_start(void)
+{
+#if ALLOC_TRACKING
+    peak_bytes = live_bytes;
+    window_base = live_bytes;
+#endif
+}
+
+static long long alloc_peak(void)
+{
+#if ALLOC_TRACKING
+    return peak_bytes - window_base;
+#else
+    return 0;
+#endif
+}
+
+/*
+ * Whether the wrappers see GLib's allocations: false under ASan, and under
+ * valgrind, which replaces malloc() in every object. Probed once in main().
+ */
+static bool tracking_active;
+
+static void probe_tracking(void)
+{
+    char *volatile p;
+
+    alloc_window_start();
+    p = g_malloc(1 << 20);
+    p[0] = 1;
+    g_free(p);
+    tracking_active = alloc_peak() >= 1 << 20;
+    if (!tracking_active) {
+        fprintf(stderr, "test-limits: malloc() not tracked here (ASan or "
+                "valgrind); peak allocation checks skipped\n");
+    }
+}
+
+/* SHOW_PEAK=1 prints every measured peak. */
+#define ASSERT_PEAK_AT_MOST(limit) do { \
+    long long peak_ = alloc_peak(); \
+    if (tracking_active) { \
+        if (getenv("SHOW_PEAK") || peak_ > (long long)(limit)) { \
+            fprintf(stderr, "%s:%d: peak allocation %lld, bound %lld\n", \
+                    __FILE__, __LINE__, peak_, (long long)(limit)); \
+        } \
+        CU_ASSERT_TRUE(peak_ <= (long long)(limit)); \
+    } \
+} while (0)
+
+/* ---- QEMUFile input visitor ---- */
+
+static QVisitLimits unlimited(void)
+{
+    QVisitLimits l;
+
+    qvisit_limits_init(&l);
+    l.max_string_len = SIZE_MAX;
+    l.max_array_len = SIZE_MAX;
+    l.max_alloc = SIZE_MAX;
+    l.max_section_size = SIZE_MAX;
+    return l;
+}
+
+/* A be32 length, then @body_len bytes of 'a': a stream of 4 + body_len. */
+static GByteArray *claimed_string(uint32_t claim, size_t body_len)
+{
+    GByteArray *b = g_byte_array_new();
+    uint8_t len[4] = { claim >> 24, claim >> 16, claim >> 8, claim };
+
+    g_byte_array_append(b, len, 4);
+    for (size_t i = 0; i < body_len; i++) {
+        g_byte_array_append(b, (const uint8_t *)"a", 1);
+    }
+    return b;
+}
+
+static bool load_str(const GByteArray *stream, const QVisitLimits *limits,
+                     char **out, GError **errp)
+{
+    QEMUFile *f = qemu_fopen_mem(stream->data, stream->len);
+    Visitor *v = qemu_file_input_visitor_new(f);
+    bool ok;
+
+    if (limits) {
+        visit_set_limits(v, limits);
+    }
+    ok = visit_type_str(v, "dev.name", out, errp);
+    visit_free(v);
+    qemu_fclose(f);
+    return ok;
+}
+
+static void qemu_file_str_claiming_4gib_is_limit_error(void)
+{
+    g_autoptr(GByteArray) s = claimed_string(0xffffffffu, 96);
+    g_autoptr(GError) err = NULL;
+    char *str = NULL;
+
+    alloc_window_start();
+    CU_ASSERT_FALSE(load_str(s, NULL, &str, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT,
+                 "dev.name: string of 4294967295 bytes at byte 0 exceeds "
+                 "the limit of 16777216");
+    CU_ASSERT_PTR_NULL(str);
+    ASSERT_PEAK_AT_MOST(ALLOC_SLACK);
+}
+
+static void qemu_file_str_claiming_4gib_unlimited_is_truncated(void)
+{
+    g_autoptr(GByteArray) s = claimed_string(0xffffffffu, 96);
+    QVisitLimits l = unlimited();
+    g_autoptr(GError) err = NULL;
+    char *str = NULL;
+
+    alloc_window_start();
+    CU_ASSERT_FALSE(load_str(s, &l, &str, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED,
+                 "dev.name: stream truncated at byte 100");
+    CU_ASSERT_PTR_NULL(str);
+    ASSERT_PEAK_AT_MOST(s->len + ALLOC_SLACK);
+}
+
+static void qemu_file_str_claiming_16mib_of_1mib_allocates_what_arrives(void)
+{
+    g_autoptr(GByteArray) s = claimed_string(16u << 20, 1u << 20);
+    g_autoptr(GError) err = NULL;
+    char *str = NULL;
+
+    alloc_window_start();
+    CU_ASSERT_FALSE(load_str(s, NULL, &str, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED,
+                 "dev.name: stream truncated at byte 1048580");
+    /* The stream itself is already allocated; the reader adds at most
+     * twice what arrived (doubling growth) plus a chunk. */
+    ASSERT_PEAK_AT_MOST(2 * s->len + ALLOC_SLACK);
+}
+
+static void qemu_file_str_over_max_string_len_is_limit_error(void)
+{
+    g_autoptr(GByteArray) s = claimed_string(9, 9);
+    QVisitLimits l;
+    g_autoptr(GError) err = NULL;
+    char *str = NULL;
+
+    qvisit_limits_init(&l);
+    l.max_string_len = 8;
+    CU_ASSERT_FALSE(load_str(s, &l, &str, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT,
+                 "dev.name: string of 9 bytes at byte 0 exceeds the limit "
+                 "of 8");
+}
+
+static void qemu_file_strings_over_max_alloc_are_limit_error(void)
+{
+    g_autoptr(GByteArray) s = claimed_string(6, 6);
+    uint8_t second[] = { 0, 0, 0, 6, 'b', 'b', 'b', 'b', 'b', 'b' };
+    QVisitLimits l;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *a = NULL;
+    char *b = NULL;
+    QEMUFile *f;
+    Visitor *v;
+
+    g_byte_array_append(s, second, sizeof(second));
+    qvisit_limits_init(&l);
+    l.max_alloc = 12;
+    f = qemu_fopen_mem(s->data, s->len);
+    v = qemu_file_input_visitor_new(f);
+    visit_set_limits(v, &l);
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err) &&
+                   visit_type_str(v, "a", &a, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(visit_type_str(v, "b", &b, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT,
+                 "dev.b: string of 6 bytes at byte 10 exceeds the "
+                 "allocation limit of 12");
+    CU_ASSERT_PTR_NULL(b);
+    visit_free(v);
+    qemu_fclose(f);
+}
+
+static void array_over_max_array_len_is_limit_error(void)
+{
+    static const uint8_t zeros[16];
+    QEMUFile *f = qemu_fopen_mem(zeros, sizeof(zeros));
+    Visitor *v = qemu_file_input_visitor_new(f);
+    QVisitLimits l;
+    g_autoptr(GError) err = NULL;
+
+    qvisit_limits_init(&l);
+    l.max_array_len = 4;
+    visit_set_limits(v, &l);
+    CU_ASSERT_FALSE(visit_start_struct(v, "dev", &err) &&
+                    visit_start_array(v, "regs", 5, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT,
+                 "dev.regs: array of 5 elements exceeds the limit of 4");
+    visit_free(v);
+    qemu_fclose(f);
+}
+
+static void nesting_over_max_depth_is_limit_error(void)
+{
+    static const uint8_t zeros[16];
+    QEMUFile *f = qemu_fopen_mem(zeros, sizeof(zeros));
+    Visitor *v = qemu_file_input_visitor_new(f);
+    QVisitLimits l;
+    g_autoptr(GError) err = NULL;
+    bool ok;
+
+    qvisit_limits_init(&l);
+    l.max_depth = 2;
+    visit_set_limits(v, &l);
+    ok = visit_start_struct(v, "dev", &err) &&
+         visit_start_struct(v, "a", &err) &&
+         visit_start_struct(v, "b", &err);
+    CU_ASSERT_FALSE(ok);
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_LIMIT, "dev.a.b: ");
+    visit_free(v);
+    qemu_fclose(f);
+}
+
+/* ---- JSON ---- */
+
+static void json_nesting_over_max_depth_is_limit_error(void)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+    QObject *obj;
+
+    for (int i = 0; i < 100000; i++) {
+        g_string_append_c(text, '[');
+    }
+    alloc_window_start();
+    obj = qobject_from_json(text->str, &err);
+    CU_ASSERT_PTR_NULL(obj);
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_LIMIT, "");
+    /* No more than a few bytes per input byte, however deep it claims. */
+    ASSERT_PEAK_AT_MOST(64 * 1000 + ALLOC_SLACK);
+}
+
+static void json_limits_apply(void)
+{
+    static const struct {
+        const char *json;
+        unsigned depth;
+        size_t str, arr;
+        int code;
+    } cases[] = {
+        { "[[[1]]]", 3, 100, 100, -1 },
+        { "[[[[1]]]]", 3, 100, 100, QVISIT_ERROR_LIMIT },
+        { "{\"a\":{\"b\":{\"c\":{}}}}", 3, 100, 100, QVISIT_ERROR_LIMIT },
+        { "\"12345678\"", 3, 8, 100, -1 },
+        { "\"123456789\"", 3, 8, 100, QVISIT_ERROR_LIMIT },
+        { "{\"123456789\": 1}", 3, 8, 100, QVISIT_ERROR_LIMIT },
+        { "[1,2,3,4]", 3, 8, 4, -1 },
+        { "[1,2,3,4,5]", 3, 8, 4, QVISIT_ERROR_LIMIT },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        QVisitLimits l;
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) obj = NULL;
+
+        qvisit_limits_init(&l);
+        l.max_depth = cases[i].depth;
+        l.max_string_len = cases[i].str;
+        l.max_array_len = cases[i].arr;
+        obj = qobject_from_json_full(cases[i].json, -1, &l, &err);
+        if (cases[i].code < 0) {
+            CU_ASSERT_PTR_NOT_NULL(obj);
+            ASSERT_NO_ERROR(err);
+        } else {
+            CU_ASSERT_PTR_NULL(obj);
+            if (!err || err->code != cases[i].code) {
+                fprintf(stderr, "case %zu: %s\n", i, cases[i].json);
+            }
+            ASSERT_ERROR_PREFIX(err, cases[i].code, "");
+        }
+    }
+}
+
+static void json_big_input_allocates_in_proportion(void)
+{
+    /* 1 MiB of small integers: the tree costs a bounded factor of the
+     * text, never a claim in it. */
+    g_autoptr(GString) text = g_string_new("[");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) obj = NULL;
+
+    while (text->len < (1u << 20)) {
+        g_string_append(text, "1,");
+    }
+    g_string_append(text, "1]");
+    alloc_window_start();
+    obj = qobject_from_json(text->str, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL(obj);
+    ASSERT_PEAK_AT_MOST(64 * text->len);
+}
+
+/* ---- CLI options (tools/cli-limits.c) ---- */
+
+static void cli_limits_parse_and_remove_options(void)
+{
+    char *argv[] = { "dump", "--max-depth", "12", "in.bin",
+                     "--max-string=4K", "--max-array=7", "--max-alloc",
+                     "2M", "--max-section=1G", "--", "--max-depth=3",
+                     NULL };
+    int argc = G_N_ELEMENTS(argv) - 1;
+    QVisitLimits l;
+    g_autoptr(GError) err = NULL;
+
+    CU_ASSERT_TRUE(cli_limits_take(&argc, argv, &l, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(l.max_depth, 12);
+    CU_ASSERT_EQUAL(l.max_string_len, 4096);
+    CU_ASSERT_EQUAL(l.max_array_len, 7);
+    CU_ASSERT_EQUAL(l.max_alloc, 2u << 20);
+    CU_ASSERT_EQUAL(l.max_section_size, 1u << 30);
+    CU_ASSERT_EQUAL(argc, 4);
+    CU_ASSERT_STRING_EQUAL(argv[0], "dump");
+    CU_ASSERT_STRING_EQUAL(argv[1], "in.bin");
+    CU_ASSERT_STRING_EQUAL(argv[2], "--");
+    CU_ASSERT_STRING_EQUAL(argv[3], "--max-depth=3");
+    CU_ASSERT_PTR_NULL(argv[4]);
+}
+
+static void cli_limits_default_without_options(void)
+{
+    char *argv[] = { "dump", "x", NULL };
+    int argc = 2;
+    const QVisitLimits *d = qvisit_limits_default();
+    QVisitLimits l;
+
+    CU_ASSERT_TRUE(cli_limits_take(&argc, argv, &l, NULL));
+    CU_ASSERT_EQUAL(l.max_depth, d->max_depth);
+    CU_ASSERT_EQUAL(l.max_string_len, d->max_string_len);
+    CU_ASSERT_EQUAL(l.max_array_len, d->max_array_len);
+    CU_ASSERT_EQUAL(l.max_alloc, d->max_alloc);
+    CU_ASSERT_EQUAL(l.max_section_size, d->max_section_size);
+    CU_ASSERT_EQUAL(argc, 2);
+}
+
+static void cli_limits_reject_bad_values(void)
+{
+    static const struct {
+        const char *arg, *value, *msg;
+    } cases[] = {
+        { "--max-depth", "0", "--max-depth: invalid value '0'" },
+        { "--max-depth", "10001", "--max-depth: invalid value '10001'" },
+        { "--max-depth", "4K", "--max-depth: invalid value '4K'" },
+        { "--max-string", "-1", "--max-string: invalid value '-1'" },
+        { "--max-string", "12X", "--max-string: invalid value '12X'" },
+        { "--max-alloc", "", "--max-alloc: invalid value ''" },
+        { "--max-alloc", "99999999999999999999",
+          "--max-alloc: invalid value '99999999999999999999'" },
+        { "--max-alloc", "17179869184G",
+          "--max-alloc: invalid value '17179869184G'" },
+        { "--max-array", NULL, "--max-array: missing value" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *argv[4] = { "dump", (char *)cases[i].arg,
+                          (char *)cases[i].value, NULL };
+        int argc = cases[i].value ? 3 : 2;
+        QVisitLimits l;
+        g_autoptr(GError) err = NULL;
+
+        CU_ASSERT_FALSE(cli_limits_take(&argc, argv, &l, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_INVALID, cases[i].msg);
+        CU_ASSERT_EQUAL(argc, cases[i].value ? 3 : 2);
+        CU_ASSERT_PTR_EQUAL(argv[1], cases[i].arg);
+    }
+}
+
+static const TestCase tests[] = {
+    { "qemu_file_str_claiming_4gib_is_limit_error",
+      qemu_file_str_claiming_4gib_is_limit_error },
+    { "qemu_file_str_claiming_4gib_unlimited_is_truncated",
+      qemu_file_str_claiming_4gib_unlimited_is_truncated },
+    { "qemu_file_str_claiming_16mib_of_1mib_allocates_what_arrives",
+      qemu_file_str_claiming_16mib_of_1mib_allocates_what_arrives },
+    { "qemu_file_str_over_max_string_len_is_limit_error",
+      qemu_file_str_over_max_string_len_is_limit_error },
+    { "qemu_file_strings_over_max_alloc_are_limit_error",
+      qemu_file_strings_over_max_alloc_are_limit_error },
+    { "array_over_max_array_len_is_limit_error",
+      array_over_max_array_len_is_limit_error },
+    { "nesting_over_max_depth_is_limit_error",
+      nesting_over_max_depth_is_limit_error },
+    { "json_nesting_over_max_depth_is_limit_error",
+      json_nesting_over_max_depth_is_limit_error },
+    { "json_limits_apply", json_limits_apply },
+    { "json_big_input_allocates_in_proportion",
+      json_big_input_allocates_in_proportion },
+    { "cli_limits_parse_and_remove_options",
+      cli_limits_parse_and_remove_options },
+    { "cli_limits_default_without_options",
+      cli_limits_default_without_options },
+    { "cli_limits_reject_bad_values", cli_limits_reject_bad_values },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    probe_tracking();
+    return test_run_suite("limits", tests);
+}

@@ -96,7 +96,9 @@ ALLOC_EXPORT void free(void *p)
 #endif
 
 /* Starts a measurement window; alloc_peak() is the growth since. */
+#if ALLOC_TRACKING
 static long long window_base;
+#endif
 
 static void alloc_window_start(void)
 {

@@ -6,7 +6,7 @@
  * text. A state that loads must save and load again to an equal state.
  */
 #include "fuzz/fuzz-common.h"
-#include "fuzz/fuzz-sink.h"
+#include "tests/fuzz-sink.h"
 
 #include <stdio.h>
 #include <stdlib.h>

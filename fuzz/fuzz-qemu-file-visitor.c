@@ -8,7 +8,7 @@
  * bytes 0/1, strings length-prefixed).
  */
 #include "fuzz/fuzz-common.h"
-#include "fuzz/fuzz-sink.h"
+#include "tests/fuzz-sink.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 
 #include <qvisit/qvisit.h>
 
-#include "fuzz/fuzz-sink.h"
+#include "tests/fuzz-sink.h"
 
 static void write_seed(const char *target, const char *name, uint8_t sel,
                        const void *data, size_t len)

@@ -1,5 +1,5 @@
-/* The every-call walk of the visitor fuzz targets; see fuzz/fuzz-sink.h. */
-#include "fuzz/fuzz-sink.h"
+/* The every-call walk of the fuzz targets and tests; see tests/fuzz-sink.h. */
+#include "tests/fuzz-sink.h"
 
 #include <inttypes.h>
 #include <string.h>

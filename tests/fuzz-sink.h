@@ -1,5 +1,5 @@
 /*
- * A walk that uses every visit call (fuzz/fuzz-sink.c), so the visitor
+ * A walk that uses every visit call (tests/support/fuzz-sink.c), so the visitor
  * targets reach strings, optionals, nested arrays and counted arrays even
  * where no example device has them.
  *

@@ -20,6 +20,7 @@
  */
 #include "qvisit/qobject.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,11 @@ static void write_u64(GString *out, uint64_t v, bool negative)
 
 static void write_double(GString *out, double d)
 {
+    static const char *const formats[] = {
+        "%.0e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e",
+        "%.8e", "%.9e", "%.10e", "%.11e", "%.12e", "%.13e", "%.14e",
+        "%.15e", "%.16e",
+    };
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     char digits[24];
     int ndigits = 0, exp10, prec;
@@ -53,14 +59,21 @@ static void write_double(GString *out, double d)
         g_string_append(out, "null");
         return;
     }
-    for (prec = 15; prec < 17; prec++) {
-        g_ascii_formatd(buf, sizeof(buf), prec == 15 ? "%.14e" : "%.15e", d);
+    /*
+     * For a normal double, 15 digits (DBL_DIG) always read back when any
+     * shorter form does, and trailing zeros are stripped below, so trying
+     * 15, 16, 17 finds the shortest form. Subnormals have fewer bits, so
+     * their shortest form may need fewer than 15 digits: search from 1.
+     */
+    prec = fabs(d) < DBL_MIN && d != 0 ? 1 : 15;
+    for (; prec < 17; prec++) {
+        g_ascii_formatd(buf, sizeof(buf), formats[prec - 1], d);
         if (g_ascii_strtod(buf, NULL) == d) {
             break;
         }
     }
     if (prec == 17) {
-        g_ascii_formatd(buf, sizeof(buf), "%.16e", d);
+        g_ascii_formatd(buf, sizeof(buf), formats[16], d);
     }
     /* buf is [-]D.DDDDe[+-]XX; split it into digits and exponent. */
     p = buf;

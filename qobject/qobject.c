@@ -145,7 +145,8 @@ static bool qnum_is_equal(const QNum *a, const QNum *b)
  */
 bool qobject_is_equal(const QObject *a, const QObject *b)
 {
-    if (a == b) {
+    /* No a == b shortcut: as in QEMU, a NaN is not equal to itself. */
+    if (!a && !b) {
         return true;
     }
     if (!a || !b || a->type != b->type) {

@@ -177,6 +177,9 @@ QVISIT_API QObject *qobject_clone(const QObject *obj);
 /**
  * qnull:
  *
+ * The singleton's count is never changed, so qnull(), qobject_ref() and
+ * qobject_unref() of it are safe from any thread.
+ *
  * Returns: (transfer full): a reference to the QNull singleton.
  * Since: 0.1
  */

@@ -191,6 +191,7 @@ build/fuzz/gen-seeds: fuzz/gen-seeds.c tests/support/fuzz-sink.c \
 
 fuzz-seeds: build/fuzz/gen-seeds
 	$(Q)build/fuzz/gen-seeds
+	$(Q)fuzz/collect-seeds.sh
 
 fuzz-smoke: fuzz
 	$(Q)fuzz/run.sh --smoke $(FUZZ_SECONDS) $(FUZZ_TARGETS:build/fuzz/%=%)

@@ -169,9 +169,10 @@ static bool begin_call(Visitor *v, const char *name, GError **errp)
         return false;
     }
     if (top && top->is_array && top->index >= top->len) {
+        visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                         "more than %zu elements visited", top->len);
         v->in_call = false;
-        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
-                                "more than %zu elements visited", top->len);
+        return false;
     }
     return true;
 }

@@ -683,6 +683,37 @@ static void string_output_rejects_invalid_utf8(void)
     CU_ASSERT_EQUAL(out->len, 0);
 }
 
+/* The worked example of docs/formats.md, byte for byte. */
+static void formats_md_example_bytes(void)
+{
+    static const uint8_t want[] = {
+        0x03, 0x11, 0x11, 0x22, 0x22, 0x01, 0x00, 0x00, 0x00, 0x07,
+        0x00, 0x00, 0x00, 0x02, 0x61, 0x62,
+    };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    uint8_t mode = 3;
+    uint16_t count[2] = { 0x1111, 0x2222 };
+    bool has_latch = true;
+    uint32_t latch = 7;
+    char *id = (char *)"ab";
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "pit", &err) &&
+                   visit_type_u8(v, "mode", &mode, &err) &&
+                   visit_type_u16_array(v, "count", count, 2, &err) &&
+                   visit_optional(v, "latch", &has_latch) &&
+                   visit_type_u32(v, "latch", &latch, &err) &&
+                   visit_type_str(v, "id", &id, &err) &&
+                   visit_end_struct(v, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    ASSERT_BYTES_EQUAL(out->data, out->len, want, sizeof(want));
+}
+
 /* --- the transitional look-up ---------------------------------------- */
 
 static void get_visitor_binds_one_visitor_per_file(void)
@@ -845,6 +876,7 @@ static const TestCase tests[] = {
     { "string_input_errors", string_input_errors },
     { "string_output_rejects_invalid_utf8",
       string_output_rejects_invalid_utf8 },
+    { "formats_md_example_bytes", formats_md_example_bytes },
     { "get_visitor_binds_one_visitor_per_file",
       get_visitor_binds_one_visitor_per_file },
     { "interleaved_legacy_and_visitor_calls_keep_order",

@@ -847,6 +847,52 @@ static void output_to_closed_pipe_is_io_error(void)
     close(fds[1]);
 }
 
+static void input_read_failure_is_io_error(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *msg = g_strdup_printf(
+        "dev.x: read failed at byte 0: %s", g_strerror(EBADF));
+    int fds[2];
+    QEMUFile *f;
+    Visitor *v;
+    uint32_t x = 5;
+
+    CU_ASSERT_FATAL(pipe(fds) == 0);
+    /* Reading the write end of a pipe fails with EBADF. */
+    f = qemu_fopen_fd(fds[1], "rb");
+    v = qemu_file_input_visitor_new(f);
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err));
+    CU_ASSERT_FALSE(visit_type_u32(v, "x", &x, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, msg);
+    CU_ASSERT_EQUAL(x, 5);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), -EBADF);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void bound_visitor_serves_repeated_walks(void)
+{
+    static const uint8_t want[] = { 0x01, 0x00, 0x02, 0x04, 0x00, 0x04 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_bytearray(out);
+
+    for (uint8_t i = 0; i < 2; i++) {
+        Chan c = { .count = 2 * i + 2 };
+        uint8_t id = 3 * i + 1;
+        Visitor *v = qemu_file_get_visitor(f);
+
+        CU_ASSERT_TRUE(visit_type_u8(v, "id", &id, &err) &&
+                       visit_start_struct(v, "chan", &err) &&
+                       visit_type_u16(v, "count", &c.count, &err) &&
+                       visit_end_struct(v, &err));
+        ASSERT_NO_ERROR(err);
+    }
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    ASSERT_BYTES_EQUAL(out->data, out->len, want, sizeof(want));
+}
+
 static const TestCase tests[] = {
     { "int_output_matches_legacy_and_reads_back",
       int_output_matches_legacy_and_reads_back },
@@ -883,7 +929,10 @@ static const TestCase tests[] = {
       interleaved_legacy_and_visitor_calls_keep_order },
     { "bound_visitor_sees_legacy_truncation",
       bound_visitor_sees_legacy_truncation },
+    { "bound_visitor_serves_repeated_walks",
+      bound_visitor_serves_repeated_walks },
     { "visitors_borrow_the_file", visitors_borrow_the_file },
+    { "input_read_failure_is_io_error", input_read_failure_is_io_error },
     { "output_to_closed_pipe_is_io_error",
       output_to_closed_pipe_is_io_error },
     { NULL, NULL },

@@ -5,7 +5,7 @@
  * qemu_put_buffer / write() (target >= 0.9).
  *
  * The machine is shared (2 cores, other jobs running), so the two sides
- * are interleaved finely: each run writes its 1 GiB per side as 64 MiB
+ * are interleaved finely: each run writes its 1 GiB per side as 16 MiB
  * slices, alternating sides and which side goes first, into two sinks
  * open side by side. Both see the same background load, and the ratio of
  * the summed times is stable where back-to-back 1 GiB runs were not. The
@@ -26,7 +26,7 @@
 #include <qvisit/qvisit.h>
 
 #define PAGE_SIZE 4096
-#define SLICE ((size_t)64 << 20)
+#define SLICE ((size_t)16 << 20)
 /* Guest RAM being "migrated": cycled until the total is reached. */
 #define RAM_MIB 256
 
@@ -190,7 +190,7 @@ static int cmp_double(const void *a, const void *b)
 
 int main(void)
 {
-    size_t mib = MAX(env_size("BENCH_BULK_MIB", 1024), 64);
+    size_t mib = MAX(env_size("BENCH_BULK_MIB", 1024), 16);
     size_t reps = MAX(env_size("BENCH_REPS", 3), 1);
     const char *dir = getenv("BENCH_TMPDIR") ? getenv("BENCH_TMPDIR")
                                              : "/dev/shm";
@@ -213,7 +213,7 @@ int main(void)
     }
     ram = mem;
 
-    printf("%zu MiB per side per run, interleaved in 64 MiB slices; "
+    printf("%zu MiB per side per run, interleaved in 16 MiB slices; "
            "median of %zu runs\n(ratio = qemu_put_buffer / write() "
            "throughput; target >= 0.9)\n\n", total >> 20, reps);
     printf("| sink | bytes per call | write() MiB/s "

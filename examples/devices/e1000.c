@@ -22,7 +22,7 @@
  *   mac_reg               u32[64]         grown: u32[96]  u32[96]
  *   mit_irq_level         bool            bool            bool
  *   mit_timer_on          absent          added, bool     bool
- *   stream size           540 bytes       669 bytes       669 bytes
+ *   stream size           499 bytes       628 bytes       628 bytes
  *
  * Transforms:
  *   v1 → v2: grow "mac_reg" from 64 to 96 elements, new ones 0; add

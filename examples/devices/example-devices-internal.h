@@ -9,18 +9,7 @@
 
 #include "examples/devices/example-devices.h"
 
-/*
- * qemu_file_get_visitor() and the binary visitors come from the qemufile
- * module; until its header lands, declare them here with the signatures
- * issue 3 fixes.
- */
-#if __has_include("qvisit/qemu-file-visitor.h")
 #include "qvisit/qemu-file-visitor.h"
-#else
-Visitor *qemu_file_output_visitor_new(QEMUFile *f);
-Visitor *qemu_file_input_visitor_new(QEMUFile *f);
-Visitor *qemu_file_get_visitor(QEMUFile *f);
-#endif
 
 /* The catalog entries, defined in the device files. */
 extern const ExampleDevice example_serial_v1;

@@ -5,7 +5,7 @@
  * save/load below is the "before", the *_mid functions are the "during"
  * (the array and struct frames and some members moved to the visitor, the
  * rest still qemu_put_*()), and pit_visit() is the "after". All three
- * write the same 122 bytes.
+ * write the same 104 bytes.
  */
 #include "examples/devices/pit.h"
 

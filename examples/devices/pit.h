@@ -3,7 +3,7 @@
  * the migration state of QEMU's i8254 (three counter channels plus the
  * channel 0 interrupt timer). Layout version 1 only.
  *
- * Stream (version 1), 3 × 38 + 8 = 122 bytes:
+ * Stream (version 1), 3 × 32 + 8 = 104 bytes:
  *   channels[3] { count i32, latched_count u16, count_latched u8,
  *                 status_latched u8, status u8, read_state u8,
  *                 write_state u8, write_latch u8, rw_mode u8, mode u8,

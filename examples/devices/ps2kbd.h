@@ -4,7 +4,7 @@
  * pointers and a count (a counted queue), the pending command, the scan
  * code set and LED state, and an optional subsection. Layout version 1.
  *
- * Stream (version 1), 290 bytes without the subsection, 293 with it:
+ * Stream (version 1), 289 bytes without the subsection, 292 with it:
  *   write_cmd i32,
  *   queue { rptr i32 (0..255), wptr i32 (0..255), count i32 (0..256),
  *           data u8[256] },

@@ -23,7 +23,7 @@
  *   xmit_fifo           struct         struct            struct
  *   fifo_timeout_timer  i64            i64               i64
  *   poll_msl            i32            i32               i32
- *   stream size         84 bytes       85 bytes          86 bytes
+ *   stream size         84 bytes       85 bytes          85 bytes
  *
  * Transforms:
  *   v1 → v2: add "fcr" = 0 (placed after "scr"); rename "thr_ipending" to

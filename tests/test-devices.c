@@ -669,6 +669,54 @@ static void ring_pointers_are_checked(void)
                    false, -EINVAL);
 }
 
+/* Loads @json into a fresh state of @dev with the JSON input visitor. */
+static void check_json_rejected(const ExampleDevice *dev, const char *json,
+                                int code, const char *msg, bool prefix_only)
+{
+    g_auto(DevState) s = dev_state_new(dev);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(Visitor) v = json_input_visitor_new(json, -1, &err);
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_FALSE(dev->visit(v, s.state, &err) && visit_complete(v, &err));
+    if (prefix_only) {
+        ASSERT_ERROR_PREFIX(err, code, msg);
+    } else {
+        ASSERT_ERROR(err, code, msg);
+    }
+}
+
+static void json_input_is_checked_like_streams(void)
+{
+    const ExampleDevice *dev = example_device_find("virtio-net-queues", 1);
+
+    check_json_rejected(dev,
+                        "{\"guest_features\": 0, \"status\": 0, \"isr\": 0,"
+                        " \"num_queues\": 65, \"queues\": []}",
+                        QVISIT_ERROR_RANGE,
+                        "virtio-net-queues.num_queues: expected 0..64, got 65",
+                        false);
+    /* The list must have exactly num_queues elements. */
+    check_json_rejected(dev,
+                        "{\"guest_features\": 0, \"status\": 0, \"isr\": 0,"
+                        " \"num_queues\": 1, \"queues\": []}",
+                        QVISIT_ERROR_LENGTH, "virtio-net-queues.queues", true);
+    check_json_rejected(dev,
+                        "{\"guest_features\": 0, \"status\": 0, \"isr\": 0,"
+                        " \"num_queues\": -1, \"queues\": []}",
+                        QVISIT_ERROR_RANGE, "virtio-net-queues.num_queues: ",
+                        true);
+
+    dev = example_device_find("ps2kbd", 1);
+    check_json_rejected(dev,
+                        "{\"write_cmd\": -1, \"queue\": {\"rptr\": 3, "
+                        "\"wptr\": 9, \"count\": 5}}",
+                        QVISIT_ERROR_INVALID,
+                        "ps2kbd.queue.count: expected (wptr - rptr) mod 256, "
+                        "got 5 with rptr 3 and wptr 9", false);
+}
+
 static void bool_bytes_other_than_0_or_1_are_rejected(void)
 {
     const ExampleDevice *dev = example_device_find("pit", 1);
@@ -869,6 +917,8 @@ int main(void)
         { "ring_size_and_presence_bytes_are_checked",
           ring_size_and_presence_bytes_are_checked },
         { "ring_pointers_are_checked", ring_pointers_are_checked },
+        { "json_input_is_checked_like_streams",
+          json_input_is_checked_like_streams },
         { "bool_bytes_other_than_0_or_1_are_rejected",
           bool_bytes_other_than_0_or_1_are_rejected },
         { "truncated_streams_fail_with_the_path",

@@ -225,7 +225,7 @@ static void loaders_reject_other_version_ids(void)
     }
 }
 
-/* --- QObject and JSON ----------------------------------------------------- */
+/* --- QObject and JSON --------------------------------------------------- */
 
 /* Resolves "a.b[2].c" in @root; NULL when absent. */
 static QObject *qobject_at(QObject *root, const char *path)
@@ -532,7 +532,7 @@ static void qobject_and_json_round_trips_restore_the_state(void)
     }
 }
 
-/* --- bad input -------------------------------------------------------- */
+/* --- bad input ---------------------------------------------------------- */
 
 /* Saves @dev's fixture state with the legacy code. */
 static GByteArray *fixture_stream(const ExampleDevice *dev)
@@ -786,7 +786,7 @@ static void truncated_pit_names_the_exact_member(void)
                  "byte 90");
 }
 
-/* --- golden bytes ---------------------------------------------------------- */
+/* --- golden bytes ------------------------------------------------------- */
 
 /* A fixed PIT state; tests/data/devices/pit-golden.hex holds its bytes. */
 static void pit_golden_state(PITState *s)

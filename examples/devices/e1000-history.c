@@ -10,7 +10,7 @@
 #include "examples/devices/e1000-internal.h"
 #include "examples/devices/example-devices-internal.h"
 
-/* --- versions 1 and 2 transmit and receive state ----------------------- */
+/* --- versions 1 and 2 transmit and receive state ------------------------ */
 
 static void e1000_tx_v1_save(QEMUFile *f, E1000TxStateV1 *t)
 {

@@ -48,7 +48,7 @@
 #include "examples/devices/e1000-internal.h"
 #include "examples/devices/example-devices-internal.h"
 
-/* --- helpers shared by every version ----------------------------------- */
+/* --- helpers shared by every version ------------------------------------ */
 
 void e1000__eecd_save(QEMUFile *f, E1000EecdState *e)
 {
@@ -113,7 +113,7 @@ void e1000__clear(void *state)
     (void)state;
 }
 
-/* --- version 3 transmit and receive state ------------------------------ */
+/* --- version 3 transmit and receive state ------------------------------- */
 
 static void e1000_tx_save(QEMUFile *f, E1000TxState *t)
 {

@@ -11,7 +11,7 @@
 
 #include "examples/devices/example-devices-internal.h"
 
-/* --- before: legacy save/load ------------------------------------------ */
+/* --- before: legacy save/load ------------------------------------------- */
 
 static void pit_channel_save(QEMUFile *f, PITChannelState *c)
 {
@@ -85,7 +85,7 @@ static int pit_load_legacy(QEMUFile *f, void *opaque, int version_id)
     return ret;
 }
 
-/* --- during: half converted -------------------------------------------- */
+/* --- during: half converted --------------------------------------------- */
 
 /*
  * The array and struct frames are already visitor calls, so error paths
@@ -184,7 +184,7 @@ static int pit_load_mid(QEMUFile *f, void *opaque, int version_id)
     return ret;
 }
 
-/* --- after: the final walk --------------------------------------------- */
+/* --- after: the final walk ---------------------------------------------- */
 
 static bool pit_channel_visit(Visitor *v, const char *name,
                               PITChannelState *c, GError **errp)
@@ -221,7 +221,7 @@ bool pit_visit(Visitor *v, PITState *s, GError **errp)
            visit_end_struct(v, errp);
 }
 
-/* --- catalog glue -------------------------------------------------------- */
+/* --- catalog glue ------------------------------------------------------- */
 
 static bool pit_visit_opaque(Visitor *v, void *state, GError **errp)
 {

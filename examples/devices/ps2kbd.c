@@ -32,7 +32,7 @@ static bool ps2_queue_check(int32_t rptr, int32_t wptr, int32_t count,
     return true;
 }
 
-/* --- legacy ------------------------------------------------------------ */
+/* --- legacy ------------------------------------------------------------- */
 
 static void ps2kbd_save_legacy(QEMUFile *f, void *opaque)
 {
@@ -96,7 +96,7 @@ static int ps2kbd_load_legacy(QEMUFile *f, void *opaque, int version_id)
     return ret;
 }
 
-/* --- final walk ---------------------------------------------------------- */
+/* --- final walk --------------------------------------------------------- */
 
 static bool ps2_queue_visit(Visitor *v, const char *name, PS2Queue *q,
                             GError **errp)
@@ -154,7 +154,7 @@ bool ps2kbd_visit(Visitor *v, PS2KbdState *s, GError **errp)
            visit_end_struct(v, errp);
 }
 
-/* --- mid-conversion: queue legacy, the rest through the visitor -------- */
+/* --- mid-conversion: queue legacy, the rest through the visitor --------- */
 
 static void ps2kbd_save_mid(QEMUFile *f, void *opaque)
 {
@@ -204,7 +204,7 @@ static int ps2kbd_load_mid(QEMUFile *f, void *opaque, int version_id)
     return ret;
 }
 
-/* --- catalog glue -------------------------------------------------------- */
+/* --- catalog glue ------------------------------------------------------- */
 
 static bool ps2kbd_visit_opaque(Visitor *v, void *state, GError **errp)
 {

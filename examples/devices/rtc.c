@@ -10,7 +10,7 @@
 
 #include "examples/devices/example-devices-internal.h"
 
-/* --- legacy ------------------------------------------------------------ */
+/* --- legacy ------------------------------------------------------------- */
 
 static void rtc_tm_save(QEMUFile *f, RTCTime *tm)
 {
@@ -137,7 +137,7 @@ static int rtc_load_mid(QEMUFile *f, void *opaque, int version_id)
     return ret;
 }
 
-/* --- final walk ---------------------------------------------------------- */
+/* --- final walk --------------------------------------------------------- */
 
 static bool rtc_tm_visit(Visitor *v, const char *name, RTCTime *tm,
                          GError **errp)
@@ -169,7 +169,7 @@ bool rtc_visit(Visitor *v, RTCState *s, GError **errp)
            visit_end_struct(v, errp);
 }
 
-/* --- catalog glue -------------------------------------------------------- */
+/* --- catalog glue ------------------------------------------------------- */
 
 static bool rtc_visit_opaque(Visitor *v, void *state, GError **errp)
 {

@@ -45,7 +45,7 @@
 #include "examples/devices/example-devices-internal.h"
 #include "examples/devices/serial-internal.h"
 
-/* --- FIFO helpers ------------------------------------------------------ */
+/* --- FIFO helpers ------------------------------------------------------- */
 
 void serial__fifo_save(QEMUFile *f, SerialFifo *fifo)
 {

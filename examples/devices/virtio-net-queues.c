@@ -8,7 +8,7 @@
 
 #include "examples/devices/example-devices-internal.h"
 
-/* --- legacy ------------------------------------------------------------ */
+/* --- legacy ------------------------------------------------------------- */
 
 static void virtio_queue_save(QEMUFile *f, VirtioNetQueue *q)
 {
@@ -109,7 +109,7 @@ static int virtio_net_queues_load_legacy(QEMUFile *f, void *opaque,
     return ret;
 }
 
-/* --- final walk ---------------------------------------------------------- */
+/* --- final walk --------------------------------------------------------- */
 
 static bool virtio_queue_visit(Visitor *v, size_t index, VirtioNetQueue *q,
                                GError **errp)
@@ -194,7 +194,7 @@ bool virtio_net_queues_visit(Visitor *v, VirtioNetQueuesState *s,
            visit_end_struct(v, errp);
 }
 
-/* --- mid-conversion: header legacy, queues through the visitor --------- */
+/* --- mid-conversion: header legacy, queues through the visitor ---------- */
 
 static void virtio_net_queues_save_mid(QEMUFile *f, void *opaque)
 {
@@ -238,7 +238,7 @@ static int virtio_net_queues_load_mid(QEMUFile *f, void *opaque,
     return ret;
 }
 
-/* --- catalog glue -------------------------------------------------------- */
+/* --- catalog glue ------------------------------------------------------- */
 
 static bool virtio_net_queues_visit_opaque(Visitor *v, void *state,
                                            GError **errp)

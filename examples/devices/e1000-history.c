@@ -46,7 +46,7 @@ static int e1000_tx_v1_load(QEMUFile *f, E1000TxStateV1 *t)
     if (example_devices__get_bool(f, &t->tse) < 0 ||
         example_devices__get_bool(f, &t->ip) < 0 ||
         example_devices__get_bool(f, &t->tcp) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     t->tso_frames = qemu_get_be16(f);
     t->vlan_header = qemu_get_be32(f);
@@ -167,7 +167,7 @@ static int e1000_v1_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     qemu_get_buffer(f, tmp.mac, E1000_MAC_LEN);
     ret = e1000__eecd_load(f, &tmp.eecd_state);
@@ -188,7 +188,7 @@ static int e1000_v1_load_legacy(QEMUFile *f, void *opaque, int version_id)
         tmp.mac_reg[i] = qemu_get_be32(f);
     }
     if (example_devices__get_bool(f, &tmp.mit_irq_level) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ret = qemu_file_get_error(f);
     if (ret == 0) {
@@ -236,7 +236,7 @@ static int e1000_v1_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret = 0;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ok = visit_type_buffer(v, "mac", s->mac, E1000_MAC_LEN, &err);
     if (ok) {
@@ -260,7 +260,7 @@ static int e1000_v1_load_mid(QEMUFile *f, void *opaque, int version_id)
                                     E1000_MAC_REGS_V1, &err);
     if (ok) {
         if (example_devices__get_bool(f, &s->mit_irq_level) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
     }
     ret = example_devices__load_result(f, err);
@@ -371,7 +371,7 @@ static int e1000_v2_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 2) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     qemu_get_buffer(f, tmp.mac, E1000_MAC_LEN);
     ret = e1000__eecd_load(f, &tmp.eecd_state);
@@ -393,7 +393,7 @@ static int e1000_v2_load_legacy(QEMUFile *f, void *opaque, int version_id)
     }
     if (example_devices__get_bool(f, &tmp.mit_irq_level) < 0 ||
         example_devices__get_bool(f, &tmp.mit_timer_on) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ret = qemu_file_get_error(f);
     if (ret == 0) {
@@ -442,7 +442,7 @@ static int e1000_v2_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret = 0;
 
     if (version_id != 2) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ok = visit_type_buffer(v, "mac", s->mac, E1000_MAC_LEN, &err);
     if (ok) {
@@ -467,7 +467,7 @@ static int e1000_v2_load_mid(QEMUFile *f, void *opaque, int version_id)
     if (ok) {
         if (example_devices__get_bool(f, &s->mit_irq_level) < 0 ||
             example_devices__get_bool(f, &s->mit_timer_on) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
     }
     ret = example_devices__load_result(f, err);

@@ -66,7 +66,7 @@ int e1000__eecd_load(QEMUFile *f, E1000EecdState *e)
     e->bitnum_out = qemu_get_be16(f);
     if (e->bitnum_out >= E1000_EEPROM_BITS ||
         example_devices__get_bool(f, &e->reading) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     e->old_eecd = qemu_get_be32(f);
     return 0;
@@ -150,7 +150,7 @@ static int e1000_tx_load(QEMUFile *f, E1000TxState *t)
     if (example_devices__get_bool(f, &t->tse) < 0 ||
         example_devices__get_bool(f, &t->ip) < 0 ||
         example_devices__get_bool(f, &t->tcp) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     t->tso_frames = qemu_get_be16(f);
     t->vlan_tpid = qemu_get_be16(f);
@@ -275,7 +275,7 @@ static int e1000_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 3) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     qemu_get_buffer(f, tmp.mac, E1000_MAC_LEN);
     ret = e1000__eecd_load(f, &tmp.eecd_state);
@@ -297,7 +297,7 @@ static int e1000_load_legacy(QEMUFile *f, void *opaque, int version_id)
     }
     if (example_devices__get_bool(f, &tmp.mit_irq_level) < 0 ||
         example_devices__get_bool(f, &tmp.mit_timer_on) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ret = qemu_file_get_error(f);
     if (ret == 0) {
@@ -346,7 +346,7 @@ static int e1000_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret = 0;
 
     if (version_id != 3) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ok = visit_type_buffer(v, "mac", s->mac, E1000_MAC_LEN, &err);
     if (ok) {
@@ -371,7 +371,7 @@ static int e1000_load_mid(QEMUFile *f, void *opaque, int version_id)
     if (ok) {
         if (example_devices__get_bool(f, &s->mit_irq_level) < 0 ||
             example_devices__get_bool(f, &s->mit_timer_on) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
     }
     ret = example_devices__load_result(f, err);

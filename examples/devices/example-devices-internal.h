@@ -47,6 +47,13 @@ bool example_devices__check_range(int64_t got, int64_t min, int64_t max,
 int example_devices__get_bool(QEMUFile *f, bool *b);
 
 /*
+ * What a legacy load returns for a value it rejects: the file's sticky
+ * error when the stream already failed (a truncated stream reads zeros,
+ * which may be what failed the check), else -EINVAL.
+ */
+int example_devices__invalid(QEMUFile *f);
+
+/*
  * The end of a legacy or mid load: the file's sticky error if any (-EIO
  * for a truncated stream), else -EINVAL when @err is set, else 0. Frees
  * @err.

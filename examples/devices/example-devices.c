@@ -131,6 +131,13 @@ int example_devices__get_bool(QEMUFile *f, bool *b)
     return 0;
 }
 
+int example_devices__invalid(QEMUFile *f)
+{
+    int ret = qemu_file_get_error(f);
+
+    return ret ? ret : -EINVAL;
+}
+
 int example_devices__load_result(QEMUFile *f, GError *err)
 {
     int ret = qemu_file_get_error(f);

@@ -56,7 +56,7 @@ static int pit_channel_load(QEMUFile *f, PITChannelState *c)
     c->mode = qemu_get_byte(f);
     c->bcd = qemu_get_byte(f);
     if (example_devices__get_bool(f, &c->gate) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     c->count_load_time = (int64_t)qemu_get_be64(f);
     c->next_transition_time = (int64_t)qemu_get_be64(f);
@@ -69,7 +69,7 @@ static int pit_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     for (int i = 0; i < PIT_CHANNELS; i++) {
         ret = pit_channel_load(f, &tmp.channels[i]);
@@ -167,7 +167,7 @@ static int pit_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     ok = visit_start_array(v, "channels", PIT_CHANNELS, &err);
     for (int i = 0; ok && i < PIT_CHANNELS; i++) {

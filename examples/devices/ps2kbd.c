@@ -60,7 +60,7 @@ static int ps2kbd_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.write_cmd = (int32_t)qemu_get_be32(f);
     tmp.queue.rptr = (int32_t)qemu_get_be32(f);
@@ -68,24 +68,22 @@ static int ps2kbd_load_legacy(QEMUFile *f, void *opaque, int version_id)
     tmp.queue.count = (int32_t)qemu_get_be32(f);
     if (!ps2_queue_check(tmp.queue.rptr, tmp.queue.wptr, tmp.queue.count,
                          NULL)) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     qemu_get_buffer(f, tmp.queue.data, PS2_QUEUE_SIZE);
     tmp.scan_enabled = (int32_t)qemu_get_be32(f);
     tmp.translate = (int32_t)qemu_get_be32(f);
     tmp.scancode_set = (int32_t)qemu_get_be32(f);
     if (tmp.scancode_set < 1 || tmp.scancode_set > 3) {
-        /* A truncated stream reads 0 here; report that, not EINVAL. */
-        ret = qemu_file_get_error(f);
-        return ret ? ret : -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.ledstate = (int32_t)qemu_get_be32(f);
     if (example_devices__get_bool(f, &tmp.has_extended) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     if (tmp.has_extended) {
         if (example_devices__get_bool(f, &tmp.extended.need_high_bit) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
         tmp.extended.modifiers = qemu_get_be16(f);
     }
@@ -182,7 +180,7 @@ static int ps2kbd_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     if (visit_type_i32(v, "write_cmd", &tmp.write_cmd, &err)) {
         tmp.queue.rptr = (int32_t)qemu_get_be32(f);
@@ -190,7 +188,7 @@ static int ps2kbd_load_mid(QEMUFile *f, void *opaque, int version_id)
         tmp.queue.count = (int32_t)qemu_get_be32(f);
         if (!ps2_queue_check(tmp.queue.rptr, tmp.queue.wptr,
                              tmp.queue.count, NULL)) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
         qemu_get_buffer(f, tmp.queue.data, PS2_QUEUE_SIZE);
         if (ps2kbd_settings_visit(v, &tmp, &err)) {

@@ -72,12 +72,12 @@ static int rtc_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     qemu_get_buffer(f, tmp.cmos_data, RTC_CMOS_SIZE);
     tmp.cmos_index = qemu_get_byte(f);
     if (tmp.cmos_index >= RTC_CMOS_SIZE) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     rtc_tm_load(f, &tmp.current_tm);
     rtc_timers_load(f, &tmp);
@@ -124,7 +124,7 @@ static int rtc_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     if (rtc_regs_visit(qemu_file_get_visitor(f), &tmp, &err)) {
         rtc_tm_load(f, &tmp.current_tm);

@@ -39,7 +39,7 @@ static int serial_v1_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.divider = qemu_get_be16(f);
     tmp.rbr = qemu_get_byte(f);
@@ -52,7 +52,7 @@ static int serial_v1_load_legacy(QEMUFile *f, void *opaque, int version_id)
     tmp.scr = qemu_get_byte(f);
     if (example_devices__get_bool(f, &tmp.thr_ipending) < 0 ||
         example_devices__get_bool(f, &tmp.timeout_ipending) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.tsr_retry = qemu_get_be32(f);
     tmp.char_transmit_time = (int64_t)qemu_get_be64(f);
@@ -115,7 +115,7 @@ static int serial_v1_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     s->divider = qemu_get_be16(f);
     ok = visit_type_u8(v, "rbr", &s->rbr, &err) &&
@@ -129,7 +129,7 @@ static int serial_v1_load_mid(QEMUFile *f, void *opaque, int version_id)
     if (ok) {
         if (example_devices__get_bool(f, &s->thr_ipending) < 0 ||
             example_devices__get_bool(f, &s->timeout_ipending) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
     }
     ok = ok && visit_type_u32(v, "tsr_retry", &s->tsr_retry, &err);
@@ -273,7 +273,7 @@ static int serial_v2_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 2) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.divider = qemu_get_be16(f);
     tmp.rbr = qemu_get_byte(f);
@@ -287,7 +287,7 @@ static int serial_v2_load_legacy(QEMUFile *f, void *opaque, int version_id)
     tmp.fcr = qemu_get_byte(f);
     if (example_devices__get_bool(f, &tmp.thr_int_pending) < 0 ||
         example_devices__get_bool(f, &tmp.timeout_ipending) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.tsr_retry = qemu_get_be32(f);
     tmp.char_transmit_time = (int64_t)qemu_get_be64(f);
@@ -351,7 +351,7 @@ static int serial_v2_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 2) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     s->divider = qemu_get_be16(f);
     ok = visit_type_u8(v, "rbr", &s->rbr, &err) &&
@@ -366,7 +366,7 @@ static int serial_v2_load_mid(QEMUFile *f, void *opaque, int version_id)
     if (ok) {
         if (example_devices__get_bool(f, &s->thr_int_pending) < 0 ||
             example_devices__get_bool(f, &s->timeout_ipending) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
     }
     ok = ok && visit_type_u32(v, "tsr_retry", &s->tsr_retry, &err);

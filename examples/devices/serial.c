@@ -61,7 +61,7 @@ int serial__fifo_load(QEMUFile *f, SerialFifo *fifo)
     fifo->num = qemu_get_be32(f);
     /* Later code indexes data[] with head: never trust the stream. */
     if (fifo->head >= SERIAL_FIFO_SIZE || fifo->num > SERIAL_FIFO_SIZE) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     return 0;
 }
@@ -139,7 +139,7 @@ static int serial_load_legacy(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 3) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.dll = qemu_get_byte(f);
     tmp.dlm = qemu_get_byte(f);
@@ -154,7 +154,7 @@ static int serial_load_legacy(QEMUFile *f, void *opaque, int version_id)
     tmp.fcr = qemu_get_byte(f);
     if (example_devices__get_bool(f, &tmp.thr_int_pending) < 0 ||
         example_devices__get_bool(f, &tmp.timeout_ipending) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.tsr_retry = qemu_get_be32(f);
     tmp.char_transmit_time = (int64_t)qemu_get_be64(f);
@@ -219,7 +219,7 @@ static int serial_load_mid(QEMUFile *f, void *opaque, int version_id)
     int ret;
 
     if (version_id != 3) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     s->dll = qemu_get_byte(f);
     s->dlm = qemu_get_byte(f);
@@ -235,7 +235,7 @@ static int serial_load_mid(QEMUFile *f, void *opaque, int version_id)
     if (ok) {
         if (example_devices__get_bool(f, &s->thr_int_pending) < 0 ||
             example_devices__get_bool(f, &s->timeout_ipending) < 0) {
-            return -EINVAL;
+            return example_devices__invalid(f);
         }
     }
     ok = ok && visit_type_u32(v, "tsr_retry", &s->tsr_retry, &err);

@@ -36,19 +36,19 @@ static int virtio_queue_load(QEMUFile *f, VirtioNetQueue *q)
     q->used = qemu_get_be64(f);
     q->num = qemu_get_be16(f);
     if (q->num > VIRTQUEUE_MAX_SIZE) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     q->last_avail_idx = qemu_get_be16(f);
     q->used_idx = qemu_get_be16(f);
     if (example_devices__get_bool(f, &q->notification) < 0 ||
         example_devices__get_bool(f, &q->has_signalled_used) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     if (q->has_signalled_used) {
         q->signalled_used = qemu_get_be16(f);
     }
     if (example_devices__get_bool(f, &q->has_vector) < 0) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     if (q->has_vector) {
         q->vector = qemu_get_be16(f);
@@ -85,7 +85,7 @@ static int virtio_net_queues_load_legacy(QEMUFile *f, void *opaque,
     int ret = 0;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.guest_features = qemu_get_be64(f);
     tmp.status = qemu_get_byte(f);
@@ -93,7 +93,7 @@ static int virtio_net_queues_load_legacy(QEMUFile *f, void *opaque,
     tmp.num_queues = qemu_get_be32(f);
     /* Check the count before the allocation it sizes. */
     if (tmp.num_queues > VIRTIO_NET_QUEUES_MAX) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.queues = g_new0(VirtioNetQueue, tmp.num_queues);
     for (uint32_t i = 0; ret == 0 && i < tmp.num_queues; i++) {
@@ -218,14 +218,14 @@ static int virtio_net_queues_load_mid(QEMUFile *f, void *opaque,
     int ret;
 
     if (version_id != 1) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.guest_features = qemu_get_be64(f);
     tmp.status = qemu_get_byte(f);
     tmp.isr = qemu_get_byte(f);
     tmp.num_queues = qemu_get_be32(f);
     if (tmp.num_queues > VIRTIO_NET_QUEUES_MAX) {
-        return -EINVAL;
+        return example_devices__invalid(f);
     }
     tmp.queues = g_new0(VirtioNetQueue, tmp.num_queues);
     virtio_queues_visit(qemu_file_get_visitor(f), tmp.queues, tmp.num_queues,

@@ -204,6 +204,31 @@ static void every_loader_reads_every_stream_back(void)
     }
 }
 
+/* The migration core and the demo start from g_malloc0'ed states. */
+static void zeroed_states_save_and_load_everywhere(void)
+{
+    size_t n = 0;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t d = 0; d < n; d++) {
+        g_auto(DevState) s = dev_state_new(all[d]);
+
+        for (int w = 0; w < IMPL_COUNT; w++) {
+            g_autoptr(GByteArray) out = save_with(all[d], s.state, w);
+
+            for (int r = 0; r < IMPL_COUNT; r++) {
+                g_auto(DevState) back = dev_state_new(all[d]);
+                g_autoptr(GError) err = NULL;
+
+                CU_ASSERT_EQUAL(load_with(all[d], out->data, out->len, r,
+                                          back.state, &err, NULL), 0);
+                ASSERT_NO_ERROR(err);
+                CU_ASSERT_TRUE(all[d]->equal(s.state, back.state));
+            }
+        }
+    }
+}
+
 static void loaders_reject_other_version_ids(void)
 {
     size_t n = 0;
@@ -905,6 +930,8 @@ int main(void)
           legacy_mid_and_final_write_identical_bytes },
         { "every_loader_reads_every_stream_back",
           every_loader_reads_every_stream_back },
+        { "zeroed_states_save_and_load_everywhere",
+          zeroed_states_save_and_load_everywhere },
         { "loaders_reject_other_version_ids",
           loaders_reject_other_version_ids },
         { "final_walk_names_every_member", final_walk_names_every_member },

@@ -74,9 +74,6 @@ static int ps2kbd_load_legacy(QEMUFile *f, void *opaque, int version_id)
     tmp.scan_enabled = (int32_t)qemu_get_be32(f);
     tmp.translate = (int32_t)qemu_get_be32(f);
     tmp.scancode_set = (int32_t)qemu_get_be32(f);
-    if (tmp.scancode_set < 1 || tmp.scancode_set > 3) {
-        return example_devices__invalid(f);
-    }
     tmp.ledstate = (int32_t)qemu_get_be32(f);
     if (example_devices__get_bool(f, &tmp.has_extended) < 0) {
         return example_devices__invalid(f);
@@ -127,19 +124,17 @@ static bool ps2kbd_extended_visit(Visitor *v, PS2KbdState *s, GError **errp)
            visit_end_struct(v, errp);
 }
 
+/*
+ * scancode_set is 1..3 once the guest reset the keyboard, but 0 in a state
+ * that never was (a zeroed state must load), and it indexes nothing: it is
+ * not checked.
+ */
 static bool ps2kbd_settings_visit(Visitor *v, PS2KbdState *s, GError **errp)
 {
-    int32_t set = s->scancode_set;
-
-    if (!visit_type_i32(v, "scan_enabled", &s->scan_enabled, errp) ||
-        !visit_type_i32(v, "translate", &s->translate, errp) ||
-        !visit_type_i32(v, "scancode_set", &set, errp) ||
-        !example_devices__check_range(set, 1, 3, errp,
-                                      "ps2kbd.scancode_set")) {
-        return false;
-    }
-    s->scancode_set = set;
-    return visit_type_i32(v, "ledstate", &s->ledstate, errp);
+    return visit_type_i32(v, "scan_enabled", &s->scan_enabled, errp) &&
+           visit_type_i32(v, "translate", &s->translate, errp) &&
+           visit_type_i32(v, "scancode_set", &s->scancode_set, errp) &&
+           visit_type_i32(v, "ledstate", &s->ledstate, errp);
 }
 
 bool ps2kbd_visit(Visitor *v, PS2KbdState *s, GError **errp)

@@ -8,8 +8,7 @@
  *   write_cmd i32,
  *   queue { rptr i32 (0..255), wptr i32 (0..255), count i32 (0..256),
  *           data u8[256] },
- *   scan_enabled i32, translate i32, scancode_set i32 (1..3),
- *   ledstate i32,
+ *   scan_enabled i32, translate i32, scancode_set i32, ledstate i32,
  *   optional extended: presence byte, then when 1
  *     { need_high_bit bool, modifiers u16 }
  * with wptr == (rptr + count) % 256 checked on load (QVISIT_ERROR_INVALID).
@@ -39,7 +38,7 @@ typedef struct PS2KbdState {
     PS2Queue queue;
     int32_t scan_enabled;
     int32_t translate;
-    int32_t scancode_set;       /* 1..3 */
+    int32_t scancode_set;       /* 1..3; 0 before the first reset */
     int32_t ledstate;
     bool has_extended;
     PS2KbdExtended extended;

@@ -883,6 +883,51 @@ static void pit_stream_matches_golden_bytes(void)
     }
 }
 
+/*
+ * As documented in e1000.c: the v2 → v3 changes (split of vlan_header,
+ * rename of rx.min_shift) leave the bytes alone, so a v2 stream loads as
+ * v3 with the split halves. serial's split of divider swaps the bytes.
+ */
+static void version_changes_affect_bytes_as_documented(void)
+{
+    const ExampleDevice *v2 = example_device_find("e1000", 2);
+    const ExampleDevice *v3 = example_device_find("e1000", 3);
+    g_auto(DevState) s2 = dev_state_new(v2);
+    g_auto(DevState) s3 = dev_state_new(v3);
+    g_autoptr(GByteArray) b = NULL;
+    E1000StateV2 *e2 = s2.state;
+    E1000State *e3 = s3.state;
+
+    set_fixture(v2, s2.state);
+    b = save_with(v2, s2.state, IMPL_FINAL);
+    g_autoptr(GError) err = NULL;
+    CU_ASSERT_EQUAL(load_with(v3, b->data, b->len, IMPL_FINAL, s3.state,
+                              &err, NULL), 0);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(e3->tx.vlan_tpid, 0x8100);
+    CU_ASSERT_EQUAL(e3->tx.vlan_tci, 5);
+    CU_ASSERT_EQUAL(e3->rx.buf_min_shift, e2->rx.min_shift);
+    CU_ASSERT_EQUAL(e3->mac_reg[95], 0xdeadbeef);
+
+    const ExampleDevice *sv2 = example_device_find("serial", 2);
+    g_auto(DevState) ss = dev_state_new(sv2);
+    g_autoptr(GByteArray) sb = NULL;
+
+    set_fixture(sv2, ss.state);
+    sb = save_with(sv2, ss.state, IMPL_FINAL);
+    CU_ASSERT_EQUAL(sb->data[0], 0x0c);     /* divider 0x0c01, be16 */
+    CU_ASSERT_EQUAL(sb->data[1], 0x01);
+
+    const ExampleDevice *sv3 = example_device_find("serial", 3);
+    g_auto(DevState) ss3 = dev_state_new(sv3);
+    g_autoptr(GByteArray) sb3 = NULL;
+
+    set_fixture(sv3, ss3.state);
+    sb3 = save_with(sv3, ss3.state, IMPL_FINAL);
+    CU_ASSERT_EQUAL(sb3->data[0], 0x01);    /* dll first, then dlm */
+    CU_ASSERT_EQUAL(sb3->data[1], 0x0c);
+}
+
 static void stream_sizes_match_the_documented_layouts(void)
 {
     static const struct {
@@ -954,6 +999,8 @@ int main(void)
           truncated_pit_names_the_exact_member },
         { "pit_stream_matches_golden_bytes",
           pit_stream_matches_golden_bytes },
+        { "version_changes_affect_bytes_as_documented",
+          version_changes_affect_bytes_as_documented },
         { "stream_sizes_match_the_documented_layouts",
           stream_sizes_match_the_documented_layouts },
         { NULL, NULL },

@@ -752,6 +752,52 @@ static void bool_bytes_other_than_0_or_1_are_rejected(void)
                    "pit.channels[0].gate: ", true, -EINVAL);
 }
 
+/*
+ * Every single-byte corruption of every device's stream: the three loaders
+ * agree on whether it loads, and when it does, on the state. A check that
+ * one loader forgot (or made stricter) shows up here.
+ */
+static void loaders_agree_on_every_corrupted_byte(void)
+{
+    static const uint8_t values[] = { 0x00, 0x01, 0x02, 0x40, 0x80, 0xff };
+    size_t n = 0;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t d = 0; d < n; d++) {
+        g_autoptr(GByteArray) b = fixture_stream(all[d]);
+
+        for (size_t at = 0; at < b->len; at++) {
+            uint8_t orig = b->data[at];
+
+            for (size_t k = 0; k < G_N_ELEMENTS(values); k++) {
+                g_auto(DevState) s0 = dev_state_new(all[d]);
+                g_auto(DevState) s1 = dev_state_new(all[d]);
+                g_auto(DevState) s2 = dev_state_new(all[d]);
+                g_autoptr(GError) err = NULL;
+                int r0, r1, r2;
+
+                b->data[at] = values[k];
+                r0 = load_with(all[d], b->data, b->len, IMPL_LEGACY,
+                               s0.state, NULL, NULL);
+                r1 = load_with(all[d], b->data, b->len, IMPL_MID, s1.state,
+                               NULL, NULL);
+                r2 = load_with(all[d], b->data, b->len, IMPL_FINAL,
+                               s2.state, &err, NULL);
+                if ((r0 == 0) != (r2 == 0) || r0 != r1 ||
+                    (r0 == 0 && (!all[d]->equal(s0.state, s1.state) ||
+                                 !all[d]->equal(s0.state, s2.state)))) {
+                    fprintf(stderr, "\n%s v%u byte %zu = 0x%02x: legacy %d, "
+                            "mid %d, final %s\n", all[d]->id,
+                            all[d]->version, at, values[k], r0, r1,
+                            err ? err->message : "ok");
+                    CU_FAIL("loaders disagree");
+                }
+            }
+            b->data[at] = orig;
+        }
+    }
+}
+
 static void truncated_streams_fail_with_the_path(void)
 {
     size_t n = 0;
@@ -993,6 +1039,8 @@ int main(void)
           json_input_is_checked_like_streams },
         { "bool_bytes_other_than_0_or_1_are_rejected",
           bool_bytes_other_than_0_or_1_are_rejected },
+        { "loaders_agree_on_every_corrupted_byte",
+          loaders_agree_on_every_corrupted_byte },
         { "truncated_streams_fail_with_the_path",
           truncated_streams_fail_with_the_path },
         { "truncated_pit_names_the_exact_member",

@@ -112,16 +112,23 @@ static bool ps2_queue_visit(Visitor *v, const char *name, PS2Queue *q,
            visit_end_struct(v, errp);
 }
 
-static bool ps2kbd_extended_visit(Visitor *v, PS2KbdState *s, GError **errp)
+static bool ps2kbd_extended_struct_visit(Visitor *v, PS2KbdState *s,
+                                         GError **errp)
 {
-    if (!visit_optional(v, "extended", &s->has_extended)) {
-        return true;
-    }
     return visit_start_struct(v, "extended", errp) &&
            visit_type_bool(v, "need_high_bit", &s->extended.need_high_bit,
                            errp) &&
            visit_type_u16(v, "modifiers", &s->extended.modifiers, errp) &&
            visit_end_struct(v, errp);
+}
+
+/* A bad presence byte surfaces at the caller's visit_end_struct(). */
+static bool ps2kbd_extended_visit(Visitor *v, PS2KbdState *s, GError **errp)
+{
+    if (!visit_optional(v, "extended", &s->has_extended)) {
+        return true;
+    }
+    return ps2kbd_extended_struct_visit(v, s, errp);
 }
 
 /*
@@ -149,6 +156,35 @@ bool ps2kbd_visit(Visitor *v, PS2KbdState *s, GError **errp)
 
 /* --- mid-conversion: queue legacy, the rest through the visitor --------- */
 
+/*
+ * The subsection's presence byte stays legacy in the mixed stage. A bad
+ * presence byte makes visit_optional() return false and fail the *next*
+ * visit call; in the final walk that is visit_end_struct(), but here the
+ * subsection is the last thing in the stream and no visitor call follows,
+ * so the error would go unnoticed.
+ */
+static void ps2kbd_extended_save_mid(QEMUFile *f, Visitor *v, PS2KbdState *s,
+                                     GError **errp)
+{
+    qemu_put_byte(f, s->has_extended);
+    if (s->has_extended) {
+        ps2kbd_extended_struct_visit(v, s, errp);
+    }
+}
+
+/* Returns 0, or -EINVAL for a bad presence byte; visitor errors in *errp. */
+static int ps2kbd_extended_load_mid(QEMUFile *f, Visitor *v, PS2KbdState *s,
+                                    GError **errp)
+{
+    if (example_devices__get_bool(f, &s->has_extended) < 0) {
+        return -EINVAL;
+    }
+    if (s->has_extended) {
+        ps2kbd_extended_struct_visit(v, s, errp);
+    }
+    return 0;
+}
+
 static void ps2kbd_save_mid(QEMUFile *f, void *opaque)
 {
     PS2KbdState *s = opaque;
@@ -161,7 +197,7 @@ static void ps2kbd_save_mid(QEMUFile *f, void *opaque)
         qemu_put_be32(f, s->queue.count);
         qemu_put_buffer(f, s->queue.data, PS2_QUEUE_SIZE);
         if (ps2kbd_settings_visit(v, s, &err)) {
-            ps2kbd_extended_visit(v, s, &err);
+            ps2kbd_extended_save_mid(f, v, s, &err);
         }
     }
     example_devices__save_result(f, err);
@@ -186,8 +222,9 @@ static int ps2kbd_load_mid(QEMUFile *f, void *opaque, int version_id)
             return example_devices__invalid(f);
         }
         qemu_get_buffer(f, tmp.queue.data, PS2_QUEUE_SIZE);
-        if (ps2kbd_settings_visit(v, &tmp, &err)) {
-            ps2kbd_extended_visit(v, &tmp, &err);
+        if (ps2kbd_settings_visit(v, &tmp, &err) &&
+            ps2kbd_extended_load_mid(f, v, &tmp, &err) < 0) {
+            return example_devices__invalid(f);
         }
     }
     ret = example_devices__load_result(f, err);

@@ -162,7 +162,8 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
-FUZZ_SUPPORT_SRCS := fuzz/fuzz-common.c tests/support/fuzz-sink.c
+FUZZ_SUPPORT_SRCS := fuzz/fuzz-common.c tests/support/fuzz-sink.c \
+                     tests/support/fuzz-harness.c
 FUZZ_SRCS := $(filter-out $(FUZZ_SUPPORT_SRCS), \
                             $(sort $(wildcard fuzz/fuzz-*.c)))
 FUZZ_TARGETS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)

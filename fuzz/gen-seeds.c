@@ -11,6 +11,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/devices/example-devices.h"
 #include "tests/fuzz-sink.h"
 
 static void write_seed(const char *target, const char *name, uint8_t sel,
@@ -58,8 +59,51 @@ static void sink_seeds(void)
     fuzz_sink_clear(&s);
 }
 
+/* Every example device entry: a random state in both encodings. */
+static void device_seeds(void)
+{
+    size_t n;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t k = 0; k < n; k++) {
+        const ExampleDevice *d = all[k];
+        void *state = example_device_state_new(d);
+        g_autoptr(GByteArray) bin = g_byte_array_new();
+        g_autoptr(GString) json = g_string_new(NULL);
+        g_autofree char *name = g_strdup_printf("%s-v%u", d->id,
+                                                d->version);
+        g_autofree char *legacy = g_strdup_printf("%s-legacy", name);
+        g_autofree char *mid = g_strdup_printf("%s-mid", name);
+        uint8_t sel = (uint8_t)((k + 1) << 3);
+        uint64_t seed = 1000 + k;
+        QEMUFile *f = qemu_fopen_bytearray(bin);
+        Visitor *v = qemu_file_output_visitor_new(f);
+
+        d->randomize(state, &seed);
+        if (!d->visit(v, state, NULL) || !visit_complete(v, NULL)) {
+            exit(1);
+        }
+        visit_free(v);
+        qemu_fclose(f);
+        v = json_output_visitor_new(json, true);
+        if (!d->visit(v, state, NULL) || !visit_complete(v, NULL)) {
+            exit(1);
+        }
+        visit_free(v);
+        write_seed("fuzz-qemu-file-visitor", name, sel, bin->data,
+                   bin->len);
+        write_seed("fuzz-qemu-file-visitor", legacy, sel | 2, bin->data,
+                   bin->len);
+        write_seed("fuzz-qemu-file-visitor", mid, sel | 4, bin->data,
+                   bin->len);
+        write_seed("fuzz-json-visitor", name, sel, json->str, json->len);
+        example_device_state_free(d, state);
+    }
+}
+
 int main(void)
 {
     sink_seeds();
+    device_seeds();
     return 0;
 }

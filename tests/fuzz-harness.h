@@ -4,36 +4,69 @@
  * and the regression suite, so a crashing fuzz input replays in
  * tests/test-regressions.c exactly as the fuzzer ran it.
  *
- * For the walk surfaces the first byte selects: bit 0 applies tight
- * limits (fuzz_harness_tight_limits()); the rest of the byte picks the walk
- * (0: the every-call walk of tests/fuzz-sink.h). The remaining bytes are
- * the input.
+ * For the walk surfaces the first input byte is a selector and the rest
+ * the input:
+ *   bit 0      tight limits (fuzz_harness_tight_limits())
+ *   bits 1-2   QEMUFile surface only: 1 runs the device's legacy load,
+ *              2 its mid-conversion load, 0 and 3 the visitor walk
+ *   bits 3-7   the walk: 0 the every-call walk of tests/fuzz-sink.h, k the
+ *              example device entry (k - 1) mod n of example_devices_all()
  */
 #ifndef QVISIT_TESTS_FUZZ_HARNESS_H
 #define QVISIT_TESTS_FUZZ_HARNESS_H
 
 #include <qvisit/qvisit.h>
 
+#include "examples/devices/example-devices.h"
 #include "tests/fuzz-sink.h"
+
+typedef enum {
+    FUZZ_MODE_VISIT,
+    FUZZ_MODE_LEGACY,
+    FUZZ_MODE_MID,
+} FuzzMode;
+
+/* What one run loaded: the sink (dev NULL) or a device state. */
+typedef struct FuzzLoaded {
+    const ExampleDevice *dev;
+    FuzzMode mode;
+    FuzzSink sink;
+    void *state;
+    size_t consumed;    /* QEMUFile surface: bytes read */
+} FuzzLoaded;
 
 /* Limits small enough that short inputs reach every limit check. */
 void fuzz_harness_tight_limits(QVisitLimits *limits);
 
+/* Sets up @l for the walk selector @sel with a zeroed state. */
+void fuzz_loaded_init(FuzzLoaded *l, uint8_t sel);
+
+/* Walks @l's state (sink or device) with @v. */
+bool fuzz_loaded_visit(FuzzLoaded *l, Visitor *v, GError **errp);
+
+/* Whether two loads of the same walk hold equal states. */
+bool fuzz_loaded_equal(const FuzzLoaded *a, const FuzzLoaded *b);
+
+/* Whether @l's state is still all zero, as fuzz_loaded_init() left it. */
+bool fuzz_loaded_is_pristine(const FuzzLoaded *l);
+
+/* Frees what @l holds. */
+void fuzz_loaded_clear(FuzzLoaded *l);
+
 /* qobject_from_json_full() of the whole input with the default limits
- * (@tight false) or the tight ones; returns the value or NULL. */
+ * (@tight false) or tight ones; returns the value or NULL. */
 QObject *fuzz_harness_json(const uint8_t *data, size_t size, bool tight,
                            GError **errp);
 
-/* The JSON input visitor over data[1..]; loads into @s (zeroed by the
- * caller, cleared with fuzz_sink_clear()). */
+/* The JSON input visitor over data[1..]; fills @l (the caller clears it). */
 bool fuzz_harness_json_visitor(const uint8_t *data, size_t size,
-                               FuzzSink *s, GError **errp);
+                               FuzzLoaded *l, GError **errp);
 
-/* The QEMUFile input visitor over qemu_fopen_mem(data + 1); loads into @s
- * and sets *@consumed to the bytes read. */
+/* The QEMUFile surface over qemu_fopen_mem(data + 1); fills @l and
+ * l->consumed. A legacy or mid load failing with -errno is reported as
+ * QVISIT_ERROR_FAILED "legacy load: <strerror>". */
 bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
-                                    FuzzSink *s, size_t *consumed,
-                                    GError **errp);
+                                    FuzzLoaded *l, GError **errp);
 
 /*
  * Replays @data through the surface named @surface ("json",

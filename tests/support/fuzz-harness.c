@@ -13,6 +13,62 @@ void fuzz_harness_tight_limits(QVisitLimits *limits)
     limits->max_section_size = 256;
 }
 
+void fuzz_loaded_init(FuzzLoaded *l, uint8_t sel)
+{
+    unsigned walk = sel >> 3;
+    size_t n;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    memset(l, 0, sizeof(*l));
+    l->mode = (sel >> 1) & 3;
+    if (l->mode > FUZZ_MODE_MID) {
+        l->mode = FUZZ_MODE_VISIT;
+    }
+    if (walk > 0 && n > 0) {
+        l->dev = all[(walk - 1) % n];
+        l->state = example_device_state_new(l->dev);
+    }
+}
+
+bool fuzz_loaded_visit(FuzzLoaded *l, Visitor *v, GError **errp)
+{
+    return l->dev ? l->dev->visit(v, l->state, errp)
+                  : fuzz_sink_visit(v, &l->sink, errp);
+}
+
+bool fuzz_loaded_equal(const FuzzLoaded *a, const FuzzLoaded *b)
+{
+    if (a->dev != b->dev) {
+        return false;
+    }
+    return a->dev ? a->dev->equal(a->state, b->state)
+                  : fuzz_sink_equal(&a->sink, &b->sink);
+}
+
+bool fuzz_loaded_is_pristine(const FuzzLoaded *l)
+{
+    static const FuzzSink zero_sink;
+    void *zero;
+    bool pristine;
+
+    if (!l->dev) {
+        return !memcmp(&l->sink, &zero_sink, sizeof(zero_sink));
+    }
+    zero = example_device_state_new(l->dev);
+    pristine = !memcmp(l->state, zero, l->dev->state_size);
+    example_device_state_free(l->dev, zero);
+    return pristine;
+}
+
+void fuzz_loaded_clear(FuzzLoaded *l)
+{
+    fuzz_sink_clear(&l->sink);
+    if (l->dev) {
+        example_device_state_free(l->dev, l->state);
+    }
+    l->state = NULL;
+}
+
 QObject *fuzz_harness_json(const uint8_t *data, size_t size, bool tight,
                            GError **errp)
 {
@@ -28,17 +84,24 @@ QObject *fuzz_harness_json(const uint8_t *data, size_t size, bool tight,
     return qobject_from_json_full(text, size, tight ? &limits : NULL, errp);
 }
 
+static bool no_selector(GError **errp)
+{
+    g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                        "no selector byte");
+    return false;
+}
+
 bool fuzz_harness_json_visitor(const uint8_t *data, size_t size,
-                               FuzzSink *s, GError **errp)
+                               FuzzLoaded *l, GError **errp)
 {
     Visitor *v;
     bool ok;
 
     if (size < 1) {
-        g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
-                            "no selector byte");
-        return false;
+        fuzz_loaded_init(l, 0);
+        return no_selector(errp);
     }
+    fuzz_loaded_init(l, data[0]);
     v = json_input_visitor_new((const char *)data + 1, size - 1, errp);
     if (!v) {
         return false;
@@ -49,36 +112,46 @@ bool fuzz_harness_json_visitor(const uint8_t *data, size_t size,
         fuzz_harness_tight_limits(&limits);
         visit_set_limits(v, &limits);
     }
-    ok = fuzz_sink_visit(v, s, errp) && visit_complete(v, errp);
+    ok = fuzz_loaded_visit(l, v, errp) && visit_complete(v, errp);
     visit_free(v);
     return ok;
 }
 
 bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
-                                    FuzzSink *s, size_t *consumed,
-                                    GError **errp)
+                                    FuzzLoaded *l, GError **errp)
 {
     QEMUFile *f;
-    Visitor *v;
     bool ok;
 
-    *consumed = 0;
     if (size < 1) {
-        g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
-                            "no selector byte");
-        return false;
+        fuzz_loaded_init(l, 0);
+        return no_selector(errp);
     }
+    fuzz_loaded_init(l, data[0]);
     f = qemu_fopen_mem(data + 1, size - 1);
-    v = qemu_file_input_visitor_new(f);
-    if (data[0] & 1) {
-        QVisitLimits limits;
+    if (l->dev && l->mode != FUZZ_MODE_VISIT) {
+        int ret = l->mode == FUZZ_MODE_LEGACY
+                  ? l->dev->load_legacy(f, l->state, l->dev->version)
+                  : l->dev->load_mid(f, l->state, l->dev->version);
 
-        fuzz_harness_tight_limits(&limits);
-        visit_set_limits(v, &limits);
+        ok = ret == 0;
+        if (!ok) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_FAILED,
+                        "legacy load: %s", g_strerror(-ret));
+        }
+    } else {
+        Visitor *v = qemu_file_input_visitor_new(f);
+
+        if (data[0] & 1) {
+            QVisitLimits limits;
+
+            fuzz_harness_tight_limits(&limits);
+            visit_set_limits(v, &limits);
+        }
+        ok = fuzz_loaded_visit(l, v, errp) && visit_complete(v, errp);
+        visit_free(v);
     }
-    ok = fuzz_sink_visit(v, s, errp) && visit_complete(v, errp);
-    *consumed = qemu_file_transferred(f);
-    visit_free(v);
+    l->consumed = qemu_file_transferred(f);
     qemu_fclose(f);
     return ok;
 }
@@ -86,8 +159,7 @@ bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
 bool fuzz_harness_replay(const char *surface, const uint8_t *data,
                          size_t size, GError **errp)
 {
-    FuzzSink s = { 0 };
-    size_t consumed;
+    FuzzLoaded l = { 0 };
     bool ok;
 
     if (!strcmp(surface, "json")) {
@@ -97,14 +169,14 @@ bool fuzz_harness_replay(const char *surface, const uint8_t *data,
         return obj != NULL;
     }
     if (!strcmp(surface, "json-visitor")) {
-        ok = fuzz_harness_json_visitor(data, size, &s, errp);
+        ok = fuzz_harness_json_visitor(data, size, &l, errp);
     } else if (!strcmp(surface, "qemu-file-visitor")) {
-        ok = fuzz_harness_qemu_file_visitor(data, size, &s, &consumed, errp);
+        ok = fuzz_harness_qemu_file_visitor(data, size, &l, errp);
     } else {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_UNKNOWN,
                     "unknown surface '%s'", surface);
         return false;
     }
-    fuzz_sink_clear(&s);
+    fuzz_loaded_clear(&l);
     return ok;
 }

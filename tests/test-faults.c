@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "tests/fuzz-sink.h"
+#include "tests/fuzz-harness.h"
 #include "tests/test-util.h"
 
 /* A clean failure: one error, in our domain, one non-empty line. */
@@ -110,6 +110,105 @@ static void binary_walk_bit_flips_load_consistently_or_fail_cleanly(void)
     fuzz_sink_clear(&s);
 }
 
+/* ---- every example device, legacy and visitor loads ---- */
+
+static GByteArray *device_bytes(const ExampleDevice *d, uint64_t seed)
+{
+    void *state = example_device_state_new(d);
+    GByteArray *out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+
+    d->randomize(state, &seed);
+    d->save_legacy(f, state);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    example_device_state_free(d, state);
+    return out;
+}
+
+/* The harness input: selector byte for entry @k in @mode, then @bytes. */
+static GByteArray *harness_input(size_t k, FuzzMode mode,
+                                 const uint8_t *bytes, size_t len)
+{
+    GByteArray *in = g_byte_array_new();
+    uint8_t sel = (uint8_t)(((k + 1) << 3) | (mode << 1));
+
+    g_byte_array_append(in, &sel, 1);
+    g_byte_array_append(in, bytes, len);
+    return in;
+}
+
+/*
+ * Loads @bytes into device entry @k in @mode and checks the outcome:
+ * returns 1 for a load, 0 for a clean failure, -1 for a broken contract
+ * (an unclean error, or a failed legacy/mid load that wrote the state).
+ */
+static int device_load(size_t k, FuzzMode mode, const uint8_t *bytes,
+                       size_t len, int want_code)
+{
+    g_autoptr(GByteArray) in = harness_input(k, mode, bytes, len);
+    g_autoptr(GError) err = NULL;
+    FuzzLoaded l;
+    int ret;
+
+    if (fuzz_harness_qemu_file_visitor(in->data, in->len, &l, &err)) {
+        ret = 1;
+    } else if (!clean_error(err) ||
+               (mode != FUZZ_MODE_VISIT && !fuzz_loaded_is_pristine(&l)) ||
+               (want_code >= 0 && err->code != want_code)) {
+        fprintf(stderr, "%s v%u mode %d: %s\n", l.dev->id, l.dev->version,
+                mode, err ? err->message : "no error");
+        ret = -1;
+    } else {
+        ret = 0;
+    }
+    fuzz_loaded_clear(&l);
+    return ret;
+}
+
+static void device_streams_cut_anywhere_fail_cleanly(void)
+{
+    size_t n;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t k = 0; k < n; k++) {
+        g_autoptr(GByteArray) bytes = device_bytes(all[k], 11 + k);
+        size_t bad = 0;
+
+        for (FuzzMode m = FUZZ_MODE_VISIT; m <= FUZZ_MODE_MID; m++) {
+            int code = m == FUZZ_MODE_VISIT ? QVISIT_ERROR_TRUNCATED : -1;
+
+            CU_ASSERT_EQUAL(device_load(k, m, bytes->data, bytes->len,
+                                        code), 1);
+            for (size_t cut = 0; cut < bytes->len; cut++) {
+                bad += device_load(k, m, bytes->data, cut, code) != 0;
+            }
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+    }
+}
+
+static void device_streams_bit_flips_load_or_fail_cleanly(void)
+{
+    size_t n;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t k = 0; k < n; k++) {
+        g_autoptr(GByteArray) bytes = device_bytes(all[k], 21 + k);
+        size_t bad = 0;
+
+        for (size_t i = 0; i < bytes->len; i++) {
+            g_autofree uint8_t *copy = g_memdup2(bytes->data, bytes->len);
+
+            /* One flip per byte, walking through the bit positions. */
+            copy[i] ^= 1u << (i % 8);
+            for (FuzzMode m = FUZZ_MODE_VISIT; m <= FUZZ_MODE_MID; m++) {
+                bad += device_load(k, m, copy, bytes->len, -1) < 0;
+            }
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+    }
+}
+
 /* ---- JSON ---- */
 
 static GString *sink_to_json(FuzzSink *s)
@@ -200,6 +299,10 @@ static const TestCase tests[] = {
       binary_walk_truncated_anywhere_is_truncated_error },
     { "binary_walk_bit_flips_load_consistently_or_fail_cleanly",
       binary_walk_bit_flips_load_consistently_or_fail_cleanly },
+    { "device_streams_cut_anywhere_fail_cleanly",
+      device_streams_cut_anywhere_fail_cleanly },
+    { "device_streams_bit_flips_load_or_fail_cleanly",
+      device_streams_bit_flips_load_or_fail_cleanly },
     { "json_truncated_anywhere_is_parse_error",
       json_truncated_anywhere_is_parse_error },
     { "json_bit_flips_load_consistently_or_fail_cleanly",

@@ -1,0 +1,235 @@
+/* Tests for the describe visitor (visitor/describe-visitor.c). */
+#include <string.h>
+
+#include "tests/test-util.h"
+
+/* A fixture that uses every kind of visit call once. */
+typedef struct Queue {
+    uint16_t head;
+    int8_t delta;
+} Queue;
+
+typedef struct Fixture {
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint64_t u64;
+    int8_t i8;
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    bool flag;
+    double ratio;
+    char *name;
+    uint8_t mac[6];
+    uint32_t regs[3];
+    Queue queues[2];
+    bool has_rx;
+    uint32_t rx;
+    uint32_t num_dyn;
+    uint16_t *dyn;
+} Fixture;
+
+static bool queue_visit(Visitor *v, Queue *q, GError **errp)
+{
+    return visit_start_struct(v, NULL, errp) &&
+           visit_type_u16(v, "head", &q->head, errp) &&
+           visit_type_i8(v, "delta", &q->delta, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static bool fixture_visit(Visitor *v, Fixture *s, GError **errp)
+{
+    bool ok = visit_start_struct(v, "fix", errp) &&
+              visit_type_u8(v, "u8", &s->u8, errp) &&
+              visit_type_u16(v, "u16", &s->u16, errp) &&
+              visit_type_u32(v, "u32", &s->u32, errp) &&
+              visit_type_u64(v, "u64", &s->u64, errp) &&
+              visit_type_i8(v, "i8", &s->i8, errp) &&
+              visit_type_i16(v, "i16", &s->i16, errp) &&
+              visit_type_i32(v, "i32", &s->i32, errp) &&
+              visit_type_i64(v, "i64", &s->i64, errp) &&
+              visit_type_bool(v, "flag", &s->flag, errp) &&
+              visit_type_number(v, "ratio", &s->ratio, errp) &&
+              visit_type_str(v, "name", &s->name, errp) &&
+              visit_type_buffer(v, "mac", s->mac, sizeof(s->mac), errp) &&
+              visit_type_u32_array(v, "regs", s->regs, 3, errp) &&
+              visit_start_array(v, "queues", 2, errp);
+
+    for (size_t i = 0; ok && i < 2; i++) {
+        ok = queue_visit(v, &s->queues[i], errp);
+    }
+    ok = ok && visit_end_array(v, errp);
+    if (ok && visit_optional(v, "rx", &s->has_rx)) {
+        ok = visit_type_u32(v, "rx", &s->rx, errp);
+    }
+    /* The length comes from the state: 0 on a zeroed state. */
+    ok = ok && visit_type_u32(v, "num_dyn", &s->num_dyn, errp) &&
+         visit_start_array(v, "dyn", s->num_dyn, errp);
+    for (uint32_t i = 0; ok && i < s->num_dyn; i++) {
+        ok = visit_type_u16(v, NULL, &s->dyn[i], errp);
+    }
+    return ok && visit_end_array(v, errp) && visit_end_struct(v, errp);
+}
+
+static const char fixture_schema[] =
+    "{\"type\":\"struct\",\"members\":["
+    "{\"name\":\"u8\",\"type\":\"u8\"},"
+    "{\"name\":\"u16\",\"type\":\"u16\"},"
+    "{\"name\":\"u32\",\"type\":\"u32\"},"
+    "{\"name\":\"u64\",\"type\":\"u64\"},"
+    "{\"name\":\"i8\",\"type\":\"i8\"},"
+    "{\"name\":\"i16\",\"type\":\"i16\"},"
+    "{\"name\":\"i32\",\"type\":\"i32\"},"
+    "{\"name\":\"i64\",\"type\":\"i64\"},"
+    "{\"name\":\"flag\",\"type\":\"bool\"},"
+    "{\"name\":\"ratio\",\"type\":\"number\"},"
+    "{\"name\":\"name\",\"type\":\"str\"},"
+    "{\"name\":\"mac\",\"type\":\"buffer\",\"length\":6},"
+    "{\"name\":\"regs\",\"type\":\"array\",\"length\":3,"
+    "\"element\":{\"type\":\"u32\"}},"
+    "{\"name\":\"queues\",\"type\":\"array\",\"length\":2,"
+    "\"element\":{\"type\":\"struct\",\"members\":["
+    "{\"name\":\"head\",\"type\":\"u16\"},"
+    "{\"name\":\"delta\",\"type\":\"i8\"}]}},"
+    "{\"name\":\"rx\",\"optional\":true,\"type\":\"u32\"},"
+    "{\"name\":\"num_dyn\",\"type\":\"u32\"},"
+    "{\"name\":\"dyn\",\"type\":\"array\",\"length\":0}]}";
+
+static void describe_fixture_gives_exact_schema(void)
+{
+    g_autofree Fixture *s = g_new0(Fixture, 1);
+    g_autoptr(Visitor) v = NULL;
+    g_autoptr(QObject) schema = NULL;
+    g_autoptr(GString) json = NULL;
+    GError *err = NULL;
+
+    v = describe_visitor_new(&schema);
+    CU_ASSERT_EQUAL(visit_get_type(v), VISITOR_DESCRIBE);
+    CU_ASSERT_TRUE(fixture_visit(v, s, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FATAL(schema != NULL);
+    json = qobject_to_json(schema);
+    CU_ASSERT_STRING_EQUAL(json->str, fixture_schema);
+    /* visit_optional() made rx present; nothing else was written. */
+    CU_ASSERT_TRUE(s->has_rx);
+    CU_ASSERT_PTR_NULL(s->name);
+    CU_ASSERT_EQUAL(s->u64, 0);
+}
+
+static void describe_schema_sample_matches_qobject_walk(void)
+{
+    g_autofree Fixture *s = g_new0(Fixture, 1);
+    g_autoptr(QObject) schema = NULL;
+    g_autoptr(QObject) sample = NULL;
+    g_autoptr(QObject) walked = NULL;
+    GError *err = NULL;
+
+    {
+        g_autoptr(Visitor) v = describe_visitor_new(&schema);
+
+        CU_ASSERT_TRUE(fixture_visit(v, s, &err) && visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+    }
+    {
+        g_autoptr(Visitor) v = qobject_output_visitor_new(&walked);
+
+        CU_ASSERT_TRUE(fixture_visit(v, s, &err) && visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+    }
+    sample = compat_schema_sample(schema, &err);
+    ASSERT_NO_ERROR(err);
+    ASSERT_QOBJECT_EQUAL(sample, walked);
+    CU_ASSERT_TRUE(compat_schema_check(schema, walked, &err));
+    ASSERT_NO_ERROR(err);
+}
+
+static bool twice_visit(Visitor *v, GError **errp)
+{
+    uint8_t a = 0;
+
+    return visit_start_struct(v, "dev", errp) &&
+           visit_type_u8(v, "a", &a, errp) &&
+           visit_type_u8(v, "a", &a, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static bool uneven_visit(Visitor *v, GError **errp)
+{
+    uint8_t a = 0;
+    uint16_t b = 0;
+
+    return visit_start_struct(v, "dev", errp) &&
+           visit_start_array(v, "q", 2, errp) &&
+           visit_type_u8(v, NULL, &a, errp) &&
+           visit_type_u16(v, NULL, &b, errp) &&
+           visit_end_array(v, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static bool uneven_struct_visit(Visitor *v, GError **errp)
+{
+    uint8_t a = 0;
+
+    return visit_start_struct(v, "dev", errp) &&
+           visit_start_array(v, "q", 2, errp) &&
+           visit_start_struct(v, NULL, errp) &&
+           visit_type_u8(v, "a", &a, errp) &&
+           visit_end_struct(v, errp) &&
+           visit_start_struct(v, NULL, errp) &&
+           visit_type_u8(v, "b", &a, errp) &&
+           visit_end_struct(v, errp) &&
+           visit_end_array(v, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static void describe_rejects_ambiguous_layouts(void)
+{
+    static const struct {
+        bool (*walk)(Visitor *v, GError **errp);
+        const char *msg;
+    } cases[] = {
+        { twice_visit, "dev.a: member described twice" },
+        { uneven_visit, "dev.q[1]: element layout differs from element 0" },
+        { uneven_struct_visit,
+          "dev.q[1]: element layout differs from element 0" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        QObject *schema = NULL;
+        g_autoptr(Visitor) v = describe_visitor_new(&schema);
+        GError *err = NULL;
+
+        CU_ASSERT_FALSE(cases[i].walk(v, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_INVALID, cases[i].msg);
+        CU_ASSERT_PTR_NULL(schema);
+    }
+}
+
+static void describe_empty_walk_fails_complete(void)
+{
+    QObject *schema = NULL;
+    g_autoptr(Visitor) v = describe_visitor_new(&schema);
+    GError *err = NULL;
+
+    CU_ASSERT_FALSE(visit_complete(v, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_FAILED, "nothing was visited");
+    CU_ASSERT_PTR_NULL(schema);
+}
+
+static const TestCase tests[] = {
+    { "describe_fixture_gives_exact_schema",
+      describe_fixture_gives_exact_schema },
+    { "describe_schema_sample_matches_qobject_walk",
+      describe_schema_sample_matches_qobject_walk },
+    { "describe_rejects_ambiguous_layouts",
+      describe_rejects_ambiguous_layouts },
+    { "describe_empty_walk_fails_complete",
+      describe_empty_walk_fails_complete },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    return test_run_suite("describe", tests);
+}

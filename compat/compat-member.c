@@ -17,6 +17,90 @@ static bool exists_error(const char *path, GError **errp)
     return false;
 }
 
+QObject *compat_get_member(QDict *state, const char *path, GError **errp)
+{
+    g_autoptr(CompatPath) p = NULL;
+
+    g_return_val_if_fail(state != NULL && path != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    p = compat__path_parse(path, errp);
+    return p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+}
+
+bool compat_get_uint(QDict *state, const char *path, uint64_t max,
+                     uint64_t *value, GError **errp)
+{
+    QObject *obj;
+    QNum *n;
+    int64_t i;
+    uint64_t u;
+
+    g_return_val_if_fail(value != NULL, false);
+
+    obj = compat_get_member(state, path, errp);
+    if (!obj) {
+        return false;
+    }
+    n = qobject_to(QNum, obj);
+    if (!n || qnum_is_double(n)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                    "%s: expected integer, got %s", path,
+                    n ? "double" : qobject_type_name(qobject_type(obj)));
+        return false;
+    }
+    if (!qnum_get_try_uint(n, &u)) {
+        qnum_get_try_int(n, &i);
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                    "%s: %" PRId64 " does not fit 0..%" PRIu64, path, i,
+                    max);
+        return false;
+    }
+    if (u > max) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                    "%s: %" PRIu64 " does not fit 0..%" PRIu64, path, u,
+                    max);
+        return false;
+    }
+    *value = u;
+    return true;
+}
+
+bool compat_set_member(QDict *state, const char *path, QObject *value,
+                       GError **errp)
+{
+    g_autoptr(QObject) val = value;
+    g_autoptr(CompatPath) p = NULL;
+    QObject *container;
+
+    g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
+                         false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    if (!p) {
+        return false;
+    }
+    if (compat__path_last_name(p)) {
+        QDict *parent = compat__path_parent_dict(state, p, errp);
+
+        if (!parent) {
+            return false;
+        }
+        qdict_put_obj(parent, compat__path_last_name(p),
+                      g_steal_pointer(&val));
+        return true;
+    }
+    /* Resolving the element itself checks the index is in range. */
+    if (!compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+        return false;
+    }
+    container = compat__path_walk(QOBJECT(state), p, p->n - 1, NULL);
+    qlist_set_obj(qobject_to(QList, container), p->comps[p->n - 1].index,
+                  g_steal_pointer(&val));
+    return true;
+}
+
 bool compat_rename_member(QDict *state, const char *path,
                           const char *new_name, GError **errp)
 {

@@ -522,6 +522,11 @@ static void every_helper_reports_bad_paths(void)
         CU_ASSERT_FALSE(compat_resize_array(s, bad_paths[i].path, 1, NULL,
                                             &err));
         ASSERT_ERROR(err, bad_paths[i].code, bad_paths[i].msg);
+        CU_ASSERT_PTR_NULL(compat_get_member(s, bad_paths[i].path, &err));
+        ASSERT_ERROR(err, bad_paths[i].code, bad_paths[i].msg);
+        CU_ASSERT_FALSE(compat_set_member(s, bad_paths[i].path,
+                                          QOBJECT(qnum_from_int(0)), &err));
+        ASSERT_ERROR(err, bad_paths[i].code, bad_paths[i].msg);
         ASSERT_JSON(s, state_json);
     }
 }
@@ -722,6 +727,43 @@ static void resize_array_grows_with_fill_and_shrinks(void)
                  "regs: growing from 2 to 3 needs a fill value");
     CU_ASSERT_FALSE(compat_resize_array(s, "queue", 3, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_TYPE, "queue: expected array, got object");
+}
+
+static void get_and_set_member_by_path(void)
+{
+    g_autoptr(QDict) s = dict_from(state_json);
+    GError *err = NULL;
+    uint64_t u = 99;
+
+    CU_ASSERT_TRUE(compat_get_uint(s, "regs[1]", UINT32_MAX, &u, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(u, 70000);
+    CU_ASSERT_FALSE(compat_get_uint(s, "regs[1]", UINT16_MAX, &u, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "regs[1]: 70000 does not fit 0..65535");
+    CU_ASSERT_FALSE(compat_get_uint(s, "neg", UINT8_MAX, &u, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "neg: -1 does not fit 0..255");
+    CU_ASSERT_FALSE(compat_get_uint(s, "queue", UINT8_MAX, &u, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TYPE, "queue: expected integer, got "
+                 "object");
+    CU_ASSERT_EQUAL(u, 70000);
+    CU_ASSERT_PTR_EQUAL(compat_get_member(s, "ring[1]", &err),
+                        qlist_get(qobject_to(QList, qdict_get(s, "ring")),
+                                  1));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(compat_set_member(s, "regs[0]", QOBJECT(qnum_from_int(9)),
+                                     &err));
+    CU_ASSERT_TRUE(compat_set_member(s, "queue.head",
+                                     QOBJECT(qstring_from_str("h")), &err));
+    CU_ASSERT_TRUE(compat_set_member(s, "ring[0].b",
+                                     QOBJECT(qnull()), &err));
+    ASSERT_NO_ERROR(err);
+    ASSERT_JSON(s, "{\"count\":300,\"queue\":{\"head\":\"h\",\"tail\":2},"
+                "\"regs\":[9,70000,3,4],\"name\":\"x\","
+                "\"ring\":[{\"a\":1,\"b\":null},{\"a\":2}],\"neg\":-1}");
+    CU_ASSERT_FALSE(compat_set_member(s, "regs[4]", QOBJECT(qnull()), &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "regs[4]: index out of range, length 4");
 }
 
 /* --- Schema sample and check ------------------------------------------- */
@@ -925,6 +967,7 @@ static const TestCase tests[] = {
     { "move_member_rejects_bad_targets", move_member_rejects_bad_targets },
     { "resize_array_grows_with_fill_and_shrinks",
       resize_array_grows_with_fill_and_shrinks },
+    { "get_and_set_member_by_path", get_and_set_member_by_path },
     { "schema_sample_is_zeroed_state", schema_sample_is_zeroed_state },
     { "schema_check_names_first_mismatch_in_table",
       schema_check_names_first_mismatch_in_table },

@@ -352,6 +352,60 @@ QVISIT_API bool compat_machine_rename(QDict *machine, const char *id,
 /* --- Member helpers (paths: see "Paths" above) ------------------------ */
 
 /**
+ * compat_get_member:
+ * @state: (transfer none): a device state
+ * @path: the member to look up
+ * @errp: return location for an error
+ *
+ * Errors: %QVISIT_ERROR_MISSING / %QVISIT_ERROR_TYPE / %QVISIT_ERROR_RANGE
+ * when @path does not resolve, %QVISIT_ERROR_INVALID for a malformed path.
+ *
+ * Returns: (transfer none) (nullable): the member's value, valid while
+ *   @state holds it; NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API QObject *compat_get_member(QDict *state, const char *path,
+                                      GError **errp);
+
+/**
+ * compat_get_uint:
+ * @state: (transfer none): a device state
+ * @path: an unsigned integer member
+ * @max: the largest acceptable value (UINT8_MAX for a u8 ...)
+ * @value: (out): the value; untouched on error
+ * @errp: return location for an error
+ *
+ * Reads an unsigned integer for a transform to compute with.
+ *
+ * Errors: path errors as compat_get_member(), %QVISIT_ERROR_TYPE for a
+ * non-integer, %QVISIT_ERROR_RANGE for a negative value or one above @max
+ * (`divider: 70000 does not fit 0..65535`).
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool compat_get_uint(QDict *state, const char *path, uint64_t max,
+                                uint64_t *value, GError **errp);
+
+/**
+ * compat_set_member:
+ * @state: (transfer none): a device state
+ * @path: the member to set; its parent must exist. A path ending in a
+ *   name adds or replaces that member (a new member goes last); a path
+ *   ending in an index replaces that element.
+ * @value: (transfer full): the new value; taken even on failure
+ * @errp: return location for an error
+ *
+ * Errors: path errors as compat_get_member() for the parent (and for the
+ * element when @path ends in an index).
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool compat_set_member(QDict *state, const char *path,
+                                  QObject *value, GError **errp);
+
+/**
  * compat_rename_member:
  * @state: (transfer none): a device state
  * @path: the member to rename

@@ -194,7 +194,8 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
                     where(path), node.length);
         return false;
     }
-    if (node.kind == KIND_ARRAY && node.length) {
+    /* An element is checked even for length 0: readers may compare it. */
+    if (node.kind == KIND_ARRAY && node.element) {
         g_autofree char *p = g_strdup_printf("%s[]", path);
         size_t each;
 
@@ -202,7 +203,7 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
             return false;
         }
         if (node.length > lim->max_array_len ||
-            each > (lim->max_array_len - 1) / node.length) {
+            (node.length && each > (lim->max_array_len - 1) / node.length)) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
                         "%s: array of %" PRIu64 " elements exceeds the limit",
                         where(path), node.length);

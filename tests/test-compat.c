@@ -892,6 +892,9 @@ static const struct {
     { "{\"type\":\"struct\",\"members\":[{\"name\":\"a\",\"type\":"
       "\"array\",\"length\":1,\"element\":{\"type\":\"u9\"}}]}",
       QVISIT_ERROR_PARSE, "a[]: bad schema: unknown type 'u9'" },
+    { "{\"type\":\"struct\",\"members\":[{\"name\":\"a\",\"type\":"
+      "\"array\",\"length\":0,\"element\":5}]}",
+      QVISIT_ERROR_PARSE, "a[]: bad schema: a node must be an object" },
     { "{\"type\":\"array\",\"length\":100000000,\"element\":{\"type\":"
       "\"u8\"}}", QVISIT_ERROR_LIMIT,
       "(root): array of 100000000 elements exceeds the limit" },

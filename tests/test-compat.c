@@ -458,6 +458,16 @@ static void convert_machine_runs_machine_chain(void)
     CU_ASSERT_FALSE(compat_convert_machine(r, m, 3, 1, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_VERSION,
                  "machine: no compat chain from v3 to v1");
+    /* Machine chains are listed under the reserved id. */
+    {
+        size_t n = 0;
+        g_autofree uint32_t *v = compat_find_chain(r, COMPAT_MACHINE, 1, 3,
+                                                   &n, &err);
+
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_EQUAL_FATAL(n, 3);
+        CU_ASSERT_EQUAL(v[2], 3);
+    }
 }
 
 /* --- Member helpers ----------------------------------------------------- */

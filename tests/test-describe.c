@@ -207,6 +207,63 @@ static void describe_rejects_ambiguous_layouts(void)
     }
 }
 
+static bool native_visit(Visitor *v, GError **errp)
+{
+    uint16_t regs[3] = { 0 };
+
+    return visit_start_struct(v, "dev", errp) &&
+           visit_type_u16_array(v, "regs", regs, 3, errp) &&
+           visit_type_u16_array(v, "none", regs, 0, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static bool manual_visit(Visitor *v, GError **errp)
+{
+    uint16_t r = 0;
+    bool ok = visit_start_struct(v, "dev", errp) &&
+              visit_start_array(v, "regs", 3, errp);
+
+    for (int i = 0; ok && i < 3; i++) {
+        ok = visit_type_u16(v, NULL, &r, errp);
+    }
+    return ok && visit_end_array(v, errp) &&
+           visit_start_array(v, "none", 0, errp) &&
+           visit_end_array(v, errp) && visit_end_struct(v, errp);
+}
+
+/* A native array is described exactly like the same array visited by
+ * element, as every other format represents it. */
+static void describe_native_array_equals_visited_array(void)
+{
+    g_autoptr(QObject) a = NULL;
+    g_autoptr(QObject) b = NULL;
+    g_autoptr(GString) ja = NULL;
+    g_autoptr(GString) jb = NULL;
+    GError *err = NULL;
+
+    {
+        g_autoptr(Visitor) v = describe_visitor_new(&a);
+
+        CU_ASSERT_TRUE(native_visit(v, &err) && visit_complete(v, &err));
+    }
+    {
+        g_autoptr(Visitor) v = describe_visitor_new(&b);
+
+        CU_ASSERT_TRUE(manual_visit(v, &err) && visit_complete(v, &err));
+    }
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FATAL(a != NULL && b != NULL);
+    ja = qobject_to_json(a);
+    jb = qobject_to_json(b);
+    CU_ASSERT_STRING_EQUAL(ja->str, jb->str);
+    CU_ASSERT_STRING_EQUAL(ja->str,
+                           "{\"type\":\"struct\",\"members\":["
+                           "{\"name\":\"regs\",\"type\":\"array\","
+                           "\"length\":3,\"element\":{\"type\":\"u16\"}},"
+                           "{\"name\":\"none\",\"type\":\"array\","
+                           "\"length\":0}]}");
+}
+
 static void describe_empty_walk_fails_complete(void)
 {
     QObject *schema = NULL;
@@ -338,6 +395,8 @@ static const TestCase tests[] = {
       describe_schema_sample_matches_qobject_walk },
     { "describe_rejects_ambiguous_layouts",
       describe_rejects_ambiguous_layouts },
+    { "describe_native_array_equals_visited_array",
+      describe_native_array_equals_visited_array },
     { "describe_empty_walk_fails_complete",
       describe_empty_walk_fails_complete },
     { "describe_every_example_device_fits_its_walks",

@@ -176,8 +176,9 @@ QVISIT_API bool compat_register(CompatRegistry *r, const char *device,
  * @to_version (ties go to the chain through lower versions). Equal
  * versions are the identity and need no registration.
  *
- * Errors: %QVISIT_ERROR_VERSION when no chain exists, including for a
- * device with no steps at all (`e1000: no compat chain from v3 to v1`);
+ * Errors: %QVISIT_ERROR_VERSION when no chain exists (`e1000: no compat
+ * chain from v3 to v1`), including for a device with no steps at all (the
+ * message then ends in `(no transforms registered for e1000)`);
  * otherwise the failing step's own error with the step in front
  * (`e1000 v3→v2: ...`).
  *

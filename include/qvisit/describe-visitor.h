@@ -13,7 +13,10 @@
  * (g_malloc0 of the device's state size). visit_optional() sets *present to
  * true so optional members are described. A walk whose array lengths come
  * from the state itself (a count visited earlier) describes what the
- * zeroed state gives: such an array has length 0 and no "element" entry.
+ * zeroed state gives: such an array has length 0 and no "element" entry,
+ * unless the walk, seeing visit_get_type() == VISITOR_DESCRIBE, visits a
+ * scratch element to show the layout (the example virtio-net-queues does;
+ * see docs/formats.md, "What a describe walk sees").
  *
  * Life cycle as for every visitor: new, one walk, visit_complete(),
  * visit_free().

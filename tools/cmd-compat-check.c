@@ -391,9 +391,13 @@ static bool check_direction(CompatRegistry *r, const char *label,
     for (size_t i = 0; i < n; i++) {
         g_string_append_printf(via, "%sv%u", i ? "→" : "", chain[i]);
     }
+    /* A failing step names itself ("e1000 v2→v3: ..."). */
     if (!compat_convert(r, from->id, qobject_to(QDict, sample),
-                        from->version, to->version, &err) ||
-        !compat_schema_check(to->schema, sample, &err)) {
+                        from->version, to->version, &err)) {
+        printf("  %s: error: %s\n", label, err->message);
+        return false;
+    }
+    if (!compat_schema_check(to->schema, sample, &err)) {
         printf("  %s: error: %s: %s\n", label, from->id, err->message);
         return false;
     }

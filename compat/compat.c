@@ -153,6 +153,30 @@ static GArray *steps_for(CompatRegistry *r, const char *device)
     return g_hash_table_lookup(r->devices, device);
 }
 
+bool compat_unregister(CompatRegistry *r, const char *device,
+                       uint32_t from_version, uint32_t to_version,
+                       GError **errp)
+{
+    GArray *steps;
+
+    g_return_val_if_fail(r != NULL && device != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    steps = steps_for(r, device);
+    for (guint i = 0; steps && i < steps->len; i++) {
+        CompatStep *s = &g_array_index(steps, CompatStep, i);
+
+        if (s->from == from_version && s->to == to_version) {
+            g_array_remove_index(steps, i);
+            return true;
+        }
+    }
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_UNKNOWN,
+                "%s v%u→v%u: step not registered", device, from_version,
+                to_version);
+    return false;
+}
+
 /*
  * Breadth-first search over the directed version graph. Steps are sorted
  * by (from, to) and the queue is FIFO, so among chains of equal length the

@@ -147,6 +147,33 @@ static void register_duplicate_step_is_invalid(void)
                  "machine v1→v2: step already registered");
 }
 
+static void unregister_removes_one_step(void)
+{
+    static const StepSpec steps[] = { { 1, 2 }, { 2, 3 }, { 1, 3 } };
+    g_autoptr(CompatRegistry) r = registry_with(steps, 3);
+    g_autofree char *log = NULL;
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(compat_unregister(r, "e1000", 1, 3, &err));
+    ASSERT_NO_ERROR(err);
+    log = convert_log(r, 1, 3, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_STRING_EQUAL(log, "1>2,2>3");
+    CU_ASSERT_FALSE(compat_unregister(r, "e1000", 1, 3, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "e1000 v1→v3: step not registered");
+    CU_ASSERT_FALSE(compat_unregister(r, "serial", 1, 2, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "serial v1→v2: step not registered");
+    CU_ASSERT_FALSE(compat_unregister(r, COMPAT_MACHINE, 1, 2, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "machine v1→v2: step not registered");
+    /* Registering it again is allowed. */
+    CU_ASSERT_TRUE(compat_register(r, "e1000", 1, 3, log_step, "again",
+                                   &err));
+    ASSERT_NO_ERROR(err);
+}
+
 /* One row per chain question: registered steps, from, to, expected log. */
 static const struct {
     const char *what;
@@ -940,6 +967,7 @@ static const TestCase tests[] = {
       convert_unknown_device_is_version_error },
     { "register_duplicate_step_is_invalid",
       register_duplicate_step_is_invalid },
+    { "unregister_removes_one_step", unregister_removes_one_step },
     { "convert_finds_shortest_chain_in_table",
       convert_finds_shortest_chain_in_table },
     { "find_chain_lists_versions", find_chain_lists_versions },

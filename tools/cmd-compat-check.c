@@ -47,11 +47,14 @@ static void check_usage(FILE *out)
     fprintf(out,
             "usage: qvisit compat-check OLD_SCHEMAS.json NEW_SCHEMAS.json\n"
             "                           [--transforms builtin|none]\n"
+            "                           [--without DEVICE:FROM:TO]...\n"
             "\n"
             "Compares two releases' schema files (see 'qvisit schemas') and\n"
             "checks that the registered transforms migrate every device\n"
             "both ways. --transforms builtin (the default) uses the example\n"
             "devices' transforms, none uses no transforms at all.\n"
+            "--without drops one registered step (e.g. serial:3:2) to\n"
+            "see what breaks without it.\n"
             "Exit status: 0 compatible, 1 a migration would fail or a file\n"
             "is bad, 2 usage error.\n");
 }
@@ -445,10 +448,29 @@ static unsigned check_device(CompatRegistry *r, const DeviceSchema *o,
     return problems;
 }
 
+/* Applies one --without DEVICE:FROM:TO. */
+static bool drop_step(CompatRegistry *r, const char *spec, GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ":", -1);
+    guint64 from, to;
+
+    if (g_strv_length(parts) != 3 || !*parts[0] ||
+        !g_ascii_string_to_unsigned(parts[1], 10, 0, UINT32_MAX, &from,
+                                    NULL) ||
+        !g_ascii_string_to_unsigned(parts[2], 10, 0, UINT32_MAX, &to,
+                                    NULL)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "--without expects DEVICE:FROM:TO, got '%s'", spec);
+        return false;
+    }
+    return compat_unregister(r, parts[0], from, to, errp);
+}
+
 int cmd_compat_check(int argc, char **argv)
 {
     const char *paths[2] = { NULL, NULL };
     const char *transforms = "builtin";
+    g_autoptr(GPtrArray) without = g_ptr_array_new();
     g_autoptr(SchemaFile) old_file = NULL;
     g_autoptr(SchemaFile) new_file = NULL;
     SchemaFile *files[2];
@@ -462,6 +484,8 @@ int cmd_compat_check(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (!strcmp(argv[i], "--transforms") && i + 1 < argc) {
             transforms = argv[++i];
+        } else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
+            g_ptr_array_add(without, argv[++i]);
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("compat-check: unknown option '%s'", argv[i]);
             check_usage(stderr);
@@ -486,6 +510,13 @@ int cmd_compat_check(int argc, char **argv)
         cli_error("compat-check: --transforms must be builtin or none, "
                   "got '%s'", transforms);
         return CLI_EXIT_USAGE;
+    }
+    for (guint i = 0; i < without->len; i++) {
+        if (!drop_step(r, without->pdata[i], &err)) {
+            cli_error("compat-check: %s", err->message);
+            return err->code == QVISIT_ERROR_INVALID ? CLI_EXIT_USAGE
+                                                     : CLI_EXIT_FAILURE;
+        }
     }
     old_file = schema_file_load(paths[0], &err);
     new_file = old_file ? schema_file_load(paths[1], &err) : NULL;

@@ -163,6 +163,27 @@ QVISIT_API bool compat_register(CompatRegistry *r, const char *device,
                                 GError **errp);
 
 /**
+ * compat_unregister:
+ * @r: a registry
+ * @device: the device id, or %COMPAT_MACHINE for a machine step
+ * @from_version: the step's source version
+ * @to_version: the step's target version
+ * @errp: return location for an error
+ *
+ * Removes one registered step, for example to replace it or to see what
+ * breaks without it (`qvisit compat-check --without`).
+ *
+ * Errors: %QVISIT_ERROR_UNKNOWN when no such step is registered
+ * (`e1000 v3→v2: step not registered`).
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool compat_unregister(CompatRegistry *r, const char *device,
+                                  uint32_t from_version, uint32_t to_version,
+                                  GError **errp);
+
+/**
  * compat_convert:
  * @r: a registry
  * @device: the device id

@@ -9,6 +9,11 @@
 
 static const CliCommand commands[] = {
     { "version", "print the version", cmd_version },
+    { "schemas", "write a release's device schemas as JSON", cmd_schemas },
+    { "compat-check", "check two releases' schemas migrate both ways",
+      cmd_compat_check },
+    { "compat-graph", "print the compat version graph as Graphviz dot",
+      cmd_compat_graph },
 };
 
 void cli_error(const char *fmt, ...)

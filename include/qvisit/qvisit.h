@@ -15,5 +15,7 @@
 #include "qvisit/visitor.h"
 #include "qvisit/qemu-file.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "qvisit/describe-visitor.h"
+#include "qvisit/compat.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -19,3 +19,19 @@ for d in tests/data/qjson/*/; do
     [ -d "$d" ] || continue
     copy "${d}input" fuzz-json "qjson-$(basename "$d")"
 done
+
+# Schema files of every release, as `qvisit schemas` writes them.
+if [ -x build/qvisit ]; then
+    mkdir -p fuzz/corpus/fuzz-schema
+    for rel in 1 2 3; do
+        build/qvisit schemas --release $rel \
+            "fuzz/corpus/fuzz-schema/release$rel" 2>/dev/null || true
+    done
+fi
+
+# One real QEMU stream, whole, for the stream reader (own vmdesc).
+if [ -f tests/data/qemu/pc-2.3-old.mig ]; then
+    mkdir -p fuzz/corpus/fuzz-qemu-stream
+    { printf '\000'; cat tests/data/qemu/pc-2.3-old.mig; } \
+        >fuzz/corpus/fuzz-qemu-stream/qemu-pc-2.3-old
+fi

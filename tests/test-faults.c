@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "examples/devices/example-compat.h"
 #include "tests/fuzz-harness.h"
 #include "tests/test-util.h"
 
@@ -294,6 +295,124 @@ static void json_bit_flips_load_consistently_or_fail_cleanly(void)
     fuzz_sink_clear(&s);
 }
 
+/* ---- compat transforms failing halfway ---- */
+
+/* A step that wrecks the state and then fails, as a buggy one might. */
+static bool wreck_and_fail(QDict *state, void *opaque, GError **errp)
+{
+    (void)opaque;
+    while (qdict_first(state)) {
+        qdict_del(state, qdict_entry_key(qdict_first(state)));
+    }
+    qdict_put_str(state, "wrecked", "yes");
+    g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "injected failure");
+    return false;
+}
+
+static QDict *device_state_tree(const ExampleDevice *d, uint64_t seed)
+{
+    void *state = example_device_state_new(d);
+    QObject *tree = NULL;
+    Visitor *v = qobject_output_visitor_new(&tree);
+    g_autoptr(GError) err = NULL;
+
+    d->randomize(state, &seed);
+    CU_ASSERT_TRUE(d->visit(v, state, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    example_device_state_free(d, state);
+    return qobject_to(QDict, tree);
+}
+
+/*
+ * For every pair of versions of every device that has a chain of at least
+ * two steps: replace the chain's last step by one that wrecks the state
+ * and fails. The conversion must fail naming that step and leave the
+ * state exactly as it was, although the real steps before it ran.
+ */
+static void compat_chain_failing_last_step_leaves_state_unchanged(void)
+{
+    size_t n, tried = 0;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            const ExampleDevice *from = all[i], *to = all[j];
+            g_autoptr(CompatRegistry) r = compat_registry_new();
+            g_autoptr(QDict) state = NULL;
+            g_autoptr(QObject) before = NULL;
+            g_autoptr(GError) err = NULL;
+            g_autofree uint32_t *chain = NULL;
+            g_autofree char *want = NULL;
+            size_t len = 0;
+            uint32_t a, b;
+
+            if (strcmp(from->id, to->id) || from == to) {
+                continue;
+            }
+            CU_ASSERT_TRUE(example_compat_register(r, &err));
+            ASSERT_NO_ERROR(err);
+            chain = compat_find_chain(r, from->id, from->version,
+                                      to->version, &len, NULL);
+            if (!chain || len < 3) {
+                continue;
+            }
+            a = chain[len - 2];
+            b = chain[len - 1];
+            CU_ASSERT_TRUE(compat_unregister(r, from->id, a, b, &err) &&
+                           compat_register(r, from->id, a, b,
+                                           wreck_and_fail, NULL, &err));
+            ASSERT_NO_ERROR(err);
+            state = device_state_tree(from, 77 + i);
+            before = qobject_clone(QOBJECT(state));
+            CU_ASSERT_FALSE(compat_convert(r, from->id, state,
+                                           from->version, to->version,
+                                           &err));
+            want = g_strdup_printf("%s v%u→v%u: injected failure",
+                                   from->id, a, b);
+            ASSERT_ERROR(err, QVISIT_ERROR_INVALID, want);
+            ASSERT_QOBJECT_EQUAL(QOBJECT(state), before);
+            tried++;
+        }
+    }
+    /* The example histories have v1→v3 and v3→v1 chains at least. */
+    CU_ASSERT_TRUE(tried >= 2);
+}
+
+/* Machine steps: a real split, then a step that wrecks and fails. */
+static bool split_serial(QDict *machine, void *opaque, GError **errp)
+{
+    static const char *const regs[] = { "dll", "dlm", NULL };
+
+    (void)opaque;
+    return compat_machine_split(machine, "serial", "serial-regs", regs,
+                                "serial-rest", errp);
+}
+
+static void compat_machine_failing_step_leaves_machine_unchanged(void)
+{
+    g_autoptr(CompatRegistry) r = compat_registry_new();
+    g_autoptr(QDict) machine = qdict_new();
+    g_autoptr(QObject) before = NULL;
+    g_autoptr(GError) err = NULL;
+
+    qdict_put_obj(machine, "serial", QOBJECT(device_state_tree(
+                      example_device_find("serial", 3), 5)));
+    qdict_put_obj(machine, "pit", QOBJECT(device_state_tree(
+                      example_device_find("pit", 1), 6)));
+    before = qobject_clone(QOBJECT(machine));
+    CU_ASSERT_TRUE(compat_register_machine(r, 1, 2, split_serial, NULL,
+                                           &err) &&
+                   compat_register_machine(r, 2, 3, wreck_and_fail, NULL,
+                                           &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(compat_convert_machine(r, machine, 1, 3, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "machine v2→v3: injected failure");
+    ASSERT_QOBJECT_EQUAL(QOBJECT(machine), before);
+}
+
 static const TestCase tests[] = {
     { "binary_walk_truncated_anywhere_is_truncated_error",
       binary_walk_truncated_anywhere_is_truncated_error },
@@ -307,6 +426,10 @@ static const TestCase tests[] = {
       json_truncated_anywhere_is_parse_error },
     { "json_bit_flips_load_consistently_or_fail_cleanly",
       json_bit_flips_load_consistently_or_fail_cleanly },
+    { "compat_chain_failing_last_step_leaves_state_unchanged",
+      compat_chain_failing_last_step_leaves_state_unchanged },
+    { "compat_machine_failing_step_leaves_machine_unchanged",
+      compat_machine_failing_step_leaves_machine_unchanged },
     { NULL, NULL },
 };
 

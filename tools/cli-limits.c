@@ -14,12 +14,11 @@ typedef struct LimitOption {
 } LimitOption;
 
 static const LimitOption options[] = {
-    { "--max-depth", LIMIT_COUNT,
-      "deepest nesting of structs, arrays and objects" },
+    { "--max-depth", LIMIT_COUNT, "deepest nesting" },
     { "--max-string", LIMIT_SIZE, "longest string" },
-    { "--max-array", LIMIT_COUNT, "most elements in one array or list" },
-    { "--max-alloc", LIMIT_SIZE, "most bytes one load allocates for values" },
-    { "--max-section", LIMIT_SIZE, "largest section of a migration stream" },
+    { "--max-array", LIMIT_COUNT, "most elements in one array" },
+    { "--max-alloc", LIMIT_SIZE, "most bytes one load allocates" },
+    { "--max-section", LIMIT_SIZE, "largest stream section" },
 };
 
 /* Digits, then for a SIZE an optional K/M/G (binary) suffix. */
@@ -157,17 +156,39 @@ bool cli_limits_take(int *argc, char **argv, QVisitLimits *limits,
     return true;
 }
 
+/* 1073741824 -> "1G", 4096 -> "4K", 1000 -> "1000". */
+static char *format_size(uint64_t v)
+{
+    static const char units[] = "KMG";
+    int u = -1;
+
+    while (u < 2 && v && v % 1024 == 0) {
+        v /= 1024;
+        u++;
+    }
+    return u < 0 ? g_strdup_printf("%" G_GUINT64_FORMAT, v)
+                 : g_strdup_printf("%" G_GUINT64_FORMAT "%c", v, units[u]);
+}
+
 void cli_limits_print_help(FILE *out)
 {
     const QVisitLimits *d = qvisit_limits_default();
+    const uint64_t defaults[] = {
+        d->max_depth, d->max_string_len, d->max_array_len, d->max_alloc,
+        d->max_section_size,
+    };
 
-    fprintf(out, "limits (SIZE takes a K, M or G suffix):\n");
+    fprintf(out, "limits on what the input can make qvisit do "
+            "(SIZE takes K, M or G):\n");
     for (size_t o = 0; o < G_N_ELEMENTS(options); o++) {
-        fprintf(out, "  %s %-5s %s\n", options[o].name,
-                options[o].kind == LIMIT_SIZE ? "SIZE" : "N",
-                options[o].help);
+        g_autofree char *opt = g_strdup_printf(
+            "%s %s", options[o].name,
+            options[o].kind == LIMIT_SIZE ? "SIZE" : "N");
+        g_autofree char *def = options[o].kind == LIMIT_SIZE
+            ? format_size(defaults[o])
+            : g_strdup_printf("%" G_GUINT64_FORMAT, defaults[o]);
+
+        fprintf(out, "  %-20s %s (default %s)\n", opt, options[o].help,
+                def);
     }
-    fprintf(out, "  defaults: depth %u, string %zu, array %zu, alloc %zu, "
-            "section %zu\n", d->max_depth, d->max_string_len,
-            d->max_array_len, d->max_alloc, d->max_section_size);
 }

@@ -68,9 +68,14 @@ bool fuzz_harness_json_visitor(const uint8_t *data, size_t size,
 bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
                                     FuzzLoaded *l, GError **errp);
 
+/* A schemas file (or a bare schema): every device schema through
+ * compat_schema_sample() and compat_schema_check() of the sample. */
+bool fuzz_harness_schema(const uint8_t *data, size_t size, GError **errp);
+
 /*
  * Replays @data through the surface named @surface ("json",
- * "json-visitor", "qemu-file-visitor", ...), freeing whatever it loaded.
+ * "json-visitor", "qemu-file-visitor", "schema"), freeing whatever it
+ * loaded.
  * Returns false with *@errp set as the surface failed; an unknown surface
  * name is QVISIT_ERROR_UNKNOWN.
  */

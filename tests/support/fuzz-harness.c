@@ -156,6 +156,40 @@ bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
     return ok;
 }
 
+static bool schema_one(const QObject *schema, GError **errp)
+{
+    g_autoptr(QObject) sample = compat_schema_sample(schema, errp);
+
+    return sample && compat_schema_check(schema, sample, errp);
+}
+
+bool fuzz_harness_schema(const uint8_t *data, size_t size, GError **errp)
+{
+    const char *text = size ? (const char *)data : "";
+    g_autoptr(QObject) root = qobject_from_json_full(text, size, NULL, errp);
+    QDict *top;
+    QList *devices;
+
+    if (!root) {
+        return false;
+    }
+    top = qobject_to(QDict, root);
+    devices = top ? qobject_to(QList, qdict_get(top, "devices")) : NULL;
+    if (!devices) {
+        return schema_one(root, errp);
+    }
+    for (size_t i = 0; i < qlist_size(devices); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(devices, i));
+        QObject *schema = d ? qdict_get(d, "schema") : NULL;
+
+        if (schema && !schema_one(schema, errp)) {
+            g_prefix_error(errp, "devices[%zu].schema: ", i);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool fuzz_harness_replay(const char *surface, const uint8_t *data,
                          size_t size, GError **errp)
 {
@@ -167,6 +201,9 @@ bool fuzz_harness_replay(const char *surface, const uint8_t *data,
 
         qobject_unref(obj);
         return obj != NULL;
+    }
+    if (!strcmp(surface, "schema")) {
+        return fuzz_harness_schema(data, size, errp);
     }
     if (!strcmp(surface, "json-visitor")) {
         ok = fuzz_harness_json_visitor(data, size, &l, errp);

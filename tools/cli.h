@@ -26,5 +26,7 @@ typedef struct CliCommand {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_version(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
 
 #endif /* QVISIT_TOOLS_CLI_H */

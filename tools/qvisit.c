@@ -9,6 +9,8 @@
 
 static const CliCommand commands[] = {
     { "version", "print the version", cmd_version },
+    { "dump", "print a stream as JSON", cmd_dump },
+    { "encode", "write a stream back from a JSON dump", cmd_encode },
 };
 
 void cli_error(const char *fmt, ...)

@@ -14,5 +14,6 @@
 #include "qvisit/qobject.h"
 #include "qvisit/visitor.h"
 #include "qvisit/qemu-file.h"
+#include "qvisit/qemu-stream.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -14,6 +14,7 @@
 #include "qvisit/qobject.h"
 #include "qvisit/visitor.h"
 #include "qvisit/qemu-file.h"
+#include "qvisit/qemu-file-visitor.h"
 #include "qvisit/qemu-stream.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -611,6 +611,80 @@ static void encode_rejects_bad_dumps(void)
     }
 }
 
+static QDict *dump_summary(const char *name, const char *donor)
+{
+    g_autofree char *path = g_strdup_printf(DATA "%s.mig", name);
+    g_autoptr(QObject) desc = donor ? load_desc(donor) : NULL;
+    QemuStreamOptions opts;
+    GError *err = NULL;
+    QObject *o;
+
+    qemu_stream_options_init(&opts);
+    opts.vmdesc = desc;
+    o = qemu_stream_dump_path(path, &opts, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    return qobject_to(QDict, o);
+}
+
+static QDict *ram_block(QDict *dump, size_t i)
+{
+    QDict *ram = qobject_to(QDict, qdict_get(dump, "ram"));
+
+    return qobject_to(QDict, qlist_get(qobject_to(QList,
+                                                  qdict_get(ram, "blocks")),
+                                       i));
+}
+
+static uint64_t dict_uint(QDict *d, const char *key)
+{
+    uint64_t v = UINT64_MAX;
+
+    qnum_get_try_uint(qobject_to(QNum, qdict_get(d, key)), &v);
+    return v;
+}
+
+/* What make-corpus.sh's edge-case streams must show. */
+static void edge_case_streams_decode_as_expected(void)
+{
+    g_autoptr(QDict) old = dump_summary("pc-2.3-old", NULL);
+    g_autoptr(QDict) comp = dump_summary("pc-compress", NULL);
+    g_autoptr(QDict) shared = dump_summary("pc-ignore-shared", NULL);
+    g_autoptr(QDict) nodesc = dump_summary("pc-suppress-vmdesc",
+                                           "pc-nodefaults");
+    QList *records = qobject_to(QList, qdict_get(old, "records"));
+    QDict *conf = qobject_to(QDict, qdict_get(shared, "configuration"));
+    QList *subs = qobject_to(QList, qdict_get(conf, "subsections"));
+    g_autoptr(QObject) want_subs = qobject_from_json(
+        "[{\"name\": \"configuration/capabilities\", \"version_id\": 1, "
+        "\"capabilities\": [\"x-ignore-shared\"]}, "
+        "{\"name\": \"configuration/uuid\", \"version_id\": 1, "
+        "\"uuid\": \"5ee0b7e86b1e4a6b9a775f1d2c3e4a5b\"}]", NULL);
+
+    /* pc-i440fx-2.3: no configuration section and no footers. */
+    CU_ASSERT_EQUAL(qobject_type(qdict_get(old, "configuration")),
+                    QTYPE_QNULL);
+    for (size_t i = 0; i < qlist_size(records); i++) {
+        QDict *rec = qobject_to(QDict, qlist_get(records, i));
+
+        if (qdict_haskey(rec, "footer")) {
+            CU_ASSERT_FALSE(qbool_get_bool(qobject_to(QBool,
+                                qdict_get(rec, "footer"))));
+        }
+    }
+    /* compress capability: pc.bios's 46 data pages are zlib pages. */
+    CU_ASSERT_EQUAL(dict_uint(ram_block(comp, 2), "compressed_pages"), 46);
+    CU_ASSERT_EQUAL(dict_uint(ram_block(comp, 2), "pages"), 0);
+    /* x-ignore-shared: the shared block "mem" sends no pages. */
+    ASSERT_QOBJECT_EQUAL(QOBJECT(subs), want_subs);
+    CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                               qdict_get(ram_block(shared, 0), "id"))),
+                           "mem");
+    CU_ASSERT_EQUAL(dict_uint(ram_block(shared, 0), "zero_pages"), 0);
+    /* suppress-vmdesc=on: decoded with pc-nodefaults's description. */
+    CU_ASSERT_EQUAL(qobject_type(qdict_get(nodesc, "vmdesc")), QTYPE_QNULL);
+}
+
 static const TestCase tests[] = {
     { "compat_dump_equals_analyze_migration_output",
       compat_dump_equals_analyze_migration_output },
@@ -637,6 +711,8 @@ static const TestCase tests[] = {
     { "stream_without_configuration_and_footers_round_trips",
       stream_without_configuration_and_footers_round_trips },
     { "encode_rejects_bad_dumps", encode_rejects_bad_dumps },
+    { "edge_case_streams_decode_as_expected",
+      edge_case_streams_decode_as_expected },
     { NULL, NULL },
 };
 

@@ -12,71 +12,98 @@
 
 #include <string.h>
 
-/* analyze-migration.py 7.2's table of readers, signedness included: it
- * reads "uint8 equal", "uint16 equal" and "int64 equal" as signed. */
-static QsKind compat_kind(const char *type)
-{
-    static const char *const sint[] = {
-        "int8", "int16", "int32", "int32 equal", "int32 le", "int64",
-        "int64 equal", "uint8 equal", "uint16 equal",
-    };
-    static const char *const uint[] = {
-        "uint8", "uint16", "uint32", "uint32 equal", "uint64",
-    };
+typedef struct QsType {
+    const char *name;
+    QsKind compat;      /* analyze-migration.py 7.2's reader */
+    QsKind native;      /* for sizes 1..8 (ints) or 1 (bool) */
+} QsType;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(sint); i++) {
-        if (!strcmp(type, sint[i])) {
-            return QS_KIND_INT;
+/*
+ * analyze-migration.py 7.2 reads "uint8 equal", "uint16 equal" and
+ * "int64 equal" as signed; the native dump follows QEMU's vmstate-types,
+ * where "int64 equal" is the name 7.2 gives uint64_equal, and a timer is a
+ * signed be64 (-1: not armed). Any other type is raw bytes in both.
+ */
+static const QsType qs_types[] = {
+    { "bool", QS_KIND_BOOL, QS_KIND_BOOL },
+    { "int8", QS_KIND_INT, QS_KIND_INT },
+    { "int16", QS_KIND_INT, QS_KIND_INT },
+    { "int32", QS_KIND_INT, QS_KIND_INT },
+    { "int32 equal", QS_KIND_INT, QS_KIND_INT },
+    { "int32 le", QS_KIND_INT, QS_KIND_INT },
+    { "int64", QS_KIND_INT, QS_KIND_INT },
+    { "int64 equal", QS_KIND_INT, QS_KIND_UINT },
+    { "uint8 equal", QS_KIND_INT, QS_KIND_UINT },
+    { "uint16 equal", QS_KIND_INT, QS_KIND_UINT },
+    { "uint8", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint16", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint32", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint32 equal", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint64", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint64 equal", QS_KIND_RAW, QS_KIND_UINT },
+    { "timer", QS_KIND_RAW, QS_KIND_INT },
+    { "struct", QS_KIND_STRUCT, QS_KIND_STRUCT },
+};
+
+/* Type names are few and repeat for every field: look them up once. */
+static const QsType *find_type(const char *type)
+{
+    static GHashTable *table;
+
+    if (g_once_init_enter(&table)) {
+        GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+
+        for (size_t i = 0; i < G_N_ELEMENTS(qs_types); i++) {
+            g_hash_table_insert(t, (gpointer)qs_types[i].name,
+                                (gpointer)&qs_types[i]);
         }
+        g_once_init_leave(&table, t);
     }
-    for (size_t i = 0; i < G_N_ELEMENTS(uint); i++) {
-        if (!strcmp(type, uint[i])) {
-            return QS_KIND_UINT;
-        }
-    }
-    if (!strcmp(type, "bool")) {
-        return QS_KIND_BOOL;
-    }
-    if (!strcmp(type, "struct")) {
-        return QS_KIND_STRUCT;
-    }
-    return QS_KIND_RAW;
+    return g_hash_table_lookup(table, type);
 }
 
-/* The native dump follows QEMU's vmstate-types: "int64 equal" is the name
- * 7.2 gives uint64_equal, and a timer is a signed be64 (-1: not armed). */
+static QsKind compat_kind(const char *type)
+{
+    const QsType *t = find_type(type);
+
+    return t ? t->compat : QS_KIND_RAW;
+}
+
 QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size)
 {
-    static const char *const sint[] = {
-        "int8", "int16", "int32", "int32 equal", "int32 le", "int64",
-        "timer",
-    };
-    static const char *const uint[] = {
-        "uint8", "uint16", "uint32", "uint64", "uint8 equal",
-        "uint16 equal", "uint32 equal", "int64 equal", "uint64 equal",
-    };
+    const QsType *t = find_type(type);
 
-    for (size_t i = 0; i < G_N_ELEMENTS(sint); i++) {
-        if (!strcmp(type, sint[i])) {
-            return size >= 1 && size <= 8 ? QS_KIND_INT : QS_KIND_RAW;
+    if (t) {
+        switch (t->native) {
+        case QS_KIND_INT:
+        case QS_KIND_UINT:
+            return size >= 1 && size <= 8 ? t->native : QS_KIND_RAW;
+        case QS_KIND_BOOL:
+            return size == 1 ? QS_KIND_BOOL : QS_KIND_RAW;
+        default:
+            return t->native;
         }
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(uint); i++) {
-        if (!strcmp(type, uint[i])) {
-            return size >= 1 && size <= 8 ? QS_KIND_UINT : QS_KIND_RAW;
-        }
-    }
-    if (!strcmp(type, "bool")) {
-        return size == 1 ? QS_KIND_BOOL : QS_KIND_RAW;
-    }
-    if (!strcmp(type, "struct")) {
-        return QS_KIND_STRUCT;
     }
     if ((!strcmp(type, "tmp") || !strcmp(type, "vstruct")) &&
         qobject_to(QList, qdict_get(fd, "fields"))) {
         return QS_KIND_NESTED;
     }
     return QS_KIND_RAW;
+}
+
+/* Appends "[i]"; paths are built for every element, so without printf. */
+static void append_index(GString *path, int64_t i)
+{
+    char buf[24];
+    char *p = buf + sizeof(buf);
+
+    *--p = ']';
+    do {
+        *--p = (char)('0' + i % 10);
+        i /= 10;
+    } while (i > 0);
+    *--p = '[';
+    g_string_append_len(path, p, buf + sizeof(buf) - p);
 }
 
 static QObject *compat_int(const uint8_t *b, int64_t size, bool is_signed)
@@ -108,10 +135,18 @@ static QObject *compat_int(const uint8_t *b, int64_t size, bool is_signed)
                                              "x (%" G_GINT64_FORMAT ")",
                                              width, u, s);
         return QOBJECT(qstring_from_str(t));
+    } else {
+        static const char digits[] = "0123456789abcdef";
+        char t[2 + 16 + 1];
+
+        t[0] = '0';
+        t[1] = 'x';
+        for (int i = 0; i < width; i++) {
+            t[2 + i] = digits[(u >> (4 * (width - 1 - i))) & 15];
+        }
+        t[2 + width] = '\0';
+        return QOBJECT(qstring_from_str(t));
     }
-    g_autofree char *t = g_strdup_printf("0x%0*" G_GINT64_MODIFIER "x",
-                                         width, u);
-    return QOBJECT(qstring_from_str(t));
 }
 
 static QObject *read_raw(QsReader *r, int64_t size, GError **errp)
@@ -234,7 +269,8 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                          "vmdesc field entry needs a string \"name\" and "
                          "\"type\" and a non-negative \"size\"");
     }
-    g_string_append_printf(r->path, ".%s", name);
+    g_string_append_c(r->path, '.');
+    g_string_append(r->path, name);
     if ((uint64_t)size > r->limits->max_section_size ||
         (uint64_t)array_len > r->limits->max_array_len) {
         if (array_len >= 0 || (uint64_t)size > r->limits->max_section_size) {
@@ -252,7 +288,7 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
             size_t emark = r->path->len;
             QObject *o;
 
-            g_string_append_printf(r->path, "[%" G_GINT64_FORMAT "]", i);
+            append_index(r->path, i);
             o = read_elem(r, fd, type, size, errp);
             if (!o) {
                 return false;
@@ -277,7 +313,7 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                              "vmdesc index %" G_GINT64_FORMAT " out of "
                              "order", index);
         }
-        g_string_append_printf(r->path, "[%" G_GINT64_FORMAT "]", index);
+        append_index(r->path, index);
         o = read_elem(r, fd, type, size, errp);
         if (!o) {
             return false;
@@ -327,7 +363,8 @@ static bool read_subsection(QsReader *r, const QDict *sub, QDict *out,
                          "subsection '%s' where the vmdesc has '%s'", name,
                          want ? want : "(none)");
     }
-    g_string_append_printf(r->path, ".%s", name);
+    g_string_append_c(r->path, '.');
+    g_string_append(r->path, name);
     if (!qs__read_vmsd(r, sub, data, errp)) {
         return false;
     }

@@ -128,4 +128,11 @@ want pc-serial-nic-usb && stream pc-serial-nic-usb "" -machine pc \
     -chardev null,id=s0 -device isa-serial,chardev=s0 \
     -device rtl8139 -device virtio-net-pci \
     -device piix3-usb-uhci -device usb-tablet
+
+# Only on request (tests/live-qemu.sh): q35 with two vCPUs, USB, virtio.
+if [ -n "$selected" ] && want q35-live; then
+    stream q35-live "" -machine q35 -smp 2 \
+        -device qemu-xhci -device usb-kbd -device virtio-rng-pci \
+        -device virtio-balloon-pci
+fi
 exit 0

@@ -125,17 +125,24 @@ bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
 
     while (len > 0) {
         size_t n = len < sizeof(chunk) ? (size_t)len : sizeof(chunk);
+        size_t at = out->len;
+        char *p;
 
         if (!qs__read(r, chunk, n, errp)) {
             return false;
         }
+        /* Grow once per chunk and fill in place: buffers of option ROMs
+         * and packet queues make this the decoder's hottest loop. */
+        g_string_set_size(out, at + n * 3);
+        p = out->str + at;
         for (size_t i = 0; i < n; i++) {
-            if (spaced && out->len) {
-                g_string_append_c(out, ' ');
+            if (spaced && (at || i)) {
+                *p++ = ' ';
             }
-            g_string_append_c(out, digits[chunk[i] >> 4]);
-            g_string_append_c(out, digits[chunk[i] & 15]);
+            *p++ = digits[chunk[i] >> 4];
+            *p++ = digits[chunk[i] & 15];
         }
+        g_string_truncate(out, (size_t)(p - out->str));
         len -= n;
     }
     return true;

@@ -112,17 +112,6 @@ static QObject *compat_int(const uint8_t *b, int64_t size, bool is_signed)
     int64_t s;
     int width = (int)size * 2;
 
-    if (size > 8) {
-        /* Wider than any C integer: print the digits; a negative value's
-         * decimal form is not reproduced. */
-        GString *hex = g_string_new("0x");
-        for (int64_t i = 0; i < size; i++) {
-            g_string_append_printf(hex, "%02x", b[i]);
-        }
-        QString *qs = qstring_from_str(hex->str);
-        g_string_free(hex, TRUE);
-        return QOBJECT(qs);
-    }
     for (int64_t i = 0; i < size; i++) {
         u = u << 8 | b[i];
     }
@@ -159,23 +148,21 @@ static QObject *read_raw(QsReader *r, int64_t size, GError **errp)
     return QOBJECT(qstring_from_str(hex->str));
 }
 
-static QObject *read_elem(QsReader *r, const QDict *fd, const char *type,
+static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
                           int64_t size, GError **errp)
 {
-    QsKind kind = r->compat ? compat_kind(type)
-                           : qs__native_kind(fd, type, size);
     uint64_t start = r->pos;
     uint8_t b[8];
 
     if ((kind == QS_KIND_INT || kind == QS_KIND_UINT) && size > 8) {
-        uint8_t *wide = g_malloc(size);
-        QObject *o = NULL;
+        /* Wider than any C integer (analyze-compat only): print the
+         * digits; a negative value's decimal form is not reproduced. */
+        g_autoptr(GString) hex = g_string_new("0x");
 
-        if (qs__read(r, wide, size, errp)) {
-            o = compat_int(wide, size, kind == QS_KIND_INT);
+        if (!qs__read_hex(r, (uint64_t)size, false, hex, errp)) {
+            return NULL;
         }
-        g_free(wide);
-        return o;
+        return QOBJECT(qstring_from_str(hex->str));
     }
     switch (kind) {
     case QS_KIND_INT:
@@ -259,6 +246,7 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
     int64_t size, array_len = -1, index = -1;
     size_t mark = r->path->len;
     g_autofree char *key = NULL;
+    QsKind kind;
 
     if (!name || !type || !qs__dict_int(fd, "size", &size) || size < 0 ||
         (qdict_haskey(fd, "array_len") &&
@@ -271,14 +259,14 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
     }
     g_string_append_c(r->path, '.');
     g_string_append(r->path, name);
+    kind = r->compat ? compat_kind(type) : qs__native_kind(fd, type, size);
     if ((uint64_t)size > r->limits->max_section_size ||
-        (uint64_t)array_len > r->limits->max_array_len) {
-        if (array_len >= 0 || (uint64_t)size > r->limits->max_section_size) {
-            return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
-                             "vmdesc size %" G_GINT64_FORMAT " x %"
-                             G_GINT64_FORMAT " exceeds the limits", size,
-                             array_len);
-        }
+        (array_len >= 0 &&
+         (uint64_t)array_len > r->limits->max_array_len)) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
+                         "vmdesc size %" G_GINT64_FORMAT " x %"
+                         G_GINT64_FORMAT " exceeds the limits", size,
+                         array_len);
     }
 
     if (array_len >= 0) {
@@ -289,7 +277,7 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
             QObject *o;
 
             append_index(r->path, i);
-            o = read_elem(r, fd, type, size, errp);
+            o = read_elem(r, fd, kind, size, errp);
             if (!o) {
                 return false;
             }
@@ -314,13 +302,13 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                              "order", index);
         }
         append_index(r->path, index);
-        o = read_elem(r, fd, type, size, errp);
+        o = read_elem(r, fd, kind, size, errp);
         if (!o) {
             return false;
         }
         qlist_append_obj(list, o);
     } else {
-        QObject *o = read_elem(r, fd, type, size, errp);
+        QObject *o = read_elem(r, fd, kind, size, errp);
 
         if (!o) {
             return false;
@@ -383,9 +371,9 @@ bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out, GError **errp)
     QList *fields = qobject_to(QList, qdict_get(vmsd, "fields"));
     QObject *subs_obj = qdict_get(vmsd, "subsections");
     QList *subs = qobject_to(QList, subs_obj);
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
-                                                       g_str_equal, g_free,
-                                                       NULL);
+    /* Only the native dump renames repeated names (qs__field_key()). */
+    g_autoptr(GHashTable) seen = r->compat ? NULL
+        : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     bool ok = true;
 
     if (!fields || (subs_obj && !subs)) {

@@ -14,6 +14,50 @@ typedef struct QsSection {
     bool is_ram;
 } QsSection;
 
+/* An analyze-compat member waiting for the members before it. */
+typedef struct QsPending {
+    char *key;
+    QObject *value;
+    bool complete;
+} QsPending;
+
+static void pending_free(gpointer p)
+{
+    QsPending *m = p;
+
+    g_free(m->key);
+    qobject_unref(m->value);
+    g_free(m);
+}
+
+/* Hands out (or collects in @compat) the complete members at the head of
+ * @pending, or all of them with @all (at EOF). */
+static bool flush_pending(GQueue *pending, const QemuStreamOptions *opts,
+                          QDict *compat, bool all, GError **errp)
+{
+    while (!g_queue_is_empty(pending)) {
+        QsPending *m = g_queue_peek_head(pending);
+        QObject *value;
+        bool ok = true;
+
+        if (!m->complete && !all) {
+            break;
+        }
+        g_queue_pop_head(pending);
+        value = g_steal_pointer(&m->value);
+        if (opts->section_fn) {
+            ok = opts->section_fn(m->key, value, opts->section_opaque, errp);
+        } else {
+            qdict_put_obj(compat, m->key, value);
+        }
+        pending_free(m);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void section_free(gpointer p)
 {
     QsSection *s = p;
@@ -313,9 +357,11 @@ static QDict *new_record(const char *type, const QsSection *s, bool header,
     return rec;
 }
 
-static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
-                         QDict *compat, GError **errp)
+static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
+                            QDict *compat, const QemuStreamOptions *opts,
+                            GQueue *pending, GError **errp)
 {
+    QsPending *ram_member = NULL;
     static const char *const names[] = {
         [QS_SECTION_START] = "START", [QS_SECTION_PART] = "PART",
         [QS_SECTION_END] = "END", [QS_SECTION_FULL] = "FULL",
@@ -344,7 +390,8 @@ static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
                 qdict_put_str(rec, "type", "EOF");
                 qlist_append_obj(records, QOBJECT(g_steal_pointer(&rec)));
             }
-            return true;
+            return !compat || flush_pending(pending, opts, compat, true,
+                                            errp);
         case QS_COMMAND:
             if (!read_command(r, records, errp)) {
                 return false;
@@ -377,15 +424,15 @@ static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
                                      version);
                 }
                 if (compat) {
-                    g_autoptr(QDict) ram = qdict_new();
-                    g_autofree char *ckey = g_strdup_printf("%s (%u)",
-                                                            idstr, id);
+                    QDict *ram = qdict_new();
 
                     r->ram_sizes = qdict_new();
                     qdict_put_obj(ram, "section sizes",
                                   QOBJECT(r->ram_sizes));
-                    qdict_put_obj(compat, ckey,
-                                  QOBJECT(g_steal_pointer(&ram)));
+                    ram_member = g_new0(QsPending, 1);
+                    ram_member->key = g_strdup_printf("%s (%u)", idstr, id);
+                    ram_member->value = QOBJECT(ram);
+                    g_queue_push_tail(pending, ram_member);
                 }
                 if (!qs__read_ram(r, rec, errp)) {
                     return false;
@@ -410,10 +457,12 @@ static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
                     return false;
                 }
                 if (compat) {
-                    g_autofree char *ckey = g_strdup_printf("%s (%u)",
-                                                            idstr, id);
-                    qdict_put_obj(compat, ckey,
-                                  QOBJECT(g_steal_pointer(&state)));
+                    QsPending *m = g_new0(QsPending, 1);
+
+                    m->key = g_strdup_printf("%s (%u)", idstr, id);
+                    m->value = QOBJECT(g_steal_pointer(&state));
+                    m->complete = true;
+                    g_queue_push_tail(pending, m);
                 } else if (rec) {
                     qdict_put_obj(rec, "state",
                                   QOBJECT(g_steal_pointer(&state)));
@@ -442,18 +491,34 @@ static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
             if (!qs__read_ram(r, rec, errp)) {
                 return false;
             }
+            if (type == QS_SECTION_END && ram_member) {
+                ram_member->complete = true;
+                ram_member = NULL;
+            }
             break;
         default:
             return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
                              "unknown section type %u", type);
         }
-        if (!read_footer(r, s, &footers, rec, errp)) {
+        if (!read_footer(r, s, &footers, rec, errp) ||
+            (compat && !flush_pending(pending, opts, compat, false, errp))) {
             return false;
         }
         if (records) {
             qlist_append_obj(records, QOBJECT(g_steal_pointer(&rec)));
         }
     }
+}
+
+static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
+                         QDict *compat, const QemuStreamOptions *opts,
+                         GError **errp)
+{
+    GQueue *pending = g_queue_new();
+    bool ok = read_records_in(r, devices, dump, compat, opts, pending, errp);
+
+    g_queue_free_full(pending, pending_free);
+    return ok;
 }
 
 QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
@@ -560,7 +625,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     if (qs__peek_u8(&r, &b) && b == QS_CONFIGURATION) {
         ok = qs__u8(&r, &b, errp) && read_configuration(&r, dump, errp);
     }
-    ok = ok && read_records(&r, devices, dump, compat, errp) &&
+    ok = ok && read_records(&r, devices, dump, compat, opts, errp) &&
          read_trailer(&r, dump, errp);
     g_free(r.ram_block);
     if (!ok) {

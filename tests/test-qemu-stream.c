@@ -692,6 +692,68 @@ static void edge_case_streams_decode_as_expected(void)
     CU_ASSERT_EQUAL(qobject_type(qdict_get(nodesc, "vmdesc")), QTYPE_QNULL);
 }
 
+typedef struct Collected {
+    QDict *members;
+    GPtrArray *order;
+    int stop_after;
+} Collected;
+
+static bool collect_member(const char *key, QObject *value, void *opaque,
+                           GError **errp)
+{
+    Collected *c = opaque;
+
+    g_ptr_array_add(c->order, g_strdup(key));
+    qdict_put_obj(c->members, key, value);
+    if (c->stop_after && (int)c->order->len == c->stop_after) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stop");
+        return false;
+    }
+    return true;
+}
+
+/* Members handed out one by one make the same document, in order. */
+static void compat_members_stream_in_document_order(void)
+{
+    g_autoptr(QObject) whole = NULL;
+    g_autoptr(QObject) rest = NULL;
+    g_autoptr(QDict) members = qdict_new();
+    g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
+    Collected c = { members, order, 0 };
+    QemuStreamOptions opts;
+    const QDictEntry *e;
+    size_t i = 0;
+    GError *err = NULL;
+
+    qemu_stream_options_init(&opts);
+    opts.analyze_compat = true;
+    whole = qemu_stream_dump_path(DATA "q35-smp2-xhci-virtio.mig", &opts,
+                                  &err);
+    ASSERT_NO_ERROR(err);
+    opts.section_fn = collect_member;
+    opts.section_opaque = &c;
+    rest = qemu_stream_dump_path(DATA "q35-smp2-xhci-virtio.mig", &opts,
+                                 &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rest);
+    CU_ASSERT_EQUAL(qdict_size(qobject_to(QDict, rest)), 0);
+    ASSERT_QOBJECT_EQUAL(QOBJECT(members), whole);
+    CU_ASSERT_EQUAL(order->len, qdict_size(qobject_to(QDict, whole)));
+    for (e = qdict_first(qobject_to(QDict, whole)); e;
+         e = qdict_next(qobject_to(QDict, whole), e), i++) {
+        CU_ASSERT_STRING_EQUAL(qdict_entry_key(e), order->pdata[i]);
+    }
+
+    /* A callback's error stops the decoding and is passed up. */
+    qobject_unref(rest);
+    g_ptr_array_set_size(order, 0);
+    c.stop_after = 3;
+    rest = qemu_stream_dump_path(DATA "q35-smp2-xhci-virtio.mig", &opts,
+                                 &err);
+    CU_ASSERT_PTR_NULL(rest);
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, "stop");
+}
+
 static const TestCase tests[] = {
     { "compat_dump_equals_analyze_migration_output",
       compat_dump_equals_analyze_migration_output },
@@ -718,6 +780,8 @@ static const TestCase tests[] = {
     { "stream_without_configuration_and_footers_round_trips",
       stream_without_configuration_and_footers_round_trips },
     { "encode_rejects_bad_dumps", encode_rejects_bad_dumps },
+    { "compat_members_stream_in_document_order",
+      compat_members_stream_in_document_order },
     { "edge_case_streams_decode_as_expected",
       edge_case_streams_decode_as_expected },
     { NULL, NULL },

@@ -38,24 +38,111 @@ static void dump_usage(FILE *out)
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
-/* Writes @text to @path ("-" or NULL: stdout) via a temporary file. */
-static int write_output(const char *path, const GString *text)
-{
-    g_autoptr(GError) err = NULL;
+/* Output: standard output, or a temporary file renamed once complete. */
+typedef struct DumpOut {
+    FILE *fp;
+    const char *path;
+    char *tmp;
+    bool first;         /* no analyze-compat member written yet */
+} DumpOut;
 
+static bool out_open(DumpOut *o, const char *path)
+{
+    int fd;
+
+    memset(o, 0, sizeof(*o));
+    o->first = true;
     if (!path || !strcmp(path, "-")) {
-        if (fwrite(text->str, 1, text->len, stdout) != text->len ||
-            fflush(stdout) != 0) {
+        o->fp = stdout;
+        return true;
+    }
+    o->path = path;
+    o->tmp = g_strdup_printf("%s.tmp-XXXXXX", path);
+    fd = g_mkstemp(o->tmp);
+    o->fp = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!o->fp) {
+        cli_error("%s: %s", path, g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        g_free(o->tmp);
+        return false;
+    }
+    return true;
+}
+
+/* Finishes the output; on failure a temporary file is removed. */
+static int out_close(DumpOut *o, bool ok)
+{
+    if (o->fp == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("standard output: %s", g_strerror(errno));
             return CLI_EXIT_FAILURE;
         }
-        return CLI_EXIT_OK;
+        return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
     }
-    if (!g_file_set_contents(path, text->str, (gssize)text->len, &err)) {
-        cli_error("%s", err->message);
-        return CLI_EXIT_FAILURE;
+    if (fclose(o->fp) != 0 && ok) {
+        cli_error("%s: %s", o->path, g_strerror(errno));
+        ok = false;
     }
-    return CLI_EXIT_OK;
+    if (ok && rename(o->tmp, o->path) < 0) {
+        cli_error("%s: %s", o->path, g_strerror(errno));
+        ok = false;
+    }
+    if (!ok) {
+        unlink(o->tmp);
+    }
+    g_free(o->tmp);
+    return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+/*
+ * Writes one member of the analyze-compat document as soon as the reader
+ * completes it, so memory stays bounded by the largest section. The
+ * member is printed alone by qobject_to_json_pretty() and shifted one
+ * level in: JSON text has no raw newline inside strings, so four spaces
+ * after each newline give the layout of the whole document.
+ */
+static bool write_member(const char *key, QObject *value, void *opaque,
+                         GError **errp)
+{
+    DumpOut *o = opaque;
+    g_autoptr(QObject) v = value;
+    g_autoptr(QString) k = qstring_from_str(key);
+    g_autoptr(GString) ktext = qobject_to_json(QOBJECT(k));
+    g_autoptr(GString) vtext = qobject_to_json_pretty(v, true);
+    size_t len = vtext->len, lines = 0;
+    char *src, *dst;
+
+    /* Shift in place, from the end: one realloc, no second buffer. */
+    for (size_t i = 0; i < len; i++) {
+        lines += vtext->str[i] == '\n';
+    }
+    g_string_set_size(vtext, len + 4 * lines);
+    src = vtext->str + len;
+    dst = vtext->str + vtext->len;
+    while (src > vtext->str) {
+        char c = *--src;
+
+        if (c == '\n') {
+            dst -= 4;
+            memset(dst, ' ', 4);
+        }
+        *--dst = c;
+    }
+    fputs(o->first ? "{\n    " : ",\n    ", o->fp);
+    fwrite(ktext->str, 1, ktext->len, o->fp);
+    fputs(": ", o->fp);
+    fwrite(vtext->str, 1, vtext->len, o->fp);
+    o->first = false;
+    if (ferror(o->fp)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
+                    o->path ? o->path : "standard output",
+                    g_strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 static int dump_qemu(const char *stream, const QemuStreamOptions *base,
@@ -67,29 +154,44 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
     g_autoptr(QObject) result = NULL;
     g_autoptr(GString) text = NULL;
     QemuStreamOptions opts = *base;
+    DumpOut out;
 
+    if (vmdesc_path && !desc_only) {
+        borrowed = qemu_stream_load_vmdesc_path(vmdesc_path, NULL, &err);
+        if (!borrowed) {
+            cli_error("%s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
+        opts.vmdesc = borrowed;
+    }
+    if (!out_open(&out, output)) {
+        return CLI_EXIT_FAILURE;
+    }
     if (desc_only) {
         result = qemu_stream_load_vmdesc_path(vmdesc_path ? vmdesc_path
                                                           : stream,
                                               NULL, &err);
     } else {
-        if (vmdesc_path) {
-            borrowed = qemu_stream_load_vmdesc_path(vmdesc_path, NULL, &err);
-            if (!borrowed) {
-                cli_error("%s", err->message);
-                return CLI_EXIT_FAILURE;
-            }
-            opts.vmdesc = borrowed;
+        if (opts.analyze_compat) {
+            opts.section_fn = write_member;
+            opts.section_opaque = &out;
         }
         result = qemu_stream_dump_path(stream, &opts, &err);
     }
     if (!result) {
+        /* On standard output a streamed document may be cut short; the
+         * exit status says so. */
         cli_error("%s", err->message);
-        return CLI_EXIT_FAILURE;
+        return out_close(&out, false);
     }
-    text = qobject_to_json_pretty(result, true);
-    g_string_append_c(text, '\n');
-    return write_output(output, text);
+    if (opts.section_fn) {
+        fputs(out.first ? "{}\n" : "\n}\n", out.fp);
+    } else {
+        text = qobject_to_json_pretty(result, true);
+        g_string_append_c(text, '\n');
+        fwrite(text->str, 1, text->len, out.fp);
+    }
+    return out_close(&out, true);
 }
 
 int cmd_dump(int argc, char **argv)

@@ -40,6 +40,25 @@
 #include "qvisit/qobject.h"
 
 /**
+ * QemuStreamSectionFn:
+ * @key: (transfer none): the member's name, e.g. "timer (0)"; valid
+ *   during the call only
+ * @value: (transfer full): the member's value; the callee owns it
+ * @opaque: the options' @section_opaque
+ * @errp: return location for an error
+ *
+ * Receives one top-level member of an analyze-compat dump as soon as it is
+ * complete (a FULL section at once, the RAM section after its END record),
+ * in document order.
+ *
+ * Returns: true to go on; false, with @errp set, to stop the decoding
+ *   with that error.
+ * Since: 0.1
+ */
+typedef bool (*QemuStreamSectionFn)(const char *key, QObject *value,
+                                    void *opaque, GError **errp);
+
+/**
  * QemuStreamOptions:
  * @analyze_compat: produce analyze-migration.py's document instead of the
  *   native dump
@@ -51,6 +70,13 @@
  *   outlive the call
  * @limits: (nullable) (transfer none): limits on lengths, depth and
  *   allocations; NULL for qvisit_limits_default()
+ * @section_fn: (nullable): analyze-compat only: hand each top-level member
+ *   to this function as soon as it is complete instead of collecting it,
+ *   so that memory and output stay bounded by the largest section; the
+ *   dump returned is then an empty dict. If a section id is reused, its
+ *   two members are handed out separately, where analyze-migration.py
+ *   would print only the second (QEMU does not reuse ids)
+ * @section_opaque: passed to @section_fn
  *
  * Since: 0.1
  */
@@ -59,6 +85,8 @@ typedef struct QemuStreamOptions {
     bool ram_full;
     const QObject *vmdesc;
     const QVisitLimits *limits;
+    QemuStreamSectionFn section_fn;
+    void *section_opaque;
 } QemuStreamOptions;
 
 /**

@@ -42,6 +42,14 @@ enum {
 #define QS_NATIVE_FORMAT "qvisit-qemu-stream"
 #define QS_NATIVE_FORMAT_VERSION 1
 
+/* The last integer decoded, shared by equal neighbours. */
+typedef struct QsIntCache {
+    QObject *obj;
+    uint64_t u;
+    int64_t size;
+    int kind;
+} QsIntCache;
+
 /* One forward pass over a stream. */
 typedef struct QsReader {
     QEMUFile *f;
@@ -58,6 +66,7 @@ typedef struct QsReader {
     QDict *ram_sizes;           /* compat: "section sizes" (borrowed) */
     QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
     GHashTable *ram_blocks;     /* native: block id -> summary dict */
+    QsIntCache int_cache;
 } QsReader;
 
 /* Sets a QVISIT_ERROR "<path>: <message> at byte <at>"; returns false. */

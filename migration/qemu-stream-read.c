@@ -628,6 +628,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     ok = ok && read_records(&r, devices, dump, compat, opts, errp) &&
          read_trailer(&r, dump, errp);
     g_free(r.ram_block);
+    qobject_unref(r.int_cache.obj);
     if (!ok) {
         return NULL;
     }

@@ -47,41 +47,58 @@ static bool pread_all(int fd, void *buf, size_t len, uint64_t off,
 /*
  * Looks for the vmdesc record that ends exactly at @size. JSON text holds
  * no raw 0x06 byte, and the candidate must also follow an EOF byte, carry
- * the length that reaches the end and start with '{'.
+ * the length that reaches the end and start with '{'. The window doubles
+ * backwards from the end, reading each byte once; on success *@buf holds
+ * the window and the text starts at *@text_off - *@buf_start in it.
  */
 static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
-                          GString *text, uint64_t *text_off, GError **errp)
+                          uint8_t **buf, uint64_t *buf_start,
+                          uint64_t *text_off, GError **errp)
 {
     uint64_t cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
-    uint64_t win = MIN(size, (uint64_t)65536);
+    uint64_t win = MIN(size, (uint64_t)65536), have = 0;
+    uint8_t *w = NULL;
 
+    *text_off = 0;
     for (;;) {
         uint64_t start = size - win;
-        g_autofree uint8_t *buf = g_malloc(win ? win : 1);
+        uint8_t *grown = g_malloc(win ? win : 1);
 
-        if (!pread_all(fd, buf, win, start, errp)) {
+        /* Keep what was read, read only the new front part. */
+        if (have) {
+            memcpy(grown + (win - have), w, have);
+        }
+        g_free(w);
+        w = grown;
+        if (!pread_all(fd, w, win - have, start, errp)) {
+            g_free(w);
             return false;
         }
-        for (uint64_t p = win >= 6 ? win - 6 : 0; win >= 6 && p >= 1; p--) {
+        /* Offsets above win - have were checked in the last round, all
+         * but the old first byte, which lacked the byte before it. */
+        for (uint64_t p = win < 6 ? 0 : have ? win - have : win - 6;
+             p >= 1; p--) {
             uint64_t len;
 
-            if (buf[p] != QS_VMDESCRIPTION || buf[p - 1] != QS_EOF ||
-                buf[p + 5] != '{') {
+            if (w[p] != QS_VMDESCRIPTION || w[p - 1] != QS_EOF ||
+                w[p + 5] != '{') {
                 continue;
             }
-            len = (uint64_t)buf[p + 1] << 24 | buf[p + 2] << 16 |
-                  buf[p + 3] << 8 | buf[p + 4];
+            len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |
+                  w[p + 3] << 8 | w[p + 4];
             if (start + p + 5 + len == size) {
-                g_string_append_len(text, (const char *)buf + p + 5,
-                                    (gssize)len);
+                *buf = w;
+                *buf_start = start;
                 *text_off = start + p + 5;
                 return true;
             }
         }
+        have = win;
         if (win == size || win >= cap) {
+            g_free(w);
             return true;        /* no vmdesc */
         }
-        win = MIN(MIN(win * 4, size), cap);
+        win = MIN(MIN(win * 2, size), cap);
     }
 }
 
@@ -177,10 +194,10 @@ static bool seekable_fd(int fd, int *owned, uint64_t *size, GError **errp)
 static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                             GError **errp)
 {
-    g_autoptr(GString) text = g_string_new(NULL);
-    uint64_t off = 0;
+    g_autofree uint8_t *buf = NULL;
+    uint64_t start = 0, off = 0;
 
-    if (!locate_vmdesc(fd, size, limits, text, &off, errp)) {
+    if (!locate_vmdesc(fd, size, limits, &buf, &start, &off, errp)) {
         return NULL;
     }
     if (off == 0) {
@@ -189,7 +206,8 @@ static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                     "suppress-vmdesc=on?); borrow one with --vmdesc");
         return NULL;
     }
-    return parse_vmdesc(text->str, text->len, off, limits, errp);
+    return parse_vmdesc((const char *)buf + (off - start), size - off, off,
+                        limits, errp);
 }
 
 QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,

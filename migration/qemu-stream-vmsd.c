@@ -170,21 +170,35 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
         if (!qs__read(r, b, size, errp)) {
             return NULL;
         }
-        if (r->compat) {
-            return compat_int(b, size, kind == QS_KIND_INT);
-        } else {
+        {
             uint64_t u = 0;
+            QsIntCache *c = &r->int_cache;
 
             for (int64_t i = 0; i < size; i++) {
                 u = u << 8 | b[i];
             }
-            if (kind == QS_KIND_UINT) {
-                return QOBJECT(qnum_from_uint(u));
+            /* Device state is mostly runs of equal values (zeroed register
+             * files, tables): share the previous value's object instead of
+             * allocating one per element. Values are never modified. */
+            if (c->obj && c->u == u && c->size == size &&
+                c->kind == (int)kind) {
+                return qobject_ref(c->obj);
             }
-            if (size < 8 && (u >> (size * 8 - 1)) & 1) {
-                u |= ~((UINT64_C(1) << (size * 8)) - 1);
+            qobject_unref(c->obj);
+            c->u = u;
+            c->size = size;
+            c->kind = (int)kind;
+            if (r->compat) {
+                c->obj = compat_int(b, size, kind == QS_KIND_INT);
+            } else if (kind == QS_KIND_UINT) {
+                c->obj = QOBJECT(qnum_from_uint(u));
+            } else {
+                if (size < 8 && (u >> (size * 8 - 1)) & 1) {
+                    u |= ~((UINT64_C(1) << (size * 8)) - 1);
+                }
+                c->obj = QOBJECT(qnum_from_int((int64_t)u));
             }
-            return QOBJECT(qnum_from_int((int64_t)u));
+            return qobject_ref(c->obj);
         }
     case QS_KIND_BOOL:
         if (size < 1) {
@@ -260,9 +274,12 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
     g_string_append_c(r->path, '.');
     g_string_append(r->path, name);
     kind = r->compat ? compat_kind(type) : qs__native_kind(fd, type, size);
+    /* Elements take their size from the stream, except zero-size ones:
+     * bound those so a short vmdesc cannot ask for millions of values. */
     if ((uint64_t)size > r->limits->max_section_size ||
         (array_len >= 0 &&
-         (uint64_t)array_len > r->limits->max_array_len)) {
+         ((uint64_t)array_len > r->limits->max_array_len ||
+          (size == 0 && array_len > 4096)))) {
         return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
                          "vmdesc size %" G_GINT64_FORMAT " x %"
                          G_GINT64_FORMAT " exceeds the limits", size,

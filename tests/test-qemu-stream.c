@@ -754,6 +754,66 @@ static void compat_members_stream_in_document_order(void)
     ASSERT_ERROR(err, QVISIT_ERROR_IO, "stop");
 }
 
+/* COMMAND records (none in the corpus) keep their place and bytes. */
+static void command_records_round_trip(void)
+{
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+    g_autoptr(QObject) dump = NULL;
+    g_autoptr(QObject) again = NULL;
+    g_autoptr(GByteArray) with_cmds = NULL;
+    g_autoptr(GByteArray) out = NULL;
+    QemuStreamOptions opts;
+    QList *records, *grown;
+    GError *err = NULL;
+    static const uint8_t ping[] = { 0x08, 0x00, 0x02, 0x00, 0x04,
+                                    0x00, 0x00, 0x00, 0x2a };
+
+    qemu_stream_options_init(&opts);
+    opts.ram_full = true;
+    dump = qemu_stream_dump_path(DATA "pc-nodefaults.mig", &opts, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                          "records"));
+    grown = qlist_new();
+    for (size_t i = 0; i < qlist_size(records); i++) {
+        if (i == 1) {
+            qlist_append_obj(grown, qobject_from_json(
+                "{\"type\": \"COMMAND\", \"cmd\": 1, \"data\": \"\"}",
+                NULL));
+            qlist_append_obj(grown, qobject_from_json(
+                "{\"type\": \"COMMAND\", \"cmd\": 2, "
+                "\"data\": \"0000002a\"}", NULL));
+        }
+        qlist_append_obj(grown, qobject_ref(qlist_get(records, i)));
+    }
+    qdict_put_obj(qobject_to(QDict, dump), "records", QOBJECT(grown));
+    with_cmds = encode(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(with_cmds);
+    /* OPEN_RETURN_PATH then PING(42) right after the RAM START record. */
+    CU_ASSERT_EQUAL(with_cmds->len, 350517 + 5 + 9);
+    ASSERT_BYTES_EQUAL(with_cmds->data + 196 + 5, 9, ping, sizeof(ping));
+    again = dump_mem(with_cmds->data, with_cmds->len, desc, false, true,
+                     &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+    out = encode(again, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, with_cmds->data,
+                       with_cmds->len);
+
+    /* An unknown command is refused. */
+    with_cmds->data[196 + 5 + 2] = 0x0b;
+    qobject_unref(again);
+    again = dump_mem(with_cmds->data, with_cmds->len, desc, false, false,
+                     &err);
+    CU_ASSERT_PTR_NULL(again);
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "command: unknown command 0xb at byte 202");
+}
+
 static const TestCase tests[] = {
     { "compat_dump_equals_analyze_migration_output",
       compat_dump_equals_analyze_migration_output },
@@ -780,6 +840,7 @@ static const TestCase tests[] = {
     { "stream_without_configuration_and_footers_round_trips",
       stream_without_configuration_and_footers_round_trips },
     { "encode_rejects_bad_dumps", encode_rejects_bad_dumps },
+    { "command_records_round_trip", command_records_round_trip },
     { "compat_members_stream_in_document_order",
       compat_members_stream_in_document_order },
     { "edge_case_streams_decode_as_expected",

@@ -110,15 +110,26 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t at,
 /* Reads @len bytes into the item as base64, or skips them. */
 static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
 {
-    g_autofree uint8_t *buf = g_malloc(len ? len : 1);
+    g_autofree uint8_t *buf = NULL;
+    uint8_t skip[4096];
 
+    if (!item) {
+        while (len > 0) {
+            size_t n = MIN(len, sizeof(skip));
+
+            if (!qs__read(r, skip, n, errp)) {
+                return false;
+            }
+            len -= n;
+        }
+        return true;
+    }
+    buf = g_malloc(len ? len : 1);
     if (!qs__read(r, buf, len, errp)) {
         return false;
     }
-    if (item) {
-        g_autofree char *b64 = g_base64_encode(buf, len);
-        qdict_put_str(item, "data", b64);
-    }
+    g_autofree char *b64 = g_base64_encode(buf, len);
+    qdict_put_str(item, "data", b64);
     return true;
 }
 
@@ -163,6 +174,14 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
     return true;
 }
 
+static bool bad_flags(QsReader *r, uint64_t at, uint64_t flags,
+                      GError **errp)
+{
+    return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                     "unknown combination of RAM flags 0x%"
+                     G_GINT64_MODIFIER "x", flags);
+}
+
 bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
 {
     g_autoptr(QList) items = rec && r->ram_full ? qlist_new() : NULL;
@@ -188,7 +207,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         switch (flags & ~(uint64_t)QS_RAM_CONTINUE) {
         case QS_RAM_MEM_SIZE:
             if (flags & QS_RAM_CONTINUE) {
-                goto bad_flags;
+                return bad_flags(r, at, flags, errp);
             }
             if (item) {
                 qdict_put_str(item, "type", "mem_size");
@@ -259,7 +278,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         }
         case QS_RAM_EOS:
             if (flags & QS_RAM_CONTINUE) {
-                goto bad_flags;
+                return bad_flags(r, at, flags, errp);
             }
             if (item) {
                 qdict_put_str(item, "type", "eos");
@@ -275,7 +294,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             }
             return true;
         default:
-            goto bad_flags;
+            return bad_flags(r, at, flags, errp);
         }
         if (kind && !r->compat) {
             count(block_summary(r, r->ram_block), kind);
@@ -286,11 +305,6 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         if (item) {
             qlist_append_obj(items, QOBJECT(g_steal_pointer(&item)));
         }
-        continue;
-bad_flags:
-        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
-                         "unknown combination of RAM flags 0x%"
-                         G_GINT64_MODIFIER "x", flags);
     }
 }
 

@@ -289,14 +289,40 @@ QObject *qemu_stream_dump_path(const char *path,
     return dump;
 }
 
+/* Reads the description held by @fd: a stream's vmdesc or JSON text. */
+static QObject *load_vmdesc_fd(int fd, uint64_t size, const char *path,
+                               const QVisitLimits *limits, GError **errp)
+{
+    uint8_t magic[4] = { 0 };
+    g_autofree char *text = NULL;
+
+    if (size >= 4 && !pread_all(fd, magic, 4, 0, errp)) {
+        return NULL;
+    }
+    if (size >= 4 && !memcmp(magic, "QEVM", 4)) {
+        return find_vmdesc(fd, size, limits, errp);
+    }
+    if (size > limits->max_alloc) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                    "%s: %" G_GUINT64_FORMAT " bytes exceed the limit", path,
+                    size);
+        return NULL;
+    }
+    text = g_malloc(size + 1);
+    if (!pread_all(fd, text, size, 0, errp)) {
+        return NULL;
+    }
+    text[size] = '\0';
+    return parse_vmdesc(text, size, 0, limits, errp);
+}
+
 QObject *qemu_stream_load_vmdesc_path(const char *path,
                                       const QVisitLimits *limits,
                                       GError **errp)
 {
     QObject *desc = NULL;
-    uint8_t magic[4] = { 0 };
     uint64_t size;
-    int fd, owned, in;
+    int owned, in;
 
     g_return_val_if_fail(path != NULL, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
@@ -307,28 +333,10 @@ QObject *qemu_stream_load_vmdesc_path(const char *path,
     if (in < 0) {
         return NULL;
     }
-    if (!seekable_fd(in, &owned, &size, errp)) {
-        goto out;
+    if (seekable_fd(in, &owned, &size, errp)) {
+        desc = load_vmdesc_fd(owned >= 0 ? owned : in, size, path, limits,
+                              errp);
     }
-    fd = owned >= 0 ? owned : in;
-    if (size >= 4 && !pread_all(fd, magic, 4, 0, errp)) {
-        goto out;
-    }
-    if (size >= 4 && !memcmp(magic, "QEVM", 4)) {
-        desc = find_vmdesc(fd, size, limits, errp);
-    } else if (size > limits->max_alloc) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                    "%s: %" G_GUINT64_FORMAT " bytes exceed the limit", path,
-                    size);
-    } else {
-        g_autofree char *text = g_malloc(size + 1);
-
-        if (pread_all(fd, text, size, 0, errp)) {
-            text[size] = '\0';
-            desc = parse_vmdesc(text, size, 0, limits, errp);
-        }
-    }
-out:
     if (owned >= 0) {
         close(owned);
     }

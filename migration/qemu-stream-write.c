@@ -87,6 +87,14 @@ static void put_be(QEMUFile *f, uint64_t v, int64_t size)
     }
 }
 
+static bool range_error(GString *path, const char *type, int64_t size,
+                        GError **errp)
+{
+    return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
+                         "value does not fit %s of %" G_GINT64_FORMAT
+                         " bytes", type, size);
+}
+
 static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
                        int64_t size, const QObject *o, GString *path,
                        unsigned depth, GError **errp)
@@ -112,15 +120,15 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
             int64_t lim = size == 8 ? 0 : INT64_C(1) << (size * 8 - 1);
 
             if (size < 8 && (s < -lim || s >= lim)) {
-                goto range;
+                return range_error(path, type, size, errp);
             }
             u = (uint64_t)s;
         } else if (qnum_get_try_uint(n, &u)) {
             if (size < 8 && u >> (size * 8)) {
-                goto range;
+                return range_error(path, type, size, errp);
             }
         } else {
-            goto range;
+            return range_error(path, type, size, errp);
         }
         put_be(f, u, size);
         return true;
@@ -162,10 +170,6 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
         return qs__write_hex(f, qstring_get_str(qobject_to(QString, o)),
                              (uint64_t)size, path, errp);
     }
-range:
-    return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
-                         "value does not fit %s of %" G_GINT64_FORMAT
-                         " bytes", type, size);
 }
 
 static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,

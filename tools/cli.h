@@ -26,6 +26,9 @@ typedef struct CliCommand {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_version(int argc, char **argv);
+int cmd_schemas(int argc, char **argv);
+int cmd_compat_check(int argc, char **argv);
+int cmd_compat_graph(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 

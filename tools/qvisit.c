@@ -9,6 +9,11 @@
 
 static const CliCommand commands[] = {
     { "version", "print the version", cmd_version },
+    { "schemas", "write a release's device schemas as JSON", cmd_schemas },
+    { "compat-check", "check two releases' schemas migrate both ways",
+      cmd_compat_check },
+    { "compat-graph", "print the compat version graph as Graphviz dot",
+      cmd_compat_graph },
     { "dump", "print a stream as JSON", cmd_dump },
     { "encode", "write a stream back from a JSON dump", cmd_encode },
 };

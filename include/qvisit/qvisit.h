@@ -15,6 +15,8 @@
 #include "qvisit/visitor.h"
 #include "qvisit/qemu-file.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "qvisit/describe-visitor.h"
+#include "qvisit/compat.h"
 #include "qvisit/qemu-stream.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -814,6 +814,202 @@ static void command_records_round_trip(void)
                  "command: unknown command 0xb at byte 202");
 }
 
+/* --- robustness: random damage gives an error or a dump, never a crash */
+
+static bool under_valgrind(void)
+{
+    const char *preload = g_getenv("LD_PRELOAD");
+
+    return preload && strstr(preload, "vgpreload");
+}
+
+static void check_outcome(QObject *o, GError *err, unsigned *ok,
+                          unsigned *failed)
+{
+    if (o) {
+        CU_ASSERT_PTR_NULL(err);
+        (*ok)++;
+    } else {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+        CU_ASSERT_EQUAL(err->domain, QVISIT_ERROR);
+        CU_ASSERT(err->message[0] != '\0' && !strchr(err->message, '\n'));
+        (*failed)++;
+    }
+}
+
+static void random_byte_damage_is_an_error_or_a_dump(void)
+{
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+    size_t eof = 0;
+    g_autoptr(GByteArray) stream = small_stream(desc, &eof);
+    unsigned rounds = under_valgrind() ? 200 : 3000, ok = 0, failed = 0;
+    uint64_t seed = 0x51e55eed;
+
+    for (unsigned i = 0; i < rounds; i++) {
+        g_autofree uint8_t *data = g_memdup2(stream->data, stream->len);
+        g_autoptr(QObject) o = NULL;
+        GError *err = NULL;
+        unsigned flips = 1 + test_rand_next(&seed) % 3;
+
+        for (unsigned k = 0; k < flips; k++) {
+            data[test_rand_next(&seed) % (eof + 1)] =
+                (uint8_t)test_rand_next(&seed);
+        }
+        o = dump_mem(data, stream->len, desc, i % 2, i % 3 == 0, &err);
+        check_outcome(o, err, &ok, &failed);
+        g_clear_error(&err);
+    }
+    /* Most bytes are values: damage there still decodes. */
+    CU_ASSERT(ok > 0 && failed > 0);
+}
+
+/* Picks a random member of a random object or element of a random array
+ * in @root; returns the container and the key or index. */
+static bool pick_node(QObject *root, uint64_t *seed, QObject **container,
+                      const char **key, size_t *index)
+{
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+    QObject *c;
+
+    g_ptr_array_add(nodes, root);
+    for (size_t i = 0; i < nodes->len; i++) {
+        QObject *n = nodes->pdata[i];
+        QDict *d = qobject_to(QDict, n);
+        QList *l = qobject_to(QList, n);
+
+        for (const QDictEntry *e = d ? qdict_first(d) : NULL; e;
+             e = qdict_next(d, e)) {
+            g_ptr_array_add(nodes, qdict_entry_value(e));
+        }
+        for (size_t j = 0; l && j < qlist_size(l); j++) {
+            g_ptr_array_add(nodes, qlist_get(l, j));
+        }
+    }
+    for (int tries = 0; tries < 100; tries++) {
+        c = nodes->pdata[test_rand_next(seed) % nodes->len];
+        if (qobject_to(QDict, c) && qdict_size(qobject_to(QDict, c))) {
+            size_t k = test_rand_next(seed) % qdict_size(qobject_to(QDict,
+                                                                    c));
+            const QDictEntry *e = qdict_first(qobject_to(QDict, c));
+
+            while (k--) {
+                e = qdict_next(qobject_to(QDict, c), e);
+            }
+            *container = c;
+            *key = qdict_entry_key(e);
+            return true;
+        }
+        if (qobject_to(QList, c) && qlist_size(qobject_to(QList, c))) {
+            *container = c;
+            *key = NULL;
+            *index = test_rand_next(seed) % qlist_size(qobject_to(QList, c));
+            return true;
+        }
+    }
+    return false;
+}
+
+static QObject *random_value(uint64_t *seed)
+{
+    static const char *const texts[] = {
+        "uint8", "struct", "buffer", "tmp", "bool", "int64 equal", "zz",
+        "ram", "page", "", "00", "AAAA",
+    };
+    static const int64_t ints[] = {
+        0, 1, -1, 4, 25, 4096, 65536, 1 << 30, INT64_MAX, INT64_MIN,
+    };
+
+    switch (test_rand_next(seed) % 6) {
+    case 0:
+        return QOBJECT(qnum_from_int(ints[test_rand_next(seed) %
+                                          G_N_ELEMENTS(ints)]));
+    case 1:
+        return QOBJECT(qstring_from_str(texts[test_rand_next(seed) %
+                                              G_N_ELEMENTS(texts)]));
+    case 2:
+        return QOBJECT(qdict_new());
+    case 3:
+        return QOBJECT(qlist_new());
+    case 4:
+        return QOBJECT(qbool_from_bool(test_rand_next(seed) & 1));
+    default:
+        return QOBJECT(qnull());
+    }
+}
+
+/* Replaces (or deletes) one random node of a clone of @root. */
+static QObject *mutate(const QObject *root, uint64_t *seed)
+{
+    QObject *copy = qobject_clone(root);
+    QObject *c = NULL;
+    const char *key = NULL;
+    size_t index = 0;
+
+    if (!pick_node(copy, seed, &c, &key, &index)) {
+        return copy;
+    }
+    if (key && test_rand_next(seed) % 4 == 0) {
+        g_autofree char *k = g_strdup(key);
+        qdict_del(qobject_to(QDict, c), k);
+    } else if (key) {
+        g_autofree char *k = g_strdup(key);
+        qdict_put_obj(qobject_to(QDict, c), k, random_value(seed));
+    } else {
+        qlist_set_obj(qobject_to(QList, c), index, random_value(seed));
+    }
+    return copy;
+}
+
+static void random_vmdesc_damage_is_an_error_or_a_dump(void)
+{
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+    size_t eof = 0;
+    g_autoptr(GByteArray) stream = small_stream(desc, &eof);
+    unsigned rounds = under_valgrind() ? 60 : 600, ok = 0, failed = 0;
+    uint64_t seed = 0xdec0de;
+
+    for (unsigned i = 0; i < rounds; i++) {
+        g_autoptr(QObject) bad = mutate(desc, &seed);
+        g_autoptr(QObject) o = NULL;
+        GError *err = NULL;
+
+        o = dump_mem(stream->data, eof + 1, bad, i % 2, false, &err);
+        check_outcome(o, err, &ok, &failed);
+        g_clear_error(&err);
+    }
+    CU_ASSERT(ok + failed == rounds);
+}
+
+static void random_dump_damage_is_an_error_or_a_stream(void)
+{
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+    size_t eof = 0;
+    g_autoptr(GByteArray) stream = small_stream(desc, &eof);
+    g_autoptr(QObject) dump = dump_mem(stream->data, stream->len, desc,
+                                       false, true, NULL);
+    unsigned rounds = under_valgrind() ? 60 : 600, ok = 0, failed = 0;
+    uint64_t seed = 0xd00d;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    for (unsigned i = 0; i < rounds; i++) {
+        g_autoptr(QObject) bad = mutate(dump, &seed);
+        g_autoptr(GByteArray) out = NULL;
+        GError *err = NULL;
+
+        out = encode(bad, &err);
+        if (out) {
+            CU_ASSERT_PTR_NULL(err);
+            ok++;
+        } else {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+            CU_ASSERT_EQUAL(err->domain, QVISIT_ERROR);
+            failed++;
+        }
+        g_clear_error(&err);
+    }
+    CU_ASSERT(failed > 0);
+}
+
 static const TestCase tests[] = {
     { "compat_dump_equals_analyze_migration_output",
       compat_dump_equals_analyze_migration_output },
@@ -843,6 +1039,12 @@ static const TestCase tests[] = {
     { "command_records_round_trip", command_records_round_trip },
     { "compat_members_stream_in_document_order",
       compat_members_stream_in_document_order },
+    { "random_byte_damage_is_an_error_or_a_dump",
+      random_byte_damage_is_an_error_or_a_dump },
+    { "random_vmdesc_damage_is_an_error_or_a_dump",
+      random_vmdesc_damage_is_an_error_or_a_dump },
+    { "random_dump_damage_is_an_error_or_a_stream",
+      random_dump_damage_is_an_error_or_a_stream },
     { "edge_case_streams_decode_as_expected",
       edge_case_streams_decode_as_expected },
     { NULL, NULL },

@@ -206,11 +206,17 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
                              "bool field with vmdesc size 0"), NULL;
         }
         if (r->compat) {
-            g_autoptr(GString) skip = g_string_new(NULL);
-
-            if (!qs__u8(r, b, errp) ||
-                !qs__read_hex(r, (uint64_t)size - 1, false, skip, errp)) {
+            /* analyze-migration.py reads "size" bytes, looks at the first. */
+            if (!qs__u8(r, b, errp)) {
                 return NULL;
+            }
+            if (size > 1) {
+                g_autoptr(GString) skip = g_string_new(NULL);
+
+                if (!qs__read_hex(r, (uint64_t)size - 1, false, skip,
+                                  errp)) {
+                    return NULL;
+                }
             }
             return QOBJECT(qbool_from_bool(b[0] != 0));
         }

@@ -210,19 +210,36 @@ static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                         limits, errp);
 }
 
+/* Decodes from @fd's current position with @vmdesc; @fd stays open. */
+static QObject *dump_from(int fd, const QemuStreamOptions *opts,
+                          const QObject *vmdesc, bool borrowed,
+                          GError **errp)
+{
+    QEMUFile *f = qemu_fopen_fd(fd, "rb");
+    QObject *dump = qs__dump(f, opts, vmdesc, borrowed, errp);
+
+    qemu_fclose(f);
+    return dump;
+}
+
 QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
                              GError **errp)
 {
     const QVisitLimits *limits;
     g_autoptr(QObject) own = NULL;
-    QObject *dump;
-    QEMUFile *f;
+    QObject *dump = NULL;
+    struct stat st;
     uint64_t size;
     int owned;
 
     g_return_val_if_fail(fd >= 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     limits = opts && opts->limits ? opts->limits : qvisit_limits_default();
+    /* With a description at hand a pipe is decoded as it arrives. */
+    if (opts && opts->vmdesc && fstat(fd, &st) == 0 &&
+        !S_ISREG(st.st_mode)) {
+        return dump_from(fd, opts, opts->vmdesc, true, errp);
+    }
     if (!seekable_fd(fd, &owned, &size, errp)) {
         return NULL;
     }
@@ -231,24 +248,16 @@ QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
     }
     if (!opts || !opts->vmdesc) {
         own = find_vmdesc(fd, size, limits, errp);
-        if (!own) {
-            if (owned >= 0) {
-                close(owned);
-            }
-            return NULL;
-        }
     }
-    if (lseek(fd, 0, SEEK_SET) < 0) {
+    if (!own && (!opts || !opts->vmdesc)) {
+        /* find_vmdesc() has set the error */
+    } else if (lseek(fd, 0, SEEK_SET) < 0) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
                     g_strerror(errno));
-        if (owned >= 0) {
-            close(owned);
-        }
-        return NULL;
+    } else {
+        dump = dump_from(fd, opts, own ? own : opts->vmdesc, own == NULL,
+                         errp);
     }
-    f = qemu_fopen_fd(fd, "rb");
-    dump = qs__dump(f, opts, own ? own : opts->vmdesc, own == NULL, errp);
-    qemu_fclose(f);
     if (owned >= 0) {
         close(owned);
     }

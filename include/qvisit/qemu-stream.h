@@ -130,9 +130,10 @@ QVISIT_API QObject *qemu_stream_dump(QEMUFile *f,
 
 /**
  * qemu_stream_dump_fd:
- * @fd: a readable descriptor; not closed. A regular file is read with
- *   pread() from its start; anything else (a pipe) is first copied to an
- *   unlinked temporary file, so memory stays bounded
+ * @fd: a readable descriptor; not closed. A regular file is read from its
+ *   start; anything else (a pipe) is read as it comes when @opts->vmdesc
+ *   is set, and otherwise first copied to an unlinked temporary file, so
+ *   memory stays bounded
  * @opts: (nullable): options; NULL for the defaults
  * @errp: return location for an error
  *

@@ -320,6 +320,23 @@ static void truncation_at_every_offset_is_a_clean_error(void)
     }
     CU_ASSERT_EQUAL(failures, 0);
     CU_ASSERT(tried * stride > 12000);
+
+    /* The real stream, page data included, with a stride. */
+    {
+        g_autoptr(GBytes) real = test_read_file(DATA "pc-nodefaults.mig");
+        const uint8_t *data = g_bytes_get_data(real, NULL);
+
+        for (size_t cut = 7; cut < g_bytes_get_size(real);
+             cut += 991 * stride) {
+            g_autoptr(QObject) o = NULL;
+            GError *err = NULL;
+
+            o = dump_mem(data, cut, desc, false, cut % 3 == 0, &err);
+            CU_ASSERT_PTR_NULL(o);
+            CU_ASSERT(err && err->code == QVISIT_ERROR_TRUNCATED);
+            g_clear_error(&err);
+        }
+    }
 }
 
 static void truncation_names_field_path_and_offset(void)

@@ -17,14 +17,17 @@
  *   byte for byte with qemu_stream_encode().
  * - the analyze-compat dump: the document QEMU 7.2's
  *   scripts/analyze-migration.py prints for `-f STREAM` (hex strings,
- *   "idstr (section id)" keys); print it with qobject_to_json_pretty().
+ *   "idstr (section id)" keys); qobject_to_json_pretty() and a newline
+ *   give the script's text byte for byte.
  *
  * Life cycle: fill a QemuStreamOptions with qemu_stream_options_init(),
  * call one of the qemu_stream_dump*() functions, and unref the result.
  * Reading never allocates what the stream merely claims: lengths are
- * checked against the QVisitLimits, and memory is bounded by the largest
- * section (plus the vmdesc), not by the stream, unless @ram_full asks for
- * every page in the dump.
+ * checked against the QVisitLimits and long items are read in chunks. RAM
+ * pages are only kept with @ram_full; the decoded device state is the
+ * dump, except that an analyze-compat dump with @section_fn hands each
+ * section out as it completes, so memory is then bounded by the largest
+ * section plus the vmdesc, whatever the size of the stream.
  *
  * Errors carry the section name and field path, then the byte offset in
  * the stream: `cpu.env.fpregs[3].tmp: stream truncated at byte 240112`.

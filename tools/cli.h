@@ -32,4 +32,13 @@ int cmd_compat_graph(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 
+/*
+ * Loads the transform plugin at @path (a shared object exporting
+ * COMPAT_PLUGIN_SYMBOL, see compat.h) and lets it register into @r. The
+ * plugin stays loaded until the process exits. tools/compat-plugin.c.
+ */
+struct CompatRegistry;
+bool cli_load_compat_plugin(const char *path, struct CompatRegistry *r,
+                            struct _GError **errp);
+
 #endif /* QVISIT_TOOLS_CLI_H */

@@ -46,13 +46,15 @@ static void check_usage(FILE *out)
 {
     fprintf(out,
             "usage: qvisit compat-check OLD_SCHEMAS.json NEW_SCHEMAS.json\n"
-            "                           [--transforms builtin|none]\n"
+            "                           [--transforms builtin|none|PLUGIN.so]\n"
             "                           [--without DEVICE:FROM:TO]...\n"
             "\n"
             "Compares two releases' schema files (see 'qvisit schemas') and\n"
             "checks that the registered transforms migrate every device\n"
             "both ways. --transforms builtin (the default) uses the example\n"
-            "devices' transforms, none uses no transforms at all.\n"
+            "devices' transforms, none uses no transforms at all, and a\n"
+            "path to a shared object loads a transform plugin (see\n"
+            "docs/compat-authors.md).\n"
             "--without drops one registered step (e.g. serial:3:2) to\n"
             "see what breaks without it.\n"
             "Exit status: 0 compatible, 1 a migration would fail or a file\n"
@@ -506,9 +508,15 @@ int cmd_compat_check(int argc, char **argv)
             cli_error("compat-check: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
+    } else if (strchr(transforms, '/') || g_str_has_suffix(transforms,
+                                                           ".so")) {
+        if (!cli_load_compat_plugin(transforms, r, &err)) {
+            cli_error("compat-check: %s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
     } else if (strcmp(transforms, "none")) {
-        cli_error("compat-check: --transforms must be builtin or none, "
-                  "got '%s'", transforms);
+        cli_error("compat-check: --transforms must be builtin, none or a "
+                  "plugin path, got '%s'", transforms);
         return CLI_EXIT_USAGE;
     }
     for (guint i = 0; i < without->len; i++) {

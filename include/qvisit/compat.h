@@ -163,6 +163,41 @@ QVISIT_API bool compat_register(CompatRegistry *r, const char *device,
                                 GError **errp);
 
 /**
+ * COMPAT_PLUGIN_SYMBOL:
+ *
+ * The function a transform plugin exports, as a #CompatPluginRegisterFn.
+ * A plugin is a shared object that `qvisit compat-check --transforms
+ * PATH.so` loads to check a release's own transforms without rebuilding
+ * the tool:
+ *
+ *     bool qvisit_compat_plugin_register(CompatRegistry *r, GError **errp)
+ *     {
+ *         return compat_register(r, "uart", 1, 2, uart_v1_to_v2, NULL,
+ *                                errp) &&
+ *                compat_register(r, "uart", 2, 1, uart_v2_to_v1, NULL,
+ *                                errp);
+ *     }
+ *
+ * Build it with `cc -shared -fPIC $(pkg-config --cflags qvisit)`; its
+ * qvisit calls resolve against the loading program.
+ *
+ * Since: 0.1
+ */
+#define COMPAT_PLUGIN_SYMBOL "qvisit_compat_plugin_register"
+
+/**
+ * CompatPluginRegisterFn:
+ * @r: the registry to add steps, machine steps and filters to
+ * @errp: return location for an error
+ *
+ * The type of %COMPAT_PLUGIN_SYMBOL.
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+typedef bool (*CompatPluginRegisterFn)(CompatRegistry *r, GError **errp);
+
+/**
  * compat_unregister:
  * @r: a registry
  * @device: the device id, or %COMPAT_MACHINE for a machine step

@@ -17,5 +17,6 @@
 #include "qvisit/qemu-file-visitor.h"
 #include "qvisit/describe-visitor.h"
 #include "qvisit/compat.h"
+#include "qvisit/qemu-stream.h"
 
 #endif /* QVISIT_QVISIT_H */

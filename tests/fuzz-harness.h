@@ -68,14 +68,27 @@ bool fuzz_harness_json_visitor(const uint8_t *data, size_t size,
 bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
                                     FuzzLoaded *l, GError **errp);
 
+/*
+ * The QEMU stream reader over data[1..]. Selector bits 0-1: where the
+ * description comes from (0 and 3 the stream's own, read through
+ * qemu_stream_dump_fd() on a memfd; 1 none; 2 @fixed_vmdesc); bit 2
+ * analyze_compat; bit 3 ram_full; bit 4 tight limits.
+ */
+QObject *fuzz_harness_qemu_stream(const uint8_t *data, size_t size,
+                                  const QObject *fixed_vmdesc,
+                                  GError **errp);
+
+/* The description bit-0-1 value 2 of fuzz_harness_qemu_stream() uses. */
+#define FUZZ_FIXED_VMDESC "tests/data/qemu/pc-nodefaults.desc.json"
+
 /* A schemas file (or a bare schema): every device schema through
  * compat_schema_sample() and compat_schema_check() of the sample. */
 bool fuzz_harness_schema(const uint8_t *data, size_t size, GError **errp);
 
 /*
  * Replays @data through the surface named @surface ("json",
- * "json-visitor", "qemu-file-visitor", "schema"), freeing whatever it
- * loaded.
+ * "json-visitor", "qemu-file-visitor", "qemu-stream", "schema"), freeing
+ * whatever it loaded.
  * Returns false with *@errp set as the surface failed; an unknown surface
  * name is QVISIT_ERROR_UNKNOWN.
  */

@@ -401,6 +401,98 @@ static void json_big_input_allocates_in_proportion(void)
     ASSERT_PEAK_AT_MOST(64 * text->len);
 }
 
+/* ---- the QEMU stream reader ---- */
+
+#define QEMU_STREAM "tests/data/qemu/pc-nodefaults.mig"
+#define QEMU_VMDESC "tests/data/qemu/pc-nodefaults.desc.json"
+
+/*
+ * The first 100 bytes of a real QEMU stream with one length patched to a
+ * huge claim: the configuration section's machine name (be32 at byte 9)
+ * or the RAM section's MEM_SIZE total (be64 at byte 43, flag 0x04 kept).
+ * @which 0 patches nothing: the baseline.
+ */
+static GByteArray *qemu_stream_claiming(int which)
+{
+    g_autoptr(GBytes) file = test_read_file(QEMU_STREAM);
+    GByteArray *s = g_byte_array_new();
+
+    g_byte_array_append(s, g_bytes_get_data(file, NULL), 100);
+    CU_ASSERT_EQUAL(s->data[8], 0x07);
+    if (which == 2) {
+        static const uint8_t total[] = {
+            0x3f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xf0, 0x04,
+        };
+
+        CU_ASSERT_EQUAL(s->data[0x1a], 0x01);
+        CU_ASSERT_EQUAL(memcmp(s->data + 0x20, "ram", 3), 0);
+        memcpy(s->data + 0x2b, total, sizeof(total));
+    } else if (which == 1) {
+        memset(s->data + 9, 0xff, 4);
+    }
+    return s;
+}
+
+/* One dump of @s with @vmdesc; returns its peak allocation. */
+static long long qemu_stream_peak(const GByteArray *s, const QObject *vmdesc,
+                                  const QVisitLimits *limits, GError **errp)
+{
+    QEMUFile *f = qemu_fopen_mem(s->data, s->len);
+    QemuStreamOptions opts;
+    QObject *dump;
+
+    qemu_stream_options_init(&opts);
+    opts.vmdesc = vmdesc;
+    opts.limits = limits;
+    alloc_window_start();
+    dump = qemu_stream_dump(f, &opts, errp);
+    qemu_fclose(f);
+    CU_ASSERT_PTR_NULL(dump);
+    qobject_unref(dump);
+    return alloc_peak();
+}
+
+/*
+ * The reader's fixed cost (indexing the vmdesc) is measured on the same
+ * 100 bytes without a claim; a claim may add at most one read chunk.
+ */
+static void qemu_stream_claims_fail_within_the_input(void)
+{
+    g_autoptr(GError) verr = NULL;
+    g_autoptr(QObject) vmdesc = qemu_stream_load_vmdesc_path(QEMU_VMDESC,
+                                                             NULL, &verr);
+    g_autoptr(GByteArray) plain = qemu_stream_claiming(0);
+    QVisitLimits lifted = unlimited();
+    g_autoptr(GError) perr = NULL;
+    long long base;
+
+    ASSERT_NO_ERROR(verr);
+    base = qemu_stream_peak(plain, vmdesc, &lifted, &perr);
+    ASSERT_ERROR_PREFIX(perr, QVISIT_ERROR_TRUNCATED, "");
+    for (int which = 1; which <= 2; which++) {
+        g_autoptr(GByteArray) s = qemu_stream_claiming(which);
+
+        for (int pass = 0; pass < 2; pass++) {
+            g_autoptr(GError) err = NULL;
+            long long peak = qemu_stream_peak(s, vmdesc,
+                                              pass ? &lifted : NULL, &err);
+
+            if (!err || (err->code != QVISIT_ERROR_TRUNCATED &&
+                         err->code != QVISIT_ERROR_LIMIT) ||
+                getenv("SHOW_PEAK")) {
+                fprintf(stderr, "qemu stream claim %d pass %d: %s; peak "
+                        "%lld, baseline %lld\n", which, pass,
+                        err ? err->message : "decoded", peak, base);
+            }
+            CU_ASSERT_TRUE(err && (err->code == QVISIT_ERROR_TRUNCATED ||
+                                   err->code == QVISIT_ERROR_LIMIT));
+            if (tracking_active) {
+                CU_ASSERT_TRUE(peak <= base + ALLOC_SLACK);
+            }
+        }
+    }
+}
+
 /* ---- CLI options (tools/cli-limits.c) ---- */
 
 static void cli_limits_parse_and_remove_options(void)
@@ -496,6 +588,8 @@ static const TestCase tests[] = {
     { "json_limits_apply", json_limits_apply },
     { "json_big_input_allocates_in_proportion",
       json_big_input_allocates_in_proportion },
+    { "qemu_stream_claims_fail_within_the_input",
+      qemu_stream_claims_fail_within_the_input },
     { "cli_limits_parse_and_remove_options",
       cli_limits_parse_and_remove_options },
     { "cli_limits_default_without_options",

@@ -1,7 +1,10 @@
 /* Surfaces driven from raw bytes; see tests/fuzz-harness.h. */
 #include "tests/fuzz-harness.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 void fuzz_harness_tight_limits(QVisitLimits *limits)
 {
@@ -156,6 +159,50 @@ bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
     return ok;
 }
 
+QObject *fuzz_harness_qemu_stream(const uint8_t *data, size_t size,
+                                  const QObject *fixed_vmdesc,
+                                  GError **errp)
+{
+    QemuStreamOptions opts;
+    QVisitLimits limits;
+    unsigned source;
+    QObject *dump;
+
+    if (size < 1) {
+        no_selector(errp);
+        return NULL;
+    }
+    qemu_stream_options_init(&opts);
+    source = data[0] & 3;
+    opts.analyze_compat = data[0] & 4;
+    opts.ram_full = data[0] & 8;
+    if (data[0] & 16) {
+        fuzz_harness_tight_limits(&limits);
+        opts.limits = &limits;
+    }
+    if (source == 1 || source == 2) {
+        QEMUFile *f = qemu_fopen_mem(data + 1, size - 1);
+
+        opts.vmdesc = source == 2 ? fixed_vmdesc : NULL;
+        dump = qemu_stream_dump(f, &opts, errp);
+        qemu_fclose(f);
+    } else {
+        int fd = memfd_create("fuzz-stream", MFD_CLOEXEC);
+
+        if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1)) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "memfd: %s", g_strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+            return NULL;
+        }
+        dump = qemu_stream_dump_fd(fd, &opts, errp);
+        close(fd);
+    }
+    return dump;
+}
+
 static bool schema_one(const QObject *schema, GError **errp)
 {
     g_autoptr(QObject) sample = compat_schema_sample(schema, errp);
@@ -198,6 +245,16 @@ bool fuzz_harness_replay(const char *surface, const uint8_t *data,
 
     if (!strcmp(surface, "json")) {
         QObject *obj = fuzz_harness_json(data, size, false, errp);
+
+        qobject_unref(obj);
+        return obj != NULL;
+    }
+    if (!strcmp(surface, "qemu-stream")) {
+        g_autoptr(QObject) vmdesc = qemu_stream_load_vmdesc_path(
+            FUZZ_FIXED_VMDESC, NULL, errp);
+        QObject *obj = vmdesc ? fuzz_harness_qemu_stream(data, size, vmdesc,
+                                                         errp)
+                              : NULL;
 
         qobject_unref(obj);
         return obj != NULL;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/fuzz-harness.h"
 #include "tests/test-util.h"
 #include "tools/cli-limits.h"
 
@@ -322,6 +323,65 @@ static void nesting_over_max_depth_is_limit_error(void)
     qemu_fclose(f);
 }
 
+/* ---- counts read from a stream, checked before any write ---- */
+
+/*
+ * virtio-net-queues' legacy stream: be64 guest_features, u8 status, u8 isr,
+ * then be32 num_queues (at byte 10), which sizes an allocation and a loop.
+ * Every load path must reject a count over VIRTIO_NET_QUEUES_MAX (64)
+ * before writing anything or allocating what it claims.
+ */
+static void device_count_over_capacity_fails_before_any_write(void)
+{
+    const ExampleDevice *d = example_device_find("virtio-net-queues", 1);
+    static const uint32_t counts[] = { 65, 0x10000, 0xffffffffu };
+    size_t n, k = 0;
+    const ExampleDevice *const *all = example_devices_all(&n);
+    void *state = example_device_state_new(d);
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(bytes);
+    uint64_t seed = 9;
+
+    while (k < n && all[k] != d) {
+        k++;
+    }
+    CU_ASSERT_FATAL(k < n);
+    d->randomize(state, &seed);
+    d->save_legacy(f, state);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    example_device_state_free(d, state);
+    for (size_t c = 0; c < G_N_ELEMENTS(counts); c++) {
+        for (FuzzMode m = FUZZ_MODE_VISIT; m <= FUZZ_MODE_MID; m++) {
+            g_autoptr(GByteArray) in = g_byte_array_new();
+            uint8_t sel = (uint8_t)(((k + 1) << 3) | (m << 1));
+            uint32_t be = GUINT32_TO_BE(counts[c]);
+            g_autoptr(GError) err = NULL;
+            FuzzLoaded l;
+
+            g_byte_array_append(in, &sel, 1);
+            g_byte_array_append(in, bytes->data, bytes->len);
+            memcpy(in->data + 1 + 10, &be, 4);
+            alloc_window_start();
+            CU_ASSERT_FALSE(fuzz_harness_qemu_file_visitor(in->data, in->len,
+                                                           &l, &err));
+            if (m == FUZZ_MODE_VISIT) {
+                g_autofree char *want = g_strdup_printf(
+                    "virtio-net-queues.num_queues: expected 0..64, got %u",
+                    counts[c]);
+
+                ASSERT_ERROR(err, QVISIT_ERROR_RANGE, want);
+            } else {
+                /* The legacy API has only an errno: -EINVAL. */
+                ASSERT_ERROR(err, QVISIT_ERROR_FAILED,
+                             "legacy load: Invalid argument");
+                CU_ASSERT_TRUE(fuzz_loaded_is_pristine(&l));
+            }
+            ASSERT_PEAK_AT_MOST(in->len + ALLOC_SLACK);
+            fuzz_loaded_clear(&l);
+        }
+    }
+}
+
 /* ---- JSON ---- */
 
 static void json_nesting_over_max_depth_is_limit_error(void)
@@ -583,6 +643,8 @@ static const TestCase tests[] = {
       array_over_max_array_len_is_limit_error },
     { "nesting_over_max_depth_is_limit_error",
       nesting_over_max_depth_is_limit_error },
+    { "device_count_over_capacity_fails_before_any_write",
+      device_count_over_capacity_fails_before_any_write },
     { "json_nesting_over_max_depth_is_limit_error",
       json_nesting_over_max_depth_is_limit_error },
     { "json_limits_apply", json_limits_apply },

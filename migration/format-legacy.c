@@ -1,0 +1,673 @@
+/*
+ * The legacy migration format: QEMU 7.2's savevm layout
+ * (/work/shared/qemu-stream-format.md sections 1-5, docs/formats.md):
+ *
+ *     be32 "QEVM" ; be32 3
+ *     u8 0x07 ; be32 len ; machine type            (configuration)
+ *     per device, in registration order:
+ *       u8 0x04 (FULL) ; be32 section_id ; u8 len ; idstr ;
+ *       be32 instance_id ; be32 version_id ; payload ;
+ *       u8 0x7e ; be32 section_id                    (footer)
+ *     u8 0x00 (EOF)
+ *     u8 0x06 ; be32 len ; vmdesc JSON
+ *
+ * Payloads are the QEMUFile visitor's bytes and carry no types, so the
+ * reader decodes them through the vmdesc, as QEMU's analyze-migration.py
+ * does.
+ */
+#include "migration/migration-internal.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "qvisit/error.h"
+
+#define SEC_START 0x01
+#define SEC_PART 0x02
+#define SEC_END 0x03
+#define SEC_FULL 0x04
+#define SEC_SUBSECTION 0x05
+#define SEC_VMDESC 0x06
+#define SEC_CONFIGURATION 0x07
+#define SEC_COMMAND 0x08
+#define SEC_FOOTER 0x7e
+#define SEC_EOF 0x00
+#define LEGACY_PAGE_SIZE 4096
+
+/* --- vmdesc JSON as QEMU writes it -------------------------------------- */
+
+static void json_str(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (; *s; s++) {
+        unsigned char c = *s;
+
+        if (c == '"' || c == '\\') {
+            g_string_append_c(out, '\\');
+            g_string_append_c(out, c);
+        } else if (c < 0x20) {
+            g_string_append_printf(out, "\\u%04x", c);
+        } else {
+            g_string_append_c(out, c);
+        }
+    }
+    g_string_append_c(out, '"');
+}
+
+void migration__vmdesc_to_json(GString *out, QObject *obj)
+{
+    switch (qobject_type(obj)) {
+    case QTYPE_QDICT: {
+        QDict *d = qobject_to(QDict, obj);
+        bool first = true;
+
+        g_string_append_c(out, '{');
+        for (const QDictEntry *e = qdict_first(d); e; e = qdict_next(d, e)) {
+            if (!first) {
+                g_string_append(out, ", ");
+            }
+            first = false;
+            json_str(out, qdict_entry_key(e));
+            g_string_append(out, ": ");
+            migration__vmdesc_to_json(out, qdict_entry_value(e));
+        }
+        g_string_append_c(out, '}');
+        break;
+    }
+    case QTYPE_QLIST: {
+        QList *l = qobject_to(QList, obj);
+
+        g_string_append_c(out, '[');
+        for (size_t i = 0; i < qlist_size(l); i++) {
+            if (i) {
+                g_string_append(out, ", ");
+            }
+            migration__vmdesc_to_json(out, qlist_get(l, i));
+        }
+        g_string_append_c(out, ']');
+        break;
+    }
+    case QTYPE_QSTRING:
+        json_str(out, qstring_get_str(qobject_to(QString, obj)));
+        break;
+    default: {
+        g_autoptr(GString) s = qobject_to_json(obj);
+
+        g_string_append_len(out, s->str, s->len);
+        break;
+    }
+    }
+}
+
+/* --- Writer ------------------------------------------------------------- */
+
+bool migration__encode_legacy(const char *machine, MigEncSection *secs,
+                              size_t n, GByteArray *out, GError **errp)
+{
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    g_autoptr(QList) devices = qlist_new();
+    g_autoptr(QDict) vmdesc = qdict_new();
+    g_autoptr(GString) json = g_string_new(NULL);
+    QEMUFile *f = qemu_fopen_bytearray(buf);
+    size_t mlen = strlen(machine);
+    int ret;
+
+    qemu_put_be32(f, MIG_LEGACY_MAGIC);
+    qemu_put_be32(f, MIG_LEGACY_VERSION);
+    qemu_put_byte(f, SEC_CONFIGURATION);
+    qemu_put_be32(f, mlen);
+    qemu_put_buffer(f, (const uint8_t *)machine, mlen);
+    for (size_t i = 0; i < n; i++) {
+        size_t idlen = strlen(secs[i].id);
+        uint64_t start = qemu_file_transferred(f);
+        g_autoptr(Visitor) v = NULL;
+        QList *fields = NULL;
+        QDict *dev;
+
+        if (idlen == 0 || idlen > 255) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "%s: id must be 1..255 bytes", secs[i].id);
+            qemu_fclose(f);
+            return false;
+        }
+        qemu_put_byte(f, SEC_FULL);
+        qemu_put_be32(f, i);
+        qemu_put_byte(f, idlen);
+        qemu_put_buffer(f, (const uint8_t *)secs[i].id, idlen);
+        qemu_put_be32(f, secs[i].instance_id);
+        qemu_put_be32(f, secs[i].version);
+        v = migration__vmdesc_visitor_new(f, &fields);
+        if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
+            qemu_fclose(f);
+            return false;
+        }
+        qemu_put_byte(f, SEC_FOOTER);
+        qemu_put_be32(f, i);
+        secs[i].size = qemu_file_transferred(f) - start;
+
+        dev = qdict_new();
+        qdict_put_str(dev, "name", secs[i].id);
+        qdict_put_uint(dev, "instance_id", secs[i].instance_id);
+        qdict_put_str(dev, "vmsd_name", secs[i].id);
+        qdict_put_uint(dev, "version", secs[i].version);
+        qdict_put(dev, "fields", fields);
+        qlist_append(devices, dev);
+    }
+    qemu_put_byte(f, SEC_EOF);
+    qdict_put_int(vmdesc, "page_size", LEGACY_PAGE_SIZE);
+    qdict_put(vmdesc, "devices", qobject_ref(devices));
+    migration__vmdesc_to_json(json, QOBJECT(vmdesc));
+    qemu_put_byte(f, SEC_VMDESC);
+    qemu_put_be32(f, json->len);
+    qemu_put_buffer(f, (const uint8_t *)json->str, json->len);
+    ret = qemu_fclose(f);
+    if (ret < 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                    "writing the legacy stream: %s", g_strerror(-ret));
+        return false;
+    }
+    g_byte_array_append(out, buf->data, buf->len);
+    return true;
+}
+
+/* --- Reader ------------------------------------------------------------- */
+
+typedef struct LReader {
+    const uint8_t *data;
+    size_t len;             /* end of the records (the vmdesc excluded) */
+    size_t pos;
+    const QVisitLimits *limits;
+    GString *path;
+    size_t alloc;
+} LReader;
+
+static bool lr_error(LReader *r, GError **errp, int code, const char *fmt,
+                     ...) G_GNUC_PRINTF(4, 5);
+
+static bool lr_error(LReader *r, GError **errp, int code, const char *fmt,
+                     ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu", r->path->str,
+                r->path->len ? ": " : "", msg, r->pos);
+    return false;
+}
+
+static bool lr_need(LReader *r, uint64_t n, GError **errp)
+{
+    if (n > r->len - r->pos) {
+        r->pos = r->len;
+        return lr_error(r, errp, QVISIT_ERROR_TRUNCATED, "stream truncated");
+    }
+    return true;
+}
+
+static uint64_t lr_get(LReader *r, unsigned bytes)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < bytes; i++) {
+        v = (v << 8) | r->data[r->pos++];
+    }
+    return v;
+}
+
+static const char *dict_str(QDict *d, const char *key)
+{
+    QString *s = qobject_to(QString, qdict_get(d, key));
+
+    return s ? qstring_get_str(s) : NULL;
+}
+
+static bool dict_int(QDict *d, const char *key, int64_t *out)
+{
+    QNum *n = qobject_to(QNum, qdict_get(d, key));
+
+    return n && qnum_get_try_int(n, out);
+}
+
+static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
+                              GError **errp);
+
+/* Decodes one element described by @f (type, size, struct). */
+static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
+                            GError **errp)
+{
+    const char *type = dict_str(f, "type");
+    const char *qv = dict_str(f, "qvisit");
+    int64_t size;
+    uint64_t start = r->pos;
+
+    if (!type || !dict_int(f, "size", &size) || size < 0) {
+        lr_error(r, errp, QVISIT_ERROR_PARSE,
+                 "vmdesc field without a type or size");
+        return NULL;
+    }
+    if (!strcmp(type, "struct")) {
+        QDict *vmsd = qobject_to(QDict, qdict_get(f, "struct"));
+        QList *sub = vmsd ? qobject_to(QList, qdict_get(vmsd, "fields"))
+                          : NULL;
+        g_autoptr(QObject) val = NULL;
+
+        if (!sub) {
+            lr_error(r, errp, QVISIT_ERROR_PARSE,
+                     "vmdesc struct without fields");
+            return NULL;
+        }
+        val = decode_fields(r, sub, depth + 1, errp);
+        if (!val) {
+            return NULL;
+        }
+        if ((int64_t)(r->pos - start) != size) {
+            lr_error(r, errp, QVISIT_ERROR_PARSE,
+                     "struct is %zu bytes, vmdesc says %" PRId64,
+                     (size_t)(r->pos - start), size);
+            return NULL;
+        }
+        if (qv && !strcmp(qv, "array")) {
+            QDict *d = qobject_to(QDict, val);
+            const QDictEntry *e = qdict_first(d);
+
+            return e ? qobject_ref(qdict_entry_value(e))
+                     : QOBJECT(qlist_new());
+        }
+        return g_steal_pointer(&val);
+    }
+    if (!lr_need(r, size, errp)) {
+        return NULL;
+    }
+    if (!strcmp(type, "bool")) {
+        uint8_t b;
+
+        if (size != 1) {
+            lr_error(r, errp, QVISIT_ERROR_PARSE, "bool of size %" PRId64,
+                     size);
+            return NULL;
+        }
+        b = r->data[r->pos];
+        if (b > 1) {
+            lr_error(r, errp, QVISIT_ERROR_RANGE,
+                     "expected 0 or 1 for bool, got %u", b);
+            return NULL;
+        }
+        r->pos++;
+        return QOBJECT(qbool_from_bool(b));
+    }
+    if (g_str_has_prefix(type, "uint") || g_str_has_prefix(type, "int")) {
+        bool is_signed = type[0] == 'i';
+        const char *bits = type + (is_signed ? 3 : 4);
+        int64_t want = !strcmp(bits, "8") ? 1 : !strcmp(bits, "16") ? 2
+                       : !strcmp(bits, "32") ? 4 : !strcmp(bits, "64") ? 8
+                                                                       : 0;
+
+        if (want && want == size) {
+            uint64_t u = lr_get(r, size);
+
+            if (!is_signed) {
+                return QOBJECT(qnum_from_uint(u));
+            }
+            if (size < 8 && (u >> (8 * size - 1))) {
+                u |= ~0ULL << (8 * size);   /* sign-extend */
+            }
+            return QOBJECT(qnum_from_int((int64_t)u));
+        }
+    }
+    if (!strcmp(type, "float64") && size == 8) {
+        uint64_t u = lr_get(r, 8);
+        double d;
+
+        memcpy(&d, &u, sizeof(d));
+        return QOBJECT(qnum_from_double(d));
+    }
+    if (qv && !strcmp(qv, "str")) {
+        uint64_t slen;
+        const char *p;
+
+        if (size < 4) {
+            lr_error(r, errp, QVISIT_ERROR_PARSE, "string of size %" PRId64,
+                     size);
+            return NULL;
+        }
+        slen = lr_get(r, 4);
+        if (slen != (uint64_t)size - 4) {
+            r->pos -= 4;
+            lr_error(r, errp, QVISIT_ERROR_PARSE,
+                     "string length %" PRIu64 " but vmdesc size %" PRId64,
+                     slen, size);
+            return NULL;
+        }
+        p = (const char *)r->data + r->pos;
+        if (!g_utf8_validate(p, slen, NULL) || memchr(p, '\0', slen)) {
+            lr_error(r, errp, QVISIT_ERROR_PARSE, "invalid UTF-8");
+            return NULL;
+        }
+        r->pos += slen;
+        {
+            g_autofree char *s = g_strndup(p, slen);
+
+            return QOBJECT(qstring_from_str(s));
+        }
+    }
+    /* buffer, and any type we do not know: raw bytes as hex. */
+    {
+        static const char hex[] = "0123456789abcdef";
+        g_autofree char *s = NULL;
+
+        if ((uint64_t)size > r->limits->max_string_len / 2) {
+            lr_error(r, errp, QVISIT_ERROR_LIMIT,
+                     "buffer of %" PRId64 " bytes exceeds the limit", size);
+            return NULL;
+        }
+        s = g_malloc(2 * size + 1);
+        for (int64_t i = 0; i < size; i++) {
+            uint8_t b = r->data[r->pos++];
+
+            s[2 * i] = hex[b >> 4];
+            s[2 * i + 1] = hex[b & 15];
+        }
+        s[2 * size] = '\0';
+        return QOBJECT(qstring_from_str(s));
+    }
+}
+
+static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
+                              GError **errp)
+{
+    g_autoptr(QDict) dict = qdict_new();
+    size_t nf = qlist_size(fields);
+
+    if (depth > r->limits->max_depth) {
+        lr_error(r, errp, QVISIT_ERROR_LIMIT, "nesting deeper than %u",
+                 r->limits->max_depth);
+        return NULL;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        QDict *f = qobject_to(QDict, qlist_get(fields, i));
+        const char *name = f ? dict_str(f, "name") : NULL;
+        const char *qv = f ? dict_str(f, "qvisit") : NULL;
+        size_t saved = r->path->len;
+        int64_t index = -1, array_len = -1;
+        QObject *val;
+
+        if (!name) {
+            lr_error(r, errp, QVISIT_ERROR_PARSE, "vmdesc field without a name");
+            return NULL;
+        }
+        if (qv && !strcmp(qv, "present")) {
+            /* The presence byte of the optional member that follows. */
+            if (!lr_need(r, 1, errp)) {
+                return NULL;
+            }
+            if (r->data[r->pos] > 1) {
+                lr_error(r, errp, QVISIT_ERROR_RANGE,
+                         "expected presence byte 0 or 1, got %u",
+                         r->data[r->pos]);
+                return NULL;
+            }
+            r->pos++;
+            continue;
+        }
+        g_string_append_printf(r->path, "%s%s", r->path->len ? "." : "",
+                               name);
+        dict_int(f, "index", &index);
+        dict_int(f, "array_len", &array_len);
+        if (array_len >= 0) {
+            g_autoptr(QList) list = qlist_new();
+
+            if ((uint64_t)array_len > r->limits->max_array_len) {
+                lr_error(r, errp, QVISIT_ERROR_LIMIT,
+                         "array of %" PRId64 " exceeds the limit", array_len);
+                return NULL;
+            }
+            for (int64_t k = 0; k < array_len; k++) {
+                size_t s2 = r->path->len;
+
+                g_string_append_printf(r->path, "[%" PRId64 "]", k);
+                val = decode_elem(r, f, depth, errp);
+                if (!val) {
+                    return NULL;
+                }
+                g_string_truncate(r->path, s2);
+                qlist_append_obj(list, val);
+            }
+            qdict_put(dict, name, g_steal_pointer(&list));
+        } else if (index >= 0) {
+            QList *list = qobject_to(QList, qdict_get(dict, name));
+
+            g_string_append_printf(r->path, "[%" PRId64 "]", index);
+            if (index == 0 && !list) {
+                list = qlist_new();
+                qdict_put(dict, name, list);
+            }
+            if (!list || (size_t)index != qlist_size(list)) {
+                lr_error(r, errp, QVISIT_ERROR_PARSE,
+                         "vmdesc index out of order");
+                return NULL;
+            }
+            val = decode_elem(r, f, depth, errp);
+            if (!val) {
+                return NULL;
+            }
+            qlist_append_obj(list, val);
+        } else {
+            if (qdict_haskey(dict, name)) {
+                lr_error(r, errp, QVISIT_ERROR_PARSE, "duplicate field");
+                return NULL;
+            }
+            val = decode_elem(r, f, depth, errp);
+            if (!val) {
+                return NULL;
+            }
+            qdict_put_obj(dict, name, val);
+        }
+        g_string_truncate(r->path, saved);
+    }
+    return QOBJECT(g_steal_pointer(&dict));
+}
+
+/*
+ * The vmdesc is the last record: u8 0x06, be32 N, N bytes of JSON ending
+ * the stream, right after the EOF byte. JSON text cannot contain a raw
+ * 0x06, so the last position that fits is the right one.
+ */
+static size_t find_vmdesc(const uint8_t *data, size_t len)
+{
+    for (size_t p = len >= 5 ? len - 5 : 0; p > 8; p--) {
+        if (data[p] == SEC_VMDESC && data[p - 1] == SEC_EOF &&
+            ((uint64_t)data[p + 1] << 24 | data[p + 2] << 16 |
+             data[p + 3] << 8 | data[p + 4]) == len - p - 5) {
+            return p;
+        }
+        if (len - p > (64u << 20)) {
+            break;      /* no vmdesc is that large */
+        }
+    }
+    return 0;
+}
+
+static bool read_cstr(LReader *r, char **out, GError **errp)
+{
+    uint8_t n;
+
+    if (!lr_need(r, 1, errp)) {
+        return false;
+    }
+    n = r->data[r->pos++];
+    if (!lr_need(r, n, errp)) {
+        return false;
+    }
+    *out = g_strndup((const char *)r->data + r->pos, n);
+    r->pos += n;
+    return true;
+}
+
+bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
+                              size_t len, const QVisitLimits *limits,
+                              GError **errp)
+{
+    g_autoptr(GString) path = g_string_new(NULL);
+    LReader r = {
+        .data = data, .len = len, .limits = limits, .path = path,
+    };
+    size_t vpos = find_vmdesc(data, len);
+    g_autoptr(QObject) vmdesc = NULL;
+    QList *devices;
+    size_t next_dev = 0;
+    uint32_t version;
+
+    if (!lr_need(&r, 8, errp)) {
+        return false;
+    }
+    r.pos = 4;
+    version = lr_get(&r, 4);
+    if (version != MIG_LEGACY_VERSION) {
+        r.pos = 4;
+        return lr_error(&r, errp, QVISIT_ERROR_VERSION,
+                        "unsupported migration stream version %" PRIu32,
+                        version);
+    }
+    if (!vpos) {
+        r.pos = len;
+        return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
+                        "stream truncated: no EOF and vmdesc at its end, "
+                        "which decoding needs");
+    }
+    vmdesc = qobject_from_json_full((const char *)data + vpos + 5,
+                                    len - vpos - 5, limits, errp);
+    if (!vmdesc) {
+        g_prefix_error(errp, "vmdesc at byte %zu: ", vpos);
+        return false;
+    }
+    devices = qobject_to(QDict, vmdesc)
+                  ? qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
+                                                "devices"))
+                  : NULL;
+    if (!devices) {
+        r.pos = vpos;
+        return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                        "vmdesc has no \"devices\" array");
+    }
+    r.len = vpos;   /* the records end where the vmdesc starts */
+    for (;;) {
+        uint8_t type;
+
+        if (!lr_need(&r, 1, errp)) {
+            return false;
+        }
+        type = data[r.pos++];
+        if (type == SEC_EOF) {
+            break;
+        }
+        if (type == SEC_CONFIGURATION) {
+            uint32_t mlen;
+
+            if (!lr_need(&r, 4, errp)) {
+                return false;
+            }
+            mlen = lr_get(&r, 4);
+            if (mlen > 256) {
+                r.pos -= 4;
+                return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                                "machine type of %" PRIu32 " bytes", mlen);
+            }
+            if (!lr_need(&r, mlen, errp)) {
+                return false;
+            }
+            g_free(s->machine);
+            s->machine = g_strndup((const char *)data + r.pos, mlen);
+            r.pos += mlen;
+            continue;
+        }
+        if (type == SEC_COMMAND) {
+            uint16_t clen;
+
+            if (!lr_need(&r, 4, errp)) {
+                return false;
+            }
+            r.pos += 2;
+            clen = lr_get(&r, 2);
+            if (!lr_need(&r, clen, errp)) {
+                return false;
+            }
+            r.pos += clen;
+            continue;
+        }
+        if (type == SEC_FULL) {
+            size_t start = r.pos - 1;
+            g_autofree char *id = NULL;
+            uint32_t sid, inst, ver;
+            QDict *dev = NULL;
+            QList *fields;
+            QObject *state;
+            int64_t di;
+
+            if (!lr_need(&r, 4, errp)) {
+                return false;
+            }
+            sid = lr_get(&r, 4);
+            if (!read_cstr(&r, &id, errp) || !lr_need(&r, 8, errp)) {
+                return false;
+            }
+            inst = lr_get(&r, 4);
+            ver = lr_get(&r, 4);
+            /* vmdesc devices are the FULL sections, in stream order. */
+            for (size_t k = next_dev; k < qlist_size(devices) && !dev; k++) {
+                QDict *d = qobject_to(QDict, qlist_get(devices, k));
+                const char *nm = d ? dict_str(d, "name") : NULL;
+
+                if (nm && !strcmp(nm, id) && dict_int(d, "instance_id", &di) &&
+                    di == inst) {
+                    dev = d;
+                    next_dev = k + 1;
+                }
+            }
+            fields = dev ? qobject_to(QList, qdict_get(dev, "fields")) : NULL;
+            if (!fields) {
+                return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                                "section '%s' instance %" PRIu32
+                                " is not described in the vmdesc",
+                                id, inst);
+            }
+            g_string_assign(path, id);
+            state = decode_fields(&r, fields, 0, errp);
+            if (!state) {
+                return false;
+            }
+            g_string_truncate(path, 0);
+            migration__stream_add(s, id, inst, ver, qobject_to(QDict, state),
+                                  0);
+            if (r.pos < r.len && data[r.pos] == SEC_FOOTER) {
+                uint32_t fid;
+
+                r.pos++;
+                if (!lr_need(&r, 4, errp)) {
+                    return false;
+                }
+                fid = lr_get(&r, 4);
+                if (fid != sid) {
+                    r.pos -= 4;
+                    return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                                    "mismatched section id in footer for "
+                                    "%s - read 0x%" PRIx32 " expected 0x%"
+                                    PRIx32, id, fid, sid);
+                }
+            }
+            g_array_index(s->sections, MigrationSection,
+                          s->sections->len - 1).size = r.pos - start;
+            continue;
+        }
+        r.pos--;
+        return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                        "unsupported savevm section type %u", type);
+    }
+    if (r.pos != vpos) {
+        return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                        "bytes between EOF and the vmdesc");
+    }
+    return true;
+}

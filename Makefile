@@ -58,6 +58,7 @@ CLI := $(B)/qvisit
 ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
             $(EXAMPLES:%=%.o) $(TESTS:%=%.o) $(BENCHES:%=%.o)
 
+.SECONDARY:
 .PHONY: all check check-valgrind check-asan bench demo install clean
 .DEFAULT_GOAL := all
 
@@ -113,7 +114,9 @@ $(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
 check: all $(TESTS)
 	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
 	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
-	$(Q)tests/check-exports.sh $(SHARED_LIB) include/qvisit
+	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \
+	    tests/check-exports.sh $(SHARED_LIB) include
+	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
 
 check-valgrind:
 	$(Q)$(MAKE) --no-print-directory check \

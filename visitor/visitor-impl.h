@@ -80,6 +80,7 @@ struct Visitor {
     /* Core state; implementations read it only through the helpers. */
     GArray *frames;           /* of VisitorFrame */
     const char *cur_name;     /* name of the call in progress */
+    bool in_call;             /* a member call is in progress */
     GError *pending;          /* from a failed visit_optional() */
     QVisitLimits limits;
     bool completed;

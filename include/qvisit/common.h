@@ -12,7 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(QVISIT_SCAN_EXPORTS)
+/* tests/check-exports.sh preprocesses the headers to list the API. */
+#define QVISIT_API QVISIT_EXPORT_MARKER
+#elif defined(__GNUC__) || defined(__clang__)
 #define QVISIT_API __attribute__((visibility("default")))
 #else
 #define QVISIT_API

@@ -14,5 +14,6 @@
 #include "qvisit/qobject.h"
 #include "qvisit/visitor.h"
 #include "qvisit/qemu-file.h"
+#include "qvisit/qemu-file-visitor.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -1,0 +1,111 @@
+/*
+ * QEMUFile internals: the struct, the backend interface, and the fast
+ * paths the binary visitors use. Not installed.
+ *
+ * One buffer serves both directions. Writing: buf[0, buf_index) holds bytes
+ * put but not yet handed to the backend. Reading: buf[0, buf_size) is a
+ * window on the stream starting at stream offset `base`, and
+ * buf[buf_index, buf_size) are the bytes not consumed yet. A memory file
+ * points buf straight at the caller's data (buf_size = whole length), so
+ * gets and peeks never copy into an intermediate buffer and fill never has
+ * anything to add.
+ */
+#ifndef QVISIT_QEMU_FILE_INTERNAL_H
+#define QVISIT_QEMU_FILE_INTERNAL_H
+
+#include <sys/uio.h>
+
+#include "qvisit/qemu-file.h"
+#include "qvisit/visitor.h"
+
+/* Internal buffer size; also the largest qemu_peek_buffer() window. */
+#define QEMU_FILE_BUF_SIZE 32768
+
+typedef struct QEMUFileOps {
+    /*
+     * Writing files: write every byte of @iov, retrying short writes and
+     * EINTR. Returns 0 or a negative errno.
+     */
+    int (*writev)(QEMUFile *f, const struct iovec *iov, int iovcnt);
+    /*
+     * Reading files: read up to @len bytes. Returns the count (0 at end of
+     * stream) or a negative errno; retries EINTR itself. NULL for memory
+     * files, which have everything in buf from the start.
+     */
+    ssize_t (*read)(QEMUFile *f, uint8_t *buf, size_t len);
+    /* Optional: release the backend. Returns 0 or a negative errno. */
+    int (*close)(QEMUFile *f);
+} QEMUFileOps;
+
+struct QEMUFile {
+    const QEMUFileOps *ops;
+    bool writable;
+    bool owns_buf;          /* buf was g_malloc'ed (not a memory file) */
+    int last_error;         /* sticky; 0 or a negative errno */
+
+    uint8_t *buf;
+    size_t buf_index;       /* write: bytes buffered; read: next byte */
+    size_t buf_size;        /* read: valid bytes in buf */
+    uint64_t base;          /* stream offset of buf[0] */
+
+    /* Backend state. */
+    int fd;                 /* fd backends; -1 otherwise */
+    bool owns_fd;           /* qemu_fopen_path(): closed by qemu_fclose() */
+    GByteArray *out;        /* qemu_fopen_bytearray() */
+
+    /* The visitor qemu_file_get_visitor() created; freed with the file. */
+    Visitor *bound_visitor;
+};
+
+/* Creates a file with a g_malloc'ed buffer; used by the backends. */
+QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable);
+
+/*
+ * Writes out buf[0, buf_index) followed by @extra (may be NULL/0), without
+ * copying @extra. Sets the sticky error on failure.
+ */
+void qemu_file__flush_with(QEMUFile *f, const uint8_t *extra, size_t len);
+
+/*
+ * Makes at least @want unconsumed bytes available in buf (fewer at end of
+ * stream or on a read error, which sets the sticky error). @want must not
+ * exceed QEMU_FILE_BUF_SIZE for buffered files. Returns the count
+ * available.
+ */
+size_t qemu_file__fill(QEMUFile *f, size_t want);
+
+/*
+ * Copies whole units of @unit bytes (@unit <= QEMU_FILE_BUF_SIZE) into
+ * @dst, up to @n of them. Returns the number of units copied; when fewer
+ * than @n, the stream ended inside unit "return value": the sticky error
+ * is set and the bytes of the partial unit are consumed, not copied.
+ */
+size_t qemu_file__get_units(QEMUFile *f, uint8_t *dst, size_t unit,
+                            size_t n);
+
+/*
+ * Reads exactly @len bytes into @dst, or leaves @dst untouched and sets the
+ * sticky error (-EIO at end of stream) while consuming what was there.
+ * Returns true on success.
+ */
+bool qemu_file__read_exact(QEMUFile *f, void *dst, size_t len);
+
+/*
+ * Returns a pointer to @len free bytes at the end of the write buffer,
+ * flushing first when needed, or NULL when the file has an error. Commit
+ * them with qemu_file__commit(). @len must not exceed QEMU_FILE_BUF_SIZE.
+ */
+static inline uint8_t *qemu_file__reserve(QEMUFile *f, size_t len)
+{
+    if (G_UNLIKELY(f->buf_index + len > QEMU_FILE_BUF_SIZE)) {
+        qemu_file__flush_with(f, NULL, 0);
+    }
+    return G_LIKELY(f->last_error == 0) ? f->buf + f->buf_index : NULL;
+}
+
+static inline void qemu_file__commit(QEMUFile *f, size_t len)
+{
+    f->buf_index += len;
+}
+
+#endif /* QVISIT_QEMU_FILE_INTERNAL_H */

@@ -1,0 +1,418 @@
+/*
+ * QEMUFile core: the buffer, the sticky error, puts, gets and peeks.
+ * Backends (fd, path, memory, byte array) live in qemu-file-fd.c and
+ * qemu-file-mem.c; see qemu-file-internal.h for the buffer layout.
+ */
+#include "qvisit/qemu-file.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "qemufile/qemu-file-internal.h"
+
+QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable)
+{
+    QEMUFile *f = g_new0(QEMUFile, 1);
+
+    f->ops = ops;
+    f->writable = writable;
+    f->fd = -1;
+    f->buf = g_malloc(QEMU_FILE_BUF_SIZE);
+    f->owns_buf = true;
+    return f;
+}
+
+int qemu_file_get_error(QEMUFile *f)
+{
+    g_return_val_if_fail(f != NULL, -EINVAL);
+    return f->last_error;
+}
+
+void qemu_file_set_error(QEMUFile *f, int err)
+{
+    g_return_if_fail(f != NULL);
+    if (err < 0 && f->last_error == 0) {
+        f->last_error = err;
+    }
+}
+
+bool qemu_file_is_writable(QEMUFile *f)
+{
+    g_return_val_if_fail(f != NULL, false);
+    return f->writable;
+}
+
+uint64_t qemu_file_transferred(QEMUFile *f)
+{
+    g_return_val_if_fail(f != NULL, 0);
+    return f->base + f->buf_index;
+}
+
+/* --- writing ------------------------------------------------------- */
+
+void qemu_file__flush_with(QEMUFile *f, const uint8_t *extra, size_t len)
+{
+    struct iovec iov[2];
+    int iovcnt = 0;
+    int ret;
+
+    if (f->last_error) {
+        return;
+    }
+    if (f->buf_index) {
+        iov[iovcnt].iov_base = f->buf;
+        iov[iovcnt++].iov_len = f->buf_index;
+    }
+    if (len) {
+        iov[iovcnt].iov_base = (void *)extra;
+        iov[iovcnt++].iov_len = len;
+    }
+    if (!iovcnt) {
+        return;
+    }
+    ret = f->ops->writev(f, iov, iovcnt);
+    if (ret < 0) {
+        qemu_file_set_error(f, ret);
+        return;
+    }
+    f->base += f->buf_index + len;
+    f->buf_index = 0;
+}
+
+int qemu_fflush(QEMUFile *f)
+{
+    g_return_val_if_fail(f != NULL, -EINVAL);
+    if (f->writable) {
+        qemu_file__flush_with(f, NULL, 0);
+    }
+    return f->last_error;
+}
+
+void qemu_put_byte(QEMUFile *f, int v)
+{
+    uint8_t *p;
+
+    g_return_if_fail(f != NULL && f->writable);
+    p = qemu_file__reserve(f, 1);
+    if (p) {
+        p[0] = v;
+        qemu_file__commit(f, 1);
+    }
+}
+
+void qemu_put_be16(QEMUFile *f, unsigned int v)
+{
+    uint8_t *p;
+
+    g_return_if_fail(f != NULL && f->writable);
+    p = qemu_file__reserve(f, 2);
+    if (p) {
+        p[0] = v >> 8;
+        p[1] = v;
+        qemu_file__commit(f, 2);
+    }
+}
+
+void qemu_put_be32(QEMUFile *f, unsigned int v)
+{
+    uint32_t be = GUINT32_TO_BE((uint32_t)v);
+    uint8_t *p;
+
+    g_return_if_fail(f != NULL && f->writable);
+    p = qemu_file__reserve(f, 4);
+    if (p) {
+        memcpy(p, &be, 4);
+        qemu_file__commit(f, 4);
+    }
+}
+
+void qemu_put_be64(QEMUFile *f, uint64_t v)
+{
+    uint64_t be = GUINT64_TO_BE(v);
+    uint8_t *p;
+
+    g_return_if_fail(f != NULL && f->writable);
+    p = qemu_file__reserve(f, 8);
+    if (p) {
+        memcpy(p, &be, 8);
+        qemu_file__commit(f, 8);
+    }
+}
+
+void qemu_put_buffer(QEMUFile *f, const uint8_t *buf, size_t len)
+{
+    g_return_if_fail(f != NULL && f->writable);
+    g_return_if_fail(buf != NULL || len == 0);
+    if (f->last_error || len == 0) {
+        return;
+    }
+    /*
+     * A RAM page run larger than the buffer goes to the backend straight
+     * from the caller's memory, in one writev with what is buffered, so
+     * stream order holds and the bulk bytes are never copied.
+     */
+    if (len > QEMU_FILE_BUF_SIZE) {
+        qemu_file__flush_with(f, buf, len);
+        return;
+    }
+    if (f->buf_index + len > QEMU_FILE_BUF_SIZE) {
+        qemu_file__flush_with(f, NULL, 0);
+        if (f->last_error) {
+            return;
+        }
+    }
+    memcpy(f->buf + f->buf_index, buf, len);
+    f->buf_index += len;
+}
+
+/* --- reading ------------------------------------------------------- */
+
+size_t qemu_file__fill(QEMUFile *f, size_t want)
+{
+    size_t avail = f->buf_size - f->buf_index;
+
+    if (avail >= want || !f->ops->read || f->last_error) {
+        return avail;
+    }
+    /* Slide the unconsumed tail to the front, then read behind it. */
+    memmove(f->buf, f->buf + f->buf_index, avail);
+    f->base += f->buf_index;
+    f->buf_index = 0;
+    f->buf_size = avail;
+    while (f->buf_size < want) {
+        ssize_t r = f->ops->read(f, f->buf + f->buf_size,
+                                 QEMU_FILE_BUF_SIZE - f->buf_size);
+        if (r < 0) {
+            qemu_file_set_error(f, (int)r);
+            break;
+        }
+        if (r == 0) {
+            break;
+        }
+        f->buf_size += r;
+    }
+    return f->buf_size;
+}
+
+/* End of stream inside a value: consume what is left, report -EIO. */
+static void truncated(QEMUFile *f, size_t avail)
+{
+    f->buf_index += avail;
+    qemu_file_set_error(f, -EIO);
+}
+
+/* Returns a pointer to the next @n (<= 8) bytes and consumes them. */
+static const uint8_t *get_bytes(QEMUFile *f, size_t n)
+{
+    const uint8_t *p;
+    size_t avail;
+
+    if (f->last_error) {
+        return NULL;
+    }
+    avail = qemu_file__fill(f, n);
+    if (avail < n) {
+        truncated(f, avail);
+        return NULL;
+    }
+    p = f->buf + f->buf_index;
+    f->buf_index += n;
+    return p;
+}
+
+int qemu_get_byte(QEMUFile *f)
+{
+    const uint8_t *p;
+
+    g_return_val_if_fail(f != NULL && !f->writable, 0);
+    p = get_bytes(f, 1);
+    return p ? p[0] : 0;
+}
+
+unsigned int qemu_get_be16(QEMUFile *f)
+{
+    const uint8_t *p;
+
+    g_return_val_if_fail(f != NULL && !f->writable, 0);
+    p = get_bytes(f, 2);
+    return p ? (unsigned int)p[0] << 8 | p[1] : 0;
+}
+
+unsigned int qemu_get_be32(QEMUFile *f)
+{
+    const uint8_t *p;
+    uint32_t be;
+
+    g_return_val_if_fail(f != NULL && !f->writable, 0);
+    p = get_bytes(f, 4);
+    if (!p) {
+        return 0;
+    }
+    memcpy(&be, p, 4);
+    return GUINT32_FROM_BE(be);
+}
+
+uint64_t qemu_get_be64(QEMUFile *f)
+{
+    const uint8_t *p;
+    uint64_t be;
+
+    g_return_val_if_fail(f != NULL && !f->writable, 0);
+    p = get_bytes(f, 8);
+    if (!p) {
+        return 0;
+    }
+    memcpy(&be, p, 8);
+    return GUINT64_FROM_BE(be);
+}
+
+size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)
+{
+    size_t done = 0;
+
+    g_return_val_if_fail(f != NULL && !f->writable, 0);
+    g_return_val_if_fail(buf != NULL || len == 0, 0);
+    if (f->last_error) {
+        return 0;
+    }
+    while (done < len) {
+        size_t avail = f->buf_size - f->buf_index;
+        size_t n = MIN(avail, len - done);
+
+        memcpy(buf + done, f->buf + f->buf_index, n);
+        f->buf_index += n;
+        done += n;
+        if (done == len) {
+            break;
+        }
+        if (!f->ops->read) {
+            break;
+        }
+        if (len - done >= QEMU_FILE_BUF_SIZE) {
+            /* The buffer is empty: read a large rest straight to @buf. */
+            ssize_t r;
+
+            f->base += f->buf_size;
+            f->buf_index = f->buf_size = 0;
+            r = f->ops->read(f, buf + done, len - done);
+            if (r <= 0) {
+                qemu_file_set_error(f, r < 0 ? (int)r : -EIO);
+                return 0;
+            }
+            f->base += r;
+            done += r;
+        } else if (qemu_file__fill(f, len - done) == 0) {
+            break;
+        }
+    }
+    if (done < len) {
+        qemu_file_set_error(f, -EIO);
+        return 0;
+    }
+    return len;
+}
+
+size_t qemu_file__get_units(QEMUFile *f, uint8_t *dst, size_t unit,
+                            size_t n)
+{
+    size_t done = 0;
+
+    if (f->last_error) {
+        return 0;
+    }
+    while (done < n) {
+        size_t avail = f->buf_size - f->buf_index;
+        size_t k;
+
+        if (avail < unit) {
+            avail = qemu_file__fill(f, unit);
+            if (avail < unit) {
+                truncated(f, avail);
+                break;
+            }
+        }
+        k = MIN(avail / unit, n - done);
+        memcpy(dst + done * unit, f->buf + f->buf_index, k * unit);
+        f->buf_index += k * unit;
+        done += k;
+    }
+    return done;
+}
+
+bool qemu_file__read_exact(QEMUFile *f, void *dst, size_t len)
+{
+    size_t avail;
+
+    if (f->last_error) {
+        return false;
+    }
+    if (len <= QEMU_FILE_BUF_SIZE || !f->ops->read) {
+        avail = qemu_file__fill(f, len);
+        if (avail < len) {
+            truncated(f, avail);
+            return false;
+        }
+        memcpy(dst, f->buf + f->buf_index, len);
+        f->buf_index += len;
+        return true;
+    }
+    /* @len is the caller's own size, so this allocation is bounded. */
+    g_autofree uint8_t *tmp = g_malloc(len);
+    if (qemu_get_buffer(f, tmp, len) != len) {
+        return false;
+    }
+    memcpy(dst, tmp, len);
+    return true;
+}
+
+size_t qemu_peek_buffer(QEMUFile *f, uint8_t **buf, size_t len,
+                        size_t offset)
+{
+    size_t avail;
+
+    g_return_val_if_fail(f != NULL && !f->writable && buf != NULL, 0);
+    g_return_val_if_fail(!f->ops->read ||
+                         (len <= QEMU_FILE_BUF_SIZE &&
+                          offset <= QEMU_FILE_BUF_SIZE - len), 0);
+    *buf = f->buf + f->buf_index;
+    if (f->last_error) {
+        return 0;
+    }
+    avail = qemu_file__fill(f, offset + len);
+    *buf = f->buf + f->buf_index;
+    if (avail <= offset) {
+        return 0;
+    }
+    *buf += offset;
+    return MIN(len, avail - offset);
+}
+
+/* --- closing ------------------------------------------------------- */
+
+int qemu_fclose(QEMUFile *f)
+{
+    int ret;
+
+    if (!f) {
+        return 0;
+    }
+    /* The bound visitor only borrows f; free it while f is still valid. */
+    visit_free(f->bound_visitor);
+    f->bound_visitor = NULL;
+    if (f->writable) {
+        qemu_file__flush_with(f, NULL, 0);
+    }
+    ret = f->last_error;
+    if (f->ops->close) {
+        int r = f->ops->close(f);
+
+        if (ret == 0) {
+            ret = r;
+        }
+    }
+    if (f->owns_buf) {
+        g_free(f->buf);
+    }
+    g_free(f);
+    return ret;
+}

@@ -1,0 +1,117 @@
+/*
+ * Struct layouts of the QObject types. Not installed.
+ *
+ * Every concrete type starts with a QObject header, so QOBJECT() is a plain
+ * cast and qobject_to() a type check plus cast. Each type's file owns its
+ * constructor and destructor; qobject.c dispatches on the type.
+ */
+#ifndef QVISIT_QOBJECT_INTERNAL_H
+#define QVISIT_QOBJECT_INTERNAL_H
+
+#include "qvisit/qobject.h"
+
+struct QObject {
+    QType type;
+    size_t refcnt;
+};
+
+struct QNull {
+    QObject base;
+};
+
+struct QBool {
+    QObject base;
+    bool value;
+};
+
+typedef enum {
+    QNUM_I64,
+    QNUM_U64,
+    QNUM_DOUBLE,
+} QNumKind;
+
+struct QNum {
+    QObject base;
+    QNumKind kind;
+    union {
+        int64_t i64;
+        uint64_t u64;
+        double dbl;
+    } u;
+};
+
+struct QString {
+    QObject base;
+    size_t len;             /* bytes before the terminating NUL */
+    char *str;
+};
+
+/*
+ * Members are a doubly linked list in insertion order (O(1) delete and
+ * in-place replace); the key is stored inline so a member is one
+ * allocation. Lookup is a linear scan while the dict is small and a hash
+ * index (created at QDICT_INDEX_MIN members) afterwards: most device
+ * structs have a handful of members, and a GHashTable per struct would
+ * cost more than it saves.
+ */
+struct QDictEntry {
+    QDictEntry *prev;
+    QDictEntry *next;
+    QObject *value;
+    char key[];
+};
+
+#define QDICT_INDEX_MIN 9
+
+struct QDict {
+    QObject base;
+    size_t size;
+    QDictEntry *first;
+    QDictEntry *last;
+    GHashTable *index;      /* key -> QDictEntry, NULL while small */
+};
+
+struct QList {
+    QObject base;
+    GPtrArray *elems;       /* of QObject *, each holding one reference */
+};
+
+static inline void qobject__init(QObject *obj, QType type)
+{
+    obj->type = type;
+    obj->refcnt = 1;
+}
+
+/*
+ * Destructors of the containers: free the container itself and drop one
+ * reference of each member. A member whose count reaches zero and that is
+ * itself a container is pushed on @pending instead of being freed
+ * recursively, so freeing a deep tree needs no deep C stack.
+ */
+void qdict__destroy(QDict *d, GPtrArray *pending);
+void qlist__destroy(QList *l, GPtrArray *pending);
+void qnum__destroy(QNum *n);
+void qstring__destroy(QString *s);
+void qbool__destroy(QBool *b);
+
+/* Drops one reference; pushes @obj on @pending when it must be freed. */
+void qobject__release(QObject *obj, GPtrArray *pending);
+
+/* A QString taking ownership of @str, which has @len bytes plus a NUL. */
+QString *qstring__from_owned(char *str, size_t len);
+
+/* Length in bytes of a QString's text. */
+size_t qstring__len(const QString *qs);
+
+/* Like qdict_get() but with a key that need not be NUL-terminated. */
+QDictEntry *qdict__lookup(const QDict *d, const char *key);
+
+/*
+ * Strict JSON parse. With @build false only validates (used by the
+ * benchmark to measure the cost of a pre-scan) and returns a dummy
+ * non-NULL pointer on success that must not be used.
+ */
+QObject *qjson__parse(const char *text, size_t len,
+                      const QVisitLimits *limits, bool build, GError **errp);
+
+#endif /* QVISIT_QOBJECT_INTERNAL_H */

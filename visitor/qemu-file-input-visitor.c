@@ -1,0 +1,341 @@
+/*
+ * Binary input visitor: reads a walk from a QEMUFile exactly as the legacy
+ * qemu_get_*() calls would, but checks what it reads and names the member
+ * and byte offset of every failure. Encoding:
+ * include/qvisit/qemu-file-visitor.h and docs/formats.md.
+ */
+#include "qvisit/qemu-file-visitor.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "qemufile/qemu-file-internal.h"
+#include "visitor/visitor-impl.h"
+
+typedef struct QemuFileInputVisitor {
+    Visitor visitor;
+    QEMUFile *f;
+    size_t allocated;       /* string bytes handed out, for max_alloc */
+} QemuFileInputVisitor;
+
+/* Strings are read in chunks of this size; see qfi_type_str(). */
+#define STRING_CHUNK 65536
+
+static QEMUFile *file_of(Visitor *v)
+{
+    return ((QemuFileInputVisitor *)v)->f;
+}
+
+/*
+ * A failed read leaves the file's sticky error set. -EIO is what QEMUFile
+ * reports for a stream that ended; a failed read consumes the bytes that
+ * were there, so the file's position is then where the stream ended.
+ */
+static bool read_error(Visitor *v, GError **errp)
+{
+    QEMUFile *f = file_of(v);
+    int err = qemu_file_get_error(f);
+
+    if (err == -EIO) {
+        return visit__set_error(v, errp, QVISIT_ERROR_TRUNCATED,
+                                "stream truncated at byte %" PRIu64,
+                                qemu_file_transferred(f));
+    }
+    return visit__set_error(v, errp, QVISIT_ERROR_IO,
+                            "read failed at byte %" PRIu64 ": %s",
+                            qemu_file_transferred(f), g_strerror(-err));
+}
+
+static inline bool read_exact(Visitor *v, void *dst, size_t len,
+                              GError **errp)
+{
+    return qemu_file__read_exact(file_of(v), dst, len) ||
+           read_error(v, errp);
+}
+
+static bool read_be(Visitor *v, uint64_t *value, unsigned bytes,
+                    GError **errp)
+{
+    uint8_t b[8];
+
+    if (!read_exact(v, b, bytes, errp)) {
+        return false;
+    }
+    switch (bytes) {
+    case 1:
+        *value = b[0];
+        break;
+    case 2: {
+        uint16_t be;
+        memcpy(&be, b, 2);
+        *value = GUINT16_FROM_BE(be);
+        break;
+    }
+    case 4: {
+        uint32_t be;
+        memcpy(&be, b, 4);
+        *value = GUINT32_FROM_BE(be);
+        break;
+    }
+    default: {
+        uint64_t be;
+        memcpy(&be, b, 8);
+        *value = GUINT64_FROM_BE(be);
+        break;
+    }
+    }
+    return true;
+}
+
+/*
+ * Reads one byte that must be 0 or 1 (a bool or a presence byte). Any
+ * other value turns one corrupted byte into an error at this member
+ * instead of a silently flipped flag.
+ */
+static bool read_flag(Visitor *v, const char *what, bool *flag,
+                      GError **errp)
+{
+    uint64_t b;
+
+    if (!read_be(v, &b, 1, errp)) {
+        return false;
+    }
+    if (b > 1) {
+        return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                "expected 0 or 1 for %s, got %" PRIu64
+                                " at byte %" PRIu64, what, b,
+                                qemu_file_transferred(file_of(v)) - 1);
+    }
+    *flag = b;
+    return true;
+}
+
+static bool qfi_start_struct(Visitor *v, const char *name, GError **errp)
+{
+    (void)name;
+    return qemu_file_get_error(file_of(v)) == 0 || read_error(v, errp);
+}
+
+static bool qfi_end_struct(Visitor *v, GError **errp)
+{
+    (void)v;
+    (void)errp;
+    return true;
+}
+
+/* The stream carries no length: the walk's @len is the truth. */
+static bool qfi_start_array(Visitor *v, const char *name, size_t len,
+                            GError **errp)
+{
+    (void)name;
+    (void)len;
+    return qemu_file_get_error(file_of(v)) == 0 || read_error(v, errp);
+}
+
+static bool qfi_end_array(Visitor *v, GError **errp)
+{
+    (void)v;
+    (void)errp;
+    return true;
+}
+
+static bool qfi_optional(Visitor *v, const char *name, bool *present,
+                         GError **errp)
+{
+    (void)name;
+    if (!read_flag(v, "presence byte", present, errp)) {
+        *present = false;
+        return false;
+    }
+    return true;
+}
+
+static bool qfi_type_int(Visitor *v, const char *name, int64_t *obj,
+                         unsigned bits, GError **errp)
+{
+    uint64_t u;
+
+    (void)name;
+    if (!read_be(v, &u, bits / 8, errp)) {
+        return false;
+    }
+    switch (bits) {
+    case 8:
+        *obj = (int8_t)u;
+        break;
+    case 16:
+        *obj = (int16_t)u;
+        break;
+    case 32:
+        *obj = (int32_t)u;
+        break;
+    default:
+        *obj = (int64_t)u;
+        break;
+    }
+    return true;
+}
+
+static bool qfi_type_uint(Visitor *v, const char *name, uint64_t *obj,
+                          unsigned bits, GError **errp)
+{
+    (void)name;
+    return read_be(v, obj, bits / 8, errp);
+}
+
+static bool qfi_type_bool(Visitor *v, const char *name, bool *obj,
+                          GError **errp)
+{
+    (void)name;
+    return read_flag(v, "bool", obj, errp);
+}
+
+static bool qfi_type_number(Visitor *v, const char *name, double *obj,
+                            GError **errp)
+{
+    uint64_t bits;
+
+    (void)name;
+    if (!read_be(v, &bits, 8, errp)) {
+        return false;
+    }
+    memcpy(obj, &bits, sizeof(*obj));
+    return true;
+}
+
+static bool qfi_type_str(Visitor *v, const char *name, char **obj,
+                         GError **errp)
+{
+    QemuFileInputVisitor *qv = (QemuFileInputVisitor *)v;
+    g_autofree char *s = NULL;
+    const char *end = NULL;
+    uint64_t start, len;
+    size_t have = 0, cap = 0;
+
+    (void)name;
+    if (!read_be(v, &len, 4, errp)) {
+        return false;
+    }
+    start = qemu_file_transferred(qv->f);
+    if (len > v->limits.max_string_len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
+                                "string of %" PRIu64 " bytes at byte %"
+                                PRIu64 " exceeds the limit of %zu", len,
+                                start - 4, v->limits.max_string_len);
+    }
+    if (len + 1 > v->limits.max_alloc - MIN(qv->allocated,
+                                            v->limits.max_alloc)) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
+                                "string of %" PRIu64 " bytes at byte %"
+                                PRIu64 " exceeds the allocation limit of "
+                                "%zu", len, start - 4,
+                                v->limits.max_alloc);
+    }
+    /*
+     * The length is only a claim: grow the string as its bytes arrive, so
+     * a corrupt 4-byte length on a short stream costs at most one chunk
+     * more than the stream holds.
+     */
+    while (have < len) {
+        size_t chunk = MIN(len - have, STRING_CHUNK);
+
+        if (have + chunk > cap) {
+            cap = MIN(len, MAX(2 * cap, have + chunk));
+            s = g_realloc(s, cap + 1);
+        }
+        if (!read_exact(v, s + have, chunk, errp)) {
+            return false;
+        }
+        have += chunk;
+    }
+    if (!s) {
+        s = g_malloc(1);
+    }
+    /* g_utf8_validate() with a length also rejects NUL bytes. */
+    if (!g_utf8_validate(s, len, &end)) {
+        return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
+                                "invalid UTF-8 at byte %" PRIu64,
+                                start + (uint64_t)(end - s));
+    }
+    s[len] = '\0';
+    qv->allocated += len + 1;
+    *obj = g_steal_pointer(&s);
+    return true;
+}
+
+static bool qfi_type_buffer(Visitor *v, const char *name, void *buf,
+                            size_t len, GError **errp)
+{
+    (void)name;
+    return read_exact(v, buf, len, errp);
+}
+
+/*
+ * Register files: copy whole elements out of the file's buffer and swap
+ * them in place. Elements before a truncation are stored, as visitor.h
+ * allows; the failing element is left untouched.
+ */
+static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
+                                size_t n, GError **errp)
+{
+    size_t width = bits / 8;
+    size_t got = qemu_file__get_units(file_of(v), arr, width, n);
+
+    switch (bits) {
+    case 16:
+        for (size_t i = 0; i < got; i++) {
+            ((uint16_t *)arr)[i] = GUINT16_FROM_BE(((uint16_t *)arr)[i]);
+        }
+        break;
+    case 32:
+        for (size_t i = 0; i < got; i++) {
+            ((uint32_t *)arr)[i] = GUINT32_FROM_BE(((uint32_t *)arr)[i]);
+        }
+        break;
+    case 64:
+        for (size_t i = 0; i < got; i++) {
+            ((uint64_t *)arr)[i] = GUINT64_FROM_BE(((uint64_t *)arr)[i]);
+        }
+        break;
+    default:
+        break;
+    }
+    if (got < n) {
+        visit__set_index(v, got);
+        return read_error(v, errp);
+    }
+    return true;
+}
+
+static void qfi_free(Visitor *v)
+{
+    visit__cleanup(v);
+    g_free(v);
+}
+
+Visitor *qemu_file_input_visitor_new(QEMUFile *f)
+{
+    QemuFileInputVisitor *qv;
+    Visitor *v;
+
+    g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
+    qv = g_new0(QemuFileInputVisitor, 1);
+    qv->f = f;
+    v = &qv->visitor;
+    v->start_struct = qfi_start_struct;
+    v->end_struct = qfi_end_struct;
+    v->start_array = qfi_start_array;
+    v->end_array = qfi_end_array;
+    v->optional = qfi_optional;
+    v->type_int = qfi_type_int;
+    v->type_uint = qfi_type_uint;
+    v->type_bool = qfi_type_bool;
+    v->type_number = qfi_type_number;
+    v->type_str = qfi_type_str;
+    v->type_buffer = qfi_type_buffer;
+    v->type_uint_array = qfi_type_uint_array;
+    v->free = qfi_free;
+    visit__init(v, VISITOR_INPUT);
+    return v;
+}

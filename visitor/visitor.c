@@ -1,0 +1,631 @@
+/*
+ * The visitor core: every public visit_*() call lands here first.
+ *
+ * It keeps what all visitors share (see visitor-impl.h): the stack of open
+ * structs and arrays, the path used to prefix error messages, element
+ * counting, integer range checks and the error left by visit_optional().
+ * Implementations only move values.
+ */
+#include "visitor/visitor-impl.h"
+
+#include <inttypes.h>
+
+void visit__init(Visitor *v, VisitorType type)
+{
+    v->type = type;
+    v->frames = g_array_new(FALSE, FALSE, sizeof(VisitorFrame));
+    qvisit_limits_init(&v->limits);
+}
+
+void visit__cleanup(Visitor *v)
+{
+    if (v->frames) {
+        for (guint i = 0; i < v->frames->len; i++) {
+            g_free(g_array_index(v->frames, VisitorFrame, i).name);
+        }
+        g_array_free(v->frames, TRUE);
+        v->frames = NULL;
+    }
+    g_clear_error(&v->pending);
+}
+
+static VisitorFrame *top_frame(const Visitor *v)
+{
+    if (v->frames->len == 0) {
+        return NULL;
+    }
+    return &g_array_index(v->frames, VisitorFrame, v->frames->len - 1);
+}
+
+size_t visit__depth(const Visitor *v)
+{
+    return v->frames->len;
+}
+
+void visit__set_index(Visitor *v, size_t index)
+{
+    VisitorFrame *top = top_frame(v);
+
+    if (top && top->is_array) {
+        top->index = index;
+    }
+}
+
+const char *visit__int_type_name(unsigned bits, bool is_signed)
+{
+    switch (bits) {
+    case 8:
+        return is_signed ? "i8" : "u8";
+    case 16:
+        return is_signed ? "i16" : "u16";
+    case 32:
+        return is_signed ? "i32" : "u32";
+    default:
+        return is_signed ? "i64" : "u64";
+    }
+}
+
+/*
+ * A path segment is "[i]" when its container is an array (the element's
+ * own name is NULL there) and ".name" otherwise; a NULL name at the root
+ * adds nothing.
+ */
+static void append_segment(GString *path, const VisitorFrame *parent,
+                           const char *name)
+{
+    if (parent && parent->is_array) {
+        g_string_append_printf(path, "[%zu]", parent->index);
+        return;
+    }
+    if (!name) {
+        return;
+    }
+    if (path->len) {
+        g_string_append_c(path, '.');
+    }
+    g_string_append(path, name);
+}
+
+static GString *build_path(Visitor *v, bool with_current)
+{
+    GString *path = g_string_new(NULL);
+    const VisitorFrame *parent = NULL;
+
+    for (guint i = 0; i < v->frames->len; i++) {
+        const VisitorFrame *f = &g_array_index(v->frames, VisitorFrame, i);
+        append_segment(path, parent, f->name);
+        parent = f;
+    }
+    if (with_current) {
+        append_segment(path, parent, v->cur_name);
+    }
+    return path;
+}
+
+char *visit__get_path(Visitor *v)
+{
+    return g_string_free(build_path(v, v->in_call), FALSE);
+}
+
+static bool set_error_va(GString *path, GError **errp, int code,
+                         const char *fmt, va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+    if (path->len) {
+        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", path->str, msg);
+    } else {
+        g_set_error_literal(errp, QVISIT_ERROR, code, msg);
+    }
+    g_string_free(path, TRUE);
+    return false;
+}
+
+bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
+                      ...)
+{
+    va_list ap;
+    bool ret;
+
+    va_start(ap, fmt);
+    ret = set_error_va(build_path(v, v->in_call), errp, code, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
+                             int code, const char *fmt, ...)
+{
+    GString *path = build_path(v, false);
+    va_list ap;
+    bool ret;
+
+    if (path->len) {
+        g_string_append_c(path, '.');
+    }
+    g_string_append(path, member);
+    va_start(ap, fmt);
+    ret = set_error_va(path, errp, code, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+/*
+ * Starts a call on member @name of the innermost container: checks the
+ * naming rules, hands over a pending error, and refuses elements beyond an
+ * array's announced length (input visitors would otherwise read past it).
+ */
+static bool begin_call(Visitor *v, const char *name, GError **errp)
+{
+    VisitorFrame *top = top_frame(v);
+
+    g_return_val_if_fail(!(top && !top->is_array && !name), false);
+    g_return_val_if_fail(!(top && top->is_array && name), false);
+    v->cur_name = name;
+    v->in_call = true;
+    if (v->pending) {
+        g_propagate_error(errp, g_steal_pointer(&v->pending));
+        v->in_call = false;
+        return false;
+    }
+    if (top && top->is_array && top->index >= top->len) {
+        visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                         "more than %zu elements visited", top->len);
+        v->in_call = false;
+        return false;
+    }
+    return true;
+}
+
+/* Ends a call: an array element advances its array's index. */
+static void end_call(Visitor *v)
+{
+    VisitorFrame *top = top_frame(v);
+
+    v->in_call = false;
+    v->cur_name = NULL;
+    if (top && top->is_array) {
+        top->index++;
+    }
+}
+
+static bool check_depth(Visitor *v, GError **errp)
+{
+    unsigned max = MIN(v->limits.max_depth, QVISIT_DEPTH_CAP);
+
+    if (v->frames->len >= max) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
+                                "nesting deeper than %u levels", max);
+    }
+    return true;
+}
+
+static void push_frame(Visitor *v, const char *name, bool is_array,
+                       size_t len)
+{
+    VisitorFrame f = {
+        .name = g_strdup(name),
+        .is_array = is_array,
+        .len = len,
+    };
+
+    g_array_append_val(v->frames, f);
+    v->in_call = false;
+    v->cur_name = NULL;
+}
+
+static void pop_frame(Visitor *v)
+{
+    VisitorFrame *top = top_frame(v);
+
+    g_free(top->name);
+    g_array_set_size(v->frames, v->frames->len - 1);
+    end_call(v);
+}
+
+bool visit_start_struct(Visitor *v, const char *name, GError **errp)
+{
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    if (!check_depth(v, errp) || !v->start_struct(v, name, errp)) {
+        end_call(v);
+        return false;
+    }
+    push_frame(v, name, false, 0);
+    return true;
+}
+
+bool visit_end_struct(Visitor *v, GError **errp)
+{
+    VisitorFrame *top;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    top = top_frame(v);
+    g_return_val_if_fail(top != NULL && !top->is_array, false);
+
+    if (v->pending) {
+        g_propagate_error(errp, g_steal_pointer(&v->pending));
+        return false;
+    }
+    ok = v->end_struct(v, errp);
+    pop_frame(v);
+    return ok;
+}
+
+bool visit_start_array(Visitor *v, const char *name, size_t len,
+                       GError **errp)
+{
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    if (!check_depth(v, errp)) {
+        end_call(v);
+        return false;
+    }
+    if (v->type == VISITOR_INPUT && len > v->limits.max_array_len) {
+        visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
+                         "array of %zu elements exceeds the limit of %zu",
+                         len, v->limits.max_array_len);
+        end_call(v);
+        return false;
+    }
+    if (!v->start_array(v, name, len, errp)) {
+        end_call(v);
+        return false;
+    }
+    push_frame(v, name, true, len);
+    return true;
+}
+
+bool visit_end_array(Visitor *v, GError **errp)
+{
+    VisitorFrame *top;
+    size_t visited, len;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    top = top_frame(v);
+    g_return_val_if_fail(top != NULL && top->is_array, false);
+
+    if (v->pending) {
+        g_propagate_error(errp, g_steal_pointer(&v->pending));
+        return false;
+    }
+    visited = top->index;
+    len = top->len;
+    ok = v->end_array(v, visited == len ? errp : NULL);
+    if (visited != len) {
+        GString *path = build_path(v, false);
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LENGTH,
+                    "%s%svisited %zu of %zu elements", path->str,
+                    path->len ? ": " : "", visited, len);
+        g_string_free(path, TRUE);
+        ok = false;
+    }
+    pop_frame(v);
+    return ok;
+}
+
+bool visit_optional(Visitor *v, const char *name, bool *present)
+{
+    GError *err = NULL;
+    bool p;
+
+    g_return_val_if_fail(v != NULL && name != NULL && present != NULL,
+                         false);
+    if (v->pending) {
+        *present = false;
+        return false;
+    }
+    p = *present;
+    v->cur_name = name;
+    v->in_call = true;
+    if (!v->optional(v, name, &p, &err)) {
+        v->pending = err;
+        p = false;
+    }
+    v->in_call = false;
+    v->cur_name = NULL;
+    *present = p;
+    return p;
+}
+
+/* Integers: one path for every width, so range checks exist once. */
+static bool visit_uint(Visitor *v, const char *name, uint64_t *obj,
+                       unsigned bits, GError **errp)
+{
+    uint64_t value = *obj;
+    uint64_t max = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    ok = v->type_uint(v, name, &value, bits, errp);
+    if (ok && value > max) {
+        ok = visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                              "%" PRIu64 " does not fit %s", value,
+                              visit__int_type_name(bits, false));
+    }
+    end_call(v);
+    if (ok) {
+        *obj = value;
+    }
+    return ok;
+}
+
+static bool visit_int(Visitor *v, const char *name, int64_t *obj,
+                      unsigned bits, GError **errp)
+{
+    int64_t value = *obj;
+    int64_t max = bits == 64 ? INT64_MAX : (INT64_C(1) << (bits - 1)) - 1;
+    int64_t min = bits == 64 ? INT64_MIN : -max - 1;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    ok = v->type_int(v, name, &value, bits, errp);
+    if (ok && (value > max || value < min)) {
+        ok = visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                              "%" PRId64 " does not fit %s", value,
+                              visit__int_type_name(bits, true));
+    }
+    end_call(v);
+    if (ok) {
+        *obj = value;
+    }
+    return ok;
+}
+
+#define DEFINE_VISIT_UINT(bits)                                              \
+    bool visit_type_u##bits(Visitor *v, const char *name,                    \
+                            uint##bits##_t *obj, GError **errp)              \
+    {                                                                        \
+        uint64_t value;                                                      \
+                                                                             \
+        g_return_val_if_fail(obj != NULL, false);                            \
+        value = *obj;                                                        \
+        if (!visit_uint(v, name, &value, bits, errp)) {                      \
+            return false;                                                    \
+        }                                                                    \
+        *obj = (uint##bits##_t)value;                                        \
+        return true;                                                         \
+    }
+
+#define DEFINE_VISIT_INT(bits)                                               \
+    bool visit_type_i##bits(Visitor *v, const char *name,                    \
+                            int##bits##_t *obj, GError **errp)               \
+    {                                                                        \
+        int64_t value;                                                       \
+                                                                             \
+        g_return_val_if_fail(obj != NULL, false);                            \
+        value = *obj;                                                        \
+        if (!visit_int(v, name, &value, bits, errp)) {                       \
+            return false;                                                    \
+        }                                                                    \
+        *obj = (int##bits##_t)value;                                         \
+        return true;                                                         \
+    }
+
+DEFINE_VISIT_UINT(8)
+DEFINE_VISIT_UINT(16)
+DEFINE_VISIT_UINT(32)
+DEFINE_VISIT_UINT(64)
+DEFINE_VISIT_INT(8)
+DEFINE_VISIT_INT(16)
+DEFINE_VISIT_INT(32)
+DEFINE_VISIT_INT(64)
+
+bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
+{
+    bool value;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL && obj != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    value = *obj;
+    ok = v->type_bool(v, name, &value, errp);
+    end_call(v);
+    if (ok) {
+        *obj = value;
+    }
+    return ok;
+}
+
+bool visit_type_number(Visitor *v, const char *name, double *obj,
+                       GError **errp)
+{
+    double value;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL && obj != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    value = *obj;
+    ok = v->type_number(v, name, &value, errp);
+    end_call(v);
+    if (ok) {
+        *obj = value;
+    }
+    return ok;
+}
+
+bool visit_type_str(Visitor *v, const char *name, char **obj, GError **errp)
+{
+    bool ok;
+
+    g_return_val_if_fail(v != NULL && obj != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    ok = v->type_str(v, name, obj, errp);
+    end_call(v);
+    return ok;
+}
+
+bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
+                       GError **errp)
+{
+    bool ok;
+
+    g_return_val_if_fail(v != NULL && (buf != NULL || len == 0), false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    ok = v->type_buffer(v, name, buf, len, errp);
+    end_call(v);
+    return ok;
+}
+
+/*
+ * A native array is exactly start_array + one element call each +
+ * end_array, so every format represents it like a visited array; binary
+ * visitors may move the elements in one bulk callback.
+ */
+static bool visit_uint_array(Visitor *v, const char *name, void *arr,
+                             unsigned bits, size_t n, GError **errp)
+{
+    g_return_val_if_fail(arr != NULL || n == 0, false);
+    if (!visit_start_array(v, name, n, errp)) {
+        return false;
+    }
+    if (v->type_uint_array) {
+        if (!v->type_uint_array(v, arr, bits, n, errp)) {
+            return false;
+        }
+        visit__set_index(v, n);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t value;
+            bool ok;
+
+            switch (bits) {
+            case 8:
+                value = ((uint8_t *)arr)[i];
+                break;
+            case 16:
+                value = ((uint16_t *)arr)[i];
+                break;
+            case 32:
+                value = ((uint32_t *)arr)[i];
+                break;
+            default:
+                value = ((uint64_t *)arr)[i];
+                break;
+            }
+            ok = visit_uint(v, NULL, &value, bits, errp);
+            if (!ok) {
+                return false;
+            }
+            switch (bits) {
+            case 8:
+                ((uint8_t *)arr)[i] = (uint8_t)value;
+                break;
+            case 16:
+                ((uint16_t *)arr)[i] = (uint16_t)value;
+                break;
+            case 32:
+                ((uint32_t *)arr)[i] = (uint32_t)value;
+                break;
+            default:
+                ((uint64_t *)arr)[i] = value;
+                break;
+            }
+        }
+    }
+    return visit_end_array(v, errp);
+}
+
+bool visit_type_u8_array(Visitor *v, const char *name, uint8_t *arr,
+                         size_t n, GError **errp)
+{
+    return visit_uint_array(v, name, arr, 8, n, errp);
+}
+
+bool visit_type_u16_array(Visitor *v, const char *name, uint16_t *arr,
+                          size_t n, GError **errp)
+{
+    return visit_uint_array(v, name, arr, 16, n, errp);
+}
+
+bool visit_type_u32_array(Visitor *v, const char *name, uint32_t *arr,
+                          size_t n, GError **errp)
+{
+    return visit_uint_array(v, name, arr, 32, n, errp);
+}
+
+bool visit_type_u64_array(Visitor *v, const char *name, uint64_t *arr,
+                          size_t n, GError **errp)
+{
+    return visit_uint_array(v, name, arr, 64, n, errp);
+}
+
+bool visit_is_input(const Visitor *v)
+{
+    g_return_val_if_fail(v != NULL, false);
+    return v->type == VISITOR_INPUT;
+}
+
+VisitorType visit_get_type(const Visitor *v)
+{
+    g_return_val_if_fail(v != NULL, VISITOR_OUTPUT);
+    return v->type;
+}
+
+void visit_set_limits(Visitor *v, const QVisitLimits *limits)
+{
+    g_return_if_fail(v != NULL && limits != NULL);
+    v->limits = *limits;
+}
+
+bool visit_complete(Visitor *v, GError **errp)
+{
+    g_return_val_if_fail(v != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    g_return_val_if_fail(!v->completed, false);
+
+    if (v->pending) {
+        g_propagate_error(errp, g_steal_pointer(&v->pending));
+        return false;
+    }
+    if (v->frames->len) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_FAILED,
+                    "walk is unbalanced: %u structs or arrays still open",
+                    v->frames->len);
+        return false;
+    }
+    if (v->complete && !v->complete(v, errp)) {
+        return false;
+    }
+    v->completed = true;
+    return true;
+}
+
+void visit_free(Visitor *v)
+{
+    if (v) {
+        v->free(v);
+    }
+}

@@ -519,6 +519,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     QList *devices;
     size_t next_dev = 0;
     uint32_t version;
+    bool footers = false;   /* QEMU sends both or neither (<= 2.3) */
 
     if (!lr_need(&r, 8, errp)) {
         return false;
@@ -581,6 +582,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             g_free(s->machine);
             s->machine = g_strndup((const char *)data + r.pos, mlen);
             r.pos += mlen;
+            footers = true;
             continue;
         }
         if (type == SEC_COMMAND) {
@@ -641,9 +643,16 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             g_string_truncate(path, 0);
             migration__stream_add(s, id, inst, ver, qobject_to(QDict, state),
                                   0);
-            if (r.pos < r.len && data[r.pos] == SEC_FOOTER) {
+            if (footers) {
                 uint32_t fid;
 
+                if (!lr_need(&r, 1, errp)) {
+                    return false;
+                }
+                if (data[r.pos] != SEC_FOOTER) {
+                    return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                                    "missing section footer for %s", id);
+                }
                 r.pos++;
                 if (!lr_need(&r, 4, errp)) {
                     return false;

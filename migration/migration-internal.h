@@ -95,6 +95,15 @@ Visitor *migration__vmdesc_visitor_new(QEMUFile *f, QList **fields);
 /* Writes a QObject as QEMU writes its vmdesc: compact with ", " and ": ". */
 void migration__vmdesc_to_json(GString *out, QObject *obj);
 
+/* migration_save() with the capability mask to record in the stream. */
+bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
+                          uint64_t caps, GByteArray *out,
+                          MigrationReport **report, GError **errp);
+
+/* The load of migration_load() after decoding (no timing in *report). */
+bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
+                            MigrationReport **report, GError **errp);
+
 /* Monotonic clock in ns. */
 uint64_t migration__now_ns(void);
 

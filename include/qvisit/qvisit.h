@@ -15,5 +15,7 @@
 #include "qvisit/visitor.h"
 #include "qvisit/qemu-file.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "qvisit/binary-visitor.h"
+#include "qvisit/migration.h"
 
 #endif /* QVISIT_QVISIT_H */

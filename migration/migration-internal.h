@@ -31,6 +31,7 @@ struct MigrationRegistry {
     bool skip_unknown;
     char *machine;
     unsigned handshake_timeout_ms;
+    unsigned io_timeout_ms;
     MigrationFormat forced_format; /* UNKNOWN: chosen from capabilities */
 };
 

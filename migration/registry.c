@@ -54,6 +54,7 @@ MigrationRegistry *migration_registry_new(void)
     r->caps = MIGRATION_CAP_ALL;
     r->machine = g_strdup(MIG_DEFAULT_MACHINE);
     r->handshake_timeout_ms = 2000;
+    r->io_timeout_ms = 30000;
     return r;
 }
 

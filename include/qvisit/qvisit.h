@@ -17,5 +17,6 @@
 #include "qvisit/qemu-file-visitor.h"
 #include "qvisit/binary-visitor.h"
 #include "qvisit/migration.h"
+#include "qvisit/migration-transport.h"
 
 #endif /* QVISIT_QVISIT_H */

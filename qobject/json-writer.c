@@ -1,7 +1,7 @@
 /*
  * QObject to JSON text.
  *
- * Output goes straight into one GString with no allocation per value, and
+ * Output goes into one GString with no allocation per value, and
  * containers are walked with an explicit stack, so any tree depth is fine.
  *
  * Layout: compact output has no white space at all; pretty output is the
@@ -20,13 +20,53 @@
  */
 #include "qvisit/qobject.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "qobject/qobject-internal.h"
 
-static void write_u64(GString *out, uint64_t v, bool negative)
+/*
+ * Output is staged in a fixed buffer and flushed to the GString in big
+ * chunks: one call per 8 KiB instead of one or two per value.
+ */
+typedef struct Writer {
+    GString *out;
+    size_t n;
+    char buf[8192];
+} Writer;
+
+static void w_flush(Writer *w)
+{
+    g_string_append_len(w->out, w->buf, w->n);
+    w->n = 0;
+}
+
+static inline void w_put(Writer *w, const char *s, size_t len)
+{
+    if (len > sizeof(w->buf) - w->n) {
+        w_flush(w);
+        if (len > sizeof(w->buf)) {
+            g_string_append_len(w->out, s, len);
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, s, len);
+    w->n += len;
+}
+
+static inline void w_putc(Writer *w, char c)
+{
+    if (w->n == sizeof(w->buf)) {
+        w_flush(w);
+    }
+    w->buf[w->n++] = c;
+}
+
+#define W_LIT(w, lit) w_put((w), (lit), sizeof(lit) - 1)
+
+static void write_u64(Writer *w, uint64_t v, bool negative)
 {
     char buf[24];
     char *p = buf + sizeof(buf);
@@ -38,11 +78,16 @@ static void write_u64(GString *out, uint64_t v, bool negative)
     if (negative) {
         *--p = '-';
     }
-    g_string_append_len(out, p, buf + sizeof(buf) - p);
+    w_put(w, p, buf + sizeof(buf) - p);
 }
 
-static void write_double(GString *out, double d)
+static void write_double(Writer *w, double d)
 {
+    static const char *const formats[] = {
+        "%.0e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e",
+        "%.8e", "%.9e", "%.10e", "%.11e", "%.12e", "%.13e", "%.14e",
+        "%.15e", "%.16e",
+    };
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     char digits[24];
     int ndigits = 0, exp10, prec;
@@ -50,17 +95,24 @@ static void write_double(GString *out, double d)
     bool negative;
 
     if (!isfinite(d)) {
-        g_string_append(out, "null");
+        W_LIT(w, "null");
         return;
     }
-    for (prec = 15; prec < 17; prec++) {
-        g_ascii_formatd(buf, sizeof(buf), prec == 15 ? "%.14e" : "%.15e", d);
+    /*
+     * For a normal double, 15 digits (DBL_DIG) always read back when any
+     * shorter form does, and trailing zeros are stripped below, so trying
+     * 15, 16, 17 finds the shortest form. Subnormals have fewer bits, so
+     * their shortest form may need fewer than 15 digits: search from 1.
+     */
+    prec = fabs(d) < DBL_MIN && d != 0 ? 1 : 15;
+    for (; prec < 17; prec++) {
+        g_ascii_formatd(buf, sizeof(buf), formats[prec - 1], d);
         if (g_ascii_strtod(buf, NULL) == d) {
             break;
         }
     }
     if (prec == 17) {
-        g_ascii_formatd(buf, sizeof(buf), "%.16e", d);
+        g_ascii_formatd(buf, sizeof(buf), formats[16], d);
     }
     /* buf is [-]D.DDDDe[+-]XX; split it into digits and exponent. */
     p = buf;
@@ -78,43 +130,46 @@ static void write_double(GString *out, double d)
         ndigits--;
     }
     if (negative) {
-        g_string_append_c(out, '-');
+        w_putc(w, '-');
     }
     if (exp10 < -4 || exp10 >= 16) {
-        g_string_append_c(out, digits[0]);
+        w_putc(w, digits[0]);
         if (ndigits > 1) {
-            g_string_append_c(out, '.');
-            g_string_append_len(out, digits + 1, ndigits - 1);
+            w_putc(w, '.');
+            w_put(w, digits + 1, ndigits - 1);
         }
-        g_string_append_printf(out, "e%c%02d", exp10 < 0 ? '-' : '+',
-                               exp10 < 0 ? -exp10 : exp10);
+        char e[8];
+        int elen = g_snprintf(e, sizeof(e), "e%c%02d", exp10 < 0 ? '-' : '+',
+                              exp10 < 0 ? -exp10 : exp10);
+
+        w_put(w, e, elen);
     } else if (exp10 < 0) {
-        g_string_append(out, "0.");
+        W_LIT(w, "0.");
         for (int i = -1; i > exp10; i--) {
-            g_string_append_c(out, '0');
+            w_putc(w, '0');
         }
-        g_string_append_len(out, digits, ndigits);
+        w_put(w, digits, ndigits);
     } else if (ndigits > exp10 + 1) {
-        g_string_append_len(out, digits, exp10 + 1);
-        g_string_append_c(out, '.');
-        g_string_append_len(out, digits + exp10 + 1, ndigits - exp10 - 1);
+        w_put(w, digits, exp10 + 1);
+        w_putc(w, '.');
+        w_put(w, digits + exp10 + 1, ndigits - exp10 - 1);
     } else {
-        g_string_append_len(out, digits, ndigits);
+        w_put(w, digits, ndigits);
         for (int i = ndigits; i <= exp10; i++) {
-            g_string_append_c(out, '0');
+            w_putc(w, '0');
         }
-        g_string_append(out, ".0");
+        W_LIT(w, ".0");
     }
 }
 
-static void write_string(GString *out, const char *s, size_t len)
+static void write_string(Writer *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *end = p + len;
     const unsigned char *run = p;
 
-    g_string_append_c(out, '"');
+    w_putc(w, '"');
     while (p < end) {
         unsigned char c = *p;
         const char *esc;
@@ -131,7 +186,7 @@ static void write_string(GString *out, const char *s, size_t len)
                 continue;
             }
         }
-        g_string_append_len(out, (const char *)run, p - run);
+        w_put(w, (const char *)run, p - run);
         switch (c) {
         case '"':
             esc = "\\\"";
@@ -159,32 +214,32 @@ static void write_string(GString *out, const char *s, size_t len)
             break;
         }
         if (esc) {
-            g_string_append_len(out, esc, 2);
+            w_put(w, esc, 2);
         } else if (c < 0x20) {
             char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-            g_string_append_len(out, u, 6);
+            w_put(w, u, 6);
         } else {
-            g_string_append(out, "\xef\xbf\xbd");  /* U+FFFD */
+            W_LIT(w, "\xef\xbf\xbd");  /* U+FFFD */
         }
         p++;
         run = p;
     }
-    g_string_append_len(out, (const char *)run, p - run);
-    g_string_append_c(out, '"');
+    w_put(w, (const char *)run, p - run);
+    w_putc(w, '"');
 }
 
-static void write_scalar(GString *out, const QObject *obj)
+static void write_scalar(Writer *w, const QObject *obj)
 {
     switch (obj->type) {
     case QTYPE_QNULL:
-        g_string_append_len(out, "null", 4);
+        w_put(w, "null", 4);
         break;
     case QTYPE_QBOOL:
         if (((const QBool *)obj)->value) {
-            g_string_append_len(out, "true", 4);
+            w_put(w, "true", 4);
         } else {
-            g_string_append_len(out, "false", 5);
+            w_put(w, "false", 5);
         }
         break;
     case QTYPE_QNUM: {
@@ -192,15 +247,15 @@ static void write_scalar(GString *out, const QObject *obj)
 
         switch (n->kind) {
         case QNUM_I64:
-            write_u64(out, n->u.i64 < 0 ? -(uint64_t)n->u.i64
+            write_u64(w, n->u.i64 < 0 ? -(uint64_t)n->u.i64
                                         : (uint64_t)n->u.i64,
                       n->u.i64 < 0);
             break;
         case QNUM_U64:
-            write_u64(out, n->u.u64, false);
+            write_u64(w, n->u.u64, false);
             break;
         case QNUM_DOUBLE:
-            write_double(out, n->u.dbl);
+            write_double(w, n->u.dbl);
             break;
         }
         break;
@@ -208,7 +263,7 @@ static void write_scalar(GString *out, const QObject *obj)
     case QTYPE_QSTRING: {
         const QString *s = (const QString *)obj;
 
-        write_string(out, s->str, s->len);
+        write_string(w, s->str, s->len);
         break;
     }
     default:
@@ -216,16 +271,16 @@ static void write_scalar(GString *out, const QObject *obj)
     }
 }
 
-static void write_indent(GString *out, size_t depth)
+static void write_indent(Writer *w, size_t depth)
 {
     static const char spaces[] = "                                ";
     size_t n = depth * 4;
 
-    g_string_append_c(out, '\n');
+    w_putc(w, '\n');
     while (n > 0) {
         size_t chunk = MIN(n, sizeof(spaces) - 1);
 
-        g_string_append_len(out, spaces, chunk);
+        w_put(w, spaces, chunk);
         n -= chunk;
     }
 }
@@ -245,7 +300,7 @@ static bool container_is_empty(const QObject *obj)
     return ((const QList *)obj)->elems->len == 0;
 }
 
-static void write_value(GString *out, const QObject *root, bool pretty)
+static void write_value(Writer *w, const QObject *root, bool pretty)
 {
     g_autoptr(GArray) stack = g_array_new(FALSE, FALSE, sizeof(WriterFrame));
     const QObject *obj = root;
@@ -256,16 +311,16 @@ static void write_value(GString *out, const QObject *root, bool pretty)
             bool dict = obj->type == QTYPE_QDICT;
 
             if (container_is_empty(obj)) {
-                g_string_append_len(out, dict ? "{}" : "[]", 2);
+                w_put(w, dict ? "{}" : "[]", 2);
             } else {
                 WriterFrame f = { .obj = obj, .index = 0 };
 
                 f.entry = dict ? ((const QDict *)obj)->first : NULL;
-                g_string_append_c(out, dict ? '{' : '[');
+                w_putc(w, dict ? '{' : '[');
                 g_array_append_val(stack, f);
             }
         } else {
-            write_scalar(out, obj);
+            write_scalar(w, obj);
         }
 
         /* Find the next value to write, closing finished containers. */
@@ -290,25 +345,25 @@ static void write_value(GString *out, const QObject *root, bool pretty)
             }
             if (!obj) {
                 if (pretty) {
-                    write_indent(out, stack->len - 1);
+                    write_indent(w, stack->len - 1);
                 }
-                g_string_append_c(out,
+                w_putc(w,
                                   f->obj->type == QTYPE_QDICT ? '}' : ']');
                 g_array_set_size(stack, stack->len - 1);
                 continue;
             }
             if (!first) {
-                g_string_append_c(out, ',');
+                w_putc(w, ',');
             }
             if (pretty) {
-                write_indent(out, stack->len);
+                write_indent(w, stack->len);
             }
             if (f->obj->type == QTYPE_QDICT) {
-                write_string(out, f->entry->key, strlen(f->entry->key));
+                write_string(w, f->entry->key, strlen(f->entry->key));
                 if (pretty) {
-                    g_string_append_len(out, ": ", 2);
+                    w_put(w, ": ", 2);
                 } else {
-                    g_string_append_c(out, ':');
+                    w_putc(w, ':');
                 }
                 f->entry = f->entry->next;
             } else {
@@ -323,11 +378,16 @@ static void write_value(GString *out, const QObject *root, bool pretty)
 
 GString *qobject_to_json_pretty(const QObject *obj, bool pretty)
 {
+    Writer *w;
     GString *out;
 
     g_return_val_if_fail(obj != NULL, NULL);
-    out = g_string_sized_new(64);
-    write_value(out, obj, pretty);
+    w = g_new(Writer, 1);
+    w->out = out = g_string_sized_new(sizeof(w->buf));
+    w->n = 0;
+    write_value(w, obj, pretty);
+    w_flush(w);
+    g_free(w);
     return out;
 }
 

@@ -1,6 +1,8 @@
 /*
- * QNull: one static instance shared by every user, as in QEMU. Its
- * reference count is kept but never frees it.
+ * QNull: one static instance shared by every user, as in QEMU. Unlike
+ * QEMU, its reference count is never touched: the singleton is shared by
+ * every tree in every thread, so counting it would be a data race between
+ * threads that share nothing else, and it is never freed anyway.
  */
 #include "qvisit/qobject.h"
 

@@ -45,7 +45,8 @@ void *qobject_ref_impl_(const QObject *obj)
 {
     QObject *o = (QObject *)obj;
 
-    if (o) {
+    /* The QNull singleton is never counted; see qnull.c. */
+    if (o && o->type != QTYPE_QNULL) {
         o->refcnt++;
     }
     return o;
@@ -53,14 +54,10 @@ void *qobject_ref_impl_(const QObject *obj)
 
 void qobject__release(QObject *obj, GPtrArray *pending)
 {
-    if (!obj || --obj->refcnt > 0) {
+    if (!obj || obj->type == QTYPE_QNULL || --obj->refcnt > 0) {
         return;
     }
     switch (obj->type) {
-    case QTYPE_QNULL:
-        /* The singleton is static; keep it alive whatever the count. */
-        obj->refcnt = 1;
-        break;
     case QTYPE_QNUM:
         qnum__destroy((QNum *)obj);
         break;
@@ -145,7 +142,8 @@ static bool qnum_is_equal(const QNum *a, const QNum *b)
  */
 bool qobject_is_equal(const QObject *a, const QObject *b)
 {
-    if (a == b) {
+    /* No a == b shortcut: as in QEMU, a NaN is not equal to itself. */
+    if (!a && !b) {
         return true;
     }
     if (!a || !b || a->type != b->type) {

@@ -152,7 +152,9 @@ QVISIT_API void qobject_unref_impl_(const QObject *obj);
  * @b: (nullable): a QObject
  *
  * Deep comparison with QEMU's rules (see the header comment). Two NULLs are
- * equal.
+ * equal. Doubles compare with ==, as in QEMU: 0.0 equals -0.0 and a NaN
+ * equals nothing, not even itself. Recursive: the C stack grows with the
+ * depth of the trees.
  *
  * Returns: true when @a and @b are equal.
  * Since: 0.1
@@ -163,6 +165,8 @@ QVISIT_API bool qobject_is_equal(const QObject *a, const QObject *b);
  * qobject_clone:
  * @obj: (nullable): a QObject
  *
+ * Recursive, like qobject_is_equal().
+ *
  * Returns: (transfer full) (nullable): a deep copy of @obj (NULL for NULL).
  * Since: 0.1
  */
@@ -172,6 +176,9 @@ QVISIT_API QObject *qobject_clone(const QObject *obj);
 
 /**
  * qnull:
+ *
+ * The singleton's count is never changed, so qnull(), qobject_ref() and
+ * qobject_unref() of it are safe from any thread.
  *
  * Returns: (transfer full): a reference to the QNull singleton.
  * Since: 0.1
@@ -505,9 +512,12 @@ QVISIT_API void qlist_truncate(QList *l, size_t len);
  *
  * Compact JSON: no white space at all. Integers are written exactly, a
  * double is written with the fewest digits that read back to the same bits
- * and always looks like a double ("1.0", never "1"). NaN and infinities
- * cannot be written in JSON and come out as null. Strings are UTF-8 with
- * the JSON escapes; invalid UTF-8 bytes are written as U+FFFD.
+ * and always looks like a double ("1.0", never "1"), laid out as Python's
+ * repr() does ("0.1", "1e-05", "1e+16"). NaN and infinities cannot be
+ * written in JSON and come out as null. Strings are UTF-8 with the JSON
+ * escapes (\", \\, \b \f \n \r \t, other control characters as
+ * \u00XX); non-ASCII UTF-8 is kept as is, and invalid UTF-8 bytes are
+ * written as U+FFFD, one per byte. Any tree depth works (no recursion).
  *
  * Returns: (transfer full): a new GString; free with g_string_free().
  * Since: 0.1
@@ -522,7 +532,9 @@ QVISIT_API GString *qobject_to_json(const QObject *obj);
  * With @pretty false, the same as qobject_to_json(). With @pretty true, the
  * layout of Python's `json.dumps(obj, indent=4)`: one member or element per
  * line, four spaces per level, ", " never at line ends, `"key": value`, and
- * `{}` / `[]` for empty containers. No final newline.
+ * `{}` / `[]` for empty containers. No final newline. Unlike Python's
+ * default (ensure_ascii=True), non-ASCII characters are not escaped; the
+ * output equals Python's with ensure_ascii=False.
  *
  * Returns: (transfer full): a new GString.
  * Since: 0.1
@@ -541,8 +553,12 @@ QVISIT_API GString *qobject_to_json_pretty(const QObject *obj, bool pretty);
  * Errors: %QVISIT_ERROR_PARSE for malformed text, empty or blank input,
  * trailing garbage, duplicate keys, NaN/Infinity; %QVISIT_ERROR_RANGE for an
  * integer outside both int64 and uint64 or a number that overflows a
- * double; %QVISIT_ERROR_LIMIT for nesting deeper than the limit. Messages
- * give the byte offset.
+ * double; %QVISIT_ERROR_LIMIT for nesting deeper than the limit. A number
+ * that underflows keeps its correctly rounded value (1e-400 is 0.0).
+ *
+ * Every message has the form `json: <what> at byte <offset>`, the offset
+ * counted from 0 and pointing at the offending token, e.g.
+ * `json: duplicate key "a" at byte 12`.
  *
  * Returns: (transfer full) (nullable): the value, or NULL on error.
  * Since: 0.1
@@ -558,7 +574,10 @@ QVISIT_API QObject *qobject_from_json(const char *text, GError **errp);
  * @errp: return location for an error
  *
  * qobject_from_json() with a length and limits. A NUL byte inside @len
- * bytes is a parse error.
+ * bytes is a parse error. The text must be UTF-8, and a string may not
+ * contain \u0000 (QStrings are NUL-terminated) or a lone surrogate.
+ * Exceeding max_string_len (decoded bytes of one string) or max_array_len
+ * (elements of one array) is %QVISIT_ERROR_LIMIT.
  *
  * Returns: (transfer full) (nullable): the value, or NULL on error.
  * Since: 0.1

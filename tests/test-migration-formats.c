@@ -245,8 +245,8 @@ static void binary_writes_tagged_members_and_crc(void)
         4, 't', 'i', 'n', 'y', 0, 3,            /* id, instance, version */
         2, 1, 'a', 4, 'r', 'e', 'g', 's',       /* name table */
         0x0e,                                   /* struct */
-        1, 0x01, 0xab,                          /* a: u8 */
-        2, 0x12, 2, 0x01, 0x02, 0x03, 0x04,     /* regs: u16[2] */
+        0x81, 0xab,                             /* a (name 0): u8 */
+        0x92, 2, 0x01, 0x02, 0x03, 0x04,        /* regs (name 1): u16[2] */
         0,                                      /* end of struct */
     };
     g_autoptr(GByteArray) want = g_byte_array_new();

@@ -127,30 +127,43 @@ static bool dec_count(Decoder *d, const PathLink *p, size_t unit,
 static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
                           GError **errp);
 
+static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
+                            unsigned depth, GError **errp);
+
 static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
                            GError **errp)
 {
     g_autoptr(QDict) dict = qdict_new();
+    int64_t prev = -1;
 
     for (;;) {
         uint64_t idx;
+        uint8_t tag;
         const char *name;
         PathLink link = { .up = p };
         QObject *val;
 
-        if (!dec_varint(d, p, &idx, errp)) {
+        if (d->pos >= d->len) {
+            dec_truncated(d, p, errp);
             return NULL;
         }
-        if (idx == 0) {
+        tag = d->data[d->pos++];
+        if (tag == BIN_TAG_END) {
             break;
         }
-        if (idx > d->names->len) {
-            dec_error(d, p, errp, QVISIT_ERROR_PARSE,
-                      "member name index %" PRIu64 " outside the table of %u",
-                      idx - 1, d->names->len);
+        if (tag & BIN_SEQ_NAME) {
+            idx = prev + 1;
+        } else if (!dec_varint(d, p, &idx, errp)) {
             return NULL;
         }
-        name = g_ptr_array_index(d->names, idx - 1);
+        if (idx >= d->names->len) {
+            dec_error(d, p, errp, QVISIT_ERROR_PARSE,
+                      "member name index %" PRIu64 " outside the table of %u",
+                      idx, d->names->len);
+            return NULL;
+        }
+        prev = idx;
+        name = g_ptr_array_index(d->names, idx);
         link.name = name;
         if (qdict_haskey(dict, name)) {
             dec_error(d, &link, errp, QVISIT_ERROR_PARSE, "duplicate member");
@@ -159,7 +172,7 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
         if (!dec_charge(d, &link, 32, errp)) {
             return NULL;
         }
-        val = dec_value(d, &link, depth + 1, errp);
+        val = dec_payload(d, &link, tag & ~BIN_SEQ_NAME, depth + 1, errp);
         if (!val) {
             return NULL;
         }
@@ -248,10 +261,42 @@ static QObject *dec_bytes(Decoder *d, const PathLink *p, bool is_str,
     }
 }
 
+static QObject *dec_fixed(Decoder *d, const PathLink *p, uint8_t tag,
+                          GError **errp)
+{
+    unsigned bytes = tag & 0x0f;
+    uint64_t u;
+
+    if (d->len - d->pos < bytes) {
+        d->pos = d->len;
+        dec_truncated(d, p, errp);
+        return NULL;
+    }
+    u = binary__get_be(d->data + d->pos, bytes);
+    d->pos += bytes;
+    if ((tag & 0xf0) == 0x20) {
+        return QOBJECT(qnum_from_uint(u));
+    }
+    if (bytes < 8 && (u >> (8 * bytes - 1))) {
+        u |= ~0ULL << (8 * bytes);      /* sign-extend */
+    }
+    return QOBJECT(qnum_from_int((int64_t)u));
+}
+
 static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
                           GError **errp)
 {
-    uint8_t tag;
+    if (d->pos >= d->len) {
+        dec_truncated(d, p, errp);
+        return NULL;
+    }
+    d->pos++;
+    return dec_payload(d, p, d->data[d->pos - 1], depth, errp);
+}
+
+static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
+                            unsigned depth, GError **errp)
+{
     uint64_t u;
 
     if (depth > d->limits->max_depth) {
@@ -259,11 +304,6 @@ static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
                   "nesting deeper than %u", d->limits->max_depth);
         return NULL;
     }
-    if (d->pos >= d->len) {
-        dec_truncated(d, p, errp);
-        return NULL;
-    }
-    tag = d->data[d->pos++];
     switch (tag) {
     case BIN_TAG_U8:
     case BIN_TAG_I8:
@@ -334,6 +374,13 @@ static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
     case BIN_TAG_U32_ARRAY:
     case BIN_TAG_U64_ARRAY:
         return dec_uint_array(d, p, tag & 0x0f, errp);
+    case BIN_TAG_U16_FIXED:
+    case BIN_TAG_U32_FIXED:
+    case BIN_TAG_U64_FIXED:
+    case BIN_TAG_I16_FIXED:
+    case BIN_TAG_I32_FIXED:
+    case BIN_TAG_I64_FIXED:
+        return dec_fixed(d, p, tag, errp);
     default:
         d->pos--;
         dec_error(d, p, errp, QVISIT_ERROR_PARSE, "unknown type tag 0x%02x",

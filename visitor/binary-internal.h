@@ -12,8 +12,14 @@
 #include "qvisit/limits.h"
 #include "qvisit/qobject.h"
 
-/* Value tags. Every value on the wire starts with one of these bytes. */
+/*
+ * Value tags. Every value on the wire starts with one of these bytes. In a
+ * struct, a member is its tag, then (unless the tag has BIN_SEQ_NAME) the
+ * varint index of its name, then its payload; BIN_TAG_END closes the
+ * struct.
+ */
 enum {
+    BIN_TAG_END = 0x00,     /* end of a struct's members */
     BIN_TAG_U8 = 0x01,      /* 1 raw byte */
     BIN_TAG_U16 = 0x02,     /* varint */
     BIN_TAG_U32 = 0x03,     /* varint */
@@ -27,13 +33,23 @@ enum {
     BIN_TAG_F64 = 0x0b,     /* be64 of the IEEE-754 bits */
     BIN_TAG_STR = 0x0c,     /* varint len ; len bytes UTF-8 */
     BIN_TAG_BUF = 0x0d,     /* varint len ; len raw bytes */
-    BIN_TAG_STRUCT = 0x0e,  /* members ; varint 0 */
+    BIN_TAG_STRUCT = 0x0e,  /* members ; BIN_TAG_END */
     BIN_TAG_ARRAY = 0x0f,   /* varint n ; n tagged values */
     BIN_TAG_U8_ARRAY = 0x11,  /* varint n ; n bytes */
     BIN_TAG_U16_ARRAY = 0x12, /* varint n ; n x be16 */
     BIN_TAG_U32_ARRAY = 0x14, /* varint n ; n x be32 */
     BIN_TAG_U64_ARRAY = 0x18, /* varint n ; n x be64 */
+    BIN_TAG_U16_FIXED = 0x22, /* be16, when the varint would be longer */
+    BIN_TAG_U32_FIXED = 0x24, /* be32 */
+    BIN_TAG_U64_FIXED = 0x28, /* be64 */
+    BIN_TAG_I16_FIXED = 0x32, /* be16 two's complement */
+    BIN_TAG_I32_FIXED = 0x34, /* be32 two's complement */
+    BIN_TAG_I64_FIXED = 0x38, /* be64 two's complement */
 };
+
+/* Tag flag inside a struct: the member's name index is the previous
+ * member's + 1 (the first member's: 0) and is not written. */
+#define BIN_SEQ_NAME 0x80
 
 /* Longest varint: 64 bits in 7-bit groups. */
 #define BIN_VARINT_MAX 10

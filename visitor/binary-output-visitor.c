@@ -13,6 +13,7 @@
 typedef struct BinaryFrame {
     bool is_array;
     size_t tag_pos;         /* offset of the container's tag in body */
+    int64_t prev_name;      /* structs: name index of the last member */
 } BinaryFrame;
 
 typedef struct BinaryOutputVisitor {
@@ -44,28 +45,63 @@ static size_t intern_name(BinaryOutputVisitor *bov, const char *name)
     return bov->names->len - 1;
 }
 
-/* Writes the member header (inside a struct) and the tag; returns the
- * tag's offset. */
+/*
+ * Writes the tag, and inside a struct the member's name index. Names are
+ * interned in first-visit order, so a member usually has the index after
+ * the previous member's: then BIN_SEQ_NAME in the tag says so and the
+ * index is left out, making most member headers one byte. Returns the
+ * tag's offset.
+ */
 static size_t put_head(BinaryOutputVisitor *bov, const char *name,
                        uint8_t tag)
 {
-    size_t pos;
+    BinaryFrame *f = bov->stack->len
+        ? &g_array_index(bov->stack, BinaryFrame, bov->stack->len - 1)
+        : NULL;
+    size_t pos = bov->body->len;
 
-    if (bov->stack->len &&
-        !g_array_index(bov->stack, BinaryFrame, bov->stack->len - 1)
-             .is_array) {
-        /* Index + 1, because a 0 ends the struct. */
-        binary__put_varint(bov->body, intern_name(bov, name ? name : "") + 1);
+    if (f && !f->is_array) {
+        int64_t idx = intern_name(bov, name ? name : "");
+
+        if (idx == f->prev_name + 1) {
+            tag |= BIN_SEQ_NAME;
+            g_byte_array_append(bov->body, &tag, 1);
+        } else {
+            g_byte_array_append(bov->body, &tag, 1);
+            binary__put_varint(bov->body, idx);
+        }
+        f->prev_name = idx;
+        return pos;
     }
-    pos = bov->body->len;
     g_byte_array_append(bov->body, &tag, 1);
     return pos;
+}
+
+/* Integers: a varint when it is shorter than the fixed width, else the
+ * fixed-width big-endian form (random 64-bit values would take 10 bytes
+ * as varints). */
+static void put_int(BinaryOutputVisitor *bov, const char *name,
+                    uint8_t var_tag, uint8_t fixed_tag, uint64_t wire,
+                    uint64_t raw, unsigned bytes)
+{
+    unsigned vlen = 1;
+
+    for (uint64_t x = wire >> 7; x; x >>= 7) {
+        vlen++;
+    }
+    if (vlen <= bytes) {
+        put_head(bov, name, var_tag);
+        binary__put_varint(bov->body, wire);
+    } else {
+        put_head(bov, name, fixed_tag);
+        binary__put_be(bov->body, raw, bytes);
+    }
 }
 
 static bool bov_start_struct(Visitor *v, const char *name, GError **errp)
 {
     BinaryOutputVisitor *bov = to_bov(v);
-    BinaryFrame f = { .is_array = false };
+    BinaryFrame f = { .is_array = false, .prev_name = -1 };
 
     (void)errp;
     f.tag_pos = put_head(bov, name, BIN_TAG_STRUCT);
@@ -78,7 +114,7 @@ static bool bov_end_struct(Visitor *v, GError **errp)
     BinaryOutputVisitor *bov = to_bov(v);
 
     (void)errp;
-    binary__put_varint(bov->body, 0);
+    g_byte_array_append(bov->body, (const uint8_t *)"", 1); /* BIN_TAG_END */
     g_array_set_size(bov->stack, bov->stack->len - 1);
     return true;
 }
@@ -127,18 +163,17 @@ static bool bov_type_uint(Visitor *v, const char *name, uint64_t *obj,
         put_head(bov, name, BIN_TAG_U8);
         g_byte_array_append(bov->body, (const uint8_t *)&(uint8_t){ *obj },
                             1);
-        return true;
+        break;
     case 16:
-        put_head(bov, name, BIN_TAG_U16);
+        put_int(bov, name, BIN_TAG_U16, BIN_TAG_U16_FIXED, *obj, *obj, 2);
         break;
     case 32:
-        put_head(bov, name, BIN_TAG_U32);
+        put_int(bov, name, BIN_TAG_U32, BIN_TAG_U32_FIXED, *obj, *obj, 4);
         break;
     default:
-        put_head(bov, name, BIN_TAG_U64);
+        put_int(bov, name, BIN_TAG_U64, BIN_TAG_U64_FIXED, *obj, *obj, 8);
         break;
     }
-    binary__put_varint(bov->body, *obj);
     return true;
 }
 
@@ -146,6 +181,7 @@ static bool bov_type_int(Visitor *v, const char *name, int64_t *obj,
                          unsigned bits, GError **errp)
 {
     BinaryOutputVisitor *bov = to_bov(v);
+    uint64_t zz = binary__zigzag(*obj);
 
     (void)errp;
     switch (bits) {
@@ -153,18 +189,20 @@ static bool bov_type_int(Visitor *v, const char *name, int64_t *obj,
         put_head(bov, name, BIN_TAG_I8);
         g_byte_array_append(bov->body,
                             (const uint8_t *)&(uint8_t){ (uint8_t)*obj }, 1);
-        return true;
+        break;
     case 16:
-        put_head(bov, name, BIN_TAG_I16);
+        put_int(bov, name, BIN_TAG_I16, BIN_TAG_I16_FIXED, zz,
+                (uint16_t)*obj, 2);
         break;
     case 32:
-        put_head(bov, name, BIN_TAG_I32);
+        put_int(bov, name, BIN_TAG_I32, BIN_TAG_I32_FIXED, zz,
+                (uint32_t)*obj, 4);
         break;
     default:
-        put_head(bov, name, BIN_TAG_I64);
+        put_int(bov, name, BIN_TAG_I64, BIN_TAG_I64_FIXED, zz,
+                (uint64_t)*obj, 8);
         break;
     }
-    binary__put_varint(bov->body, binary__zigzag(*obj));
     return true;
 }
 
@@ -230,7 +268,8 @@ static bool bov_type_uint_array(Visitor *v, void *arr, unsigned bits,
     unsigned bytes = bits / 8;
 
     (void)errp;
-    bov->body->data[f->tag_pos] = (uint8_t)(0x10 | bytes);
+    bov->body->data[f->tag_pos] = (bov->body->data[f->tag_pos] &
+                                   BIN_SEQ_NAME) | (uint8_t)(0x10 | bytes);
     if (bits == 8) {
         g_byte_array_append(bov->body, arr, n);
         return true;

@@ -272,6 +272,25 @@ static bool qfi_type_buffer(Visitor *v, const char *name, void *buf,
 }
 
 /*
+ * Fails element @index of the array being moved in bulk. The core builds
+ * the "[index]" path segment only while a call is in progress, which is not
+ * the case around the type_uint_array callback (visitor/visitor.c,
+ * visit_uint_array()); mark one for the duration of the error until the
+ * core does it itself.
+ */
+static bool element_error(Visitor *v, size_t index, GError **errp)
+{
+    bool in_call = v->in_call;
+    bool ret;
+
+    visit__set_index(v, index);
+    v->in_call = true;
+    ret = read_error(v, errp);
+    v->in_call = in_call;
+    return ret;
+}
+
+/*
  * Register files: copy whole elements out of the file's buffer and swap
  * them in place. Elements before a truncation are stored, as visitor.h
  * allows; the failing element is left untouched.
@@ -302,8 +321,7 @@ static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
         break;
     }
     if (got < n) {
-        visit__set_index(v, got);
-        return read_error(v, errp);
+        return element_error(v, got, errp);
     }
     return true;
 }

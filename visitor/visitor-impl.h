@@ -26,7 +26,7 @@
 
 /* One open struct or array, as the core tracks it. */
 typedef struct VisitorFrame {
-    char *name;        /* member name; NULL for array elements or root */
+    const char *name;  /* borrowed member name; NULL for elements, root */
     bool is_array;
     size_t len;        /* arrays: announced element count */
     size_t index;      /* arrays: elements visited so far */

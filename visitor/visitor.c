@@ -20,9 +20,6 @@ void visit__init(Visitor *v, VisitorType type)
 void visit__cleanup(Visitor *v)
 {
     if (v->frames) {
-        for (guint i = 0; i < v->frames->len; i++) {
-            g_free(g_array_index(v->frames, VisitorFrame, i).name);
-        }
         g_array_free(v->frames, TRUE);
         v->frames = NULL;
     }
@@ -204,7 +201,7 @@ static void push_frame(Visitor *v, const char *name, bool is_array,
                        size_t len)
 {
     VisitorFrame f = {
-        .name = g_strdup(name),
+        .name = name,
         .is_array = is_array,
         .len = len,
     };
@@ -216,9 +213,6 @@ static void push_frame(Visitor *v, const char *name, bool is_array,
 
 static void pop_frame(Visitor *v)
 {
-    VisitorFrame *top = top_frame(v);
-
-    g_free(top->name);
     g_array_set_size(v->frames, v->frames->len - 1);
     end_call(v);
 }
@@ -512,7 +506,14 @@ static bool visit_uint_array(Visitor *v, const char *name, void *arr,
         return false;
     }
     if (v->type_uint_array) {
-        if (!v->type_uint_array(v, arr, bits, n, errp)) {
+        /* Elements have no name: errors raised inside name "[i]". */
+        bool ok;
+
+        v->in_call = true;
+        v->cur_name = NULL;
+        ok = v->type_uint_array(v, arr, bits, n, errp);
+        v->in_call = false;
+        if (!ok) {
             return false;
         }
         visit__set_index(v, n);

@@ -103,8 +103,9 @@ typedef enum {
 /**
  * visit_start_struct:
  * @v: a visitor
- * @name: (nullable): the member name; NULL for an array element or the root
- *   (see "Names"). Copied.
+ * @name: (nullable) (transfer none): the member name; NULL for an array
+ *   element or the root (see "Names"). Not copied: it must stay valid
+ *   until the matching visit_end_struct(), as string literals do.
  * @errp: return location for an error
  *
  * Opens a struct; every call must be matched by visit_end_struct().
@@ -137,7 +138,9 @@ QVISIT_API bool visit_end_struct(Visitor *v, GError **errp);
 /**
  * visit_start_array:
  * @v: a visitor
- * @name: (nullable): the member name (NULL inside an array or at the root)
+ * @name: (nullable) (transfer none): the member name (NULL inside an
+ *   array or at the root); must stay valid until the matching
+ *   visit_end_array()
  * @len: the number of elements that follow
  * @errp: return location for an error
  *

@@ -48,105 +48,6 @@ void visit__set_index(Visitor *v, size_t index)
     }
 }
 
-const char *visit__int_type_name(unsigned bits, bool is_signed)
-{
-    switch (bits) {
-    case 8:
-        return is_signed ? "i8" : "u8";
-    case 16:
-        return is_signed ? "i16" : "u16";
-    case 32:
-        return is_signed ? "i32" : "u32";
-    default:
-        return is_signed ? "i64" : "u64";
-    }
-}
-
-/*
- * A path segment is "[i]" when its container is an array (the element's
- * own name is NULL there) and ".name" otherwise; a NULL name at the root
- * adds nothing.
- */
-static void append_segment(GString *path, const VisitorFrame *parent,
-                           const char *name)
-{
-    if (parent && parent->is_array) {
-        g_string_append_printf(path, "[%zu]", parent->index);
-        return;
-    }
-    if (!name) {
-        return;
-    }
-    if (path->len) {
-        g_string_append_c(path, '.');
-    }
-    g_string_append(path, name);
-}
-
-static GString *build_path(Visitor *v, bool with_current)
-{
-    GString *path = g_string_new(NULL);
-    const VisitorFrame *parent = NULL;
-
-    for (guint i = 0; i < v->frames->len; i++) {
-        const VisitorFrame *f = &g_array_index(v->frames, VisitorFrame, i);
-        append_segment(path, parent, f->name);
-        parent = f;
-    }
-    if (with_current) {
-        append_segment(path, parent, v->cur_name);
-    }
-    return path;
-}
-
-char *visit__get_path(Visitor *v)
-{
-    return g_string_free(build_path(v, v->in_call), FALSE);
-}
-
-static bool set_error_va(GString *path, GError **errp, int code,
-                         const char *fmt, va_list ap)
-{
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-
-    if (path->len) {
-        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", path->str, msg);
-    } else {
-        g_set_error_literal(errp, QVISIT_ERROR, code, msg);
-    }
-    g_string_free(path, TRUE);
-    return false;
-}
-
-bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
-                      ...)
-{
-    va_list ap;
-    bool ret;
-
-    va_start(ap, fmt);
-    ret = set_error_va(build_path(v, v->in_call), errp, code, fmt, ap);
-    va_end(ap);
-    return ret;
-}
-
-bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
-                             int code, const char *fmt, ...)
-{
-    GString *path = build_path(v, false);
-    va_list ap;
-    bool ret;
-
-    if (path->len) {
-        g_string_append_c(path, '.');
-    }
-    g_string_append(path, member);
-    va_start(ap, fmt);
-    ret = set_error_va(path, errp, code, fmt, ap);
-    va_end(ap);
-    return ret;
-}
-
 /*
  * Starts a call on member @name of the innermost container: checks the
  * naming rules, hands over a pending error, and refuses elements beyond an
@@ -299,12 +200,8 @@ bool visit_end_array(Visitor *v, GError **errp)
     len = top->len;
     ok = v->end_array(v, visited == len ? errp : NULL);
     if (visited != len) {
-        GString *path = build_path(v, false);
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LENGTH,
-                    "%s%svisited %zu of %zu elements", path->str,
-                    path->len ? ": " : "", visited, len);
-        g_string_free(path, TRUE);
-        ok = false;
+        ok = visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                              "visited %zu of %zu elements", visited, len);
     }
     pop_frame(v);
     return ok;

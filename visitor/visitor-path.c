@@ -1,0 +1,108 @@
+/*
+ * Error paths: where in the walk an error happened.
+ *
+ * Every visitor error goes through visit__set_error(), which puts the path
+ * of the member being visited in front of the message, so the format of
+ * paths (`e1000.mac_reg[3]`) is defined once, here.
+ */
+#include "visitor/visitor-impl.h"
+
+const char *visit__int_type_name(unsigned bits, bool is_signed)
+{
+    switch (bits) {
+    case 8:
+        return is_signed ? "i8" : "u8";
+    case 16:
+        return is_signed ? "i16" : "u16";
+    case 32:
+        return is_signed ? "i32" : "u32";
+    default:
+        return is_signed ? "i64" : "u64";
+    }
+}
+
+/*
+ * A path segment is "[i]" when its container is an array (the element's
+ * own name is NULL there) and ".name" otherwise; a NULL name at the root
+ * adds nothing.
+ */
+static void append_segment(GString *path, const VisitorFrame *parent,
+                           const char *name)
+{
+    if (parent && parent->is_array) {
+        g_string_append_printf(path, "[%zu]", parent->index);
+        return;
+    }
+    if (!name) {
+        return;
+    }
+    if (path->len) {
+        g_string_append_c(path, '.');
+    }
+    g_string_append(path, name);
+}
+
+static GString *build_path(Visitor *v, bool with_current)
+{
+    GString *path = g_string_new(NULL);
+    const VisitorFrame *parent = NULL;
+
+    for (guint i = 0; i < v->frames->len; i++) {
+        const VisitorFrame *f = &g_array_index(v->frames, VisitorFrame, i);
+        append_segment(path, parent, f->name);
+        parent = f;
+    }
+    if (with_current) {
+        append_segment(path, parent, v->cur_name);
+    }
+    return path;
+}
+
+char *visit__get_path(Visitor *v)
+{
+    return g_string_free(build_path(v, v->in_call), FALSE);
+}
+
+static bool set_error_va(GString *path, GError **errp, int code,
+                         const char *fmt, va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+    if (path->len) {
+        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", path->str, msg);
+    } else {
+        g_set_error_literal(errp, QVISIT_ERROR, code, msg);
+    }
+    g_string_free(path, TRUE);
+    return false;
+}
+
+bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
+                      ...)
+{
+    va_list ap;
+    bool ret;
+
+    va_start(ap, fmt);
+    ret = set_error_va(build_path(v, v->in_call), errp, code, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
+                             int code, const char *fmt, ...)
+{
+    GString *path = build_path(v, false);
+    va_list ap;
+    bool ret;
+
+    if (path->len) {
+        g_string_append_c(path, '.');
+    }
+    g_string_append(path, member);
+    va_start(ap, fmt);
+    ret = set_error_va(path, errp, code, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+

@@ -38,9 +38,13 @@ static Run run(const char *args)
     if (!cli) {
         cli = "build/qvisit";
     }
-    abs = g_path_is_absolute(cli) ? g_strdup(cli)
-                                  : g_build_filename(g_get_current_dir(),
-                                                     cli, NULL);
+    if (g_path_is_absolute(cli)) {
+        abs = g_strdup(cli);
+    } else {
+        g_autofree char *cwd = g_get_current_dir();
+
+        abs = g_build_filename(cwd, cli, NULL);
+    }
     cmd = g_strdup_printf("QVISIT_CLI=%s; %s %s", abs, abs, args);
     argv[2] = cmd;
     CU_ASSERT_TRUE(g_spawn_sync(dir, argv, NULL, 0, NULL, NULL, &r.out,

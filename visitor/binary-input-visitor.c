@@ -299,7 +299,10 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
 {
     uint64_t u;
 
-    if (depth > d->limits->max_depth) {
+    if ((tag == BIN_TAG_STRUCT || tag == BIN_TAG_ARRAY ||
+         (tag & 0xf0) == 0x10) && depth >= d->limits->max_depth) {
+        /* This container would be nesting level depth + 1. */
+        d->pos--;
         dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
                   "nesting deeper than %u", d->limits->max_depth);
         return NULL;

@@ -91,7 +91,6 @@ static void legacy_payload_equals_the_legacy_save_code(void)
 {
     VM vm;
     g_autoptr(GByteArray) out = g_byte_array_new();
-    g_autoptr(MigrationStream) s = NULL;
     size_t pos = 19;    /* after the header and configuration */
 
     vm_init(&vm, EXAMPLE_RELEASE_MAX, 99);

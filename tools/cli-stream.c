@@ -105,6 +105,21 @@ MigrationStream *cli_decode_stream(const char *path)
     return s;
 }
 
+int cli_dump_native(const char *stream, const char *output, bool compact)
+{
+    g_autoptr(MigrationStream) s = cli_decode_stream(stream);
+    g_autoptr(QDict) doc = NULL;
+    g_autoptr(GString) text = NULL;
+
+    if (!s) {
+        return CLI_EXIT_FAILURE;
+    }
+    doc = migration_stream_to_qobject(s);
+    text = qobject_to_json_pretty(QOBJECT(doc), !compact);
+    g_string_append_c(text, '\n');
+    return cli_write_output(output, text->str, text->len);
+}
+
 #ifdef HAVE_EXAMPLE_DEVICES
 static GHashTable *schema_cache;
 

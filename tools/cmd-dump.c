@@ -29,21 +29,6 @@ static void dump_usage(FILE *out)
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
-int cli_dump_native(const char *stream, const char *output, bool compact)
-{
-    g_autoptr(MigrationStream) s = cli_decode_stream(stream);
-    g_autoptr(QDict) doc = NULL;
-    g_autoptr(GString) text = NULL;
-
-    if (!s) {
-        return CLI_EXIT_FAILURE;
-    }
-    doc = migration_stream_to_qobject(s);
-    text = qobject_to_json_pretty(QOBJECT(doc), !compact);
-    g_string_append_c(text, '\n');
-    return cli_write_output(output, text->str, text->len);
-}
-
 int cmd_dump(int argc, char **argv)
 {
     const char *stream = NULL, *output = NULL;

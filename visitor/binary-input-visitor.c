@@ -127,14 +127,21 @@ static bool dec_count(Decoder *d, const PathLink *p, size_t unit,
 static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
                           GError **errp);
 
+/*
+ * @ctx is the name index a container's members continue from (see
+ * context_name() in binary-output-visitor.c); *@first receives a struct's
+ * first member index, for the next element of an array.
+ */
 static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
-                            unsigned depth, GError **errp);
+                            unsigned depth, int64_t ctx, int64_t *first,
+                            GError **errp);
 
 static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
-                           GError **errp)
+                           int64_t ctx, int64_t *first, GError **errp)
 {
     g_autoptr(QDict) dict = qdict_new();
-    int64_t prev = -1;
+    int64_t prev = ctx;
+    bool first_member = true;
 
     for (;;) {
         uint64_t idx;
@@ -163,6 +170,10 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
             return NULL;
         }
         prev = idx;
+        if (first_member && first) {
+            *first = idx;
+        }
+        first_member = false;
         name = g_ptr_array_index(d->names, idx);
         link.name = name;
         if (qdict_haskey(dict, name)) {
@@ -172,7 +183,8 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
         if (!dec_charge(d, &link, 32, errp)) {
             return NULL;
         }
-        val = dec_payload(d, &link, tag & ~BIN_SEQ_NAME, depth + 1, errp);
+        val = dec_payload(d, &link, tag & ~BIN_SEQ_NAME, depth + 1, idx,
+                          NULL, errp);
         if (!val) {
             return NULL;
         }
@@ -182,9 +194,10 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
 }
 
 static QObject *dec_array(Decoder *d, const PathLink *p, unsigned depth,
-                          GError **errp)
+                          int64_t ctx, GError **errp)
 {
     g_autoptr(QList) list = qlist_new();
+    int64_t elem_first = -1;
     size_t n;
 
     if (!dec_count(d, p, 1, d->limits->max_array_len, "array length", &n,
@@ -198,7 +211,14 @@ static QObject *dec_array(Decoder *d, const PathLink *p, unsigned depth,
         if (!dec_charge(d, &link, 16, errp)) {
             return NULL;
         }
-        val = dec_value(d, &link, depth + 1, errp);
+        if (d->pos >= d->len) {
+            dec_truncated(d, &link, errp);
+            return NULL;
+        }
+        d->pos++;
+        val = dec_payload(d, &link, d->data[d->pos - 1], depth + 1,
+                          elem_first >= 0 ? elem_first - 1 : ctx,
+                          &elem_first, errp);
         if (!val) {
             return NULL;
         }
@@ -291,11 +311,12 @@ static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
         return NULL;
     }
     d->pos++;
-    return dec_payload(d, p, d->data[d->pos - 1], depth, errp);
+    return dec_payload(d, p, d->data[d->pos - 1], depth, -1, NULL, errp);
 }
 
 static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
-                            unsigned depth, GError **errp)
+                            unsigned depth, int64_t ctx, int64_t *first,
+                            GError **errp)
 {
     uint64_t u;
 
@@ -369,9 +390,9 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
     case BIN_TAG_BUF:
         return dec_bytes(d, p, tag == BIN_TAG_STR, errp);
     case BIN_TAG_STRUCT:
-        return dec_struct(d, p, depth, errp);
+        return dec_struct(d, p, depth, ctx, first, errp);
     case BIN_TAG_ARRAY:
-        return dec_array(d, p, depth, errp);
+        return dec_array(d, p, depth, ctx, errp);
     case BIN_TAG_U8_ARRAY:
     case BIN_TAG_U16_ARRAY:
     case BIN_TAG_U32_ARRAY:

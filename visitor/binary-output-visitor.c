@@ -13,7 +13,15 @@
 typedef struct BinaryFrame {
     bool is_array;
     size_t tag_pos;         /* offset of the container's tag in body */
-    int64_t prev_name;      /* structs: name index of the last member */
+    /*
+     * Structs: name index the next member is expected to follow (the last
+     * member's). Arrays: the name index element structs start after when
+     * no element has had a member yet, and elem_first, the first member
+     * of the previous element struct (-1: none yet).
+     */
+    int64_t prev_name;
+    int64_t elem_first;
+    bool first_member;      /* structs: no member written yet */
 } BinaryFrame;
 
 typedef struct BinaryOutputVisitor {
@@ -71,10 +79,41 @@ static size_t put_head(BinaryOutputVisitor *bov, const char *name,
             binary__put_varint(bov->body, idx);
         }
         f->prev_name = idx;
+        if (f->first_member) {
+            f->first_member = false;
+            if (bov->stack->len > 1) {
+                BinaryFrame *up = &g_array_index(bov->stack, BinaryFrame,
+                                                 bov->stack->len - 2);
+
+                if (up->is_array) {
+                    up->elem_first = idx;
+                }
+            }
+        }
         return pos;
     }
     g_byte_array_append(bov->body, &tag, 1);
     return pos;
+}
+
+/*
+ * The name index a new container's members continue from: inside a
+ * struct, the container's own name (just written); inside an array, the
+ * previous element struct's first member - 1, so every element after the
+ * first repeats the same one-byte headers; at the root, -1.
+ */
+static int64_t context_name(BinaryOutputVisitor *bov)
+{
+    BinaryFrame *up;
+
+    if (!bov->stack->len) {
+        return -1;
+    }
+    up = &g_array_index(bov->stack, BinaryFrame, bov->stack->len - 1);
+    if (up->is_array && up->elem_first >= 0) {
+        return up->elem_first - 1;
+    }
+    return up->prev_name;
 }
 
 /* Integers: a varint when it is shorter than the fixed width, else the
@@ -101,10 +140,11 @@ static void put_int(BinaryOutputVisitor *bov, const char *name,
 static bool bov_start_struct(Visitor *v, const char *name, GError **errp)
 {
     BinaryOutputVisitor *bov = to_bov(v);
-    BinaryFrame f = { .is_array = false, .prev_name = -1 };
+    BinaryFrame f = { .is_array = false, .first_member = true };
 
     (void)errp;
     f.tag_pos = put_head(bov, name, BIN_TAG_STRUCT);
+    f.prev_name = context_name(bov);
     g_array_append_val(bov->stack, f);
     return true;
 }
@@ -123,10 +163,11 @@ static bool bov_start_array(Visitor *v, const char *name, size_t len,
                             GError **errp)
 {
     BinaryOutputVisitor *bov = to_bov(v);
-    BinaryFrame f = { .is_array = true };
+    BinaryFrame f = { .is_array = true, .elem_first = -1 };
 
     (void)errp;
     f.tag_pos = put_head(bov, name, BIN_TAG_ARRAY);
+    f.prev_name = context_name(bov);
     binary__put_varint(bov->body, len);
     g_array_append_val(bov->stack, f);
     return true;

@@ -21,6 +21,8 @@ typedef struct VDFrame {
     char *name;
     QList *items;       /* struct: named fields; array: element descs */
     uint64_t start;
+    QDict *uniform;     /* native arrays: the one element description */
+    size_t uniform_n;
 } VDFrame;
 
 typedef struct VmdescVisitor {
@@ -171,11 +173,16 @@ static bool vd_start_array(Visitor *v, const char *name, size_t len,
 /* Describes an array as fields named @name: one "array_len" field when
  * every element looks the same (QEMU's compressed form), else one "index"
  * field per element. */
-static void array_fields(QList *out, const char *name, QList *elems)
+static void array_fields(QList *out, const char *name, const VDFrame *f)
 {
-    size_t n = qlist_size(elems);
+    QList *elems = f->items;
+    size_t n = f->uniform ? f->uniform_n : qlist_size(elems);
     bool same = true;
 
+    if (f->uniform && n) {
+        qlist_append(out, make_field(name, -1, n, f->uniform));
+        return;
+    }
     for (size_t i = 1; i < n && same; i++) {
         same = qobject_is_equal(qlist_get(elems, 0), qlist_get(elems, i));
     }
@@ -213,18 +220,50 @@ static bool vd_end_array(Visitor *v, GError **errp)
         /* An array inside an array: a struct with the one member. */
         QList *fields = qlist_new();
 
-        array_fields(fields, name, f.items);
+        array_fields(fields, name, &f);
         qlist_append(parent->items,
                      struct_desc(name, fields,
                                  qemu_file_transferred(vd->f) - f.start,
                                  "array"));
     } else {
-        array_fields(parent ? parent->items : vd->root_fields, name,
-                     f.items);
+        array_fields(parent ? parent->items : vd->root_fields, name, &f);
     }
     qobject_unref(f.items);
+    qobject_unref(f.uniform);
     g_free(f.name);
     return true;
+}
+
+/* Register files: one description for all elements, no dict per element. */
+static bool vd_type_uint_array(Visitor *v, void *arr, unsigned bits,
+                               size_t n, GError **errp)
+{
+    VmdescVisitor *vd = to_vd(v);
+    VDFrame *f = top(vd);
+    g_autofree char *type = g_strdup_printf("uint%u", bits);
+    bool ok = true;
+
+    for (size_t i = 0; i < n && ok; i++) {
+        switch (bits) {
+        case 8:
+            ok = visit_type_u8(vd->inner, NULL, (uint8_t *)arr + i, errp);
+            break;
+        case 16:
+            ok = visit_type_u16(vd->inner, NULL, (uint16_t *)arr + i, errp);
+            break;
+        case 32:
+            ok = visit_type_u32(vd->inner, NULL, (uint32_t *)arr + i, errp);
+            break;
+        default:
+            ok = visit_type_u64(vd->inner, NULL, (uint64_t *)arr + i, errp);
+            break;
+        }
+    }
+    if (ok) {
+        f->uniform = leaf(type, bits / 8, NULL);
+        f->uniform_n = n;
+    }
+    return ok;
 }
 
 static bool vd_optional(Visitor *v, const char *name, bool *present,
@@ -369,6 +408,7 @@ static void vd_free(Visitor *v)
 
         g_free(f->name);
         qobject_unref(f->items);
+        qobject_unref(f->uniform);
     }
     g_array_free(vd->stack, true);
     qobject_unref(vd->root_fields);
@@ -395,6 +435,7 @@ Visitor *migration__vmdesc_visitor_new(QEMUFile *f, QList **fields)
     vd->visitor.type_number = vd_type_number;
     vd->visitor.type_str = vd_type_str;
     vd->visitor.type_buffer = vd_type_buffer;
+    vd->visitor.type_uint_array = vd_type_uint_array;
     vd->visitor.complete = vd_complete;
     vd->visitor.free = vd_free;
     visit__init(&vd->visitor, VISITOR_OUTPUT);

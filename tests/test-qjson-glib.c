@@ -69,8 +69,8 @@ static const char *const agreeing_documents[] = {
     "0.5", "-2.5e-3", "1e300", "true", "false", "null", "\"\"",
     "\"caf\\u00e9 \\ud83d\\ude00 \\n\\t\\\"\\\\\"",
     "[]", "{}", "[1, [2, [3, [4]]], {\"a\": {\"b\": []}}]",
-    "{\"serial\": {\"regs\": [0, 1, 255], \"lcr\": 3, \"name\": \"uart\"},"
-    " \"pit\": {\"channels\": [{\"count\": 65535, \"gate\": true}]}}",
+    ("{\"serial\": {\"regs\": [0, 1, 255], \"lcr\": 3, \"name\": \"uart\"},"
+     " \"pit\": {\"channels\": [{\"count\": 65535, \"gate\": true}]}}"),
 };
 
 static void both_parsers_agree_on_strict_documents(void)

@@ -269,5 +269,6 @@ Visitor *qemu_file_output_visitor_new(QEMUFile *f)
     v->complete = qfo_complete;
     v->free = qfo_free;
     visit__init(v, VISITOR_OUTPUT);
+    v->direct_file = f;
     return v;
 }

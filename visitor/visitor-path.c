@@ -7,6 +7,8 @@
  */
 #include "visitor/visitor-impl.h"
 
+#include <inttypes.h>
+
 const char *visit__int_type_name(unsigned bits, bool is_signed)
 {
     switch (bits) {
@@ -47,8 +49,8 @@ static GString *build_path(Visitor *v, bool with_current)
     GString *path = g_string_new(NULL);
     const VisitorFrame *parent = NULL;
 
-    for (guint i = 0; i < v->frames->len; i++) {
-        const VisitorFrame *f = &g_array_index(v->frames, VisitorFrame, i);
+    for (size_t i = 0; i < v->nframes; i++) {
+        const VisitorFrame *f = &v->frames[i];
         append_segment(path, parent, f->name);
         parent = f;
     }
@@ -89,20 +91,54 @@ bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
     return ret;
 }
 
+static bool set_error_member_va(Visitor *v, GError **errp,
+                                const char *member, int code,
+                                const char *fmt, va_list ap)
+{
+    GString *path = build_path(v, false);
+
+    if (member) {
+        if (path->len) {
+            g_string_append_c(path, '.');
+        }
+        g_string_append(path, member);
+    }
+    return set_error_va(path, errp, code, fmt, ap);
+}
+
 bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
                              int code, const char *fmt, ...)
 {
-    GString *path = build_path(v, false);
     va_list ap;
     bool ret;
 
-    if (path->len) {
-        g_string_append_c(path, '.');
-    }
-    g_string_append(path, member);
     va_start(ap, fmt);
-    ret = set_error_va(path, errp, code, fmt, ap);
+    ret = set_error_member_va(v, errp, member, code, fmt, ap);
     va_end(ap);
     return ret;
 }
 
+bool visit_set_error(Visitor *v, GError **errp, const char *member, int code,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    bool ret;
+
+    g_return_val_if_fail(v != NULL && fmt != NULL, false);
+    va_start(ap, fmt);
+    ret = set_error_member_va(v, errp, member, code, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+bool visit_check_range(Visitor *v, const char *member, int64_t value,
+                       int64_t min, int64_t max, GError **errp)
+{
+    g_return_val_if_fail(v != NULL, false);
+    if (G_LIKELY(value >= min && value <= max)) {
+        return true;
+    }
+    return visit_set_error(v, errp, member, QVISIT_ERROR_RANGE,
+                           "expected %" PRId64 "..%" PRId64 ", got %" PRId64,
+                           min, max, value);
+}

@@ -9,112 +9,172 @@
 #include "visitor/visitor-impl.h"
 
 #include <inttypes.h>
+#include <string.h>
+
+#include "qemufile/qemu-file-internal.h"
 
 void visit__init(Visitor *v, VisitorType type)
 {
     v->type = type;
-    v->frames = g_array_new(FALSE, FALSE, sizeof(VisitorFrame));
     qvisit_limits_init(&v->limits);
 }
 
 void visit__cleanup(Visitor *v)
 {
-    if (v->frames) {
-        g_array_free(v->frames, TRUE);
-        v->frames = NULL;
-    }
+    g_clear_pointer(&v->frames, g_free);
+    v->nframes = 0;
+    v->frames_cap = 0;
+    v->top = NULL;
     g_clear_error(&v->pending);
-}
-
-static VisitorFrame *top_frame(const Visitor *v)
-{
-    if (v->frames->len == 0) {
-        return NULL;
-    }
-    return &g_array_index(v->frames, VisitorFrame, v->frames->len - 1);
 }
 
 size_t visit__depth(const Visitor *v)
 {
-    return v->frames->len;
+    return v->nframes;
 }
 
 void visit__set_index(Visitor *v, size_t index)
 {
-    VisitorFrame *top = top_frame(v);
-
-    if (top && top->is_array) {
-        top->index = index;
+    if (v->top && v->top->is_array) {
+        v->top->index = index;
     }
 }
 
 /*
- * Starts a call on member @name of the innermost container: checks the
- * naming rules, hands over a pending error, and refuses elements beyond an
- * array's announced length (input visitors would otherwise read past it).
+ * The checks behind begin_call(), out of line: naming rules (caller bugs),
+ * a pending error from visit_optional(), and elements beyond an array's
+ * announced length (input visitors would otherwise read past it).
  */
-static bool begin_call(Visitor *v, const char *name, GError **errp)
+static G_GNUC_NO_INLINE bool begin_call_slow(Visitor *v, const char *name,
+                                             GError **errp)
 {
-    VisitorFrame *top = top_frame(v);
+    VisitorFrame *top = v->top;
 
+    v->in_call = false;
     g_return_val_if_fail(!(top && !top->is_array && !name), false);
     g_return_val_if_fail(!(top && top->is_array && name), false);
-    v->cur_name = name;
-    v->in_call = true;
     if (v->pending) {
         g_propagate_error(errp, g_steal_pointer(&v->pending));
-        v->in_call = false;
         return false;
     }
-    if (top && top->is_array && top->index >= top->len) {
-        visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
-                         "more than %zu elements visited", top->len);
-        v->in_call = false;
-        return false;
+    v->in_call = true;
+    visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                     "more than %zu elements visited", top->len);
+    v->in_call = false;
+    return false;
+}
+
+/*
+ * Starts a call on member @name of the innermost container. This runs for
+ * every field of every device, so the common case is a few compares and
+ * everything else is in begin_call_slow().
+ */
+static inline bool begin_call(Visitor *v, const char *name, GError **errp)
+{
+    const VisitorFrame *top = v->top;
+    bool fine = top == NULL ||
+                (top->is_array ? name == NULL && top->index < top->len
+                               : name != NULL);
+
+    if (G_LIKELY(fine && !v->pending)) {
+        v->cur_name = name;
+        v->in_call = true;
+        return true;
     }
-    return true;
+    v->cur_name = name;
+    return begin_call_slow(v, name, errp);
 }
 
 /* Ends a call: an array element advances its array's index. */
-static void end_call(Visitor *v)
+static inline void end_call(Visitor *v)
 {
-    VisitorFrame *top = top_frame(v);
-
     v->in_call = false;
-    v->cur_name = NULL;
+    if (v->top && v->top->is_array) {
+        v->top->index++;
+    }
+}
+
+/*
+ * The direct path (see direct_file in visitor-impl.h): when the call is
+ * well-formed and the file has room and no error, put the value's
+ * big-endian bytes and count the element. Returns false to take the
+ * ordinary path, which does all checks and reports any error.
+ */
+static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
+                              unsigned bytes)
+{
+    VisitorFrame *top = v->top;
+    uint8_t *p;
+
+    if (!v->direct_file || v->pending ||
+        (top && (top->is_array ? name != NULL || top->index >= top->len
+                               : name == NULL))) {
+        return false;
+    }
+    p = qemu_file__reserve(v->direct_file, bytes);
+    if (G_UNLIKELY(!p)) {
+        return false;
+    }
+    switch (bytes) {
+    case 1:
+        p[0] = (uint8_t)value;
+        break;
+    case 2: {
+        uint16_t be = GUINT16_TO_BE((uint16_t)value);
+        memcpy(p, &be, 2);
+        break;
+    }
+    case 4: {
+        uint32_t be = GUINT32_TO_BE((uint32_t)value);
+        memcpy(p, &be, 4);
+        break;
+    }
+    default: {
+        uint64_t be = GUINT64_TO_BE(value);
+        memcpy(p, &be, 8);
+        break;
+    }
+    }
+    qemu_file__commit(v->direct_file, bytes);
     if (top && top->is_array) {
         top->index++;
     }
+    return true;
 }
 
 static bool check_depth(Visitor *v, GError **errp)
 {
     unsigned max = MIN(v->limits.max_depth, QVISIT_DEPTH_CAP);
 
-    if (v->frames->len >= max) {
+    if (G_UNLIKELY(v->nframes >= max)) {
         return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
                                 "nesting deeper than %u levels", max);
     }
     return true;
 }
 
-static void push_frame(Visitor *v, const char *name, bool is_array,
+static inline void push_frame(Visitor *v, const char *name, bool is_array,
                        size_t len)
 {
-    VisitorFrame f = {
-        .name = name,
-        .is_array = is_array,
-        .len = len,
-    };
+    VisitorFrame *f;
 
-    g_array_append_val(v->frames, f);
+    if (v->nframes == v->frames_cap) {
+        v->frames_cap = v->frames_cap ? v->frames_cap * 2 : 8;
+        v->frames = g_renew(VisitorFrame, v->frames, v->frames_cap);
+    }
+    f = &v->frames[v->nframes++];
+    f->name = name;
+    f->is_array = is_array;
+    f->len = len;
+    f->index = 0;
+    v->top = f;
     v->in_call = false;
-    v->cur_name = NULL;
 }
 
-static void pop_frame(Visitor *v)
+static inline void pop_frame(Visitor *v)
 {
-    g_array_set_size(v->frames, v->frames->len - 1);
+    v->nframes--;
+    v->top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
     end_call(v);
 }
 
@@ -126,7 +186,9 @@ bool visit_start_struct(Visitor *v, const char *name, GError **errp)
     if (!begin_call(v, name, errp)) {
         return false;
     }
-    if (!check_depth(v, errp) || !v->start_struct(v, name, errp)) {
+    /* Structs write nothing in the direct path's format. */
+    if (!check_depth(v, errp) ||
+        (!v->direct_file && !v->start_struct(v, name, errp))) {
         end_call(v);
         return false;
     }
@@ -141,14 +203,14 @@ bool visit_end_struct(Visitor *v, GError **errp)
 
     g_return_val_if_fail(v != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
-    top = top_frame(v);
+    top = v->top;
     g_return_val_if_fail(top != NULL && !top->is_array, false);
 
     if (v->pending) {
         g_propagate_error(errp, g_steal_pointer(&v->pending));
         return false;
     }
-    ok = v->end_struct(v, errp);
+    ok = v->direct_file || v->end_struct(v, errp);
     pop_frame(v);
     return ok;
 }
@@ -189,7 +251,7 @@ bool visit_end_array(Visitor *v, GError **errp)
 
     g_return_val_if_fail(v != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
-    top = top_frame(v);
+    top = v->top;
     g_return_val_if_fail(top != NULL && top->is_array, false);
 
     if (v->pending) {
@@ -218,6 +280,11 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
         *present = false;
         return false;
     }
+    /* A presence byte belongs to the struct, not to an array element. */
+    if (v->top && !v->top->is_array &&
+        direct_put(v, name, *present ? 1 : 0, 1)) {
+        return *present;
+    }
     p = *present;
     v->cur_name = name;
     v->in_call = true;
@@ -232,7 +299,7 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
 }
 
 /* Integers: one path for every width, so range checks exist once. */
-static bool visit_uint(Visitor *v, const char *name, uint64_t *obj,
+static inline bool visit_uint(Visitor *v, const char *name, uint64_t *obj,
                        unsigned bits, GError **errp)
 {
     uint64_t value = *obj;
@@ -257,7 +324,7 @@ static bool visit_uint(Visitor *v, const char *name, uint64_t *obj,
     return ok;
 }
 
-static bool visit_int(Visitor *v, const char *name, int64_t *obj,
+static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
                       unsigned bits, GError **errp)
 {
     int64_t value = *obj;
@@ -289,7 +356,10 @@ static bool visit_int(Visitor *v, const char *name, int64_t *obj,
     {                                                                        \
         uint64_t value;                                                      \
                                                                              \
-        g_return_val_if_fail(obj != NULL, false);                            \
+        g_return_val_if_fail(v != NULL && obj != NULL, false);               \
+        if (direct_put(v, name, *obj, bits / 8)) {                           \
+            return true;                                                     \
+        }                                                                    \
         value = *obj;                                                        \
         if (!visit_uint(v, name, &value, bits, errp)) {                      \
             return false;                                                    \
@@ -304,7 +374,10 @@ static bool visit_int(Visitor *v, const char *name, int64_t *obj,
     {                                                                        \
         int64_t value;                                                       \
                                                                              \
-        g_return_val_if_fail(obj != NULL, false);                            \
+        g_return_val_if_fail(v != NULL && obj != NULL, false);               \
+        if (direct_put(v, name, (uint64_t)*obj, bits / 8)) {                 \
+            return true;                                                     \
+        }                                                                    \
         value = *obj;                                                        \
         if (!visit_int(v, name, &value, bits, errp)) {                       \
             return false;                                                    \
@@ -329,6 +402,9 @@ bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
 
     g_return_val_if_fail(v != NULL && obj != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    if (direct_put(v, name, *obj ? 1 : 0, 1)) {
+        return true;
+    }
     if (!begin_call(v, name, errp)) {
         return false;
     }
@@ -508,10 +584,10 @@ bool visit_complete(Visitor *v, GError **errp)
         g_propagate_error(errp, g_steal_pointer(&v->pending));
         return false;
     }
-    if (v->frames->len) {
+    if (v->nframes) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_FAILED,
-                    "walk is unbalanced: %u structs or arrays still open",
-                    v->frames->len);
+                    "walk is unbalanced: %zu structs or arrays still open",
+                    v->nframes);
         return false;
     }
     if (v->complete && !v->complete(v, errp)) {

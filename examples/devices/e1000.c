@@ -81,8 +81,8 @@ bool e1000__eecd_visit(Visitor *v, const char *name, E1000EecdState *e,
         !visit_type_u16(v, "val_in", &e->val_in, errp) ||
         !visit_type_u16(v, "bitnum_in", &e->bitnum_in, errp) ||
         !visit_type_u16(v, "bitnum_out", &bitnum_out, errp) ||
-        !example_devices__check_range(bitnum_out, 0, E1000_EEPROM_BITS - 1,
-                                      errp, "e1000.%s.bitnum_out", name)) {
+        !visit_check_range(v, "bitnum_out",
+                           bitnum_out, 0, E1000_EEPROM_BITS - 1, errp)) {
         return false;
     }
     e->bitnum_out = bitnum_out;

@@ -97,8 +97,8 @@ static bool rtc_regs_visit(Visitor *v, RTCState *s, GError **errp)
     if (!visit_type_u8_array(v, "cmos_data", s->cmos_data, RTC_CMOS_SIZE,
                              errp) ||
         !visit_type_u8(v, "cmos_index", &index, errp) ||
-        !example_devices__check_range(index, 0, RTC_CMOS_SIZE - 1, errp,
-                                      "rtc.cmos_index")) {
+        !visit_check_range(v, "cmos_index",
+                           index, 0, RTC_CMOS_SIZE - 1, errp)) {
         return false;
     }
     s->cmos_index = index;

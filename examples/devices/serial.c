@@ -75,11 +75,9 @@ bool serial__fifo_visit(Visitor *v, const char *name, SerialFifo *fifo,
     if (!visit_start_struct(v, name, errp) ||
         !visit_type_buffer(v, "data", fifo->data, SERIAL_FIFO_SIZE, errp) ||
         !visit_type_u32(v, "head", &head, errp) ||
-        !example_devices__check_range(head, 0, SERIAL_FIFO_SIZE - 1, errp,
-                                      "serial.%s.head", name) ||
+        !visit_check_range(v, "head", head, 0, SERIAL_FIFO_SIZE - 1, errp) ||
         !visit_type_u32(v, "num", &num, errp) ||
-        !example_devices__check_range(num, 0, SERIAL_FIFO_SIZE, errp,
-                                      "serial.%s.num", name)) {
+        !visit_check_range(v, "num", num, 0, SERIAL_FIFO_SIZE, errp)) {
         return false;
     }
     fifo->head = head;

@@ -111,8 +111,7 @@ static int virtio_net_queues_load_legacy(QEMUFile *f, void *opaque,
 
 /* --- final walk --------------------------------------------------------- */
 
-static bool virtio_queue_visit(Visitor *v, size_t index, VirtioNetQueue *q,
-                               GError **errp)
+static bool virtio_queue_visit(Visitor *v, VirtioNetQueue *q, GError **errp)
 {
     uint16_t num = q->num;
 
@@ -121,9 +120,7 @@ static bool virtio_queue_visit(Visitor *v, size_t index, VirtioNetQueue *q,
         !visit_type_u64(v, "avail", &q->avail, errp) ||
         !visit_type_u64(v, "used", &q->used, errp) ||
         !visit_type_u16(v, "num", &num, errp) ||
-        !example_devices__check_range(num, 0, VIRTQUEUE_MAX_SIZE, errp,
-                                      "virtio-net-queues.queues[%zu].num",
-                                      index)) {
+        !visit_check_range(v, "num", num, 0, VIRTQUEUE_MAX_SIZE, errp)) {
         return false;
     }
     q->num = num;
@@ -165,7 +162,7 @@ static bool virtio_queues_visit(Visitor *v, VirtioNetQueue *queues, size_t n,
     }
     ok = visit_start_array(v, "queues", n, errp);
     for (size_t i = 0; ok && i < n; i++) {
-        ok = virtio_queue_visit(v, i, &queues[i], errp);
+        ok = virtio_queue_visit(v, &queues[i], errp);
     }
     return ok && visit_end_array(v, errp);
 }
@@ -181,8 +178,8 @@ bool virtio_net_queues_visit(Visitor *v, VirtioNetQueuesState *s,
         !visit_type_u8(v, "isr", &s->isr, errp) ||
         !visit_type_u32(v, "num_queues", &n, errp) ||
         /* Before anything is allocated or stored. */
-        !example_devices__check_range(n, 0, VIRTIO_NET_QUEUES_MAX, errp,
-                                      "virtio-net-queues.num_queues")) {
+        !visit_check_range(v, "num_queues",
+                           n, 0, VIRTIO_NET_QUEUES_MAX, errp)) {
         return false;
     }
     if (visit_is_input(v)) {

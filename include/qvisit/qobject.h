@@ -340,7 +340,7 @@ QVISIT_API void qdict_put_obj(QDict *d, const char *key, QObject *value);
  */
 #define qdict_put(d, key, obj) qdict_put_obj(d, key, QOBJECT(obj))
 
-/** qdict_put_int: shorthand for qdict_put_obj(d, key, qnum_from_int(v)). Since: 0.1 */
+/** qdict_put_int: shorthand with qnum_from_int(). Since: 0.1 */
 QVISIT_API void qdict_put_int(QDict *d, const char *key, int64_t value);
 /** qdict_put_uint: shorthand with qnum_from_uint(). Since: 0.1 */
 QVISIT_API void qdict_put_uint(QDict *d, const char *key, uint64_t value);

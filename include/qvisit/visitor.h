@@ -328,6 +328,56 @@ QVISIT_API bool visit_type_u64_array(Visitor *v, const char *name,
                                      uint64_t *arr, size_t n, GError **errp);
 
 /**
+ * visit_check_range:
+ * @v: a visitor
+ * @member: (nullable): the member of the innermost struct the value came
+ *   from, for the error path; NULL names the innermost struct or array
+ * @value: the value to check
+ * @min: smallest allowed value
+ * @max: largest allowed value
+ * @errp: return location for an error
+ *
+ * Checks a device invariant on a value just visited, typically a count or
+ * index read from the input before it sizes an allocation or indexes an
+ * array:
+ *
+ *     if (!visit_type_u32(v, "num_queues", &n, errp) ||
+ *         !visit_check_range(v, "num_queues", n, 0, MAX_QUEUES, errp)) {
+ *         return false;
+ *     }
+ *
+ * Errors: %QVISIT_ERROR_RANGE, "<path>.<member>: expected MIN..MAX, got
+ * VALUE".
+ *
+ * Returns: true when @min <= @value <= @max.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_check_range(Visitor *v, const char *member,
+                                  int64_t value, int64_t min, int64_t max,
+                                  GError **errp);
+
+/**
+ * visit_set_error:
+ * @v: a visitor
+ * @errp: return location for an error
+ * @member: (nullable): the member the error is about, in the innermost
+ *   struct; NULL names the innermost struct or array itself
+ * @code: a #QVisitErrorCode
+ * @fmt: printf format of the message after the path
+ * @...: its arguments
+ *
+ * Lets device code report its own validation errors the way visitors do:
+ * the message is prefixed with the walk's current path, e.g.
+ * `ps2kbd.queue.count: exceeds the ring size`.
+ *
+ * Returns: false, so it can end an `&&` chain or a return statement.
+ * Since: 0.1
+ */
+QVISIT_API bool visit_set_error(Visitor *v, GError **errp,
+                                const char *member, int code,
+                                const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/**
  * visit_is_input:
  * @v: a visitor
  *

@@ -2,16 +2,17 @@
  * The self-describing binary migration format (docs/formats.md):
  *
  *     "QVSD" ; u8 version (1) ; varint capabilities ;
- *     varint machine_len ; machine bytes
+ *     varint machine_len ; machine bytes ; be32 crc32(all of the above)
  *     record* ; u8 0x00 (EOF)
- *     record = u8 type ; varint body_len ; body ; be32 crc32(body)
+ *     record = u8 type ; varint body_len ; body ;
+ *              be32 crc32(type, body_len and body)
  *     type 0x01 (device section): body = varint id_len ; id ;
  *         varint instance_id ; varint version ; binary document
  *
  * Records of another type are skipped by their length, so a later release
  * can add record kinds that older readers step over. The CRC32 (zlib's)
- * covers the body, so any flipped bit in a section is caught before the
- * body is decoded.
+ * covers the whole record but itself, so any flipped bit in a section,
+ * including its type and length, is caught before the body is decoded.
  */
 #include "migration/migration-internal.h"
 
@@ -47,6 +48,7 @@ bool migration__encode_binary(uint64_t caps, const char *machine,
     g_byte_array_append(buf, &b, 1);
     binary__put_varint(buf, caps);
     put_str(buf, machine);
+    binary__put_be(buf, crc32(0, buf->data, buf->len), 4);
     for (size_t i = 0; i < n; i++) {
         g_autoptr(Visitor) v = NULL;
         size_t start = buf->len;
@@ -63,7 +65,7 @@ bool migration__encode_binary(uint64_t caps, const char *machine,
         g_byte_array_append(buf, &b, 1);
         binary__put_varint(buf, body->len);
         g_byte_array_append(buf, body->data, body->len);
-        binary__put_be(buf, crc32(0, body->data, body->len), 4);
+        binary__put_be(buf, crc32(0, buf->data + start, buf->len - start), 4);
         secs[i].size = buf->len - start;
     }
     b = REC_EOF;
@@ -208,6 +210,15 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
     }
     g_free(s->machine);
     s->machine = g_steal_pointer(&machine);
+    if (r.len - r.pos < 4) {
+        return rd_truncated(&r, "header", errp);
+    }
+    if (binary__get_be(data + r.pos, 4) != crc32(0, data, r.pos)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
+                    "header: crc32 mismatch at byte %zu", r.pos);
+        return false;
+    }
+    r.pos += 4;
     for (;;) {
         size_t start = r.pos;
         uint8_t type;
@@ -237,7 +248,7 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
         }
         body = data + r.pos;
         want = binary__get_be(body + body_len, 4);
-        got = crc32(0, body, body_len);
+        got = crc32(0, data + start, body + body_len - (data + start));
         if (want != got) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
                         "record at byte %zu: crc32 0x%08" PRIx32

@@ -252,9 +252,11 @@ static void binary_writes_tagged_members_and_crc(void)
     g_autoptr(GByteArray) want = g_byte_array_new();
     static const uint8_t head[] = {
         'Q', 'V', 'S', 'D', 1, 0x07, 6, 'q', 'v', 'i', 's', 'i', 't',
-        0x01, sizeof(body),
     };
-    uLong crc = crc32(0, body, sizeof(body));
+    uLong hcrc = crc32(0, head, sizeof(head));
+    uint8_t head_tail[] = { hcrc >> 24, hcrc >> 16, hcrc >> 8, hcrc,
+                            0x01, sizeof(body) };
+    uLong crc = crc32(crc32(0, head_tail + 4, 2), body, sizeof(body));
     uint8_t tail[5] = { crc >> 24, crc >> 16, crc >> 8, crc, 0x00 };
     GError *err = NULL;
 
@@ -263,6 +265,7 @@ static void binary_writes_tagged_members_and_crc(void)
                                   &err));
     ASSERT_NO_ERROR(err);
     g_byte_array_append(want, head, sizeof(head));
+    g_byte_array_append(want, head_tail, sizeof(head_tail));
     g_byte_array_append(want, body, sizeof(body));
     g_byte_array_append(want, tail, sizeof(tail));
     ASSERT_BYTES_EQUAL(out->data, out->len, want->data, want->len);
@@ -280,8 +283,69 @@ static void binary_checksum_catches_a_flipped_bit(void)
     bytes->data[40] ^= 0x10;
     CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
                                    &err));
-    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte 13: crc32");
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte 17: crc32");
     CU_ASSERT_EQUAL(dst.dev[0].u8, 0);
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+/* A later release may add record kinds: a reader steps over them. */
+static void binary_reader_skips_unknown_record_types(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    static const uint8_t rec0[] = { 0x42, 3, 'a', 'b', 'c' };
+    uLong crc = crc32(0, rec0, sizeof(rec0));
+    uint8_t rec[] = { 0x42, 3, 'a', 'b', 'c', crc >> 24, crc >> 16,
+                      crc >> 8, crc };
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    /* Before the EOF byte. */
+    g_byte_array_set_size(bytes, bytes->len - 1);
+    g_byte_array_append(bytes, rec, sizeof(rec));
+    g_byte_array_append(bytes, (const uint8_t *)"", 1);
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+    /* Its checksum is still checked. */
+    bytes->data[bytes->len - 5] ^= 1;
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                   &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte ");
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+/* The CRCs cover every byte but the record types and lengths, and a
+ * change there breaks the framing: every single-bit flip is an error. */
+static void binary_every_bit_flip_is_detected(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    TDev zero;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    memset(&zero, 0, sizeof(zero));
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    for (size_t i = 0; i < bytes->len; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            GError *err = NULL;
+
+            bytes->data[i] ^= 1 << bit;
+            CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len,
+                                           NULL, &err));
+            CU_ASSERT_PTR_NOT_NULL(err);
+            g_clear_error(&err);
+            bytes->data[i] ^= 1 << bit;
+        }
+    }
+    CU_ASSERT_TRUE(tdev_equal(&dst.dev[0], &zero));
+    CU_ASSERT_TRUE(tdev_equal(&dst.dev[1], &zero));
     machine_clear(&src);
     machine_clear(&dst);
 }
@@ -483,6 +547,10 @@ static const TestCase tests[] = {
       binary_writes_tagged_members_and_crc },
     { "binary_checksum_catches_a_flipped_bit",
       binary_checksum_catches_a_flipped_bit },
+    { "binary_reader_skips_unknown_record_types",
+      binary_reader_skips_unknown_record_types },
+    { "binary_every_bit_flip_is_detected",
+      binary_every_bit_flip_is_detected },
     { "truncation_anywhere_fails_cleanly_and_writes_nothing",
       truncation_anywhere_fails_cleanly_and_writes_nothing },
     { "legacy_truncated_payload_names_the_field",

@@ -643,6 +643,12 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             g_string_truncate(path, 0);
             migration__stream_add(s, id, inst, ver, qobject_to(QDict, state),
                                   0);
+            if (r.pos - start > limits->max_section_size) {
+                return lr_error(&r, errp, QVISIT_ERROR_LIMIT,
+                                "section '%s' of %zu bytes exceeds "
+                                "max_section_size %zu", id, r.pos - start,
+                                limits->max_section_size);
+            }
             if (footers) {
                 uint32_t fid;
 

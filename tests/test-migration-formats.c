@@ -491,6 +491,30 @@ static void version_mismatch_without_compat_is_a_version_error(void)
     machine_clear(&src);
 }
 
+static void max_section_size_applies_to_every_format(void)
+{
+    Machine src;
+    QVisitLimits lim;
+
+    machine_init(&src, true);
+    qvisit_limits_init(&lim);
+    lim.max_section_size = 40;
+    migration_set_limits(src.r, &lim);
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_BINARY; f++) {
+        g_autoptr(GByteArray) bytes = save(&src, f);
+        GError *err = NULL;
+
+        CU_ASSERT_FALSE(migration_load(src.r, bytes->data, bytes->len, NULL,
+                                       &err));
+        CU_ASSERT_PTR_NOT_NULL(err);
+        CU_ASSERT_TRUE(err && err->code == QVISIT_ERROR_LIMIT &&
+                       strstr(err->message, "max_section_size 40"));
+        g_clear_error(&err);
+    }
+    machine_clear(&src);
+}
+
 static void binary_is_at_most_one_and_a_half_times_legacy(void)
 {
     Machine src;
@@ -561,6 +585,8 @@ static const TestCase tests[] = {
       unknown_section_fails_unless_skipped },
     { "version_mismatch_without_compat_is_a_version_error",
       version_mismatch_without_compat_is_a_version_error },
+    { "max_section_size_applies_to_every_format",
+      max_section_size_applies_to_every_format },
     { "binary_is_at_most_one_and_a_half_times_legacy",
       binary_is_at_most_one_and_a_half_times_legacy },
     { "registration_rejects_duplicates_and_bad_versions",

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "qvisit/error.h"
+#include "qvisit/qemu-file-visitor.h"
 
 #define SEC_START 0x01
 #define SEC_PART 0x02
@@ -506,8 +507,48 @@ static bool read_cstr(LReader *r, char **out, GError **errp)
     return true;
 }
 
+/*
+ * Without a vmdesc: read the payload with the QEMUFile input visitor into
+ * a scratch state of the section's exact layout, then walk that state
+ * into a tree.
+ */
+static QObject *decode_with_layout(LReader *r, const MigrationDeviceInfo *info,
+                                   GError **errp)
+{
+    g_autofree void *scratch = g_malloc0(info->state_size);
+    QEMUFile *f = qemu_fopen_mem(r->data + r->pos, r->len - r->pos);
+    g_autoptr(Visitor) in = qemu_file_input_visitor_new(f);
+    QObject *tree = NULL;
+    bool ok;
+
+    visit_set_limits(in, r->limits);
+    ok = info->visit(in, scratch, errp) && visit_complete(in, errp);
+    if (ok) {
+        g_autoptr(Visitor) out = qobject_output_visitor_new(&tree);
+
+        ok = info->visit(out, scratch, errp) && visit_complete(out, errp);
+        r->pos += qemu_file_transferred(f);
+    }
+    if (!ok) {
+        g_prefix_error(errp, "section at byte %zu: ", r->pos);
+    }
+    if (info->clear) {
+        info->clear(scratch);
+    }
+    g_clear_pointer(&in, visit_free);
+    qemu_fclose(f);
+    if (ok && !qobject_to(QDict, tree)) {
+        qobject_unref(tree);
+        lr_error(r, errp, QVISIT_ERROR_TYPE, "the walk's root is not a "
+                 "struct");
+        return NULL;
+    }
+    return ok ? tree : NULL;
+}
+
 bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                               size_t len, const QVisitLimits *limits,
+                              MigrationSchemaFn schema, void *opaque,
                               GError **errp)
 {
     g_autoptr(GString) path = g_string_new(NULL);
@@ -532,28 +573,32 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                         "unsupported migration stream version %" PRIu32,
                         version);
     }
-    if (!vpos) {
+    if (!vpos && !schema) {
         r.pos = len;
         return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
                         "stream truncated: no EOF and vmdesc at its end, "
                         "which decoding needs");
     }
-    vmdesc = qobject_from_json_full((const char *)data + vpos + 5,
-                                    len - vpos - 5, limits, errp);
-    if (!vmdesc) {
-        g_prefix_error(errp, "vmdesc at byte %zu: ", vpos);
-        return false;
+    if (vpos) {
+        vmdesc = qobject_from_json_full((const char *)data + vpos + 5,
+                                        len - vpos - 5, limits, errp);
+        if (!vmdesc) {
+            g_prefix_error(errp, "vmdesc at byte %zu: ", vpos);
+            return false;
+        }
+        devices = qobject_to(QDict, vmdesc)
+                      ? qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
+                                                    "devices"))
+                      : NULL;
+        if (!devices) {
+            r.pos = vpos;
+            return lr_error(&r, errp, QVISIT_ERROR_PARSE,
+                            "vmdesc has no \"devices\" array");
+        }
+        r.len = vpos;   /* the records end where the vmdesc starts */
+    } else {
+        devices = NULL; /* decoded through @schema */
     }
-    devices = qobject_to(QDict, vmdesc)
-                  ? qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
-                                                "devices"))
-                  : NULL;
-    if (!devices) {
-        r.pos = vpos;
-        return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                        "vmdesc has no \"devices\" array");
-    }
-    r.len = vpos;   /* the records end where the vmdesc starts */
     for (;;) {
         uint8_t type;
 
@@ -617,6 +662,20 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             }
             inst = lr_get(&r, 4);
             ver = lr_get(&r, 4);
+            if (!devices) {
+                const MigrationDeviceInfo *info = schema(id, ver, opaque);
+
+                if (!info || !info->visit || !info->state_size) {
+                    return lr_error(&r, errp, QVISIT_ERROR_UNKNOWN,
+                                    "%s: no vmdesc and no layout known for "
+                                    "version %" PRIu32, id, ver);
+                }
+                state = decode_with_layout(&r, info, errp);
+                if (!state) {
+                    return false;
+                }
+                goto add_section;
+            }
             /* vmdesc devices are the FULL sections, in stream order. */
             for (size_t k = next_dev; k < qlist_size(devices) && !dev; k++) {
                 QDict *d = qobject_to(QDict, qlist_get(devices, k));
@@ -641,6 +700,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                 return false;
             }
             g_string_truncate(path, 0);
+add_section:
             migration__stream_add(s, id, inst, ver, qobject_to(QDict, state),
                                   0);
             if (r.pos - start > limits->max_section_size) {
@@ -680,9 +740,10 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
         return lr_error(&r, errp, QVISIT_ERROR_PARSE,
                         "unsupported savevm section type %u", type);
     }
-    if (r.pos != vpos) {
+    if (r.pos != r.len) {
         return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                        "bytes between EOF and the vmdesc");
+                        vpos ? "bytes between EOF and the vmdesc"
+                             : "bytes after EOF");
     }
     return true;
 }

@@ -71,6 +71,7 @@ bool migration__encode_json(uint64_t caps, const char *machine,
 /* Decoders fill an empty stream @s. */
 bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                               size_t len, const QVisitLimits *limits,
+                              MigrationSchemaFn schema, void *opaque,
                               GError **errp);
 bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
                               size_t len, const QVisitLimits *limits,
@@ -104,6 +105,11 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp);
+
+/* A MigrationSchemaFn over a registry's devices (exact version only). */
+const MigrationDeviceInfo *migration__registry_schema(const char *id,
+                                                      uint32_t version,
+                                                      void *opaque);
 
 /* Monotonic clock in ns. */
 uint64_t migration__now_ns(void);

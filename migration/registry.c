@@ -462,6 +462,22 @@ bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
     return ok;
 }
 
+const MigrationDeviceInfo *migration__registry_schema(const char *id,
+                                                      uint32_t version,
+                                                      void *opaque)
+{
+    MigrationRegistry *r = opaque;
+
+    for (size_t i = 0; i < r->devices->len; i++) {
+        MigrationDevice *dev = g_ptr_array_index(r->devices, i);
+
+        if (dev->info.version == version && !strcmp(dev->id, id)) {
+            return &dev->info;
+        }
+    }
+    return NULL;
+}
+
 bool migration_load(MigrationRegistry *r, const void *data, size_t len,
                     MigrationReport **report, GError **errp)
 {
@@ -471,7 +487,8 @@ bool migration_load(MigrationRegistry *r, const void *data, size_t len,
     g_return_val_if_fail(r != NULL && (data != NULL || len == 0), false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    s = migration_stream_decode(data, len, &r->limits, errp);
+    s = migration_stream_decode_full(data, len, &r->limits,
+                                     migration__registry_schema, r, errp);
     if (!s || !migration__load_stream(r, s, report, errp)) {
         return false;
     }

@@ -266,6 +266,14 @@ MigrationStream *migration_stream_decode(const void *data, size_t len,
                                          const QVisitLimits *limits,
                                          GError **errp)
 {
+    return migration_stream_decode_full(data, len, limits, NULL, NULL, errp);
+}
+
+MigrationStream *migration_stream_decode_full(const void *data, size_t len,
+                                              const QVisitLimits *limits,
+                                              MigrationSchemaFn schema,
+                                              void *opaque, GError **errp)
+{
     g_autoptr(MigrationStream) s = NULL;
     bool ok;
 
@@ -279,7 +287,8 @@ MigrationStream *migration_stream_decode(const void *data, size_t len,
     s->format = migration_detect_format(data, len);
     switch (s->format) {
     case MIGRATION_FORMAT_LEGACY:
-        ok = migration__decode_legacy(s, data, len, limits, errp);
+        ok = migration__decode_legacy(s, data, len, limits, schema, opaque,
+                                      errp);
         break;
     case MIGRATION_FORMAT_BINARY:
         ok = migration__decode_binary(s, data, len, limits, errp);

@@ -489,7 +489,8 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
                   errp)) {
         return false;
     }
-    s = migration_stream_decode(stream->data, stream->len, &r->limits, &err);
+    s = migration_stream_decode_full(stream->data, stream->len, &r->limits,
+                                     migration__registry_schema, r, &err);
     ok = s && migration__load_stream(r, s, report, &err);
     if (handshake && (caps & MIGRATION_CAP_RETURN_PATH)) {
         send_status(fd, ok, err, uri);

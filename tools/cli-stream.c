@@ -92,7 +92,8 @@ MigrationStream *cli_decode_stream(const char *path)
     if (!data) {
         return NULL;
     }
-    s = migration_stream_decode(data->data, data->len, NULL, &err);
+    s = migration_stream_decode_full(data->data, data->len, NULL,
+                                     cli_example_schema, NULL, &err);
     if (!s) {
         cli_error("%s: %s", path, err->message);
         if (migration_detect_format(data->data, data->len) ==

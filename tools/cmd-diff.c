@@ -131,7 +131,8 @@ static QObject *load_tree(const char *path)
     }
     if (migration_detect_format(data->data, data->len) !=
             MIGRATION_FORMAT_UNKNOWN) {
-        s = migration_stream_decode(data->data, data->len, NULL, &err);
+        s = migration_stream_decode_full(data->data, data->len, NULL,
+                                     cli_example_schema, NULL, &err);
     }
     if (!s) {
         QObject *doc;

@@ -59,7 +59,8 @@ int cmd_info(int argc, char **argv)
     if (!data) {
         return CLI_EXIT_FAILURE;
     }
-    s = migration_stream_decode(data->data, data->len, NULL, &err);
+    s = migration_stream_decode_full(data->data, data->len, NULL,
+                                     cli_example_schema, NULL, &err);
     if (!s) {
         cli_error("%s: %s", in, err->message);
         g_error_free(err);

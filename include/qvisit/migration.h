@@ -627,4 +627,28 @@ QVISIT_API bool migration_stream_encode(const MigrationStream *s,
                                         void *opaque, GByteArray *out,
                                         GError **errp);
 
+/**
+ * migration_stream_decode_full:
+ * @data: (array length=len): a whole stream
+ * @len: bytes at @data
+ * @limits: (nullable): limits; NULL for the defaults
+ * @schema: (nullable): device lookup for legacy streams without a vmdesc
+ *   (QEMU's suppress-vmdesc=on): their payloads are read with the QEMUFile
+ *   input visitor through the layout of the section's exact version
+ * @opaque: data for @schema
+ * @errp: return location for an error
+ *
+ * migration_stream_decode() that can also decode legacy streams without
+ * a vmdesc.
+ *
+ * Errors: as migration_stream_decode(); %QVISIT_ERROR_UNKNOWN when a
+ * vmdesc-less section's layout is unknown.
+ *
+ * Returns: (transfer full) (nullable): the stream, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API MigrationStream *migration_stream_decode_full(
+    const void *data, size_t len, const QVisitLimits *limits,
+    MigrationSchemaFn schema, void *opaque, GError **errp);
+
 #endif /* QVISIT_MIGRATION_H */

@@ -5,7 +5,8 @@
  * drives it for `make demo`.
  *
  *   demo-vm listen   --release N --uri URI [--uri-file F] [--state-out F]
- *   demo-vm migrate  --release N --seed S --uri URI
+ *                    [--caps MASK]
+ *   demo-vm migrate  --release N --seed S --uri URI [--caps MASK]
  *   demo-vm expect   --release N --seed S --to-release M -o FILE
  *   demo-vm snapshot --release N --seed S --file PATH
  *   demo-vm restore  --release N --seed S --file PATH
@@ -304,6 +305,7 @@ int main(int argc, char **argv)
     const char *cmd = argc > 1 ? argv[1] : "";
     const char *uri = NULL, *uri_file = NULL, *state_out = NULL;
     const char *file = NULL, *out = NULL;
+    const char *caps = NULL;
     unsigned release = EXAMPLE_RELEASE_MAX, to = 1;
     uint64_t seed = 0;
     DemoVM vm;
@@ -329,6 +331,8 @@ int main(int argc, char **argv)
             file = v;
         } else if (!strcmp(o, "-o")) {
             out = v;
+        } else if (!strcmp(o, "--caps")) {
+            caps = v;
         } else {
             fprintf(stderr, "demo-vm: unknown option '%s'\n", o);
             return 2;
@@ -339,6 +343,18 @@ int main(int argc, char **argv)
         g_error_free(err);
         vm_clear(&vm);
         return 1;
+    }
+    if (caps) {
+        uint64_t mask;
+
+        if (!migration_capabilities_from_string(caps, &mask, &err)) {
+            fprintf(stderr, "demo-vm: %s\n", err->message);
+            g_error_free(err);
+            vm_clear(&vm);
+            return 2;
+        }
+        /* set-migration-capabilities */
+        migration_set_capabilities(vm.r, mask);
     }
     if (!strcmp(cmd, "listen") && uri) {
         ret = do_listen(&vm, uri, uri_file, state_out);

@@ -442,7 +442,15 @@ bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
         np++;
     }
     if (ok) {
-        /* Every section decoded, converted and checked: write. */
+        /* Every section decoded, converted and checked: write, with every
+         * device paused as for a save. */
+        for (size_t i = 0; i < r->devices->len; i++) {
+            MigrationDevice *dev = g_ptr_array_index(r->devices, i);
+
+            if (dev->info.pause) {
+                dev->info.pause(dev->opaque);
+            }
+        }
         for (size_t i = 0; i < np && ok; i++) {
             MigrationDevice *dev = prep[i].dev;
             g_autoptr(Visitor) v =
@@ -451,6 +459,13 @@ bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
             visit_set_limits(v, &r->limits);
             ok = dev->info.visit(v, dev->opaque, errp) &&
                  visit_complete(v, errp);
+        }
+        for (size_t i = 0; i < r->devices->len; i++) {
+            MigrationDevice *dev = g_ptr_array_index(r->devices, i);
+
+            if (dev->info.resume) {
+                dev->info.resume(dev->opaque);
+            }
         }
     }
     for (size_t i = 0; i < np; i++) {

@@ -71,6 +71,8 @@ static void round_trip(MigrationFormat f)
     ASSERT_NO_ERROR(err);
     CU_ASSERT_TRUE(tdev_equal(&src.dev[0], &dst.dev[0]));
     CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+    CU_ASSERT_EQUAL(dst.dev[1].paused, 1);
+    CU_ASSERT_EQUAL(dst.dev[1].resumed, 1);
     CU_ASSERT_EQUAL(rep->format, f);
     CU_ASSERT_STRING_EQUAL(rep->devices[1].id, "pci.0/tdev");
     CU_ASSERT_EQUAL(rep->devices[1].instance_id, 1);
@@ -475,6 +477,7 @@ static void failure_in_last_device_leaves_every_device_untouched(void)
                                            NULL, bad, &err));
     CU_ASSERT_FALSE(migration_load(dst.r, bad->data, bad->len, NULL, &err));
     ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_RANGE, "tdev.ch[2].count: ");
+    CU_ASSERT_EQUAL(dst.dev[0].paused, 0);
     CU_ASSERT_TRUE(tdev_equal(&dst.dev[0], &before[0]));
     CU_ASSERT_TRUE(tdev_equal(&dst.dev[1], &before[1]));
     machine_clear(&src);

@@ -15,7 +15,8 @@
  * bytes, decodes every section into a QDict, converts it from the
  * stream's version to the device's with the compat registry, checks it
  * with a dry-run walk into a scratch state, and only when every section
- * passed writes the devices. A failure leaves every device untouched and
+ * passed writes the devices (all paused while they are written, resumed
+ * after). A failure leaves every device untouched (and never paused) and
  * names the device and field path.
  *
  * Formats (docs/formats.md, "Migration stream formats"):
@@ -100,8 +101,10 @@ typedef enum {
  * @minimum_version: the oldest stream version this device loads (after
  *   compat conversion is considered impossible below it); <= @version
  * @visit: the walk; its root struct should be named after the device
- * @pause: (nullable): called before a save walks any device
- * @resume: (nullable): called after a save, on success and failure
+ * @pause: (nullable): called before a save walks any device, and before
+ *   a load writes any device
+ * @resume: (nullable): called after a save (on success and failure) and
+ *   after a load wrote the devices
  * @state_size: bytes of a zeroed scratch state for the dry-run walk of a
  *   load; 0 skips the dry run (the load is then only checked as QObjects)
  * @clear: (nullable): frees what a scratch state points to (strings ...)

@@ -52,6 +52,7 @@ static void demo_resume(void *opaque)
     paused--;
 }
 
+/* On failure @vm is still fit for vm_clear(). */
 static bool vm_init(DemoVM *vm, unsigned release, uint64_t seed,
                     GError **errp)
 {
@@ -140,31 +141,23 @@ static void print_report(DemoVM *vm, const MigrationReport *rep,
            rep->duration_ns / 1e6);
 }
 
-static int do_listen(DemoVM *vm, const char *uri, const char *uri_file,
-                     const char *state_out)
+/* Prints the error and returns the exit status for it. */
+static int report_failure(GError *err)
 {
-    g_autoptr(MigrationListener) l = NULL;
-    g_autoptr(MigrationReport) rep = NULL;
-    g_autoptr(QDict) snap = NULL;
-    GError *err = NULL;
+    fprintf(stderr, "demo-vm: %s\n", err->message);
+    g_error_free(err);
+    return 1;
+}
 
-    l = migration_listen(uri, &err);
-    if (!l) {
-        goto fail;
-    }
-    print_release("destination", vm);
-    printf("  listening on %s\n", migration_listener_get_uri(l));
-    fflush(stdout);
-    if (uri_file && !g_file_set_contents(uri_file,
-                                         migration_listener_get_uri(l), -1,
-                                         &err)) {
-        goto fail;
-    }
-    if (!migration_listener_accept(l, vm->r, &rep, &err)) {
-        goto fail;
-    }
-    printf("destination: loaded the stream\n");
-    print_report(vm, rep, "received");
+static bool write_json(const char *path, QDict *d, GError **errp)
+{
+    g_autoptr(GString) text = qobject_to_json_pretty(QOBJECT(d), true);
+
+    return g_file_set_contents(path, text->str, text->len, errp);
+}
+
+static void print_transforms(DemoVM *vm, const MigrationReport *rep)
+{
     printf("  %-18s %7s %5s  %s\n", "DEVICE", "SOURCE", "DEST",
            "TRANSFORMS APPLIED");
     for (size_t i = 0; i < rep->n_devices; i++) {
@@ -183,23 +176,39 @@ static int do_listen(DemoVM *vm, const char *uri, const char *uri_file,
                d->stream_version, "v", d->local_version,
                steps->len ? steps->str : "-");
     }
-    if (state_out) {
-        g_autoptr(GString) text = NULL;
+}
 
+static int do_listen(DemoVM *vm, const char *uri, const char *uri_file,
+                     const char *state_out)
+{
+    g_autoptr(MigrationListener) l = NULL;
+    g_autoptr(MigrationReport) rep = NULL;
+    g_autoptr(QDict) snap = NULL;
+    GError *err = NULL;
+
+    l = migration_listen(uri, &err);
+    if (!l) {
+        return report_failure(err);
+    }
+    print_release("destination", vm);
+    printf("  listening on %s\n", migration_listener_get_uri(l));
+    fflush(stdout);
+    if ((uri_file && !g_file_set_contents(uri_file,
+                                          migration_listener_get_uri(l), -1,
+                                          &err)) ||
+        !migration_listener_accept(l, vm->r, &rep, &err)) {
+        return report_failure(err);
+    }
+    printf("destination: loaded the stream\n");
+    print_report(vm, rep, "received");
+    print_transforms(vm, rep);
+    if (state_out) {
         snap = migration_snapshot(vm->r, &err);
-        if (!snap) {
-            goto fail;
-        }
-        text = qobject_to_json_pretty(QOBJECT(snap), true);
-        if (!g_file_set_contents(state_out, text->str, text->len, &err)) {
-            goto fail;
+        if (!snap || !write_json(state_out, snap, &err)) {
+            return report_failure(err);
         }
     }
     return 0;
-fail:
-    fprintf(stderr, "demo-vm: %s\n", err->message);
-    g_error_free(err);
-    return 1;
 }
 
 static int do_migrate(DemoVM *vm, const char *uri)
@@ -210,9 +219,7 @@ static int do_migrate(DemoVM *vm, const char *uri)
     print_release("source", vm);
     printf("  migrating to %s\n", uri);
     if (!migration_outgoing(vm->r, uri, &rep, &err)) {
-        fprintf(stderr, "demo-vm: %s\n", err->message);
-        g_error_free(err);
-        return 1;
+        return report_failure(err);
     }
     print_report(vm, rep, "sent");
     printf("  devices paused during the save and resumed after it: %s\n",
@@ -220,43 +227,35 @@ static int do_migrate(DemoVM *vm, const char *uri)
     return 0;
 }
 
+/* Converts every device of @snap from @vm's versions to @dst's. */
+static bool convert_to(DemoVM *vm, DemoVM *dst, QDict *snap, GError **errp)
+{
+    for (size_t i = 0; i < vm->n; i++) {
+        const ExampleDevice *src = vm->devs[i];
+        const ExampleDevice *d = vm_find(dst, src->id);
+        QDict *state = qobject_to(QDict, qdict_get(snap, src->id));
+
+        if (d && !compat_convert(vm->compat, src->id, state, src->version,
+                                 d->version, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The source's state converted by the transforms to release @to. */
 static int do_expect(DemoVM *vm, unsigned to, const char *out)
 {
     DemoVM dst;
     g_autoptr(QDict) snap = NULL;
-    g_autoptr(GString) text = NULL;
     GError *err = NULL;
+    bool ok;
 
-    if (!vm_init(&dst, to, 0, &err)) {
-        goto fail;
-    }
-    snap = migration_snapshot(vm->r, &err);
-    if (!snap) {
-        vm_clear(&dst);
-        goto fail;
-    }
-    for (size_t i = 0; i < vm->n; i++) {
-        const ExampleDevice *src = vm->devs[i];
-        const ExampleDevice *d = vm_find(&dst, src->id);
-        QDict *state = qobject_to(QDict, qdict_get(snap, src->id));
-
-        if (d && !compat_convert(vm->compat, src->id, state, src->version,
-                                 d->version, &err)) {
-            vm_clear(&dst);
-            goto fail;
-        }
-    }
+    ok = vm_init(&dst, to, 0, &err) &&
+         (snap = migration_snapshot(vm->r, &err)) != NULL &&
+         convert_to(vm, &dst, snap, &err) && write_json(out, snap, &err);
     vm_clear(&dst);
-    text = qobject_to_json_pretty(QOBJECT(snap), true);
-    if (!g_file_set_contents(out, text->str, text->len, &err)) {
-        goto fail;
-    }
-    return 0;
-fail:
-    fprintf(stderr, "demo-vm: %s\n", err->message);
-    g_error_free(err);
-    return 1;
+    return ok ? 0 : report_failure(err);
 }
 
 static int do_snapshot(DemoVM *vm, const char *path)
@@ -266,9 +265,7 @@ static int do_snapshot(DemoVM *vm, const char *path)
     GError *err = NULL;
 
     if (!migration_outgoing(vm->r, uri, &rep, &err)) {
-        fprintf(stderr, "demo-vm: %s\n", err->message);
-        g_error_free(err);
-        return 1;
+        return report_failure(err);
     }
     printf("snapshot: wrote %s (%s, %" PRIu64 " bytes, atomically)\n", path,
            migration_format_name(rep->format), rep->bytes);
@@ -282,11 +279,12 @@ static int do_restore(DemoVM *vm, uint64_t seed, const char *path)
     GError *err = NULL;
     bool same = true;
 
-    if (!migration_incoming(vm->r, uri, NULL, &err) ||
-        !vm_init(&want, vm->release, seed, &err)) {
-        fprintf(stderr, "demo-vm: %s\n", err->message);
-        g_error_free(err);
-        return 1;
+    if (!migration_incoming(vm->r, uri, NULL, &err)) {
+        return report_failure(err);
+    }
+    if (!vm_init(&want, vm->release, seed, &err)) {
+        vm_clear(&want);
+        return report_failure(err);
     }
     for (size_t i = 0; i < vm->n; i++) {
         bool eq = vm->devs[i]->equal(vm->states[i], want.states[i]);

@@ -546,6 +546,56 @@ static QObject *decode_with_layout(LReader *r, const MigrationDeviceInfo *info,
     return ok ? tree : NULL;
 }
 
+/* A section's payload through its vmdesc entry: vmdesc devices are the
+ * FULL sections, in stream order. */
+static QObject *decode_described(LReader *r, QList *devices,
+                                 size_t *next_dev, const char *id,
+                                 uint32_t inst, GError **errp)
+{
+    QDict *dev = NULL;
+    QList *fields;
+    QObject *state;
+    int64_t di;
+
+    for (size_t k = *next_dev; k < qlist_size(devices) && !dev; k++) {
+        QDict *d = qobject_to(QDict, qlist_get(devices, k));
+        const char *nm = d ? dict_str(d, "name") : NULL;
+
+        if (nm && !strcmp(nm, id) && dict_int(d, "instance_id", &di) &&
+            di == inst) {
+            dev = d;
+            *next_dev = k + 1;
+        }
+    }
+    fields = dev ? qobject_to(QList, qdict_get(dev, "fields")) : NULL;
+    if (!fields) {
+        lr_error(r, errp, QVISIT_ERROR_PARSE,
+                 "section '%s' instance %" PRIu32
+                 " is not described in the vmdesc", id, inst);
+        return NULL;
+    }
+    g_string_assign(r->path, id);
+    state = decode_fields(r, fields, 0, errp);
+    g_string_truncate(r->path, 0);
+    return state;
+}
+
+/* A section's payload through the device layout of its exact version. */
+static QObject *decode_undescribed(LReader *r, MigrationSchemaFn schema,
+                                   void *opaque, const char *id,
+                                   uint32_t ver, GError **errp)
+{
+    const MigrationDeviceInfo *info = schema(id, ver, opaque);
+
+    if (!info || !info->visit || !info->state_size) {
+        lr_error(r, errp, QVISIT_ERROR_UNKNOWN,
+                 "%s: no vmdesc and no layout known for version %" PRIu32,
+                 id, ver);
+        return NULL;
+    }
+    return decode_with_layout(r, info, errp);
+}
+
 bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                               size_t len, const QVisitLimits *limits,
                               MigrationSchemaFn schema, void *opaque,
@@ -648,10 +698,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             size_t start = r.pos - 1;
             g_autofree char *id = NULL;
             uint32_t sid, inst, ver;
-            QDict *dev = NULL;
-            QList *fields;
             QObject *state;
-            int64_t di;
 
             if (!lr_need(&r, 4, errp)) {
                 return false;
@@ -662,45 +709,13 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             }
             inst = lr_get(&r, 4);
             ver = lr_get(&r, 4);
-            if (!devices) {
-                const MigrationDeviceInfo *info = schema(id, ver, opaque);
-
-                if (!info || !info->visit || !info->state_size) {
-                    return lr_error(&r, errp, QVISIT_ERROR_UNKNOWN,
-                                    "%s: no vmdesc and no layout known for "
-                                    "version %" PRIu32, id, ver);
-                }
-                state = decode_with_layout(&r, info, errp);
-                if (!state) {
-                    return false;
-                }
-                goto add_section;
-            }
-            /* vmdesc devices are the FULL sections, in stream order. */
-            for (size_t k = next_dev; k < qlist_size(devices) && !dev; k++) {
-                QDict *d = qobject_to(QDict, qlist_get(devices, k));
-                const char *nm = d ? dict_str(d, "name") : NULL;
-
-                if (nm && !strcmp(nm, id) && dict_int(d, "instance_id", &di) &&
-                    di == inst) {
-                    dev = d;
-                    next_dev = k + 1;
-                }
-            }
-            fields = dev ? qobject_to(QList, qdict_get(dev, "fields")) : NULL;
-            if (!fields) {
-                return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                                "section '%s' instance %" PRIu32
-                                " is not described in the vmdesc",
-                                id, inst);
-            }
-            g_string_assign(path, id);
-            state = decode_fields(&r, fields, 0, errp);
+            state = devices ? decode_described(&r, devices, &next_dev, id,
+                                               inst, errp)
+                            : decode_undescribed(&r, schema, opaque, id, ver,
+                                                 errp);
             if (!state) {
                 return false;
             }
-            g_string_truncate(path, 0);
-add_section:
             migration__stream_add(s, id, inst, ver, qobject_to(QDict, state),
                                   0);
             if (r.pos - start > limits->max_section_size) {

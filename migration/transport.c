@@ -645,16 +645,69 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     return false;
 }
 
+/*
+ * The source side of the capability handshake: returns the mask to use,
+ * 0 for a destination that says nothing in time (a legacy one), or
+ * false on a write error.
+ */
+static bool handshake_source(MigrationRegistry *r, int fd, const char *uri,
+                             uint64_t *caps, GError **errp)
+{
+    uint8_t hello[HELLO_LEN];
+    GError *timeout = NULL;
+    ssize_t n = read_full(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
+                          &timeout);
+
+    g_clear_error(&timeout);
+    if (n != HELLO_LEN || memcmp(hello, HELLO_MAGIC, 4)) {
+        *caps = 0;
+        return true;
+    }
+    *caps = migration_capabilities_intersect(r->caps, get_be64(hello + 5));
+    put_hello(hello, *caps);
+    return write_full(fd, hello, HELLO_LEN, uri, errp);
+}
+
+/* Saves with @caps and sends the stream to @u; @fd is the connected
+ * socket for unix: and tcp:, else -1. */
+static bool outgoing_send(MigrationRegistry *r, const Uri *u, int fd,
+                          const char *uri, uint64_t caps,
+                          MigrationReport **rep, GError **errp)
+{
+    g_autoptr(GByteArray) data = g_byte_array_new();
+    MigrationFormat format = r->forced_format
+                                 ? r->forced_format
+                                 : migration_format_for_capabilities(caps);
+
+    if (!migration__save_caps(r, format, caps, data, rep, errp)) {
+        return false;
+    }
+    switch (u->kind) {
+    case URI_FILE:
+        return migration_write_file_atomic(u->path, data->data, data->len,
+                                           errp);
+    case URI_FD:
+        return write_full(u->fd, data->data, data->len, uri, errp);
+    default:
+        if (!write_full(fd, data->data, data->len, uri, errp)) {
+            return false;
+        }
+        if (shutdown(fd, SHUT_WR) < 0) {
+            return io_error(errp, uri, "shutdown", errno);
+        }
+        return !(caps & MIGRATION_CAP_RETURN_PATH) ||
+               read_status(fd, r, uri, errp);
+    }
+}
+
 bool migration_outgoing(MigrationRegistry *r, const char *uri,
                         MigrationReport **report, GError **errp)
 {
     Uri u;
-    g_autoptr(GByteArray) data = g_byte_array_new();
     g_autoptr(MigrationReport) rep = NULL;
     uint64_t t0 = migration__now_ns();
-    uint64_t caps = r->caps;
-    MigrationFormat format;
-    bool ok = false;
+    uint64_t caps;
+    bool ok;
     int fd = -1;
 
     g_return_val_if_fail(r != NULL && uri != NULL, false);
@@ -663,59 +716,20 @@ bool migration_outgoing(MigrationRegistry *r, const char *uri,
     if (!uri_parse(uri, &u, errp)) {
         return false;
     }
-    if (u.kind == URI_TCP || u.kind == URI_UNIX) {
-        uint8_t hello[HELLO_LEN];
-        GError *timeout = NULL;
-        ssize_t n;
-
-        fd = u.kind == URI_TCP ? tcp_socket(&u, false, uri, NULL, errp)
-                               : unix_socket(&u, false, uri, errp);
-        if (fd < 0) {
-            goto out;
-        }
-        /* A destination that says nothing in time is a legacy one. */
-        n = read_full(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
-                      &timeout);
-        g_clear_error(&timeout);
-        if (n == HELLO_LEN && !memcmp(hello, HELLO_MAGIC, 4)) {
-            caps = migration_capabilities_intersect(r->caps,
-                                                    get_be64(hello + 5));
-            put_hello(hello, caps);
-            if (!write_full(fd, hello, HELLO_LEN, uri, errp)) {
-                goto out;
-            }
-        } else {
-            caps = 0;
-        }
+    caps = r->caps;
+    if (u.kind == URI_TCP) {
+        fd = tcp_socket(&u, false, uri, NULL, errp);
+    } else if (u.kind == URI_UNIX) {
+        fd = unix_socket(&u, false, uri, errp);
     }
-    format = r->forced_format ? r->forced_format
-                              : migration_format_for_capabilities(caps);
-    if (!migration__save_caps(r, format, caps, data, &rep, errp)) {
-        goto out;
-    }
-    switch (u.kind) {
-    case URI_FILE:
-        ok = migration_write_file_atomic(u.path, data->data, data->len, errp);
-        break;
-    case URI_FD:
-        ok = write_full(u.fd, data->data, data->len, uri, errp);
-        break;
-    default:
-        ok = write_full(fd, data->data, data->len, uri, errp);
-        if (ok && shutdown(fd, SHUT_WR) < 0) {
-            ok = io_error(errp, uri, "shutdown", errno);
-        }
-        if (ok && (caps & MIGRATION_CAP_RETURN_PATH)) {
-            ok = read_status(fd, r, uri, errp);
-        }
-        break;
-    }
+    ok = (u.kind != URI_TCP && u.kind != URI_UNIX) ||
+         (fd >= 0 && handshake_source(r, fd, uri, &caps, errp));
+    ok = ok && outgoing_send(r, &u, fd, uri, caps, &rep, errp);
     if (ok && report) {
         rep->capabilities = caps;
         rep->duration_ns = migration__now_ns() - t0;
         *report = g_steal_pointer(&rep);
     }
-out:
     if (fd >= 0) {
         close(fd);
     }

@@ -25,6 +25,8 @@ quiet = $(if $(Q),@printf '  %-7s %s\n' '$(1)' '$(2)';)
 
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 json-glib-1.0)
 DEPS_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 json-glib-1.0) -lz
+# The CLI loads transform plugins, which call back into its QVISIT_API.
+GMODULE_LIBS := $(shell $(PKG_CONFIG) --libs gmodule-2.0)
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 
@@ -46,6 +48,9 @@ TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TESTS := $(TEST_SRCS:%.c=$(B)/%)
+PLUGIN_SRCS := $(sort $(wildcard tests/plugins/*.c))
+# Always under build/ (tests name them by path), even for sanitizer builds.
+PLUGINS := $(PLUGIN_SRCS:tests/plugins/%.c=build/tests/plugins/%.so)
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCHES := $(BENCH_SRCS:%.c=$(B)/%)
 
@@ -91,7 +96,7 @@ LINK_DEVICES := $(if $(DEV_OBJS),$(DEV_LIB))
 $(CLI): $(TOOL_OBJS) $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(LINK_DEVICES) $(STATIC_LIB) \
-	    $(DEPS_LIBS) $(LDFLAGS)
+	    $(DEPS_LIBS) $(GMODULE_LIBS) $(LDFLAGS)
 
 $(B)/examples/%: $(B)/examples/%.o $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
@@ -109,9 +114,15 @@ $(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LINK_DEVICES) $(STATIC_LIB) \
 	    $(DEPS_LIBS) $(LDFLAGS)
 
+build/tests/plugins/%.so: tests/plugins/%.c
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)
+	$(Q)$(CC) $(filter-out -fvisibility=hidden,$(QVISIT_CFLAGS)) $(CFLAGS) \
+	    -shared -o $@ $<
+
 # Each suite is its own process, so a crash hides no other suite.
 # TEST_WRAPPER lets check-valgrind reuse this rule.
-check: all $(TESTS)
+check: all $(TESTS) $(PLUGINS)
 	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
 	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
 	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \

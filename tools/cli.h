@@ -28,6 +28,18 @@ typedef struct CliCommand {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_version(int argc, char **argv);
+int cmd_schemas(int argc, char **argv);
+int cmd_compat_check(int argc, char **argv);
+int cmd_compat_graph(int argc, char **argv);
+
+/*
+ * Loads the transform plugin at @path (a shared object exporting
+ * COMPAT_PLUGIN_SYMBOL, see compat.h) and lets it register into @r. The
+ * plugin stays loaded until the process exits. tools/compat-plugin.c.
+ */
+struct CompatRegistry;
+bool cli_load_compat_plugin(const char *path, struct CompatRegistry *r,
+                            struct _GError **errp);
 
 /* Migration streams (tools/cli-stream.c and the commands using it). */
 /* Reads a whole input ("-": stdin), with a progress line on a terminal;

@@ -13,6 +13,11 @@ static const CliCommand commands[] = {
     { "convert", "rewrite a stream as legacy, binary or json", cmd_convert },
     { "info", "format, devices, versions and sizes of a stream", cmd_info },
     { "diff", "member-level differences between two states", cmd_diff },
+    { "schemas", "write a release's device schemas as JSON", cmd_schemas },
+    { "compat-check", "check two releases' schemas migrate both ways",
+      cmd_compat_check },
+    { "compat-graph", "print the compat version graph as Graphviz dot",
+      cmd_compat_graph },
 };
 
 void cli_error(const char *fmt, ...)

@@ -18,5 +18,7 @@
 #include "qvisit/binary-visitor.h"
 #include "qvisit/migration.h"
 #include "qvisit/migration-transport.h"
+#include "qvisit/describe-visitor.h"
+#include "qvisit/compat.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -1,0 +1,392 @@
+/*
+ * Path-based member helpers for compat transforms. Each one resolves and
+ * checks everything before it changes anything, so a failing helper leaves
+ * the state as it was.
+ */
+#include "qvisit/compat.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "compat/compat-internal.h"
+
+static bool exists_error(const char *path, GError **errp)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                "%s: member already exists", path);
+    return false;
+}
+
+QObject *compat_get_member(QDict *state, const char *path, GError **errp)
+{
+    g_autoptr(CompatPath) p = NULL;
+
+    g_return_val_if_fail(state != NULL && path != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    p = compat__path_parse(path, errp);
+    return p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+}
+
+bool compat_get_uint(QDict *state, const char *path, uint64_t max,
+                     uint64_t *value, GError **errp)
+{
+    QObject *obj;
+    QNum *n;
+    int64_t i;
+    uint64_t u;
+
+    g_return_val_if_fail(value != NULL, false);
+
+    obj = compat_get_member(state, path, errp);
+    if (!obj) {
+        return false;
+    }
+    n = qobject_to(QNum, obj);
+    if (!n || qnum_is_double(n)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                    "%s: expected integer, got %s", path,
+                    n ? "double" : qobject_type_name(qobject_type(obj)));
+        return false;
+    }
+    if (!qnum_get_try_uint(n, &u)) {
+        qnum_get_try_int(n, &i);
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                    "%s: %" PRId64 " does not fit 0..%" PRIu64, path, i,
+                    max);
+        return false;
+    }
+    if (u > max) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                    "%s: %" PRIu64 " does not fit 0..%" PRIu64, path, u,
+                    max);
+        return false;
+    }
+    *value = u;
+    return true;
+}
+
+bool compat_set_member(QDict *state, const char *path, QObject *value,
+                       GError **errp)
+{
+    g_autoptr(QObject) val = value;
+    g_autoptr(CompatPath) p = NULL;
+    QObject *container;
+
+    g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
+                         false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    if (!p) {
+        return false;
+    }
+    if (compat__path_last_name(p)) {
+        QDict *parent = compat__path_parent_dict(state, p, errp);
+
+        if (!parent) {
+            return false;
+        }
+        qdict_put_obj(parent, compat__path_last_name(p),
+                      g_steal_pointer(&val));
+        return true;
+    }
+    /* Resolving the element itself checks the index is in range. */
+    if (!compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+        return false;
+    }
+    container = compat__path_walk(QOBJECT(state), p, p->n - 1, NULL);
+    qlist_set_obj(qobject_to(QList, container), p->comps[p->n - 1].index,
+                  g_steal_pointer(&val));
+    return true;
+}
+
+bool compat_rename_member(QDict *state, const char *path,
+                          const char *new_name, GError **errp)
+{
+    g_autoptr(CompatPath) p = NULL;
+    const char *name;
+    QDict *parent;
+
+    g_return_val_if_fail(state != NULL && path != NULL && new_name != NULL,
+                         false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+        return false;
+    }
+    parent = compat__path_parent_dict(state, p, errp);
+    if (!parent) {
+        return false;
+    }
+    name = compat__path_last_name(p);
+    if (!strcmp(name, new_name)) {
+        return true;
+    }
+    if (!*new_name || strpbrk(new_name, ".[]")) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "%s: invalid new member name '%s'", path, new_name);
+        return false;
+    }
+    if (qdict_haskey(parent, new_name)) {
+        g_autofree char *dir = compat__path_prefix(p, p->n - 1);
+        g_autofree char *target = *dir
+            ? g_strdup_printf("%s.%s", dir, new_name) : g_strdup(new_name);
+
+        return exists_error(target, errp);
+    }
+    compat__dict_rename(parent, name, new_name);
+    return true;
+}
+
+bool compat_add_member(QDict *state, const char *path, QObject *value,
+                       GError **errp)
+{
+    g_autoptr(QObject) val = value;
+    g_autoptr(CompatPath) p = NULL;
+    QDict *parent;
+
+    g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
+                         false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    if (!p) {
+        return false;
+    }
+    parent = compat__path_parent_dict(state, p, errp);
+    if (!parent) {
+        return false;
+    }
+    if (qdict_haskey(parent, compat__path_last_name(p))) {
+        return exists_error(path, errp);
+    }
+    qdict_put_obj(parent, compat__path_last_name(p), g_steal_pointer(&val));
+    return true;
+}
+
+bool compat_drop_member(QDict *state, const char *path, GError **errp)
+{
+    g_autoptr(CompatPath) p = NULL;
+    QDict *parent;
+
+    g_return_val_if_fail(state != NULL && path != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+        return false;
+    }
+    parent = compat__path_parent_dict(state, p, errp);
+    if (!parent) {
+        return false;
+    }
+    qdict_del(parent, compat__path_last_name(p));
+    return true;
+}
+
+/*
+ * Checks that @obj is an integer that fits the type and returns the new
+ * QNum, or NULL with the error naming @path (plus [@index] when @index is
+ * not -1).
+ */
+static QNum *int_rewidth(QObject *obj, const char *path, gssize index,
+                         unsigned bits, bool is_signed, GError **errp)
+{
+    QNum *n = qobject_to(QNum, obj);
+    g_autofree char *where = index < 0
+        ? g_strdup(path) : g_strdup_printf("%s[%zd]", path, index);
+    const char *type = is_signed ? (bits == 8 ? "i8" : bits == 16 ? "i16"
+                                    : bits == 32 ? "i32" : "i64")
+                                 : (bits == 8 ? "u8" : bits == 16 ? "u16"
+                                    : bits == 32 ? "u32" : "u64");
+    int64_t i;
+    uint64_t u;
+
+    if (!n || qnum_is_double(n)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                    "%s: expected integer, got %s", where,
+                    n ? "double" : qobject_type_name(qobject_type(obj)));
+        return NULL;
+    }
+    if (is_signed) {
+        int64_t max = bits == 64 ? INT64_MAX : (INT64_C(1) << (bits - 1)) - 1;
+
+        if (!qnum_get_try_int(n, &i) || i > max || i < -max - 1) {
+            if (qnum_get_try_int(n, &i)) {
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                            "%s: %" PRId64 " does not fit %s", where, i,
+                            type);
+            } else {
+                qnum_get_try_uint(n, &u);
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                            "%s: %" PRIu64 " does not fit %s", where, u,
+                            type);
+            }
+            return NULL;
+        }
+        return qnum_from_int(i);
+    }
+    if (!qnum_get_try_uint(n, &u) ||
+        (bits < 64 && u > (UINT64_C(1) << bits) - 1)) {
+        if (qnum_get_try_uint(n, &u)) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                        "%s: %" PRIu64 " does not fit %s", where, u, type);
+        } else {
+            qnum_get_try_int(n, &i);
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                        "%s: %" PRId64 " does not fit %s", where, i, type);
+        }
+        return NULL;
+    }
+    return qnum_from_uint(u);
+}
+
+bool compat_change_int_width(QDict *state, const char *path, unsigned bits,
+                             bool is_signed, GError **errp)
+{
+    g_autoptr(CompatPath) p = NULL;
+    g_autoptr(QList) fresh = NULL;
+    QObject *obj;
+    QList *list;
+    QDict *parent;
+
+    g_return_val_if_fail(state != NULL && path != NULL, false);
+    g_return_val_if_fail(bits == 8 || bits == 16 || bits == 32 || bits == 64,
+                         false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+    if (!obj) {
+        return false;
+    }
+    list = qobject_to(QList, obj);
+    if (!list) {
+        g_autoptr(QNum) n = int_rewidth(obj, path, -1, bits, is_signed, errp);
+        QObject *container;
+
+        if (!n) {
+            return false;
+        }
+        container = compat__path_walk(QOBJECT(state), p, p->n - 1, NULL);
+        if (qobject_to(QList, container)) {
+            qlist_set_obj(qobject_to(QList, container),
+                          p->comps[p->n - 1].index,
+                          QOBJECT(g_steal_pointer(&n)));
+        } else {
+            parent = qobject_to(QDict, container);
+            qdict_put_obj(parent, compat__path_last_name(p),
+                          QOBJECT(g_steal_pointer(&n)));
+        }
+        return true;
+    }
+    /* Convert every element first so a bad one leaves the array as is. */
+    fresh = qlist_new();
+    for (size_t i = 0; i < qlist_size(list); i++) {
+        QNum *n = int_rewidth(qlist_get(list, i), path, i, bits, is_signed,
+                              errp);
+
+        if (!n) {
+            return false;
+        }
+        qlist_append(fresh, n);
+    }
+    for (size_t i = 0; i < qlist_size(list); i++) {
+        qlist_set_obj(list, i, qobject_ref(qlist_get(fresh, i)));
+    }
+    return true;
+}
+
+bool compat_move_member(QDict *state, const char *from_path,
+                        const char *to_path, GError **errp)
+{
+    g_autoptr(CompatPath) from = NULL;
+    g_autoptr(CompatPath) to = NULL;
+    QDict *from_parent, *to_parent;
+    QObject *value;
+
+    g_return_val_if_fail(state != NULL && from_path != NULL &&
+                         to_path != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    from = compat__path_parse(from_path, errp);
+    to = from ? compat__path_parse(to_path, errp) : NULL;
+    if (!to) {
+        return false;
+    }
+    value = compat__path_walk(QOBJECT(state), from, from->n, errp);
+    from_parent = value ? compat__path_parent_dict(state, from, errp) : NULL;
+    if (!from_parent) {
+        return false;
+    }
+    /*
+     * Moving a member into itself ("a" to "a.b") would make a cycle; the
+     * destination's parent lookup would then walk through the member.
+     */
+    if (to->n > from->n) {
+        g_autofree char *head = compat__path_prefix(to, from->n);
+        g_autofree char *whole = compat__path_prefix(from, from->n);
+
+        if (!strcmp(head, whole)) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "%s: cannot move a member into itself (%s)",
+                        from_path, to_path);
+            return false;
+        }
+    }
+    to_parent = compat__path_parent_dict(state, to, errp);
+    if (!to_parent) {
+        return false;
+    }
+    if (qdict_haskey(to_parent, compat__path_last_name(to))) {
+        if (to_parent == from_parent &&
+            !strcmp(compat__path_last_name(to),
+                    compat__path_last_name(from))) {
+            return true;
+        }
+        return exists_error(to_path, errp);
+    }
+    qdict_put_obj(to_parent, compat__path_last_name(to), qobject_ref(value));
+    qdict_del(from_parent, compat__path_last_name(from));
+    return true;
+}
+
+bool compat_resize_array(QDict *state, const char *path, size_t len,
+                         const QObject *fill, GError **errp)
+{
+    g_autoptr(CompatPath) p = NULL;
+    QObject *obj;
+    QList *list;
+
+    g_return_val_if_fail(state != NULL && path != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    p = compat__path_parse(path, errp);
+    obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+    if (!obj) {
+        return false;
+    }
+    list = qobject_to(QList, obj);
+    if (!list) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                    "%s: expected array, got %s", path,
+                    qobject_type_name(qobject_type(obj)));
+        return false;
+    }
+    if (len <= qlist_size(list)) {
+        qlist_truncate(list, len);
+        return true;
+    }
+    if (!fill) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "%s: growing from %zu to %zu needs a fill value", path,
+                    qlist_size(list), len);
+        return false;
+    }
+    while (qlist_size(list) < len) {
+        qlist_append_obj(list, qobject_clone(fill));
+    }
+    return true;
+}

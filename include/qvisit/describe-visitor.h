@@ -1,0 +1,47 @@
+/*
+ * The describe visitor: turns a device's walk into a schema.
+ *
+ * Walking a device with it records the layout instead of values: member
+ * names in visit order, primitive types named as in the visitor API
+ * ("u8".."u64", "i8".."i64", "bool", "number", "str", "buffer"), array
+ * and buffer lengths, optional members and nesting. The schema is a
+ * QObject tree whose JSON form is documented in docs/formats.md, section
+ * "Schema description"; compat_schema_sample() and compat_schema_check()
+ * read it, and `qvisit schemas` / `qvisit compat-check` use it.
+ *
+ * The visitor reads and writes no value: walk it over a zeroed state
+ * (g_malloc0 of the device's state size). visit_optional() sets *present to
+ * true so optional members are described. A walk whose array lengths come
+ * from the state itself (a count visited earlier) describes what the
+ * zeroed state gives: such an array has length 0 and no "element" entry,
+ * unless the walk, seeing visit_get_type() == VISITOR_DESCRIBE, visits a
+ * scratch element to show the layout (the example virtio-net-queues does;
+ * see docs/formats.md, "What a describe walk sees").
+ *
+ * Life cycle as for every visitor: new, one walk, visit_complete(),
+ * visit_free().
+ */
+#ifndef QVISIT_DESCRIBE_VISITOR_H
+#define QVISIT_DESCRIBE_VISITOR_H
+
+#include "qvisit/common.h"
+#include "qvisit/visitor.h"
+
+/**
+ * describe_visitor_new:
+ * @schema: (out): receives the schema, (transfer full), at
+ *   visit_complete(); untouched before and after a failed walk
+ *
+ * Creates a describe visitor (visit_get_type() is %VISITOR_DESCRIBE).
+ *
+ * Errors during the walk: %QVISIT_ERROR_INVALID for a member name visited
+ * twice in one struct (`serial.regs: member described twice`) or an array
+ * whose elements do not all have the same layout (`virtio.queues[1]:
+ * element layout differs from element 0`).
+ *
+ * Returns: (transfer full): the visitor; free it with visit_free().
+ * Since: 0.1
+ */
+QVISIT_API Visitor *describe_visitor_new(QObject **schema);
+
+#endif /* QVISIT_DESCRIBE_VISITOR_H */

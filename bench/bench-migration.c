@@ -31,12 +31,7 @@
 
 #include <qvisit/qvisit.h>
 
-#if defined(__has_include)
-#if __has_include("examples/devices/example-devices.h")
 #include "examples/devices/example-devices.h"
-#define HAVE_DEVICES 1
-#endif
-#endif
 
 #define PAGE_SIZE 4096
 #define RUN_PAGES 64                /* pages per record: 256 KiB */
@@ -69,7 +64,6 @@ static void die(const char *what)
 
 /* --- 1. the example VM in each format ---------------------------------- */
 
-#ifdef HAVE_DEVICES
 typedef struct VM {
     MigrationRegistry *r;
     size_t n;
@@ -170,7 +164,6 @@ static void bench_vm(void)
     vm_clear(&src);
     vm_clear(&dst);
 }
-#endif
 
 /* --- 2. RAM pages over loopback TCP ---------------------------------- */
 
@@ -426,11 +419,7 @@ static void bench_ram(void)
 
 int main(void)
 {
-#ifdef HAVE_DEVICES
     bench_vm();
-#else
-    printf("(example devices not built: VM benchmark skipped)\n\n");
-#endif
     bench_ram();
     return 0;
 }

@@ -18,16 +18,9 @@
 
 #include <qvisit/qvisit.h>
 
-#if defined(__has_include)
-#if __has_include("examples/devices/example-devices.h") && \
-    __has_include("examples/devices/example-compat.h")
 #include "examples/devices/example-compat.h"
 #include "examples/devices/example-devices.h"
-#define HAVE_DEMO 1
-#endif
-#endif
 
-#ifdef HAVE_DEMO
 
 typedef struct DemoVM {
     unsigned release;
@@ -375,15 +368,3 @@ int main(int argc, char **argv)
     return ret;
 }
 
-#else
-
-int main(void)
-{
-    /* TODO: remove once the example devices and their transforms (issues
-     * 3 and 4) are merged; the demo needs both. */
-    fprintf(stderr, "demo-vm: built without the example devices or their "
-                    "compat transforms\n");
-    return 1;
-}
-
-#endif

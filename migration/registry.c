@@ -10,12 +10,7 @@
 #include "migration/migration-internal.h"
 #include "qvisit/error.h"
 
-#if defined(__has_include)
-#if __has_include("qvisit/compat.h")
 #include "qvisit/compat.h"
-#define HAVE_COMPAT 1
-#endif
-#endif
 
 uint64_t migration__now_ns(void)
 {
@@ -170,7 +165,6 @@ static bool device_walk(Visitor *v, void *ctx, GError **errp)
     return dev->info.visit(v, dev->opaque, errp);
 }
 
-#ifdef HAVE_COMPAT
 typedef struct FilteredWalk {
     QDict *state;
     const char *id;
@@ -182,7 +176,6 @@ static bool filtered_walk(Visitor *v, void *ctx, GError **errp)
 
     return migration__walk_qobject(v, w->id, QOBJECT(w->state), errp);
 }
-#endif
 
 static QDict *device_to_qdict(MigrationDevice *dev, GError **errp)
 {
@@ -223,9 +216,7 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
     g_autoptr(GByteArray) buf = g_byte_array_new();
     uint64_t t0 = migration__now_ns();
     bool ok = true;
-#ifdef HAVE_COMPAT
     g_autofree FilteredWalk *fw = g_new0(FilteredWalk, n);
-#endif
 
     for (size_t i = 0; i < n; i++) {
         MigrationDevice *dev = g_ptr_array_index(r->devices, i);
@@ -242,7 +233,6 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
         secs[i].version = dev->info.version;
         secs[i].walk = device_walk;
         secs[i].ctx = dev;
-#ifdef HAVE_COMPAT
         /* Output filters see the QObject tree. The legacy payload has a
          * fixed layout, so they apply to the other formats only. */
         if (ok && r->compat && format != MIGRATION_FORMAT_LEGACY) {
@@ -264,7 +254,6 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
                 }
             }
         }
-#endif
     }
     ok = ok && migration__encode(format, caps, r->machine, secs, n, buf,
                                  errp);
@@ -274,9 +263,7 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
         if (dev->info.resume) {
             dev->info.resume(dev->opaque);
         }
-#ifdef HAVE_COMPAT
         qobject_unref(fw[i].state);
-#endif
     }
     if (!ok) {
         return false;
@@ -354,29 +341,22 @@ static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
                     dev->id, sec->version, info->minimum_version);
         return NULL;
     }
-    if (sec->version != info->version) {
-#ifdef HAVE_COMPAT
-        if (r->compat) {
-            if (!compat_convert(r->compat, dev->id, state, sec->version,
-                                info->version, errp)) {
-                return NULL;
-            }
-        } else
-#endif
-        {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_VERSION,
-                        "%s: stream version %" PRIu32
-                        " differs from local version %" PRIu32
-                        " and no compat transforms are set",
-                        dev->id, sec->version, info->version);
-            return NULL;
-        }
+    if (sec->version != info->version && !r->compat) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_VERSION,
+                    "%s: stream version %" PRIu32
+                    " differs from local version %" PRIu32
+                    " and no compat transforms are set",
+                    dev->id, sec->version, info->version);
+        return NULL;
     }
-#ifdef HAVE_COMPAT
+    if (sec->version != info->version &&
+        !compat_convert(r->compat, dev->id, state, sec->version,
+                        info->version, errp)) {
+        return NULL;
+    }
     if (r->compat && !compat_filter_input(r->compat, dev->id, state, errp)) {
         return NULL;
     }
-#endif
     if (info->state_size) {
         /* Dry run: the walk must accept the tree before any device is
          * written. */

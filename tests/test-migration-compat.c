@@ -8,17 +8,9 @@
 
 #include <string.h>
 
-#if defined(__has_include)
-#if __has_include("qvisit/compat.h") && \
-    __has_include("examples/devices/example-compat.h")
 #include "examples/devices/example-compat.h"
 #include "examples/devices/example-devices.h"
-#include "qvisit/compat.h"
-#define HAVE_COMPAT 1
-#endif
-#endif
 
-#ifdef HAVE_COMPAT
 
 typedef struct VM {
     MigrationRegistry *r;
@@ -250,13 +242,3 @@ int main(void)
     return test_run_suite("migration-compat", tests);
 }
 
-#else
-
-int main(void)
-{
-    /* TODO: runs once compat (issue 4) is merged. */
-    fprintf(stderr, "test-migration-compat: compat not built, skipped\n");
-    return 0;
-}
-
-#endif

@@ -13,12 +13,7 @@
 
 #include "tools/cli.h"
 
-#if defined(__has_include)
-#if __has_include("examples/devices/example-devices.h")
 #include "examples/devices/example-devices.h"
-#define HAVE_EXAMPLE_DEVICES 1
-#endif
-#endif
 
 /* Streams above this size get a progress line on a terminal. */
 #define PROGRESS_MIN (4u << 20)
@@ -121,7 +116,6 @@ int cli_dump_native(const char *stream, const char *output, bool compact)
     return cli_write_output(output, text->str, text->len);
 }
 
-#ifdef HAVE_EXAMPLE_DEVICES
 static GHashTable *schema_cache;
 
 const MigrationDeviceInfo *cli_example_schema(const char *id,
@@ -153,13 +147,3 @@ const MigrationDeviceInfo *cli_example_schema(const char *id,
     }
     return info;
 }
-#else
-const MigrationDeviceInfo *cli_example_schema(const char *id,
-                                              uint32_t version, void *opaque)
-{
-    (void)id;
-    (void)version;
-    (void)opaque;
-    return NULL;
-}
-#endif

@@ -540,7 +540,8 @@ QVISIT_API void migration_stream_add(MigrationStream *s, const char *id,
  * Returns: the format it was decoded from.
  * Since: 0.1
  */
-QVISIT_API MigrationFormat migration_stream_get_format(const MigrationStream *s);
+QVISIT_API MigrationFormat
+migration_stream_get_format(const MigrationStream *s);
 
 /**
  * migration_stream_get_capabilities:

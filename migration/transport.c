@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "migration/migration-internal.h"
+#include "migration/transport-internal.h"
 #include "qvisit/error.h"
 #include "visitor/binary-internal.h"
 
@@ -95,127 +96,6 @@ static bool uri_parse(const char *uri, Uri *u, GError **errp)
                 "%s: not a migration URI (file:PATH, fd:N, unix:PATH, "
                 "tcp:HOST:PORT)", uri);
     return false;
-}
-
-static bool io_error(GError **errp, const char *uri, const char *what,
-                     int err)
-{
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s: %s", uri, what,
-                g_strerror(err));
-    return false;
-}
-
-/* Waits until @fd is readable; false with an error on timeout. */
-static bool wait_readable(int fd, unsigned timeout_ms, const char *uri,
-                          GError **errp)
-{
-    struct pollfd p = { .fd = fd, .events = POLLIN };
-    int r;
-
-    do {
-        r = poll(&p, 1, timeout_ms ? (int)timeout_ms : -1);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        return io_error(errp, uri, "poll", errno);
-    }
-    if (r == 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
-                    "%s: no data from the peer for %u ms", uri, timeout_ms);
-        return false;
-    }
-    return true;
-}
-
-/* Reads up to @len bytes, stopping early only at end of stream. Returns
- * the count, or -1 with an error. */
-static ssize_t read_full(int fd, void *buf, size_t len, unsigned timeout_ms,
-                         const char *uri, GError **errp)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t n;
-
-        if (timeout_ms && !wait_readable(fd, timeout_ms, uri, errp)) {
-            return -1;
-        }
-        n = read(fd, (uint8_t *)buf + got, len - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            io_error(errp, uri, "read", errno);
-            return -1;
-        }
-        if (n == 0) {
-            break;
-        }
-        got += n;
-    }
-    return got;
-}
-
-static bool write_full(int fd, const void *buf, size_t len, const char *uri,
-                       GError **errp)
-{
-    size_t done = 0;
-    bool is_socket = true;
-
-    while (done < len) {
-        ssize_t n;
-
-        if (is_socket) {
-            /* MSG_NOSIGNAL: a vanished peer is EPIPE, not SIGPIPE. */
-            n = send(fd, (const uint8_t *)buf + done, len - done,
-                     MSG_NOSIGNAL);
-            if (n < 0 && errno == ENOTSOCK) {
-                is_socket = false;
-                continue;
-            }
-        } else {
-            n = write(fd, (const uint8_t *)buf + done, len - done);
-        }
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            return io_error(errp, uri, "write", errno);
-        }
-        done += n;
-    }
-    return true;
-}
-
-/* Reads everything until end of stream, at most @max bytes. */
-static bool read_all(int fd, GByteArray *out, size_t max, unsigned timeout_ms,
-                     const char *uri, GError **errp)
-{
-    uint8_t buf[65536];
-
-    for (;;) {
-        ssize_t n;
-
-        if (timeout_ms && !wait_readable(fd, timeout_ms, uri, errp)) {
-            return false;
-        }
-        n = read(fd, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            return io_error(errp, uri, "read", errno);
-        }
-        if (n == 0) {
-            return true;
-        }
-        if ((size_t)n > max - MIN(out->len, max)) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                        "%s: stream larger than max_alloc %zu bytes", uri,
-                        max);
-            return false;
-        }
-        g_byte_array_append(out, buf, n);
-    }
 }
 
 static void put_hello(uint8_t *buf, uint64_t mask)
@@ -443,7 +323,7 @@ static void send_status(int fd, bool ok, const GError *err, const char *uri)
     binary__put_be(b, len, 4);
     g_byte_array_append(b, (const uint8_t *)msg, len);
     /* Best effort: the source may be gone, and our own result stands. */
-    write_full(fd, b->data, b->len, uri, NULL);
+    io_write(fd, b->data, b->len, uri, NULL);
 }
 
 /* The destination side of one connection. */
@@ -461,16 +341,16 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
     bool ok;
 
     put_hello(hello, r->caps);
-    if (!write_full(fd, hello, HELLO_LEN, uri, errp)) {
+    if (!io_write(fd, hello, HELLO_LEN, uri, errp)) {
         return false;
     }
-    n = read_full(fd, hello, 4, r->io_timeout_ms, uri, errp);
+    n = io_read(fd, hello, 4, r->io_timeout_ms, uri, errp);
     if (n < 0) {
         return false;
     }
     if (n == 4 && !memcmp(hello, HELLO_MAGIC, 4)) {
-        n = read_full(fd, hello + 4, HELLO_LEN - 4, r->io_timeout_ms, uri,
-                      errp);
+        n = io_read(fd, hello + 4, HELLO_LEN - 4, r->io_timeout_ms, uri,
+                    errp);
         if (n < 0) {
             return false;
         }
@@ -485,8 +365,8 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
         /* A peer without the handshake: these bytes start its stream. */
         g_byte_array_append(stream, hello, n);
     }
-    if (!read_all(fd, stream, r->limits.max_alloc, r->io_timeout_ms, uri,
-                  errp)) {
+    if (!io_read_all(fd, stream, r->limits.max_alloc, r->io_timeout_ms, uri,
+                     errp)) {
         return false;
     }
     s = migration_stream_decode_full(stream->data, stream->len, &r->limits,
@@ -529,51 +409,6 @@ bool migration_listener_accept(MigrationListener *l, MigrationRegistry *r,
 
 /* --- Files and fds ------------------------------------------------------ */
 
-bool migration_write_file_atomic(const char *path, const void *data,
-                                 size_t len, GError **errp)
-{
-    g_autofree char *dir = NULL;
-    g_autofree char *base = NULL;
-    g_autofree char *tmp = NULL;
-    int fd;
-    int dfd;
-
-    g_return_val_if_fail(path != NULL && (data != NULL || len == 0), false);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
-
-    dir = g_path_get_dirname(path);
-    base = g_path_get_basename(path);
-    tmp = g_strdup_printf("%s/.%s.tmp-XXXXXX", dir, base);
-    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return io_error(errp, path, "create temporary file", errno);
-    }
-    if (!write_full(fd, data, len, path, errp)) {
-        close(fd);
-        unlink(tmp);
-        return false;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0) {
-        int err = errno;
-
-        unlink(tmp);
-        return io_error(errp, path, "fsync", err);
-    }
-    if (rename(tmp, path) < 0) {
-        int err = errno;
-
-        unlink(tmp);
-        return io_error(errp, path, "rename", err);
-    }
-    /* Make the rename itself durable. */
-    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return true;
-}
-
 bool migration_incoming(MigrationRegistry *r, const char *uri,
                         MigrationReport **report, GError **errp)
 {
@@ -599,7 +434,7 @@ bool migration_incoming(MigrationRegistry *r, const char *uri,
         if (fd < 0) {
             ok = io_error(errp, uri, "open", errno);
         } else {
-            ok = read_all(fd, data, r->limits.max_alloc, 0, uri, errp);
+            ok = io_read_all(fd, data, r->limits.max_alloc, 0, uri, errp);
             if (u.kind == URI_FILE) {
                 close(fd);
             }
@@ -620,8 +455,7 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     uint8_t head[13];
     g_autofree char *msg = NULL;
     uint32_t code, len;
-    ssize_t n = read_full(fd, head, sizeof(head), r->io_timeout_ms, uri,
-                          errp);
+    ssize_t n = io_read(fd, head, sizeof(head), r->io_timeout_ms, uri, errp);
 
     if (n < 0) {
         return false;
@@ -638,7 +472,7 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     code = binary__get_be(head + 5, 4);
     len = MIN(binary__get_be(head + 9, 4), 4096);
     msg = g_malloc0(len + 1);
-    n = read_full(fd, msg, len, r->io_timeout_ms, uri, NULL);
+    n = io_read(fd, msg, len, r->io_timeout_ms, uri, NULL);
     g_set_error(errp, QVISIT_ERROR, code,
                 "%s: destination failed to load: %s", uri,
                 n > 0 ? msg : "(no message)");
@@ -655,8 +489,8 @@ static bool handshake_source(MigrationRegistry *r, int fd, const char *uri,
 {
     uint8_t hello[HELLO_LEN];
     GError *timeout = NULL;
-    ssize_t n = read_full(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
-                          &timeout);
+    ssize_t n = io_read(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
+                        &timeout);
 
     g_clear_error(&timeout);
     if (n != HELLO_LEN || memcmp(hello, HELLO_MAGIC, 4)) {
@@ -665,7 +499,7 @@ static bool handshake_source(MigrationRegistry *r, int fd, const char *uri,
     }
     *caps = migration_capabilities_intersect(r->caps, get_be64(hello + 5));
     put_hello(hello, *caps);
-    return write_full(fd, hello, HELLO_LEN, uri, errp);
+    return io_write(fd, hello, HELLO_LEN, uri, errp);
 }
 
 /* Saves with @caps and sends the stream to @u; @fd is the connected
@@ -687,9 +521,9 @@ static bool outgoing_send(MigrationRegistry *r, const Uri *u, int fd,
         return migration_write_file_atomic(u->path, data->data, data->len,
                                            errp);
     case URI_FD:
-        return write_full(u->fd, data->data, data->len, uri, errp);
+        return io_write(u->fd, data->data, data->len, uri, errp);
     default:
-        if (!write_full(fd, data->data, data->len, uri, errp)) {
+        if (!io_write(fd, data->data, data->len, uri, errp)) {
             return false;
         }
         if (shutdown(fd, SHUT_WR) < 0) {

@@ -32,6 +32,10 @@ bool migration__io_read_all(int fd, GByteArray *out, size_t max,
                             unsigned timeout_ms, const char *uri,
                             GError **errp);
 
+/* Makes a blocked send() on socket @fd fail after @timeout_ms (0: never),
+ * so a peer that stops reading cannot hang a writer. */
+void migration__io_set_send_timeout(int fd, unsigned timeout_ms);
+
 /* Short names for the call sites. */
 #define io_error migration__io_error
 #define io_wait migration__io_wait

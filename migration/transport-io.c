@@ -11,10 +11,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "migration/transport-internal.h"
 #include "qvisit/error.h"
+
+void migration__io_set_send_timeout(int fd, unsigned timeout_ms)
+{
+    struct timeval tv = {
+        .tv_sec = timeout_ms / 1000,
+        .tv_usec = (timeout_ms % 1000) * 1000,
+    };
+
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
 
 bool migration__io_error(GError **errp, const char *uri, const char *what,
                          int err)
@@ -97,6 +108,12 @@ bool migration__io_write(int fd, const void *buf, size_t len,
         }
         if (n < 0 && errno == EINTR) {
             continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* SO_SNDTIMEO expired: the peer stopped reading. */
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "%s: write: the peer read nothing for too long", uri);
+            return false;
         }
         if (n < 0) {
             return io_error(errp, uri, "write", errno);

@@ -402,6 +402,7 @@ bool migration_listener_accept(MigrationListener *l, MigrationRegistry *r,
     if (fd < 0) {
         return io_error(errp, l->uri, "accept", errno);
     }
+    migration__io_set_send_timeout(fd, r->io_timeout_ms);
     ok = incoming_socket(r, fd, l->uri, report, errp);
     close(fd);
     return ok;
@@ -555,6 +556,9 @@ bool migration_outgoing(MigrationRegistry *r, const char *uri,
         fd = tcp_socket(&u, false, uri, NULL, errp);
     } else if (u.kind == URI_UNIX) {
         fd = unix_socket(&u, false, uri, errp);
+    }
+    if (fd >= 0) {
+        migration__io_set_send_timeout(fd, r->io_timeout_ms);
     }
     ok = (u.kind != URI_TCP && u.kind != URI_UNIX) ||
          (fd >= 0 && handshake_source(r, fd, uri, &caps, errp));

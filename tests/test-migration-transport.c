@@ -388,6 +388,96 @@ static void destination_load_error_comes_back_on_the_return_path(void)
     side_clear(&src);
 }
 
+/* A device with more state than the socket buffers hold. */
+#define BIG_SIZE (32u << 20)
+
+static bool big_visit(Visitor *v, void *opaque, GError **errp)
+{
+    return visit_start_struct(v, "big", errp) &&
+           visit_type_buffer(v, "data", opaque, BIG_SIZE, errp) &&
+           visit_end_struct(v, errp);
+}
+
+typedef struct StallPeer {
+    int lfd;
+    volatile bool quit;
+} StallPeer;
+
+/* Accepts, says hello, then never reads. */
+static gpointer stall_thread(gpointer p)
+{
+    StallPeer *sp = p;
+    int fd = accept(sp->lfd, NULL, NULL);
+    uint8_t hello[13] = { 'Q', 'V', 'H', 'S', 1, 0, 0, 0, 0, 0, 0, 0,
+                          MIGRATION_CAP_ALL };
+    ssize_t n = write(fd, hello, sizeof(hello));
+
+    (void)n;
+    while (!sp->quit) {
+        g_usleep(10000);
+    }
+    close(fd);
+    return NULL;
+}
+
+static void destination_that_stops_reading_fails_the_source(void)
+{
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autofree uint8_t *big = g_malloc0(BIG_SIZE);
+    MigrationDeviceInfo info = { .id = "big", .version = 1,
+                                 .visit = big_visit };
+    StallPeer sp = { 0 };
+    uint16_t port;
+    g_autofree char *uri = NULL;
+    g_autofree char *want = NULL;
+    GThread *t;
+    GError *err = NULL;
+
+    migration_register(r, &info, big, NULL);
+    migration_set_io_timeout(r, 200);
+    sp.lfd = raw_listener(&port);
+    uri = g_strdup_printf("tcp:127.0.0.1:%u", port);
+    want = g_strdup_printf("%s: write: the peer read nothing for too long",
+                           uri);
+    t = g_thread_new("stall", stall_thread, &sp);
+    CU_ASSERT_FALSE(migration_outgoing(r, uri, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, want);
+    sp.quit = true;
+    g_thread_join(t);
+    close(sp.lfd);
+}
+
+static void source_that_sends_nothing_fails_the_destination(void)
+{
+    Dest dst = { 0 };
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    g_autofree char *want = NULL;
+    uint8_t hello[13];
+    GThread *t;
+    int fd;
+    ssize_t n;
+
+    side_init(&dst.side, 0);
+    migration_set_io_timeout(dst.side.r, 200);
+    dst.l = migration_listen("tcp:127.0.0.1:0", NULL);
+    sa.sin_port = htons(atoi(strrchr(migration_listener_get_uri(dst.l),
+                                     ':') + 1));
+    want = g_strdup_printf("%s: no data from the peer for 200 ms",
+                           migration_listener_get_uri(dst.l));
+    t = g_thread_new("dest", dest_thread, &dst);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    CU_ASSERT_EQUAL(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    n = read(fd, hello, sizeof(hello));
+    CU_ASSERT_EQUAL(n, 13);
+    g_thread_join(t);
+    close(fd);
+    CU_ASSERT_FALSE(dst.ok);
+    ASSERT_ERROR(dst.err, QVISIT_ERROR_IO, want);
+    migration_listener_free(dst.l);
+    side_clear(&dst.side);
+}
+
 static void connect_refused_names_the_uri_and_os_error(void)
 {
     Side src;
@@ -523,6 +613,10 @@ static const TestCase tests[] = {
       source_vanishing_mid_stream_leaves_destination_untouched },
     { "destination_load_error_comes_back_on_the_return_path",
       destination_load_error_comes_back_on_the_return_path },
+    { "destination_that_stops_reading_fails_the_source",
+      destination_that_stops_reading_fails_the_source },
+    { "source_that_sends_nothing_fails_the_destination",
+      source_that_sends_nothing_fails_the_destination },
     { "connect_refused_names_the_uri_and_os_error",
       connect_refused_names_the_uri_and_os_error },
     { "bad_uris_are_rejected", bad_uris_are_rejected },

@@ -2,7 +2,8 @@
  * The self-describing binary migration format (docs/formats.md):
  *
  *     "QVSD" ; u8 version (1) ; varint capabilities ;
- *     varint machine_len ; machine bytes ; be32 crc32(all of the above)
+ *     varint machine_len ; machine bytes ; varint machine_version ;
+ *     be32 crc32(all of the above)
  *     record* ; u8 0x00 (EOF)
  *     record = u8 type ; varint body_len ; body ;
  *              be32 crc32(type, body_len and body)
@@ -35,9 +36,8 @@ static void put_str(GByteArray *out, const char *s)
     g_byte_array_append(out, (const uint8_t *)s, len);
 }
 
-bool migration__encode_binary(uint64_t caps, const char *machine,
-                              MigEncSection *secs, size_t n, GByteArray *out,
-                              GError **errp)
+bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
+                              size_t n, GByteArray *out, GError **errp)
 {
     g_autoptr(GByteArray) buf = g_byte_array_new();
     g_autoptr(GByteArray) body = g_byte_array_new();
@@ -46,8 +46,9 @@ bool migration__encode_binary(uint64_t caps, const char *machine,
     g_byte_array_append(buf, (const uint8_t *)MIG_BINARY_MAGIC, 4);
     b = MIG_BINARY_VERSION;
     g_byte_array_append(buf, &b, 1);
-    binary__put_varint(buf, caps);
-    put_str(buf, machine);
+    binary__put_varint(buf, h->caps);
+    put_str(buf, h->machine);
+    binary__put_varint(buf, h->machine_version);
     binary__put_be(buf, crc32(0, buf->data, buf->len), 4);
     for (size_t i = 0; i < n; i++) {
         g_autoptr(Visitor) v = NULL;
@@ -210,6 +211,9 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
     }
     g_free(s->machine);
     s->machine = g_steal_pointer(&machine);
+    if (!rd_u32(&r, "machine version", &s->machine_version, errp)) {
+        return false;
+    }
     if (r.len - r.pos < 4) {
         return rd_truncated(&r, "header", errp);
     }

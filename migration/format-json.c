@@ -1,7 +1,7 @@
 /*
  * The JSON migration format: one document per stream,
  *     {"format": "qvisit-migration", "version": 1, "capabilities": n,
- *      "machine": "...", "sections": [{"id": "serial", "instance_id": 0,
+ *      "machine": "...", "machine_version": n, "sections": [{"id": "serial", "instance_id": 0,
  *      "version": 3, "state": {...}}, ...]}
  * where each state is the QObject output visitor's tree of the device.
  */
@@ -12,17 +12,17 @@
 
 #include "qvisit/error.h"
 
-bool migration__encode_json(uint64_t caps, const char *machine,
-                            MigEncSection *secs, size_t n, GByteArray *out,
-                            GError **errp)
+bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
+                            size_t n, GByteArray *out, GError **errp)
 {
     g_autoptr(MigrationStream) s = migration_stream_new();
     g_autoptr(QDict) doc = NULL;
     g_autoptr(GString) text = NULL;
 
-    s->caps = caps;
+    s->caps = h->caps;
     g_free(s->machine);
-    s->machine = g_strdup(machine);
+    s->machine = g_strdup(h->machine);
+    s->machine_version = h->machine_version;
     for (size_t i = 0; i < n; i++) {
         g_autoptr(Visitor) v = NULL;
         QObject *tree = NULL;
@@ -108,6 +108,11 @@ bool migration__decode_json(MigrationStream *s, const uint8_t *data,
     if (machine) {
         g_free(s->machine);
         s->machine = g_strdup(qstring_get_str(machine));
+    }
+    if (qdict_haskey(doc, "machine_version") &&
+        !get_uint32(doc, "machine_version", "stream", &s->machine_version,
+                    errp)) {
+        return false;
     }
     sections = qobject_to(QList, qdict_get(doc, "sections"));
     if (!sections) {

@@ -38,13 +38,44 @@
 
 /* --- Writer ------------------------------------------------------------- */
 
-bool migration__encode_legacy(const char *machine, MigEncSection *secs,
+/*
+ * QEMU versions machine types by name ("pc-i440fx-7.2"); a versioned
+ * qvisit machine is written the same way, as "<machine>-v<version>".
+ */
+static char *machine_type_name(const MigEncHeader *h)
+{
+    return h->machine_version
+               ? g_strdup_printf("%s-v%" PRIu32, h->machine,
+                                 h->machine_version)
+               : g_strdup(h->machine);
+}
+
+/* Splits a "-v<digits>" suffix off s->machine into s->machine_version. */
+static void machine_type_parse(MigrationStream *s)
+{
+    char *v = strrchr(s->machine, '-');
+    char *end;
+    guint64 n;
+
+    if (!v || v == s->machine || v[1] != 'v' || !g_ascii_isdigit(v[2])) {
+        return;
+    }
+    n = g_ascii_strtoull(v + 2, &end, 10);
+    if (*end || n == 0 || n > UINT32_MAX) {
+        return;
+    }
+    s->machine_version = n;
+    *v = '\0';
+}
+
+bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                               size_t n, GByteArray *out, GError **errp)
 {
     g_autoptr(GByteArray) buf = g_byte_array_new();
     g_autoptr(QList) devices = qlist_new();
     g_autoptr(QDict) vmdesc = qdict_new();
     g_autoptr(GString) json = g_string_new(NULL);
+    g_autofree char *machine = machine_type_name(h);
     QEMUFile *f = qemu_fopen_bytearray(buf);
     size_t mlen = strlen(machine);
     int ret;
@@ -347,6 +378,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             }
             g_free(s->machine);
             s->machine = g_strndup((const char *)data + r.pos, mlen);
+            machine_type_parse(s);
             r.pos += mlen;
             footers = true;
             continue;

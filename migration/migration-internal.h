@@ -23,6 +23,13 @@ typedef struct MigrationDevice {
     void *opaque;
 } MigrationDevice;
 
+/* What a stream says about itself besides its sections. */
+typedef struct MigEncHeader {
+    uint64_t caps;
+    const char *machine;
+    uint32_t machine_version;   /* 0: unversioned */
+} MigEncHeader;
+
 struct MigrationRegistry {
     GPtrArray *devices;         /* of MigrationDevice *, registration order */
     CompatRegistry *compat;     /* borrowed, nullable */
@@ -30,6 +37,7 @@ struct MigrationRegistry {
     uint64_t caps;              /* enabled capabilities */
     bool skip_unknown;
     char *machine;
+    uint32_t machine_version;
     unsigned handshake_timeout_ms;
     unsigned io_timeout_ms;
     MigrationFormat forced_format; /* UNKNOWN: chosen from capabilities */
@@ -39,6 +47,7 @@ struct MigrationStream {
     MigrationFormat format;
     uint64_t caps;
     char *machine;
+    uint32_t machine_version;
     GArray *sections;           /* of MigrationSection */
 };
 
@@ -56,17 +65,15 @@ typedef struct MigEncSection {
 } MigEncSection;
 
 /* Appends a whole stream of @n sections to @out (only on success). */
-bool migration__encode(MigrationFormat format, uint64_t caps,
-                       const char *machine, MigEncSection *secs, size_t n,
-                       GByteArray *out, GError **errp);
-bool migration__encode_legacy(const char *machine, MigEncSection *secs,
+bool migration__encode(MigrationFormat format, const MigEncHeader *h,
+                       MigEncSection *secs, size_t n, GByteArray *out,
+                       GError **errp);
+bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                               size_t n, GByteArray *out, GError **errp);
-bool migration__encode_binary(uint64_t caps, const char *machine,
-                              MigEncSection *secs, size_t n, GByteArray *out,
-                              GError **errp);
-bool migration__encode_json(uint64_t caps, const char *machine,
-                            MigEncSection *secs, size_t n, GByteArray *out,
-                            GError **errp);
+bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
+                              size_t n, GByteArray *out, GError **errp);
+bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
+                            size_t n, GByteArray *out, GError **errp);
 
 /* Decoders fill an empty stream @s. */
 bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,

@@ -144,6 +144,12 @@ void migration_set_machine(MigrationRegistry *r, const char *machine)
     r->machine = g_strdup(machine);
 }
 
+void migration_set_machine_version(MigrationRegistry *r, uint32_t version)
+{
+    g_return_if_fail(r != NULL);
+    r->machine_version = version;
+}
+
 uint64_t migration_query_capabilities(const MigrationRegistry *r)
 {
     g_return_val_if_fail(r != NULL, 0);
@@ -255,8 +261,15 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
             }
         }
     }
-    ok = ok && migration__encode(format, caps, r->machine, secs, n, buf,
-                                 errp);
+    {
+        MigEncHeader h = {
+            .caps = caps,
+            .machine = r->machine,
+            .machine_version = r->machine_version,
+        };
+
+        ok = ok && migration__encode(format, &h, secs, n, buf, errp);
+    }
     for (size_t i = 0; i < n; i++) {
         MigrationDevice *dev = g_ptr_array_index(r->devices, i);
 
@@ -327,6 +340,9 @@ typedef struct Prepared {
 } Prepared;
 
 /* Converts and checks one section; returns the state to load. */
+static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
+                          MigrationReport **report, GError **errp);
+
 static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
                               const MigrationSection *sec, GError **errp)
 {
@@ -376,8 +392,95 @@ static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
     return g_steal_pointer(&state);
 }
 
+/*
+ * Runs the whole-machine chain from the stream's machine version to ours
+ * over the sections of instance 0 (keyed by id), giving a new stream;
+ * NULL with an error when a step fails (the input is untouched).
+ */
+static MigrationStream *convert_machine(MigrationRegistry *r,
+                                        const MigrationStream *s,
+                                        GError **errp)
+{
+    g_autoptr(QDict) machine = qdict_new();
+    g_autoptr(GHashTable) versions = g_hash_table_new(g_str_hash,
+                                                      g_str_equal);
+    g_autoptr(MigrationStream) out = migration_stream_new();
+
+    for (size_t i = 0; i < s->sections->len; i++) {
+        MigrationSection *sec = &g_array_index(s->sections, MigrationSection,
+                                               i);
+
+        if (sec->instance_id == 0) {
+            qdict_put(machine, sec->id,
+                      qobject_clone(QOBJECT(sec->state)));
+            g_hash_table_insert(versions, sec->id,
+                                GUINT_TO_POINTER(sec->version));
+        }
+    }
+    if (!compat_convert_machine(r->compat, machine, s->machine_version,
+                                r->machine_version, errp)) {
+        return NULL;
+    }
+    out->format = s->format;
+    out->caps = s->caps;
+    g_free(out->machine);
+    out->machine = g_strdup(s->machine);
+    out->machine_version = r->machine_version;
+    for (const QDictEntry *e = qdict_first(machine); e;
+         e = qdict_next(machine, e)) {
+        const char *id = qdict_entry_key(e);
+        QDict *state = qobject_to(QDict, qdict_entry_value(e));
+        gpointer v = NULL;
+        uint32_t version;
+
+        if (!state) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                        "%s: the machine steps left a non-object state", id);
+            return NULL;
+        }
+        if (g_hash_table_lookup_extended(versions, id, NULL, &v)) {
+            version = GPOINTER_TO_UINT(v);
+        } else {
+            MigrationDevice *dev = find_device(r, id, 0);
+
+            version = dev ? dev->info.version : 0;
+        }
+        migration__stream_add(out, id, 0, version, qobject_ref(state), 0);
+    }
+    for (size_t i = 0; i < s->sections->len; i++) {
+        MigrationSection *sec = &g_array_index(s->sections, MigrationSection,
+                                               i);
+
+        if (sec->instance_id != 0) {
+            migration__stream_add(out, sec->id, sec->instance_id,
+                                  sec->version,
+                                  qobject_to(QDict,
+                                             qobject_clone(
+                                                 QOBJECT(sec->state))),
+                                  sec->size);
+        }
+    }
+    return g_steal_pointer(&out);
+}
+
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp)
+{
+    g_autoptr(MigrationStream) converted = NULL;
+
+    if (r->compat && s->machine_version && r->machine_version &&
+        s->machine_version != r->machine_version) {
+        converted = convert_machine(r, s, errp);
+        if (!converted) {
+            return false;
+        }
+        s = converted;
+    }
+    return load_sections(r, s, report, errp);
+}
+
+static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
+                          MigrationReport **report, GError **errp)
 {
     size_t n = s->sections->len;
     g_autofree Prepared *prep = g_new0(Prepared, n);

@@ -215,6 +215,12 @@ uint64_t migration_stream_get_capabilities(const MigrationStream *s)
     return s->caps;
 }
 
+uint32_t migration_stream_get_machine_version(const MigrationStream *s)
+{
+    g_return_val_if_fail(s != NULL, 0);
+    return s->machine_version;
+}
+
 const char *migration_stream_get_machine(const MigrationStream *s)
 {
     g_return_val_if_fail(s != NULL, NULL);
@@ -247,6 +253,7 @@ QDict *migration_stream_to_qobject(const MigrationStream *s)
     qdict_put_int(doc, "version", MIG_JSON_VERSION);
     qdict_put_uint(doc, "capabilities", s->caps);
     qdict_put_str(doc, "machine", s->machine);
+    qdict_put_uint(doc, "machine_version", s->machine_version);
     for (size_t i = 0; i < s->sections->len; i++) {
         const MigrationSection *sec =
             &g_array_index(s->sections, MigrationSection, i);
@@ -375,17 +382,17 @@ bool migration__walk_qobject(Visitor *v, const char *name, QObject *obj,
     }
 }
 
-bool migration__encode(MigrationFormat format, uint64_t caps,
-                       const char *machine, MigEncSection *secs, size_t n,
-                       GByteArray *out, GError **errp)
+bool migration__encode(MigrationFormat format, const MigEncHeader *h,
+                       MigEncSection *secs, size_t n, GByteArray *out,
+                       GError **errp)
 {
     switch (format) {
     case MIGRATION_FORMAT_LEGACY:
-        return migration__encode_legacy(machine, secs, n, out, errp);
+        return migration__encode_legacy(h, secs, n, out, errp);
     case MIGRATION_FORMAT_BINARY:
-        return migration__encode_binary(caps, machine, secs, n, out, errp);
+        return migration__encode_binary(h, secs, n, out, errp);
     case MIGRATION_FORMAT_JSON:
-        return migration__encode_json(caps, machine, secs, n, out, errp);
+        return migration__encode_json(h, secs, n, out, errp);
     default:
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "cannot write format '%s'", migration_format_name(format));
@@ -464,5 +471,13 @@ bool migration_stream_encode(const MigrationStream *s, MigrationFormat format,
             secs[i].walk = walk_scratch;
         }
     }
-    return migration__encode(format, s->caps, s->machine, secs, n, out, errp);
+    {
+        MigEncHeader h = {
+            .caps = s->caps,
+            .machine = s->machine,
+            .machine_version = s->machine_version,
+        };
+
+        return migration__encode(format, &h, secs, n, out, errp);
+    }
 }

@@ -227,6 +227,85 @@ static void missing_chain_is_a_version_error(void)
     vm_clear(&dst);
 }
 
+static bool rename_pit(QDict *machine, void *opaque, GError **errp)
+{
+    (void)opaque;
+    return compat_machine_rename(machine, "pit", "timer", errp);
+}
+
+static bool refuse_machine(QDict *machine, void *opaque, GError **errp)
+{
+    (void)machine;
+    (void)opaque;
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID, "no");
+    return false;
+}
+
+/* Release 3 calls the PIT "pit"; an older machine called it "timer". */
+static void machine_steps_run_before_device_steps(void)
+{
+    VM src, dst;
+    const ExampleDevice *pit = example_device_find("pit", 1);
+    g_autofree void *timer = example_device_state_new(pit);
+    MigrationDeviceInfo info = {
+        .id = "timer", .version = 1, .visit = pit->visit,
+        .state_size = pit->state_size, .clear = pit->clear,
+    };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    GError *err = NULL;
+
+    vm_init(&src, 3, 21);
+    vm_init(&dst, 2, 0);
+    migration_set_machine_version(src.r, 3);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    /* The destination: release 2's devices, with "timer" for "pit". */
+    migration_set_compat(r, dst.compat);
+    migration_set_machine_version(r, 1);
+    for (size_t i = 0; i < dst.n; i++) {
+        const ExampleDevice *d = dst.devs[i];
+        MigrationDeviceInfo di = {
+            .id = d->id, .version = d->version, .minimum_version = 1,
+            .visit = d->visit, .state_size = d->state_size,
+            .clear = d->clear,
+        };
+
+        if (strcmp(d->id, "pit")) {
+            migration_register(r, &di, dst.states[i], NULL);
+        }
+    }
+    migration_register(r, &info, timer, NULL);
+    CU_ASSERT_TRUE(compat_register_machine(dst.compat, 3, 1, refuse_machine,
+                                           NULL, NULL));
+    CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID, "machine v3\u2192v1: no");
+    CU_ASSERT_TRUE(pit->equal(timer, dst.states[1]));   /* both zero */
+    CU_ASSERT_TRUE(compat_unregister(dst.compat, COMPAT_MACHINE, 3, 1,
+                                     NULL));
+    CU_ASSERT_TRUE(compat_register_machine(dst.compat, 3, 1, rename_pit,
+                                           NULL, NULL));
+    CU_ASSERT_TRUE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    /* src.devs[1] is the pit; serial and e1000 went v3 -> v2 as well. */
+    CU_ASSERT_TRUE(pit->equal(timer, src.states[1]));
+    {
+        g_autoptr(QDict) got = migration_snapshot(r, NULL);
+        g_autoptr(QDict) want = migration_snapshot(src.r, NULL);
+
+        CU_ASSERT_TRUE(compat_convert(dst.compat, "serial",
+                                      qobject_to(QDict, qdict_get(want,
+                                                                  "serial")),
+                                      3, 2, NULL));
+        ASSERT_QOBJECT_EQUAL(qdict_get(got, "serial"),
+                             qdict_get(want, "serial"));
+        ASSERT_QOBJECT_EQUAL(qdict_get(got, "timer"), qdict_get(want, "pit"));
+    }
+    pit->clear(timer);
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
 static const TestCase tests[] = {
     { "every_release_pair_in_every_format_equals_the_transforms",
       every_release_pair_in_every_format_equals_the_transforms },
@@ -234,6 +313,8 @@ static const TestCase tests[] = {
       failing_transform_in_last_device_writes_nothing },
     { "filters_run_on_save_and_load", filters_run_on_save_and_load },
     { "missing_chain_is_a_version_error", missing_chain_is_a_version_error },
+    { "machine_steps_run_before_device_steps",
+      machine_steps_run_before_device_steps },
     { NULL, NULL },
 };
 

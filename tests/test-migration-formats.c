@@ -254,6 +254,7 @@ static void binary_writes_tagged_members_and_crc(void)
     g_autoptr(GByteArray) want = g_byte_array_new();
     static const uint8_t head[] = {
         'Q', 'V', 'S', 'D', 1, 0x07, 6, 'q', 'v', 'i', 's', 'i', 't',
+        0,                                      /* machine version */
     };
     uLong hcrc = crc32(0, head, sizeof(head));
     uint8_t head_tail[] = { hcrc >> 24, hcrc >> 16, hcrc >> 8, hcrc,
@@ -285,7 +286,7 @@ static void binary_checksum_catches_a_flipped_bit(void)
     bytes->data[40] ^= 0x10;
     CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
                                    &err));
-    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte 17: crc32");
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte 18: crc32");
     CU_ASSERT_EQUAL(dst.dev[0].u8, 0);
     machine_clear(&src);
     machine_clear(&dst);
@@ -577,6 +578,31 @@ static void binary_is_at_most_one_and_a_half_times_legacy(void)
     machine_clear(&src);
 }
 
+static void machine_version_travels_in_every_format(void)
+{
+    Machine src;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    migration_set_machine_version(src.r, 3);
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) bytes = save(&src, f);
+        g_autoptr(MigrationStream) s =
+            migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_EQUAL(migration_stream_get_machine_version(s), 3);
+        CU_ASSERT_STRING_EQUAL(migration_stream_get_machine(s), "qvisit");
+        if (f == MIGRATION_FORMAT_LEGACY) {
+            /* Versioned as QEMU's machine types are: in the name. */
+            ASSERT_BYTES_EQUAL(bytes->data + 9, 13,
+                               "\0\0\0\x09qvisit-v3", 13);
+        }
+    }
+    machine_clear(&src);
+}
+
 static void registration_rejects_duplicates_and_bad_versions(void)
 {
     g_autoptr(MigrationRegistry) r = migration_registry_new();
@@ -639,6 +665,8 @@ static const TestCase tests[] = {
       max_section_size_applies_to_every_format },
     { "binary_is_at_most_one_and_a_half_times_legacy",
       binary_is_at_most_one_and_a_half_times_legacy },
+    { "machine_version_travels_in_every_format",
+      machine_version_travels_in_every_format },
     { "registration_rejects_duplicates_and_bad_versions",
       registration_rejects_duplicates_and_bad_versions },
     { NULL, NULL },

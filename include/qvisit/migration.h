@@ -387,6 +387,24 @@ QVISIT_API void migration_set_machine(MigrationRegistry *r,
                                       const char *machine);
 
 /**
+ * migration_set_machine_version:
+ * @r: a registry
+ * @version: this machine's version (its release), or 0 (the default) for
+ *   an unversioned machine
+ *
+ * Saves record it; a load whose stream has another non-zero machine
+ * version first runs the compat registry's whole-machine chain
+ * (compat_convert_machine()) over all the sections of instance 0, keyed
+ * by device id, then converts each device. A device the machine steps
+ * create (split, merge, rename) is taken to be at the version the
+ * stream gives the same id, else at this side's version of that device.
+ *
+ * Since: 0.1
+ */
+QVISIT_API void migration_set_machine_version(MigrationRegistry *r,
+                                              uint32_t version);
+
+/**
  * migration_query_capabilities:
  * @r: a registry
  *
@@ -562,6 +580,16 @@ QVISIT_API uint64_t migration_stream_get_capabilities(const MigrationStream *s);
 QVISIT_API const char *migration_stream_get_machine(const MigrationStream *s);
 
 /**
+ * migration_stream_get_machine_version:
+ * @s: a stream
+ *
+ * Returns: the machine version recorded in the stream (0: unversioned).
+ * Since: 0.1
+ */
+QVISIT_API uint32_t
+migration_stream_get_machine_version(const MigrationStream *s);
+
+/**
  * migration_stream_get_size:
  * @s: a stream
  *
@@ -587,7 +615,8 @@ migration_stream_get_section(const MigrationStream *s, size_t index);
  *
  * Returns: (transfer full): the JSON format's document as a tree:
  *   {"format": "qvisit-migration", "version": 1, "capabilities": n,
- *   "machine": s, "sections": [{"id", "instance_id", "version", "state"}]}.
+ *   "machine": s, "machine_version": n, "sections": [{"id",
+ *   "instance_id", "version", "state"}]}.
  * Since: 0.1
  */
 QVISIT_API QDict *migration_stream_to_qobject(const MigrationStream *s);

@@ -1,8 +1,9 @@
 /*
  * The JSON migration format: one document per stream,
  *     {"format": "qvisit-migration", "version": 1, "capabilities": n,
- *      "machine": "...", "machine_version": n, "sections": [{"id": "serial", "instance_id": 0,
- *      "version": 3, "state": {...}}, ...]}
+ *      "machine": "...", "machine_version": n,
+ *      "sections": [{"id": "serial", "instance_id": 0, "version": 3,
+ *                    "state": {...}}, ...]}
  * where each state is the QObject output visitor's tree of the device.
  */
 #include "migration/migration-internal.h"

@@ -98,8 +98,9 @@ typedef enum {
  *   ("pci.0/e1000")
  * @instance_id: distinguishes devices with the same id
  * @version: the version of the layout @visit walks
- * @minimum_version: the oldest stream version this device loads (after
- *   compat conversion is considered impossible below it); <= @version
+ * @minimum_version: the oldest stream version this device loads, even
+ *   through compat transforms (older sections fail with
+ *   %QVISIT_ERROR_VERSION); <= @version
  * @visit: the walk; its root struct should be named after the device
  * @pause: (nullable): called before a save walks any device, and before
  *   a load writes any device

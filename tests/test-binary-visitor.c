@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "examples/devices/example-devices.h"
 #include "tests/migration-testdev.h"
 
 /* Encodes one member "x" of a root struct with @fn. */
@@ -251,6 +252,170 @@ static void unknown_member_is_unexpected_for_a_walk(void)
     ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_UNEXPECTED, "dev.z");
 }
 
+static void every_example_device_round_trips(void)
+{
+    size_t n;
+    const ExampleDevice *const *all = example_devices_all(&n);
+
+    for (size_t i = 0; i < n; i++) {
+        for (uint64_t seed = 1; seed <= 20; seed++) {
+            const ExampleDevice *d = all[i];
+            void *a = example_device_state_new(d);
+            void *b = example_device_state_new(d);
+            g_autoptr(GByteArray) out = g_byte_array_new();
+            g_autoptr(Visitor) w = binary_output_visitor_new(out);
+            g_autoptr(Visitor) r = NULL;
+            uint64_t s = seed * 977;
+            GError *err = NULL;
+
+            d->randomize(a, &s);
+            CU_ASSERT_TRUE(d->visit(w, a, &err) && visit_complete(w, &err));
+            r = binary_input_visitor_new(out->data, out->len, NULL, &err);
+            CU_ASSERT_TRUE(r && d->visit(r, b, &err) &&
+                           visit_complete(r, &err));
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_TRUE(d->equal(a, b));
+            example_device_state_free(d, a);
+            example_device_state_free(d, b);
+        }
+    }
+}
+
+/* Walks a JSON tree (objects, arrays, integers, strings) into @v. */
+static bool walk_tree(Visitor *v, const char *name, QObject *o,
+                      GError **errp)
+{
+    QDict *d = qobject_to(QDict, o);
+    QList *l = qobject_to(QList, o);
+    QNum *n = qobject_to(QNum, o);
+    QString *s = qobject_to(QString, o);
+
+    if (d) {
+        if (!visit_start_struct(v, name, errp)) {
+            return false;
+        }
+        for (const QDictEntry *e = qdict_first(d); e; e = qdict_next(d, e)) {
+            if (!walk_tree(v, qdict_entry_key(e), qdict_entry_value(e),
+                           errp)) {
+                return false;
+            }
+        }
+        return visit_end_struct(v, errp);
+    }
+    if (l) {
+        if (!visit_start_array(v, name, qlist_size(l), errp)) {
+            return false;
+        }
+        for (size_t i = 0; i < qlist_size(l); i++) {
+            if (!walk_tree(v, NULL, qlist_get(l, i), errp)) {
+                return false;
+            }
+        }
+        return visit_end_array(v, errp);
+    }
+    if (n && qnum_is_double(n)) {
+        double x = qnum_get_double(n);
+
+        return visit_type_number(v, name, &x, errp);
+    }
+    if (n) {
+        int64_t x = 0;
+
+        qnum_get_try_int(n, &x);
+        return visit_type_i64(v, name, &x, errp);
+    }
+    {
+        char *str = (char *)qstring_get_str(s);
+
+        return visit_type_str(v, name, &str, errp);
+    }
+}
+
+typedef struct Probe {
+    uint8_t a;
+    uint8_t buf[2];
+    uint8_t r[2];
+} Probe;
+
+static bool probe_visit(Visitor *v, void *opaque, GError **errp)
+{
+    Probe *p = opaque;
+
+    return visit_start_struct(v, "dev", errp) &&
+           visit_type_u8(v, "a", &p->a, errp) &&
+           visit_type_buffer(v, "buf", p->buf, 2, errp) &&
+           visit_type_u8_array(v, "r", p->r, 2, errp) &&
+           visit_end_struct(v, errp);
+}
+
+/* The same input rules and messages as the QObject input visitor; the
+ * documents are written from JSON through the QObject walk. */
+static void walk_errors_match_the_qobject_input_visitor(void)
+{
+    static const struct {
+        const char *json;
+        int code;
+        const char *msg;
+    } cases[] = {
+        { "{\"a\": 1, \"buf\": \"abcd\", \"r\": [1, 2]}", -1, NULL },
+        { "{\"a\": \"x\", \"buf\": \"abcd\", \"r\": [1, 2]}",
+          QVISIT_ERROR_TYPE, "dev.a: expected u8, got string" },
+        { "{\"a\": 1.5, \"buf\": \"abcd\", \"r\": [1, 2]}",
+          QVISIT_ERROR_TYPE, "dev.a: expected u8, got number" },
+        { "{\"a\": -1, \"buf\": \"abcd\", \"r\": [1, 2]}",
+          QVISIT_ERROR_RANGE, "dev.a: -1 does not fit u8" },
+        { "{\"a\": 256, \"buf\": \"abcd\", \"r\": [1, 2]}",
+          QVISIT_ERROR_RANGE, NULL },
+        { "{\"buf\": \"abcd\", \"r\": [1, 2]}",
+          QVISIT_ERROR_MISSING, "dev.a: missing" },
+        { "{\"a\": 1, \"buf\": \"abc\", \"r\": [1, 2]}",
+          QVISIT_ERROR_PARSE, "dev.buf: odd number of hex digits (3)" },
+        { "{\"a\": 1, \"buf\": \"ab\", \"r\": [1, 2]}",
+          QVISIT_ERROR_LENGTH, "dev.buf: expected 2 bytes, got 1" },
+        { "{\"a\": 1, \"buf\": \"abcd\", \"r\": [1]}",
+          QVISIT_ERROR_LENGTH, "dev.r: expected 2 elements, got 1" },
+        { "{\"a\": 1, \"buf\": \"abcd\", \"r\": [1, 300]}",
+          QVISIT_ERROR_RANGE, "dev.r[1]: 300 does not fit u8" },
+        { "{\"a\": 1, \"buf\": \"abcd\", \"r\": [1, 2], \"z\": 0}",
+          QVISIT_ERROR_UNEXPECTED, "dev.z: unexpected member" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(QObject) tree = qobject_from_json(cases[i].json, NULL);
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        g_autoptr(Visitor) w = binary_output_visitor_new(out);
+        g_autoptr(Visitor) q = qobject_input_visitor_new(tree);
+        g_autoptr(Visitor) r = NULL;
+        Probe pb = { 0 }, pq = { 0 };
+        GError *err = NULL;
+        GError *qerr = NULL;
+        bool ok;
+
+        /* Write the tree as a binary document. */
+        ok = walk_tree(w, "dev", tree, &err);
+        CU_ASSERT_TRUE(ok && visit_complete(w, &err));
+        r = binary_input_visitor_new(out->data, out->len, NULL, &err);
+        ASSERT_NO_ERROR(err);
+        ok = probe_visit(r, &pb, &err) && visit_complete(r, &err);
+        CU_ASSERT_EQUAL(ok, cases[i].code < 0);
+        /* The QObject input visitor says the same. */
+        probe_visit(q, &pq, &qerr);
+        if (cases[i].code < 0) {
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_EQUAL(pb.a, 1);
+            CU_ASSERT_EQUAL(pb.buf[1], 0xcd);
+            CU_ASSERT_EQUAL(pb.r[1], 2);
+            g_clear_error(&qerr);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(qerr);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+            CU_ASSERT_STRING_EQUAL(err->message, qerr->message);
+            g_clear_error(&qerr);
+            ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+        }
+    }
+}
+
 static const TestCase tests[] = {
     { "every_primitive_has_exact_bytes", every_primitive_has_exact_bytes },
     { "decode_gives_the_qobject_tree", decode_gives_the_qobject_tree },
@@ -263,6 +428,10 @@ static const TestCase tests[] = {
       input_visitor_rejects_trailing_bytes },
     { "unknown_member_is_unexpected_for_a_walk",
       unknown_member_is_unexpected_for_a_walk },
+    { "every_example_device_round_trips",
+      every_example_device_round_trips },
+    { "walk_errors_match_the_qobject_input_visitor",
+      walk_errors_match_the_qobject_input_visitor },
     { NULL, NULL },
 };
 

@@ -1,489 +1,600 @@
 /*
- * Self-describing binary input: a schema-free decoder into QObject trees,
- * and an input visitor that serves a walk from the decoded tree.
+ * Self-describing binary input visitor: serves a walk straight from the
+ * bytes of a binary document, with the input rules of the QObject input
+ * visitor (members by name in any order, a member the walk never asks
+ * for is UNEXPECTED at visit_end_struct(), lengths checked) and the same
+ * messages.
  *
- * The decoder never allocates what the input merely claims: every count
- * and length is checked against the bytes that are left (each element
- * needs at least one byte) and against the limits before anything is
- * allocated, and QLists grow one decoded element at a time.
+ * The constructor validates the whole document first with the decoder of
+ * binary-decode.c (tags, lengths against the bytes left, UTF-8, name
+ * indexes, duplicate members, the limits), so the walk below moves over
+ * well-formed bytes; it still bounds-checks every read.
  */
 #include "qvisit/binary-visitor.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-#include "qvisit/error.h"
 #include "visitor/binary-internal.h"
+#include "visitor/visitor-impl.h"
 
-/* One level of the path, on the C stack, for error messages. */
-typedef struct PathLink {
-    const struct PathLink *up;
-    const char *name;       /* member name, or NULL for an element */
-    size_t index;
-} PathLink;
+typedef struct BinMember {
+    size_t name;            /* index into the name table */
+    uint8_t tag;            /* without BIN_SEQ_NAME */
+    size_t pos;             /* payload offset */
+    bool visited;
+} BinMember;
 
-typedef struct Decoder {
-    const uint8_t *data;
+typedef struct BinFrame {
+    bool is_array;
+    GArray *members;        /* structs: of BinMember */
+    size_t pos;             /* arrays: offset of the next element */
+    unsigned width;         /* typed arrays: bytes per element, else 0 */
+    int64_t ctx;            /* arrays: name context of element structs */
+    int64_t elem_first;     /* arrays: first member of the last element */
+} BinFrame;
+
+typedef struct BinaryInputVisitor {
+    Visitor visitor;
+    uint8_t *data;          /* a copy of the document */
     size_t len;
+    GPtrArray *names;       /* index -> name */
+    GHashTable *name_index; /* name -> index + 1 */
+    size_t root;            /* offset of the root value's tag */
+    bool root_taken;
+    GArray *stack;          /* of BinFrame */
+} BinaryInputVisitor;
+
+static BinaryInputVisitor *to_biv(Visitor *v)
+{
+    return (BinaryInputVisitor *)v;
+}
+
+static BinFrame *biv_top(BinaryInputVisitor *biv)
+{
+    return biv->stack->len
+               ? &g_array_index(biv->stack, BinFrame, biv->stack->len - 1)
+               : NULL;
+}
+
+/* The document was validated, so these only guard against our own bugs:
+ * a failed read ends the walk with QVISIT_ERROR_FAILED. */
+static bool get_varint(BinaryInputVisitor *biv, size_t *pos, uint64_t *v)
+{
+    return binary__get_varint(biv->data, biv->len, pos, v) == 1;
+}
+
+static bool corrupt(Visitor *v, GError **errp)
+{
+    return visit__set_error(v, errp, QVISIT_ERROR_FAILED,
+                            "malformed document");
+}
+
+static bool type_error(Visitor *v, GError **errp, const char *expected,
+                       uint8_t tag)
+{
+    return visit__set_error(v, errp, QVISIT_ERROR_TYPE, "expected %s, got %s",
+                            expected, binary__tag_type_name(tag));
+}
+
+/* A value the walk asks for: its tag, payload offset and the name context
+ * its members continue from (see context_name() in the output visitor). */
+typedef struct BinValue {
+    uint8_t tag;
     size_t pos;
-    const QVisitLimits *limits;
-    GPtrArray *names;       /* of char *, owned */
-    size_t alloc;           /* bytes charged against max_alloc */
-    size_t base;            /* stream offset of data[0], for messages */
-} Decoder;
+    int64_t ctx;
+} BinValue;
 
-static void append_path(GString *s, const PathLink *p)
+/* Finds the value for @name in the innermost container (or the root). */
+static bool biv_get(Visitor *v, const char *name, BinValue *val,
+                    GError **errp)
 {
-    if (!p) {
-        return;
-    }
-    append_path(s, p->up);
-    if (p->name) {
-        if (s->len) {
-            g_string_append_c(s, '.');
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+
+    if (!top) {
+        if (biv->root_taken) {
+            return visit__set_error(v, errp, QVISIT_ERROR_FAILED,
+                                    "a walk visits exactly one root value");
         }
-        g_string_append(s, p->name);
-    } else {
-        g_string_append_printf(s, "[%zu]", p->index);
+        biv->root_taken = true;
+        val->tag = biv->data[biv->root];
+        val->pos = biv->root + 1;
+        val->ctx = -1;
+        return true;
     }
-}
+    if (top->is_array) {
+        if (top->width) {
+            /* Typed array: fixed-width unsigned elements, no tags. */
+            static const uint8_t fixed[] = {
+                [1] = BIN_TAG_U8, [2] = BIN_TAG_U16_FIXED,
+                [4] = BIN_TAG_U32_FIXED, [8] = BIN_TAG_U64_FIXED,
+            };
 
-static bool dec_error(Decoder *d, const PathLink *p, GError **errp, int code,
-                      const char *fmt, ...) G_GNUC_PRINTF(5, 6);
-
-static bool dec_error(Decoder *d, const PathLink *p, GError **errp, int code,
-                      const char *fmt, ...)
-{
-    g_autoptr(GString) path = g_string_new(NULL);
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    append_path(path, p);
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu",
-                path->str, path->len ? ": " : "", msg, d->base + d->pos);
-    return false;
-}
-
-static bool dec_truncated(Decoder *d, const PathLink *p, GError **errp)
-{
-    return dec_error(d, p, errp, QVISIT_ERROR_TRUNCATED, "stream truncated");
-}
-
-static bool dec_varint(Decoder *d, const PathLink *p, uint64_t *v,
-                       GError **errp)
-{
-    int r = binary__get_varint(d->data, d->len, &d->pos, v);
-
-    if (r == 0) {
-        d->pos = d->len;
-        return dec_truncated(d, p, errp);
+            if (top->pos + top->width > biv->len) {
+                return corrupt(v, errp);
+            }
+            val->tag = fixed[top->width];
+            val->pos = top->pos;
+            top->pos += top->width;
+            return true;
+        }
+        if (top->pos >= biv->len) {
+            return corrupt(v, errp);
+        }
+        val->tag = biv->data[top->pos];
+        val->pos = top->pos + 1;
+        val->ctx = top->elem_first >= 0 ? top->elem_first - 1 : top->ctx;
+        top->pos = binary__skip(biv->data, biv->len, val->tag, val->pos);
+        return top->pos ? true : corrupt(v, errp);
     }
-    if (r < 0) {
-        return dec_error(d, p, errp, QVISIT_ERROR_PARSE,
-                         "varint longer than 64 bits");
+    {
+        gpointer idx = g_hash_table_lookup(biv->name_index, name);
+
+        for (size_t i = 0; idx && i < top->members->len; i++) {
+            BinMember *m = &g_array_index(top->members, BinMember, i);
+
+            if (m->name == GPOINTER_TO_SIZE(idx) - 1) {
+                m->visited = true;
+                val->tag = m->tag;
+                val->pos = m->pos;
+                val->ctx = m->name;
+                return true;
+            }
+        }
     }
-    return true;
+    return visit__set_error(v, errp, QVISIT_ERROR_MISSING, "missing");
 }
 
-static bool dec_charge(Decoder *d, const PathLink *p, size_t bytes,
-                       GError **errp)
+static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
 {
-    if (bytes > d->limits->max_alloc - MIN(d->alloc, d->limits->max_alloc)) {
-        return dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
-                         "decoding needs more than %zu bytes",
-                         d->limits->max_alloc);
-    }
-    d->alloc += bytes;
-    return true;
-}
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *parent;
+    BinFrame f = { .is_array = false };
+    BinValue val;
+    int64_t prev;
+    size_t pos;
 
-/* Reads a count or length and checks it against the bytes left, with
- * @unit bytes per element at least. */
-static bool dec_count(Decoder *d, const PathLink *p, size_t unit,
-                      size_t max, const char *what, size_t *out,
-                      GError **errp)
-{
-    uint64_t n;
-
-    if (!dec_varint(d, p, &n, errp)) {
+    if (!biv_get(v, name, &val, errp)) {
         return false;
     }
-    if (n > max) {
-        return dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
-                         "%s %" PRIu64 " exceeds the limit of %zu", what, n,
-                         max);
+    if (val.tag != BIN_TAG_STRUCT) {
+        return type_error(v, errp, "object", val.tag);
     }
-    if (unit && n > (d->len - d->pos) / unit) {
-        d->pos = d->len;
-        return dec_truncated(d, p, errp);
+    f.members = g_array_new(false, false, sizeof(BinMember));
+    prev = val.ctx;
+    pos = val.pos;
+    for (;;) {
+        BinMember m = { 0 };
+        uint64_t idx;
+        uint8_t t;
+
+        if (pos >= biv->len) {
+            g_array_free(f.members, true);
+            return corrupt(v, errp);
+        }
+        t = biv->data[pos++];
+        if (t == BIN_TAG_END) {
+            break;
+        }
+        if (t & BIN_SEQ_NAME) {
+            idx = prev + 1;
+        } else if (!get_varint(biv, &pos, &idx)) {
+            g_array_free(f.members, true);
+            return corrupt(v, errp);
+        }
+        m.name = idx;
+        m.tag = t & ~BIN_SEQ_NAME;
+        m.pos = pos;
+        prev = idx;
+        pos = binary__skip(biv->data, biv->len, m.tag, pos);
+        if (!pos || idx >= biv->names->len) {
+            g_array_free(f.members, true);
+            return corrupt(v, errp);
+        }
+        g_array_append_val(f.members, m);
     }
-    *out = n;
+    parent = biv_top(biv);
+    if (parent && parent->is_array && f.members->len) {
+        parent->elem_first =
+            g_array_index(f.members, BinMember, 0).name;
+    }
+    g_array_append_val(biv->stack, f);
     return true;
 }
 
-static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
-                          GError **errp);
-
-/*
- * @ctx is the name index a container's members continue from (see
- * context_name() in binary-output-visitor.c); *@first receives a struct's
- * first member index, for the next element of an array.
- */
-static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
-                            unsigned depth, int64_t ctx, int64_t *first,
-                            GError **errp);
-
-static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
-                           int64_t ctx, int64_t *first, GError **errp)
+static void biv_pop(BinaryInputVisitor *biv)
 {
-    g_autoptr(QDict) dict = qdict_new();
-    int64_t prev = ctx;
-    bool first_member = true;
+    BinFrame *top = biv_top(biv);
 
-    for (;;) {
-        uint64_t idx;
-        uint8_t tag;
-        const char *name;
-        PathLink link = { .up = p };
-        QObject *val;
+    if (top->members) {
+        g_array_free(top->members, true);
+    }
+    g_array_set_size(biv->stack, biv->stack->len - 1);
+}
 
-        if (d->pos >= d->len) {
-            dec_truncated(d, p, errp);
-            return NULL;
-        }
-        tag = d->data[d->pos++];
-        if (tag == BIN_TAG_END) {
+static bool biv_end_struct(Visitor *v, GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+    bool ok = true;
+
+    for (size_t i = 0; i < top->members->len; i++) {
+        BinMember *m = &g_array_index(top->members, BinMember, i);
+
+        if (!m->visited) {
+            ok = visit__set_error_member(v, errp,
+                                         g_ptr_array_index(biv->names,
+                                                           m->name),
+                                         QVISIT_ERROR_UNEXPECTED,
+                                         "unexpected member");
             break;
         }
-        if (tag & BIN_SEQ_NAME) {
-            idx = prev + 1;
-        } else if (!dec_varint(d, p, &idx, errp)) {
-            return NULL;
-        }
-        if (idx >= d->names->len) {
-            dec_error(d, p, errp, QVISIT_ERROR_PARSE,
-                      "member name index %" PRIu64 " outside the table of %u",
-                      idx, d->names->len);
-            return NULL;
-        }
-        prev = idx;
-        if (first_member && first) {
-            *first = idx;
-        }
-        first_member = false;
-        name = g_ptr_array_index(d->names, idx);
-        link.name = name;
-        if (qdict_haskey(dict, name)) {
-            dec_error(d, &link, errp, QVISIT_ERROR_PARSE, "duplicate member");
-            return NULL;
-        }
-        if (!dec_charge(d, &link, 32, errp)) {
-            return NULL;
-        }
-        val = dec_payload(d, &link, tag & ~BIN_SEQ_NAME, depth + 1, idx,
-                          NULL, errp);
-        if (!val) {
-            return NULL;
-        }
-        qdict_put_obj(dict, name, val);
     }
-    return QOBJECT(g_steal_pointer(&dict));
+    biv_pop(biv);
+    return ok;
 }
 
-static QObject *dec_array(Decoder *d, const PathLink *p, unsigned depth,
-                          int64_t ctx, GError **errp)
-{
-    g_autoptr(QList) list = qlist_new();
-    int64_t elem_first = -1;
-    size_t n;
-
-    if (!dec_count(d, p, 1, d->limits->max_array_len, "array length", &n,
-                   errp)) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        PathLink link = { .up = p, .index = i };
-        QObject *val;
-
-        if (!dec_charge(d, &link, 16, errp)) {
-            return NULL;
-        }
-        if (d->pos >= d->len) {
-            dec_truncated(d, &link, errp);
-            return NULL;
-        }
-        d->pos++;
-        val = dec_payload(d, &link, d->data[d->pos - 1], depth + 1,
-                          elem_first >= 0 ? elem_first - 1 : ctx,
-                          &elem_first, errp);
-        if (!val) {
-            return NULL;
-        }
-        qlist_append_obj(list, val);
-    }
-    return QOBJECT(g_steal_pointer(&list));
-}
-
-static QObject *dec_uint_array(Decoder *d, const PathLink *p,
-                               unsigned bytes, GError **errp)
-{
-    g_autoptr(QList) list = qlist_new();
-    size_t n;
-
-    if (!dec_count(d, p, bytes, d->limits->max_array_len, "array length", &n,
-                   errp) ||
-        !dec_charge(d, p, n * 16, errp)) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        qlist_append_uint(list, binary__get_be(d->data + d->pos, bytes));
-        d->pos += bytes;
-    }
-    return QOBJECT(g_steal_pointer(&list));
-}
-
-static QObject *dec_bytes(Decoder *d, const PathLink *p, bool is_str,
-                          GError **errp)
-{
-    size_t n;
-    const uint8_t *b;
-
-    if (!dec_count(d, p, 1, d->limits->max_string_len,
-                   is_str ? "string length" : "buffer length", &n, errp) ||
-        !dec_charge(d, p, (is_str ? n : 2 * n) + 1, errp)) {
-        return NULL;
-    }
-    b = d->data + d->pos;
-    if (is_str) {
-        g_autofree char *s = NULL;
-
-        if (!g_utf8_validate((const char *)b, n, NULL)) {
-            dec_error(d, p, errp, QVISIT_ERROR_PARSE, "invalid UTF-8");
-            return NULL;
-        }
-        s = g_strndup((const char *)b, n);
-        d->pos += n;
-        return QOBJECT(qstring_from_str(s));
-    } else {
-        static const char hex[] = "0123456789abcdef";
-        g_autofree char *s = g_malloc(2 * n + 1);
-
-        for (size_t i = 0; i < n; i++) {
-            s[2 * i] = hex[b[i] >> 4];
-            s[2 * i + 1] = hex[b[i] & 15];
-        }
-        s[2 * n] = '\0';
-        d->pos += n;
-        return QOBJECT(qstring_from_str(s));
-    }
-}
-
-static QObject *dec_fixed(Decoder *d, const PathLink *p, uint8_t tag,
-                          GError **errp)
-{
-    unsigned bytes = tag & 0x0f;
-    uint64_t u;
-
-    if (d->len - d->pos < bytes) {
-        d->pos = d->len;
-        dec_truncated(d, p, errp);
-        return NULL;
-    }
-    u = binary__get_be(d->data + d->pos, bytes);
-    d->pos += bytes;
-    if ((tag & 0xf0) == 0x20) {
-        return QOBJECT(qnum_from_uint(u));
-    }
-    if (bytes < 8 && (u >> (8 * bytes - 1))) {
-        u |= ~0ULL << (8 * bytes);      /* sign-extend */
-    }
-    return QOBJECT(qnum_from_int((int64_t)u));
-}
-
-static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
-                          GError **errp)
-{
-    if (d->pos >= d->len) {
-        dec_truncated(d, p, errp);
-        return NULL;
-    }
-    d->pos++;
-    return dec_payload(d, p, d->data[d->pos - 1], depth, -1, NULL, errp);
-}
-
-static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
-                            unsigned depth, int64_t ctx, int64_t *first,
+static bool biv_start_array(Visitor *v, const char *name, size_t len,
                             GError **errp)
 {
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame f = { .is_array = true, .elem_first = -1 };
+    BinValue val;
+    uint64_t n;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_ARRAY && (val.tag & 0xf0) != 0x10) {
+        return type_error(v, errp, "array", val.tag);
+    }
+    f.pos = val.pos;
+    if (!get_varint(biv, &f.pos, &n)) {
+        return corrupt(v, errp);
+    }
+    if (n != len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                                "expected %zu elements, got %" PRIu64, len,
+                                n);
+    }
+    f.width = val.tag == BIN_TAG_ARRAY ? 0 : (val.tag & 0x0f);
+    f.ctx = val.ctx;
+    g_array_append_val(biv->stack, f);
+    return true;
+}
+
+static bool biv_end_array(Visitor *v, GError **errp)
+{
+    (void)errp;
+    biv_pop(to_biv(v));
+    return true;
+}
+
+static bool biv_optional(Visitor *v, const char *name, bool *present,
+                         GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+    gpointer idx = g_hash_table_lookup(biv->name_index, name);
+
+    (void)errp;
+    *present = false;
+    for (size_t i = 0; top && !top->is_array && idx &&
+                       i < top->members->len; i++) {
+        if (g_array_index(top->members, BinMember, i).name ==
+            GPOINTER_TO_SIZE(idx) - 1) {
+            *present = true;
+        }
+    }
+    return true;
+}
+
+static bool get_integer(Visitor *v, const char *name, unsigned bits,
+                        bool want_signed, uint64_t *u, bool *is_signed,
+                        GError **errp)
+{
+    BinValue val;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (!binary__read_int(to_biv(v)->data, to_biv(v)->len, val.tag, val.pos,
+                          u, is_signed)) {
+        /* A number (double) or not a number at all. */
+        return type_error(v, errp, visit__int_type_name(bits, want_signed),
+                          val.tag);
+    }
+    return true;
+}
+
+static bool biv_type_int(Visitor *v, const char *name, int64_t *obj,
+                         unsigned bits, GError **errp)
+{
     uint64_t u;
+    bool is_signed;
 
-    if ((tag == BIN_TAG_STRUCT || tag == BIN_TAG_ARRAY ||
-         (tag & 0xf0) == 0x10) && depth >= d->limits->max_depth) {
-        /* This container would be nesting level depth + 1. */
-        d->pos--;
-        dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
-                  "nesting deeper than %u", d->limits->max_depth);
-        return NULL;
+    if (!get_integer(v, name, bits, true, &u, &is_signed, errp)) {
+        return false;
     }
-    switch (tag) {
-    case BIN_TAG_U8:
-    case BIN_TAG_I8:
-        if (d->pos >= d->len) {
-            dec_truncated(d, p, errp);
-            return NULL;
-        }
-        u = d->data[d->pos++];
-        return tag == BIN_TAG_U8 ? QOBJECT(qnum_from_uint(u))
-                                 : QOBJECT(qnum_from_int((int8_t)u));
-    case BIN_TAG_U16:
-    case BIN_TAG_U32:
-    case BIN_TAG_U64:
-        if (!dec_varint(d, p, &u, errp)) {
-            return NULL;
-        }
-        if ((tag == BIN_TAG_U16 && u > UINT16_MAX) ||
-            (tag == BIN_TAG_U32 && u > UINT32_MAX)) {
-            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
-                      "%" PRIu64 " does not fit %s", u,
-                      tag == BIN_TAG_U16 ? "u16" : "u32");
-            return NULL;
-        }
-        return QOBJECT(qnum_from_uint(u));
-    case BIN_TAG_I16:
-    case BIN_TAG_I32:
-    case BIN_TAG_I64: {
-        int64_t s;
+    if (!is_signed && u > INT64_MAX) {
+        return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                "%" PRIu64 " does not fit %s", u,
+                                visit__int_type_name(bits, true));
+    }
+    *obj = (int64_t)u;
+    return true;
+}
 
-        if (!dec_varint(d, p, &u, errp)) {
-            return NULL;
-        }
-        s = binary__unzigzag(u);
-        if ((tag == BIN_TAG_I16 && (s < INT16_MIN || s > INT16_MAX)) ||
-            (tag == BIN_TAG_I32 && (s < INT32_MIN || s > INT32_MAX))) {
-            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
-                      "%" PRId64 " does not fit %s", s,
-                      tag == BIN_TAG_I16 ? "i16" : "i32");
-            return NULL;
-        }
-        return QOBJECT(qnum_from_int(s));
-    }
-    case BIN_TAG_FALSE:
-    case BIN_TAG_TRUE:
-        return QOBJECT(qbool_from_bool(tag == BIN_TAG_TRUE));
-    case BIN_TAG_F64: {
-        double x;
+static bool biv_type_uint(Visitor *v, const char *name, uint64_t *obj,
+                          unsigned bits, GError **errp)
+{
+    uint64_t u;
+    bool is_signed;
 
-        if (d->len - d->pos < 8) {
-            d->pos = d->len;
-            dec_truncated(d, p, errp);
-            return NULL;
-        }
-        u = binary__get_be(d->data + d->pos, 8);
-        d->pos += 8;
-        memcpy(&x, &u, sizeof(x));
-        return QOBJECT(qnum_from_double(x));
+    if (!get_integer(v, name, bits, false, &u, &is_signed, errp)) {
+        return false;
     }
-    case BIN_TAG_STR:
-    case BIN_TAG_BUF:
-        return dec_bytes(d, p, tag == BIN_TAG_STR, errp);
-    case BIN_TAG_STRUCT:
-        return dec_struct(d, p, depth, ctx, first, errp);
-    case BIN_TAG_ARRAY:
-        return dec_array(d, p, depth, ctx, errp);
-    case BIN_TAG_U8_ARRAY:
-    case BIN_TAG_U16_ARRAY:
-    case BIN_TAG_U32_ARRAY:
-    case BIN_TAG_U64_ARRAY:
-        return dec_uint_array(d, p, tag & 0x0f, errp);
-    case BIN_TAG_U16_FIXED:
-    case BIN_TAG_U32_FIXED:
-    case BIN_TAG_U64_FIXED:
-    case BIN_TAG_I16_FIXED:
-    case BIN_TAG_I32_FIXED:
-    case BIN_TAG_I64_FIXED:
-        return dec_fixed(d, p, tag, errp);
+    if (is_signed && (int64_t)u < 0) {
+        return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                "%" PRId64 " does not fit %s", (int64_t)u,
+                                visit__int_type_name(bits, false));
+    }
+    *obj = u;
+    return true;
+}
+
+static bool biv_type_bool(Visitor *v, const char *name, bool *obj,
+                          GError **errp)
+{
+    BinValue val;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_TRUE && val.tag != BIN_TAG_FALSE) {
+        return type_error(v, errp, "bool", val.tag);
+    }
+    *obj = val.tag == BIN_TAG_TRUE;
+    return true;
+}
+
+static bool biv_type_number(Visitor *v, const char *name, double *obj,
+                            GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinValue val;
+    uint64_t u;
+    bool is_signed;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag == BIN_TAG_F64) {
+        double d;
+
+        if (val.pos + 8 > biv->len) {
+            return corrupt(v, errp);
+        }
+        u = binary__get_be(biv->data + val.pos, 8);
+        memcpy(&d, &u, sizeof(d));
+        *obj = d;
+        return true;
+    }
+    if (!binary__read_int(biv->data, biv->len, val.tag, val.pos, &u,
+                          &is_signed)) {
+        return type_error(v, errp, "number", val.tag);
+    }
+    *obj = is_signed ? (double)(int64_t)u : (double)u;
+    return true;
+}
+
+/* The bytes of a STR or BUF value. */
+static bool get_bytes(Visitor *v, const BinValue *val, const uint8_t **p,
+                      size_t *n, GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    size_t pos = val->pos;
+    uint64_t len;
+
+    if (!get_varint(biv, &pos, &len) || len > biv->len - pos) {
+        return corrupt(v, errp);
+    }
+    *p = biv->data + pos;
+    *n = len;
+    return true;
+}
+
+static bool biv_type_str(Visitor *v, const char *name, char **obj,
+                         GError **errp)
+{
+    BinValue val;
+    const uint8_t *p;
+    size_t n, len;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_STR && val.tag != BIN_TAG_BUF) {
+        return type_error(v, errp, "str", val.tag);
+    }
+    if (!get_bytes(v, &val, &p, &n, errp)) {
+        return false;
+    }
+    /* A buffer is a hex string in QObject trees, and reads as one here. */
+    len = val.tag == BIN_TAG_BUF ? 2 * n : n;
+    if (len > v->limits.max_string_len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
+                                "string of %zu bytes exceeds the limit of %zu",
+                                len, v->limits.max_string_len);
+    }
+    if (val.tag == BIN_TAG_STR) {
+        *obj = g_strndup((const char *)p, n);
+        return true;
+    }
+    *obj = g_malloc(len + 1);
+    for (size_t i = 0; i < n; i++) {
+        static const char hex[] = "0123456789abcdef";
+
+        (*obj)[2 * i] = hex[p[i] >> 4];
+        (*obj)[2 * i + 1] = hex[p[i] & 15];
+    }
+    (*obj)[len] = '\0';
+    return true;
+}
+
+static int hex_value(uint8_t c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* A buffer is raw bytes (BUF), or hex digits (STR) as in QObject trees,
+ * which is what a document converted from JSON holds. */
+static bool biv_type_buffer(Visitor *v, const char *name, void *buf,
+                            size_t len, GError **errp)
+{
+    BinValue val;
+    const uint8_t *p;
+    size_t n;
+    uint8_t *out = buf;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_BUF && val.tag != BIN_TAG_STR) {
+        return type_error(v, errp, "buffer", val.tag);
+    }
+    if (!get_bytes(v, &val, &p, &n, errp)) {
+        return false;
+    }
+    if (val.tag == BIN_TAG_BUF) {
+        if (n != len) {
+            return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                                    "expected %zu bytes, got %zu", len, n);
+        }
+        memcpy(buf, p, n);
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (hex_value(p[i]) < 0) {
+            return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
+                                    "invalid hex digit at position %zu", i);
+        }
+    }
+    if (n % 2) {
+        return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
+                                "odd number of hex digits (%zu)", n);
+    }
+    if (n / 2 != len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                                "expected %zu bytes, got %zu", len, n / 2);
+    }
+    for (size_t i = 0; i < len; i++) {
+        out[i] = (uint8_t)(hex_value(p[2 * i]) << 4 |
+                           hex_value(p[2 * i + 1]));
+    }
+    return true;
+}
+
+static void store_uint(void *arr, unsigned bits, size_t i, uint64_t x)
+{
+    switch (bits) {
+    case 8:
+        ((uint8_t *)arr)[i] = x;
+        break;
+    case 16:
+        ((uint16_t *)arr)[i] = x;
+        break;
+    case 32:
+        ((uint32_t *)arr)[i] = x;
+        break;
     default:
-        d->pos--;
-        dec_error(d, p, errp, QVISIT_ERROR_PARSE, "unknown type tag 0x%02x",
-                  tag);
-        return NULL;
+        ((uint64_t *)arr)[i] = x;
+        break;
     }
 }
 
-QObject *binary__decode_named(const void *data, size_t len,
-                              const QVisitLimits *limits,
-                              const char *root_name, size_t base,
-                              size_t *consumed, GError **errp)
+/*
+ * Register files: a typed array of the walk's width is read in one loop
+ * with no per-element look-up (the output visitor writes native arrays
+ * that way); anything else goes element by element with range checks.
+ */
+static bool biv_type_uint_array(Visitor *v, void *arr, unsigned bits,
+                                size_t n, GError **errp)
 {
-    PathLink root_link = { .name = root_name };
-    const PathLink *rootp = root_name ? &root_link : NULL;
-    Decoder d = {
-        .data = data,
-        .len = len,
-        .limits = limits ? limits : qvisit_limits_default(),
-        .base = base,
-    };
-    size_t count;
-    QObject *root;
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+    unsigned bytes = bits / 8;
 
-    g_return_val_if_fail(data != NULL || len == 0, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
-
-    d.names = g_ptr_array_new_with_free_func(g_free);
-    if (!dec_count(&d, NULL, 1, d.limits->max_array_len, "name table size",
-                   &count, errp)) {
-        g_ptr_array_free(d.names, true);
-        return NULL;
-    }
-    for (size_t i = 0; i < count; i++) {
-        size_t n;
-        const char *s;
-
-        if (!dec_count(&d, NULL, 1, d.limits->max_string_len, "name length",
-                       &n, errp) ||
-            !dec_charge(&d, NULL, n + 1, errp)) {
-            g_ptr_array_free(d.names, true);
-            return NULL;
+    if (top->width == bytes) {
+        if (n > (biv->len - top->pos) / bytes) {
+            return corrupt(v, errp);
         }
-        s = (const char *)d.data + d.pos;
-        if (!g_utf8_validate(s, n, NULL) || memchr(s, '\0', n)) {
-            dec_error(&d, NULL, errp, QVISIT_ERROR_PARSE,
-                      "name %zu is not valid UTF-8", i);
-            g_ptr_array_free(d.names, true);
-            return NULL;
+        for (size_t i = 0; i < n; i++) {
+            store_uint(arr, bits, i,
+                       binary__get_be(biv->data + top->pos + i * bytes,
+                                      bytes));
         }
-        g_ptr_array_add(d.names, g_strndup(s, n));
-        d.pos += n;
+        top->pos += n * bytes;
+        return true;
     }
-    root = dec_value(&d, rootp, 0, errp);
-    g_ptr_array_free(d.names, true);
-    if (root && consumed) {
-        *consumed = d.pos;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+
+        visit__set_index(v, i);
+        if (!biv_type_uint(v, NULL, &x, bits, errp)) {
+            return false;
+        }
+        if (bits < 64 && x >> bits) {
+            return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                    "%" PRIu64 " does not fit %s", x,
+                                    visit__int_type_name(bits, false));
+        }
+        store_uint(arr, bits, i, x);
     }
-    return root;
+    return true;
 }
 
-QObject *binary_decode(const void *data, size_t len,
-                       const QVisitLimits *limits, size_t *consumed,
-                       GError **errp)
+static void biv_free(Visitor *v)
 {
-    return binary__decode_named(data, len, limits, NULL, 0, consumed, errp);
+    BinaryInputVisitor *biv = to_biv(v);
+
+    while (biv->stack->len) {
+        biv_pop(biv);
+    }
+    g_array_free(biv->stack, true);
+    g_hash_table_destroy(biv->name_index);
+    g_ptr_array_free(biv->names, true);
+    g_free(biv->data);
+    visit__cleanup(v);
+    g_free(biv);
 }
 
 Visitor *binary_input_visitor_new(const void *data, size_t len,
                                   const QVisitLimits *limits, GError **errp)
 {
-    g_autoptr(QObject) root = NULL;
-    size_t used = 0;
+    g_autoptr(QObject) check = NULL;
+    BinaryInputVisitor *biv;
     Visitor *v;
+    size_t used = 0;
+    size_t pos = 0;
+    uint64_t count = 0;
 
     g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    root = binary_decode(data, len, limits, &used, errp);
-    if (!root) {
+    /* Validate everything first, with the limits. */
+    check = binary_decode(data, len, limits, &used, errp);
+    if (!check) {
         return NULL;
     }
     if (used != len) {
@@ -492,7 +603,41 @@ Visitor *binary_input_visitor_new(const void *data, size_t len,
                     len - used, used);
         return NULL;
     }
-    v = qobject_input_visitor_new(root);
+    biv = g_new0(BinaryInputVisitor, 1);
+    v = &biv->visitor;
+    biv->data = g_memdup2(data, len);
+    biv->len = len;
+    biv->names = g_ptr_array_new_with_free_func(g_free);
+    biv->name_index = g_hash_table_new(g_str_hash, g_str_equal);
+    biv->stack = g_array_new(false, false, sizeof(BinFrame));
+    /* The name table (validated above). */
+    binary__get_varint(biv->data, len, &pos, &count);
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t n = 0;
+        char *name;
+
+        binary__get_varint(biv->data, len, &pos, &n);
+        name = g_strndup((const char *)biv->data + pos, n);
+        pos += n;
+        g_ptr_array_add(biv->names, name);
+        g_hash_table_insert(biv->name_index, name,
+                            GSIZE_TO_POINTER(biv->names->len));
+    }
+    biv->root = pos;
+    v->start_struct = biv_start_struct;
+    v->end_struct = biv_end_struct;
+    v->start_array = biv_start_array;
+    v->end_array = biv_end_array;
+    v->optional = biv_optional;
+    v->type_int = biv_type_int;
+    v->type_uint = biv_type_uint;
+    v->type_bool = biv_type_bool;
+    v->type_number = biv_type_number;
+    v->type_str = biv_type_str;
+    v->type_buffer = biv_type_buffer;
+    v->type_uint_array = biv_type_uint_array;
+    v->free = biv_free;
+    visit__init(v, VISITOR_INPUT);
     visit_set_limits(v, limits ? limits : qvisit_limits_default());
     return v;
 }

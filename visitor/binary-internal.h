@@ -147,4 +147,18 @@ QObject *binary__decode_named(const void *data, size_t len,
                               const char *root_name, size_t base,
                               size_t *consumed, GError **errp);
 
+/* The offset after the payload of a value tagged @tag whose payload
+ * starts at @pos, or 0 when the bytes are malformed or cut. */
+size_t binary__skip(const uint8_t *data, size_t len, uint8_t tag,
+                    size_t pos);
+
+/* Reads an integer-tagged value at @pos: *@u holds a uint64, or an int64
+ * as two's complement when *@is_signed. False for other tags or cut
+ * bytes. */
+bool binary__read_int(const uint8_t *data, size_t len, uint8_t tag,
+                      size_t pos, uint64_t *u, bool *is_signed);
+
+/* The QObject type name a tag decodes to ("number", "string" ...). */
+const char *binary__tag_type_name(uint8_t tag);
+
 #endif /* QVISIT_BINARY_INTERNAL_H */

@@ -18,8 +18,8 @@
  *
  * Life cycle: binary_output_visitor_new(), one walk, visit_complete()
  * (which appends the document to the caller's GByteArray), visit_free().
- * binary_input_visitor_new() decodes a whole document first, applying the
- * limits, and then serves the walk from the decoded tree.
+ * binary_input_visitor_new() validates a whole document first, applying
+ * the limits, and then serves the walk straight from its bytes.
  */
 #ifndef QVISIT_BINARY_VISITOR_H
 #define QVISIT_BINARY_VISITOR_H
@@ -78,10 +78,12 @@ QVISIT_API QObject *binary_decode(const void *data, size_t len,
  *   walk; NULL for the defaults
  * @errp: return location for an error
  *
- * Decodes @data with binary_decode() and returns a visitor that loads the
- * decoded tree with the rules of the QObject input visitor: members are
- * found by name in any order, and a member the walk never asks for is
- * %QVISIT_ERROR_UNEXPECTED at visit_end_struct().
+ * Validates @data as binary_decode() does, then returns a visitor that
+ * reads the walk's values from the bytes with the rules and messages of
+ * the QObject input visitor: members are found by name in any order, a
+ * member the walk never asks for is %QVISIT_ERROR_UNEXPECTED at
+ * visit_end_struct(), integers of any width and sign load into any field
+ * they fit, buffers read raw bytes or hex strings. @data is copied.
  *
  * Errors: those of binary_decode(); %QVISIT_ERROR_PARSE for trailing
  * bytes.

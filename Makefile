@@ -64,7 +64,8 @@ ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
             $(EXAMPLES:%=%.o) $(TESTS:%=%.o) $(BENCHES:%=%.o)
 
 .SECONDARY:
-.PHONY: all check check-valgrind check-asan bench demo install clean
+.PHONY: all check check-valgrind check-asan check-live bench demo install \
+        clean
 .DEFAULT_GOAL := all
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
@@ -128,6 +129,10 @@ check: all $(TESTS) $(PLUGINS)
 	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \
 	    tests/check-exports.sh $(SHARED_LIB) include
 	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
+
+# Real QEMU streams generated on the spot; skipped without QEMU.
+check-live: all
+	$(Q)QVISIT_CLI=$(CLI) tests/live-qemu.sh
 
 check-valgrind:
 	$(Q)$(MAKE) --no-print-directory check \

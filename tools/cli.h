@@ -31,6 +31,8 @@ int cmd_version(int argc, char **argv);
 int cmd_schemas(int argc, char **argv);
 int cmd_compat_check(int argc, char **argv);
 int cmd_compat_graph(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
 
 /*
  * Loads the transform plugin at @path (a shared object exporting

@@ -1,12 +1,14 @@
 /*
  * qvisit dump: print a stream as JSON.
  *
- * qvisit's own formats (legacy, binary, JSON; detected) print as the JSON
- * format's document. --qemu (real QEMU streams) belongs to the QEMU stream
- * reader.
+ * Without --qemu: qvisit's own migration streams (legacy, binary, JSON;
+ * detected) as the JSON format's document, by cli_dump_native()
+ * (tools/cli-stream.c). With --qemu: real QEMU streams, by dump_qemu().
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <qvisit/qvisit.h>
 
@@ -15,39 +17,218 @@
 static void dump_usage(FILE *out)
 {
     fprintf(out,
-            "usage: qvisit dump [OPTIONS] STREAM\n"
+            "usage: qvisit dump [--compact] [-o FILE] STREAM\n"
+            "       qvisit dump --qemu [OPTIONS] STREAM\n"
             "\n"
             "Decodes a qvisit migration stream in any format (legacy,\n"
-            "binary or JSON, detected from its first bytes; \"-\" for\n"
-            "standard input) and prints it as the JSON format's document.\n"
+            "binary or JSON, detected from its first bytes) and prints it\n"
+            "as the JSON format's document; with --qemu, decodes a QEMU 7.2\n"
+            "migration stream instead. \"-\" reads standard input.\n"
             "\n"
             "options:\n"
-            "  --compact         one line, no indentation\n"
+            "  --compact         qvisit streams: one line, no indentation\n"
+            "  --qemu            the input is a real QEMU migration stream\n"
+            "  --ram             include every RAM record and page (needed\n"
+            "                    for 'qvisit encode --qemu')\n"
+            "  --analyze-compat  print what QEMU 7.2's analyze-migration.py\n"
+            "                    -f prints\n"
+            "  --desc            print the stream's vmdesc as\n"
+            "                    analyze-migration.py -d desc does\n"
+            "  --vmdesc FILE     decode with the description of FILE (a\n"
+            "                    stream or a JSON vmdesc), for streams\n"
+            "                    written with suppress-vmdesc=on\n"
             "  -o, --output FILE write to FILE instead of standard output\n"
             "  -h, --help        show this help\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
+/* Output: standard output, or a temporary file renamed once complete. */
+typedef struct DumpOut {
+    FILE *fp;
+    const char *path;
+    char *tmp;
+    bool first;         /* no analyze-compat member written yet */
+} DumpOut;
+
+static bool out_open(DumpOut *o, const char *path)
+{
+    int fd;
+
+    memset(o, 0, sizeof(*o));
+    o->first = true;
+    if (!path || !strcmp(path, "-")) {
+        o->fp = stdout;
+        return true;
+    }
+    o->path = path;
+    o->tmp = g_strdup_printf("%s.tmp-XXXXXX", path);
+    fd = g_mkstemp(o->tmp);
+    o->fp = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!o->fp) {
+        cli_error("%s: %s", path, g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        g_free(o->tmp);
+        return false;
+    }
+    return true;
+}
+
+/* Finishes the output; on failure a temporary file is removed. */
+static int out_close(DumpOut *o, bool ok)
+{
+    if (o->fp == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("standard output: %s", g_strerror(errno));
+            return CLI_EXIT_FAILURE;
+        }
+        return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+    }
+    if (fclose(o->fp) != 0 && ok) {
+        cli_error("%s: %s", o->path, g_strerror(errno));
+        ok = false;
+    }
+    if (ok && rename(o->tmp, o->path) < 0) {
+        cli_error("%s: %s", o->path, g_strerror(errno));
+        ok = false;
+    }
+    if (!ok) {
+        unlink(o->tmp);
+    }
+    g_free(o->tmp);
+    return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+/*
+ * Writes one member of the analyze-compat document as soon as the reader
+ * completes it, so memory stays bounded by the largest section. The
+ * member is printed alone by qobject_to_json_pretty() and shifted one
+ * level in: JSON text has no raw newline inside strings, so four spaces
+ * after each newline give the layout of the whole document.
+ */
+static bool write_member(const char *key, QObject *value, void *opaque,
+                         GError **errp)
+{
+    DumpOut *o = opaque;
+    g_autoptr(QObject) v = value;
+    g_autoptr(QString) k = qstring_from_str(key);
+    g_autoptr(GString) ktext = qobject_to_json(QOBJECT(k));
+    g_autoptr(GString) vtext = qobject_to_json_pretty(v, true);
+    size_t len = vtext->len, lines = 0;
+    char *src, *dst;
+
+    /* Shift in place, from the end: one realloc, no second buffer. */
+    for (size_t i = 0; i < len; i++) {
+        lines += vtext->str[i] == '\n';
+    }
+    g_string_set_size(vtext, len + 4 * lines);
+    src = vtext->str + len;
+    dst = vtext->str + vtext->len;
+    while (src > vtext->str) {
+        char c = *--src;
+
+        if (c == '\n') {
+            dst -= 4;
+            memset(dst, ' ', 4);
+        }
+        *--dst = c;
+    }
+    fputs(o->first ? "{\n    " : ",\n    ", o->fp);
+    fwrite(ktext->str, 1, ktext->len, o->fp);
+    fputs(": ", o->fp);
+    fwrite(vtext->str, 1, vtext->len, o->fp);
+    o->first = false;
+    if (ferror(o->fp)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
+                    o->path ? o->path : "standard output",
+                    g_strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static int dump_qemu(const char *stream, const QemuStreamOptions *base,
+                     const char *vmdesc_path, bool desc_only,
+                     const char *output)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) borrowed = NULL;
+    g_autoptr(QObject) result = NULL;
+    g_autoptr(GString) text = NULL;
+    QemuStreamOptions opts = *base;
+    DumpOut out;
+
+    if (vmdesc_path && !desc_only) {
+        borrowed = qemu_stream_load_vmdesc_path(vmdesc_path, NULL, &err);
+        if (!borrowed) {
+            cli_error("%s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
+        opts.vmdesc = borrowed;
+    }
+    if (!out_open(&out, output)) {
+        return CLI_EXIT_FAILURE;
+    }
+    if (desc_only) {
+        result = qemu_stream_load_vmdesc_path(vmdesc_path ? vmdesc_path
+                                                          : stream,
+                                              NULL, &err);
+    } else {
+        if (opts.analyze_compat) {
+            opts.section_fn = write_member;
+            opts.section_opaque = &out;
+        }
+        result = qemu_stream_dump_path(stream, &opts, &err);
+    }
+    if (!result) {
+        /* On standard output a streamed document may be cut short; the
+         * exit status says so. */
+        cli_error("%s", err->message);
+        return out_close(&out, false);
+    }
+    if (opts.section_fn) {
+        fputs(out.first ? "{}\n" : "\n}\n", out.fp);
+    } else {
+        text = qobject_to_json_pretty(result, true);
+        g_string_append_c(text, '\n');
+        fwrite(text->str, 1, text->len, out.fp);
+    }
+    return out_close(&out, true);
+}
+
 int cmd_dump(int argc, char **argv)
 {
-    const char *stream = NULL, *output = NULL;
-    bool compact = false;
+    QemuStreamOptions opts;
+    const char *stream = NULL, *vmdesc = NULL, *output = NULL;
+    bool qemu = false, desc = false, compact = false;
 
+    qemu_stream_options_init(&opts);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
 
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             dump_usage(stdout);
             return CLI_EXIT_OK;
+        } else if (!strcmp(a, "--qemu")) {
+            qemu = true;
         } else if (!strcmp(a, "--compact")) {
             compact = true;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+        } else if (!strcmp(a, "--ram")) {
+            opts.ram_full = true;
+        } else if (!strcmp(a, "--analyze-compat")) {
+            opts.analyze_compat = true;
+        } else if (!strcmp(a, "--desc")) {
+            desc = true;
+        } else if (!strcmp(a, "--vmdesc") || !strcmp(a, "-o") ||
+                   !strcmp(a, "--output")) {
             if (i + 1 >= argc) {
                 cli_error("dump: %s needs an argument", a);
                 return CLI_EXIT_USAGE;
             }
-            output = argv[++i];
+            *(a[1] == 'o' || a[2] == 'o' ? &output : &vmdesc) = argv[++i];
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("dump: unknown option '%s'", a);
             dump_usage(stderr);
@@ -64,5 +245,17 @@ int cmd_dump(int argc, char **argv)
         dump_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    return cli_dump_native(stream, output, compact);
+    if (!qemu) {
+        if (opts.ram_full || opts.analyze_compat || desc || vmdesc) {
+            cli_error("dump: --ram, --analyze-compat, --desc and --vmdesc "
+                      "need --qemu");
+            return CLI_EXIT_USAGE;
+        }
+        return cli_dump_native(stream, output, compact);
+    }
+    if (opts.ram_full && opts.analyze_compat) {
+        cli_error("dump: --ram and --analyze-compat cannot be combined");
+        return CLI_EXIT_USAGE;
+    }
+    return dump_qemu(stream, &opts, vmdesc, desc, output);
 }

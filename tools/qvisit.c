@@ -18,6 +18,8 @@ static const CliCommand commands[] = {
       cmd_compat_check },
     { "compat-graph", "print the compat version graph as Graphviz dot",
       cmd_compat_graph },
+    { "dump", "print a stream as JSON", cmd_dump },
+    { "encode", "write a stream back from a JSON dump", cmd_encode },
 };
 
 void cli_error(const char *fmt, ...)

@@ -20,5 +20,6 @@
 #include "qvisit/migration-transport.h"
 #include "qvisit/describe-visitor.h"
 #include "qvisit/compat.h"
+#include "qvisit/qemu-stream.h"
 
 #endif /* QVISIT_QVISIT_H */

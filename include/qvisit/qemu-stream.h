@@ -1,0 +1,215 @@
+/*
+ * Real QEMU migration streams: decode to a QObject dump, encode back.
+ *
+ * A QEMU 7.2 migration stream ("QEVM", version 3) is a header, an optional
+ * configuration section, a sequence of records (START/PART/END/FULL
+ * sections, COMMANDs) up to an EOF byte, and usually a JSON description of
+ * every device's fields (the "vmdesc") at the very end. Device payloads
+ * are not self-describing: they are decoded field by field through that
+ * vmdesc, so a reader needs it before the device sections.
+ * docs/qemu-streams.md describes the layout and both dump formats.
+ *
+ * Two dump layouts:
+ * - the native dump (default): every record in order with its framing
+ *   (section ids, instance and version ids, footer presence), typed device
+ *   values (numbers as numbers), the raw vmdesc text, and the RAM records
+ *   summarised, or in full with @ram_full. A full native dump re-encodes
+ *   byte for byte with qemu_stream_encode().
+ * - the analyze-compat dump: the document QEMU 7.2's
+ *   scripts/analyze-migration.py prints for `-f STREAM` (hex strings,
+ *   "idstr (section id)" keys); qobject_to_json_pretty() and a newline
+ *   give the script's text byte for byte.
+ *
+ * Life cycle: fill a QemuStreamOptions with qemu_stream_options_init(),
+ * call one of the qemu_stream_dump*() functions, and unref the result.
+ * Reading never allocates what the stream merely claims: lengths are
+ * checked against the QVisitLimits and long items are read in chunks. RAM
+ * pages are only kept with @ram_full; the decoded device state is the
+ * dump, except that an analyze-compat dump with @section_fn hands each
+ * section out as it completes, so memory is then bounded by the largest
+ * section plus the vmdesc, whatever the size of the stream.
+ *
+ * Errors carry the section name and field path, then the byte offset in
+ * the stream: `cpu.env.fpregs[3].tmp: stream truncated at byte 240112`.
+ */
+#ifndef QVISIT_QEMU_STREAM_H
+#define QVISIT_QEMU_STREAM_H
+
+#include <glib.h>
+
+#include "qvisit/common.h"
+#include "qvisit/limits.h"
+#include "qvisit/qemu-file.h"
+#include "qvisit/qobject.h"
+
+/**
+ * QemuStreamSectionFn:
+ * @key: (transfer none): the member's name, e.g. "timer (0)"; valid
+ *   during the call only
+ * @value: (transfer full): the member's value; the callee owns it
+ * @opaque: the options' @section_opaque
+ * @errp: return location for an error
+ *
+ * Receives one top-level member of an analyze-compat dump as soon as it is
+ * complete (a FULL section at once, the RAM section after its END record),
+ * in document order.
+ *
+ * Returns: true to go on; false, with @errp set, to stop the decoding
+ *   with that error.
+ * Since: 0.1
+ */
+typedef bool (*QemuStreamSectionFn)(const char *key, QObject *value,
+                                    void *opaque, GError **errp);
+
+/**
+ * QemuStreamOptions:
+ * @analyze_compat: produce analyze-migration.py's document instead of the
+ *   native dump
+ * @ram_full: native dump only: keep every RAM record and page (needed to
+ *   re-encode); without it RAM is summarised per block
+ * @vmdesc: (nullable) (transfer none): a description to decode with
+ *   instead of the stream's own, e.g. borrowed from another stream of the
+ *   same machine for a stream written with suppress-vmdesc=on; it must
+ *   outlive the call
+ * @limits: (nullable) (transfer none): limits on lengths, depth and
+ *   allocations; NULL for qvisit_limits_default()
+ * @section_fn: (nullable): analyze-compat only: hand each top-level member
+ *   to this function as soon as it is complete instead of collecting it,
+ *   so that memory and output stay bounded by the largest section; the
+ *   dump returned is then an empty dict. If a section id is reused, its
+ *   two members are handed out separately, where analyze-migration.py
+ *   would print only the second (QEMU does not reuse ids)
+ * @section_opaque: passed to @section_fn
+ *
+ * Since: 0.1
+ */
+typedef struct QemuStreamOptions {
+    bool analyze_compat;
+    bool ram_full;
+    const QObject *vmdesc;
+    const QVisitLimits *limits;
+    QemuStreamSectionFn section_fn;
+    void *section_opaque;
+} QemuStreamOptions;
+
+/**
+ * qemu_stream_options_init:
+ * @opts: (out caller-allocates): the options to fill
+ *
+ * Sets the defaults: native dump, RAM summarised, the stream's own vmdesc,
+ * default limits.
+ *
+ * Since: 0.1
+ */
+QVISIT_API void qemu_stream_options_init(QemuStreamOptions *opts);
+
+/**
+ * qemu_stream_dump:
+ * @f: (transfer none): a file opened for reading, positioned at the
+ *   stream's first byte; it is read up to the end of the stream
+ * @opts: (nullable): options; NULL for the defaults
+ * @errp: return location for an error
+ *
+ * Decodes a whole stream in one forward pass. A QEMUFile cannot seek, so
+ * the description must be given in @opts->vmdesc; use qemu_stream_dump_fd()
+ * or qemu_stream_dump_path() to use the stream's own vmdesc.
+ *
+ * Errors: %QVISIT_ERROR_MISSING without @opts->vmdesc;
+ * %QVISIT_ERROR_PARSE for a bad magic, an unknown record type, a missing
+ * or mismatched section footer, an unknown RAM flag combination or an
+ * invalid vmdesc; %QVISIT_ERROR_VERSION for a stream version other than 3;
+ * %QVISIT_ERROR_TRUNCATED when the stream ends early;
+ * %QVISIT_ERROR_INVALID when a section disagrees with its description;
+ * %QVISIT_ERROR_UNKNOWN for a section the vmdesc does not describe or an
+ * unsupported record; %QVISIT_ERROR_LIMIT when a length exceeds @limits;
+ * %QVISIT_ERROR_IO for a read error.
+ *
+ * Returns: (transfer full) (nullable): the dump, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API QObject *qemu_stream_dump(QEMUFile *f,
+                                     const QemuStreamOptions *opts,
+                                     GError **errp);
+
+/**
+ * qemu_stream_dump_fd:
+ * @fd: a readable descriptor; not closed. A regular file is read from its
+ *   start; anything else (a pipe) is read as it comes when @opts->vmdesc
+ *   is set, and otherwise first copied to an unlinked temporary file, so
+ *   memory stays bounded
+ * @opts: (nullable): options; NULL for the defaults
+ * @errp: return location for an error
+ *
+ * qemu_stream_dump() that finds the stream's vmdesc at its end first
+ * (unless @opts->vmdesc is set).
+ *
+ * Errors: those of qemu_stream_dump(); %QVISIT_ERROR_MISSING when the
+ * stream has no vmdesc and none was given.
+ *
+ * Returns: (transfer full) (nullable): the dump, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
+                                        GError **errp);
+
+/**
+ * qemu_stream_dump_path:
+ * @path: a stream file name, or "-" for standard input
+ * @opts: (nullable): options; NULL for the defaults
+ * @errp: return location for an error
+ *
+ * qemu_stream_dump_fd() on a file name.
+ *
+ * Errors: those of qemu_stream_dump_fd(); %QVISIT_ERROR_IO when @path
+ * cannot be opened.
+ *
+ * Returns: (transfer full) (nullable): the dump, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API QObject *qemu_stream_dump_path(const char *path,
+                                          const QemuStreamOptions *opts,
+                                          GError **errp);
+
+/**
+ * qemu_stream_load_vmdesc_path:
+ * @path: a migration stream (starting with "QEVM") whose vmdesc is taken,
+ *   or a JSON file holding a vmdesc (e.g. analyze-migration.py's -d desc
+ *   output); "-" for standard input
+ * @limits: (nullable): limits; NULL for the defaults
+ * @errp: return location for an error
+ *
+ * Errors: %QVISIT_ERROR_IO when @path cannot be read;
+ * %QVISIT_ERROR_MISSING for a stream without a vmdesc;
+ * %QVISIT_ERROR_PARSE for invalid JSON; %QVISIT_ERROR_INVALID when the
+ * JSON is not a vmdesc (no "page_size" number or "devices" list).
+ *
+ * Returns: (transfer full) (nullable): the description, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API QObject *qemu_stream_load_vmdesc_path(const char *path,
+                                                 const QVisitLimits *limits,
+                                                 GError **errp);
+
+/**
+ * qemu_stream_encode:
+ * @f: (transfer none): a file opened for writing
+ * @dump: (transfer none): a native dump made with @ram_full
+ * @errp: return location for an error
+ *
+ * Writes the stream @dump describes. For a dump of a QEMU stream the bytes
+ * equal the original stream's. The caller flushes and closes @f; on error
+ * part of the stream may have been written already.
+ *
+ * Errors: %QVISIT_ERROR_MISSING, %QVISIT_ERROR_TYPE or
+ * %QVISIT_ERROR_RANGE naming the dump member that is absent, of the wrong
+ * type or out of range (a summarised RAM record is MISSING its items);
+ * %QVISIT_ERROR_PARSE for an invalid vmdesc text; %QVISIT_ERROR_IO when
+ * writing fails.
+ *
+ * Returns: true on success.
+ * Since: 0.1
+ */
+QVISIT_API bool qemu_stream_encode(QEMUFile *f, const QObject *dump,
+                                   GError **errp);
+
+#endif /* QVISIT_QEMU_STREAM_H */

@@ -1,0 +1,142 @@
+/*
+ * Internals shared by the QEMU stream reader and writer
+ * (migration/qemu-stream-*.c). Not installed; tools never include it.
+ *
+ * Wire constants are facts about QEMU 7.2's migration stream, gathered in
+ * docs/qemu-streams.md.
+ */
+#ifndef QVISIT_QEMU_STREAM_INTERNAL_H
+#define QVISIT_QEMU_STREAM_INTERNAL_H
+
+#include "qvisit/error.h"
+#include "qvisit/qemu-stream.h"
+
+#define QS_MAGIC 0x5145564dU /* "QEVM" */
+#define QS_VERSION 3
+
+enum {
+    QS_EOF = 0x00,
+    QS_SECTION_START = 0x01,
+    QS_SECTION_PART = 0x02,
+    QS_SECTION_END = 0x03,
+    QS_SECTION_FULL = 0x04,
+    QS_SUBSECTION = 0x05,
+    QS_VMDESCRIPTION = 0x06,
+    QS_CONFIGURATION = 0x07,
+    QS_COMMAND = 0x08,
+    QS_SECTION_FOOTER = 0x7e,
+};
+
+/* RAM record flags (low bits of each be64 word of the "ram" section). */
+enum {
+    QS_RAM_ZERO = 0x02,
+    QS_RAM_MEM_SIZE = 0x04,
+    QS_RAM_PAGE = 0x08,
+    QS_RAM_EOS = 0x10,
+    QS_RAM_CONTINUE = 0x20,
+    QS_RAM_XBZRLE = 0x40,
+    QS_RAM_HOOK = 0x80,
+    QS_RAM_COMPRESS_PAGE = 0x100,
+};
+
+#define QS_NATIVE_FORMAT "qvisit-qemu-stream"
+#define QS_NATIVE_FORMAT_VERSION 1
+
+/* The last integer decoded, shared by equal neighbours. */
+typedef struct QsIntCache {
+    QObject *obj;
+    uint64_t u;
+    int64_t size;
+    int kind;
+} QsIntCache;
+
+/* One forward pass over a stream. */
+typedef struct QsReader {
+    QEMUFile *f;
+    uint64_t pos;               /* bytes consumed so far */
+    const QVisitLimits *limits;
+    bool compat;
+    bool ram_full;
+    uint64_t page_size;
+    unsigned depth;
+    GString *path;              /* field path for error messages */
+    /* RAM state across START/PART/END records */
+    bool ignore_shared;
+    char *ram_block;            /* block of the previous page, for CONTINUE */
+    QDict *ram_sizes;           /* compat: "section sizes" (borrowed) */
+    QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
+    GHashTable *ram_blocks;     /* native: block id -> summary dict */
+    QsIntCache int_cache;
+} QsReader;
+
+/* Sets a QVISIT_ERROR "<path>: <message> at byte <at>"; returns false. */
+bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
+               const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+bool qs__read(QsReader *r, void *buf, size_t len, GError **errp);
+bool qs__u8(QsReader *r, uint8_t *v, GError **errp);
+bool qs__be16(QsReader *r, uint16_t *v, GError **errp);
+bool qs__be32(QsReader *r, uint32_t *v, GError **errp);
+bool qs__be64(QsReader *r, uint64_t *v, GError **errp);
+/* Reads a u8-counted string; it must be UTF-8 without NUL bytes. */
+bool qs__cstr(QsReader *r, char **out, GError **errp);
+/* Returns true and the next byte without consuming it, false at the end. */
+bool qs__peek_u8(QsReader *r, uint8_t *v);
+/* Reads @len bytes as lowercase hex ("0a0b", or "0a 0b" with @spaced),
+ * in chunks, so only bytes actually present are ever allocated. */
+bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
+                  GError **errp);
+
+/* qemu_stream_dump() with the description to decode with; @borrowed
+ * records it in the native dump (the stream's own vmdesc is not). */
+QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
+                  const QObject *vmdesc, bool borrowed, GError **errp);
+
+/* How a vmdesc field element is decoded. */
+typedef enum {
+    QS_KIND_RAW,        /* "size" raw bytes, hex in the dump */
+    QS_KIND_INT,
+    QS_KIND_UINT,
+    QS_KIND_BOOL,
+    QS_KIND_STRUCT,
+    QS_KIND_NESTED,     /* tmp/vstruct with its fields inline */
+} QsKind;
+
+/* The native dump's kind for a field entry @fd of @type and @size. */
+QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size);
+
+/* Decodes a vmsd payload (fields, then subsections) into @out. */
+bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out,
+                   GError **errp);
+
+/* Decodes one RAM record payload (up to and including EOS). @rec is the
+ * native record dict (NULL in compat mode). */
+bool qs__read_ram(QsReader *r, QDict *rec, GError **errp);
+
+/* Checks the vmdesc root and returns its page size. */
+bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
+                      GError **errp);
+
+/* Writer side: dump member path in @path, which callers extend. */
+bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
+                   ...) G_GNUC_PRINTF(4, 5);
+bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
+                    GString *path, unsigned depth, GError **errp);
+bool qs__write_ram(QEMUFile *f, const QList *items, uint64_t page_size,
+                   GString *path, GError **errp);
+/* Writes @hex ("0a0b" or "0a 0b") as bytes; it must decode to @len. */
+bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
+                   GString *path, GError **errp);
+
+/*
+ * Dump keys of repeated field names: the first entry of a name is "name",
+ * later non-array entries "name#2", "name#3" ... Both directions use this
+ * so that a dump always re-encodes.
+ */
+char *qs__field_key(GHashTable *seen, const char *name, bool continues);
+
+/* Helpers to fetch typed members of a vmdesc or dump dict. */
+const char *qs__dict_str(const QDict *d, const char *key);
+bool qs__dict_int(const QDict *d, const char *key, int64_t *v);
+
+#endif /* QVISIT_QEMU_STREAM_INTERNAL_H */

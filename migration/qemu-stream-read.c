@@ -1,0 +1,639 @@
+/*
+ * QEMU stream reader: header, configuration, the record loop with section
+ * footers, and the trailing vmdesc. Device payloads are decoded in
+ * qemu-stream-vmsd.c and RAM records in qemu-stream-ram.c.
+ */
+#include "migration/qemu-stream-internal.h"
+
+#include <string.h>
+
+typedef struct QsSection {
+    uint32_t id;
+    char *idstr;
+    uint32_t instance_id;
+    bool is_ram;
+} QsSection;
+
+/* An analyze-compat member waiting for the members before it. */
+typedef struct QsPending {
+    char *key;
+    QObject *value;
+    bool complete;
+} QsPending;
+
+static void pending_free(gpointer p)
+{
+    QsPending *m = p;
+
+    g_free(m->key);
+    qobject_unref(m->value);
+    g_free(m);
+}
+
+/* Hands out (or collects in @compat) the complete members at the head of
+ * @pending, or all of them with @all (at EOF). */
+static bool flush_pending(GQueue *pending, const QemuStreamOptions *opts,
+                          QDict *compat, bool all, GError **errp)
+{
+    while (!g_queue_is_empty(pending)) {
+        QsPending *m = g_queue_peek_head(pending);
+        QObject *value;
+        bool ok = true;
+
+        if (!m->complete && !all) {
+            break;
+        }
+        g_queue_pop_head(pending);
+        value = g_steal_pointer(&m->value);
+        if (opts->section_fn) {
+            ok = opts->section_fn(m->key, value, opts->section_opaque, errp);
+        } else {
+            qdict_put_obj(compat, m->key, value);
+        }
+        pending_free(m);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void section_free(gpointer p)
+{
+    QsSection *s = p;
+
+    g_free(s->idstr);
+    g_free(s);
+}
+
+void qemu_stream_options_init(QemuStreamOptions *opts)
+{
+    g_return_if_fail(opts != NULL);
+    memset(opts, 0, sizeof(*opts));
+}
+
+bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
+                      GError **errp)
+{
+    QDict *root = qobject_to(QDict, vmdesc);
+    QList *devices = root ? qobject_to(QList, qdict_get(root, "devices"))
+                          : NULL;
+    int64_t ps;
+
+    if (!root || !devices) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "vmdesc: expected an object with a \"devices\" list");
+        return false;
+    }
+    if (!qs__dict_int(root, "page_size", &ps) || ps < 512 ||
+        ps > (1 << 24) || (ps & (ps - 1))) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "vmdesc.page_size: expected a power of two between 512 "
+                    "and 16 MiB");
+        return false;
+    }
+    for (size_t i = 0; i < qlist_size(devices); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(devices, i));
+        int64_t inst;
+
+        if (!d || !qs__dict_str(d, "name") ||
+            !qs__dict_int(d, "instance_id", &inst)) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "vmdesc.devices[%zu]: expected an object with "
+                        "\"name\" and \"instance_id\"", i);
+            return false;
+        }
+    }
+    *page_size = (uint64_t)ps;
+    return true;
+}
+
+static char *device_key(const char *name, int64_t instance_id)
+{
+    return g_strdup_printf("%s\x1f%" G_GINT64_FORMAT, name, instance_id);
+}
+
+static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
+{
+    g_autoptr(QDict) conf = qdict_new();
+    g_autoptr(QList) subs = qlist_new();
+    g_autofree char *machine = NULL;
+    uint64_t at = r->pos;
+    uint32_t len;
+    uint8_t b;
+
+    g_string_assign(r->path, "configuration");
+    if (!qs__be32(r, &len, errp)) {
+        return false;
+    }
+    if (len > 256) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, at,
+                         "machine type length %u exceeds 256", len);
+    }
+    machine = g_malloc(len + 1);
+    at = r->pos;
+    if (!qs__read(r, machine, len, errp)) {
+        return false;
+    }
+    machine[len] = '\0';
+    if (memchr(machine, '\0', len) || !g_utf8_validate(machine, len, NULL)) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "machine type is not UTF-8 text");
+    }
+    qdict_put_str(conf, "machine_type", machine);
+    while (qs__peek_u8(r, &b) && b == QS_SUBSECTION) {
+        g_autoptr(QDict) sub = qdict_new();
+        g_autofree char *name = NULL;
+        uint32_t version;
+
+        at = r->pos;
+        if (!qs__u8(r, &b, errp) || !qs__cstr(r, &name, errp) ||
+            !qs__be32(r, &version, errp)) {
+            return false;
+        }
+        qdict_put_str(sub, "name", name);
+        qdict_put_uint(sub, "version_id", version);
+        g_string_append_printf(r->path, ".%s", name);
+        if (!strcmp(name, "configuration/capabilities")) {
+            g_autoptr(QList) caps = qlist_new();
+            uint32_t n;
+
+            if (!qs__be32(r, &n, errp)) {
+                return false;
+            }
+            for (uint32_t i = 0; i < n; i++) {
+                g_autofree char *cap = NULL;
+
+                /* Each capability takes at least its length byte, so a
+                 * huge n ends in a truncation error, not an allocation. */
+                if (!qs__cstr(r, &cap, errp)) {
+                    return false;
+                }
+                if (!strcmp(cap, "x-ignore-shared")) {
+                    r->ignore_shared = true;
+                }
+                qlist_append_str(caps, cap);
+            }
+            qdict_put_obj(sub, "capabilities", QOBJECT(g_steal_pointer(&caps)));
+        } else if (!strcmp(name, "configuration/uuid")) {
+            g_autoptr(GString) hex = g_string_new(NULL);
+
+            if (!qs__read_hex(r, 16, false, hex, errp)) {
+                return false;
+            }
+            qdict_put_str(sub, "uuid", hex->str);
+        } else if (!strcmp(name, "configuration/target-page-bits")) {
+            uint32_t bits;
+
+            if (!qs__be32(r, &bits, errp)) {
+                return false;
+            }
+            qdict_put_uint(sub, "page_bits", bits);
+        } else {
+            return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                             "unknown configuration subsection");
+        }
+        g_string_assign(r->path, "configuration");
+        qlist_append_obj(subs, QOBJECT(g_steal_pointer(&sub)));
+    }
+    if (qlist_size(subs)) {
+        qdict_put_obj(conf, "subsections", QOBJECT(g_steal_pointer(&subs)));
+    }
+    if (dump) {
+        qdict_put_obj(dump, "configuration", QOBJECT(g_steal_pointer(&conf)));
+    }
+    g_string_truncate(r->path, 0);
+    return true;
+}
+
+/* Checks (and consumes) the footer after a section's payload. */
+static bool read_footer(QsReader *r, const QsSection *s, int *footers,
+                        QDict *rec, GError **errp)
+{
+    uint64_t at = r->pos;
+    uint8_t b = 0;
+    bool has = qs__peek_u8(r, &b) && b == QS_SECTION_FOOTER;
+    uint32_t id;
+
+    g_string_assign(r->path, s->idstr);
+    /* Machine types up to 2.3 send no footers; the first section tells. */
+    if (*footers < 0) {
+        *footers = has;
+    }
+    if (*footers && !has) {
+        if (!qs__peek_u8(r, &b)) {
+            return qs__error(r, errp, QVISIT_ERROR_TRUNCATED, at,
+                             "stream truncated");
+        }
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "missing section footer (got byte 0x%02x)", b);
+    }
+    if (!*footers && has) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "section footer in a stream without footers");
+    }
+    if (has) {
+        if (!qs__u8(r, &b, errp) || !qs__be32(r, &id, errp)) {
+            return false;
+        }
+        if (id != s->id) {
+            return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                             "mismatched section id in footer: read 0x%x, "
+                             "expected 0x%x", id, s->id);
+        }
+    }
+    if (rec) {
+        qdict_put_bool(rec, "footer", has);
+    }
+    g_string_truncate(r->path, 0);
+    return true;
+}
+
+static bool read_command(QsReader *r, QList *records, GError **errp)
+{
+    uint64_t at = r->pos;
+    uint16_t cmd, len;
+    g_autoptr(GString) hex = g_string_new(NULL);
+
+    g_string_assign(r->path, "command");
+    if (!qs__be16(r, &cmd, errp) || !qs__be16(r, &len, errp)) {
+        return false;
+    }
+    if (cmd == 0 || cmd > 10) {
+        return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                         "unknown command 0x%x", cmd);
+    }
+    if (cmd == 7) {
+        return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                         "PACKAGED postcopy streams are not supported");
+    }
+    if (!qs__read_hex(r, len, false, hex, errp)) {
+        return false;
+    }
+    if (records) {
+        QDict *rec = qdict_new();
+
+        qdict_put_str(rec, "type", "COMMAND");
+        qdict_put_uint(rec, "cmd", cmd);
+        qdict_put_str(rec, "data", hex->str);
+        qlist_append_obj(records, QOBJECT(rec));
+    }
+    g_string_truncate(r->path, 0);
+    return true;
+}
+
+/* Reads the bytes after EOF: nothing, or a vmdesc record. */
+static bool read_trailer(QsReader *r, QDict *dump, GError **errp)
+{
+    uint64_t at = r->pos;
+    uint32_t len;
+    uint8_t b;
+    g_autoptr(GString) text = NULL;
+
+    g_string_assign(r->path, "vmdesc");
+    if (!qs__peek_u8(r, &b)) {
+        if (dump) {
+            qdict_put_null(dump, "vmdesc");
+        }
+        return true;
+    }
+    if (!qs__u8(r, &b, errp)) {
+        return false;
+    }
+    if (b != QS_VMDESCRIPTION) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "expected vmdesc record 0x06 after EOF, got 0x%02x",
+                         b);
+    }
+    if (!qs__be32(r, &len, errp)) {
+        return false;
+    }
+    if (len > r->limits->max_alloc) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, at,
+                         "vmdesc length %u exceeds the limit", len);
+    }
+    /* Read in chunks so a false length allocates only what is there. */
+    text = g_string_new(NULL);
+    for (uint32_t done = 0; done < len;) {
+        char chunk[65536];
+        uint32_t n = MIN(len - done, (uint32_t)sizeof(chunk));
+
+        if (!qs__read(r, chunk, n, errp)) {
+            return false;
+        }
+        if (dump) {
+            g_string_append_len(text, chunk, n);
+        }
+        done += n;
+    }
+    at = r->pos;
+    if (qs__peek_u8(r, &b)) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "unexpected bytes after the vmdesc");
+    }
+    if (dump) {
+        if (memchr(text->str, '\0', text->len) ||
+            !g_utf8_validate(text->str, text->len, NULL)) {
+            return qs__error(r, errp, QVISIT_ERROR_PARSE, at - len,
+                             "vmdesc is not UTF-8 text");
+        }
+        qdict_put_str(dump, "vmdesc", text->str);
+    }
+    return true;
+}
+
+static QDict *new_record(const char *type, const QsSection *s, bool header,
+                         uint32_t version_id)
+{
+    QDict *rec = qdict_new();
+
+    qdict_put_str(rec, "type", type);
+    qdict_put_uint(rec, "section_id", s->id);
+    if (header) {
+        qdict_put_str(rec, "idstr", s->idstr);
+        qdict_put_uint(rec, "instance_id", s->instance_id);
+        qdict_put_uint(rec, "version_id", version_id);
+    }
+    return rec;
+}
+
+static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
+                            QDict *compat, const QemuStreamOptions *opts,
+                            GQueue *pending, GError **errp)
+{
+    QsPending *ram_member = NULL;
+    static const char *const names[] = {
+        [QS_SECTION_START] = "START", [QS_SECTION_PART] = "PART",
+        [QS_SECTION_END] = "END", [QS_SECTION_FULL] = "FULL",
+    };
+    g_autoptr(GHashTable) sections = g_hash_table_new_full(
+        g_direct_hash, g_direct_equal, NULL, section_free);
+    QList *records = dump ? qobject_to(QList, qdict_get(dump, "records"))
+                          : NULL;
+    int footers = -1;
+
+    for (size_t n = 0;; n++) {
+        uint64_t at = r->pos;
+        g_autoptr(QDict) rec = NULL;
+        QsSection *s;
+        uint8_t type;
+        uint32_t id;
+
+        g_string_printf(r->path, "records[%zu]", n);
+        if (!qs__u8(r, &type, errp)) {
+            return false;
+        }
+        switch (type) {
+        case QS_EOF:
+            if (records) {
+                rec = qdict_new();
+                qdict_put_str(rec, "type", "EOF");
+                qlist_append_obj(records, QOBJECT(g_steal_pointer(&rec)));
+            }
+            return !compat || flush_pending(pending, opts, compat, true,
+                                            errp);
+        case QS_COMMAND:
+            if (!read_command(r, records, errp)) {
+                return false;
+            }
+            continue;
+        case QS_SECTION_START:
+        case QS_SECTION_FULL: {
+            g_autofree char *idstr = NULL;
+            g_autofree char *key = NULL;
+            uint32_t instance, version;
+            QDict *desc;
+
+            if (!qs__be32(r, &id, errp) || !qs__cstr(r, &idstr, errp) ||
+                !qs__be32(r, &instance, errp) ||
+                !qs__be32(r, &version, errp)) {
+                return false;
+            }
+            s = g_new0(QsSection, 1);
+            s->id = id;
+            s->idstr = g_strdup(idstr);
+            s->instance_id = instance;
+            g_hash_table_replace(sections, GUINT_TO_POINTER(id), s);
+            g_string_assign(r->path, idstr);
+            rec = dump ? new_record(names[type], s, true, version) : NULL;
+            if (!strcmp(idstr, "ram") && instance == 0) {
+                s->is_ram = true;
+                if (version != 4) {
+                    return qs__error(r, errp, QVISIT_ERROR_VERSION, at,
+                                     "unsupported RAM section version %u",
+                                     version);
+                }
+                if (compat) {
+                    QDict *ram = qdict_new();
+
+                    r->ram_sizes = qdict_new();
+                    qdict_put_obj(ram, "section sizes",
+                                  QOBJECT(r->ram_sizes));
+                    ram_member = g_new0(QsPending, 1);
+                    ram_member->key = g_strdup_printf("%s (%u)", idstr, id);
+                    ram_member->value = QOBJECT(ram);
+                    g_queue_push_tail(pending, ram_member);
+                }
+                if (!qs__read_ram(r, rec, errp)) {
+                    return false;
+                }
+                break;
+            }
+            key = device_key(idstr, instance);
+            desc = g_hash_table_lookup(devices, key);
+            if (!desc) {
+                return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                                 "section (instance %u) is not described "
+                                 "by the vmdesc", instance);
+            }
+            if (type == QS_SECTION_START) {
+                return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                                 "iterative section other than RAM is "
+                                 "not supported");
+            } else {
+                g_autoptr(QDict) state = qdict_new();
+
+                if (!qs__read_vmsd(r, desc, state, errp)) {
+                    return false;
+                }
+                if (compat) {
+                    QsPending *m = g_new0(QsPending, 1);
+
+                    m->key = g_strdup_printf("%s (%u)", idstr, id);
+                    m->value = QOBJECT(g_steal_pointer(&state));
+                    m->complete = true;
+                    g_queue_push_tail(pending, m);
+                } else if (rec) {
+                    qdict_put_obj(rec, "state",
+                                  QOBJECT(g_steal_pointer(&state)));
+                }
+            }
+            break;
+        }
+        case QS_SECTION_PART:
+        case QS_SECTION_END:
+            if (!qs__be32(r, &id, errp)) {
+                return false;
+            }
+            s = g_hash_table_lookup(sections, GUINT_TO_POINTER(id));
+            if (!s) {
+                return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                                 "%s record for unknown section id %u",
+                                 names[type], id);
+            }
+            g_string_assign(r->path, s->idstr);
+            if (!s->is_ram) {
+                return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                                 "%s record for a non-iterative section",
+                                 names[type]);
+            }
+            rec = dump ? new_record(names[type], s, false, 0) : NULL;
+            if (!qs__read_ram(r, rec, errp)) {
+                return false;
+            }
+            if (type == QS_SECTION_END && ram_member) {
+                ram_member->complete = true;
+                ram_member = NULL;
+            }
+            break;
+        default:
+            return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                             "unknown section type %u", type);
+        }
+        if (!read_footer(r, s, &footers, rec, errp) ||
+            (compat && !flush_pending(pending, opts, compat, false, errp))) {
+            return false;
+        }
+        if (records) {
+            qlist_append_obj(records, QOBJECT(g_steal_pointer(&rec)));
+        }
+    }
+}
+
+static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
+                         QDict *compat, const QemuStreamOptions *opts,
+                         GError **errp)
+{
+    GQueue *pending = g_queue_new();
+    bool ok = read_records_in(r, devices, dump, compat, opts, pending, errp);
+
+    g_queue_free_full(pending, pending_free);
+    return ok;
+}
+
+QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
+                          GError **errp)
+{
+    g_return_val_if_fail(f != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    if (!opts || !opts->vmdesc) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
+                    "vmdesc: a description is needed to decode a stream "
+                    "from a QEMUFile; use qemu_stream_dump_fd()");
+        return NULL;
+    }
+    return qs__dump(f, opts, opts->vmdesc, true, errp);
+}
+
+QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
+                  const QObject *vmdesc, bool borrowed, GError **errp)
+{
+    QemuStreamOptions defaults;
+    g_autoptr(GString) path = g_string_new(NULL);
+    g_autoptr(GHashTable) devices = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) ram_blocks = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(QDict) dump = NULL;
+    g_autoptr(QDict) compat = NULL;
+    QsReader r = { 0 };
+    QList *list;
+    uint32_t magic, version;
+    uint8_t b;
+    bool ok;
+
+    if (!opts) {
+        qemu_stream_options_init(&defaults);
+        opts = &defaults;
+    }
+    r.f = f;
+    r.limits = opts->limits ? opts->limits : qvisit_limits_default();
+    r.compat = opts->analyze_compat;
+    r.ram_full = opts->ram_full && !r.compat;
+    r.path = path;
+    r.ram_blocks = ram_blocks;
+    if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
+        return NULL;
+    }
+    list = qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
+                                       "devices"));
+    for (size_t i = 0; i < qlist_size(list); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(list, i));
+        int64_t inst = 0;
+
+        qs__dict_int(d, "instance_id", &inst);
+        /* The stream names each section once; keep the first entry. */
+        char *key = device_key(qs__dict_str(d, "name"), inst);
+        if (g_hash_table_contains(devices, key)) {
+            g_free(key);
+        } else {
+            g_hash_table_insert(devices, key, d);
+        }
+    }
+
+    g_string_assign(path, "header.magic");
+    if (!qs__be32(&r, &magic, errp)) {
+        return NULL;
+    }
+    if (magic != QS_MAGIC) {
+        qs__error(&r, errp, QVISIT_ERROR_PARSE, 0,
+                  "not a migration stream: magic 0x%08x, expected "
+                  "0x5145564d (QEVM)", magic);
+        return NULL;
+    }
+    g_string_assign(path, "header.version");
+    if (!qs__be32(&r, &version, errp)) {
+        return NULL;
+    }
+    if (version != QS_VERSION) {
+        qs__error(&r, errp, QVISIT_ERROR_VERSION, 4,
+                  "unsupported migration stream version %u, expected 3",
+                  version);
+        return NULL;
+    }
+    if (r.compat) {
+        compat = qdict_new();
+    } else {
+        dump = qdict_new();
+        qdict_put_str(dump, "format", QS_NATIVE_FORMAT);
+        qdict_put_int(dump, "format_version", QS_NATIVE_FORMAT_VERSION);
+        qdict_put_uint(dump, "stream_version", version);
+        qdict_put_uint(dump, "page_size", r.page_size);
+        qdict_put_null(dump, "configuration");
+        r.ram_summary = qdict_new();
+        qdict_put_uint(r.ram_summary, "page_size", r.page_size);
+        qdict_put_obj(r.ram_summary, "blocks", QOBJECT(qlist_new()));
+        qdict_put_obj(dump, "ram", QOBJECT(r.ram_summary));
+        qdict_put_obj(dump, "records", QOBJECT(qlist_new()));
+        if (borrowed) {
+            g_autoptr(GString) text = qobject_to_json(vmdesc);
+
+            qdict_put_str(dump, "borrowed_vmdesc", text->str);
+        }
+    }
+    ok = true;
+    if (qs__peek_u8(&r, &b) && b == QS_CONFIGURATION) {
+        ok = qs__u8(&r, &b, errp) && read_configuration(&r, dump, errp);
+    }
+    ok = ok && read_records(&r, devices, dump, compat, opts, errp) &&
+         read_trailer(&r, dump, errp);
+    g_free(r.ram_block);
+    qobject_unref(r.int_cache.obj);
+    if (!ok) {
+        return NULL;
+    }
+    if (compat) {
+        return QOBJECT(g_steal_pointer(&compat));
+    }
+    return QOBJECT(g_steal_pointer(&dump));
+}

@@ -1,0 +1,356 @@
+/*
+ * Finding a stream's vmdesc and decoding from descriptors and paths.
+ *
+ * The vmdesc is the last record of the stream ("0x06, be32 N, N bytes of
+ * JSON", right after the EOF byte 0x00), but the device sections before it
+ * cannot be decoded without it. A regular file is therefore read twice:
+ * its tail first, to find and parse the vmdesc, then from the start. A
+ * pipe is first copied to an unlinked temporary file, so memory stays
+ * bounded by the largest section whatever the stream's size.
+ */
+#include "migration/qemu-stream-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The vmdesc of a big machine is a few MiB; never look further back. */
+#define QS_VMDESC_MAX_WINDOW ((uint64_t)64 << 20)
+
+static bool pread_all(int fd, void *buf, size_t len, uint64_t off,
+                      GError **errp)
+{
+    uint8_t *p = buf;
+
+    while (len > 0) {
+        ssize_t n = pread(fd, p, len, (off_t)off);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "stream: read error at byte %" G_GUINT64_FORMAT
+                        ": %s", off, n < 0 ? g_strerror(errno)
+                                           : "unexpected end of file");
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    return true;
+}
+
+/*
+ * Looks for the vmdesc record that ends exactly at @size. JSON text holds
+ * no raw 0x06 byte, and the candidate must also follow an EOF byte, carry
+ * the length that reaches the end and start with '{'. The window doubles
+ * backwards from the end, reading each byte once; on success *@buf holds
+ * the window and the text starts at *@text_off - *@buf_start in it.
+ */
+static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
+                          uint8_t **buf, uint64_t *buf_start,
+                          uint64_t *text_off, GError **errp)
+{
+    uint64_t cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
+    uint64_t win = MIN(size, (uint64_t)65536), have = 0;
+    uint8_t *w = NULL;
+
+    *text_off = 0;
+    for (;;) {
+        uint64_t start = size - win;
+        uint8_t *grown = g_malloc(win ? win : 1);
+
+        /* Keep what was read, read only the new front part. */
+        if (have) {
+            memcpy(grown + (win - have), w, have);
+        }
+        g_free(w);
+        w = grown;
+        if (!pread_all(fd, w, win - have, start, errp)) {
+            g_free(w);
+            return false;
+        }
+        /* Offsets above win - have were checked in the last round, all
+         * but the old first byte, which lacked the byte before it. */
+        for (uint64_t p = win < 6 ? 0 : have ? win - have : win - 6;
+             p >= 1; p--) {
+            uint64_t len;
+
+            if (w[p] != QS_VMDESCRIPTION || w[p - 1] != QS_EOF ||
+                w[p + 5] != '{') {
+                continue;
+            }
+            len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |
+                  w[p + 3] << 8 | w[p + 4];
+            if (start + p + 5 + len == size) {
+                *buf = w;
+                *buf_start = start;
+                *text_off = start + p + 5;
+                return true;
+            }
+        }
+        have = win;
+        if (win == size || win >= cap) {
+            g_free(w);
+            return true;        /* no vmdesc */
+        }
+        win = MIN(MIN(win * 2, size), cap);
+    }
+}
+
+static QObject *parse_vmdesc(const char *text, size_t len, uint64_t off,
+                             const QVisitLimits *limits, GError **errp)
+{
+    GError *err = NULL;
+    QObject *desc = qobject_from_json_full(text, (gssize)len, limits, &err);
+    uint64_t page_size;
+
+    if (!desc) {
+        g_set_error(errp, QVISIT_ERROR, err->code,
+                    "vmdesc: invalid JSON at byte %" G_GUINT64_FORMAT ": %s",
+                    off, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    if (!qs__vmdesc_check(desc, &page_size, errp)) {
+        qobject_unref(desc);
+        return NULL;
+    }
+    return desc;
+}
+
+/* Returns a readable regular-file descriptor for @fd: @fd itself, or a
+ * spooled copy in *@owned. */
+static bool seekable_fd(int fd, int *owned, uint64_t *size, GError **errp)
+{
+    struct stat st;
+
+    *owned = -1;
+    if (fstat(fd, &st) < 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
+                    g_strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        g_autofree char *name = NULL;
+        GError *err = NULL;
+        char buf[65536];
+        int tmp = g_file_open_tmp("qvisit-stream-XXXXXX", &name, &err);
+
+        if (tmp < 0) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "stream: cannot spool input: %s", err->message);
+            g_error_free(err);
+            return false;
+        }
+        unlink(name);
+        for (;;) {
+            ssize_t n = read(fd, buf, sizeof(buf));
+
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                            "stream: read error: %s", g_strerror(errno));
+                close(tmp);
+                return false;
+            }
+            if (n == 0) {
+                break;
+            }
+            for (ssize_t done = 0; done < n;) {
+                ssize_t w = write(tmp, buf + done, (size_t)(n - done));
+
+                if (w < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (w < 0) {
+                    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                                "stream: cannot spool input: %s",
+                                g_strerror(errno));
+                    close(tmp);
+                    return false;
+                }
+                done += w;
+            }
+        }
+        *owned = tmp;
+        fd = tmp;
+        if (fstat(fd, &st) < 0) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
+                        g_strerror(errno));
+            return false;
+        }
+    }
+    *size = (uint64_t)st.st_size;
+    return true;
+}
+
+static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
+                            GError **errp)
+{
+    g_autofree uint8_t *buf = NULL;
+    uint64_t start = 0, off = 0;
+
+    if (!locate_vmdesc(fd, size, limits, &buf, &start, &off, errp)) {
+        return NULL;
+    }
+    if (off == 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
+                    "vmdesc: the stream has no description (written with "
+                    "suppress-vmdesc=on?); borrow one with --vmdesc");
+        return NULL;
+    }
+    return parse_vmdesc((const char *)buf + (off - start), size - off, off,
+                        limits, errp);
+}
+
+/* Decodes from @fd's current position with @vmdesc; @fd stays open. */
+static QObject *dump_from(int fd, const QemuStreamOptions *opts,
+                          const QObject *vmdesc, bool borrowed,
+                          GError **errp)
+{
+    QEMUFile *f = qemu_fopen_fd(fd, "rb");
+    QObject *dump = qs__dump(f, opts, vmdesc, borrowed, errp);
+
+    qemu_fclose(f);
+    return dump;
+}
+
+QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
+                             GError **errp)
+{
+    const QVisitLimits *limits;
+    g_autoptr(QObject) own = NULL;
+    QObject *dump = NULL;
+    struct stat st;
+    uint64_t size;
+    int owned;
+
+    g_return_val_if_fail(fd >= 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    limits = opts && opts->limits ? opts->limits : qvisit_limits_default();
+    /* With a description at hand a pipe is decoded as it arrives. */
+    if (opts && opts->vmdesc && fstat(fd, &st) == 0 &&
+        !S_ISREG(st.st_mode)) {
+        return dump_from(fd, opts, opts->vmdesc, true, errp);
+    }
+    if (!seekable_fd(fd, &owned, &size, errp)) {
+        return NULL;
+    }
+    if (owned >= 0) {
+        fd = owned;
+    }
+    if (!opts || !opts->vmdesc) {
+        own = find_vmdesc(fd, size, limits, errp);
+    }
+    if (!own && (!opts || !opts->vmdesc)) {
+        /* find_vmdesc() has set the error */
+    } else if (lseek(fd, 0, SEEK_SET) < 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
+                    g_strerror(errno));
+    } else {
+        dump = dump_from(fd, opts, own ? own : opts->vmdesc, own == NULL,
+                         errp);
+    }
+    if (owned >= 0) {
+        close(owned);
+    }
+    return dump;
+}
+
+static int open_input(const char *path, GError **errp)
+{
+    int fd;
+
+    if (!strcmp(path, "-")) {
+        return 0;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", path,
+                    g_strerror(errno));
+    }
+    return fd;
+}
+
+QObject *qemu_stream_dump_path(const char *path,
+                               const QemuStreamOptions *opts, GError **errp)
+{
+    QObject *dump;
+    int fd;
+
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    fd = open_input(path, errp);
+    if (fd < 0) {
+        return NULL;
+    }
+    dump = qemu_stream_dump_fd(fd, opts, errp);
+    if (fd != 0) {
+        close(fd);
+    }
+    return dump;
+}
+
+/* Reads the description held by @fd: a stream's vmdesc or JSON text. */
+static QObject *load_vmdesc_fd(int fd, uint64_t size, const char *path,
+                               const QVisitLimits *limits, GError **errp)
+{
+    uint8_t magic[4] = { 0 };
+    g_autofree char *text = NULL;
+
+    if (size >= 4 && !pread_all(fd, magic, 4, 0, errp)) {
+        return NULL;
+    }
+    if (size >= 4 && !memcmp(magic, "QEVM", 4)) {
+        return find_vmdesc(fd, size, limits, errp);
+    }
+    if (size > limits->max_alloc) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                    "%s: %" G_GUINT64_FORMAT " bytes exceed the limit", path,
+                    size);
+        return NULL;
+    }
+    text = g_malloc(size + 1);
+    if (!pread_all(fd, text, size, 0, errp)) {
+        return NULL;
+    }
+    text[size] = '\0';
+    return parse_vmdesc(text, size, 0, limits, errp);
+}
+
+QObject *qemu_stream_load_vmdesc_path(const char *path,
+                                      const QVisitLimits *limits,
+                                      GError **errp)
+{
+    QObject *desc = NULL;
+    uint64_t size;
+    int owned, in;
+
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    if (!limits) {
+        limits = qvisit_limits_default();
+    }
+    in = open_input(path, errp);
+    if (in < 0) {
+        return NULL;
+    }
+    if (seekable_fd(in, &owned, &size, errp)) {
+        desc = load_vmdesc_fd(owned >= 0 ? owned : in, size, path, limits,
+                              errp);
+    }
+    if (owned >= 0) {
+        close(owned);
+    }
+    if (in != 0) {
+        close(in);
+    }
+    return desc;
+}

@@ -1,0 +1,433 @@
+/*
+ * Device sections: decode a vmsd payload field by field through the
+ * vmdesc, and encode it back from a native dump.
+ *
+ * Every vmdesc field entry carries the "size" of one element, so the walk
+ * never needs QEMU's own tables: integers are read as "size" big-endian
+ * bytes (QEMU 7.2 names a null pointer marker "uint64" with size 1),
+ * structs recurse and must consume exactly "size" bytes, everything else
+ * is kept as "size" raw bytes.
+ */
+#include "migration/qemu-stream-internal.h"
+
+#include <string.h>
+
+typedef struct QsType {
+    const char *name;
+    QsKind compat;      /* analyze-migration.py 7.2's reader */
+    QsKind native;      /* for sizes 1..8 (ints) or 1 (bool) */
+} QsType;
+
+/*
+ * analyze-migration.py 7.2 reads "uint8 equal", "uint16 equal" and
+ * "int64 equal" as signed; the native dump follows QEMU's vmstate-types,
+ * where "int64 equal" is the name 7.2 gives uint64_equal, and a timer is a
+ * signed be64 (-1: not armed). Any other type is raw bytes in both.
+ */
+static const QsType qs_types[] = {
+    { "bool", QS_KIND_BOOL, QS_KIND_BOOL },
+    { "int8", QS_KIND_INT, QS_KIND_INT },
+    { "int16", QS_KIND_INT, QS_KIND_INT },
+    { "int32", QS_KIND_INT, QS_KIND_INT },
+    { "int32 equal", QS_KIND_INT, QS_KIND_INT },
+    { "int32 le", QS_KIND_INT, QS_KIND_INT },
+    { "int64", QS_KIND_INT, QS_KIND_INT },
+    { "int64 equal", QS_KIND_INT, QS_KIND_UINT },
+    { "uint8 equal", QS_KIND_INT, QS_KIND_UINT },
+    { "uint16 equal", QS_KIND_INT, QS_KIND_UINT },
+    { "uint8", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint16", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint32", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint32 equal", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint64", QS_KIND_UINT, QS_KIND_UINT },
+    { "uint64 equal", QS_KIND_RAW, QS_KIND_UINT },
+    { "timer", QS_KIND_RAW, QS_KIND_INT },
+    { "struct", QS_KIND_STRUCT, QS_KIND_STRUCT },
+};
+
+/* Type names are few and repeat for every field: look them up once. */
+static const QsType *find_type(const char *type)
+{
+    static GHashTable *table;
+
+    if (g_once_init_enter(&table)) {
+        GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+
+        for (size_t i = 0; i < G_N_ELEMENTS(qs_types); i++) {
+            g_hash_table_insert(t, (gpointer)qs_types[i].name,
+                                (gpointer)&qs_types[i]);
+        }
+        g_once_init_leave(&table, t);
+    }
+    return g_hash_table_lookup(table, type);
+}
+
+static QsKind compat_kind(const char *type)
+{
+    const QsType *t = find_type(type);
+
+    return t ? t->compat : QS_KIND_RAW;
+}
+
+QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size)
+{
+    const QsType *t = find_type(type);
+
+    if (t) {
+        switch (t->native) {
+        case QS_KIND_INT:
+        case QS_KIND_UINT:
+            return size >= 1 && size <= 8 ? t->native : QS_KIND_RAW;
+        case QS_KIND_BOOL:
+            return size == 1 ? QS_KIND_BOOL : QS_KIND_RAW;
+        default:
+            return t->native;
+        }
+    }
+    if ((!strcmp(type, "tmp") || !strcmp(type, "vstruct")) &&
+        qobject_to(QList, qdict_get(fd, "fields"))) {
+        return QS_KIND_NESTED;
+    }
+    return QS_KIND_RAW;
+}
+
+/* Appends "[i]"; paths are built for every element, so without printf. */
+static void append_index(GString *path, int64_t i)
+{
+    char buf[24];
+    char *p = buf + sizeof(buf);
+
+    *--p = ']';
+    do {
+        *--p = (char)('0' + i % 10);
+        i /= 10;
+    } while (i > 0);
+    *--p = '[';
+    g_string_append_len(path, p, buf + sizeof(buf) - p);
+}
+
+static QObject *compat_int(const uint8_t *b, int64_t size, bool is_signed)
+{
+    uint64_t u = 0;
+    int64_t s;
+    int width = (int)size * 2;
+
+    for (int64_t i = 0; i < size; i++) {
+        u = u << 8 | b[i];
+    }
+    s = (int64_t)u;
+    if (size > 0 && size < 8 && (u >> (size * 8 - 1)) & 1) {
+        s = (int64_t)(u | ~((UINT64_C(1) << (size * 8)) - 1));
+    }
+    if (is_signed && s < 0) {
+        g_autofree char *t = g_strdup_printf("0x%0*" G_GINT64_MODIFIER
+                                             "x (%" G_GINT64_FORMAT ")",
+                                             width, u, s);
+        return QOBJECT(qstring_from_str(t));
+    } else {
+        static const char digits[] = "0123456789abcdef";
+        char t[2 + 16 + 1];
+
+        t[0] = '0';
+        t[1] = 'x';
+        for (int i = 0; i < width; i++) {
+            t[2 + i] = digits[(u >> (4 * (width - 1 - i))) & 15];
+        }
+        t[2 + width] = '\0';
+        return QOBJECT(qstring_from_str(t));
+    }
+}
+
+static QObject *read_raw(QsReader *r, int64_t size, GError **errp)
+{
+    g_autoptr(GString) hex = g_string_new(NULL);
+
+    if (!qs__read_hex(r, (uint64_t)size, r->compat, hex, errp)) {
+        return NULL;
+    }
+    return QOBJECT(qstring_from_str(hex->str));
+}
+
+static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
+                          int64_t size, GError **errp)
+{
+    uint64_t start = r->pos;
+    uint8_t b[8];
+
+    if ((kind == QS_KIND_INT || kind == QS_KIND_UINT) && size > 8) {
+        /* Wider than any C integer (analyze-compat only): print the
+         * digits; a negative value's decimal form is not reproduced. */
+        g_autoptr(GString) hex = g_string_new("0x");
+
+        if (!qs__read_hex(r, (uint64_t)size, false, hex, errp)) {
+            return NULL;
+        }
+        return QOBJECT(qstring_from_str(hex->str));
+    }
+    switch (kind) {
+    case QS_KIND_INT:
+    case QS_KIND_UINT:
+        if (!qs__read(r, b, size, errp)) {
+            return NULL;
+        }
+        {
+            uint64_t u = 0;
+            QsIntCache *c = &r->int_cache;
+
+            for (int64_t i = 0; i < size; i++) {
+                u = u << 8 | b[i];
+            }
+            /* Device state is mostly runs of equal values (zeroed register
+             * files, tables): share the previous value's object instead of
+             * allocating one per element. Values are never modified. */
+            if (c->obj && c->u == u && c->size == size &&
+                c->kind == (int)kind) {
+                return qobject_ref(c->obj);
+            }
+            qobject_unref(c->obj);
+            c->u = u;
+            c->size = size;
+            c->kind = (int)kind;
+            if (r->compat) {
+                c->obj = compat_int(b, size, kind == QS_KIND_INT);
+            } else if (kind == QS_KIND_UINT) {
+                c->obj = QOBJECT(qnum_from_uint(u));
+            } else {
+                if (size < 8 && (u >> (size * 8 - 1)) & 1) {
+                    u |= ~((UINT64_C(1) << (size * 8)) - 1);
+                }
+                c->obj = QOBJECT(qnum_from_int((int64_t)u));
+            }
+            return qobject_ref(c->obj);
+        }
+    case QS_KIND_BOOL:
+        if (size < 1) {
+            return qs__error(r, errp, QVISIT_ERROR_INVALID, start,
+                             "bool field with vmdesc size 0"), NULL;
+        }
+        if (r->compat) {
+            /* analyze-migration.py reads "size" bytes, looks at the first. */
+            if (!qs__u8(r, b, errp)) {
+                return NULL;
+            }
+            if (size > 1) {
+                g_autoptr(GString) skip = g_string_new(NULL);
+
+                if (!qs__read_hex(r, (uint64_t)size - 1, false, skip,
+                                  errp)) {
+                    return NULL;
+                }
+            }
+            return QOBJECT(qbool_from_bool(b[0] != 0));
+        }
+        if (!qs__u8(r, b, errp)) {
+            return NULL;
+        }
+        /* Only 0 and 1 are JSON booleans; another byte stays a number so
+         * that the stream re-encodes exactly. */
+        if (b[0] > 1) {
+            return QOBJECT(qnum_from_uint(b[0]));
+        }
+        return QOBJECT(qbool_from_bool(b[0]));
+    case QS_KIND_STRUCT:
+    case QS_KIND_NESTED: {
+        const QDict *sub = kind == QS_KIND_NESTED ? fd
+            : qobject_to(QDict, qdict_get(fd, "struct"));
+        g_autoptr(QDict) out = qdict_new();
+
+        if (!sub) {
+            return qs__error(r, errp, QVISIT_ERROR_INVALID, start,
+                             "vmdesc struct field has no \"struct\" "
+                             "description"), NULL;
+        }
+        if (!qs__read_vmsd(r, sub, out, errp)) {
+            return NULL;
+        }
+        if (r->pos - start != (uint64_t)size) {
+            return qs__error(r, errp, QVISIT_ERROR_INVALID, start,
+                             "decoded %" G_GUINT64_FORMAT " bytes but the "
+                             "vmdesc size is %" G_GINT64_FORMAT,
+                             r->pos - start, size), NULL;
+        }
+        return QOBJECT(g_steal_pointer(&out));
+    }
+    case QS_KIND_RAW:
+    default:
+        return read_raw(r, size, errp);
+    }
+}
+
+/* Reads the elements of one vmdesc field entry and stores them in @out. */
+static bool read_field(QsReader *r, const QDict *fd, QDict *out,
+                       GHashTable *seen, GError **errp)
+{
+    const char *name = qs__dict_str(fd, "name");
+    const char *type = qs__dict_str(fd, "type");
+    int64_t size, array_len = -1, index = -1;
+    size_t mark = r->path->len;
+    g_autofree char *key = NULL;
+    QsKind kind;
+
+    if (!name || !type || !qs__dict_int(fd, "size", &size) || size < 0 ||
+        (qdict_haskey(fd, "array_len") &&
+         (!qs__dict_int(fd, "array_len", &array_len) || array_len < 0)) ||
+        (qdict_haskey(fd, "index") &&
+         (!qs__dict_int(fd, "index", &index) || index < 0))) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
+                         "vmdesc field entry needs a string \"name\" and "
+                         "\"type\" and a non-negative \"size\"");
+    }
+    g_string_append_c(r->path, '.');
+    g_string_append(r->path, name);
+    kind = r->compat ? compat_kind(type) : qs__native_kind(fd, type, size);
+    /* Elements take their size from the stream, except zero-size ones:
+     * bound those so a short vmdesc cannot ask for millions of values. */
+    if ((uint64_t)size > r->limits->max_section_size ||
+        (array_len >= 0 &&
+         ((uint64_t)array_len > r->limits->max_array_len ||
+          (size == 0 && array_len > 4096)))) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
+                         "vmdesc size %" G_GINT64_FORMAT " x %"
+                         G_GINT64_FORMAT " exceeds the limits", size,
+                         array_len);
+    }
+
+    if (array_len >= 0) {
+        g_autoptr(QList) list = qlist_new();
+
+        for (int64_t i = 0; i < array_len; i++) {
+            size_t emark = r->path->len;
+            QObject *o;
+
+            append_index(r->path, i);
+            o = read_elem(r, fd, kind, size, errp);
+            if (!o) {
+                return false;
+            }
+            qlist_append_obj(list, o);
+            g_string_truncate(r->path, emark);
+        }
+        key = r->compat ? g_strdup(name) : qs__field_key(seen, name, false);
+        qdict_put_obj(out, key, QOBJECT(g_steal_pointer(&list)));
+    } else if (index >= 0) {
+        QList *list;
+        QObject *o;
+
+        key = r->compat ? g_strdup(name)
+                        : qs__field_key(seen, name, index > 0);
+        if (!qdict_haskey(out, key)) {
+            qdict_put_obj(out, key, QOBJECT(qlist_new()));
+        }
+        list = qobject_to(QList, qdict_get(out, key));
+        if (!list || qlist_size(list) != (uint64_t)index) {
+            return qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
+                             "vmdesc index %" G_GINT64_FORMAT " out of "
+                             "order", index);
+        }
+        append_index(r->path, index);
+        o = read_elem(r, fd, kind, size, errp);
+        if (!o) {
+            return false;
+        }
+        qlist_append_obj(list, o);
+    } else {
+        QObject *o = read_elem(r, fd, kind, size, errp);
+
+        if (!o) {
+            return false;
+        }
+        /* analyze-migration.py lets a repeated name replace the value in
+         * place; the native dump keeps both (see qs__field_key()). */
+        key = r->compat ? g_strdup(name) : qs__field_key(seen, name, false);
+        qdict_put_obj(out, key, o);
+    }
+    g_string_truncate(r->path, mark);
+    return true;
+}
+
+static bool read_subsection(QsReader *r, const QDict *sub, QDict *out,
+                            GHashTable *seen, GError **errp)
+{
+    const char *want = qs__dict_str(sub, "vmsd_name");
+    uint64_t at = r->pos;
+    g_autofree char *name = NULL;
+    g_autofree char *key = NULL;
+    g_autoptr(QDict) data = qdict_new();
+    int64_t desc_version = -1;
+    uint32_t version;
+    uint8_t type;
+    size_t mark = r->path->len;
+
+    if (!qs__u8(r, &type, errp)) {
+        return false;
+    }
+    if (type != QS_SUBSECTION) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "expected subsection '%s', got byte 0x%02x",
+                         want ? want : "?", type);
+    }
+    if (!qs__cstr(r, &name, errp) || !qs__be32(r, &version, errp)) {
+        return false;
+    }
+    if (!want || strcmp(want, name) != 0) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                         "subsection '%s' where the vmdesc has '%s'", name,
+                         want ? want : "(none)");
+    }
+    g_string_append_c(r->path, '.');
+    g_string_append(r->path, name);
+    if (!qs__read_vmsd(r, sub, data, errp)) {
+        return false;
+    }
+    g_string_truncate(r->path, mark);
+    qs__dict_int(sub, "version", &desc_version);
+    if (!r->compat && desc_version != (int64_t)version) {
+        qdict_put_uint(data, "__version_id", version);
+    }
+    key = r->compat ? g_strdup(name) : qs__field_key(seen, name, false);
+    qdict_put_obj(out, key, QOBJECT(g_steal_pointer(&data)));
+    return true;
+}
+
+bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out, GError **errp)
+{
+    QList *fields = qobject_to(QList, qdict_get(vmsd, "fields"));
+    QObject *subs_obj = qdict_get(vmsd, "subsections");
+    QList *subs = qobject_to(QList, subs_obj);
+    /* Only the native dump renames repeated names (qs__field_key()). */
+    g_autoptr(GHashTable) seen = r->compat ? NULL
+        : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    bool ok = true;
+
+    if (!fields || (subs_obj && !subs)) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
+                         "vmdesc entry has no \"fields\" list");
+    }
+    if (++r->depth > r->limits->max_depth) {
+        r->depth--;
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
+                         "nesting deeper than %u", r->limits->max_depth);
+    }
+    for (size_t i = 0; ok && i < qlist_size(fields); i++) {
+        QDict *fd = qobject_to(QDict, qlist_get(fields, i));
+
+        if (!fd) {
+            ok = qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
+                           "vmdesc field entry %zu is not an object", i);
+            break;
+        }
+        ok = read_field(r, fd, out, seen, errp);
+    }
+    for (size_t i = 0; ok && subs && i < qlist_size(subs); i++) {
+        QDict *sub = qobject_to(QDict, qlist_get(subs, i));
+
+        if (!sub) {
+            ok = qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
+                           "vmdesc subsection %zu is not an object", i);
+            break;
+        }
+        ok = read_subsection(r, sub, out, seen, errp);
+    }
+    r->depth--;
+    return ok;
+}

@@ -1,0 +1,138 @@
+#!/bin/sh
+# Regenerates the QEMU migration streams of tests/data/qemu/ with Debian's
+# qemu-system-x86 (QEMU 7.2). Each stream comes from a guest started paused
+# (-S) with 16 MiB of RAM, no default devices, no display and no network
+# leaving the machine, driven over QMP on a unix socket, and migrated with
+# migrate "exec:cat > FILE".
+#
+#   tests/data/qemu/make-corpus.sh [OUTDIR] [NAME...]
+#
+# OUTDIR defaults to this script's folder; with NAMEs only those streams
+# are made. QEMU=/path/to/qemu-system-x86_64 picks another binary.
+#
+# The first three streams (pc-nodefaults, pc-e1000, q35-smp2-xhci-virtio)
+# and their *.state.json / *.desc.json references, the output of QEMU 7.2's
+# scripts/analyze-migration.py -f / -d desc, were made the same way; the
+# references need that script, which is not part of this repository.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here}
+[ $# -gt 0 ] && shift
+QEMU=${QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null 2>&1 || {
+    echo "make-corpus: $QEMU not found (apt-get install qemu-system-x86)" >&2
+    exit 77
+}
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# qmp SOCKET NAME [CAPS [URI_FILE]]: runs the QMP side of one migration.
+# CAPS is a comma-separated list of migration capabilities to enable.
+qmp() {
+    python3 - "$1" "$2" "${3:-}" <<'EOF'
+import json, socket, sys, time
+
+path, dest, caps = sys.argv[1], sys.argv[2], sys.argv[3]
+for _ in range(200):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(path)
+        break
+    except OSError:
+        time.sleep(0.05)
+else:
+    sys.exit("make-corpus: no QMP socket " + path)
+f = s.makefile("rw")
+
+def cmd(name, **args):
+    f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+    f.flush()
+    while True:
+        msg = json.loads(f.readline())
+        if "return" in msg:
+            return msg["return"]
+        if "error" in msg:
+            sys.exit("make-corpus: %s: %s" % (name, msg["error"]))
+
+json.loads(f.readline())                # greeting
+cmd("qmp_capabilities")
+if caps:
+    cmd("migrate-set-capabilities",
+        capabilities=[{"capability": c, "state": True}
+                      for c in caps.split(",")])
+cmd("migrate", uri="exec:cat > " + dest)
+while True:
+    st = cmd("query-migrate").get("status")
+    if st == "completed":
+        break
+    if st in ("failed", "cancelled"):
+        sys.exit("make-corpus: migration " + st)
+    time.sleep(0.05)
+cmd("quit")
+EOF
+}
+
+# stream NAME CAPS QEMU-ARGS...: makes $out/NAME.mig.
+stream() {
+    name=$1
+    caps=$2
+    shift 2
+    sock=$work/$name.sock
+    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S \
+        -qmp "unix:$sock,server=on,wait=off" "$@" &
+    pid=$!
+    if ! qmp "$sock" "$work/$name.mig" "$caps"; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        return 1
+    fi
+    wait "$pid"
+    mv "$work/$name.mig" "$out/$name.mig"
+    echo "  $name.mig $(wc -c < "$out/$name.mig") bytes"
+}
+
+want() {
+    [ -z "$selected" ] && return 0
+    for n in $selected; do
+        [ "$n" = "$1" ] && return 0
+    done
+    return 1
+}
+selected="$*"
+
+# Old versioned machine type: no configuration section, no footers.
+want pc-2.3-old && stream pc-2.3-old "" -machine pc-i440fx-2.3
+
+# No vmdesc at the end; decoded with --vmdesc from pc-nodefaults.mig.
+want pc-suppress-vmdesc && stream pc-suppress-vmdesc "" \
+    -machine pc,suppress-vmdesc=on
+if want pc-suppress-vmdesc; then
+    echo pc-nodefaults.mig > "$out/pc-suppress-vmdesc.vmdesc-from"
+fi
+
+# zlib-compressed pages (RAM_SAVE_FLAG_COMPRESS_PAGE).
+want pc-compress && stream pc-compress compress -machine pc
+
+# x-ignore-shared: the configuration carries a capabilities subsection
+# and the RAM block list carries guest addresses; with validate-uuid and
+# -uuid it also carries the uuid subsection.
+want pc-ignore-shared && stream pc-ignore-shared x-ignore-shared,validate-uuid \
+    -machine pc,memory-backend=mem \
+    -object "memory-backend-file,id=mem,size=16M,mem-path=$work/mem,share=on" \
+    -uuid 5ee0b7e8-6b1e-4a6b-9a77-5f1d2c3e4a5b
+
+# Device sets: serial ports, NICs without a peer, USB with a tablet.
+want pc-serial-nic-usb && stream pc-serial-nic-usb "" -machine pc \
+    -chardev null,id=s0 -device isa-serial,chardev=s0 \
+    -device rtl8139 -device virtio-net-pci \
+    -device piix3-usb-uhci -device usb-tablet
+
+# Only on request (tests/live-qemu.sh): q35 with two vCPUs, USB, virtio.
+if [ -n "$selected" ] && want q35-live; then
+    stream q35-live "" -machine q35 -smp 2 \
+        -device qemu-xhci -device usb-kbd -device virtio-rng-pci \
+        -device virtio-balloon-pci
+fi
+exit 0

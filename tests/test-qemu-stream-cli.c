@@ -1,0 +1,174 @@
+/*
+ * `qvisit dump --qemu` and `qvisit encode --qemu` as processes: exit
+ * codes, help, usage errors, standard input and output, files. The binary
+ * comes from $QVISIT_CLI, which `make check` sets.
+ */
+#include "tests/test-util.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define DATA "tests/data/qemu/"
+
+typedef struct CliCase {
+    const char *cmd;        /* shell command; "Q" is replaced by the CLI */
+    int status;
+    const char *out_file;   /* expected standard output, or NULL */
+    const char *out_prefix; /* or its start */
+    const char *err;        /* standard error's first line(s); "": none */
+} CliCase;
+
+static const CliCase cases[] = {
+    { "Q dump --help", 0, NULL, "usage: qvisit dump --qemu", "" },
+    { "Q encode --help", 0, NULL, "usage: qvisit encode --qemu", "" },
+    { "Q dump " DATA "pc-nodefaults.mig", 2, NULL, "",
+      "qvisit: dump: only --qemu streams are supported so far; qvisit's "
+      "own formats come with the migration core\n" },
+    { "Q dump --qemu", 2, NULL, "",
+      "qvisit: dump: no input stream (use - for standard input)\n" },
+    { "Q dump --qemu --bogus x", 2, NULL, "",
+      "qvisit: dump: unknown option '--bogus'\n" },
+    { "Q dump --qemu --vmdesc", 2, NULL, "",
+      "qvisit: dump: --vmdesc needs an argument\n" },
+    { "Q dump --qemu --ram --analyze-compat x", 2, NULL, "",
+      "qvisit: dump: --ram and --analyze-compat cannot be combined\n" },
+    { "Q dump --qemu /nonexistent.mig", 1, NULL, "",
+      "qvisit: /nonexistent.mig: No such file or directory\n" },
+    { "Q encode " DATA "x.json out", 2, NULL, "",
+      "qvisit: encode: only --qemu streams are supported so far\n" },
+    { "Q encode --qemu x.json", 2, NULL, "",
+      "qvisit: encode: expected DUMP.json and OUT\n" },
+    { "Q dump --qemu --analyze-compat " DATA "pc-nodefaults.mig", 0,
+      DATA "pc-nodefaults.state.json", NULL, "" },
+    { "Q dump --qemu --analyze-compat - < " DATA "pc-e1000.mig", 0,
+      DATA "pc-e1000.state.json", NULL, "" },
+    { "cat " DATA "q35-smp2-xhci-virtio.mig | "
+      "Q dump --qemu --desc -", 0, DATA "q35-smp2-xhci-virtio.desc.json",
+      NULL, "" },
+    { "Q dump --qemu --ram " DATA "pc-compress.mig | "
+      "Q encode --qemu - - | cmp - " DATA "pc-compress.mig && echo same", 0,
+      NULL, "same\n", "" },
+    { "Q dump --qemu --ram --vmdesc " DATA "pc-nodefaults.desc.json "
+      DATA "pc-suppress-vmdesc.mig | Q encode --qemu - - | "
+      "cmp - " DATA "pc-suppress-vmdesc.mig && echo same", 0, NULL,
+      "same\n", "" },
+    { "Q dump --qemu " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
+      "qvisit: vmdesc: the stream has no description (written with "
+      "suppress-vmdesc=on?); borrow one with --vmdesc\n" },
+    { "Q dump --qemu " DATA "pc-nodefaults.mig | Q encode --qemu - -", 1,
+      NULL, "", "qvisit: records[0].ram: RAM was summarised; dump with "
+      "--ram to re-encode\n" },
+    { "head -c 239030 " DATA "pc-nodefaults.mig | "
+      "Q dump --qemu --vmdesc " DATA "pc-nodefaults.mig -", 1, NULL, "",
+      "qvisit: timer.cpu_ticks_offset: stream truncated at byte 239024\n" },
+};
+
+static void cli_cases_give_exit_codes_and_output(void)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+
+    if (!cli) {
+        CU_FAIL("QVISIT_CLI is not set; run through make check");
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *prefix = g_strdup_printf("%s ", cli);
+        g_auto(GStrv) parts = g_strsplit(cases[i].cmd, "Q ", -1);
+        g_autofree char *cmd = g_strjoinv(prefix, parts);
+        char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+        g_autofree char *out = NULL;
+        g_autofree char *err_text = NULL;
+        g_autoptr(GError) err = NULL;
+        int status = -1;
+        bool ok;
+
+        CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT,
+                                          NULL, NULL, &out, &err_text,
+                                          &status, &err));
+        ok = WIFEXITED(status) && WEXITSTATUS(status) == cases[i].status;
+        if (cases[i].out_file) {
+            g_autoptr(GBytes) want = test_read_file(cases[i].out_file);
+
+            ok = ok && strlen(out) == g_bytes_get_size(want) &&
+                 !memcmp(out, g_bytes_get_data(want, NULL), strlen(out));
+        }
+        if (cases[i].out_prefix) {
+            ok = ok && g_str_has_prefix(out, cases[i].out_prefix);
+        }
+        if (cases[i].err) {
+            ok = ok && (cases[i].err[0]
+                        ? g_str_has_prefix(err_text, cases[i].err)
+                        : err_text[0] == '\0');
+        }
+        if (!ok) {
+            fprintf(stderr, "\ncase %zu: %s\n  exit %d, stdout %.200s\n"
+                    "  stderr %s\n", i, cases[i].cmd,
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1, out,
+                    err_text);
+        }
+        CU_ASSERT_TRUE(ok);
+    }
+}
+
+/* -o FILE appears only complete: nothing is left behind on an error. */
+static void output_file_is_written_atomically(void)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *tmp = g_dir_make_tmp("qvisit-qs-XXXXXX", &err);
+    g_autofree char *path = NULL;
+    g_autofree char *cmd = NULL;
+    g_autofree char *listing = NULL;
+    int status = -1;
+
+    if (!cli || !tmp) {
+        CU_FAIL("QVISIT_CLI unset or no temporary folder");
+        return;
+    }
+    path = g_build_filename(tmp, "out.json", NULL);
+    cmd = g_strdup_printf("head -c 245000 " DATA "pc-nodefaults.mig | "
+                          "%s dump --qemu --analyze-compat --vmdesc "
+                          DATA "pc-nodefaults.mig -o %s -; ls %s",
+                          cli, path, tmp);
+    {
+        char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+
+        CU_ASSERT_TRUE(g_spawn_sync(NULL, argv, NULL,
+                                    G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                    &listing, NULL, &status, &err));
+    }
+    CU_ASSERT_STRING_EQUAL(listing, "");
+    g_free(cmd);
+    cmd = g_strdup_printf("%s dump --qemu --analyze-compat -o %s "
+                          DATA "pc-nodefaults.mig", cli, path);
+    {
+        char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+        g_autofree char *got = NULL;
+        g_autoptr(GBytes) want = test_read_file(DATA
+                                                "pc-nodefaults.state.json");
+        gsize len = 0;
+
+        CU_ASSERT_TRUE(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
+                                    NULL, NULL, NULL, &status, &err));
+        CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        CU_ASSERT_TRUE(g_file_get_contents(path, &got, &len, NULL));
+        ASSERT_BYTES_EQUAL(got, len, g_bytes_get_data(want, NULL),
+                           g_bytes_get_size(want));
+    }
+    g_unlink(path);
+    g_rmdir(tmp);
+}
+
+static const TestCase tests[] = {
+    { "cli_cases_give_exit_codes_and_output",
+      cli_cases_give_exit_codes_and_output },
+    { "output_file_is_written_atomically",
+      output_file_is_written_atomically },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    return test_run_suite("qemu-stream-cli", tests);
+}

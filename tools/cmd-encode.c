@@ -1,0 +1,161 @@
+/*
+ * qvisit encode: write a stream back from a JSON dump.
+ *
+ * Only real QEMU streams (--qemu): a full native dump ('qvisit dump --qemu
+ * --ram') becomes the stream it came from, byte for byte.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <qvisit/qvisit.h>
+
+#include "tools/cli.h"
+
+static void encode_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: qvisit encode --qemu DUMP.json OUT\n"
+            "\n"
+            "Writes the QEMU migration stream a full dump describes\n"
+            "('qvisit dump --qemu --ram'). \"-\" reads the dump from\n"
+            "standard input or writes the stream to standard output.\n"
+            "\n"
+            "options:\n"
+            "  --qemu       the output is a real QEMU migration stream\n"
+            "  -h, --help   show this help\n"
+            "\n"
+            "exit status: 0 success, 1 bad input, 2 usage error\n");
+}
+
+static GString *read_all(const char *path, GError **errp)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    char buf[65536];
+    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+
+    if (fd < 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", path,
+                    g_strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", path,
+                        g_strerror(errno));
+            text = NULL;
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        g_string_append_len(text, buf, n);
+    }
+    if (fd != 0) {
+        close(fd);
+    }
+    return text ? g_steal_pointer(&text) : NULL;
+}
+
+static int encode_qemu(const char *input, const char *output)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GString) text = read_all(input, &err);
+    g_autoptr(QObject) dump = NULL;
+    g_autofree char *tmp = NULL;
+    QEMUFile *f;
+    bool ok;
+    int fd = 1, rc;
+
+    if (!text) {
+        cli_error("%s", err->message);
+        return CLI_EXIT_FAILURE;
+    }
+    dump = qobject_from_json_full(text->str, (gssize)text->len, NULL, &err);
+    if (!dump) {
+        cli_error("%s: %s", input, err->message);
+        return CLI_EXIT_FAILURE;
+    }
+    if (strcmp(output, "-")) {
+        /* Write under a temporary name, so a failure leaves no partial
+         * stream under the final one. */
+        tmp = g_strdup_printf("%s.tmp-XXXXXX", output);
+        fd = g_mkstemp(tmp);
+        if (fd < 0) {
+            cli_error("%s: %s", output, g_strerror(errno));
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    f = qemu_fopen_fd(fd, "wb");
+    ok = qemu_stream_encode(f, dump, &err);
+    rc = qemu_fclose(f);
+    if (ok && rc < 0) {
+        g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", output,
+                    g_strerror(-rc));
+        ok = false;
+    }
+    if (tmp) {
+        if (close(fd) < 0 && ok) {
+            g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
+                        output, g_strerror(errno));
+            ok = false;
+        }
+        if (ok && rename(tmp, output) < 0) {
+            g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
+                        output, g_strerror(errno));
+            ok = false;
+        }
+        if (!ok) {
+            unlink(tmp);
+        }
+    }
+    if (!ok) {
+        cli_error("%s", err->message);
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cmd_encode(int argc, char **argv)
+{
+    const char *args[2] = { NULL, NULL };
+    int nargs = 0;
+    bool qemu = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            encode_usage(stdout);
+            return CLI_EXIT_OK;
+        } else if (!strcmp(a, "--qemu")) {
+            qemu = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_error("encode: unknown option '%s'", a);
+            encode_usage(stderr);
+            return CLI_EXIT_USAGE;
+        } else if (nargs < 2) {
+            args[nargs++] = a;
+        } else {
+            cli_error("encode: too many arguments");
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (!qemu) {
+        cli_error("encode: only --qemu streams are supported so far");
+        return CLI_EXIT_USAGE;
+    }
+    if (nargs != 2) {
+        cli_error("encode: expected DUMP.json and OUT");
+        encode_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return encode_qemu(args[0], args[1]);
+}

@@ -74,6 +74,8 @@ bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
                const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 
 bool qs__read(QsReader *r, void *buf, size_t len, GError **errp);
+/* Passes over @len bytes (seeking where the file allows). */
+bool qs__skip(QsReader *r, uint64_t len, GError **errp);
 bool qs__u8(QsReader *r, uint8_t *v, GError **errp);
 bool qs__be16(QsReader *r, uint16_t *v, GError **errp);
 bool qs__be32(QsReader *r, uint32_t *v, GError **errp);

@@ -44,6 +44,26 @@ bool qs__read(QsReader *r, void *buf, size_t len, GError **errp)
                      "stream truncated");
 }
 
+bool qs__skip(QsReader *r, uint64_t len, GError **errp)
+{
+    int err;
+
+    if (len == 0) {
+        return true;
+    }
+    if (qemu_file_skip(r->f, len) == len && qemu_file_get_error(r->f) == 0) {
+        r->pos += len;
+        return true;
+    }
+    err = qemu_file_get_error(r->f);
+    if (err != 0 && err != -EIO) {
+        return qs__error(r, errp, QVISIT_ERROR_IO, r->pos, "read error: %s",
+                         g_strerror(-err));
+    }
+    return qs__error(r, errp, QVISIT_ERROR_TRUNCATED, r->pos,
+                     "stream truncated");
+}
+
 bool qs__u8(QsReader *r, uint8_t *v, GError **errp)
 {
     return qs__read(r, v, 1, errp);

@@ -111,18 +111,9 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t at,
 static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
 {
     g_autofree uint8_t *buf = NULL;
-    uint8_t skip[4096];
 
     if (!item) {
-        while (len > 0) {
-            size_t n = MIN(len, sizeof(skip));
-
-            if (!qs__read(r, skip, n, errp)) {
-                return false;
-            }
-            len -= n;
-        }
-        return true;
+        return qs__skip(r, len, errp);
     }
     buf = g_malloc(len ? len : 1);
     if (!qs__read(r, buf, len, errp)) {

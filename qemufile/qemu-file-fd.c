@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "qemufile/qemu-file-internal.h"
+
+#include <sys/stat.h>
 #include "qvisit/error.h"
 
 /*
@@ -97,8 +99,36 @@ static const QEMUFileOps fd_write_ops = {
     .close = fd_close,
 };
 
+/*
+ * Regular files seek past skipped bytes (RAM pages a dump only counts);
+ * the size check keeps a seek past the end from hiding a truncation.
+ */
+static int fd_skip(QEMUFile *f, uint64_t len)
+{
+    struct stat st;
+    off_t pos;
+
+    if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        return -ENOTSUP;
+    }
+    pos = lseek(f->fd, 0, SEEK_CUR);
+    if (pos < 0) {
+        return -ENOTSUP;
+    }
+    if ((uint64_t)st.st_size < (uint64_t)pos ||
+        len > (uint64_t)st.st_size - (uint64_t)pos) {
+        lseek(f->fd, 0, SEEK_END);
+        return -EIO;
+    }
+    if (lseek(f->fd, (off_t)len, SEEK_CUR) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
 static const QEMUFileOps fd_read_ops = {
     .read = fd_read,
+    .skip = fd_skip,
     .close = fd_close,
 };
 

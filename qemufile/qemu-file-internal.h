@@ -33,6 +33,13 @@ typedef struct QEMUFileOps {
      * files, which have everything in buf from the start.
      */
     ssize_t (*read)(QEMUFile *f, uint8_t *buf, size_t len);
+    /*
+     * Optional, reading files: move @len bytes forward without reading
+     * them. Returns 0, -ENOTSUP when the backend cannot (a pipe; the
+     * caller then reads and discards), or a negative errno; -EIO when the
+     * stream ends first.
+     */
+    int (*skip)(QEMUFile *f, uint64_t len);
     /* Optional: release the backend. Returns 0 or a negative errno. */
     int (*close)(QEMUFile *f);
 } QEMUFileOps;

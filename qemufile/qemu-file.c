@@ -365,6 +365,62 @@ bool qemu_file__read_exact(QEMUFile *f, void *dst, size_t len)
     return true;
 }
 
+/* Skips shorter than this read and discard; see qemu_file_skip(). */
+#define QEMU_FILE_SKIP_SEEK_MIN (1024 * 1024)
+
+uint64_t qemu_file_skip(QEMUFile *f, uint64_t len)
+{
+    uint64_t rest;
+    size_t avail;
+    int err;
+
+    g_return_val_if_fail(f != NULL && !f->writable, 0);
+    if (f->last_error) {
+        return 0;
+    }
+    avail = f->buf_size - f->buf_index;
+    if (len <= avail) {
+        f->buf_index += len;
+        return len;
+    }
+    rest = len - avail;
+    f->buf_index = f->buf_size;
+    if (!f->ops->read) {
+        qemu_file_set_error(f, -EIO);
+        return 0;
+    }
+    f->base += f->buf_size;
+    f->buf_index = f->buf_size = 0;
+    /*
+     * Seeking costs system calls of its own, and the next get would then
+     * refill the buffer anyway, so only long skips seek.
+     */
+    if (f->ops->skip && rest >= QEMU_FILE_SKIP_SEEK_MIN) {
+        err = f->ops->skip(f, rest);
+        if (err == 0) {
+            f->base += rest;
+            return len;
+        }
+        if (err != -ENOTSUP) {
+            qemu_file_set_error(f, err);
+            return 0;
+        }
+    }
+    while (rest > 0) {
+        size_t want = (size_t)MIN(rest, (uint64_t)QEMU_FILE_BUF_SIZE);
+        size_t got = qemu_file__fill(f, want);
+        size_t take = MIN(got, want);
+
+        if (take == 0) {
+            qemu_file_set_error(f, -EIO);
+            return 0;
+        }
+        f->buf_index += take;
+        rest -= take;
+    }
+    return len;
+}
+
 size_t qemu_peek_buffer(QEMUFile *f, uint8_t **buf, size_t len,
                         size_t offset)
 {

@@ -580,6 +580,90 @@ static void path_in_missing_dir_is_io_error_naming_path(void)
     g_rmdir(dir);
 }
 
+/* SKIP_LEN bytes whose byte i is i mod 251, in a regular file or a pipe. */
+#define SKIP_LEN 3000000
+static QEMUFile *open_skip_source(bool regular, char **dir_out,
+                                  int *pipe_out)
+{
+    g_autofree uint8_t *data = g_malloc(SKIP_LEN);
+    QEMUFile *f;
+
+    for (size_t i = 0; i < SKIP_LEN; i++) {
+        data[i] = (uint8_t)(i % 251);
+    }
+    if (regular) {
+        char *dir = g_dir_make_tmp("qvisit-skip-XXXXXX", NULL);
+        g_autofree char *path = g_build_filename(dir, "s", NULL);
+
+        CU_ASSERT_FATAL(g_file_set_contents(path, (char *)data, SKIP_LEN,
+                                            NULL));
+        f = qemu_fopen_path(path, "rb", NULL);
+        g_unlink(path);
+        *dir_out = dir;
+        *pipe_out = -1;
+    } else {
+        int fds[2];
+
+        CU_ASSERT_FATAL(pipe(fds) == 0);
+        /* Room for the whole stream, so no writer thread is needed. */
+        CU_ASSERT_FATAL(fcntl(fds[1], F_SETPIPE_SZ, 1 << 20) >= 100000);
+        CU_ASSERT_FATAL(write(fds[1], data, 100000) == 100000);
+        close(fds[1]);
+        f = qemu_fopen_fd(fds[0], "rb");
+        *dir_out = NULL;
+        *pipe_out = fds[0];
+    }
+    return f;
+}
+
+static void skip_passes_over_bytes_in_files_and_pipes(void)
+{
+    for (int regular = 0; regular <= 1; regular++) {
+        g_autofree char *dir = NULL;
+        int pipe_fd;
+        QEMUFile *f = open_skip_source(regular, &dir, &pipe_fd);
+
+        CU_ASSERT_EQUAL(qemu_get_byte(f), 0);
+        CU_ASSERT_EQUAL(qemu_file_skip(f, 9), 9);            /* in buffer */
+        CU_ASSERT_EQUAL(qemu_get_byte(f), 10);
+        CU_ASSERT_EQUAL(qemu_file_skip(f, 70000), 70000);    /* past it */
+        CU_ASSERT_EQUAL(qemu_get_byte(f), 70011 % 251);
+        CU_ASSERT_EQUAL(qemu_file_transferred(f), 70012);
+        CU_ASSERT_EQUAL(qemu_file_get_error(f), 0);
+        if (regular) {
+            /* Long enough to seek. */
+            CU_ASSERT_EQUAL(qemu_file_skip(f, 2000000), 2000000);
+            CU_ASSERT_EQUAL(qemu_get_byte(f), 2070012 % 251);
+            CU_ASSERT_EQUAL(qemu_file_transferred(f), 2070013);
+            /* A seek past the end is a truncation, not a success. */
+            CU_ASSERT_EQUAL(qemu_file_skip(f, SKIP_LEN - 2070013 + 1), 0);
+        } else {
+            /* 29,988 bytes are left: skipping 29,989 is a truncation. */
+            CU_ASSERT_EQUAL(qemu_file_skip(f, 29989), 0);
+        }
+        CU_ASSERT_EQUAL(qemu_file_get_error(f), -EIO);
+        CU_ASSERT_EQUAL(qemu_get_byte(f), 0);
+        CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
+        if (pipe_fd >= 0) {
+            close(pipe_fd);
+        }
+        if (dir) {
+            g_rmdir(dir);
+        }
+    }
+}
+
+static void skip_exactly_to_the_end_succeeds(void)
+{
+    static const uint8_t data[] = { 1, 2, 3 };
+    QEMUFile *f = qemu_fopen_mem(data, sizeof(data));
+
+    CU_ASSERT_EQUAL(qemu_file_skip(f, 3), 3);
+    CU_ASSERT_EQUAL(qemu_file_get_error(f), 0);
+    CU_ASSERT_EQUAL(qemu_file_skip(f, 1), 0);
+    CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
+}
+
 static const TestCase tests[] = {
     { "put_edge_values_write_exact_bytes",
       put_edge_values_write_exact_bytes },
@@ -609,6 +693,9 @@ static const TestCase tests[] = {
       fclose_reports_first_error_of_large_put },
     { "fclose_null_returns_zero", fclose_null_returns_zero },
     { "path_write_then_read_back", path_write_then_read_back },
+    { "skip_passes_over_bytes_in_files_and_pipes",
+      skip_passes_over_bytes_in_files_and_pipes },
+    { "skip_exactly_to_the_end_succeeds", skip_exactly_to_the_end_succeeds },
     { "path_in_missing_dir_is_io_error_naming_path",
       path_in_missing_dir_is_io_error_naming_path },
     { NULL, NULL },

@@ -20,11 +20,17 @@ typedef struct CliCase {
 } CliCase;
 
 static const CliCase cases[] = {
-    { "Q dump --help", 0, NULL, "usage: qvisit dump --qemu", "" },
+    { "Q dump --help", 0, NULL, "usage: qvisit dump [--compact] [-o FILE] "
+      "STREAM\n       qvisit dump --qemu [OPTIONS] STREAM\n", "" },
     { "Q encode --help", 0, NULL, "usage: qvisit encode --qemu", "" },
-    { "Q dump " DATA "pc-nodefaults.mig", 2, NULL, "",
-      "qvisit: dump: only --qemu streams are supported so far; qvisit's "
-      "own formats come with the migration core\n" },
+    /* Without --qemu, dump reads qvisit's own streams and points here. */
+    { "Q dump " DATA "pc-nodefaults.mig", 1, NULL, "",
+      "qvisit: " DATA "pc-nodefaults.mig: unsupported savevm section type 1 "
+      "at byte 26\n(a stream written by QEMU itself is read with 'qvisit "
+      "dump --qemu')\n" },
+    { "Q dump --ram " DATA "pc-nodefaults.mig", 2, NULL, "",
+      "qvisit: dump: --ram, --analyze-compat, --desc and --vmdesc need "
+      "--qemu\n" },
     { "Q dump --qemu", 2, NULL, "",
       "qvisit: dump: no input stream (use - for standard input)\n" },
     { "Q dump --qemu --bogus x", 2, NULL, "",

@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 
+#include <qvisit/qvisit.h>
+
 typedef struct CliCommand {
     const char *name;
     const char *summary;
@@ -40,5 +42,23 @@ int cmd_encode(int argc, char **argv);
 struct CompatRegistry;
 bool cli_load_compat_plugin(const char *path, struct CompatRegistry *r,
                             struct _GError **errp);
+
+/* Migration streams (tools/cli-stream.c and the commands using it). */
+/* Reads a whole input ("-": stdin), with a progress line on a terminal;
+ * NULL after printing the error. */
+GByteArray *cli_read_input(const char *path);
+/* Writes to @path ("-" or NULL: stdout; a file atomically); exit code. */
+int cli_write_output(const char *path, const void *data, size_t len);
+/* Reads and decodes a stream in any format; NULL after printing. */
+MigrationStream *cli_decode_stream(const char *path);
+/* The example devices' layouts, a MigrationSchemaFn for legacy output. */
+const MigrationDeviceInfo *cli_example_schema(const char *id,
+                                              uint32_t version, void *opaque);
+/* `qvisit dump` of qvisit's own formats. */
+int cli_dump_native(const char *stream, const char *output, bool compact);
+int cmd_dump(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif /* QVISIT_TOOLS_CLI_H */

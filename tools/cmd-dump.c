@@ -1,8 +1,9 @@
 /*
  * qvisit dump: print a stream as JSON.
  *
- * Only real QEMU streams (--qemu) so far; qvisit's own formats come with
- * the migration core, which adds its mode next to dump_qemu().
+ * Without --qemu: qvisit's own migration streams (legacy, binary, JSON;
+ * detected) as the JSON format's document, by cli_dump_native()
+ * (tools/cli-stream.c). With --qemu: real QEMU streams, by dump_qemu().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,12 +17,16 @@
 static void dump_usage(FILE *out)
 {
     fprintf(out,
-            "usage: qvisit dump --qemu [OPTIONS] STREAM\n"
+            "usage: qvisit dump [--compact] [-o FILE] STREAM\n"
+            "       qvisit dump --qemu [OPTIONS] STREAM\n"
             "\n"
-            "Decodes a QEMU 7.2 migration stream (\"-\" for standard input)\n"
-            "and prints it as JSON.\n"
+            "Decodes a qvisit migration stream in any format (legacy,\n"
+            "binary or JSON, detected from its first bytes) and prints it\n"
+            "as the JSON format's document; with --qemu, decodes a QEMU 7.2\n"
+            "migration stream instead. \"-\" reads standard input.\n"
             "\n"
             "options:\n"
+            "  --compact         qvisit streams: one line, no indentation\n"
             "  --qemu            the input is a real QEMU migration stream\n"
             "  --ram             include every RAM record and page (needed\n"
             "                    for 'qvisit encode --qemu')\n"
@@ -198,7 +203,7 @@ int cmd_dump(int argc, char **argv)
 {
     QemuStreamOptions opts;
     const char *stream = NULL, *vmdesc = NULL, *output = NULL;
-    bool qemu = false, desc = false;
+    bool qemu = false, desc = false, compact = false;
 
     qemu_stream_options_init(&opts);
     for (int i = 1; i < argc; i++) {
@@ -209,6 +214,8 @@ int cmd_dump(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (!strcmp(a, "--qemu")) {
             qemu = true;
+        } else if (!strcmp(a, "--compact")) {
+            compact = true;
         } else if (!strcmp(a, "--ram")) {
             opts.ram_full = true;
         } else if (!strcmp(a, "--analyze-compat")) {
@@ -233,15 +240,18 @@ int cmd_dump(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (!qemu) {
-        cli_error("dump: only --qemu streams are supported so far; qvisit's "
-                  "own formats come with the migration core");
-        return CLI_EXIT_USAGE;
-    }
     if (!stream) {
         cli_error("dump: no input stream (use - for standard input)");
         dump_usage(stderr);
         return CLI_EXIT_USAGE;
+    }
+    if (!qemu) {
+        if (opts.ram_full || opts.analyze_compat || desc || vmdesc) {
+            cli_error("dump: --ram, --analyze-compat, --desc and --vmdesc "
+                      "need --qemu");
+            return CLI_EXIT_USAGE;
+        }
+        return cli_dump_native(stream, output, compact);
     }
     if (opts.ram_full && opts.analyze_compat) {
         cli_error("dump: --ram and --analyze-compat cannot be combined");

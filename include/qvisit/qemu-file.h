@@ -161,6 +161,22 @@ QVISIT_API uint64_t qemu_get_be64(QEMUFile *f);
 QVISIT_API size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len);
 
 /**
+ * qemu_file_skip:
+ * @f: a file opened for reading
+ * @len: number of bytes to pass over
+ *
+ * Consumes @len bytes without returning them or copying them out. A skip
+ * of 1 MiB or more on a regular file seeks instead of reading; shorter
+ * skips, and other files, read and discard. Unlike QEMU's function of the same name, @len
+ * may exceed the buffer.
+ *
+ * Returns: @len, or 0 with the sticky error set (-EIO) when the stream
+ *   ends first (what was there is consumed).
+ * Since: 0.1
+ */
+QVISIT_API uint64_t qemu_file_skip(QEMUFile *f, uint64_t len);
+
+/**
  * qemu_peek_buffer:
  * @f: a file opened for reading
  * @buf: (out) (transfer none): set to point at the bytes inside the file's

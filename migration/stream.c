@@ -1,0 +1,483 @@
+/*
+ * Migration streams as data: format names and detection, capability
+ * masks, the decoded-stream object, and the dispatch to the per-format
+ * encoders and decoders.
+ */
+#include "qvisit/migration.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "migration/migration-internal.h"
+#include "qvisit/error.h"
+
+static const char *const format_names[] = {
+    [MIGRATION_FORMAT_UNKNOWN] = "unknown",
+    [MIGRATION_FORMAT_LEGACY] = "legacy",
+    [MIGRATION_FORMAT_BINARY] = "binary",
+    [MIGRATION_FORMAT_JSON] = "json",
+};
+
+static const struct {
+    uint64_t bit;
+    const char *name;
+} cap_names[] = {
+    { MIGRATION_CAP_BINARY, "binary" },
+    { MIGRATION_CAP_JSON, "json" },
+    { MIGRATION_CAP_RETURN_PATH, "return-path" },
+};
+
+const char *migration_format_name(MigrationFormat format)
+{
+    if ((unsigned)format >= G_N_ELEMENTS(format_names)) {
+        return "unknown";
+    }
+    return format_names[format];
+}
+
+MigrationFormat migration_format_from_name(const char *name)
+{
+    g_return_val_if_fail(name != NULL, MIGRATION_FORMAT_UNKNOWN);
+
+    for (unsigned i = MIGRATION_FORMAT_LEGACY; i < G_N_ELEMENTS(format_names);
+         i++) {
+        if (!strcmp(name, format_names[i])) {
+            return i;
+        }
+    }
+    return MIGRATION_FORMAT_UNKNOWN;
+}
+
+MigrationFormat migration_detect_format(const void *data, size_t len)
+{
+    const uint8_t *p = data;
+
+    g_return_val_if_fail(data != NULL || len == 0, MIGRATION_FORMAT_UNKNOWN);
+
+    if (len >= 4 && !memcmp(p, "QEVM", 4)) {
+        return MIGRATION_FORMAT_LEGACY;
+    }
+    if (len >= 4 && !memcmp(p, MIG_BINARY_MAGIC, 4)) {
+        return MIGRATION_FORMAT_BINARY;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '{') {
+            return MIGRATION_FORMAT_JSON;
+        }
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+            break;
+        }
+    }
+    return MIGRATION_FORMAT_UNKNOWN;
+}
+
+uint64_t migration_capabilities_intersect(uint64_t a, uint64_t b)
+{
+    return a & b & MIGRATION_CAP_ALL;
+}
+
+MigrationFormat migration_format_for_capabilities(uint64_t mask)
+{
+    return (mask & MIGRATION_CAP_BINARY) ? MIGRATION_FORMAT_BINARY
+                                         : MIGRATION_FORMAT_LEGACY;
+}
+
+char *migration_capabilities_to_string(uint64_t mask)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cap_names); i++) {
+        if (mask & cap_names[i].bit) {
+            g_string_append_printf(s, "%s%s", s->len ? "," : "",
+                                   cap_names[i].name);
+            mask &= ~cap_names[i].bit;
+        }
+    }
+    if (mask) {
+        g_string_append_printf(s, "%s0x%" PRIx64, s->len ? "," : "", mask);
+    }
+    if (!s->len) {
+        g_string_append(s, "none");
+    }
+    return g_string_free(g_steal_pointer(&s), false);
+}
+
+bool migration_capabilities_from_string(const char *str, uint64_t *mask,
+                                        GError **errp)
+{
+    g_auto(GStrv) parts = NULL;
+    uint64_t m = 0;
+
+    g_return_val_if_fail(str != NULL && mask != NULL, false);
+
+    if (!strcmp(str, "none") || !*str) {
+        *mask = 0;
+        return true;
+    }
+    if (!strcmp(str, "all")) {
+        *mask = MIGRATION_CAP_ALL;
+        return true;
+    }
+    if (g_ascii_isdigit(str[0])) {
+        char *end;
+        guint64 n = g_ascii_strtoull(str, &end, 0);
+
+        if (!*end) {
+            *mask = n;
+            return true;
+        }
+    }
+    parts = g_strsplit(str, ",", -1);
+    for (char **p = parts; *p; p++) {
+        size_t i;
+
+        for (i = 0; i < G_N_ELEMENTS(cap_names); i++) {
+            if (!strcmp(*p, cap_names[i].name)) {
+                m |= cap_names[i].bit;
+                break;
+            }
+        }
+        if (i == G_N_ELEMENTS(cap_names)) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_UNKNOWN,
+                        "unknown capability '%s'", *p);
+            return false;
+        }
+    }
+    *mask = m;
+    return true;
+}
+
+/* --- MigrationStream -------------------------------------------------- */
+
+static void section_clear(gpointer p)
+{
+    MigrationSection *sec = p;
+
+    g_free(sec->id);
+    qobject_unref(sec->state);
+}
+
+MigrationStream *migration_stream_new(void)
+{
+    MigrationStream *s = g_new0(MigrationStream, 1);
+
+    s->machine = g_strdup(MIG_DEFAULT_MACHINE);
+    s->sections = g_array_new(false, true, sizeof(MigrationSection));
+    g_array_set_clear_func(s->sections, section_clear);
+    return s;
+}
+
+void migration_stream_free(MigrationStream *s)
+{
+    if (!s) {
+        return;
+    }
+    g_array_free(s->sections, true);
+    g_free(s->machine);
+    g_free(s);
+}
+
+MigrationSection *migration__stream_add(MigrationStream *s, const char *id,
+                                        uint32_t instance_id,
+                                        uint32_t version, QDict *state,
+                                        size_t size)
+{
+    MigrationSection sec = {
+        .id = g_strdup(id),
+        .instance_id = instance_id,
+        .version = version,
+        .state = state,
+        .size = size,
+    };
+
+    g_array_append_val(s->sections, sec);
+    return &g_array_index(s->sections, MigrationSection,
+                          s->sections->len - 1);
+}
+
+void migration_stream_add(MigrationStream *s, const char *id,
+                          uint32_t instance_id, uint32_t version,
+                          QDict *state)
+{
+    g_return_if_fail(s != NULL && id != NULL && state != NULL);
+    migration__stream_add(s, id, instance_id, version, state, 0);
+}
+
+MigrationFormat migration_stream_get_format(const MigrationStream *s)
+{
+    g_return_val_if_fail(s != NULL, MIGRATION_FORMAT_UNKNOWN);
+    return s->format;
+}
+
+uint64_t migration_stream_get_capabilities(const MigrationStream *s)
+{
+    g_return_val_if_fail(s != NULL, 0);
+    return s->caps;
+}
+
+uint32_t migration_stream_get_machine_version(const MigrationStream *s)
+{
+    g_return_val_if_fail(s != NULL, 0);
+    return s->machine_version;
+}
+
+const char *migration_stream_get_machine(const MigrationStream *s)
+{
+    g_return_val_if_fail(s != NULL, NULL);
+    return s->machine;
+}
+
+size_t migration_stream_get_size(const MigrationStream *s)
+{
+    g_return_val_if_fail(s != NULL, 0);
+    return s->sections->len;
+}
+
+const MigrationSection *migration_stream_get_section(const MigrationStream *s,
+                                                     size_t index)
+{
+    g_return_val_if_fail(s != NULL && index < s->sections->len, NULL);
+    return &g_array_index(s->sections, MigrationSection, index);
+}
+
+QDict *migration_stream_to_qobject(const MigrationStream *s)
+{
+    QDict *doc;
+    QList *list;
+
+    g_return_val_if_fail(s != NULL, NULL);
+
+    doc = qdict_new();
+    list = qlist_new();
+    qdict_put_str(doc, "format", MIG_JSON_FORMAT);
+    qdict_put_int(doc, "version", MIG_JSON_VERSION);
+    qdict_put_uint(doc, "capabilities", s->caps);
+    qdict_put_str(doc, "machine", s->machine);
+    qdict_put_uint(doc, "machine_version", s->machine_version);
+    for (size_t i = 0; i < s->sections->len; i++) {
+        const MigrationSection *sec =
+            &g_array_index(s->sections, MigrationSection, i);
+        QDict *d = qdict_new();
+
+        qdict_put_str(d, "id", sec->id);
+        qdict_put_uint(d, "instance_id", sec->instance_id);
+        qdict_put_uint(d, "version", sec->version);
+        qdict_put(d, "state", qobject_ref(sec->state));
+        qlist_append(list, d);
+    }
+    qdict_put(doc, "sections", list);
+    return doc;
+}
+
+MigrationStream *migration_stream_decode(const void *data, size_t len,
+                                         const QVisitLimits *limits,
+                                         GError **errp)
+{
+    return migration_stream_decode_full(data, len, limits, NULL, NULL, errp);
+}
+
+MigrationStream *migration_stream_decode_full(const void *data, size_t len,
+                                              const QVisitLimits *limits,
+                                              MigrationSchemaFn schema,
+                                              void *opaque, GError **errp)
+{
+    g_autoptr(MigrationStream) s = NULL;
+    bool ok;
+
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    if (!limits) {
+        limits = qvisit_limits_default();
+    }
+    s = migration_stream_new();
+    s->format = migration_detect_format(data, len);
+    switch (s->format) {
+    case MIGRATION_FORMAT_LEGACY:
+        ok = migration__decode_legacy(s, data, len, limits, schema, opaque,
+                                      errp);
+        break;
+    case MIGRATION_FORMAT_BINARY:
+        ok = migration__decode_binary(s, data, len, limits, errp);
+        break;
+    case MIGRATION_FORMAT_JSON:
+        ok = migration__decode_json(s, data, len, limits, errp);
+        break;
+    default:
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    len < 4 ? "stream too short to detect its format "
+                              "(%zu bytes)"
+                            : "not a migration stream (%zu bytes, unknown "
+                              "magic)",
+                    len);
+        return NULL;
+    }
+    return ok ? g_steal_pointer(&s) : NULL;
+}
+
+/* --- Encoding ----------------------------------------------------------- */
+
+bool migration__walk_qobject(Visitor *v, const char *name, QObject *obj,
+                             GError **errp)
+{
+    switch (qobject_type(obj)) {
+    case QTYPE_QDICT: {
+        QDict *d = qobject_to(QDict, obj);
+
+        if (!visit_start_struct(v, name, errp)) {
+            return false;
+        }
+        for (const QDictEntry *e = qdict_first(d); e; e = qdict_next(d, e)) {
+            if (!migration__walk_qobject(v, qdict_entry_key(e),
+                                         qdict_entry_value(e), errp)) {
+                return false;
+            }
+        }
+        return visit_end_struct(v, errp);
+    }
+    case QTYPE_QLIST: {
+        QList *l = qobject_to(QList, obj);
+        size_t n = qlist_size(l);
+
+        if (!visit_start_array(v, name, n, errp)) {
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!migration__walk_qobject(v, NULL, qlist_get(l, i), errp)) {
+                return false;
+            }
+        }
+        return visit_end_array(v, errp);
+    }
+    case QTYPE_QNUM: {
+        QNum *qn = qobject_to(QNum, obj);
+        uint64_t u;
+        int64_t i;
+        double d;
+
+        if (qnum_is_double(qn)) {
+            d = qnum_get_double(qn);
+            return visit_type_number(v, name, &d, errp);
+        }
+        if (qnum_get_try_uint(qn, &u)) {
+            return visit_type_u64(v, name, &u, errp);
+        }
+        qnum_get_try_int(qn, &i);
+        return visit_type_i64(v, name, &i, errp);
+    }
+    case QTYPE_QBOOL: {
+        bool b = qbool_get_bool(qobject_to(QBool, obj));
+
+        return visit_type_bool(v, name, &b, errp);
+    }
+    case QTYPE_QSTRING: {
+        char *str = (char *)qstring_get_str(qobject_to(QString, obj));
+
+        return visit_type_str(v, name, &str, errp);
+    }
+    default:
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                    "%s: null cannot be encoded", name ? name : "value");
+        return false;
+    }
+}
+
+bool migration__encode(MigrationFormat format, const MigEncHeader *h,
+                       MigEncSection *secs, size_t n, GByteArray *out,
+                       GError **errp)
+{
+    switch (format) {
+    case MIGRATION_FORMAT_LEGACY:
+        return migration__encode_legacy(h, secs, n, out, errp);
+    case MIGRATION_FORMAT_BINARY:
+        return migration__encode_binary(h, secs, n, out, errp);
+    case MIGRATION_FORMAT_JSON:
+        return migration__encode_json(h, secs, n, out, errp);
+    default:
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "cannot write format '%s'", migration_format_name(format));
+        return false;
+    }
+}
+
+typedef struct StreamWalk {
+    const MigrationSection *sec;
+    const MigrationDeviceInfo *info;  /* legacy only */
+    const QVisitLimits *limits;
+} StreamWalk;
+
+static bool walk_tree(Visitor *v, void *ctx, GError **errp)
+{
+    StreamWalk *w = ctx;
+
+    return migration__walk_qobject(v, w->sec->id, QOBJECT(w->sec->state),
+                                   errp);
+}
+
+/* The legacy payload has no types: load the tree into a scratch state of
+ * the device layout, then walk that state into the payload writer. */
+static bool walk_scratch(Visitor *v, void *ctx, GError **errp)
+{
+    StreamWalk *w = ctx;
+    g_autofree void *scratch = g_malloc0(w->info->state_size);
+    g_autoptr(Visitor) in = qobject_input_visitor_new(QOBJECT(w->sec->state));
+    bool ok;
+
+    visit_set_limits(in, w->limits);
+    ok = w->info->visit(in, scratch, errp) && visit_complete(in, errp) &&
+         w->info->visit(v, scratch, errp);
+    if (w->info->clear) {
+        w->info->clear(scratch);
+    }
+    return ok;
+}
+
+bool migration_stream_encode(const MigrationStream *s, MigrationFormat format,
+                             MigrationSchemaFn schema, void *opaque,
+                             GByteArray *out, GError **errp)
+{
+    size_t n;
+    g_autofree MigEncSection *secs = NULL;
+    g_autofree StreamWalk *walks = NULL;
+
+    g_return_val_if_fail(s != NULL && out != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    n = s->sections->len;
+    secs = g_new0(MigEncSection, n);
+    walks = g_new0(StreamWalk, n);
+    for (size_t i = 0; i < n; i++) {
+        const MigrationSection *sec =
+            &g_array_index(s->sections, MigrationSection, i);
+
+        walks[i].sec = sec;
+        walks[i].limits = qvisit_limits_default();
+        secs[i].id = sec->id;
+        secs[i].instance_id = sec->instance_id;
+        secs[i].version = sec->version;
+        secs[i].ctx = &walks[i];
+        secs[i].walk = walk_tree;
+        if (format == MIGRATION_FORMAT_LEGACY) {
+            walks[i].info = schema ? schema(sec->id, sec->version, opaque)
+                                   : NULL;
+            if (!walks[i].info || !walks[i].info->visit ||
+                !walks[i].info->state_size) {
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_UNKNOWN,
+                            "%s: no layout known for version %" PRIu32
+                            ", which the legacy format needs",
+                            sec->id, sec->version);
+                return false;
+            }
+            secs[i].walk = walk_scratch;
+        }
+    }
+    {
+        MigEncHeader h = {
+            .caps = s->caps,
+            .machine = s->machine,
+            .machine_version = s->machine_version,
+        };
+
+        return migration__encode(format, &h, secs, n, out, errp);
+    }
+}

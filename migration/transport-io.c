@@ -1,0 +1,202 @@
+/*
+ * Transport I/O: blocking reads and writes with timeouts, reading a whole
+ * stream, and atomic files. Every failure names the URI (or file) and the
+ * OS error.
+ */
+#include "qvisit/migration-transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "migration/transport-internal.h"
+#include "qvisit/error.h"
+
+void migration__io_set_send_timeout(int fd, unsigned timeout_ms)
+{
+    struct timeval tv = {
+        .tv_sec = timeout_ms / 1000,
+        .tv_usec = (timeout_ms % 1000) * 1000,
+    };
+
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+bool migration__io_error(GError **errp, const char *uri, const char *what,
+                         int err)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s: %s", uri, what,
+                g_strerror(err));
+    return false;
+}
+
+/* Waits until @fd is readable; false with an error on timeout. */
+bool migration__io_wait(int fd, unsigned timeout_ms, const char *uri,
+                        GError **errp)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int r;
+
+    do {
+        r = poll(&p, 1, timeout_ms ? (int)timeout_ms : -1);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        return io_error(errp, uri, "poll", errno);
+    }
+    if (r == 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                    "%s: no data from the peer for %u ms", uri, timeout_ms);
+        return false;
+    }
+    return true;
+}
+
+/* Reads up to @len bytes, stopping early only at end of stream. Returns
+ * the count, or -1 with an error. */
+ssize_t migration__io_read(int fd, void *buf, size_t len,
+                           unsigned timeout_ms, const char *uri,
+                           GError **errp)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t n;
+
+        if (timeout_ms && !io_wait(fd, timeout_ms, uri, errp)) {
+            return -1;
+        }
+        n = read(fd, (uint8_t *)buf + got, len - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            io_error(errp, uri, "read", errno);
+            return -1;
+        }
+        if (n == 0) {
+            break;
+        }
+        got += n;
+    }
+    return got;
+}
+
+bool migration__io_write(int fd, const void *buf, size_t len,
+                         const char *uri, GError **errp)
+{
+    size_t done = 0;
+    bool is_socket = true;
+
+    while (done < len) {
+        ssize_t n;
+
+        if (is_socket) {
+            /* MSG_NOSIGNAL: a vanished peer is EPIPE, not SIGPIPE. */
+            n = send(fd, (const uint8_t *)buf + done, len - done,
+                     MSG_NOSIGNAL);
+            if (n < 0 && errno == ENOTSOCK) {
+                is_socket = false;
+                continue;
+            }
+        } else {
+            n = write(fd, (const uint8_t *)buf + done, len - done);
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* SO_SNDTIMEO expired: the peer stopped reading. */
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "%s: write: the peer read nothing for too long", uri);
+            return false;
+        }
+        if (n < 0) {
+            return io_error(errp, uri, "write", errno);
+        }
+        done += n;
+    }
+    return true;
+}
+
+/* Reads everything until end of stream, at most @max bytes. */
+bool migration__io_read_all(int fd, GByteArray *out, size_t max,
+                            unsigned timeout_ms, const char *uri,
+                            GError **errp)
+{
+    uint8_t buf[65536];
+
+    for (;;) {
+        ssize_t n;
+
+        if (timeout_ms && !io_wait(fd, timeout_ms, uri, errp)) {
+            return false;
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return io_error(errp, uri, "read", errno);
+        }
+        if (n == 0) {
+            return true;
+        }
+        if ((size_t)n > max - MIN(out->len, max)) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                        "%s: stream larger than max_alloc %zu bytes", uri,
+                        max);
+            return false;
+        }
+        g_byte_array_append(out, buf, n);
+    }
+}
+
+bool migration_write_file_atomic(const char *path, const void *data,
+                                 size_t len, GError **errp)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *base = NULL;
+    g_autofree char *tmp = NULL;
+    int fd;
+    int dfd;
+
+    g_return_val_if_fail(path != NULL && (data != NULL || len == 0), false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    dir = g_path_get_dirname(path);
+    base = g_path_get_basename(path);
+    tmp = g_strdup_printf("%s/.%s.tmp-XXXXXX", dir, base);
+    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return io_error(errp, path, "create temporary file", errno);
+    }
+    if (!io_write(fd, data, len, path, errp)) {
+        close(fd);
+        unlink(tmp);
+        return false;
+    }
+    if (fsync(fd) < 0 || close(fd) < 0) {
+        int err = errno;
+
+        unlink(tmp);
+        return io_error(errp, path, "fsync", err);
+    }
+    if (rename(tmp, path) < 0) {
+        int err = errno;
+
+        unlink(tmp);
+        return io_error(errp, path, "rename", err);
+    }
+    /* Make the rename itself durable. */
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return true;
+}

@@ -1,0 +1,259 @@
+/*
+ * The migration subcommands run as processes: dump, convert, info, diff.
+ * QVISIT_CLI (set by `make check`) is the CLI under test; the streams are
+ * written by the suite itself into a temporary directory.
+ */
+#include "tests/test-util.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/migration-testdev.h"
+
+static char *dir;
+
+typedef struct Run {
+    int status;
+    char *out;
+    char *err;
+} Run;
+
+static void run_clear(Run *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+/* Runs `sh -c "$QVISIT_CLI <args>"` in the temporary directory. */
+static Run run(const char *args)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+    g_autofree char *abs = NULL;
+    g_autofree char *cmd = NULL;
+    char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+    Run r = { 0 };
+    GError *err = NULL;
+    int wait;
+
+    if (!cli) {
+        cli = "build/qvisit";
+    }
+    if (g_path_is_absolute(cli)) {
+        abs = g_strdup(cli);
+    } else {
+        g_autofree char *cwd = g_get_current_dir();
+
+        abs = g_build_filename(cwd, cli, NULL);
+    }
+    cmd = g_strdup_printf("QVISIT_CLI=%s; %s %s", abs, abs, args);
+    argv[2] = cmd;
+    CU_ASSERT_TRUE(g_spawn_sync(dir, argv, NULL, 0, NULL, NULL, &r.out,
+                                &r.err, &wait, &err));
+    ASSERT_NO_ERROR(err);
+    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    return r;
+}
+
+/* Runs before the suite, so failures are reported by the return value. */
+static bool write_streams(void)
+{
+    MigrationDeviceInfo a = tdev_info("tdev", 0);
+    MigrationDeviceInfo b = tdev_info("pci.0/tdev", 1);
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    TDev d[2];
+    static const char *const names[] = { NULL, "s.legacy", "s.bin",
+                                         "s.json" };
+
+    tdev_fill(&d[0], 1);
+    tdev_fill(&d[1], 2);
+    migration_register(r, &a, &d[0], NULL);
+    migration_register(r, &b, &d[1], NULL);
+    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        g_autofree char *path = g_build_filename(dir, names[f], NULL);
+
+        if (!migration_save(r, f, out, NULL, NULL) ||
+            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
+            return false;
+        }
+    }
+    /* A second state: one member changed. */
+    d[1].u16 = 7;
+    {
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        g_autofree char *path = g_build_filename(dir, "t.bin", NULL);
+
+        if (!migration_save(r, MIGRATION_FORMAT_BINARY, out, NULL, NULL) ||
+            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
+            return false;
+        }
+    }
+    tdev_clear(&d[0]);
+    tdev_clear(&d[1]);
+    return true;
+}
+
+static void dump_prints_the_same_document_for_every_format(void)
+{
+    Run l = run("dump s.legacy");
+    Run b = run("dump s.bin");
+    Run j = run("dump --compact s.json");
+
+    CU_ASSERT_EQUAL(l.status, 0);
+    CU_ASSERT_EQUAL(b.status, 0);
+    CU_ASSERT_EQUAL(j.status, 0);
+    /* Only the recorded capabilities differ (legacy records none). */
+    CU_ASSERT_TRUE(g_str_has_prefix(l.out,
+                                    "{\n    \"format\": \"qvisit-migration\","
+                                    "\n    \"version\": 1,\n    "
+                                    "\"capabilities\": 0,\n"));
+    CU_ASSERT_STRING_EQUAL(strstr(l.out, "\"machine\""),
+                           strstr(b.out, "\"machine\""));
+    CU_ASSERT_TRUE(g_str_has_prefix(j.out, "{\"format\":\"qvisit-migration\""
+                                           ",\"version\":1,\"capabilities\""
+                                           ":7,\"machine\":\"qvisit\","));
+    CU_ASSERT_TRUE(strstr(j.out, "\"id\":\"pci.0/tdev\",\"instance_id\":1,"
+                                 "\"version\":2,\"state\":{\"u8\":202,")
+                   != NULL);
+    run_clear(&l);
+    run_clear(&b);
+    run_clear(&j);
+}
+
+static void dump_reads_standard_input(void)
+{
+    Run a = run("dump - < s.bin");
+    Run b = run("dump s.bin");
+
+    CU_ASSERT_EQUAL(a.status, 0);
+    CU_ASSERT_STRING_EQUAL(a.out, b.out);
+    run_clear(&a);
+    run_clear(&b);
+}
+
+static void dump_of_garbage_fails_with_status_1(void)
+{
+    Run r = run("dump - < /dev/null");
+
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_STRING_EQUAL(r.err, "qvisit: -: stream too short to detect its "
+                                  "format (0 bytes)\n");
+    run_clear(&r);
+}
+
+static void convert_round_trips_through_every_format(void)
+{
+    Run c1 = run("convert --to json s.bin c.json");
+    Run c2 = run("convert --to binary c.json c.bin");
+    Run d = run("diff c.bin s.bin");
+    /* Widths are not kept by a QObject, so compare states, not bytes. */
+    Run x = run("convert --to binary s.legacy - > x.bin && "
+                "$QVISIT_CLI diff x.bin s.bin");
+
+    CU_ASSERT_EQUAL(c1.status, 0);
+    CU_ASSERT_EQUAL(c2.status, 0);
+    CU_ASSERT_EQUAL(d.status, 0);
+    CU_ASSERT_STRING_EQUAL(d.out, "no differences\n");
+    CU_ASSERT_EQUAL(x.status, 0);
+    CU_ASSERT_STRING_EQUAL(x.out, "no differences\n");
+    run_clear(&c1);
+    run_clear(&c2);
+    run_clear(&d);
+    run_clear(&x);
+}
+
+static void convert_to_legacy_needs_a_known_layout(void)
+{
+    Run r = run("convert --to legacy s.bin out.legacy");
+
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_STRING_EQUAL(r.err,
+                           "qvisit: s.bin: tdev: no layout known for version "
+                           "2, which the legacy format needs\n");
+    run_clear(&r);
+}
+
+static void info_lists_format_devices_and_sizes(void)
+{
+    Run r = run("info s.bin");
+
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_TRUE(g_str_has_prefix(r.out,
+        "format:       binary\n"));
+    CU_ASSERT_TRUE(strstr(r.out, "machine:      qvisit\n"
+                                 "capabilities: binary,json,return-path\n"
+                                 "devices:      2\n\n"
+                                 "  DEVICE                   INSTANCE  "
+                                 "VERSION      BYTES\n"
+                                 "  tdev                            0  "
+                                 "      2") != NULL);
+    run_clear(&r);
+}
+
+static void diff_reports_changed_members(void)
+{
+    Run r = run("diff s.bin t.bin");
+    Run c = run("diff --color s.bin t.bin");
+
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_STRING_EQUAL(r.out, "~ pci.0/tdev#1.u16: 65533 -> 7\n");
+    CU_ASSERT_STRING_EQUAL(c.out,
+                           "\033[33m~ pci.0/tdev#1.u16: 65533 -> 7\033[0m\n");
+    run_clear(&r);
+    run_clear(&c);
+}
+
+static void every_command_has_help_and_rejects_bad_options(void)
+{
+    static const char *const cmds[] = { "dump", "convert", "info", "diff" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        g_autofree char *h = g_strdup_printf("%s --help", cmds[i]);
+        g_autofree char *b = g_strdup_printf("%s --bogus", cmds[i]);
+        Run rh = run(h);
+        Run rb = run(b);
+
+        CU_ASSERT_EQUAL(rh.status, 0);
+        CU_ASSERT_TRUE(g_str_has_prefix(rh.out, "usage: qvisit "));
+        CU_ASSERT_EQUAL(rb.status, 2);
+        run_clear(&rh);
+        run_clear(&rb);
+    }
+}
+
+static const TestCase tests[] = {
+    { "dump_prints_the_same_document_for_every_format",
+      dump_prints_the_same_document_for_every_format },
+    { "dump_reads_standard_input", dump_reads_standard_input },
+    { "dump_of_garbage_fails_with_status_1",
+      dump_of_garbage_fails_with_status_1 },
+    { "convert_round_trips_through_every_format",
+      convert_round_trips_through_every_format },
+    { "convert_to_legacy_needs_a_known_layout",
+      convert_to_legacy_needs_a_known_layout },
+    { "info_lists_format_devices_and_sizes",
+      info_lists_format_devices_and_sizes },
+    { "diff_reports_changed_members", diff_reports_changed_members },
+    { "every_command_has_help_and_rejects_bad_options",
+      every_command_has_help_and_rejects_bad_options },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    g_autofree char *cmd = NULL;
+    int ret;
+
+    dir = g_dir_make_tmp("qvisit-cli-XXXXXX", NULL);
+    if (!dir || !write_streams()) {
+        fprintf(stderr, "test-migration-cli: cannot write the streams\n");
+        return 1;
+    }
+    ret = test_run_suite("migration-cli", tests);
+    cmd = g_strdup_printf("rm -rf '%s'", dir);
+    if (system(cmd) != 0) {
+        ret = 1;
+    }
+    g_free(dir);
+    return ret;
+}

@@ -1,0 +1,325 @@
+/*
+ * The migration core with compat transforms: every release of the example
+ * VM migrates to every other in every format, and equals the source state
+ * converted by the transforms; a failing transform or filter writes no
+ * device; filters run on save and load.
+ */
+#include "tests/test-util.h"
+
+#include <string.h>
+
+#include "examples/devices/example-compat.h"
+#include "examples/devices/example-devices.h"
+
+
+typedef struct VM {
+    MigrationRegistry *r;
+    CompatRegistry *compat;
+    size_t n;
+    const ExampleDevice *const *devs;
+    void **states;
+} VM;
+
+static void vm_init(VM *vm, unsigned release, uint64_t seed)
+{
+    GError *err = NULL;
+
+    vm->devs = example_release_devices(release, &vm->n);
+    vm->states = g_new0(void *, vm->n);
+    vm->r = migration_registry_new();
+    vm->compat = compat_registry_new();
+    CU_ASSERT_TRUE(example_compat_register(vm->compat, &err));
+    ASSERT_NO_ERROR(err);
+    migration_set_compat(vm->r, vm->compat);
+    for (size_t i = 0; i < vm->n; i++) {
+        const ExampleDevice *d = vm->devs[i];
+        MigrationDeviceInfo info = {
+            .id = d->id, .version = d->version, .minimum_version = 1,
+            .visit = d->visit, .state_size = d->state_size,
+            .clear = d->clear,
+        };
+
+        vm->states[i] = example_device_state_new(d);
+        if (seed) {
+            d->randomize(vm->states[i], &seed);
+        }
+        migration_register(vm->r, &info, vm->states[i], NULL);
+    }
+}
+
+static void vm_clear(VM *vm)
+{
+    for (size_t i = 0; i < vm->n; i++) {
+        example_device_state_free(vm->devs[i], vm->states[i]);
+    }
+    g_free(vm->states);
+    migration_registry_free(vm->r);
+    compat_registry_free(vm->compat);
+}
+
+static void every_release_pair_in_every_format_equals_the_transforms(void)
+{
+    for (unsigned from = 1; from <= EXAMPLE_RELEASE_MAX; from++) {
+        for (unsigned to = 1; to <= EXAMPLE_RELEASE_MAX; to++) {
+            for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+                 f <= MIGRATION_FORMAT_JSON; f++) {
+                VM src, dst;
+                g_autoptr(GByteArray) out = g_byte_array_new();
+                g_autoptr(QDict) want = NULL;
+                g_autoptr(QDict) got = NULL;
+                g_autoptr(MigrationReport) rep = NULL;
+                GError *err = NULL;
+
+                vm_init(&src, from, 1000 + from);
+                vm_init(&dst, to, 0);
+                CU_ASSERT_TRUE(migration_save(src.r, f, out, NULL, &err));
+                CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len,
+                                              &rep, &err));
+                ASSERT_NO_ERROR(err);
+                want = migration_snapshot(src.r, NULL);
+                for (size_t i = 0; i < src.n; i++) {
+                    QDict *st = qobject_to(QDict,
+                                           qdict_get(want, src.devs[i]->id));
+
+                    CU_ASSERT_TRUE(compat_convert(src.compat,
+                                                  src.devs[i]->id, st,
+                                                  src.devs[i]->version,
+                                                  dst.devs[i]->version,
+                                                  &err));
+                    ASSERT_NO_ERROR(err);
+                    CU_ASSERT_EQUAL(rep->devices[i].stream_version,
+                                    src.devs[i]->version);
+                    CU_ASSERT_EQUAL(rep->devices[i].local_version,
+                                    dst.devs[i]->version);
+                }
+                got = migration_snapshot(dst.r, NULL);
+                ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+                vm_clear(&src);
+                vm_clear(&dst);
+            }
+        }
+    }
+}
+
+static bool fail_step(QDict *state, void *opaque, GError **errp)
+{
+    (void)state;
+    (void)opaque;
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID, "refused");
+    return false;
+}
+
+/* ps2kbd is the last device: a transform that fails there leaves even
+ * the first devices (already converted) unwritten. */
+static void failing_transform_in_last_device_writes_nothing(void)
+{
+    VM src, dst;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(QDict) before = NULL;
+    g_autoptr(QDict) after = NULL;
+    MigrationDeviceInfo newer;
+    GError *err = NULL;
+    size_t last;
+
+    vm_init(&src, 3, 5);
+    vm_init(&dst, 2, 6);
+    last = src.n - 1;
+    /* The last device's stream says v9; the only way down fails. */
+    newer = (MigrationDeviceInfo){
+        .id = src.devs[last]->id, .instance_id = 0, .version = 9,
+        .visit = src.devs[last]->visit,
+    };
+    {
+        g_autoptr(MigrationRegistry) r9 = migration_registry_new();
+
+        for (size_t i = 0; i < last; i++) {
+            const ExampleDevice *d = src.devs[i];
+            MigrationDeviceInfo info = {
+                .id = d->id, .version = d->version, .visit = d->visit,
+            };
+
+            migration_register(r9, &info, src.states[i], NULL);
+        }
+        migration_register(r9, &newer, src.states[last], NULL);
+        CU_ASSERT_TRUE(migration_save(r9, MIGRATION_FORMAT_BINARY, out, NULL,
+                                      &err));
+    }
+    compat_register(dst.compat, src.devs[last]->id, 9,
+                    dst.devs[last]->version, fail_step, NULL, NULL);
+    before = migration_snapshot(dst.r, NULL);
+    CU_ASSERT_FALSE(migration_load(dst.r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID, "ps2kbd v9\u2192v1: refused");
+    after = migration_snapshot(dst.r, NULL);
+    ASSERT_QOBJECT_EQUAL(QOBJECT(after), QOBJECT(before));
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
+static bool set_pit_marker(QDict *state, void *opaque, GError **errp)
+{
+    (void)opaque;
+    (void)errp;
+    qdict_put_int(state, "marker", 1);
+    return true;
+}
+
+static bool drop_pit_marker(QDict *state, void *opaque, GError **errp)
+{
+    (void)opaque;
+    if (!qdict_haskey(state, "marker")) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
+                    "marker missing");
+        return false;
+    }
+    qdict_del(state, "marker");
+    return true;
+}
+
+/* An output filter adds a member the walk does not know; the input filter
+ * on the other side must remove it, else the load fails with the path. */
+static void filters_run_on_save_and_load(void)
+{
+    VM src, dst;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationStream) s = NULL;
+    GError *err = NULL;
+
+    vm_init(&src, 3, 8);
+    vm_init(&dst, 3, 0);
+    compat_register_filter(src.compat, "pit", COMPAT_FILTER_OUTPUT,
+                           set_pit_marker, NULL);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_BINARY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    s = migration_stream_decode(out->data, out->len, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_TRUE(qdict_haskey(migration_stream_get_section(s, 1)->state,
+                                "marker"));
+    CU_ASSERT_FALSE(migration_load(dst.r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_UNEXPECTED, "pit");
+    compat_register_filter(dst.compat, "pit", COMPAT_FILTER_INPUT,
+                           drop_pit_marker, NULL);
+    CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    for (size_t i = 0; i < src.n; i++) {
+        CU_ASSERT_TRUE(src.devs[i]->equal(src.states[i], dst.states[i]));
+    }
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
+static void missing_chain_is_a_version_error(void)
+{
+    VM src, dst;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    GError *err = NULL;
+
+    vm_init(&src, 3, 9);
+    vm_init(&dst, 1, 0);
+    compat_registry_free(dst.compat);
+    dst.compat = compat_registry_new();
+    migration_set_compat(dst.r, dst.compat);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_JSON, out, NULL,
+                                  &err));
+    CU_ASSERT_FALSE(migration_load(dst.r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_VERSION, "serial");
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
+static bool rename_pit(QDict *machine, void *opaque, GError **errp)
+{
+    (void)opaque;
+    return compat_machine_rename(machine, "pit", "timer", errp);
+}
+
+static bool refuse_machine(QDict *machine, void *opaque, GError **errp)
+{
+    (void)machine;
+    (void)opaque;
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID, "no");
+    return false;
+}
+
+/* Release 3 calls the PIT "pit"; an older machine called it "timer". */
+static void machine_steps_run_before_device_steps(void)
+{
+    VM src, dst;
+    const ExampleDevice *pit = example_device_find("pit", 1);
+    g_autofree void *timer = example_device_state_new(pit);
+    MigrationDeviceInfo info = {
+        .id = "timer", .version = 1, .visit = pit->visit,
+        .state_size = pit->state_size, .clear = pit->clear,
+    };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    GError *err = NULL;
+
+    vm_init(&src, 3, 21);
+    vm_init(&dst, 2, 0);
+    migration_set_machine_version(src.r, 3);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    /* The destination: release 2's devices, with "timer" for "pit". */
+    migration_set_compat(r, dst.compat);
+    migration_set_machine_version(r, 1);
+    for (size_t i = 0; i < dst.n; i++) {
+        const ExampleDevice *d = dst.devs[i];
+        MigrationDeviceInfo di = {
+            .id = d->id, .version = d->version, .minimum_version = 1,
+            .visit = d->visit, .state_size = d->state_size,
+            .clear = d->clear,
+        };
+
+        if (strcmp(d->id, "pit")) {
+            migration_register(r, &di, dst.states[i], NULL);
+        }
+    }
+    migration_register(r, &info, timer, NULL);
+    CU_ASSERT_TRUE(compat_register_machine(dst.compat, 3, 1, refuse_machine,
+                                           NULL, NULL));
+    CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID, "machine v3\u2192v1: no");
+    CU_ASSERT_TRUE(pit->equal(timer, dst.states[1]));   /* both zero */
+    CU_ASSERT_TRUE(compat_unregister(dst.compat, COMPAT_MACHINE, 3, 1,
+                                     NULL));
+    CU_ASSERT_TRUE(compat_register_machine(dst.compat, 3, 1, rename_pit,
+                                           NULL, NULL));
+    CU_ASSERT_TRUE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    /* src.devs[1] is the pit; serial and e1000 went v3 -> v2 as well. */
+    CU_ASSERT_TRUE(pit->equal(timer, src.states[1]));
+    {
+        g_autoptr(QDict) got = migration_snapshot(r, NULL);
+        g_autoptr(QDict) want = migration_snapshot(src.r, NULL);
+
+        CU_ASSERT_TRUE(compat_convert(dst.compat, "serial",
+                                      qobject_to(QDict, qdict_get(want,
+                                                                  "serial")),
+                                      3, 2, NULL));
+        ASSERT_QOBJECT_EQUAL(qdict_get(got, "serial"),
+                             qdict_get(want, "serial"));
+        ASSERT_QOBJECT_EQUAL(qdict_get(got, "timer"), qdict_get(want, "pit"));
+    }
+    pit->clear(timer);
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
+static const TestCase tests[] = {
+    { "every_release_pair_in_every_format_equals_the_transforms",
+      every_release_pair_in_every_format_equals_the_transforms },
+    { "failing_transform_in_last_device_writes_nothing",
+      failing_transform_in_last_device_writes_nothing },
+    { "filters_run_on_save_and_load", filters_run_on_save_and_load },
+    { "missing_chain_is_a_version_error", missing_chain_is_a_version_error },
+    { "machine_steps_run_before_device_steps",
+      machine_steps_run_before_device_steps },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    return test_run_suite("migration-compat", tests);
+}
+

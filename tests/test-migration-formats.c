@@ -1,0 +1,678 @@
+/*
+ * Migration wire formats: round trips of every format, format detection,
+ * exact legacy and binary bytes, checksums, truncation, and the
+ * transactional load.
+ */
+#include "tests/test-util.h"
+
+#include <string.h>
+#include <zlib.h>
+
+#include "tests/migration-testdev.h"
+
+typedef struct Machine {
+    MigrationRegistry *r;
+    TDev dev[2];
+} Machine;
+
+static void machine_init(Machine *m, bool fill)
+{
+    MigrationDeviceInfo a = tdev_info("tdev", 0);
+    MigrationDeviceInfo b = tdev_info("pci.0/tdev", 1);
+    GError *err = NULL;
+
+    memset(m, 0, sizeof(*m));
+    if (fill) {
+        tdev_fill(&m->dev[0], 1);
+        tdev_fill(&m->dev[1], 2);
+    }
+    m->r = migration_registry_new();
+    CU_ASSERT_TRUE(migration_register(m->r, &a, &m->dev[0], &err));
+    CU_ASSERT_TRUE(migration_register(m->r, &b, &m->dev[1], &err));
+    ASSERT_NO_ERROR(err);
+}
+
+static void machine_clear(Machine *m)
+{
+    migration_registry_free(m->r);
+    tdev_clear(&m->dev[0]);
+    tdev_clear(&m->dev[1]);
+}
+
+static GByteArray *save(Machine *m, MigrationFormat f)
+{
+    GByteArray *out = g_byte_array_new();
+    g_autoptr(MigrationReport) rep = NULL;
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_save(m->r, f, out, &rep, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(rep->format, f);
+    CU_ASSERT_EQUAL(rep->bytes, out->len);
+    CU_ASSERT_EQUAL(rep->n_devices, 2);
+    return out;
+}
+
+static void round_trip(MigrationFormat f)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(MigrationReport) rep = NULL;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    bytes = save(&src, f);
+    CU_ASSERT_EQUAL(src.dev[0].paused, 1);
+    CU_ASSERT_EQUAL(src.dev[1].resumed, 1);
+    CU_ASSERT_EQUAL(migration_detect_format(bytes->data, bytes->len), f);
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, &rep,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[0], &dst.dev[0]));
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+    CU_ASSERT_EQUAL(dst.dev[1].paused, 1);
+    CU_ASSERT_EQUAL(dst.dev[1].resumed, 1);
+    CU_ASSERT_EQUAL(rep->format, f);
+    CU_ASSERT_STRING_EQUAL(rep->devices[1].id, "pci.0/tdev");
+    CU_ASSERT_EQUAL(rep->devices[1].instance_id, 1);
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+static void legacy_round_trip_restores_every_field(void)
+{
+    round_trip(MIGRATION_FORMAT_LEGACY);
+}
+
+static void binary_round_trip_restores_every_field(void)
+{
+    round_trip(MIGRATION_FORMAT_BINARY);
+}
+
+static void json_round_trip_restores_every_field(void)
+{
+    round_trip(MIGRATION_FORMAT_JSON);
+}
+
+static void every_format_decodes_to_the_same_tree(void)
+{
+    Machine src;
+    g_autoptr(QDict) want = NULL;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) bytes = save(&src, f);
+        g_autoptr(MigrationStream) s =
+            migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+        g_autoptr(QDict) doc = NULL;
+        QList *secs;
+
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+        CU_ASSERT_EQUAL(migration_stream_get_format(s), f);
+        CU_ASSERT_EQUAL(migration_stream_get_size(s), 2);
+        doc = migration_stream_to_qobject(s);
+        secs = qobject_to(QList, qdict_get(doc, "sections"));
+        if (!want) {
+            want = qobject_ref(doc);
+        }
+        ASSERT_QOBJECT_EQUAL(QOBJECT(secs),
+                             qdict_get(want, "sections"));
+    }
+    machine_clear(&src);
+}
+
+static void convert_between_formats_keeps_the_state(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) json = NULL;
+    g_autoptr(GByteArray) bin = g_byte_array_new();
+    g_autoptr(MigrationStream) s = NULL;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    json = save(&src, MIGRATION_FORMAT_JSON);
+    s = migration_stream_decode(json->data, json->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(migration_stream_encode(s, MIGRATION_FORMAT_BINARY, NULL,
+                                           NULL, bin, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(migration_load(dst.r, bin->data, bin->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[0], &dst.dev[0]));
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+static void detect_format_reads_the_first_bytes(void)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        MigrationFormat want;
+    } cases[] = {
+        { "QEVM\0\0\0\3", 8, MIGRATION_FORMAT_LEGACY },
+        { "QVSD\1", 5, MIGRATION_FORMAT_BINARY },
+        { "{\"format\"", 9, MIGRATION_FORMAT_JSON },
+        { " \n\t{", 4, MIGRATION_FORMAT_JSON },
+        { "[1]", 3, MIGRATION_FORMAT_UNKNOWN },
+        { "QEV", 3, MIGRATION_FORMAT_UNKNOWN },
+        { "", 0, MIGRATION_FORMAT_UNKNOWN },
+        { "QVSE", 4, MIGRATION_FORMAT_UNKNOWN },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CU_ASSERT_EQUAL(migration_detect_format(cases[i].bytes, cases[i].len),
+                        cases[i].want);
+    }
+}
+
+static void unknown_format_is_a_parse_error(void)
+{
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    GError *err = NULL;
+
+    CU_ASSERT_FALSE(migration_load(r, "hello world", 11, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
+                 "not a migration stream (11 bytes, unknown magic)");
+}
+
+/* A tiny device so the legacy bytes can be spelled out. */
+typedef struct Tiny {
+    uint8_t a;
+    uint16_t regs[2];
+} Tiny;
+
+static bool tiny_visit(Visitor *v, void *opaque, GError **errp)
+{
+    Tiny *t = opaque;
+
+    return visit_start_struct(v, "tiny", errp) &&
+           visit_type_u8(v, "a", &t->a, errp) &&
+           visit_type_u16_array(v, "regs", t->regs, 2, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static void legacy_writes_qemu_savevm_layout(void)
+{
+    Tiny t = { .a = 0xab, .regs = { 0x0102, 0x0304 } };
+    MigrationDeviceInfo info = {
+        .id = "tiny", .instance_id = 0, .version = 3, .minimum_version = 1,
+        .visit = tiny_visit, .state_size = sizeof(Tiny),
+    };
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    static const char vmdesc[] =
+        "{\"page_size\": 4096, \"devices\": [{\"name\": \"tiny\", "
+        "\"instance_id\": 0, \"vmsd_name\": \"tiny\", \"version\": 3, "
+        "\"fields\": [{\"name\": \"a\", \"type\": \"uint8\", \"size\": 1}, "
+        "{\"name\": \"regs\", \"array_len\": 2, \"type\": \"uint16\", "
+        "\"size\": 2}]}]}";
+    g_autoptr(GByteArray) want = g_byte_array_new();
+    static const uint8_t head[] = {
+        'Q', 'E', 'V', 'M', 0, 0, 0, 3,
+        0x07, 0, 0, 0, 6, 'q', 'v', 'i', 's', 'i', 't',
+        0x04, 0, 0, 0, 0, 4, 't', 'i', 'n', 'y', 0, 0, 0, 0, 0, 0, 0, 3,
+        0xab, 0x01, 0x02, 0x03, 0x04,
+        0x7e, 0, 0, 0, 0,
+        0x00,
+        0x06, 0, 0, 0, 0,
+    };
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
+    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    g_byte_array_append(want, head, sizeof(head));
+    want->data[want->len - 1] = sizeof(vmdesc) - 1;
+    g_byte_array_append(want, (const uint8_t *)vmdesc, sizeof(vmdesc) - 1);
+    ASSERT_BYTES_EQUAL(out->data, out->len, want->data, want->len);
+}
+
+static void binary_writes_tagged_members_and_crc(void)
+{
+    Tiny t = { .a = 0xab, .regs = { 0x0102, 0x0304 } };
+    MigrationDeviceInfo info = {
+        .id = "tiny", .version = 3, .visit = tiny_visit,
+    };
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    static const uint8_t body[] = {
+        4, 't', 'i', 'n', 'y', 0, 3,            /* id, instance, version */
+        2, 1, 'a', 4, 'r', 'e', 'g', 's',       /* name table */
+        0x0e,                                   /* struct */
+        0x81, 0xab,                             /* a (name 0): u8 */
+        0x92, 2, 0x01, 0x02, 0x03, 0x04,        /* regs (name 1): u16[2] */
+        0,                                      /* end of struct */
+    };
+    g_autoptr(GByteArray) want = g_byte_array_new();
+    static const uint8_t head[] = {
+        'Q', 'V', 'S', 'D', 1, 0x07, 6, 'q', 'v', 'i', 's', 'i', 't',
+        0,                                      /* machine version */
+    };
+    uLong hcrc = crc32(0, head, sizeof(head));
+    uint8_t head_tail[] = { hcrc >> 24, hcrc >> 16, hcrc >> 8, hcrc,
+                            0x01, sizeof(body) };
+    uLong crc = crc32(crc32(0, head_tail + 4, 2), body, sizeof(body));
+    uint8_t tail[5] = { crc >> 24, crc >> 16, crc >> 8, crc, 0x00 };
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
+    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_BINARY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    g_byte_array_append(want, head, sizeof(head));
+    g_byte_array_append(want, head_tail, sizeof(head_tail));
+    g_byte_array_append(want, body, sizeof(body));
+    g_byte_array_append(want, tail, sizeof(tail));
+    ASSERT_BYTES_EQUAL(out->data, out->len, want->data, want->len);
+}
+
+static void binary_checksum_catches_a_flipped_bit(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    bytes->data[40] ^= 0x10;
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                   &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte 18: crc32");
+    CU_ASSERT_EQUAL(dst.dev[0].u8, 0);
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+/* A later release may add record kinds: a reader steps over them. */
+static void binary_reader_skips_unknown_record_types(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    static const uint8_t rec0[] = { 0x42, 3, 'a', 'b', 'c' };
+    uLong crc = crc32(0, rec0, sizeof(rec0));
+    uint8_t rec[] = { 0x42, 3, 'a', 'b', 'c', crc >> 24, crc >> 16,
+                      crc >> 8, crc };
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    /* Before the EOF byte. */
+    g_byte_array_set_size(bytes, bytes->len - 1);
+    g_byte_array_append(bytes, rec, sizeof(rec));
+    g_byte_array_append(bytes, (const uint8_t *)"", 1);
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+    /* Its checksum is still checked. */
+    bytes->data[bytes->len - 5] ^= 1;
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                   &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_CHECKSUM, "record at byte ");
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+/* The CRCs cover every byte but the record types and lengths, and a
+ * change there breaks the framing: every single-bit flip is an error. */
+static void binary_every_bit_flip_is_detected(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    TDev zero;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    memset(&zero, 0, sizeof(zero));
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    for (size_t i = 0; i < bytes->len; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            GError *err = NULL;
+
+            bytes->data[i] ^= 1 << bit;
+            CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len,
+                                           NULL, &err));
+            CU_ASSERT_PTR_NOT_NULL(err);
+            g_clear_error(&err);
+            bytes->data[i] ^= 1 << bit;
+        }
+    }
+    CU_ASSERT_TRUE(tdev_equal(&dst.dev[0], &zero));
+    CU_ASSERT_TRUE(tdev_equal(&dst.dev[1], &zero));
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+static void truncation_anywhere_fails_cleanly_and_writes_nothing(void)
+{
+    Machine src, dst;
+    TDev zero;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    memset(&zero, 0, sizeof(zero));
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) bytes = save(&src, f);
+
+        /* A JSON document may lose its final newline and stay whole. */
+        size_t end = bytes->len - (f == MIGRATION_FORMAT_JSON);
+        /* A legacy stream cut right before its vmdesc is a whole stream
+         * without one (suppress-vmdesc), which the registry decodes. */
+        size_t whole = 0;
+
+        if (f == MIGRATION_FORMAT_LEGACY) {
+            for (whole = bytes->len - 5; bytes->data[whole] != 0x06;
+                 whole--) {
+            }
+        }
+        for (size_t cut = 0; cut < end; cut++) {
+            GError *err = NULL;
+
+            if (cut == whole && whole) {
+                continue;
+            }
+
+            CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, cut, NULL,
+                                           &err));
+            CU_ASSERT_PTR_NOT_NULL(err);
+            g_clear_error(&err);
+        }
+        CU_ASSERT_TRUE(tdev_equal(&dst.dev[0], &zero));
+        CU_ASSERT_TRUE(tdev_equal(&dst.dev[1], &zero));
+    }
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+static void legacy_truncated_payload_names_the_field(void)
+{
+    Tiny t = { .a = 1 };
+    MigrationDeviceInfo info = {
+        .id = "tiny", .version = 3, .visit = tiny_visit,
+        .state_size = sizeof(Tiny),
+    };
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
+    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    /* Drop the payload's last byte but keep the trailer. */
+    g_byte_array_remove_index(out, 41);
+    CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
+                 "missing section footer for tiny at byte 42");
+}
+
+/* QEMU's suppress-vmdesc=on: the registry's layouts decode the payload. */
+static void legacy_without_vmdesc_loads_through_the_registry(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    g_autofree char *want = NULL;
+    size_t n;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    bytes = save(&src, MIGRATION_FORMAT_LEGACY);
+    /* Cut the vmdesc record: u8 0x06, be32 N, N bytes. */
+    for (n = bytes->len - 5; bytes->data[n] != 0x06; n--) {
+    }
+    g_byte_array_set_size(bytes, n);
+    want = g_strdup_printf("stream truncated: no EOF and vmdesc at its end, "
+                           "which decoding needs at byte %zu", n);
+    s = migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, want);
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[0], &dst.dev[0]));
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+    /* A truncated payload names the field. */
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, 60, NULL, &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_TRUNCATED, "section at byte ");
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+/* The transactional load: the last section fails, nothing is written. */
+static void failure_in_last_device_leaves_every_device_untouched(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    g_autoptr(GByteArray) bad = g_byte_array_new();
+    TDev before[2];
+    GError *err = NULL;
+    QDict *state;
+
+    machine_init(&src, true);
+    machine_init(&dst, true);
+    tdev_clear(&src.dev[0]);
+    tdev_clear(&src.dev[1]);
+    tdev_fill(&src.dev[0], 5);
+    tdev_fill(&src.dev[1], 6);
+    before[0] = dst.dev[0];
+    before[1] = dst.dev[1];
+    bytes = save(&src, MIGRATION_FORMAT_JSON);
+    s = migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+    state = migration_stream_get_section(s, 1)->state;
+    qdict_put_int(qobject_to(QDict, qlist_get(qobject_to(QList,
+                                              qdict_get(state, "ch")), 2)),
+                  "count", 70000);
+    CU_ASSERT_TRUE(migration_stream_encode(s, MIGRATION_FORMAT_BINARY, NULL,
+                                           NULL, bad, &err));
+    CU_ASSERT_FALSE(migration_load(dst.r, bad->data, bad->len, NULL, &err));
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_RANGE, "tdev.ch[2].count: ");
+    CU_ASSERT_EQUAL(dst.dev[0].paused, 0);
+    CU_ASSERT_TRUE(tdev_equal(&dst.dev[0], &before[0]));
+    CU_ASSERT_TRUE(tdev_equal(&dst.dev[1], &before[1]));
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+static void unknown_section_fails_unless_skipped(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(MigrationReport) rep = NULL;
+    MigrationDeviceInfo only = tdev_info("tdev", 0);
+    TDev d;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    memset(&d, 0, sizeof(d));
+    dst.r = migration_registry_new();
+    migration_register(dst.r, &only, &d, &err);
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                   &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "pci.0/tdev: unknown device (section 1, instance 1)");
+    CU_ASSERT_EQUAL(d.u8, 0);
+    migration_set_skip_unknown(dst.r, true);
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, &rep,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(rep->devices[1].skipped);
+    CU_ASSERT_TRUE(tdev_equal(&d, &src.dev[0]));
+    tdev_clear(&d);
+    migration_registry_free(dst.r);
+    machine_clear(&src);
+}
+
+static void version_mismatch_without_compat_is_a_version_error(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    MigrationDeviceInfo newer = tdev_info("tdev", 0);
+    TDev d;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    memset(&d, 0, sizeof(d));
+    newer.version = 3;
+    newer.minimum_version = 3;
+    dst.r = migration_registry_new();
+    migration_register(dst.r, &newer, &d, &err);
+    migration_set_skip_unknown(dst.r, true);
+    bytes = save(&src, MIGRATION_FORMAT_BINARY);
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                   &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_VERSION,
+                 "tdev: stream version 2 is older than the minimum 3 this "
+                 "side loads");
+    migration_registry_free(dst.r);
+    machine_clear(&src);
+}
+
+static void max_section_size_applies_to_every_format(void)
+{
+    Machine src;
+    QVisitLimits lim;
+
+    machine_init(&src, true);
+    qvisit_limits_init(&lim);
+    lim.max_section_size = 40;
+    migration_set_limits(src.r, &lim);
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_BINARY; f++) {
+        g_autoptr(GByteArray) bytes = save(&src, f);
+        GError *err = NULL;
+
+        CU_ASSERT_FALSE(migration_load(src.r, bytes->data, bytes->len, NULL,
+                                       &err));
+        CU_ASSERT_PTR_NOT_NULL(err);
+        CU_ASSERT_TRUE(err && err->code == QVISIT_ERROR_LIMIT &&
+                       strstr(err->message, "max_section_size 40"));
+        g_clear_error(&err);
+    }
+    machine_clear(&src);
+}
+
+static void binary_is_at_most_one_and_a_half_times_legacy(void)
+{
+    Machine src;
+    g_autoptr(GByteArray) legacy = NULL;
+    g_autoptr(GByteArray) bin = NULL;
+
+    machine_init(&src, true);
+    legacy = save(&src, MIGRATION_FORMAT_LEGACY);
+    bin = save(&src, MIGRATION_FORMAT_BINARY);
+    /* The legacy size includes its vmdesc, which QEMU always sends. */
+    CU_ASSERT_TRUE(bin->len * 2 <= legacy->len * 3);
+    machine_clear(&src);
+}
+
+static void machine_version_travels_in_every_format(void)
+{
+    Machine src;
+    GError *err = NULL;
+
+    machine_init(&src, true);
+    migration_set_machine_version(src.r, 3);
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) bytes = save(&src, f);
+        g_autoptr(MigrationStream) s =
+            migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_EQUAL(migration_stream_get_machine_version(s), 3);
+        CU_ASSERT_STRING_EQUAL(migration_stream_get_machine(s), "qvisit");
+        if (f == MIGRATION_FORMAT_LEGACY) {
+            /* Versioned as QEMU's machine types are: in the name. */
+            ASSERT_BYTES_EQUAL(bytes->data + 9, 13,
+                               "\0\0\0\x09qvisit-v3", 13);
+        }
+    }
+    machine_clear(&src);
+}
+
+static void registration_rejects_duplicates_and_bad_versions(void)
+{
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    MigrationDeviceInfo info = tdev_info("tdev", 0);
+    TDev d;
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &d, &err));
+    CU_ASSERT_FALSE(migration_register(r, &info, &d, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "tdev: instance 0 is already registered");
+    info.instance_id = 1;
+    info.minimum_version = 5;
+    CU_ASSERT_FALSE(migration_register(r, &info, &d, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "tdev: minimum version 5 above version 2");
+    info.id = "";
+    CU_ASSERT_FALSE(migration_register(r, &info, &d, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 ": a device id must be 1..255 bytes");
+    CU_ASSERT_EQUAL(migration_registry_size(r), 1);
+}
+
+static const TestCase tests[] = {
+    { "legacy_round_trip_restores_every_field",
+      legacy_round_trip_restores_every_field },
+    { "binary_round_trip_restores_every_field",
+      binary_round_trip_restores_every_field },
+    { "json_round_trip_restores_every_field",
+      json_round_trip_restores_every_field },
+    { "every_format_decodes_to_the_same_tree",
+      every_format_decodes_to_the_same_tree },
+    { "convert_between_formats_keeps_the_state",
+      convert_between_formats_keeps_the_state },
+    { "detect_format_reads_the_first_bytes",
+      detect_format_reads_the_first_bytes },
+    { "unknown_format_is_a_parse_error", unknown_format_is_a_parse_error },
+    { "legacy_writes_qemu_savevm_layout", legacy_writes_qemu_savevm_layout },
+    { "binary_writes_tagged_members_and_crc",
+      binary_writes_tagged_members_and_crc },
+    { "binary_checksum_catches_a_flipped_bit",
+      binary_checksum_catches_a_flipped_bit },
+    { "binary_reader_skips_unknown_record_types",
+      binary_reader_skips_unknown_record_types },
+    { "binary_every_bit_flip_is_detected",
+      binary_every_bit_flip_is_detected },
+    { "truncation_anywhere_fails_cleanly_and_writes_nothing",
+      truncation_anywhere_fails_cleanly_and_writes_nothing },
+    { "legacy_truncated_payload_names_the_field",
+      legacy_truncated_payload_names_the_field },
+    { "legacy_without_vmdesc_loads_through_the_registry",
+      legacy_without_vmdesc_loads_through_the_registry },
+    { "failure_in_last_device_leaves_every_device_untouched",
+      failure_in_last_device_leaves_every_device_untouched },
+    { "unknown_section_fails_unless_skipped",
+      unknown_section_fails_unless_skipped },
+    { "version_mismatch_without_compat_is_a_version_error",
+      version_mismatch_without_compat_is_a_version_error },
+    { "max_section_size_applies_to_every_format",
+      max_section_size_applies_to_every_format },
+    { "binary_is_at_most_one_and_a_half_times_legacy",
+      binary_is_at_most_one_and_a_half_times_legacy },
+    { "machine_version_travels_in_every_format",
+      machine_version_travels_in_every_format },
+    { "registration_rejects_duplicates_and_bad_versions",
+      registration_rejects_duplicates_and_bad_versions },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    return test_run_suite("migration-formats", tests);
+}

@@ -1,0 +1,475 @@
+/*
+ * Self-describing binary input: the schema-free decoder into QObject
+ * trees. It is also the validator binary-input-visitor.c runs first, so
+ * the visitor can walk the bytes knowing they are well-formed.
+ *
+ * The decoder never allocates what the input merely claims: every count
+ * and length is checked against the bytes that are left (each element
+ * needs at least one byte) and against the limits before anything is
+ * allocated, and QLists grow one decoded element at a time.
+ */
+#include "qvisit/binary-visitor.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "qvisit/error.h"
+#include "visitor/binary-internal.h"
+
+/* One level of the path, on the C stack, for error messages. */
+typedef struct PathLink {
+    const struct PathLink *up;
+    const char *name;       /* member name, or NULL for an element */
+    size_t index;
+} PathLink;
+
+typedef struct Decoder {
+    const uint8_t *data;
+    size_t len;
+    size_t pos;
+    const QVisitLimits *limits;
+    GPtrArray *names;       /* of char *, owned */
+    size_t alloc;           /* bytes charged against max_alloc */
+    size_t base;            /* stream offset of data[0], for messages */
+} Decoder;
+
+static void append_path(GString *s, const PathLink *p)
+{
+    if (!p) {
+        return;
+    }
+    append_path(s, p->up);
+    if (p->name) {
+        if (s->len) {
+            g_string_append_c(s, '.');
+        }
+        g_string_append(s, p->name);
+    } else {
+        g_string_append_printf(s, "[%zu]", p->index);
+    }
+}
+
+static bool dec_error(Decoder *d, const PathLink *p, GError **errp, int code,
+                      const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+static bool dec_error(Decoder *d, const PathLink *p, GError **errp, int code,
+                      const char *fmt, ...)
+{
+    g_autoptr(GString) path = g_string_new(NULL);
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    append_path(path, p);
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu",
+                path->str, path->len ? ": " : "", msg, d->base + d->pos);
+    return false;
+}
+
+static bool dec_truncated(Decoder *d, const PathLink *p, GError **errp)
+{
+    return dec_error(d, p, errp, QVISIT_ERROR_TRUNCATED, "stream truncated");
+}
+
+static bool dec_varint(Decoder *d, const PathLink *p, uint64_t *v,
+                       GError **errp)
+{
+    int r = binary__get_varint(d->data, d->len, &d->pos, v);
+
+    if (r == 0) {
+        d->pos = d->len;
+        return dec_truncated(d, p, errp);
+    }
+    if (r < 0) {
+        return dec_error(d, p, errp, QVISIT_ERROR_PARSE,
+                         "varint longer than 64 bits");
+    }
+    return true;
+}
+
+static bool dec_charge(Decoder *d, const PathLink *p, size_t bytes,
+                       GError **errp)
+{
+    if (bytes > d->limits->max_alloc - MIN(d->alloc, d->limits->max_alloc)) {
+        return dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
+                         "decoding needs more than %zu bytes",
+                         d->limits->max_alloc);
+    }
+    d->alloc += bytes;
+    return true;
+}
+
+/* Reads a count or length and checks it against the bytes left, with
+ * @unit bytes per element at least. */
+static bool dec_count(Decoder *d, const PathLink *p, size_t unit,
+                      size_t max, const char *what, size_t *out,
+                      GError **errp)
+{
+    uint64_t n;
+
+    if (!dec_varint(d, p, &n, errp)) {
+        return false;
+    }
+    if (n > max) {
+        return dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
+                         "%s %" PRIu64 " exceeds the limit of %zu", what, n,
+                         max);
+    }
+    if (unit && n > (d->len - d->pos) / unit) {
+        d->pos = d->len;
+        return dec_truncated(d, p, errp);
+    }
+    *out = n;
+    return true;
+}
+
+static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
+                          GError **errp);
+
+/*
+ * @ctx is the name index a container's members continue from (see
+ * context_name() in binary-output-visitor.c); *@first receives a struct's
+ * first member index, for the next element of an array.
+ */
+static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
+                            unsigned depth, int64_t ctx, int64_t *first,
+                            GError **errp);
+
+static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
+                           int64_t ctx, int64_t *first, GError **errp)
+{
+    g_autoptr(QDict) dict = qdict_new();
+    int64_t prev = ctx;
+    bool first_member = true;
+
+    for (;;) {
+        uint64_t idx;
+        uint8_t tag;
+        const char *name;
+        PathLink link = { .up = p };
+        QObject *val;
+
+        if (d->pos >= d->len) {
+            dec_truncated(d, p, errp);
+            return NULL;
+        }
+        tag = d->data[d->pos++];
+        if (tag == BIN_TAG_END) {
+            break;
+        }
+        if (tag & BIN_SEQ_NAME) {
+            idx = prev + 1;
+        } else if (!dec_varint(d, p, &idx, errp)) {
+            return NULL;
+        }
+        if (idx >= d->names->len) {
+            dec_error(d, p, errp, QVISIT_ERROR_PARSE,
+                      "member name index %" PRIu64 " outside the table of %u",
+                      idx, d->names->len);
+            return NULL;
+        }
+        prev = idx;
+        if (first_member && first) {
+            *first = idx;
+        }
+        first_member = false;
+        name = g_ptr_array_index(d->names, idx);
+        link.name = name;
+        if (qdict_haskey(dict, name)) {
+            dec_error(d, &link, errp, QVISIT_ERROR_PARSE, "duplicate member");
+            return NULL;
+        }
+        if (!dec_charge(d, &link, 32, errp)) {
+            return NULL;
+        }
+        val = dec_payload(d, &link, tag & ~BIN_SEQ_NAME, depth + 1, idx,
+                          NULL, errp);
+        if (!val) {
+            return NULL;
+        }
+        qdict_put_obj(dict, name, val);
+    }
+    return QOBJECT(g_steal_pointer(&dict));
+}
+
+static QObject *dec_array(Decoder *d, const PathLink *p, unsigned depth,
+                          int64_t ctx, GError **errp)
+{
+    g_autoptr(QList) list = qlist_new();
+    int64_t elem_first = -1;
+    size_t n;
+
+    if (!dec_count(d, p, 1, d->limits->max_array_len, "array length", &n,
+                   errp)) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PathLink link = { .up = p, .index = i };
+        QObject *val;
+
+        if (!dec_charge(d, &link, 16, errp)) {
+            return NULL;
+        }
+        if (d->pos >= d->len) {
+            dec_truncated(d, &link, errp);
+            return NULL;
+        }
+        d->pos++;
+        val = dec_payload(d, &link, d->data[d->pos - 1], depth + 1,
+                          elem_first >= 0 ? elem_first - 1 : ctx,
+                          &elem_first, errp);
+        if (!val) {
+            return NULL;
+        }
+        qlist_append_obj(list, val);
+    }
+    return QOBJECT(g_steal_pointer(&list));
+}
+
+static QObject *dec_uint_array(Decoder *d, const PathLink *p,
+                               unsigned bytes, GError **errp)
+{
+    g_autoptr(QList) list = qlist_new();
+    size_t n;
+
+    if (!dec_count(d, p, bytes, d->limits->max_array_len, "array length", &n,
+                   errp) ||
+        !dec_charge(d, p, n * 16, errp)) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        qlist_append_uint(list, binary__get_be(d->data + d->pos, bytes));
+        d->pos += bytes;
+    }
+    return QOBJECT(g_steal_pointer(&list));
+}
+
+static QObject *dec_bytes(Decoder *d, const PathLink *p, bool is_str,
+                          GError **errp)
+{
+    size_t n;
+    const uint8_t *b;
+
+    if (!dec_count(d, p, 1, d->limits->max_string_len,
+                   is_str ? "string length" : "buffer length", &n, errp) ||
+        !dec_charge(d, p, (is_str ? n : 2 * n) + 1, errp)) {
+        return NULL;
+    }
+    b = d->data + d->pos;
+    if (is_str) {
+        g_autofree char *s = NULL;
+
+        if (!g_utf8_validate((const char *)b, n, NULL)) {
+            dec_error(d, p, errp, QVISIT_ERROR_PARSE, "invalid UTF-8");
+            return NULL;
+        }
+        s = g_strndup((const char *)b, n);
+        d->pos += n;
+        return QOBJECT(qstring_from_str(s));
+    } else {
+        static const char hex[] = "0123456789abcdef";
+        g_autofree char *s = g_malloc(2 * n + 1);
+
+        for (size_t i = 0; i < n; i++) {
+            s[2 * i] = hex[b[i] >> 4];
+            s[2 * i + 1] = hex[b[i] & 15];
+        }
+        s[2 * n] = '\0';
+        d->pos += n;
+        return QOBJECT(qstring_from_str(s));
+    }
+}
+
+static QObject *dec_fixed(Decoder *d, const PathLink *p, uint8_t tag,
+                          GError **errp)
+{
+    unsigned bytes = tag & 0x0f;
+    uint64_t u;
+
+    if (d->len - d->pos < bytes) {
+        d->pos = d->len;
+        dec_truncated(d, p, errp);
+        return NULL;
+    }
+    u = binary__get_be(d->data + d->pos, bytes);
+    d->pos += bytes;
+    if ((tag & 0xf0) == 0x20) {
+        return QOBJECT(qnum_from_uint(u));
+    }
+    if (bytes < 8 && (u >> (8 * bytes - 1))) {
+        u |= ~0ULL << (8 * bytes);      /* sign-extend */
+    }
+    return QOBJECT(qnum_from_int((int64_t)u));
+}
+
+static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
+                          GError **errp)
+{
+    if (d->pos >= d->len) {
+        dec_truncated(d, p, errp);
+        return NULL;
+    }
+    d->pos++;
+    return dec_payload(d, p, d->data[d->pos - 1], depth, -1, NULL, errp);
+}
+
+static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
+                            unsigned depth, int64_t ctx, int64_t *first,
+                            GError **errp)
+{
+    uint64_t u;
+
+    if ((tag == BIN_TAG_STRUCT || tag == BIN_TAG_ARRAY ||
+         (tag & 0xf0) == 0x10) && depth >= d->limits->max_depth) {
+        /* This container would be nesting level depth + 1. */
+        d->pos--;
+        dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
+                  "nesting deeper than %u", d->limits->max_depth);
+        return NULL;
+    }
+    switch (tag) {
+    case BIN_TAG_U8:
+    case BIN_TAG_I8:
+        if (d->pos >= d->len) {
+            dec_truncated(d, p, errp);
+            return NULL;
+        }
+        u = d->data[d->pos++];
+        return tag == BIN_TAG_U8 ? QOBJECT(qnum_from_uint(u))
+                                 : QOBJECT(qnum_from_int((int8_t)u));
+    case BIN_TAG_U16:
+    case BIN_TAG_U32:
+    case BIN_TAG_U64:
+        if (!dec_varint(d, p, &u, errp)) {
+            return NULL;
+        }
+        if ((tag == BIN_TAG_U16 && u > UINT16_MAX) ||
+            (tag == BIN_TAG_U32 && u > UINT32_MAX)) {
+            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
+                      "%" PRIu64 " does not fit %s", u,
+                      tag == BIN_TAG_U16 ? "u16" : "u32");
+            return NULL;
+        }
+        return QOBJECT(qnum_from_uint(u));
+    case BIN_TAG_I16:
+    case BIN_TAG_I32:
+    case BIN_TAG_I64: {
+        int64_t s;
+
+        if (!dec_varint(d, p, &u, errp)) {
+            return NULL;
+        }
+        s = binary__unzigzag(u);
+        if ((tag == BIN_TAG_I16 && (s < INT16_MIN || s > INT16_MAX)) ||
+            (tag == BIN_TAG_I32 && (s < INT32_MIN || s > INT32_MAX))) {
+            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
+                      "%" PRId64 " does not fit %s", s,
+                      tag == BIN_TAG_I16 ? "i16" : "i32");
+            return NULL;
+        }
+        return QOBJECT(qnum_from_int(s));
+    }
+    case BIN_TAG_FALSE:
+    case BIN_TAG_TRUE:
+        return QOBJECT(qbool_from_bool(tag == BIN_TAG_TRUE));
+    case BIN_TAG_F64: {
+        double x;
+
+        if (d->len - d->pos < 8) {
+            d->pos = d->len;
+            dec_truncated(d, p, errp);
+            return NULL;
+        }
+        u = binary__get_be(d->data + d->pos, 8);
+        d->pos += 8;
+        memcpy(&x, &u, sizeof(x));
+        return QOBJECT(qnum_from_double(x));
+    }
+    case BIN_TAG_STR:
+    case BIN_TAG_BUF:
+        return dec_bytes(d, p, tag == BIN_TAG_STR, errp);
+    case BIN_TAG_STRUCT:
+        return dec_struct(d, p, depth, ctx, first, errp);
+    case BIN_TAG_ARRAY:
+        return dec_array(d, p, depth, ctx, errp);
+    case BIN_TAG_U8_ARRAY:
+    case BIN_TAG_U16_ARRAY:
+    case BIN_TAG_U32_ARRAY:
+    case BIN_TAG_U64_ARRAY:
+        return dec_uint_array(d, p, tag & 0x0f, errp);
+    case BIN_TAG_U16_FIXED:
+    case BIN_TAG_U32_FIXED:
+    case BIN_TAG_U64_FIXED:
+    case BIN_TAG_I16_FIXED:
+    case BIN_TAG_I32_FIXED:
+    case BIN_TAG_I64_FIXED:
+        return dec_fixed(d, p, tag, errp);
+    default:
+        d->pos--;
+        dec_error(d, p, errp, QVISIT_ERROR_PARSE, "unknown type tag 0x%02x",
+                  tag);
+        return NULL;
+    }
+}
+
+QObject *binary__decode_named(const void *data, size_t len,
+                              const QVisitLimits *limits,
+                              const char *root_name, size_t base,
+                              size_t *consumed, GError **errp)
+{
+    PathLink root_link = { .name = root_name };
+    const PathLink *rootp = root_name ? &root_link : NULL;
+    Decoder d = {
+        .data = data,
+        .len = len,
+        .limits = limits ? limits : qvisit_limits_default(),
+        .base = base,
+    };
+    size_t count;
+    QObject *root;
+
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    d.names = g_ptr_array_new_with_free_func(g_free);
+    if (!dec_count(&d, NULL, 1, d.limits->max_array_len, "name table size",
+                   &count, errp)) {
+        g_ptr_array_free(d.names, true);
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t n;
+        const char *s;
+
+        if (!dec_count(&d, NULL, 1, d.limits->max_string_len, "name length",
+                       &n, errp) ||
+            !dec_charge(&d, NULL, n + 1, errp)) {
+            g_ptr_array_free(d.names, true);
+            return NULL;
+        }
+        s = (const char *)d.data + d.pos;
+        if (!g_utf8_validate(s, n, NULL) || memchr(s, '\0', n)) {
+            dec_error(&d, NULL, errp, QVISIT_ERROR_PARSE,
+                      "name %zu is not valid UTF-8", i);
+            g_ptr_array_free(d.names, true);
+            return NULL;
+        }
+        g_ptr_array_add(d.names, g_strndup(s, n));
+        d.pos += n;
+    }
+    root = dec_value(&d, rootp, 0, errp);
+    g_ptr_array_free(d.names, true);
+    if (root && consumed) {
+        *consumed = d.pos;
+    }
+    return root;
+}
+
+QObject *binary_decode(const void *data, size_t len,
+                       const QVisitLimits *limits, size_t *consumed,
+                       GError **errp)
+{
+    return binary__decode_named(data, len, limits, NULL, 0, consumed, errp);
+}

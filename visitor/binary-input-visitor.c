@@ -1,0 +1,643 @@
+/*
+ * Self-describing binary input visitor: serves a walk straight from the
+ * bytes of a binary document, with the input rules of the QObject input
+ * visitor (members by name in any order, a member the walk never asks
+ * for is UNEXPECTED at visit_end_struct(), lengths checked) and the same
+ * messages.
+ *
+ * The constructor validates the whole document first with the decoder of
+ * binary-decode.c (tags, lengths against the bytes left, UTF-8, name
+ * indexes, duplicate members, the limits), so the walk below moves over
+ * well-formed bytes; it still bounds-checks every read.
+ */
+#include "qvisit/binary-visitor.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "visitor/binary-internal.h"
+#include "visitor/visitor-impl.h"
+
+typedef struct BinMember {
+    size_t name;            /* index into the name table */
+    uint8_t tag;            /* without BIN_SEQ_NAME */
+    size_t pos;             /* payload offset */
+    bool visited;
+} BinMember;
+
+typedef struct BinFrame {
+    bool is_array;
+    GArray *members;        /* structs: of BinMember */
+    size_t pos;             /* arrays: offset of the next element */
+    unsigned width;         /* typed arrays: bytes per element, else 0 */
+    int64_t ctx;            /* arrays: name context of element structs */
+    int64_t elem_first;     /* arrays: first member of the last element */
+} BinFrame;
+
+typedef struct BinaryInputVisitor {
+    Visitor visitor;
+    uint8_t *data;          /* a copy of the document */
+    size_t len;
+    GPtrArray *names;       /* index -> name */
+    GHashTable *name_index; /* name -> index + 1 */
+    size_t root;            /* offset of the root value's tag */
+    bool root_taken;
+    GArray *stack;          /* of BinFrame */
+} BinaryInputVisitor;
+
+static BinaryInputVisitor *to_biv(Visitor *v)
+{
+    return (BinaryInputVisitor *)v;
+}
+
+static BinFrame *biv_top(BinaryInputVisitor *biv)
+{
+    return biv->stack->len
+               ? &g_array_index(biv->stack, BinFrame, biv->stack->len - 1)
+               : NULL;
+}
+
+/* The document was validated, so these only guard against our own bugs:
+ * a failed read ends the walk with QVISIT_ERROR_FAILED. */
+static bool get_varint(BinaryInputVisitor *biv, size_t *pos, uint64_t *v)
+{
+    return binary__get_varint(biv->data, biv->len, pos, v) == 1;
+}
+
+static bool corrupt(Visitor *v, GError **errp)
+{
+    return visit__set_error(v, errp, QVISIT_ERROR_FAILED,
+                            "malformed document");
+}
+
+static bool type_error(Visitor *v, GError **errp, const char *expected,
+                       uint8_t tag)
+{
+    return visit__set_error(v, errp, QVISIT_ERROR_TYPE, "expected %s, got %s",
+                            expected, binary__tag_type_name(tag));
+}
+
+/* A value the walk asks for: its tag, payload offset and the name context
+ * its members continue from (see context_name() in the output visitor). */
+typedef struct BinValue {
+    uint8_t tag;
+    size_t pos;
+    int64_t ctx;
+} BinValue;
+
+/* Finds the value for @name in the innermost container (or the root). */
+static bool biv_get(Visitor *v, const char *name, BinValue *val,
+                    GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+
+    if (!top) {
+        if (biv->root_taken) {
+            return visit__set_error(v, errp, QVISIT_ERROR_FAILED,
+                                    "a walk visits exactly one root value");
+        }
+        biv->root_taken = true;
+        val->tag = biv->data[biv->root];
+        val->pos = biv->root + 1;
+        val->ctx = -1;
+        return true;
+    }
+    if (top->is_array) {
+        if (top->width) {
+            /* Typed array: fixed-width unsigned elements, no tags. */
+            static const uint8_t fixed[] = {
+                [1] = BIN_TAG_U8, [2] = BIN_TAG_U16_FIXED,
+                [4] = BIN_TAG_U32_FIXED, [8] = BIN_TAG_U64_FIXED,
+            };
+
+            if (top->pos + top->width > biv->len) {
+                return corrupt(v, errp);
+            }
+            val->tag = fixed[top->width];
+            val->pos = top->pos;
+            top->pos += top->width;
+            return true;
+        }
+        if (top->pos >= biv->len) {
+            return corrupt(v, errp);
+        }
+        val->tag = biv->data[top->pos];
+        val->pos = top->pos + 1;
+        val->ctx = top->elem_first >= 0 ? top->elem_first - 1 : top->ctx;
+        top->pos = binary__skip(biv->data, biv->len, val->tag, val->pos);
+        return top->pos ? true : corrupt(v, errp);
+    }
+    {
+        gpointer idx = g_hash_table_lookup(biv->name_index, name);
+
+        for (size_t i = 0; idx && i < top->members->len; i++) {
+            BinMember *m = &g_array_index(top->members, BinMember, i);
+
+            if (m->name == GPOINTER_TO_SIZE(idx) - 1) {
+                m->visited = true;
+                val->tag = m->tag;
+                val->pos = m->pos;
+                val->ctx = m->name;
+                return true;
+            }
+        }
+    }
+    return visit__set_error(v, errp, QVISIT_ERROR_MISSING, "missing");
+}
+
+static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *parent;
+    BinFrame f = { .is_array = false };
+    BinValue val;
+    int64_t prev;
+    size_t pos;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_STRUCT) {
+        return type_error(v, errp, "object", val.tag);
+    }
+    f.members = g_array_new(false, false, sizeof(BinMember));
+    prev = val.ctx;
+    pos = val.pos;
+    for (;;) {
+        BinMember m = { 0 };
+        uint64_t idx;
+        uint8_t t;
+
+        if (pos >= biv->len) {
+            g_array_free(f.members, true);
+            return corrupt(v, errp);
+        }
+        t = biv->data[pos++];
+        if (t == BIN_TAG_END) {
+            break;
+        }
+        if (t & BIN_SEQ_NAME) {
+            idx = prev + 1;
+        } else if (!get_varint(biv, &pos, &idx)) {
+            g_array_free(f.members, true);
+            return corrupt(v, errp);
+        }
+        m.name = idx;
+        m.tag = t & ~BIN_SEQ_NAME;
+        m.pos = pos;
+        prev = idx;
+        pos = binary__skip(biv->data, biv->len, m.tag, pos);
+        if (!pos || idx >= biv->names->len) {
+            g_array_free(f.members, true);
+            return corrupt(v, errp);
+        }
+        g_array_append_val(f.members, m);
+    }
+    parent = biv_top(biv);
+    if (parent && parent->is_array && f.members->len) {
+        parent->elem_first =
+            g_array_index(f.members, BinMember, 0).name;
+    }
+    g_array_append_val(biv->stack, f);
+    return true;
+}
+
+static void biv_pop(BinaryInputVisitor *biv)
+{
+    BinFrame *top = biv_top(biv);
+
+    if (top->members) {
+        g_array_free(top->members, true);
+    }
+    g_array_set_size(biv->stack, biv->stack->len - 1);
+}
+
+static bool biv_end_struct(Visitor *v, GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+    bool ok = true;
+
+    for (size_t i = 0; i < top->members->len; i++) {
+        BinMember *m = &g_array_index(top->members, BinMember, i);
+
+        if (!m->visited) {
+            ok = visit__set_error_member(v, errp,
+                                         g_ptr_array_index(biv->names,
+                                                           m->name),
+                                         QVISIT_ERROR_UNEXPECTED,
+                                         "unexpected member");
+            break;
+        }
+    }
+    biv_pop(biv);
+    return ok;
+}
+
+static bool biv_start_array(Visitor *v, const char *name, size_t len,
+                            GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame f = { .is_array = true, .elem_first = -1 };
+    BinValue val;
+    uint64_t n;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_ARRAY && (val.tag & 0xf0) != 0x10) {
+        return type_error(v, errp, "array", val.tag);
+    }
+    f.pos = val.pos;
+    if (!get_varint(biv, &f.pos, &n)) {
+        return corrupt(v, errp);
+    }
+    if (n != len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                                "expected %zu elements, got %" PRIu64, len,
+                                n);
+    }
+    f.width = val.tag == BIN_TAG_ARRAY ? 0 : (val.tag & 0x0f);
+    f.ctx = val.ctx;
+    g_array_append_val(biv->stack, f);
+    return true;
+}
+
+static bool biv_end_array(Visitor *v, GError **errp)
+{
+    (void)errp;
+    biv_pop(to_biv(v));
+    return true;
+}
+
+static bool biv_optional(Visitor *v, const char *name, bool *present,
+                         GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+    gpointer idx = g_hash_table_lookup(biv->name_index, name);
+
+    (void)errp;
+    *present = false;
+    for (size_t i = 0; top && !top->is_array && idx &&
+                       i < top->members->len; i++) {
+        if (g_array_index(top->members, BinMember, i).name ==
+            GPOINTER_TO_SIZE(idx) - 1) {
+            *present = true;
+        }
+    }
+    return true;
+}
+
+static bool get_integer(Visitor *v, const char *name, unsigned bits,
+                        bool want_signed, uint64_t *u, bool *is_signed,
+                        GError **errp)
+{
+    BinValue val;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (!binary__read_int(to_biv(v)->data, to_biv(v)->len, val.tag, val.pos,
+                          u, is_signed)) {
+        /* A number (double) or not a number at all. */
+        return type_error(v, errp, visit__int_type_name(bits, want_signed),
+                          val.tag);
+    }
+    return true;
+}
+
+static bool biv_type_int(Visitor *v, const char *name, int64_t *obj,
+                         unsigned bits, GError **errp)
+{
+    uint64_t u;
+    bool is_signed;
+
+    if (!get_integer(v, name, bits, true, &u, &is_signed, errp)) {
+        return false;
+    }
+    if (!is_signed && u > INT64_MAX) {
+        return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                "%" PRIu64 " does not fit %s", u,
+                                visit__int_type_name(bits, true));
+    }
+    *obj = (int64_t)u;
+    return true;
+}
+
+static bool biv_type_uint(Visitor *v, const char *name, uint64_t *obj,
+                          unsigned bits, GError **errp)
+{
+    uint64_t u;
+    bool is_signed;
+
+    if (!get_integer(v, name, bits, false, &u, &is_signed, errp)) {
+        return false;
+    }
+    if (is_signed && (int64_t)u < 0) {
+        return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                "%" PRId64 " does not fit %s", (int64_t)u,
+                                visit__int_type_name(bits, false));
+    }
+    *obj = u;
+    return true;
+}
+
+static bool biv_type_bool(Visitor *v, const char *name, bool *obj,
+                          GError **errp)
+{
+    BinValue val;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_TRUE && val.tag != BIN_TAG_FALSE) {
+        return type_error(v, errp, "bool", val.tag);
+    }
+    *obj = val.tag == BIN_TAG_TRUE;
+    return true;
+}
+
+static bool biv_type_number(Visitor *v, const char *name, double *obj,
+                            GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinValue val;
+    uint64_t u;
+    bool is_signed;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag == BIN_TAG_F64) {
+        double d;
+
+        if (val.pos + 8 > biv->len) {
+            return corrupt(v, errp);
+        }
+        u = binary__get_be(biv->data + val.pos, 8);
+        memcpy(&d, &u, sizeof(d));
+        *obj = d;
+        return true;
+    }
+    if (!binary__read_int(biv->data, biv->len, val.tag, val.pos, &u,
+                          &is_signed)) {
+        return type_error(v, errp, "number", val.tag);
+    }
+    *obj = is_signed ? (double)(int64_t)u : (double)u;
+    return true;
+}
+
+/* The bytes of a STR or BUF value. */
+static bool get_bytes(Visitor *v, const BinValue *val, const uint8_t **p,
+                      size_t *n, GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    size_t pos = val->pos;
+    uint64_t len;
+
+    if (!get_varint(biv, &pos, &len) || len > biv->len - pos) {
+        return corrupt(v, errp);
+    }
+    *p = biv->data + pos;
+    *n = len;
+    return true;
+}
+
+static bool biv_type_str(Visitor *v, const char *name, char **obj,
+                         GError **errp)
+{
+    BinValue val;
+    const uint8_t *p;
+    size_t n, len;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_STR && val.tag != BIN_TAG_BUF) {
+        return type_error(v, errp, "str", val.tag);
+    }
+    if (!get_bytes(v, &val, &p, &n, errp)) {
+        return false;
+    }
+    /* A buffer is a hex string in QObject trees, and reads as one here. */
+    len = val.tag == BIN_TAG_BUF ? 2 * n : n;
+    if (len > v->limits.max_string_len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
+                                "string of %zu bytes exceeds the limit of %zu",
+                                len, v->limits.max_string_len);
+    }
+    if (val.tag == BIN_TAG_STR) {
+        *obj = g_strndup((const char *)p, n);
+        return true;
+    }
+    *obj = g_malloc(len + 1);
+    for (size_t i = 0; i < n; i++) {
+        static const char hex[] = "0123456789abcdef";
+
+        (*obj)[2 * i] = hex[p[i] >> 4];
+        (*obj)[2 * i + 1] = hex[p[i] & 15];
+    }
+    (*obj)[len] = '\0';
+    return true;
+}
+
+static int hex_value(uint8_t c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* A buffer is raw bytes (BUF), or hex digits (STR) as in QObject trees,
+ * which is what a document converted from JSON holds. */
+static bool biv_type_buffer(Visitor *v, const char *name, void *buf,
+                            size_t len, GError **errp)
+{
+    BinValue val;
+    const uint8_t *p;
+    size_t n;
+    uint8_t *out = buf;
+
+    if (!biv_get(v, name, &val, errp)) {
+        return false;
+    }
+    if (val.tag != BIN_TAG_BUF && val.tag != BIN_TAG_STR) {
+        return type_error(v, errp, "buffer", val.tag);
+    }
+    if (!get_bytes(v, &val, &p, &n, errp)) {
+        return false;
+    }
+    if (val.tag == BIN_TAG_BUF) {
+        if (n != len) {
+            return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                                    "expected %zu bytes, got %zu", len, n);
+        }
+        memcpy(buf, p, n);
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (hex_value(p[i]) < 0) {
+            return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
+                                    "invalid hex digit at position %zu", i);
+        }
+    }
+    if (n % 2) {
+        return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
+                                "odd number of hex digits (%zu)", n);
+    }
+    if (n / 2 != len) {
+        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
+                                "expected %zu bytes, got %zu", len, n / 2);
+    }
+    for (size_t i = 0; i < len; i++) {
+        out[i] = (uint8_t)(hex_value(p[2 * i]) << 4 |
+                           hex_value(p[2 * i + 1]));
+    }
+    return true;
+}
+
+static void store_uint(void *arr, unsigned bits, size_t i, uint64_t x)
+{
+    switch (bits) {
+    case 8:
+        ((uint8_t *)arr)[i] = x;
+        break;
+    case 16:
+        ((uint16_t *)arr)[i] = x;
+        break;
+    case 32:
+        ((uint32_t *)arr)[i] = x;
+        break;
+    default:
+        ((uint64_t *)arr)[i] = x;
+        break;
+    }
+}
+
+/*
+ * Register files: a typed array of the walk's width is read in one loop
+ * with no per-element look-up (the output visitor writes native arrays
+ * that way); anything else goes element by element with range checks.
+ */
+static bool biv_type_uint_array(Visitor *v, void *arr, unsigned bits,
+                                size_t n, GError **errp)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+    BinFrame *top = biv_top(biv);
+    unsigned bytes = bits / 8;
+
+    if (top->width == bytes) {
+        if (n > (biv->len - top->pos) / bytes) {
+            return corrupt(v, errp);
+        }
+        for (size_t i = 0; i < n; i++) {
+            store_uint(arr, bits, i,
+                       binary__get_be(biv->data + top->pos + i * bytes,
+                                      bytes));
+        }
+        top->pos += n * bytes;
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+
+        visit__set_index(v, i);
+        if (!biv_type_uint(v, NULL, &x, bits, errp)) {
+            return false;
+        }
+        if (bits < 64 && x >> bits) {
+            return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                    "%" PRIu64 " does not fit %s", x,
+                                    visit__int_type_name(bits, false));
+        }
+        store_uint(arr, bits, i, x);
+    }
+    return true;
+}
+
+static void biv_free(Visitor *v)
+{
+    BinaryInputVisitor *biv = to_biv(v);
+
+    while (biv->stack->len) {
+        biv_pop(biv);
+    }
+    g_array_free(biv->stack, true);
+    g_hash_table_destroy(biv->name_index);
+    g_ptr_array_free(biv->names, true);
+    g_free(biv->data);
+    visit__cleanup(v);
+    g_free(biv);
+}
+
+Visitor *binary_input_visitor_new(const void *data, size_t len,
+                                  const QVisitLimits *limits, GError **errp)
+{
+    g_autoptr(QObject) check = NULL;
+    BinaryInputVisitor *biv;
+    Visitor *v;
+    size_t used = 0;
+    size_t pos = 0;
+    uint64_t count = 0;
+
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    /* Validate everything first, with the limits. */
+    check = binary_decode(data, len, limits, &used, errp);
+    if (!check) {
+        return NULL;
+    }
+    if (used != len) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "%zu trailing bytes after the document at byte %zu",
+                    len - used, used);
+        return NULL;
+    }
+    biv = g_new0(BinaryInputVisitor, 1);
+    v = &biv->visitor;
+    biv->data = g_memdup2(data, len);
+    biv->len = len;
+    biv->names = g_ptr_array_new_with_free_func(g_free);
+    biv->name_index = g_hash_table_new(g_str_hash, g_str_equal);
+    biv->stack = g_array_new(false, false, sizeof(BinFrame));
+    /* The name table (validated above). */
+    binary__get_varint(biv->data, len, &pos, &count);
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t n = 0;
+        char *name;
+
+        binary__get_varint(biv->data, len, &pos, &n);
+        name = g_strndup((const char *)biv->data + pos, n);
+        pos += n;
+        g_ptr_array_add(biv->names, name);
+        g_hash_table_insert(biv->name_index, name,
+                            GSIZE_TO_POINTER(biv->names->len));
+    }
+    biv->root = pos;
+    v->start_struct = biv_start_struct;
+    v->end_struct = biv_end_struct;
+    v->start_array = biv_start_array;
+    v->end_array = biv_end_array;
+    v->optional = biv_optional;
+    v->type_int = biv_type_int;
+    v->type_uint = biv_type_uint;
+    v->type_bool = biv_type_bool;
+    v->type_number = biv_type_number;
+    v->type_str = biv_type_str;
+    v->type_buffer = biv_type_buffer;
+    v->type_uint_array = biv_type_uint_array;
+    v->free = biv_free;
+    visit__init(v, VISITOR_INPUT);
+    visit_set_limits(v, limits ? limits : qvisit_limits_default());
+    return v;
+}

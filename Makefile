@@ -178,7 +178,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_SUPPORT_SRCS := fuzz/fuzz-common.c tests/support/fuzz-sink.c \
-                     tests/support/fuzz-harness.c
+                     tests/support/fuzz-harness.c tests/support/example-vm.c
 FUZZ_SRCS := $(filter-out $(FUZZ_SUPPORT_SRCS), \
                             $(sort $(wildcard fuzz/fuzz-*.c)))
 FUZZ_TARGETS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
@@ -198,12 +198,12 @@ $(FUZZ_TARGETS): build/fuzz/%: build/fuzz/obj/fuzz/%.o $(FUZZ_LIB_OBJS)
 fuzz: $(FUZZ_TARGETS)
 
 # Regenerates the generated seeds in fuzz/corpus/ (committed).
-build/fuzz/gen-seeds: fuzz/gen-seeds.c tests/support/fuzz-sink.c \
-                      $(LINK_DEVICES) $(STATIC_LIB)
+GEN_SEEDS_SRCS := fuzz/gen-seeds.c tests/support/fuzz-sink.c \
+                  tests/support/example-vm.c
+build/fuzz/gen-seeds: $(GEN_SEEDS_SRCS) $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -o $@ fuzz/gen-seeds.c \
-	    tests/support/fuzz-sink.c $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) \
-	    $(LDFLAGS)
+	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -o $@ $(GEN_SEEDS_SRCS) \
+	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(LDFLAGS)
 
 fuzz-seeds: build/fuzz/gen-seeds
 	$(Q)build/fuzz/gen-seeds

@@ -68,6 +68,15 @@ bool fuzz_harness_json_visitor(const uint8_t *data, size_t size,
 bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
                                     FuzzLoaded *l, GError **errp);
 
+/* The self-describing binary visitor over data[1..] (binary_input_visitor_new
+ * with tight limits when bit 0 is set); fills @l. */
+bool fuzz_harness_binary_visitor(const uint8_t *data, size_t size,
+                                 FuzzLoaded *l, GError **errp);
+
+/* binary_decode() of data[1..] (tight limits when bit 0 is set). */
+QObject *fuzz_harness_binary_decode(const uint8_t *data, size_t size,
+                                    size_t *consumed, GError **errp);
+
 /*
  * The QEMU stream reader over data[1..]. Selector bits 0-1: where the
  * description comes from (0 and 3 the stream's own, read through
@@ -87,8 +96,9 @@ bool fuzz_harness_schema(const uint8_t *data, size_t size, GError **errp);
 
 /*
  * Replays @data through the surface named @surface ("json",
- * "json-visitor", "qemu-file-visitor", "qemu-stream", "schema"), freeing
- * whatever it loaded.
+ * "json-visitor", "qemu-file-visitor", "binary", "binary-visitor",
+ * "migration-load" (into the example VM of the last release, seed 7),
+ * "qemu-stream", "schema"), freeing whatever it loaded.
  * Returns false with *@errp set as the surface failed; an unknown surface
  * name is QVISIT_ERROR_UNKNOWN.
  */

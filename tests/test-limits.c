@@ -13,7 +13,11 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
 
+#include "tests/example-vm.h"
 #include "tests/fuzz-harness.h"
 #include "tests/test-util.h"
 #include "tools/cli-limits.h"
@@ -461,6 +465,212 @@ static void json_big_input_allocates_in_proportion(void)
     ASSERT_PEAK_AT_MOST(64 * text->len);
 }
 
+/* ---- self-describing binary documents and streams ---- */
+
+static void put_varint(GByteArray *b, uint64_t v)
+{
+    do {
+        uint8_t byte = (v & 0x7f) | (v >> 7 ? 0x80 : 0);
+
+        g_byte_array_append(b, &byte, 1);
+        v >>= 7;
+    } while (v);
+}
+
+static void pad_to(GByteArray *b, size_t len)
+{
+    while (b->len < len) {
+        g_byte_array_append(b, (const uint8_t *)"a", 1);
+    }
+}
+
+/* 100-byte documents whose first length claims 2^40 (a string, a buffer,
+ * a list, each native array, the name table). */
+static GByteArray *claiming_document(uint8_t tag)
+{
+    GByteArray *b = g_byte_array_new();
+
+    if (tag == 0xff) {
+        put_varint(b, (uint64_t)1 << 40);     /* names */
+    } else {
+        put_varint(b, 0);
+        g_byte_array_append(b, &tag, 1);
+        put_varint(b, (uint64_t)1 << 40);
+    }
+    pad_to(b, 100);
+    return b;
+}
+
+static void binary_document_claims_fail_within_the_input(void)
+{
+    static const uint8_t tags[] = {
+        0x0c, 0x0d, 0x0f, 0x11, 0x12, 0x14, 0x18, 0xff,
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(tags); i++) {
+        g_autoptr(GByteArray) doc = claiming_document(tags[i]);
+        QVisitLimits lifted = unlimited();
+
+        for (int pass = 0; pass < 2; pass++) {
+            g_autoptr(GError) err = NULL;
+            QObject *obj;
+
+            alloc_window_start();
+            obj = binary_decode(doc->data, doc->len,
+                                pass ? &lifted : NULL, NULL, &err);
+            CU_ASSERT_PTR_NULL(obj);
+            if (!err || (err->code != QVISIT_ERROR_TRUNCATED &&
+                         err->code != QVISIT_ERROR_LIMIT)) {
+                fprintf(stderr, "tag 0x%02x pass %d: %s\n", tags[i], pass,
+                        err ? err->message : "decoded");
+            }
+            CU_ASSERT_TRUE(err && (err->code == QVISIT_ERROR_TRUNCATED ||
+                                   err->code == QVISIT_ERROR_LIMIT));
+            ASSERT_PEAK_AT_MOST(doc->len + ALLOC_SLACK);
+            qobject_unref(obj);
+        }
+    }
+}
+
+/* The example VM's stream in @format with the be32/varint at @at patched. */
+static GByteArray *vm_stream(MigrationFormat format)
+{
+    ExampleVm *vm = example_vm_new(EXAMPLE_RELEASE_MAX, 3);
+    GByteArray *s = example_vm_save(vm, format);
+
+    example_vm_free(vm);
+    return s;
+}
+
+static void binary_stream_section_claiming_4gib_fails_within_the_input(void)
+{
+    g_autoptr(GByteArray) s = vm_stream(MIGRATION_FORMAT_BINARY);
+    g_autoptr(GByteArray) cut = g_byte_array_new();
+    size_t hdr;
+    QVisitLimits lifted = unlimited();
+
+    /* The header ends with the be32 crc32 of the bytes before it. */
+    for (hdr = 5; hdr + 4 <= s->len; hdr++) {
+        uint32_t want = crc32(0, s->data, hdr);
+        const uint8_t *p = s->data + hdr;
+
+        if (want == ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                     (uint32_t)p[2] << 8 | p[3])) {
+            break;
+        }
+    }
+    hdr += 4;
+    g_byte_array_append(cut, s->data, hdr);
+    g_byte_array_append(cut, (const uint8_t *)"\x01", 1);
+    put_varint(cut, (uint64_t)4 << 30);
+    pad_to(cut, hdr + 100);
+    for (int pass = 0; pass < 2; pass++) {
+        g_autoptr(MigrationStream) m = NULL;
+        g_autoptr(GError) err = NULL;
+
+        alloc_window_start();
+        m = migration_stream_decode(cut->data, cut->len,
+                                    pass ? &lifted : NULL, &err);
+        CU_ASSERT_PTR_NULL(m);
+        if (!err || (err->code != QVISIT_ERROR_TRUNCATED &&
+                     err->code != QVISIT_ERROR_LIMIT)) {
+            fprintf(stderr, "pass %d: %s\n", pass,
+                    err ? err->message : "decoded");
+        }
+        CU_ASSERT_TRUE(err && (err->code == QVISIT_ERROR_TRUNCATED ||
+                               err->code == QVISIT_ERROR_LIMIT));
+        ASSERT_PEAK_AT_MOST(cut->len + ALLOC_SLACK);
+    }
+}
+
+/*
+ * Legacy streams that claim 4 GiB: the machine type of the configuration
+ * section (be32 length at byte 9, right after "QEVM", version 3 and the
+ * 0x07 record type), or the vmdesc (be32 length after the EOF record 0x00
+ * and the vmdesc record 0x06). Both the migration core and the QEMU stream
+ * reader must fail within what the stream holds.
+ */
+static GByteArray *legacy_claiming(bool vmdesc)
+{
+    GByteArray *s = vm_stream(MIGRATION_FORMAT_LEGACY);
+    static const uint8_t claim[] = { 0xff, 0xff, 0xff, 0xff };
+
+    if (!vmdesc) {
+        CU_ASSERT_EQUAL(s->data[8], 0x07);
+        memcpy(s->data + 9, claim, 4);
+        return s;
+    }
+    for (size_t i = 0; i + 6 <= s->len; i++) {
+        const uint8_t *p = s->data + i;
+        size_t json = ((size_t)p[2] << 24) | (p[3] << 16) | (p[4] << 8) |
+                      p[5];
+
+        if (p[0] == 0x00 && p[1] == 0x06 && i + 6 + json == s->len) {
+            memcpy(s->data + i + 2, claim, 4);
+            g_byte_array_set_size(s, i + 6 + 64);
+            return s;
+        }
+    }
+    CU_FAIL("no vmdesc in the legacy stream");
+    return s;
+}
+
+static bool is_bounded_error(const GError *err, bool allow_missing)
+{
+    return err && (err->code == QVISIT_ERROR_TRUNCATED ||
+                   err->code == QVISIT_ERROR_LIMIT ||
+                   (allow_missing && err->code == QVISIT_ERROR_MISSING));
+}
+
+static void legacy_claims_of_4gib_fail_within_the_input(void)
+{
+    QVisitLimits lifted = unlimited();
+
+    for (int which = 0; which < 2; which++) {
+        g_autoptr(GByteArray) s = legacy_claiming(which);
+
+        for (int pass = 0; pass < 2; pass++) {
+            g_autoptr(MigrationStream) m = NULL;
+            g_autoptr(QObject) dump = NULL;
+            g_autoptr(GError) err = NULL;
+            g_autoptr(GError) err2 = NULL;
+            QemuStreamOptions opts;
+            int fd;
+
+            alloc_window_start();
+            m = migration_stream_decode(s->data, s->len,
+                                        pass ? &lifted : NULL, &err);
+            CU_ASSERT_PTR_NULL(m);
+            if (!is_bounded_error(err, false)) {
+                fprintf(stderr, "legacy %d pass %d: %s\n", which, pass,
+                        err ? err->message : "decoded");
+            }
+            CU_ASSERT_TRUE(is_bounded_error(err, false));
+            ASSERT_PEAK_AT_MOST(s->len + ALLOC_SLACK);
+
+            /* A vmdesc that does not fit is no vmdesc to the QEMU reader,
+             * which looks for it from the end: MISSING is right there. */
+            qemu_stream_options_init(&opts);
+            opts.limits = pass ? &lifted : NULL;
+            fd = memfd_create("limits", MFD_CLOEXEC);
+            CU_ASSERT_TRUE(fd >= 0 && write(fd, s->data, s->len) ==
+                           (ssize_t)s->len);
+            alloc_window_start();
+            dump = qemu_stream_dump_fd(fd, &opts, &err2);
+            close(fd);
+            CU_ASSERT_PTR_NULL(dump);
+            /* The reader parses the vmdesc (a tree a few times the size of
+             * its text) before it meets the claim. */
+            if (!is_bounded_error(err2, which)) {
+                fprintf(stderr, "qemu-stream %d pass %d: %s\n", which, pass,
+                        err2 ? err2->message : "decoded");
+            }
+            CU_ASSERT_TRUE(is_bounded_error(err2, which));
+            ASSERT_PEAK_AT_MOST(4 * s->len + ALLOC_SLACK);
+        }
+    }
+}
+
 /* ---- the QEMU stream reader ---- */
 
 #define QEMU_STREAM "tests/data/qemu/pc-nodefaults.mig"
@@ -650,6 +860,12 @@ static const TestCase tests[] = {
     { "json_limits_apply", json_limits_apply },
     { "json_big_input_allocates_in_proportion",
       json_big_input_allocates_in_proportion },
+    { "binary_document_claims_fail_within_the_input",
+      binary_document_claims_fail_within_the_input },
+    { "binary_stream_section_claiming_4gib_fails_within_the_input",
+      binary_stream_section_claiming_4gib_fails_within_the_input },
+    { "legacy_claims_of_4gib_fail_within_the_input",
+      legacy_claims_of_4gib_fail_within_the_input },
     { "qemu_stream_claims_fail_within_the_input",
       qemu_stream_claims_fail_within_the_input },
     { "cli_limits_parse_and_remove_options",

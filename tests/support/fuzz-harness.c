@@ -2,9 +2,12 @@
 #include "tests/fuzz-harness.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "tests/example-vm.h"
 
 void fuzz_harness_tight_limits(QVisitLimits *limits)
 {
@@ -159,6 +162,44 @@ bool fuzz_harness_qemu_file_visitor(const uint8_t *data, size_t size,
     return ok;
 }
 
+bool fuzz_harness_binary_visitor(const uint8_t *data, size_t size,
+                                 FuzzLoaded *l, GError **errp)
+{
+    QVisitLimits limits;
+    Visitor *v;
+    bool ok;
+
+    if (size < 1) {
+        fuzz_loaded_init(l, 0);
+        return no_selector(errp);
+    }
+    fuzz_loaded_init(l, data[0]);
+    fuzz_harness_tight_limits(&limits);
+    v = binary_input_visitor_new(data + 1, size - 1,
+                                 data[0] & 1 ? &limits : NULL, errp);
+    if (!v) {
+        return false;
+    }
+    ok = fuzz_loaded_visit(l, v, errp) && visit_complete(v, errp);
+    visit_free(v);
+    return ok;
+}
+
+QObject *fuzz_harness_binary_decode(const uint8_t *data, size_t size,
+                                    size_t *consumed, GError **errp)
+{
+    QVisitLimits limits;
+
+    *consumed = 0;
+    if (size < 1) {
+        no_selector(errp);
+        return NULL;
+    }
+    fuzz_harness_tight_limits(&limits);
+    return binary_decode(data + 1, size - 1, data[0] & 1 ? &limits : NULL,
+                         consumed, errp);
+}
+
 QObject *fuzz_harness_qemu_stream(const uint8_t *data, size_t size,
                                   const QObject *fixed_vmdesc,
                                   GError **errp)
@@ -237,6 +278,16 @@ bool fuzz_harness_schema(const uint8_t *data, size_t size, GError **errp)
     return true;
 }
 
+static bool replay_migration_load(const uint8_t *data, size_t size,
+                                  GError **errp)
+{
+    ExampleVm *vm = example_vm_new(EXAMPLE_RELEASE_MAX, 7);
+    bool ok = migration_load(vm->r, data, size, NULL, errp);
+
+    example_vm_free(vm);
+    return ok;
+}
+
 bool fuzz_harness_replay(const char *surface, const uint8_t *data,
                          size_t size, GError **errp)
 {
@@ -249,21 +300,32 @@ bool fuzz_harness_replay(const char *surface, const uint8_t *data,
         qobject_unref(obj);
         return obj != NULL;
     }
-    if (!strcmp(surface, "qemu-stream")) {
-        g_autoptr(QObject) vmdesc = qemu_stream_load_vmdesc_path(
-            FUZZ_FIXED_VMDESC, NULL, errp);
-        QObject *obj = vmdesc ? fuzz_harness_qemu_stream(data, size, vmdesc,
-                                                         errp)
-                              : NULL;
+    if (!strcmp(surface, "binary") || !strcmp(surface, "qemu-stream")) {
+        g_autoptr(QObject) vmdesc = NULL;
+        size_t consumed;
+        QObject *obj;
 
+        if (!strcmp(surface, "binary")) {
+            obj = fuzz_harness_binary_decode(data, size, &consumed, errp);
+        } else {
+            vmdesc = qemu_stream_load_vmdesc_path(FUZZ_FIXED_VMDESC, NULL,
+                                                  errp);
+            obj = vmdesc ? fuzz_harness_qemu_stream(data, size, vmdesc, errp)
+                         : NULL;
+        }
         qobject_unref(obj);
         return obj != NULL;
+    }
+    if (!strcmp(surface, "migration-load")) {
+        return replay_migration_load(data, size, errp);
     }
     if (!strcmp(surface, "schema")) {
         return fuzz_harness_schema(data, size, errp);
     }
     if (!strcmp(surface, "json-visitor")) {
         ok = fuzz_harness_json_visitor(data, size, &l, errp);
+    } else if (!strcmp(surface, "binary-visitor")) {
+        ok = fuzz_harness_binary_visitor(data, size, &l, errp);
     } else if (!strcmp(surface, "qemu-file-visitor")) {
         ok = fuzz_harness_qemu_file_visitor(data, size, &l, errp);
     } else {

@@ -14,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include <glib/gstdio.h>
 
 #include "tests/example-vm.h"
 #include "tests/fuzz-harness.h"
@@ -838,6 +841,70 @@ static void cli_limits_reject_bad_values(void)
     }
 }
 
+/* ---- the options through the CLI (run as a process) ---- */
+
+/* Runs $QVISIT_CLI with @args; returns its exit status, sets *@err_out. */
+static int run_cli(const char *const *args, char **err_out)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+    int status = -1;
+
+    *err_out = NULL;
+    if (!cli) {
+        CU_FAIL("QVISIT_CLI is not set; run through make check");
+        return -1;
+    }
+    g_ptr_array_add(argv, (char *)cli);
+    for (; *args; args++) {
+        g_ptr_array_add(argv, (char *)*args);
+    }
+    g_ptr_array_add(argv, NULL);
+    CU_ASSERT_TRUE(g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                                G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                                err_out, &status, &err));
+    ASSERT_NO_ERROR(err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void cli_commands_apply_the_limit_options(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("qvisit-limits-XXXXXX", &err);
+    g_autofree char *path = g_build_filename(dir, "vm.bin", NULL);
+    g_autoptr(GByteArray) s = vm_stream(MIGRATION_FORMAT_BINARY);
+    const char *qemu_depth[] = {
+        "dump", "--qemu", "--max-depth", "3", QEMU_STREAM, NULL,
+    };
+    const char *info_section[] = {
+        "info", "--max-section=64", path, NULL,
+    };
+    const char *info_bad[] = { "info", "--max-depth=0", path, NULL };
+    const char *info_ok[] = { "info", "--max-section=1M", path, NULL };
+    char *msg = NULL;
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(g_file_set_contents(path, (const char *)s->data, s->len,
+                                       NULL));
+    CU_ASSERT_EQUAL(run_cli(qemu_depth, &msg), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "qvisit: vmdesc: invalid JSON at byte "
+                           "251868: json: nesting deeper than 3 at byte "
+                           "114\n");
+    g_free(msg);
+    CU_ASSERT_EQUAL(run_cli(info_section, &msg), 1);
+    CU_ASSERT_TRUE(msg && strstr(msg, "exceeds max_section_size 64"));
+    g_free(msg);
+    CU_ASSERT_EQUAL(run_cli(info_bad, &msg), 2);
+    CU_ASSERT_STRING_EQUAL(msg, "qvisit: info: --max-depth: invalid value "
+                           "'0'\n");
+    g_free(msg);
+    CU_ASSERT_EQUAL(run_cli(info_ok, &msg), 0);
+    g_free(msg);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static const TestCase tests[] = {
     { "qemu_file_str_claiming_4gib_is_limit_error",
       qemu_file_str_claiming_4gib_is_limit_error },
@@ -873,6 +940,8 @@ static const TestCase tests[] = {
     { "cli_limits_default_without_options",
       cli_limits_default_without_options },
     { "cli_limits_reject_bad_values", cli_limits_reject_bad_values },
+    { "cli_commands_apply_the_limit_options",
+      cli_commands_apply_the_limit_options },
     { NULL, NULL },
 };
 

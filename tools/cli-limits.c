@@ -101,6 +101,14 @@ static int match_option(const char *arg, const char **value)
     return -1;
 }
 
+static QVisitLimits current;
+static bool current_set;
+
+const QVisitLimits *cli_limits(void)
+{
+    return current_set ? &current : qvisit_limits_default();
+}
+
 bool cli_limits_take(int *argc, char **argv, QVisitLimits *limits,
                      GError **errp)
 {
@@ -153,6 +161,8 @@ bool cli_limits_take(int *argc, char **argv, QVisitLimits *limits,
     argv[out] = NULL;
     *argc = out;
     *limits = parsed;
+    current = parsed;
+    current_set = true;
     return true;
 }
 

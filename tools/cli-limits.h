@@ -1,16 +1,10 @@
 /*
  * Resource-limit options shared by every command that reads outside data
- * (tools/cli-limits.c). A command calls cli_limits_take() first, which
- * removes the options it knows from argv, then parses the rest itself, and
- * hands the QVisitLimits to the visitors or loaders it uses:
+ * (tools/cli-limits.c). tools/qvisit.c calls cli_limits_take() once before
+ * dispatching, which removes the options from argv, so every subcommand
+ * accepts them; a command hands cli_limits() to the readers it uses:
  *
- *     QVisitLimits limits;
- *     g_autoptr(GError) err = NULL;
- *
- *     if (!cli_limits_take(&argc, argv, &limits, &err)) {
- *         cli_error("%s", err->message);
- *         return CLI_EXIT_USAGE;
- *     }
+ *     s = migration_stream_decode(data, len, cli_limits(), &err);
  *
  * Options (a value either after '=' or as the next argument; SIZE takes a
  * K, M or G suffix, powers of 1024):
@@ -39,5 +33,12 @@ bool cli_limits_take(int *argc, char **argv, QVisitLimits *limits,
 
 /* Prints the option lines above, for a command's --help. */
 void cli_limits_print_help(FILE *out);
+
+/*
+ * The limits the last successful cli_limits_take() parsed, or the
+ * defaults; valid for the whole process. Readers in the command files
+ * pass this to the library.
+ */
+const QVisitLimits *cli_limits(void);
 
 #endif /* QVISIT_TOOLS_CLI_LIMITS_H */

@@ -16,7 +16,6 @@
 
 #include "examples/devices/example-compat.h"
 #include "tools/cli.h"
-#include "tools/cli-limits.h"
 
 /* One device entry of a schemas file; pointers borrowed from the file. */
 typedef struct DeviceSchema {
@@ -483,12 +482,8 @@ int cmd_compat_check(int argc, char **argv)
     g_autoptr(CompatRegistry) r = compat_registry_new();
     g_autoptr(GError) err = NULL;
     unsigned problems = 0, npaths = 0;
-    QVisitLimits limits;
+    const QVisitLimits *limits = cli_limits();
 
-    if (!cli_limits_take(&argc, argv, &limits, &err)) {
-        cli_error("compat-check: %s", err->message);
-        return CLI_EXIT_USAGE;
-    }
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             check_usage(stdout);
@@ -535,8 +530,8 @@ int cmd_compat_check(int argc, char **argv)
                                                      : CLI_EXIT_FAILURE;
         }
     }
-    old_file = schema_file_load(paths[0], &limits, &err);
-    new_file = old_file ? schema_file_load(paths[1], &limits, &err) : NULL;
+    old_file = schema_file_load(paths[0], limits, &err);
+    new_file = old_file ? schema_file_load(paths[1], limits, &err) : NULL;
     if (!new_file) {
         cli_error("compat-check: %s: %s", paths[old_file ? 1 : 0],
                   err->message);

@@ -13,6 +13,7 @@
 #ifndef QVISIT_QEMU_FILE_INTERNAL_H
 #define QVISIT_QEMU_FILE_INTERNAL_H
 
+#include <string.h>
 #include <sys/uio.h>
 
 #include "qvisit/qemu-file.h"
@@ -113,6 +114,43 @@ static inline uint8_t *qemu_file__reserve(QEMUFile *f, size_t len)
 static inline void qemu_file__commit(QEMUFile *f, size_t len)
 {
     f->buf_index += len;
+}
+
+/*
+ * Puts the low @bytes (1, 2, 4 or 8) bytes of @value big-endian, as
+ * qemu_put_byte/be16/be32/be64 do. Returns false, writing nothing, when
+ * the file has an error. Inline: the binary visitors' per-field path.
+ */
+static inline bool qemu_file__put_be(QEMUFile *f, uint64_t value,
+                                     unsigned bytes)
+{
+    uint8_t *p = qemu_file__reserve(f, bytes);
+
+    if (G_UNLIKELY(!p)) {
+        return false;
+    }
+    switch (bytes) {
+    case 1:
+        p[0] = (uint8_t)value;
+        break;
+    case 2: {
+        uint16_t be = GUINT16_TO_BE((uint16_t)value);
+        memcpy(p, &be, 2);
+        break;
+    }
+    case 4: {
+        uint32_t be = GUINT32_TO_BE((uint32_t)value);
+        memcpy(p, &be, 4);
+        break;
+    }
+    default: {
+        uint64_t be = GUINT64_TO_BE(value);
+        memcpy(p, &be, 8);
+        break;
+    }
+    }
+    qemu_file__commit(f, bytes);
+    return true;
 }
 
 #endif /* QVISIT_QEMU_FILE_INTERNAL_H */

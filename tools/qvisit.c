@@ -9,7 +9,7 @@
 
 static const CliCommand commands[] = {
     { "version", "print the version", cmd_version },
-    { "dump", "print a migration stream as JSON", cmd_dump },
+    { "dump", "print a stream (ours or QEMU's, --qemu) as JSON", cmd_dump },
     { "convert", "rewrite a stream as legacy, binary or json", cmd_convert },
     { "info", "format, devices, versions and sizes of a stream", cmd_info },
     { "diff", "member-level differences between two states", cmd_diff },
@@ -18,7 +18,6 @@ static const CliCommand commands[] = {
       cmd_compat_check },
     { "compat-graph", "print the compat version graph as Graphviz dot",
       cmd_compat_graph },
-    { "dump", "print a stream as JSON", cmd_dump },
     { "encode", "write a stream back from a JSON dump", cmd_encode },
 };
 

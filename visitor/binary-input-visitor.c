@@ -433,28 +433,8 @@ static bool biv_type_str(Visitor *v, const char *name, char **obj,
         return true;
     }
     *obj = g_malloc(len + 1);
-    for (size_t i = 0; i < n; i++) {
-        static const char hex[] = "0123456789abcdef";
-
-        (*obj)[2 * i] = hex[p[i] >> 4];
-        (*obj)[2 * i + 1] = hex[p[i] & 15];
-    }
-    (*obj)[len] = '\0';
+    visit__hex_encode(p, n, *obj);
     return true;
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 /* A buffer is raw bytes (BUF), or hex digits (STR) as in QObject trees,
@@ -465,7 +445,6 @@ static bool biv_type_buffer(Visitor *v, const char *name, void *buf,
     BinValue val;
     const uint8_t *p;
     size_t n;
-    uint8_t *out = buf;
 
     if (!biv_get(v, name, &val, errp)) {
         return false;
@@ -484,25 +463,7 @@ static bool biv_type_buffer(Visitor *v, const char *name, void *buf,
         memcpy(buf, p, n);
         return true;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (hex_value(p[i]) < 0) {
-            return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
-                                    "invalid hex digit at position %zu", i);
-        }
-    }
-    if (n % 2) {
-        return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
-                                "odd number of hex digits (%zu)", n);
-    }
-    if (n / 2 != len) {
-        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
-                                "expected %zu bytes, got %zu", len, n / 2);
-    }
-    for (size_t i = 0; i < len; i++) {
-        out[i] = (uint8_t)(hex_value(p[2 * i]) << 4 |
-                           hex_value(p[2 * i + 1]));
-    }
-    return true;
+    return visit__hex_decode(v, (const char *)p, n, buf, len, errp);
 }
 
 static void store_uint(void *arr, unsigned bits, size_t i, uint64_t x)

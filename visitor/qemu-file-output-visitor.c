@@ -43,34 +43,7 @@ static bool io_error(Visitor *v, GError **errp)
 static inline bool put_be(Visitor *v, uint64_t value, unsigned bytes,
                           GError **errp)
 {
-    QEMUFile *f = file_of(v);
-    uint8_t *p = qemu_file__reserve(f, bytes);
-
-    if (G_UNLIKELY(!p)) {
-        return io_error(v, errp);
-    }
-    switch (bytes) {
-    case 1:
-        p[0] = (uint8_t)value;
-        break;
-    case 2: {
-        uint16_t be = GUINT16_TO_BE((uint16_t)value);
-        memcpy(p, &be, 2);
-        break;
-    }
-    case 4: {
-        uint32_t be = GUINT32_TO_BE((uint32_t)value);
-        memcpy(p, &be, 4);
-        break;
-    }
-    default: {
-        uint64_t be = GUINT64_TO_BE(value);
-        memcpy(p, &be, 8);
-        break;
-    }
-    }
-    qemu_file__commit(f, bytes);
-    return true;
+    return qemu_file__put_be(file_of(v), value, bytes) || io_error(v, errp);
 }
 
 static bool qfo_start_struct(Visitor *v, const char *name, GError **errp)

@@ -300,54 +300,17 @@ static bool qiv_type_str(Visitor *v, const char *name, char **obj,
     return true;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 static bool qiv_type_buffer(Visitor *v, const char *name, void *buf,
                             size_t len, GError **errp)
 {
     QString *s = get_string(v, name, "buffer", errp);
     const char *hex;
-    size_t hex_len;
-    uint8_t *bytes = buf;
 
     if (!s) {
         return false;
     }
     hex = qstring_get_str(s);
-    hex_len = strlen(hex);
-    for (size_t i = 0; i < hex_len; i++) {
-        if (hex_value(hex[i]) < 0) {
-            return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
-                                    "invalid hex digit at position %zu", i);
-        }
-    }
-    if (hex_len % 2) {
-        return visit__set_error(v, errp, QVISIT_ERROR_PARSE,
-                                "odd number of hex digits (%zu)", hex_len);
-    }
-    if (hex_len / 2 != len) {
-        return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
-                                "expected %zu bytes, got %zu", len,
-                                hex_len / 2);
-    }
-    /* Every digit was checked above, so the buffer is written only now. */
-    for (size_t i = 0; i < len; i++) {
-        bytes[i] = (uint8_t)(hex_value(hex[2 * i]) << 4 |
-                             hex_value(hex[2 * i + 1]));
-    }
-    return true;
+    return visit__hex_decode(v, hex, strlen(hex), buf, len, errp);
 }
 
 static void qiv_free(Visitor *v)

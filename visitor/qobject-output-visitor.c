@@ -129,15 +129,9 @@ static bool qov_type_str(Visitor *v, const char *name, char **obj,
 static bool qov_type_buffer(Visitor *v, const char *name, void *buf,
                             size_t len, GError **errp)
 {
-    static const char digits[] = "0123456789abcdef";
-    const uint8_t *p = buf;
     g_autofree char *hex = g_malloc(len * 2 + 1);
 
-    for (size_t i = 0; i < len; i++) {
-        hex[2 * i] = digits[p[i] >> 4];
-        hex[2 * i + 1] = digits[p[i] & 0xf];
-    }
-    hex[len * 2] = '\0';
+    visit__hex_encode(buf, len, hex);
     return qov_add(v, name, QOBJECT(qstring_from_str(hex)), errp);
 }
 

@@ -104,38 +104,15 @@ static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
                               unsigned bytes)
 {
     VisitorFrame *top = v->top;
-    uint8_t *p;
 
     if (!v->direct_file || v->pending ||
         (top && (top->is_array ? name != NULL || top->index >= top->len
                                : name == NULL))) {
         return false;
     }
-    p = qemu_file__reserve(v->direct_file, bytes);
-    if (G_UNLIKELY(!p)) {
+    if (G_UNLIKELY(!qemu_file__put_be(v->direct_file, value, bytes))) {
         return false;
     }
-    switch (bytes) {
-    case 1:
-        p[0] = (uint8_t)value;
-        break;
-    case 2: {
-        uint16_t be = GUINT16_TO_BE((uint16_t)value);
-        memcpy(p, &be, 2);
-        break;
-    }
-    case 4: {
-        uint32_t be = GUINT32_TO_BE((uint32_t)value);
-        memcpy(p, &be, 4);
-        break;
-    }
-    default: {
-        uint64_t be = GUINT64_TO_BE(value);
-        memcpy(p, &be, 8);
-        break;
-    }
-    }
-    qemu_file__commit(v->direct_file, bytes);
     if (top && top->is_array) {
         top->index++;
     }

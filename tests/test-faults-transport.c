@@ -43,10 +43,11 @@ typedef enum {
     FAULT_DISCONNECT,   /* close both connections at the offset */
     FAULT_STALL,        /* forward nothing more from the offset on */
     FAULT_GARBAGE,      /* replace every byte from the offset on */
+    FAULT_BAD_RESULT,   /* garble the destination's load result */
 } FaultKind;
 
 static const char *const fault_names[] = {
-    "none", "disconnect", "stall", "garbage",
+    "none", "disconnect", "stall", "garbage", "bad result",
 };
 
 typedef struct Proxy {
@@ -108,7 +109,7 @@ static gpointer proxy_run(gpointer opaque)
     int src = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     int dst = connect_loopback(p->dest_port);
     bool src_open = true, dst_open = true, stalled = false;
-    size_t pos = 0;
+    size_t pos = 0, back = 0;
 
     g_assert(src >= 0);
     while (src_open || dst_open) {
@@ -131,6 +132,13 @@ static gpointer proxy_run(gpointer opaque)
                 /* The destination gave up: so does the link. */
                 break;
             }
+            /* Keep the destination's hello, garble what follows it. */
+            for (ssize_t i = 0; p->kind == FAULT_BAD_RESULT && i < n; i++) {
+                if (back + i >= HELLO_LEN) {
+                    buf[i] ^= 0x5a;
+                }
+            }
+            back += n;
             write_all(src, buf, n);
         }
         if (fds[0].revents) {
@@ -142,7 +150,8 @@ static gpointer proxy_run(gpointer opaque)
                 }
                 continue;
             }
-            if (p->kind != FAULT_NONE && pos + n > p->offset) {
+            if (p->kind != FAULT_NONE && p->kind != FAULT_BAD_RESULT &&
+                pos + n > p->offset) {
                 size_t keep = p->offset > pos ? p->offset - pos : 0;
 
                 if (p->kind == FAULT_DISCONNECT) {
@@ -273,6 +282,18 @@ static void migrate_with_fault(uint64_t caps, MigrationFormat format,
         ASSERT_NO_ERROR(err);
         CU_ASSERT_TRUE(ok && d.ok);
         ASSERT_QOBJECT_EQUAL(QOBJECT(dst_after), QOBJECT(src_before));
+    } else if (kind == FAULT_BAD_RESULT) {
+        /* The destination loaded; the source cannot know it, so it must
+         * fail and keep running on its own, unchanged state. */
+        if (ok || !clean_error(err) || !d.ok || getenv("FAULTS_VERBOSE")) {
+            fprintf(stderr, "\nbad result: source %s, destination %s\n",
+                    ok ? "succeeded" : err ? err->message : "no error",
+                    d.ok ? "loaded" : d.err ? d.err->message : "no error");
+        }
+        CU_ASSERT_FALSE(ok);
+        CU_ASSERT_TRUE(clean_error(err));
+        CU_ASSERT_TRUE(d.ok);
+        ASSERT_QOBJECT_EQUAL(QOBJECT(dst_after), QOBJECT(src_before));
     } else {
         if (ok || d.ok || !clean_error(err) || !clean_error(d.err) ||
             getenv("FAULTS_VERBOSE")) {
@@ -312,6 +333,7 @@ static void run_fault_matrix(uint64_t caps, MigrationFormat format)
 
     example_vm_free(src);
     migrate_with_fault(caps, format, FAULT_NONE, 0, "-");
+    migrate_with_fault(caps, format, FAULT_BAD_RESULT, 0, "result");
     for (int k = FAULT_DISCONNECT; k <= FAULT_GARBAGE; k++) {
         for (size_t s = 0; s < G_N_ELEMENTS(stages); s++) {
             migrate_with_fault(caps, format, k, stages[s].offset,

@@ -65,7 +65,7 @@ ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
 
 .SECONDARY:
 .PHONY: all check check-valgrind check-asan check-live bench demo install \
-        clean
+        clean fuzz fuzz-smoke fuzz-seeds
 .DEFAULT_GOAL := all
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
@@ -107,8 +107,13 @@ $(B)/examples/%: $(B)/examples/%.o $(LINK_DEVICES) $(STATIC_LIB)
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
                $(STATIC_LIB)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
-	    $(STATIC_LIB) $(DEPS_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(TEST_EXTRA_OBJS) $(TEST_SUPPORT_OBJS) \
+	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+
+# test-limits links the CLI limits helper and exports its malloc()
+# wrappers so that GLib's allocations go through them too.
+$(B)/tests/test-limits: $(B)/tools/cli-limits.o
+$(B)/tests/test-limits: TEST_EXTRA_OBJS = $(B)/tools/cli-limits.o -rdynamic
 
 $(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
@@ -165,4 +170,47 @@ install: all
 clean:
 	rm -rf build
 
--include $(ALL_OBJS:.o=.d)
+# libFuzzer targets, one per input surface (fuzz/fuzz-*.c), built with clang
+# into build/fuzz/ from their own sanitized objects. `make fuzz-smoke` runs
+# each for FUZZ_SECONDS; see docs/security.md for longer runs.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_SUPPORT_SRCS := fuzz/fuzz-common.c tests/support/fuzz-sink.c \
+                     tests/support/fuzz-harness.c tests/support/example-vm.c
+FUZZ_SRCS := $(filter-out $(FUZZ_SUPPORT_SRCS), \
+                            $(sort $(wildcard fuzz/fuzz-*.c)))
+FUZZ_TARGETS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRCS) $(DEV_SRCS) \
+                   $(FUZZ_SUPPORT_SRCS))
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call quiet,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(QVISIT_CFLAGS) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_TARGETS): build/fuzz/%: build/fuzz/obj/fuzz/%.o $(FUZZ_LIB_OBJS)
+	$(call quiet,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEPS_LIBS)
+
+fuzz: $(FUZZ_TARGETS)
+
+# Regenerates the generated seeds in fuzz/corpus/ (committed).
+GEN_SEEDS_SRCS := fuzz/gen-seeds.c tests/support/fuzz-sink.c \
+                  tests/support/example-vm.c
+build/fuzz/gen-seeds: $(GEN_SEEDS_SRCS) $(LINK_DEVICES) $(STATIC_LIB)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -o $@ $(GEN_SEEDS_SRCS) \
+	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(LDFLAGS)
+
+fuzz-seeds: build/fuzz/gen-seeds
+	$(Q)build/fuzz/gen-seeds
+	$(Q)fuzz/collect-seeds.sh
+
+fuzz-smoke: fuzz
+	$(Q)fuzz/run.sh --smoke $(FUZZ_SECONDS) $(FUZZ_TARGETS:build/fuzz/%=%)
+
+-include $(ALL_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) \
+         $(FUZZ_TARGETS:build/fuzz/%=build/fuzz/obj/fuzz/%.d)

@@ -287,6 +287,33 @@ static QObject *sample(const QObject *schema)
     g_assert_not_reached();
 }
 
+/*
+ * Member names, type names and digits quoted in messages come from the
+ * schema or the state, which are input: escape their control characters as
+ * \xNN so that a message stays one line.
+ */
+static bool escape_error(GError **errp)
+{
+    GString *m;
+
+    if (!errp || !*errp) {
+        return false;
+    }
+    m = g_string_new(NULL);
+    for (const char *p = (*errp)->message; *p; p++) {
+        unsigned char c = *p;
+
+        if (c < 0x20 || c == 0x7f) {
+            g_string_append_printf(m, "\\x%02x", c);
+        } else {
+            g_string_append_c(m, c);
+        }
+    }
+    g_free((*errp)->message);
+    (*errp)->message = g_string_free(m, FALSE);
+    return false;
+}
+
 QObject *compat_schema_sample(const QObject *schema, GError **errp)
 {
     size_t count;
@@ -295,6 +322,7 @@ QObject *compat_schema_sample(const QObject *schema, GError **errp)
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
     if (!measure(schema, "", 0, &count, errp)) {
+        escape_error(errp);
         return NULL;
     }
     return sample(schema);
@@ -481,5 +509,5 @@ bool compat_schema_check(const QObject *schema, const QObject *value,
     g_return_val_if_fail(schema != NULL && value != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    return check(schema, value, "", 0, errp);
+    return check(schema, value, "", 0, errp) || escape_error(errp);
 }

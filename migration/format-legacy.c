@@ -204,6 +204,20 @@ static bool read_cstr(LReader *r, char **out, GError **errp)
     if (!lr_need(r, n, errp)) {
         return false;
     }
+    /*
+     * Section ids are names such as "0000:00:02.0/e1000": printable
+     * ASCII. Anything else is corruption, and must not reach messages
+     * (one line) or QStrings (valid UTF-8).
+     */
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = r->data[r->pos + i];
+
+        if (c < 0x20 || c > 0x7e) {
+            r->pos += i;
+            return lr_error(r, errp, QVISIT_ERROR_PARSE,
+                            "section id byte 0x%02x is not printable", c);
+        }
+    }
     *out = g_strndup((const char *)r->data + r->pos, n);
     r->pos += n;
     return true;
@@ -370,8 +384,9 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             mlen = lr_get(&r, 4);
             if (mlen > 256) {
                 r.pos -= 4;
-                return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                                "machine type of %" PRIu32 " bytes", mlen);
+                return lr_error(&r, errp, QVISIT_ERROR_LIMIT,
+                                "machine type of %" PRIu32 " bytes exceeds "
+                                "the limit of 256", mlen);
             }
             if (!lr_need(&r, mlen, errp)) {
                 return false;

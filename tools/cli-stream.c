@@ -87,7 +87,7 @@ MigrationStream *cli_decode_stream(const char *path)
     if (!data) {
         return NULL;
     }
-    s = migration_stream_decode_full(data->data, data->len, NULL,
+    s = migration_stream_decode_full(data->data, data->len, cli_limits(),
                                      cli_example_schema, NULL, &err);
     if (!s) {
         cli_error("%s: %s", path, err->message);

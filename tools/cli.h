@@ -14,6 +14,8 @@
 
 #include <qvisit/qvisit.h>
 
+#include "tools/cli-limits.h"
+
 typedef struct CliCommand {
     const char *name;
     const char *summary;

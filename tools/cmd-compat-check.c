@@ -58,7 +58,8 @@ static void check_usage(FILE *out)
             "--without drops one registered step (e.g. serial:3:2) to\n"
             "see what breaks without it.\n"
             "Exit status: 0 compatible, 1 a migration would fail or a file\n"
-            "is bad, 2 usage error.\n");
+            "is bad, 2 usage error.\n\n");
+    cli_limits_print_help(out);
 }
 
 static bool get_u32(QDict *d, const char *key, const char *where,
@@ -78,7 +79,9 @@ static bool get_u32(QDict *d, const char *key, const char *where,
 }
 
 /* Reads and checks a whole schemas file; errors name the JSON path. */
-static SchemaFile *schema_file_load(const char *path, GError **errp)
+static SchemaFile *schema_file_load(const char *path,
+                                    const QVisitLimits *limits,
+                                    GError **errp)
 {
     g_autoptr(SchemaFile) f = g_new0(SchemaFile, 1);
     g_autofree char *text = NULL;
@@ -94,7 +97,7 @@ static SchemaFile *schema_file_load(const char *path, GError **errp)
         g_error_free(local);
         return NULL;
     }
-    f->root = qobject_from_json_full(text, len, NULL, errp);
+    f->root = qobject_from_json_full(text, len, limits, errp);
     if (!f->root) {
         return NULL;
     }
@@ -479,6 +482,7 @@ int cmd_compat_check(int argc, char **argv)
     g_autoptr(CompatRegistry) r = compat_registry_new();
     g_autoptr(GError) err = NULL;
     unsigned problems = 0, npaths = 0;
+    const QVisitLimits *limits = cli_limits();
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -526,8 +530,8 @@ int cmd_compat_check(int argc, char **argv)
                                                      : CLI_EXIT_FAILURE;
         }
     }
-    old_file = schema_file_load(paths[0], &err);
-    new_file = old_file ? schema_file_load(paths[1], &err) : NULL;
+    old_file = schema_file_load(paths[0], limits, &err);
+    new_file = old_file ? schema_file_load(paths[1], limits, &err) : NULL;
     if (!new_file) {
         cli_error("compat-check: %s: %s", paths[old_file ? 1 : 0],
                   err->message);

@@ -131,7 +131,7 @@ static QObject *load_tree(const char *path)
     }
     if (migration_detect_format(data->data, data->len) !=
             MIGRATION_FORMAT_UNKNOWN) {
-        s = migration_stream_decode_full(data->data, data->len, NULL,
+        s = migration_stream_decode_full(data->data, data->len, cli_limits(),
                                      cli_example_schema, NULL, &err);
     }
     if (!s) {
@@ -139,7 +139,7 @@ static QObject *load_tree(const char *path)
 
         g_clear_error(&err);
         doc = qobject_from_json_full((const char *)data->data, data->len,
-                                     NULL, &err);
+                                     cli_limits(), &err);
         if (!doc) {
             cli_error("%s: neither a migration stream nor JSON: %s", path,
                       err->message);

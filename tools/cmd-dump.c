@@ -162,7 +162,8 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
     DumpOut out;
 
     if (vmdesc_path && !desc_only) {
-        borrowed = qemu_stream_load_vmdesc_path(vmdesc_path, NULL, &err);
+        borrowed = qemu_stream_load_vmdesc_path(vmdesc_path, cli_limits(),
+                                                &err);
         if (!borrowed) {
             cli_error("%s", err->message);
             return CLI_EXIT_FAILURE;
@@ -175,7 +176,7 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
     if (desc_only) {
         result = qemu_stream_load_vmdesc_path(vmdesc_path ? vmdesc_path
                                                           : stream,
-                                              NULL, &err);
+                                              cli_limits(), &err);
     } else {
         if (opts.analyze_compat) {
             opts.section_fn = write_member;
@@ -206,6 +207,7 @@ int cmd_dump(int argc, char **argv)
     bool qemu = false, desc = false, compact = false;
 
     qemu_stream_options_init(&opts);
+    opts.limits = cli_limits();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
 

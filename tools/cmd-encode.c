@@ -78,7 +78,8 @@ static int encode_qemu(const char *input, const char *output)
         cli_error("%s", err->message);
         return CLI_EXIT_FAILURE;
     }
-    dump = qobject_from_json_full(text->str, (gssize)text->len, NULL, &err);
+    dump = qobject_from_json_full(text->str, (gssize)text->len, cli_limits(),
+                                  &err);
     if (!dump) {
         cli_error("%s: %s", input, err->message);
         return CLI_EXIT_FAILURE;

@@ -59,7 +59,7 @@ int cmd_info(int argc, char **argv)
     if (!data) {
         return CLI_EXIT_FAILURE;
     }
-    s = migration_stream_decode_full(data->data, data->len, NULL,
+    s = migration_stream_decode_full(data->data, data->len, cli_limits(),
                                      cli_example_schema, NULL, &err);
     if (!s) {
         cli_error("%s: %s", in, err->message);

@@ -46,7 +46,9 @@ static void usage(FILE *out)
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
         fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     }
-    fprintf(out, "\nRun 'qvisit COMMAND --help' for a command's options.\n");
+    fprintf(out, "\nRun 'qvisit COMMAND --help' for a command's options.\n"
+            "Every command also takes these:\n\n");
+    cli_limits_print_help(out);
 }
 
 int main(int argc, char **argv)
@@ -65,7 +67,16 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
         if (!strcmp(argv[1], commands[i].name)) {
-            return commands[i].run(argc - 1, argv + 1);
+            g_autoptr(GError) err = NULL;
+            int sub_argc = argc - 1;
+            QVisitLimits limits;
+
+            /* Every command takes the --max-* options; see cli-limits.h. */
+            if (!cli_limits_take(&sub_argc, argv + 1, &limits, &err)) {
+                cli_error("%s: %s", argv[1], err->message);
+                return CLI_EXIT_USAGE;
+            }
+            return commands[i].run(sub_argc, argv + 1);
         }
     }
     cli_error("unknown command '%s'", argv[1]);

@@ -91,6 +91,24 @@ bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
     return ret;
 }
 
+/*
+ * @member comes from the input (a key the walk never asked for), so
+ * control characters in it are escaped as \xNN: an error message stays one
+ * line whatever the input holds.
+ */
+static void append_escaped(GString *path, const char *member)
+{
+    for (const char *p = member; *p; p++) {
+        unsigned char c = *p;
+
+        if (c < 0x20 || c == 0x7f) {
+            g_string_append_printf(path, "\\x%02x", c);
+        } else {
+            g_string_append_c(path, c);
+        }
+    }
+}
+
 static bool set_error_member_va(Visitor *v, GError **errp,
                                 const char *member, int code,
                                 const char *fmt, va_list ap)
@@ -101,7 +119,7 @@ static bool set_error_member_va(Visitor *v, GError **errp,
         if (path->len) {
             g_string_append_c(path, '.');
         }
-        g_string_append(path, member);
+        append_escaped(path, member);
     }
     return set_error_va(path, errp, code, fmt, ap);
 }

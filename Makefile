@@ -128,12 +128,13 @@ build/tests/plugins/%.so: tests/plugins/%.c
 
 # Each suite is its own process, so a crash hides no other suite.
 # TEST_WRAPPER lets check-valgrind reuse this rule.
+# The suites' summary line comes last, so it closes the output.
 check: all $(TESTS) $(PLUGINS)
-	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
-	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
 	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \
 	    tests/check-exports.sh $(SHARED_LIB) include
 	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
+	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
+	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
 
 # Real QEMU streams generated on the spot; skipped without QEMU.
 check-live: all

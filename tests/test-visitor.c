@@ -506,6 +506,35 @@ static void string_input_respects_limit(void)
     CU_ASSERT_PTR_NULL(s);
 }
 
+static void json_input_full_applies_limits_to_the_parse(void)
+{
+    g_autoptr(GError) err = NULL;
+    QVisitLimits limits;
+    Visitor *v;
+
+    qvisit_limits_init(&limits);
+    limits.max_depth = 2;
+    v = json_input_visitor_new_full("{\"a\": {\"b\": [1]}}", -1, &limits,
+                                    &err);
+    CU_ASSERT_PTR_NULL(v);
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT,
+                 "json: nesting deeper than 2 at byte 12");
+    limits.max_depth = 3;
+    limits.max_string_len = 2;
+    v = json_input_visitor_new_full("{\"s\": \"ab\"}", -1, &limits, &err);
+    ASSERT_NO_ERROR(err);
+    {
+        char *str = NULL;
+
+        CU_ASSERT_TRUE(visit_start_struct(v, "d", &err) &&
+                       visit_type_str(v, "s", &str, &err));
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_STRING_EQUAL(str, "ab");
+        g_free(str);
+    }
+    visit_free(v);
+}
+
 static void depth_limit_applies_to_walks(void)
 {
     g_autoptr(GError) err = NULL;
@@ -625,6 +654,8 @@ static const TestCase tests[] = {
     { "numbers_round_trip_exactly", numbers_round_trip_exactly },
     { "string_input_respects_limit", string_input_respects_limit },
     { "depth_limit_applies_to_walks", depth_limit_applies_to_walks },
+    { "json_input_full_applies_limits_to_the_parse",
+      json_input_full_applies_limits_to_the_parse },
     { "array_element_count_is_checked", array_element_count_is_checked },
     { "complete_rejects_unbalanced_and_empty_walks", complete_rejects_unbalanced_and_empty_walks },
     { "failed_walk_hands_over_nothing", failed_walk_hands_over_nothing },

@@ -482,7 +482,9 @@ QVISIT_API Visitor *json_output_visitor_new(GString *out, bool pretty);
  * @len: bytes at @json, or -1 when NUL-terminated
  * @errp: return location for an error
  *
- * Parses @json with qobject_from_json_full() and the default limits.
+ * Parses @json with qobject_from_json_full() and the default limits. The
+ * text is parsed here, so a later visit_set_limits() cannot tighten the
+ * parse: use json_input_visitor_new_full() for that.
  *
  * Errors: those of qobject_from_json_full().
  *
@@ -491,5 +493,25 @@ QVISIT_API Visitor *json_output_visitor_new(GString *out, bool pretty);
  */
 QVISIT_API Visitor *json_input_visitor_new(const char *json, gssize len,
                                            GError **errp);
+
+/**
+ * json_input_visitor_new_full:
+ * @json: JSON text
+ * @len: bytes at @json, or -1 when NUL-terminated
+ * @limits: (nullable) (transfer none): limits for the parse and for the
+ *   walk (copied); NULL for the defaults
+ * @errp: return location for an error
+ *
+ * json_input_visitor_new() with limits that apply to parsing the text
+ * (nesting, string and array sizes) as well as to the walk.
+ *
+ * Errors: those of qobject_from_json_full().
+ *
+ * Returns: (transfer full) (nullable): the visitor, or NULL on error.
+ * Since: 0.1
+ */
+QVISIT_API Visitor *json_input_visitor_new_full(const char *json, gssize len,
+                                                const QVisitLimits *limits,
+                                                GError **errp);
 
 #endif /* QVISIT_VISITOR_H */

@@ -25,7 +25,8 @@ quiet = $(if $(Q),@printf '  %-7s %s\n' '$(1)' '$(2)';)
 
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 json-glib-1.0)
 DEPS_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 json-glib-1.0) -lz
-# The CLI loads transform plugins, which call back into its QVISIT_API.
+# The CLI loads transform plugins, which call back into its QVISIT_API:
+# it links the whole library and exports it (--export-dynamic).
 GMODULE_LIBS := $(shell $(PKG_CONFIG) --libs gmodule-2.0)
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
@@ -96,7 +97,8 @@ LINK_DEVICES := $(if $(DEV_OBJS),$(DEV_LIB))
 
 $(CLI): $(TOOL_OBJS) $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(LINK_DEVICES) $(STATIC_LIB) \
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(LINK_DEVICES) \
+	    -Wl,--whole-archive $(STATIC_LIB) -Wl,--no-whole-archive \
 	    $(DEPS_LIBS) $(GMODULE_LIBS) $(LDFLAGS)
 
 $(B)/examples/%: $(B)/examples/%.o $(LINK_DEVICES) $(STATIC_LIB)

@@ -1,5 +1,5 @@
 /*
- * qvisit compat-graph [--device NAME] [--transforms builtin|none]: prints
+ * qvisit compat-graph [--device NAME] [--transforms builtin|none|PLUGIN.so]: prints
  * the version graph of the registered transforms as Graphviz dot. Each
  * device is a cluster whose nodes are its versions (every version in the
  * example catalog, so an unreachable one shows up alone) and whose edges
@@ -30,7 +30,7 @@ static void graph_usage(FILE *out)
 {
     fprintf(out,
             "usage: qvisit compat-graph [--device NAME] "
-            "[--transforms builtin|none]\n"
+            "[--transforms builtin|none|PLUGIN.so]\n"
             "\n"
             "Prints the version graph of the registered compat transforms\n"
             "as Graphviz dot: versions are nodes, steps are edges, machine\n"
@@ -170,9 +170,15 @@ int cmd_compat_graph(int argc, char **argv)
             cli_error("compat-graph: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
+    } else if (strchr(transforms, '/') || g_str_has_suffix(transforms,
+                                                           ".so")) {
+        if (!cli_load_compat_plugin(transforms, r, &err)) {
+            cli_error("compat-graph: %s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
     } else if (strcmp(transforms, "none")) {
-        cli_error("compat-graph: --transforms must be builtin or none, "
-                  "got '%s'", transforms);
+        cli_error("compat-graph: --transforms must be builtin, none or a "
+                  "plugin path, got '%s'", transforms);
         return CLI_EXIT_USAGE;
     }
     g.steps = g_array_new(false, false, sizeof(GraphStep));

@@ -43,20 +43,29 @@ static void dump_usage(FILE *out)
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
+/* Output is staged in a buffer of this size (on the stack: a malloc() this
+ * large makes glibc consolidate its free lists) and written in one call
+ * when full; longer pieces are written straight from where they are. */
+#define DUMP_OUT_CHUNK (64 * 1024)
+
 /* Output: standard output, or a temporary file renamed once complete. */
 typedef struct DumpOut {
     FILE *fp;
     const char *path;
     char *tmp;
     bool first;         /* no analyze-compat member written yet */
+    size_t n;           /* bytes used in buf */
+    char buf[DUMP_OUT_CHUNK];   /* text not written yet */
 } DumpOut;
 
 static bool out_open(DumpOut *o, const char *path)
 {
     int fd;
 
-    memset(o, 0, sizeof(*o));
+    o->path = NULL;
+    o->tmp = NULL;
     o->first = true;
+    o->n = 0;
     if (!path || !strcmp(path, "-")) {
         o->fp = stdout;
         return true;
@@ -77,9 +86,49 @@ static bool out_open(DumpOut *o, const char *path)
     return true;
 }
 
+static bool out_error(DumpOut *o, GError **errp)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
+                o->path ? o->path : "standard output", g_strerror(errno));
+    return false;
+}
+
+/* Writes out what @o has buffered. */
+static bool out_flush(DumpOut *o, GError **errp)
+{
+    if (o->n && fwrite(o->buf, 1, o->n, o->fp) != o->n) {
+        return out_error(o, errp);
+    }
+    o->n = 0;
+    return true;
+}
+
+static bool out_put(DumpOut *o, const char *s, size_t len, GError **errp)
+{
+    if (len > DUMP_OUT_CHUNK - o->n) {
+        if (!out_flush(o, errp)) {
+            return false;
+        }
+        if (len >= DUMP_OUT_CHUNK) {
+            return fwrite(s, 1, len, o->fp) == len || out_error(o, errp);
+        }
+    }
+    memcpy(o->buf + o->n, s, len);
+    o->n += len;
+    return true;
+}
+
 /* Finishes the output; on failure a temporary file is removed. */
 static int out_close(DumpOut *o, bool ok)
 {
+    g_autoptr(GError) err = NULL;
+
+    /* What was decoded before a failure is written too: on standard
+     * output the document is then cut short, and the exit status says so. */
+    if (!out_flush(o, &err) && ok) {
+        cli_error("%s", err->message);
+        ok = false;
+    }
     if (o->fp == stdout) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("standard output: %s", g_strerror(errno));
@@ -107,7 +156,9 @@ static int out_close(DumpOut *o, bool ok)
  * completes it, so memory stays bounded by the largest section. The
  * member is printed alone by qobject_to_json_pretty() and shifted one
  * level in: JSON text has no raw newline inside strings, so four spaces
- * after each newline give the layout of the whole document.
+ * after each newline give the layout of the whole document. Whole lines
+ * are copied, so a member that is one long hex string costs one memchr()
+ * and one write.
  */
 static bool write_member(const char *key, QObject *value, void *opaque,
                          GError **errp)
@@ -117,37 +168,20 @@ static bool write_member(const char *key, QObject *value, void *opaque,
     g_autoptr(QString) k = qstring_from_str(key);
     g_autoptr(GString) ktext = qobject_to_json(QOBJECT(k));
     g_autoptr(GString) vtext = qobject_to_json_pretty(v, true);
-    size_t len = vtext->len, lines = 0;
-    char *src, *dst;
+    const char *s = vtext->str, *end = s + vtext->len;
+    bool ok = out_put(o, o->first ? "{\n    " : ",\n    ", 6, errp) &&
+              out_put(o, ktext->str, ktext->len, errp) &&
+              out_put(o, ": ", 2, errp);
 
-    /* Shift in place, from the end: one realloc, no second buffer. */
-    for (size_t i = 0; i < len; i++) {
-        lines += vtext->str[i] == '\n';
-    }
-    g_string_set_size(vtext, len + 4 * lines);
-    src = vtext->str + len;
-    dst = vtext->str + vtext->len;
-    while (src > vtext->str) {
-        char c = *--src;
-
-        if (c == '\n') {
-            dst -= 4;
-            memset(dst, ' ', 4);
-        }
-        *--dst = c;
-    }
-    fputs(o->first ? "{\n    " : ",\n    ", o->fp);
-    fwrite(ktext->str, 1, ktext->len, o->fp);
-    fputs(": ", o->fp);
-    fwrite(vtext->str, 1, vtext->len, o->fp);
     o->first = false;
-    if (ferror(o->fp)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
-                    o->path ? o->path : "standard output",
-                    g_strerror(errno));
-        return false;
+    while (ok && s < end) {
+        const char *nl = memchr(s, '\n', end - s);
+        size_t n = nl ? (size_t)(nl + 1 - s) : (size_t)(end - s);
+
+        ok = out_put(o, s, n, errp) && (!nl || out_put(o, "    ", 4, errp));
+        s += n;
     }
-    return true;
+    return ok;
 }
 
 static int dump_qemu(const char *stream, const QemuStreamOptions *base,
@@ -191,7 +225,8 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
         return out_close(&out, false);
     }
     if (opts.section_fn) {
-        fputs(out.first ? "{}\n" : "\n}\n", out.fp);
+        /* A write error shows again in out_close(). */
+        out_put(&out, out.first ? "{}\n" : "\n}\n", 3, NULL);
     } else {
         text = qobject_to_json_pretty(result, true);
         g_string_append_c(text, '\n');

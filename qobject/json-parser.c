@@ -158,7 +158,15 @@ static bool parse_string(Parser *ps, const char **out, size_t *out_len)
 
     for (;;) {
         unsigned char c;
+        uint64_t word;
 
+        while (ps->end - q >= 8) {
+            memcpy(&word, q, 8);
+            if (!qjson__word_is_plain(word)) {
+                break;
+            }
+            q += 8;
+        }
         while (q < ps->end && (unsigned char)*q >= 0x20 &&
                (unsigned char)*q < 0x80 && *q != '"' && *q != '\\') {
             q++;
@@ -439,7 +447,9 @@ static bool attach(Parser *ps, QObject *value, const char *at)
         return true;
     }
     if (f->is_dict) {
-        qdict_put_obj((QDict *)f->container, ps->key->str, value);
+        /* parse_key() has rejected a duplicate. */
+        qdict__append((QDict *)f->container, ps->key->str, ps->key->len,
+                      value);
     } else {
         qlist_append_obj((QList *)f->container, value);
     }
@@ -542,8 +552,7 @@ static bool parse_document(Parser *ps, QObject **root)
 
                 ok = parse_string(ps, &s, &len);
                 if (ok && ps->build) {
-                    value = QOBJECT(qstring__from_owned(g_strndup(s, len),
-                                                        len));
+                    value = QOBJECT(qstring__new(s, len));
                 }
             } else if (c == '-' || is_digit(c)) {
                 ok = parse_number(ps, &value);

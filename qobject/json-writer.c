@@ -171,9 +171,21 @@ static void write_string(Writer *w, const char *s, size_t len)
 
     w_putc(w, '"');
     while (p < end) {
-        unsigned char c = *p;
+        unsigned char c;
         const char *esc;
+        uint64_t word;
 
+        while (end - p >= 8) {
+            memcpy(&word, p, 8);
+            if (!qjson__word_is_plain(word)) {
+                break;
+            }
+            p += 8;
+        }
+        if (p == end) {
+            break;
+        }
+        c = *p;
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             p++;
             continue;

@@ -29,8 +29,9 @@ QDictEntry *qdict__lookup(const QDict *d, const char *key)
     if (d->index) {
         return g_hash_table_lookup(d->index, key);
     }
+    /* Comparing the first bytes inline spares most strcmp() calls. */
     for (QDictEntry *e = d->first; e; e = e->next) {
-        if (strcmp(e->key, key) == 0) {
+        if (e->key[0] == key[0] && strcmp(e->key, key) == 0) {
             return e;
         }
     }
@@ -45,23 +46,12 @@ static void qdict_build_index(QDict *d)
     }
 }
 
-void qdict_put_obj(QDict *d, const char *key, QObject *value)
+void qdict__append(QDict *d, const char *key, size_t klen, QObject *value)
 {
-    QDictEntry *e;
-    size_t klen;
+    QDictEntry *e = g_malloc(sizeof(*e) + klen + 1);
 
-    g_return_if_fail(d != NULL && key != NULL && value != NULL);
-    e = qdict__lookup(d, key);
-    if (e) {
-        QObject *old = e->value;
-
-        e->value = value;
-        qobject_unref(old);
-        return;
-    }
-    klen = strlen(key);
-    e = g_malloc(sizeof(*e) + klen + 1);
-    memcpy(e->key, key, klen + 1);
+    memcpy(e->key, key, klen);
+    e->key[klen] = '\0';
     e->value = value;
     e->next = NULL;
     e->prev = d->last;
@@ -77,6 +67,22 @@ void qdict_put_obj(QDict *d, const char *key, QObject *value)
     } else if (d->size >= QDICT_INDEX_MIN) {
         qdict_build_index(d);
     }
+}
+
+void qdict_put_obj(QDict *d, const char *key, QObject *value)
+{
+    QDictEntry *e;
+
+    g_return_if_fail(d != NULL && key != NULL && value != NULL);
+    e = qdict__lookup(d, key);
+    if (e) {
+        QObject *old = e->value;
+
+        e->value = value;
+        qobject_unref(old);
+        return;
+    }
+    qdict__append(d, key, strlen(key), value);
 }
 
 void qdict_put_int(QDict *d, const char *key, int64_t value)

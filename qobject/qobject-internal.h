@@ -43,7 +43,7 @@ struct QNum {
 struct QString {
     QObject base;
     size_t len;             /* bytes before the terminating NUL */
-    char *str;
+    char str[];             /* in the same allocation as the QString */
 };
 
 /*
@@ -97,14 +97,40 @@ void qbool__destroy(QBool *b);
 /* Drops one reference; pushes @obj on @pending when it must be freed. */
 void qobject__release(QObject *obj, GPtrArray *pending);
 
-/* A QString taking ownership of @str, which has @len bytes plus a NUL. */
-QString *qstring__from_owned(char *str, size_t len);
+/* A QString holding a copy of @len bytes at @str (which need not be
+ * NUL-terminated), in the same allocation as the QString itself. */
+QString *qstring__new(const char *str, size_t len);
 
 /* Length in bytes of a QString's text. */
 size_t qstring__len(const QString *qs);
 
+/* Adds a member under the first @klen bytes of @key (not necessarily
+ * NUL-terminated), taking @value, without looking for an existing one:
+ * the caller knows the key is new. */
+void qdict__append(QDict *d, const char *key, size_t klen, QObject *value);
+
 /* Like qdict_get() but with a key that need not be NUL-terminated. */
 QDictEntry *qdict__lookup(const QDict *d, const char *key);
+
+/*
+ * True when none of the 8 bytes of @x needs a second look from the JSON
+ * parser or writer: none is a control character, '"', '\\' or part of a
+ * multi-byte UTF-8 sequence. Names and hex dumps are all such bytes, so
+ * strings are scanned a word at a time. Each test is the classic "has a
+ * byte less than n" / "has a zero byte" bit trick, exact for "any byte".
+ */
+static inline bool qjson__word_is_plain(uint64_t x)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    uint64_t quote = x ^ (ones * '"');
+    uint64_t bslash = x ^ (ones * '\\');
+    uint64_t bad = (x & highs) | ((x - ones * 0x20) & ~x & highs) |
+                   ((quote - ones) & ~quote & highs) |
+                   ((bslash - ones) & ~bslash & highs);
+
+    return bad == 0;
+}
 
 /*
  * Strict JSON parse. With @build false only validates (used by the

@@ -217,8 +217,7 @@ QObject *qobject_clone(const QObject *obj)
     case QTYPE_QSTRING: {
         const QString *s = (const QString *)obj;
 
-        return QOBJECT(qstring__from_owned(g_memdup2(s->str, s->len + 1),
-                                           s->len));
+        return QOBJECT(qstring__new(s->str, s->len));
     }
     case QTYPE_QLIST: {
         const QList *l = (const QList *)obj;

@@ -8,23 +8,22 @@
 
 #include "qobject/qobject-internal.h"
 
-QString *qstring__from_owned(char *str, size_t len)
+/* One allocation instead of two: a vmdesc holds thousands of strings. */
+QString *qstring__new(const char *str, size_t len)
 {
-    QString *s = g_new(QString, 1);
+    QString *s = g_malloc(sizeof(QString) + len + 1);
 
     qobject__init(&s->base, QTYPE_QSTRING);
-    s->str = str;
     s->len = len;
+    memcpy(s->str, str, len);
+    s->str[len] = '\0';
     return s;
 }
 
 QString *qstring_from_str(const char *str)
 {
-    size_t len;
-
     g_return_val_if_fail(str != NULL, NULL);
-    len = strlen(str);
-    return qstring__from_owned(g_memdup2(str, len + 1), len);
+    return qstring__new(str, strlen(str));
 }
 
 const char *qstring_get_str(const QString *qs)
@@ -40,6 +39,5 @@ size_t qstring__len(const QString *qs)
 
 void qstring__destroy(QString *s)
 {
-    g_free(s->str);
     g_free(s);
 }

@@ -428,6 +428,12 @@ static void string_escapes_decode(void)
         { "\"\\uDBFF\\uDFFF\"", "\xf4\x8f\xbf\xbf" },
         { "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "caf\xc3\xa9 \xf0\x9f\x98\x80" },
         { "\"a\\u0001b\"", "a\x01" "b" },
+        /* Strings are scanned 8 bytes at a time: an escape or UTF-8 byte
+         * in the second word, and a word that is all plain bytes. */
+        { "\"01234567\\n89abcdef\"", "01234567\n89abcdef" },
+        { "\"0123456789ab\\\"cdef\"", "0123456789ab\"cdef" },
+        { "\"01234567caf\xc3\xa9\"", "01234567caf\xc3\xa9" },
+        { "\"0123456789abcdef\"", "0123456789abcdef" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -458,6 +464,13 @@ static void string_writer_escapes_and_replaces_invalid_utf8(void)
         { "\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
         { "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
         { "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+        /* Past the first 8-byte word, in each byte lane of a word. */
+        { "01234567\n", "\"01234567\\n\"" },
+        { "0123456789abcde\"", "\"0123456789abcde\\\"\"" },
+        { "0123456789\\bcdef0", "\"0123456789\\\\bcdef0\"" },
+        { "01234567\x1f" "9abcdef", "\"01234567\\u001f9abcdef\"" },
+        { "01234567\xff", "\"01234567\xef\xbf\xbd\"" },
+        { "0123456789abcdef ~", "\"0123456789abcdef ~\"" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -60,6 +60,8 @@ typedef struct QsReader {
     uint64_t page_size;
     unsigned depth;
     GString *path;              /* field path for error messages */
+    int64_t elem_index;         /* >= 0: array element being read, not in
+                                 * path yet (qs__error() adds it) */
     /* RAM state across START/PART/END records */
     bool ignore_shared;
     char *ram_block;            /* block of the previous page, for CONTINUE */

@@ -18,6 +18,12 @@ bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    if (r->elem_index >= 0) {
+        g_set_error(errp, QVISIT_ERROR, code, "%s[%" G_GINT64_FORMAT "]: %s "
+                    "at byte %" G_GUINT64_FORMAT, r->path->str, r->elem_index,
+                    msg, at);
+        return false;
+    }
     g_set_error(errp, QVISIT_ERROR, code, "%s: %s at byte %" G_GUINT64_FORMAT,
                 r->path->len ? r->path->str : "stream", msg, at);
     return false;

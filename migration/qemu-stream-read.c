@@ -557,6 +557,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         opts = &defaults;
     }
     r.f = f;
+    r.elem_index = -1;
     r.limits = opts->limits ? opts->limits : qvisit_limits_default();
     r.compat = opts->analyze_compat;
     r.ram_full = opts->ram_full && !r.compat;

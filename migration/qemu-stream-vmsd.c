@@ -257,29 +257,71 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
     }
 }
 
+/* The members of a vmdesc field entry that the reader uses. */
+typedef struct QsFieldDesc {
+    const char *name;
+    const char *type;
+    int64_t size;
+    int64_t array_len;  /* -1: not an array */
+    int64_t index;      /* -1: not one element of a split array */
+} QsFieldDesc;
+
+/* Fills @d from @fd in one pass over its members (field entries are read
+ * once per element of an array of structs, so lookups add up). */
+static bool field_desc(const QDict *fd, QsFieldDesc *d)
+{
+    bool has_size = false, ok = true;
+
+    d->name = d->type = NULL;
+    d->array_len = d->index = -1;
+    for (const QDictEntry *e = qdict_first(fd); e; e = qdict_next(fd, e)) {
+        const char *key = qdict_entry_key(e);
+        QObject *value = qdict_entry_value(e);
+        QString *str = qobject_to(QString, value);
+        QNum *num = qobject_to(QNum, value);
+
+        if (!strcmp(key, "name")) {
+            d->name = str ? qstring_get_str(str) : NULL;
+        } else if (!strcmp(key, "type")) {
+            d->type = str ? qstring_get_str(str) : NULL;
+        } else if (!strcmp(key, "size")) {
+            has_size = num && qnum_get_try_int(num, &d->size) &&
+                       d->size >= 0;
+        } else if (!strcmp(key, "array_len")) {
+            ok = ok && num && qnum_get_try_int(num, &d->array_len) &&
+                 d->array_len >= 0;
+        } else if (!strcmp(key, "index")) {
+            ok = ok && num && qnum_get_try_int(num, &d->index) &&
+                 d->index >= 0;
+        }
+    }
+    return ok && has_size && d->name && d->type;
+}
+
 /* Reads the elements of one vmdesc field entry and stores them in @out. */
 static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                        GHashTable *seen, GError **errp)
 {
-    const char *name = qs__dict_str(fd, "name");
-    const char *type = qs__dict_str(fd, "type");
-    int64_t size, array_len = -1, index = -1;
+    QsFieldDesc d;
+    const char *name;
+    int64_t size, array_len, index;
     size_t mark = r->path->len;
     g_autofree char *key = NULL;
     QsKind kind;
 
-    if (!name || !type || !qs__dict_int(fd, "size", &size) || size < 0 ||
-        (qdict_haskey(fd, "array_len") &&
-         (!qs__dict_int(fd, "array_len", &array_len) || array_len < 0)) ||
-        (qdict_haskey(fd, "index") &&
-         (!qs__dict_int(fd, "index", &index) || index < 0))) {
+    if (!field_desc(fd, &d)) {
         return qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
                          "vmdesc field entry needs a string \"name\" and "
                          "\"type\" and a non-negative \"size\"");
     }
+    name = d.name;
+    size = d.size;
+    array_len = d.array_len;
+    index = d.index;
     g_string_append_c(r->path, '.');
     g_string_append(r->path, name);
-    kind = r->compat ? compat_kind(type) : qs__native_kind(fd, type, size);
+    kind = r->compat ? compat_kind(d.type)
+                     : qs__native_kind(fd, d.type, size);
     /* Elements take their size from the stream, except zero-size ones:
      * bound those so a short vmdesc cannot ask for millions of values. */
     if ((uint64_t)size > r->limits->max_section_size ||
@@ -294,21 +336,33 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
 
     if (array_len >= 0) {
         g_autoptr(QList) list = qlist_new();
+        bool nested = kind == QS_KIND_STRUCT || kind == QS_KIND_NESTED;
 
         for (int64_t i = 0; i < array_len; i++) {
             size_t emark = r->path->len;
             QObject *o;
 
-            append_index(r->path, i);
+            /* A scalar element's index joins the path only in an error
+             * message (qs__error()): most arrays are register files. */
+            if (nested) {
+                append_index(r->path, i);
+            } else {
+                r->elem_index = i;
+            }
             o = read_elem(r, fd, kind, size, errp);
+            r->elem_index = -1;
             if (!o) {
                 return false;
             }
             qlist_append_obj(list, o);
-            g_string_truncate(r->path, emark);
+            if (nested) {
+                g_string_truncate(r->path, emark);
+            }
         }
-        key = r->compat ? g_strdup(name) : qs__field_key(seen, name, false);
-        qdict_put_obj(out, key, QOBJECT(g_steal_pointer(&list)));
+        if (!r->compat) {
+            key = qs__field_key(seen, name, false);
+        }
+        qdict_put_obj(out, key ? key : name, QOBJECT(g_steal_pointer(&list)));
     } else if (index >= 0) {
         QList *list;
         QObject *o;
@@ -338,8 +392,10 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
         }
         /* analyze-migration.py lets a repeated name replace the value in
          * place; the native dump keeps both (see qs__field_key()). */
-        key = r->compat ? g_strdup(name) : qs__field_key(seen, name, false);
-        qdict_put_obj(out, key, o);
+        if (!r->compat) {
+            key = qs__field_key(seen, name, false);
+        }
+        qdict_put_obj(out, key ? key : name, o);
     }
     g_string_truncate(r->path, mark);
     return true;

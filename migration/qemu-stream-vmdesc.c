@@ -79,9 +79,14 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
         for (uint64_t p = win < 6 ? 0 : have ? win - have : win - 6;
              p >= 1; p--) {
             uint64_t len;
+            const uint8_t *hit = memrchr(w, QS_VMDESCRIPTION, p + 1);
 
-            if (w[p] != QS_VMDESCRIPTION || w[p - 1] != QS_EOF ||
-                w[p + 5] != '{') {
+            /* memrchr() jumps over the JSON text, which has no 0x06. */
+            if (!hit || hit == w) {
+                break;
+            }
+            p = (uint64_t)(hit - w);
+            if (w[p - 1] != QS_EOF || w[p + 5] != '{') {
                 continue;
             }
             len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |

@@ -153,35 +153,25 @@ static int out_close(DumpOut *o, bool ok)
 
 /*
  * Writes one member of the analyze-compat document as soon as the reader
- * completes it, so memory stays bounded by the largest section. The
- * member is printed alone by qobject_to_json_pretty() and shifted one
- * level in: JSON text has no raw newline inside strings, so four spaces
- * after each newline give the layout of the whole document. Whole lines
- * are copied, so a member that is one long hex string costs one memchr()
- * and one write.
+ * completes it, so memory stays bounded by the largest section. The member
+ * is printed as a one-member document, which has the layout it has inside
+ * the whole one (one level in, as Python's indent=4 gives): its text minus
+ * the opening "{" and the closing newline and "}" is written as is.
  */
 static bool write_member(const char *key, QObject *value, void *opaque,
                          GError **errp)
 {
     DumpOut *o = opaque;
-    g_autoptr(QObject) v = value;
-    g_autoptr(QString) k = qstring_from_str(key);
-    g_autoptr(GString) ktext = qobject_to_json(QOBJECT(k));
-    g_autoptr(GString) vtext = qobject_to_json_pretty(v, true);
-    const char *s = vtext->str, *end = s + vtext->len;
-    bool ok = out_put(o, o->first ? "{\n    " : ",\n    ", 6, errp) &&
-              out_put(o, ktext->str, ktext->len, errp) &&
-              out_put(o, ": ", 2, errp);
+    g_autoptr(QDict) one = qdict_new();
+    g_autoptr(GString) text = NULL;
+    bool first = o->first;
 
+    qdict_put_obj(one, key, value);
+    text = qobject_to_json_pretty(QOBJECT(one), true);
+    /* text is "{\n    KEY: VALUE\n}" */
     o->first = false;
-    while (ok && s < end) {
-        const char *nl = memchr(s, '\n', end - s);
-        size_t n = nl ? (size_t)(nl + 1 - s) : (size_t)(end - s);
-
-        ok = out_put(o, s, n, errp) && (!nl || out_put(o, "    ", 4, errp));
-        s += n;
-    }
-    return ok;
+    return out_put(o, first ? "{" : ",", 1, errp) &&
+           out_put(o, text->str + 1, text->len - 3, errp);
 }
 
 static int dump_qemu(const char *stream, const QemuStreamOptions *base,

@@ -278,8 +278,14 @@ static bool vd_optional(Visitor *v, const char *name, bool *present,
     return true;
 }
 
-static bool vd_type_uint(Visitor *v, const char *name, uint64_t *obj,
-                         unsigned bits, GError **errp)
+/*
+ * Integers of either sign. The QEMUFile visitor writes a signed value as
+ * its two's complement truncated to @bits, which are the bytes of the
+ * unsigned visit of the same pattern, so both forward through the unsigned
+ * visits; only the leaf's type ("int32" or "uint32") tells them apart.
+ */
+static bool vd_type_integer(Visitor *v, const char *name, uint64_t value,
+                            unsigned bits, bool is_signed, GError **errp)
 {
     VmdescVisitor *vd = to_vd(v);
     uint64_t start = qemu_file_transferred(vd->f);
@@ -287,26 +293,27 @@ static bool vd_type_uint(Visitor *v, const char *name, uint64_t *obj,
 
     switch (bits) {
     case 8: {
-        uint8_t x = *obj;
+        uint8_t x = (uint8_t)value;
         ok = visit_type_u8(vd->inner, name, &x, errp);
         break;
     }
     case 16: {
-        uint16_t x = *obj;
+        uint16_t x = (uint16_t)value;
         ok = visit_type_u16(vd->inner, name, &x, errp);
         break;
     }
     case 32: {
-        uint32_t x = *obj;
+        uint32_t x = (uint32_t)value;
         ok = visit_type_u32(vd->inner, name, &x, errp);
         break;
     }
     default:
-        ok = visit_type_u64(vd->inner, name, obj, errp);
+        ok = visit_type_u64(vd->inner, name, &value, errp);
         break;
     }
     if (ok) {
-        g_autofree char *type = g_strdup_printf("uint%u", bits);
+        g_autofree char *type = g_strdup_printf("%sint%u",
+                                                is_signed ? "" : "u", bits);
 
         add_item(vd, name, leaf(type, qemu_file_transferred(vd->f) - start,
                                 NULL));
@@ -314,40 +321,16 @@ static bool vd_type_uint(Visitor *v, const char *name, uint64_t *obj,
     return ok;
 }
 
+static bool vd_type_uint(Visitor *v, const char *name, uint64_t *obj,
+                         unsigned bits, GError **errp)
+{
+    return vd_type_integer(v, name, *obj, bits, false, errp);
+}
+
 static bool vd_type_int(Visitor *v, const char *name, int64_t *obj,
                         unsigned bits, GError **errp)
 {
-    VmdescVisitor *vd = to_vd(v);
-    uint64_t start = qemu_file_transferred(vd->f);
-    bool ok;
-
-    switch (bits) {
-    case 8: {
-        int8_t x = *obj;
-        ok = visit_type_i8(vd->inner, name, &x, errp);
-        break;
-    }
-    case 16: {
-        int16_t x = *obj;
-        ok = visit_type_i16(vd->inner, name, &x, errp);
-        break;
-    }
-    case 32: {
-        int32_t x = *obj;
-        ok = visit_type_i32(vd->inner, name, &x, errp);
-        break;
-    }
-    default:
-        ok = visit_type_i64(vd->inner, name, obj, errp);
-        break;
-    }
-    if (ok) {
-        g_autofree char *type = g_strdup_printf("int%u", bits);
-
-        add_item(vd, name, leaf(type, qemu_file_transferred(vd->f) - start,
-                                NULL));
-    }
-    return ok;
+    return vd_type_integer(v, name, (uint64_t)*obj, bits, true, errp);
 }
 
 #define VD_FORWARD(fn, type_name, qv, ...) \

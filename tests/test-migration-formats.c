@@ -235,6 +235,65 @@ static void legacy_writes_qemu_savevm_layout(void)
     ASSERT_BYTES_EQUAL(out->data, out->len, want->data, want->len);
 }
 
+typedef struct Signed {
+    int8_t b;
+    int16_t h;
+    int32_t w;
+    int64_t q;
+    uint32_t u;
+} Signed;
+
+static bool signed_visit(Visitor *v, void *opaque, GError **errp)
+{
+    Signed *t = opaque;
+
+    return visit_start_struct(v, "sgn", errp) &&
+           visit_type_i8(v, "b", &t->b, errp) &&
+           visit_type_i16(v, "h", &t->h, errp) &&
+           visit_type_i32(v, "w", &t->w, errp) &&
+           visit_type_i64(v, "q", &t->q, errp) &&
+           visit_type_u32(v, "u", &t->u, errp) &&
+           visit_end_struct(v, errp);
+}
+
+/* Signed fields: two's complement bytes, "intN" in the vmdesc. */
+static void legacy_writes_signed_fields_as_twos_complement(void)
+{
+    Signed t = { .b = -1, .h = -2, .w = -3, .q = -4, .u = 0xfffffffb };
+    MigrationDeviceInfo info = {
+        .id = "sgn", .instance_id = 0, .version = 1, .minimum_version = 1,
+        .visit = signed_visit, .state_size = sizeof(Signed),
+    };
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    static const char vmdesc[] =
+        "{\"page_size\": 4096, \"devices\": [{\"name\": \"sgn\", "
+        "\"instance_id\": 0, \"vmsd_name\": \"sgn\", \"version\": 1, "
+        "\"fields\": [{\"name\": \"b\", \"type\": \"int8\", \"size\": 1}, "
+        "{\"name\": \"h\", \"type\": \"int16\", \"size\": 2}, "
+        "{\"name\": \"w\", \"type\": \"int32\", \"size\": 4}, "
+        "{\"name\": \"q\", \"type\": \"int64\", \"size\": 8}, "
+        "{\"name\": \"u\", \"type\": \"uint32\", \"size\": 4}]}]}";
+    static const uint8_t payload[] = {
+        0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xfd,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfc,
+        0xff, 0xff, 0xff, 0xfb,
+    };
+    const uint8_t *tail;
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
+    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    /* header (8), configuration (11), FULL header of "sgn" (17) */
+    CU_ASSERT_FATAL(out->len > 36 + sizeof(payload) + sizeof(vmdesc) - 1);
+    ASSERT_BYTES_EQUAL(out->data + 36, sizeof(payload), payload,
+                       sizeof(payload));
+    tail = out->data + out->len - (sizeof(vmdesc) - 1);
+    ASSERT_BYTES_EQUAL(tail, sizeof(vmdesc) - 1, vmdesc, sizeof(vmdesc) - 1);
+}
+
 static void binary_writes_tagged_members_and_crc(void)
 {
     Tiny t = { .a = 0xab, .regs = { 0x0102, 0x0304 } };
@@ -641,6 +700,8 @@ static const TestCase tests[] = {
       detect_format_reads_the_first_bytes },
     { "unknown_format_is_a_parse_error", unknown_format_is_a_parse_error },
     { "legacy_writes_qemu_savevm_layout", legacy_writes_qemu_savevm_layout },
+    { "legacy_writes_signed_fields_as_twos_complement",
+      legacy_writes_signed_fields_as_twos_complement },
     { "binary_writes_tagged_members_and_crc",
       binary_writes_tagged_members_and_crc },
     { "binary_checksum_catches_a_flipped_bit",

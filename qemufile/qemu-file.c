@@ -452,9 +452,10 @@ int qemu_fclose(QEMUFile *f)
     if (!f) {
         return 0;
     }
-    /* The bound visitor only borrows f; free it while f is still valid. */
-    visit_free(f->bound_visitor);
-    f->bound_visitor = NULL;
+    /* The visitors only borrow f; free them while f is still valid. */
+    f->closing = true;
+    g_clear_pointer(&f->bound_visitor, visit_free);
+    g_clear_pointer(&f->spare_output_visitor, visit_free);
     if (f->writable) {
         qemu_file__flush_with(f, NULL, 0);
     }

@@ -32,6 +32,12 @@ typedef struct VisitorFrame {
     size_t index;      /* arrays: elements visited so far */
 } VisitorFrame;
 
+typedef enum VisitorFrameKind {
+    VISITOR_FRAME_ROOT,       /* no frame open */
+    VISITOR_FRAME_STRUCT,
+    VISITOR_FRAME_ARRAY,
+} VisitorFrameKind;
+
 struct Visitor {
     VisitorType type;
 
@@ -85,7 +91,9 @@ struct Visitor {
      * converted devices to within 15% of legacy qemu_put_*() code). Any
      * failure falls back to the callbacks, which report it. Such a visitor
      * must write nothing for structs: its start_struct and end_struct
-     * callbacks are skipped.
+     * callbacks are skipped. Its optional callback may fail only when the
+     * file has an error, so the direct path's check of the file's error
+     * also covers a pending error.
      */
     struct QEMUFile *direct_file;
 
@@ -94,6 +102,8 @@ struct Visitor {
     size_t nframes;
     size_t frames_cap;
     VisitorFrame *top;        /* &frames[nframes - 1], or NULL at root */
+    VisitorFrameKind top_kind; /* top's kind, kept beside it for the
+                                  direct path, which tests it per field */
     const char *cur_name;     /* name of the call in progress */
     bool in_call;             /* a member call is in progress */
     GError *pending;          /* from a failed visit_optional() */
@@ -106,6 +116,12 @@ struct Visitor {
  * constructor after setting the callbacks.
  */
 void visit__init(Visitor *v, VisitorType type);
+
+/*
+ * Returns the core part to its state after visit__init(), keeping the
+ * frame array's memory, so a visitor can be reused for a new walk.
+ */
+void visit__reset(Visitor *v);
 
 /* Releases the core part; call from the implementation's free callback. */
 void visit__cleanup(Visitor *v);

@@ -13,10 +13,29 @@
 
 #include "qemufile/qemu-file-internal.h"
 
+/* Makes @f (NULL: none) the innermost open frame. */
+static inline void set_top(Visitor *v, VisitorFrame *f)
+{
+    v->top = f;
+    v->top_kind = !f ? VISITOR_FRAME_ROOT
+                : f->is_array ? VISITOR_FRAME_ARRAY : VISITOR_FRAME_STRUCT;
+}
+
 void visit__init(Visitor *v, VisitorType type)
 {
     v->type = type;
     qvisit_limits_init(&v->limits);
+}
+
+void visit__reset(Visitor *v)
+{
+    v->nframes = 0;
+    set_top(v, NULL);
+    v->cur_name = NULL;
+    v->in_call = false;
+    g_clear_error(&v->pending);
+    qvisit_limits_init(&v->limits);
+    v->completed = false;
 }
 
 void visit__cleanup(Visitor *v)
@@ -24,7 +43,7 @@ void visit__cleanup(Visitor *v)
     g_clear_pointer(&v->frames, g_free);
     v->nframes = 0;
     v->frames_cap = 0;
-    v->top = NULL;
+    set_top(v, NULL);
     g_clear_error(&v->pending);
 }
 
@@ -95,26 +114,45 @@ static inline void end_call(Visitor *v)
 }
 
 /*
- * The direct path (see direct_file in visitor-impl.h): when the call is
- * well-formed and the file has room and no error, put the value's
- * big-endian bytes and count the element. Returns false to take the
- * ordinary path, which does all checks and reports any error.
+ * The direct path (see direct_file in visitor-impl.h). It runs for every
+ * field of every converted device, so it is written to compile into leaf
+ * code: a few loads and compares, the bytes stored, no calls. Anything
+ * unusual (a naming mistake, a pending error, a full buffer, a file error)
+ * returns false and the caller takes the ordinary path, which does all
+ * checks, flushes and reports errors.
+ */
+
+/*
+ * True when a member call on @name is well-formed for the innermost frame
+ * (struct members are named, array elements are not and stay within the
+ * announced length).
+ */
+static inline bool direct_call_ok(const Visitor *v, const char *name)
+{
+    return v->top_kind == VISITOR_FRAME_STRUCT
+           ? name != NULL
+           : v->top_kind == VISITOR_FRAME_ROOT ||
+             (name == NULL && v->top->index < v->top->len);
+}
+
+/*
+ * Puts @value's low @bytes bytes big-endian and counts the element when
+ * the call may take the direct path and the buffer has room.
  */
 static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
                               unsigned bytes)
 {
-    VisitorFrame *top = v->top;
+    QEMUFile *f = v->direct_file;
 
-    if (!v->direct_file || v->pending ||
-        (top && (top->is_array ? name != NULL || top->index >= top->len
-                               : name == NULL))) {
+    /* A pending error implies a file error here (see visitor-impl.h). */
+    if (!f || !direct_call_ok(v, name) ||
+        f->buf_index + bytes > QEMU_FILE_BUF_SIZE || f->last_error) {
         return false;
     }
-    if (G_UNLIKELY(!qemu_file__put_be(v->direct_file, value, bytes))) {
-        return false;
-    }
-    if (top && top->is_array) {
-        top->index++;
+    qemu_file__store_be(f->buf + f->buf_index, value, bytes);
+    f->buf_index += bytes;
+    if (v->top_kind == VISITOR_FRAME_ARRAY) {
+        v->top->index++;
     }
     return true;
 }
@@ -144,18 +182,19 @@ static inline void push_frame(Visitor *v, const char *name, bool is_array,
     f->is_array = is_array;
     f->len = len;
     f->index = 0;
-    v->top = f;
+    set_top(v, f);
     v->in_call = false;
 }
 
 static inline void pop_frame(Visitor *v)
 {
     v->nframes--;
-    v->top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
+    set_top(v, v->nframes ? &v->frames[v->nframes - 1] : NULL);
     end_call(v);
 }
 
-bool visit_start_struct(Visitor *v, const char *name, GError **errp)
+static G_GNUC_NO_INLINE bool start_struct_slow(Visitor *v, const char *name,
+                                               GError **errp)
 {
     g_return_val_if_fail(v != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
@@ -173,7 +212,24 @@ bool visit_start_struct(Visitor *v, const char *name, GError **errp)
     return true;
 }
 
-bool visit_end_struct(Visitor *v, GError **errp)
+bool visit_start_struct(Visitor *v, const char *name, GError **errp)
+{
+    /* Direct path: no callback, and a frame slot is already there. */
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 direct_call_ok(v, name) && v->nframes < v->frames_cap &&
+                 v->nframes < MIN(v->limits.max_depth, QVISIT_DEPTH_CAP))) {
+        VisitorFrame *f = &v->frames[v->nframes++];
+
+        f->name = name;
+        f->is_array = false;
+        v->top = f;
+        v->top_kind = VISITOR_FRAME_STRUCT;
+        return true;
+    }
+    return start_struct_slow(v, name, errp);
+}
+
+static G_GNUC_NO_INLINE bool end_struct_slow(Visitor *v, GError **errp)
 {
     VisitorFrame *top;
     bool ok;
@@ -190,6 +246,24 @@ bool visit_end_struct(Visitor *v, GError **errp)
     ok = v->direct_file || v->end_struct(v, errp);
     pop_frame(v);
     return ok;
+}
+
+bool visit_end_struct(Visitor *v, GError **errp)
+{
+    VisitorFrame *top;
+
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 v->top_kind == VISITOR_FRAME_STRUCT)) {
+        /* pop_frame(), spelled out so this stays leaf code. */
+        v->nframes--;
+        top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
+        set_top(v, top);
+        if (v->top_kind == VISITOR_FRAME_ARRAY) {
+            top->index++;
+        }
+        return true;
+    }
+    return end_struct_slow(v, errp);
 }
 
 bool visit_start_array(Visitor *v, const char *name, size_t len,
@@ -246,7 +320,8 @@ bool visit_end_array(Visitor *v, GError **errp)
     return ok;
 }
 
-bool visit_optional(Visitor *v, const char *name, bool *present)
+static G_GNUC_NO_INLINE bool optional_slow(Visitor *v, const char *name,
+                                           bool *present)
 {
     GError *err = NULL;
     bool p;
@@ -256,11 +331,6 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     if (v->pending) {
         *present = false;
         return false;
-    }
-    /* A presence byte belongs to the struct, not to an array element. */
-    if (v->top && !v->top->is_array &&
-        direct_put(v, name, *present ? 1 : 0, 1)) {
-        return *present;
     }
     p = *present;
     v->cur_name = name;
@@ -273,6 +343,17 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     v->cur_name = NULL;
     *present = p;
     return p;
+}
+
+bool visit_optional(Visitor *v, const char *name, bool *present)
+{
+    /* A presence byte belongs to the struct, not to an array element. */
+    if (G_LIKELY(v && present && name &&
+                 v->top_kind == VISITOR_FRAME_STRUCT &&
+                 direct_put(v, name, *present ? 1 : 0, 1))) {
+        return *present;
+    }
+    return optional_slow(v, name, present);
 }
 
 /* Integers: one path for every width, so range checks exist once. */
@@ -327,40 +408,58 @@ static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
     return ok;
 }
 
+/*
+ * Each integer type: the direct path inline, everything else (checks,
+ * callbacks, errors) in an out-of-line function so the common case stays
+ * leaf code.
+ */
 #define DEFINE_VISIT_UINT(bits)                                              \
-    bool visit_type_u##bits(Visitor *v, const char *name,                    \
-                            uint##bits##_t *obj, GError **errp)              \
+    static G_GNUC_NO_INLINE bool visit_type_u##bits##_slow(                  \
+        Visitor *v, const char *name, uint##bits##_t *obj, GError **errp)    \
     {                                                                        \
         uint64_t value;                                                      \
                                                                              \
         g_return_val_if_fail(v != NULL && obj != NULL, false);               \
-        if (direct_put(v, name, *obj, bits / 8)) {                           \
-            return true;                                                     \
-        }                                                                    \
         value = *obj;                                                        \
         if (!visit_uint(v, name, &value, bits, errp)) {                      \
             return false;                                                    \
         }                                                                    \
         *obj = (uint##bits##_t)value;                                        \
         return true;                                                         \
+    }                                                                        \
+                                                                             \
+    bool visit_type_u##bits(Visitor *v, const char *name,                    \
+                            uint##bits##_t *obj, GError **errp)              \
+    {                                                                        \
+        if (G_LIKELY(v && obj && direct_put(v, name, *obj, bits / 8))) {     \
+            return true;                                                     \
+        }                                                                    \
+        return visit_type_u##bits##_slow(v, name, obj, errp);                \
     }
 
 #define DEFINE_VISIT_INT(bits)                                               \
-    bool visit_type_i##bits(Visitor *v, const char *name,                    \
-                            int##bits##_t *obj, GError **errp)               \
+    static G_GNUC_NO_INLINE bool visit_type_i##bits##_slow(                  \
+        Visitor *v, const char *name, int##bits##_t *obj, GError **errp)     \
     {                                                                        \
         int64_t value;                                                       \
                                                                              \
         g_return_val_if_fail(v != NULL && obj != NULL, false);               \
-        if (direct_put(v, name, (uint64_t)*obj, bits / 8)) {                 \
-            return true;                                                     \
-        }                                                                    \
         value = *obj;                                                        \
         if (!visit_int(v, name, &value, bits, errp)) {                       \
             return false;                                                    \
         }                                                                    \
         *obj = (int##bits##_t)value;                                         \
         return true;                                                         \
+    }                                                                        \
+                                                                             \
+    bool visit_type_i##bits(Visitor *v, const char *name,                    \
+                            int##bits##_t *obj, GError **errp)               \
+    {                                                                        \
+        if (G_LIKELY(v && obj &&                                             \
+                     direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
+            return true;                                                     \
+        }                                                                    \
+        return visit_type_i##bits##_slow(v, name, obj, errp);                \
     }
 
 DEFINE_VISIT_UINT(8)
@@ -372,16 +471,15 @@ DEFINE_VISIT_INT(16)
 DEFINE_VISIT_INT(32)
 DEFINE_VISIT_INT(64)
 
-bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
+static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
+                                                  const char *name, bool *obj,
+                                                  GError **errp)
 {
     bool value;
     bool ok;
 
     g_return_val_if_fail(v != NULL && obj != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
-    if (direct_put(v, name, *obj ? 1 : 0, 1)) {
-        return true;
-    }
     if (!begin_call(v, name, errp)) {
         return false;
     }
@@ -392,6 +490,14 @@ bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
         *obj = value;
     }
     return ok;
+}
+
+bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
+{
+    if (G_LIKELY(v && obj && direct_put(v, name, *obj ? 1 : 0, 1))) {
+        return true;
+    }
+    return visit_type_bool_slow(v, name, obj, errp);
 }
 
 bool visit_type_number(Visitor *v, const char *name, double *obj,

@@ -50,6 +50,12 @@ struct QEMUFile {
     bool writable;
     bool owns_buf;          /* buf was g_malloc'ed (not a memory file) */
     int last_error;         /* sticky; 0 or a negative errno */
+    /*
+     * How far buf_index may grow by direct stores: QEMU_FILE_BUF_SIZE for
+     * a writable file without error, else 0. One compare then stands for
+     * "writable, no error, room left" on the visitors' per-field path.
+     */
+    size_t put_limit;
 
     uint8_t *buf;
     size_t buf_index;       /* write: bytes buffered; read: next byte */

@@ -209,7 +209,7 @@ static bool qfo_type_uint_array(Visitor *v, void *arr, unsigned bits,
 /* The bytes stay in the file (see the header); only report its error. */
 static bool qfo_complete(Visitor *v, GError **errp)
 {
-    return qemu_file_get_error(file_of(v)) == 0 || io_error(v, errp);
+    return file_of(v)->last_error == 0 || io_error(v, errp);
 }
 
 /*
@@ -235,7 +235,7 @@ Visitor *qemu_file_output_visitor_new(QEMUFile *f)
     QemuFileOutputVisitor *qv;
     Visitor *v;
 
-    g_return_val_if_fail(f != NULL && qemu_file_is_writable(f), NULL);
+    g_return_val_if_fail(f != NULL && f->writable, NULL);
     if (f->spare_output_visitor) {
         v = g_steal_pointer(&f->spare_output_visitor);
         visit__reset(v);

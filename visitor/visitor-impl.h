@@ -24,19 +24,20 @@
 #include "qvisit/visitor.h"
 #include "qvisit/error.h"
 
-/* One open struct or array, as the core tracks it. */
-typedef struct VisitorFrame {
-    const char *name;  /* borrowed member name; NULL for elements, root */
-    bool is_array;
-    size_t len;        /* arrays: announced element count */
-    size_t index;      /* arrays: elements visited so far */
-} VisitorFrame;
-
 typedef enum VisitorFrameKind {
     VISITOR_FRAME_ROOT,       /* no frame open */
     VISITOR_FRAME_STRUCT,
     VISITOR_FRAME_ARRAY,
 } VisitorFrameKind;
+
+/* One open struct or array, as the core tracks it. */
+typedef struct VisitorFrame {
+    const char *name;  /* borrowed member name; NULL for elements, root */
+    bool is_array;
+    VisitorFrameKind parent_kind; /* kind of the frame below, or root */
+    size_t len;        /* arrays: announced element count */
+    size_t index;      /* arrays: elements visited so far */
+} VisitorFrame;
 
 struct Visitor {
     VisitorType type;
@@ -104,6 +105,9 @@ struct Visitor {
     VisitorFrame *top;        /* &frames[nframes - 1], or NULL at root */
     VisitorFrameKind top_kind; /* top's kind, kept beside it for the
                                   direct path, which tests it per field */
+    size_t direct_frames;     /* frames the direct path may open: the
+                                 array's capacity capped by the depth
+                                 limit */
     const char *cur_name;     /* name of the call in progress */
     bool in_call;             /* a member call is in progress */
     GError *pending;          /* from a failed visit_optional() */

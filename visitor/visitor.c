@@ -13,37 +13,50 @@
 
 #include "qemufile/qemu-file-internal.h"
 
-/* Makes @f (NULL: none) the innermost open frame. */
-static inline void set_top(Visitor *v, VisitorFrame *f)
+/*
+ * Frames the direct paths may open with no further check: as many as the
+ * array has slots, within the depth limit.
+ */
+static inline void update_direct_frames(Visitor *v)
 {
-    v->top = f;
-    v->top_kind = !f ? VISITOR_FRAME_ROOT
-                : f->is_array ? VISITOR_FRAME_ARRAY : VISITOR_FRAME_STRUCT;
+    v->direct_frames = MIN(v->frames_cap,
+                           MIN(v->limits.max_depth, QVISIT_DEPTH_CAP));
+}
+
+static inline void clear_frames(Visitor *v)
+{
+    v->nframes = 0;
+    v->top = NULL;
+    v->top_kind = VISITOR_FRAME_ROOT;
 }
 
 void visit__init(Visitor *v, VisitorType type)
 {
     v->type = type;
     qvisit_limits_init(&v->limits);
+    clear_frames(v);
+    update_direct_frames(v);
 }
 
 void visit__reset(Visitor *v)
 {
-    v->nframes = 0;
-    set_top(v, NULL);
+    clear_frames(v);
     v->cur_name = NULL;
     v->in_call = false;
-    g_clear_error(&v->pending);
+    if (v->pending) {
+        g_clear_error(&v->pending);
+    }
     qvisit_limits_init(&v->limits);
+    update_direct_frames(v);
     v->completed = false;
 }
 
 void visit__cleanup(Visitor *v)
 {
     g_clear_pointer(&v->frames, g_free);
-    v->nframes = 0;
     v->frames_cap = 0;
-    set_top(v, NULL);
+    clear_frames(v);
+    update_direct_frames(v);
     g_clear_error(&v->pending);
 }
 
@@ -143,15 +156,16 @@ static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
                               unsigned bytes)
 {
     QEMUFile *f = v->direct_file;
+    VisitorFrameKind kind = v->top_kind;
 
     /* A pending error implies a file error here (see visitor-impl.h). */
     if (!f || !direct_call_ok(v, name) ||
-        f->buf_index + bytes > QEMU_FILE_BUF_SIZE || f->last_error) {
+        f->buf_index + bytes > f->put_limit) {
         return false;
     }
     qemu_file__store_be(f->buf + f->buf_index, value, bytes);
     f->buf_index += bytes;
-    if (v->top_kind == VISITOR_FRAME_ARRAY) {
+    if (kind == VISITOR_FRAME_ARRAY) {
         v->top->index++;
     }
     return true;
@@ -168,29 +182,59 @@ static bool check_depth(Visitor *v, GError **errp)
     return true;
 }
 
-static inline void push_frame(Visitor *v, const char *name, bool is_array,
-                       size_t len)
+/* Opens a frame in an existing slot (nframes < frames_cap). */
+static inline void open_frame(Visitor *v, const char *name, bool is_array,
+                              size_t len)
 {
-    VisitorFrame *f;
+    VisitorFrame *f = &v->frames[v->nframes++];
 
+    f->name = name;
+    f->is_array = is_array;
+    f->parent_kind = v->top_kind;
+    if (is_array) {
+        f->len = len;
+        f->index = 0;
+    }
+    v->top = f;
+    v->top_kind = is_array ? VISITOR_FRAME_ARRAY : VISITOR_FRAME_STRUCT;
+}
+
+/*
+ * Closes the innermost frame, which ends the call that opened it: an
+ * array element advances its array's index. The frame below is found
+ * from the frame's own record of it, without reloading the array.
+ */
+static inline void close_frame(Visitor *v)
+{
+    VisitorFrame *f = v->top;
+    VisitorFrameKind parent = f->parent_kind;
+
+    v->nframes--;
+    v->top = parent == VISITOR_FRAME_ROOT ? NULL : f - 1;
+    v->top_kind = parent;
+    if (parent == VISITOR_FRAME_ARRAY) {
+        f[-1].index++;
+    }
+}
+
+static inline void push_frame(Visitor *v, const char *name, bool is_array,
+                              size_t len)
+{
     if (v->nframes == v->frames_cap) {
         v->frames_cap = v->frames_cap ? v->frames_cap * 2 : 8;
         v->frames = g_renew(VisitorFrame, v->frames, v->frames_cap);
+        update_direct_frames(v);
+        /* The array may have moved. */
+        v->top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
     }
-    f = &v->frames[v->nframes++];
-    f->name = name;
-    f->is_array = is_array;
-    f->len = len;
-    f->index = 0;
-    set_top(v, f);
+    open_frame(v, name, is_array, len);
     v->in_call = false;
 }
 
 static inline void pop_frame(Visitor *v)
 {
-    v->nframes--;
-    set_top(v, v->nframes ? &v->frames[v->nframes - 1] : NULL);
-    end_call(v);
+    close_frame(v);
+    v->in_call = false;
 }
 
 static G_GNUC_NO_INLINE bool start_struct_slow(Visitor *v, const char *name,
@@ -216,14 +260,9 @@ bool visit_start_struct(Visitor *v, const char *name, GError **errp)
 {
     /* Direct path: no callback, and a frame slot is already there. */
     if (G_LIKELY(v && v->direct_file && !v->pending &&
-                 direct_call_ok(v, name) && v->nframes < v->frames_cap &&
-                 v->nframes < MIN(v->limits.max_depth, QVISIT_DEPTH_CAP))) {
-        VisitorFrame *f = &v->frames[v->nframes++];
-
-        f->name = name;
-        f->is_array = false;
-        v->top = f;
-        v->top_kind = VISITOR_FRAME_STRUCT;
+                 direct_call_ok(v, name) &&
+                 v->nframes < v->direct_frames)) {
+        open_frame(v, name, false, 0);
         return true;
     }
     return start_struct_slow(v, name, errp);
@@ -250,24 +289,16 @@ static G_GNUC_NO_INLINE bool end_struct_slow(Visitor *v, GError **errp)
 
 bool visit_end_struct(Visitor *v, GError **errp)
 {
-    VisitorFrame *top;
-
     if (G_LIKELY(v && v->direct_file && !v->pending &&
                  v->top_kind == VISITOR_FRAME_STRUCT)) {
-        /* pop_frame(), spelled out so this stays leaf code. */
-        v->nframes--;
-        top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
-        set_top(v, top);
-        if (v->top_kind == VISITOR_FRAME_ARRAY) {
-            top->index++;
-        }
+        close_frame(v);
         return true;
     }
     return end_struct_slow(v, errp);
 }
 
-bool visit_start_array(Visitor *v, const char *name, size_t len,
-                       GError **errp)
+static G_GNUC_NO_INLINE bool start_array_slow(Visitor *v, const char *name,
+                                              size_t len, GError **errp)
 {
     g_return_val_if_fail(v != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
@@ -294,7 +325,23 @@ bool visit_start_array(Visitor *v, const char *name, size_t len,
     return true;
 }
 
-bool visit_end_array(Visitor *v, GError **errp)
+bool visit_start_array(Visitor *v, const char *name, size_t len,
+                       GError **errp)
+{
+    /*
+     * Direct path: an output visitor's start_array writes nothing and
+     * only reports a file error, which the first element then reports.
+     */
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 direct_call_ok(v, name) &&
+                 v->nframes < v->direct_frames)) {
+        open_frame(v, name, true, len);
+        return true;
+    }
+    return start_array_slow(v, name, len, errp);
+}
+
+static G_GNUC_NO_INLINE bool end_array_slow(Visitor *v, GError **errp)
 {
     VisitorFrame *top;
     size_t visited, len;
@@ -318,6 +365,17 @@ bool visit_end_array(Visitor *v, GError **errp)
     }
     pop_frame(v);
     return ok;
+}
+
+bool visit_end_array(Visitor *v, GError **errp)
+{
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 v->top_kind == VISITOR_FRAME_ARRAY &&
+                 v->top->index == v->top->len)) {
+        close_frame(v);
+        return true;
+    }
+    return end_array_slow(v, errp);
 }
 
 static G_GNUC_NO_INLINE bool optional_slow(Visitor *v, const char *name,
@@ -655,6 +713,7 @@ void visit_set_limits(Visitor *v, const QVisitLimits *limits)
 {
     g_return_if_fail(v != NULL && limits != NULL);
     v->limits = *limits;
+    update_direct_frames(v);
 }
 
 bool visit_complete(Visitor *v, GError **errp)

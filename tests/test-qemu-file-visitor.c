@@ -801,13 +801,18 @@ static void direct_path_across_buffer_flushes_matches_legacy(void)
         uint32_t w = i * 2654435761u;
         uint64_t q = (uint64_t)i << 33 | i;
         bool present = i % 3 == 0;
+        uint8_t bytes[13];
+
+        memset(bytes, (int)i, sizeof(bytes));
+        qemu_put_buffer(lf, bytes, sizeof(bytes));
 
         qemu_put_byte(lf, b);
         qemu_put_be16(lf, h);
         qemu_put_be32(lf, w);
         qemu_put_be64(lf, q);
         qemu_put_byte(lf, present);
-        ok = visit_type_u8(v, "b", &b, &err) &&
+        ok = visit_type_buffer(v, "bytes", bytes, sizeof(bytes), &err) &&
+             visit_type_u8(v, "b", &b, &err) &&
              visit_type_u16(v, "h", &h, &err) &&
              visit_type_u32(v, "w", &w, &err) &&
              visit_type_u64(v, "q", &q, &err);
@@ -824,6 +829,37 @@ static void direct_path_across_buffer_flushes_matches_legacy(void)
     CU_ASSERT_EQUAL(qemu_fclose(f), 0);
     CU_ASSERT_TRUE(legacy->len > 3 * 32768);
     ASSERT_BYTES_EQUAL(out->data, out->len, legacy->data, legacy->len);
+}
+
+/* Once the file has an error, small values (the direct path) report it. */
+static void output_after_file_error_is_io_error(void)
+{
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    g_autofree char *msg = g_strdup_printf(
+        "dev.%s: write failed at byte 1: %s", "x", g_strerror(EIO));
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    uint8_t bytes[4] = { 1, 2, 3, 4 };
+    uint16_t x = 1;
+    bool present = true;
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err) &&
+                   visit_type_u8(v, "a", &bytes[0], &err));
+    qemu_file_set_error(f, -EIO);
+    CU_ASSERT_FALSE(visit_type_u16(v, "x", &x, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, msg);
+    g_clear_error(&err);
+    CU_ASSERT_FALSE(visit_type_buffer(v, "b", bytes, sizeof(bytes), &err));
+    CU_ASSERT_EQUAL(err ? err->code : -1, QVISIT_ERROR_IO);
+    g_clear_error(&err);
+    /* The presence byte's failure surfaces at the next call. */
+    CU_ASSERT_FALSE(visit_optional(v, "o", &present));
+    CU_ASSERT_FALSE(visit_end_struct(v, &err));
+    CU_ASSERT_EQUAL(err ? err->code : -1, QVISIT_ERROR_IO);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
+    CU_ASSERT_EQUAL(out->len, 0);
 }
 
 static void output_to_closed_pipe_is_io_error(void)
@@ -907,6 +943,8 @@ static const TestCase tests[] = {
       output_visitor_reuse_starts_fresh },
     { "direct_path_across_buffer_flushes_matches_legacy",
       direct_path_across_buffer_flushes_matches_legacy },
+    { "output_after_file_error_is_io_error",
+      output_after_file_error_is_io_error },
     { "input_read_failure_is_io_error", input_read_failure_is_io_error },
     { "output_to_closed_pipe_is_io_error",
       output_to_closed_pipe_is_io_error },

@@ -592,8 +592,10 @@ bool visit_type_str(Visitor *v, const char *name, char **obj, GError **errp)
     return ok;
 }
 
-bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
-                       GError **errp)
+static G_GNUC_NO_INLINE bool visit_type_buffer_slow(Visitor *v,
+                                                    const char *name,
+                                                    void *buf, size_t len,
+                                                    GError **errp)
 {
     bool ok;
 
@@ -605,6 +607,25 @@ bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
     ok = v->type_buffer(v, name, buf, len, errp);
     end_call(v);
     return ok;
+}
+
+bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
+                       GError **errp)
+{
+    QEMUFile *f;
+
+    /* Direct path: a buffer's bytes as they are, when they fit. */
+    if (G_LIKELY(v && buf && (f = v->direct_file) &&
+                 direct_call_ok(v, name) && len <= QEMU_FILE_BUF_SIZE &&
+                 f->buf_index + len <= f->put_limit)) {
+        memcpy(f->buf + f->buf_index, buf, len);
+        f->buf_index += len;
+        if (v->top_kind == VISITOR_FRAME_ARRAY) {
+            v->top->index++;
+        }
+        return true;
+    }
+    return visit_type_buffer_slow(v, name, buf, len, errp);
 }
 
 /*

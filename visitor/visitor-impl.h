@@ -86,15 +86,17 @@ struct Visitor {
 
     /*
      * Optional. A binary output visitor whose integers, bools and presence
-     * bytes are exactly the big-endian bytes of the value sets this to its
-     * file: the core then writes those fields straight into the file's
-     * buffer and skips the callbacks (the field-by-field benchmark holds
-     * converted devices to within 15% of legacy qemu_put_*() code). Any
-     * failure falls back to the callbacks, which report it. Such a visitor
-     * must write nothing for structs: its start_struct and end_struct
-     * callbacks are skipped. Its optional callback may fail only when the
-     * file has an error, so the direct path's check of the file's error
-     * also covers a pending error.
+     * bytes are exactly the big-endian bytes of the value, and whose
+     * buffers are their raw bytes, sets this to its file: the core then
+     * writes those fields straight into the file's buffer and skips the
+     * callbacks (the field-by-field benchmark holds converted devices to
+     * within 15% of legacy qemu_put_*() code). Anything else (a full
+     * buffer, a file error, a malformed call) falls back to the callbacks,
+     * which flush or report. Such a visitor must write nothing for structs
+     * and arrays (their callbacks are skipped while the file has no
+     * error), and its optional callback may fail only when the file has
+     * an error, so the direct path's check of the file's error also
+     * covers a pending error.
      */
     struct QEMUFile *direct_file;
 

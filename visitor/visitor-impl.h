@@ -114,6 +114,7 @@ struct Visitor {
     bool in_call;             /* a member call is in progress */
     GError *pending;          /* from a failed visit_optional() */
     QVisitLimits limits;
+    bool limits_set;          /* visit_set_limits() was called */
     bool completed;
 };
 

@@ -46,8 +46,11 @@ void visit__reset(Visitor *v)
     if (v->pending) {
         g_clear_error(&v->pending);
     }
-    qvisit_limits_init(&v->limits);
-    update_direct_frames(v);
+    if (v->limits_set) {
+        qvisit_limits_init(&v->limits);
+        v->limits_set = false;
+        update_direct_frames(v);
+    }
     v->completed = false;
 }
 
@@ -734,6 +737,7 @@ void visit_set_limits(Visitor *v, const QVisitLimits *limits)
 {
     g_return_if_fail(v != NULL && limits != NULL);
     v->limits = *limits;
+    v->limits_set = true;
     update_direct_frames(v);
 }
 

@@ -395,20 +395,33 @@ static void truncation_anywhere_fails_cleanly_and_writes_nothing(void)
     machine_clear(&dst);
 }
 
-static void legacy_truncated_payload_names_the_field(void)
+/*
+ * Registers @t as version 3 of "tiny" in a new registry and saves it in
+ * the legacy format into @out. Returns the registry.
+ */
+static MigrationRegistry *tiny_legacy_save(Tiny *t, GByteArray *out)
 {
-    Tiny t = { .a = 1 };
-    MigrationDeviceInfo info = {
+    static const MigrationDeviceInfo info = {
         .id = "tiny", .version = 3, .visit = tiny_visit,
         .state_size = sizeof(Tiny),
     };
-    g_autoptr(MigrationRegistry) r = migration_registry_new();
-    g_autoptr(GByteArray) out = g_byte_array_new();
+    MigrationRegistry *r = migration_registry_new();
     GError *err = NULL;
 
-    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
-    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+    CU_ASSERT_TRUE(migration_register(r, &info, t, &err) &&
+                   migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
                                   &err));
+    ASSERT_NO_ERROR(err);
+    return r;
+}
+
+static void legacy_truncated_payload_names_the_field(void)
+{
+    Tiny t = { .a = 1 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = tiny_legacy_save(&t, out);
+    GError *err = NULL;
+
     /* Drop the payload's last byte but keep the trailer. */
     g_byte_array_remove_index(out, 41);
     CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
@@ -420,20 +433,13 @@ static void legacy_truncated_payload_names_the_field(void)
 static void legacy_cut_in_vmdesc_is_truncated_vmdesc(void)
 {
     Tiny t = { .a = 1 };
-    MigrationDeviceInfo info = {
-        .id = "tiny", .version = 3, .visit = tiny_visit,
-        .state_size = sizeof(Tiny),
-    };
-    g_autoptr(MigrationRegistry) r = migration_registry_new();
     g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = tiny_legacy_save(&t, out);
     g_autofree char *want = NULL;
     GError *err = NULL;
     size_t v;
     uint32_t claim;
 
-    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
-    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
-                                  &err));
     for (v = out->len - 5; out->data[v] != 0x06; v--) {
     }
     claim = (uint32_t)out->data[v + 1] << 24 | out->data[v + 2] << 16 |

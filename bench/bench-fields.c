@@ -19,7 +19,7 @@
 #include "examples/devices/example-devices.h"
 
 #define STATES_PER_DEVICE 64
-#define BATCHES 7
+#define BATCHES 31
 
 typedef enum { RUN_LEGACY, RUN_VISITOR, RUN_BOUND, RUN_COUNT } RunKind;
 
@@ -100,7 +100,7 @@ static void measure(Bench *b, unsigned rounds, int only, double *best)
 
 int main(int argc, char **argv)
 {
-    unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 400;
+    unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 100;
     Bench b = { 0 };
     uint64_t seed = 42;
     double best[RUN_COUNT];
@@ -145,8 +145,8 @@ int main(int argc, char **argv)
            best[RUN_BOUND] / best[RUN_LEGACY]);
     for (size_t d = 0; d < b.ndevs; d++) {
         measure(&b, rounds, d, best);
-        printf("| %s v%u only, new visitor / bound | %.1f ms | %.1f / "
-               "%.1f ms | %.2f / %.2f |\n", b.devs[d]->id,
+        printf("| %s v%u only, new visitor / bound | %.2f ms | %.2f / "
+               "%.2f ms | %.2f / %.2f |\n", b.devs[d]->id,
                b.devs[d]->version, best[RUN_LEGACY] / 1e3,
                best[RUN_VISITOR] / 1e3, best[RUN_BOUND] / 1e3,
                best[RUN_VISITOR] / best[RUN_LEGACY],

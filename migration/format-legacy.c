@@ -474,6 +474,22 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                         "unsupported savevm section type %u", type);
     }
     if (r.pos != r.len) {
+        if (!vpos && data[r.pos] == SEC_VMDESC) {
+            /* find_vmdesc() found none that fits: the stream was cut. */
+            size_t have = r.len - r.pos - 1;
+
+            if (have < 4) {
+                r.pos = r.len;
+                return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
+                                "vmdesc: stream truncated in the record "
+                                "header");
+            }
+            r.pos++;
+            return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
+                            "vmdesc: stream truncated: the record claims "
+                            "%" PRIu64 " bytes, %zu follow",
+                            lr_get(&r, 4), have - 4);
+        }
         return lr_error(&r, errp, QVISIT_ERROR_PARSE,
                         vpos ? "bytes between EOF and the vmdesc"
                              : "bytes after EOF");

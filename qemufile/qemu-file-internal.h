@@ -50,6 +50,12 @@ struct QEMUFile {
     bool writable;
     bool owns_buf;          /* buf was g_malloc'ed (not a memory file) */
     int last_error;         /* sticky; 0 or a negative errno */
+    /*
+     * How far buf_index may grow by direct stores: QEMU_FILE_BUF_SIZE for
+     * a writable file without error, else 0. One compare then stands for
+     * "writable, no error, room left" on the visitors' per-field path.
+     */
+    size_t put_limit;
 
     uint8_t *buf;
     size_t buf_index;       /* write: bytes buffered; read: next byte */
@@ -63,6 +69,13 @@ struct QEMUFile {
 
     /* The visitor qemu_file_get_visitor() created; freed with the file. */
     Visitor *bound_visitor;
+    /*
+     * One freed qemu_file_output_visitor_new() visitor kept for the next
+     * call (devices create one per save; see qemu-file-output-visitor.c),
+     * and whether qemu_fclose() has begun, after which nothing is kept.
+     */
+    Visitor *spare_output_visitor;
+    bool closing;
 };
 
 /* Creates a file with a g_malloc'ed buffer; used by the backends. */
@@ -116,19 +129,10 @@ static inline void qemu_file__commit(QEMUFile *f, size_t len)
     f->buf_index += len;
 }
 
-/*
- * Puts the low @bytes (1, 2, 4 or 8) bytes of @value big-endian, as
- * qemu_put_byte/be16/be32/be64 do. Returns false, writing nothing, when
- * the file has an error. Inline: the binary visitors' per-field path.
- */
-static inline bool qemu_file__put_be(QEMUFile *f, uint64_t value,
-                                     unsigned bytes)
+/* Stores the low @bytes (1, 2, 4 or 8) bytes of @value big-endian at @p. */
+static inline void qemu_file__store_be(uint8_t *p, uint64_t value,
+                                       unsigned bytes)
 {
-    uint8_t *p = qemu_file__reserve(f, bytes);
-
-    if (G_UNLIKELY(!p)) {
-        return false;
-    }
     switch (bytes) {
     case 1:
         p[0] = (uint8_t)value;
@@ -149,6 +153,22 @@ static inline bool qemu_file__put_be(QEMUFile *f, uint64_t value,
         break;
     }
     }
+}
+
+/*
+ * Puts the low @bytes (1, 2, 4 or 8) bytes of @value big-endian, as
+ * qemu_put_byte/be16/be32/be64 do. Returns false, writing nothing, when
+ * the file has an error.
+ */
+static inline bool qemu_file__put_be(QEMUFile *f, uint64_t value,
+                                     unsigned bytes)
+{
+    uint8_t *p = qemu_file__reserve(f, bytes);
+
+    if (G_UNLIKELY(!p)) {
+        return false;
+    }
+    qemu_file__store_be(p, value, bytes);
     qemu_file__commit(f, bytes);
     return true;
 }

@@ -16,6 +16,7 @@ QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable)
 
     f->ops = ops;
     f->writable = writable;
+    f->put_limit = writable ? QEMU_FILE_BUF_SIZE : 0;
     f->fd = -1;
     f->buf = g_malloc(QEMU_FILE_BUF_SIZE);
     f->owns_buf = true;
@@ -33,6 +34,7 @@ void qemu_file_set_error(QEMUFile *f, int err)
     g_return_if_fail(f != NULL);
     if (err < 0 && f->last_error == 0) {
         f->last_error = err;
+        f->put_limit = 0;
     }
 }
 
@@ -452,9 +454,10 @@ int qemu_fclose(QEMUFile *f)
     if (!f) {
         return 0;
     }
-    /* The bound visitor only borrows f; free it while f is still valid. */
-    visit_free(f->bound_visitor);
-    f->bound_visitor = NULL;
+    /* The visitors only borrow f; free them while f is still valid. */
+    f->closing = true;
+    g_clear_pointer(&f->bound_visitor, visit_free);
+    g_clear_pointer(&f->spare_output_visitor, visit_free);
     if (f->writable) {
         qemu_file__flush_with(f, NULL, 0);
     }

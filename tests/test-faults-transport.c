@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,41 +51,77 @@ static const char *const fault_names[] = {
     "none", "disconnect", "stall", "garbage", "bad result",
 };
 
+/* Where a socket listens: a loopback TCP port or a unix socket path. */
+typedef struct Endpoint {
+    bool is_unix;
+    int port;
+    struct sockaddr_un un;
+} Endpoint;
+
+/* A unix endpoint at @dir/@name. */
+static void endpoint_unix(Endpoint *e, const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+
+    *e = (Endpoint) { .is_unix = true, .un.sun_family = AF_UNIX };
+    g_assert(strlen(path) < sizeof(e->un.sun_path));
+    strcpy(e->un.sun_path, path);
+}
+
+/* Binds and listens; a TCP endpoint gets a free loopback port. */
+static int endpoint_listen(Endpoint *e)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+    int fd = socket(e->is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+                    0);
+
+    g_assert(fd >= 0);
+    if (e->is_unix) {
+        g_assert(bind(fd, (struct sockaddr *)&e->un, sizeof(e->un)) == 0);
+        g_assert(listen(fd, 1) == 0);
+        return fd;
+    }
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+    g_assert(listen(fd, 1) == 0);
+    g_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    e->port = ntohs(a.sin_port);
+    return fd;
+}
+
+static int endpoint_connect(const Endpoint *e)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    int fd = socket(e->is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+                    0);
+
+    g_assert(fd >= 0);
+    if (e->is_unix) {
+        g_assert(connect(fd, (const struct sockaddr *)&e->un,
+                         sizeof(e->un)) == 0);
+        return fd;
+    }
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(e->port);
+    g_assert(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+    return fd;
+}
+
+static char *endpoint_uri(const Endpoint *e)
+{
+    return e->is_unix ? g_strdup_printf("unix:%s", e->un.sun_path)
+                      : g_strdup_printf("tcp:127.0.0.1:%d", e->port);
+}
+
 typedef struct Proxy {
     int listen_fd;
-    int port;
-    int dest_port;
+    Endpoint at;        /* where the source connects */
+    Endpoint dest;      /* where the destination listens */
     FaultKind kind;
     size_t offset;      /* in the source-to-destination bytes */
     GThread *thread;
 } Proxy;
-
-static int listen_loopback(int *port)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    g_assert(fd >= 0);
-    g_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
-    g_assert(listen(fd, 1) == 0);
-    g_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-static int connect_loopback(int port)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    g_assert(fd >= 0);
-    g_assert(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
-    return fd;
-}
 
 static bool write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -107,7 +144,7 @@ static gpointer proxy_run(gpointer opaque)
 {
     Proxy *p = opaque;
     int src = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    int dst = connect_loopback(p->dest_port);
+    int dst = endpoint_connect(&p->dest);
     bool src_open = true, dst_open = true, stalled = false;
     size_t pos = 0, back = 0;
 
@@ -179,11 +216,9 @@ static gpointer proxy_run(gpointer opaque)
     return NULL;
 }
 
-static void proxy_start(Proxy *p, int dest_port, FaultKind kind,
-                        size_t offset)
+static void proxy_start(Proxy *p, FaultKind kind, size_t offset)
 {
-    p->listen_fd = listen_loopback(&p->port);
-    p->dest_port = dest_port;
+    p->listen_fd = endpoint_listen(&p->at);
     p->kind = kind;
     p->offset = offset;
     p->thread = g_thread_new("proxy", proxy_run, p);
@@ -240,7 +275,11 @@ static size_t sections_end(const GByteArray *s, MigrationFormat format)
     return s->len;
 }
 
-static void migrate_with_fault(uint64_t caps, MigrationFormat format,
+/*
+ * One migration through a proxy injecting @kind at @offset, over loopback
+ * TCP or, when @unix_dir is set, over unix sockets in that directory.
+ */
+static void migrate_with_fault(uint64_t caps, const char *unix_dir,
                                FaultKind kind, size_t offset,
                                const char *stage)
 {
@@ -251,26 +290,38 @@ static void migrate_with_fault(uint64_t caps, MigrationFormat format,
     g_autoptr(QDict) src_after = NULL;
     g_autoptr(QDict) dst_after = NULL;
     g_autoptr(GError) err = NULL;
+    g_autofree char *dest_uri = NULL;
     g_autofree char *uri = NULL;
     GThread *dest_thread;
-    Proxy p;
+    Proxy p = { 0 };
     bool ok;
 
-    (void)format;
     for (ExampleVm *vm = src; vm; vm = vm == src ? d.vm : NULL) {
         migration_set_capabilities(vm->r, caps);
         migration_set_io_timeout(vm->r, IO_TIMEOUT_MS);
     }
-    d.l = migration_listen("tcp:127.0.0.1:0", &err);
+    if (unix_dir) {
+        endpoint_unix(&p.dest, unix_dir, "dest.sock");
+        endpoint_unix(&p.at, unix_dir, "proxy.sock");
+        dest_uri = endpoint_uri(&p.dest);
+    } else {
+        dest_uri = g_strdup("tcp:127.0.0.1:0");
+    }
+    d.l = migration_listen(dest_uri, &err);
     ASSERT_NO_ERROR(err);
     g_assert(d.l);
+    if (!unix_dir) {
+        p.dest.port = uri_port(migration_listener_get_uri(d.l));
+    }
     dest_thread = g_thread_new("dest", dest_run, &d);
-    proxy_start(&p, uri_port(migration_listener_get_uri(d.l)), kind,
-                offset);
-    uri = g_strdup_printf("tcp:127.0.0.1:%d", p.port);
+    proxy_start(&p, kind, offset);
+    uri = endpoint_uri(&p.at);
     ok = migration_outgoing(src->r, uri, NULL, &err);
     g_thread_join(dest_thread);
     proxy_join(&p);
+    if (unix_dir) {
+        g_unlink(p.at.un.sun_path);
+    }
 
     src_after = example_vm_snapshot(src);
     dst_after = example_vm_snapshot(d.vm);
@@ -297,8 +348,9 @@ static void migrate_with_fault(uint64_t caps, MigrationFormat format,
     } else {
         if (ok || d.ok || !clean_error(err) || !clean_error(d.err) ||
             getenv("FAULTS_VERBOSE")) {
-            fprintf(stderr, "\n%s at %s (byte %zu): source %s, "
+            fprintf(stderr, "\n%s at %s (byte %zu, %s): source %s, "
                     "destination %s\n", fault_names[kind], stage, offset,
+                    unix_dir ? "unix" : "tcp",
                     ok ? "succeeded" : err ? err->message : "no error",
                     d.ok ? "succeeded" : d.err ? d.err->message :
                     "no error");
@@ -315,7 +367,8 @@ static void migrate_with_fault(uint64_t caps, MigrationFormat format,
     example_vm_free(src);
 }
 
-static void run_fault_matrix(uint64_t caps, MigrationFormat format)
+static void run_fault_matrix(uint64_t caps, MigrationFormat format,
+                             bool over_unix)
 {
     ExampleVm *src = example_vm_new(EXAMPLE_RELEASE_MAX, 1);
     g_autoptr(GByteArray) stream = example_vm_save(src, format);
@@ -330,26 +383,47 @@ static void run_fault_matrix(uint64_t caps, MigrationFormat format)
         { "before EOF", end - 1 },
         { "after EOF", HELLO_LEN + stream->len - 2 },
     };
+    g_autofree char *dir = NULL;
 
     example_vm_free(src);
-    migrate_with_fault(caps, format, FAULT_NONE, 0, "-");
-    migrate_with_fault(caps, format, FAULT_BAD_RESULT, 0, "result");
+    if (over_unix) {
+        dir = g_dir_make_tmp("qvisit-faults-XXXXXX", NULL);
+        g_assert(dir);
+    }
+    migrate_with_fault(caps, dir, FAULT_NONE, 0, "-");
+    migrate_with_fault(caps, dir, FAULT_BAD_RESULT, 0, "result");
     for (int k = FAULT_DISCONNECT; k <= FAULT_GARBAGE; k++) {
         for (size_t s = 0; s < G_N_ELEMENTS(stages); s++) {
-            migrate_with_fault(caps, format, k, stages[s].offset,
+            migrate_with_fault(caps, dir, k, stages[s].offset,
                                stages[s].stage);
         }
+    }
+    if (dir) {
+        g_assert(g_rmdir(dir) == 0);
     }
 }
 
 static void binary_stream_faults_fail_both_sides_cleanly(void)
 {
-    run_fault_matrix(MIGRATION_CAP_ALL, MIGRATION_FORMAT_BINARY);
+    run_fault_matrix(MIGRATION_CAP_ALL, MIGRATION_FORMAT_BINARY, false);
 }
 
 static void legacy_stream_faults_fail_both_sides_cleanly(void)
 {
-    run_fault_matrix(MIGRATION_CAP_RETURN_PATH, MIGRATION_FORMAT_LEGACY);
+    run_fault_matrix(MIGRATION_CAP_RETURN_PATH, MIGRATION_FORMAT_LEGACY,
+                     false);
+}
+
+/* The same faults over unix sockets, the transport of local migrations. */
+static void binary_stream_faults_over_unix_fail_both_sides_cleanly(void)
+{
+    run_fault_matrix(MIGRATION_CAP_ALL, MIGRATION_FORMAT_BINARY, true);
+}
+
+static void legacy_stream_faults_over_unix_fail_both_sides_cleanly(void)
+{
+    run_fault_matrix(MIGRATION_CAP_RETURN_PATH, MIGRATION_FORMAT_LEGACY,
+                     true);
 }
 
 /* ---- snapshot files killed mid-write ---- */
@@ -461,6 +535,10 @@ static const TestCase tests[] = {
       binary_stream_faults_fail_both_sides_cleanly },
     { "legacy_stream_faults_fail_both_sides_cleanly",
       legacy_stream_faults_fail_both_sides_cleanly },
+    { "binary_stream_faults_over_unix_fail_both_sides_cleanly",
+      binary_stream_faults_over_unix_fail_both_sides_cleanly },
+    { "legacy_stream_faults_over_unix_fail_both_sides_cleanly",
+      legacy_stream_faults_over_unix_fail_both_sides_cleanly },
     { "snapshot_killed_mid_write_stays_whole",
       snapshot_killed_mid_write_stays_whole },
     { NULL, NULL },

@@ -454,25 +454,74 @@ static void truncation_anywhere_fails_cleanly_and_writes_nothing(void)
     machine_clear(&dst);
 }
 
-static void legacy_truncated_payload_names_the_field(void)
+/*
+ * Registers @t as version 3 of "tiny" in a new registry and saves it in
+ * the legacy format into @out. Returns the registry.
+ */
+static MigrationRegistry *tiny_legacy_save(Tiny *t, GByteArray *out)
 {
-    Tiny t = { .a = 1 };
-    MigrationDeviceInfo info = {
+    static const MigrationDeviceInfo info = {
         .id = "tiny", .version = 3, .visit = tiny_visit,
         .state_size = sizeof(Tiny),
     };
-    g_autoptr(MigrationRegistry) r = migration_registry_new();
-    g_autoptr(GByteArray) out = g_byte_array_new();
+    MigrationRegistry *r = migration_registry_new();
     GError *err = NULL;
 
-    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
-    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+    CU_ASSERT_TRUE(migration_register(r, &info, t, &err) &&
+                   migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
                                   &err));
+    ASSERT_NO_ERROR(err);
+    return r;
+}
+
+static void legacy_truncated_payload_names_the_field(void)
+{
+    Tiny t = { .a = 1 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = tiny_legacy_save(&t, out);
+    GError *err = NULL;
+
     /* Drop the payload's last byte but keep the trailer. */
     g_byte_array_remove_index(out, 41);
     CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
                  "missing section footer for tiny at byte 42");
+}
+
+/* A stream cut inside its vmdesc says so, whatever decodes the devices. */
+static void legacy_cut_in_vmdesc_is_truncated_vmdesc(void)
+{
+    Tiny t = { .a = 1 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = tiny_legacy_save(&t, out);
+    g_autofree char *want = NULL;
+    GError *err = NULL;
+    size_t v;
+    uint32_t claim;
+
+    for (v = out->len - 5; out->data[v] != 0x06; v--) {
+    }
+    claim = (uint32_t)out->data[v + 1] << 24 | out->data[v + 2] << 16 |
+            out->data[v + 3] << 8 | out->data[v + 4];
+    CU_ASSERT_EQUAL(claim, out->len - v - 5);
+
+    /* Ten bytes of JSON missing. */
+    g_byte_array_set_size(out, out->len - 10);
+    want = g_strdup_printf("vmdesc: stream truncated: the record claims %u "
+                           "bytes, %u follow at byte %zu", claim, claim - 10,
+                           v + 5);
+    CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, want);
+    g_clear_error(&err);
+
+    /* Cut inside the record's length. */
+    g_byte_array_set_size(out, v + 3);
+    g_free(want);
+    want = g_strdup_printf("vmdesc: stream truncated in the record header "
+                           "at byte %zu", v + 3);
+    CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, want);
+    g_clear_error(&err);
 }
 
 /* QEMU's suppress-vmdesc=on: the registry's layouts decode the payload. */
@@ -714,6 +763,8 @@ static const TestCase tests[] = {
       truncation_anywhere_fails_cleanly_and_writes_nothing },
     { "legacy_truncated_payload_names_the_field",
       legacy_truncated_payload_names_the_field },
+    { "legacy_cut_in_vmdesc_is_truncated_vmdesc",
+      legacy_cut_in_vmdesc_is_truncated_vmdesc },
     { "legacy_without_vmdesc_loads_through_the_registry",
       legacy_without_vmdesc_loads_through_the_registry },
     { "failure_in_last_device_leaves_every_device_untouched",

@@ -735,6 +735,133 @@ static void visitors_borrow_the_file(void)
     ASSERT_BYTES_EQUAL(out->data, out->len, want, sizeof(want));
 }
 
+/*
+ * A freed output visitor is kept by its file and handed out again: the
+ * next one must start like a new one (no open frames, default limits,
+ * not completed), whatever the last walk left behind.
+ */
+static void output_visitor_reuse_starts_fresh(void)
+{
+    static const uint8_t want[] = { 0x2a };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    QVisitLimits tight;
+    Visitor *v;
+    uint8_t x = 42;
+
+    /* An abandoned walk with tight limits. */
+    v = qemu_file_output_visitor_new(f);
+    qvisit_limits_init(&tight);
+    tight.max_depth = 1;
+    visit_set_limits(v, &tight);
+    CU_ASSERT_TRUE(visit_start_struct(v, "old", &err));
+    visit_free(v);
+
+    /* Depth 2 is allowed again and paths start at the new walk. */
+    v = qemu_file_output_visitor_new(f);
+    CU_ASSERT_TRUE(visit_start_struct(v, "s", &err) &&
+                   visit_start_struct(v, "t", &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(visit_check_range(v, "n", 5, 0, 1, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "s.t.n: expected 0..1, got 5");
+    g_clear_error(&err);
+    CU_ASSERT_TRUE(visit_end_struct(v, &err) && visit_end_struct(v, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+
+    /* A completed visitor comes back completable. */
+    v = qemu_file_output_visitor_new(f);
+    CU_ASSERT_TRUE(visit_type_u8(v, "x", &x, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    ASSERT_BYTES_EQUAL(out->data, out->len, want, sizeof(want));
+}
+
+/*
+ * The core writes integers straight into the file's buffer while it has
+ * room; across many buffer refills the bytes must equal the legacy puts'.
+ */
+static void direct_path_across_buffer_flushes_matches_legacy(void)
+{
+    g_autoptr(GByteArray) legacy = g_byte_array_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    QEMUFile *lf = qemu_fopen_bytearray(legacy);
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    bool ok = visit_start_struct(v, "dev", &err);
+
+    for (uint32_t i = 0; ok && i < 30000; i++) {
+        uint8_t b = (uint8_t)i;
+        uint16_t h = (uint16_t)(i * 7);
+        uint32_t w = i * 2654435761u;
+        uint64_t q = (uint64_t)i << 33 | i;
+        bool present = i % 3 == 0;
+        uint8_t bytes[13];
+
+        memset(bytes, (int)i, sizeof(bytes));
+        qemu_put_buffer(lf, bytes, sizeof(bytes));
+
+        qemu_put_byte(lf, b);
+        qemu_put_be16(lf, h);
+        qemu_put_be32(lf, w);
+        qemu_put_be64(lf, q);
+        qemu_put_byte(lf, present);
+        ok = visit_type_buffer(v, "bytes", bytes, sizeof(bytes), &err) &&
+             visit_type_u8(v, "b", &b, &err) &&
+             visit_type_u16(v, "h", &h, &err) &&
+             visit_type_u32(v, "w", &w, &err) &&
+             visit_type_u64(v, "q", &q, &err);
+        if (ok && visit_optional(v, "p", &present)) {
+            qemu_put_be16(lf, h);
+            ok = visit_type_u16(v, "p", &h, &err);
+        }
+    }
+    CU_ASSERT_TRUE(ok && visit_end_struct(v, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(lf), 0);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    CU_ASSERT_TRUE(legacy->len > 3 * 32768);
+    ASSERT_BYTES_EQUAL(out->data, out->len, legacy->data, legacy->len);
+}
+
+/* Once the file has an error, small values (the direct path) report it. */
+static void output_after_file_error_is_io_error(void)
+{
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    g_autofree char *msg = g_strdup_printf(
+        "dev.%s: write failed at byte 1: %s", "x", g_strerror(EIO));
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    uint8_t bytes[4] = { 1, 2, 3, 4 };
+    uint16_t x = 1;
+    bool present = true;
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err) &&
+                   visit_type_u8(v, "a", &bytes[0], &err));
+    qemu_file_set_error(f, -EIO);
+    CU_ASSERT_FALSE(visit_type_u16(v, "x", &x, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, msg);
+    g_clear_error(&err);
+    CU_ASSERT_FALSE(visit_type_buffer(v, "b", bytes, sizeof(bytes), &err));
+    CU_ASSERT_EQUAL(err ? err->code : -1, QVISIT_ERROR_IO);
+    g_clear_error(&err);
+    /* The presence byte's failure surfaces at the next call. */
+    CU_ASSERT_FALSE(visit_optional(v, "o", &present));
+    CU_ASSERT_FALSE(visit_end_struct(v, &err));
+    CU_ASSERT_EQUAL(err ? err->code : -1, QVISIT_ERROR_IO);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
+    CU_ASSERT_EQUAL(out->len, 0);
+}
+
 static void output_to_closed_pipe_is_io_error(void)
 {
     g_autofree uint8_t *big = g_malloc0(40000);
@@ -812,6 +939,12 @@ static const TestCase tests[] = {
       string_output_rejects_invalid_utf8 },
     { "formats_md_example_bytes", formats_md_example_bytes },
     { "visitors_borrow_the_file", visitors_borrow_the_file },
+    { "output_visitor_reuse_starts_fresh",
+      output_visitor_reuse_starts_fresh },
+    { "direct_path_across_buffer_flushes_matches_legacy",
+      direct_path_across_buffer_flushes_matches_legacy },
+    { "output_after_file_error_is_io_error",
+      output_after_file_error_is_io_error },
     { "input_read_failure_is_io_error", input_read_failure_is_io_error },
     { "output_to_closed_pipe_is_io_error",
       output_to_closed_pipe_is_io_error },

@@ -24,10 +24,17 @@
 #include "qvisit/visitor.h"
 #include "qvisit/error.h"
 
+typedef enum VisitorFrameKind {
+    VISITOR_FRAME_ROOT,       /* no frame open */
+    VISITOR_FRAME_STRUCT,
+    VISITOR_FRAME_ARRAY,
+} VisitorFrameKind;
+
 /* One open struct or array, as the core tracks it. */
 typedef struct VisitorFrame {
     const char *name;  /* borrowed member name; NULL for elements, root */
     bool is_array;
+    VisitorFrameKind parent_kind; /* kind of the frame below, or root */
     size_t len;        /* arrays: announced element count */
     size_t index;      /* arrays: elements visited so far */
 } VisitorFrame;
@@ -79,13 +86,17 @@ struct Visitor {
 
     /*
      * Optional. A binary output visitor whose integers, bools and presence
-     * bytes are exactly the big-endian bytes of the value sets this to its
-     * file: the core then writes those fields straight into the file's
-     * buffer and skips the callbacks (the field-by-field benchmark holds
-     * converted devices to within 15% of legacy qemu_put_*() code). Any
-     * failure falls back to the callbacks, which report it. Such a visitor
-     * must write nothing for structs: its start_struct and end_struct
-     * callbacks are skipped.
+     * bytes are exactly the big-endian bytes of the value, and whose
+     * buffers are their raw bytes, sets this to its file: the core then
+     * writes those fields straight into the file's buffer and skips the
+     * callbacks (the field-by-field benchmark holds converted devices to
+     * within 15% of legacy qemu_put_*() code). Anything else (a full
+     * buffer, a file error, a malformed call) falls back to the callbacks,
+     * which flush or report. Such a visitor must write nothing for structs
+     * and arrays (their callbacks are skipped while the file has no
+     * error), and its optional callback may fail only when the file has
+     * an error, so the direct path's check of the file's error also
+     * covers a pending error.
      */
     struct QEMUFile *direct_file;
 
@@ -94,10 +105,16 @@ struct Visitor {
     size_t nframes;
     size_t frames_cap;
     VisitorFrame *top;        /* &frames[nframes - 1], or NULL at root */
+    VisitorFrameKind top_kind; /* top's kind, kept beside it for the
+                                  direct path, which tests it per field */
+    size_t direct_frames;     /* frames the direct path may open: the
+                                 array's capacity capped by the depth
+                                 limit */
     const char *cur_name;     /* name of the call in progress */
     bool in_call;             /* a member call is in progress */
     GError *pending;          /* from a failed visit_optional() */
     QVisitLimits limits;
+    bool limits_set;          /* visit_set_limits() was called */
     bool completed;
 };
 
@@ -106,6 +123,12 @@ struct Visitor {
  * constructor after setting the callbacks.
  */
 void visit__init(Visitor *v, VisitorType type);
+
+/*
+ * Returns the core part to its state after visit__init(), keeping the
+ * frame array's memory, so a visitor can be reused for a new walk.
+ */
+void visit__reset(Visitor *v);
 
 /* Releases the core part; call from the implementation's free callback. */
 void visit__cleanup(Visitor *v);

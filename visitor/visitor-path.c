@@ -149,13 +149,10 @@ bool visit_set_error(Visitor *v, GError **errp, const char *member, int code,
     return ret;
 }
 
-bool visit_check_range(Visitor *v, const char *member, int64_t value,
+bool visit_range_error(Visitor *v, const char *member, int64_t value,
                        int64_t min, int64_t max, GError **errp)
 {
     g_return_val_if_fail(v != NULL, false);
-    if (G_LIKELY(value >= min && value <= max)) {
-        return true;
-    }
     return visit_set_error(v, errp, member, QVISIT_ERROR_RANGE,
                            "expected %" PRId64 "..%" PRId64 ", got %" PRId64,
                            min, max, value);

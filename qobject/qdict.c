@@ -38,6 +38,21 @@ QDictEntry *qdict__lookup(const QDict *d, const char *key)
     return NULL;
 }
 
+QDictEntry *qdict__lookup_len(const QDict *d, const char *key, size_t len)
+{
+    if (d->index) {
+        g_autofree char *z = g_strndup(key, len);
+
+        return g_hash_table_lookup(d->index, z);
+    }
+    for (QDictEntry *e = d->first; e; e = e->next) {
+        if (strncmp(e->key, key, len) == 0 && e->key[len] == '\0') {
+            return e;
+        }
+    }
+    return NULL;
+}
+
 static void qdict_build_index(QDict *d)
 {
     d->index = g_hash_table_new(g_str_hash, g_str_equal);

@@ -109,8 +109,11 @@ size_t qstring__len(const QString *qs);
  * the caller knows the key is new. */
 void qdict__append(QDict *d, const char *key, size_t klen, QObject *value);
 
-/* Like qdict_get() but with a key that need not be NUL-terminated. */
+/* Returns the member named @key (NUL-terminated), or NULL. */
 QDictEntry *qdict__lookup(const QDict *d, const char *key);
+
+/* Like qdict__lookup() with the first @len bytes of @key as the name. */
+QDictEntry *qdict__lookup_len(const QDict *d, const char *key, size_t len);
 
 /*
  * True when none of the 8 bytes of @x needs a second look from the JSON

@@ -566,6 +566,63 @@ static char *read_case_file(const char *dir, const char *name, bool chomp,
     return g_strndup(data, n);
 }
 
+/*
+ * The parser shares equal short strings and equal integers through a small
+ * cache; with thousands of distinct values (every slot replaced many
+ * times) and repeats, each value must still come back exactly, and keys
+ * spelt with escapes must still be found.
+ */
+/* The integer value of @obj, which must be a QNum holding one. */
+static int64_t int_of(QObject *obj)
+{
+    int64_t v = INT64_MIN;
+
+    CU_ASSERT_TRUE(qnum_get_try_int(qobject_to(QNum, obj), &v));
+    return v;
+}
+
+static void repeated_and_distinct_scalars_parse_exactly(void)
+{
+    g_autoptr(GString) doc = g_string_new("[");
+    g_autoptr(QObject) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    QList *list;
+    QDict *d;
+
+    for (int i = 0; i < 3000; i++) {
+        g_string_append_printf(doc, "%s\"s%d\", %d, \"same\", 4, %d",
+                               i ? ", " : "", i, i * 7919 - 5000000, -i);
+    }
+    g_string_append(doc, ", {\"k\\u0065y\": 1, \"key2\": \"k\\u0065y\"}]");
+    obj = qobject_from_json(doc->str, &err);
+    ASSERT_NO_ERROR(err);
+    list = qobject_to(QList, obj);
+    CU_ASSERT_FATAL(list != NULL && qlist_size(list) == 3000 * 5 + 1);
+    for (int i = 0; i < 3000; i++) {
+        g_autofree char *want = g_strdup_printf("s%d", i);
+
+        CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                                   qlist_get(list, i * 5))), want);
+        CU_ASSERT_EQUAL(int_of(qlist_get(list, i * 5 + 1)),
+                        i * 7919 - 5000000);
+        CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                                   qlist_get(list, i * 5 + 2))), "same");
+        CU_ASSERT_EQUAL(int_of(qlist_get(list, i * 5 + 3)), 4);
+        CU_ASSERT_EQUAL(int_of(qlist_get(list, i * 5 + 4)), -i);
+    }
+    d = qobject_to(QDict, qlist_get(list, 3000 * 5));
+    CU_ASSERT_FATAL(d != NULL);
+    CU_ASSERT_EQUAL(int_of(qdict_get(d, "key")), 1);
+    CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString, qdict_get(d, "key2"))), "key");
+    /* A duplicate spelt differently is still a duplicate. */
+    qobject_unref(obj);
+    obj = NULL;
+    obj = qobject_from_json("{\"key\": 1, \"k\\u0065y\": 2}", &err);
+    CU_ASSERT_PTR_NULL(obj);
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
+                 "json: duplicate key \"key\" at byte 11");
+}
+
 static void data_cases(void)
 {
     g_autoptr(GError) derr = NULL;
@@ -654,6 +711,8 @@ int main(void)
         { "pretty_layout_is_pythons_indent_4",
           pretty_layout_is_pythons_indent_4 },
         { "writer_handles_deep_trees", writer_handles_deep_trees },
+        { "repeated_and_distinct_scalars_parse_exactly",
+          repeated_and_distinct_scalars_parse_exactly },
         { "data_cases", data_cases },
         { NULL, NULL },
     };

@@ -16,7 +16,10 @@
  * equality ignores member order; list equality does not.
  *
  * QObjects are not thread-safe: share a tree between threads only read-only
- * and with no reference changes.
+ * and with no reference changes. Strings and numbers are immutable, so a
+ * tree may hold one of them in several places (the JSON parser shares
+ * equal short strings and integers); hand parts of one tree to different
+ * threads only after qobject_clone() (or a copy of your own).
  */
 #ifndef QVISIT_QOBJECT_H
 #define QVISIT_QOBJECT_H
@@ -577,7 +580,8 @@ QVISIT_API QObject *qobject_from_json(const char *text, GError **errp);
  * bytes is a parse error. The text must be UTF-8, and a string may not
  * contain \u0000 (QStrings are NUL-terminated) or a lone surrogate.
  * Exceeding max_string_len (decoded bytes of one string) or max_array_len
- * (elements of one array) is %QVISIT_ERROR_LIMIT.
+ * (elements of one array) is %QVISIT_ERROR_LIMIT. Equal short strings and
+ * equal integers in the result may be one shared object.
  *
  * Returns: (transfer full) (nullable): the value, or NULL on error.
  * Since: 0.1

@@ -129,6 +129,26 @@ static inline void qemu_file__commit(QEMUFile *f, size_t len)
     f->buf_index += len;
 }
 
+/*
+ * Consumes the next @len bytes and returns a pointer to them, when they
+ * are already in the buffer of a reading file without error; otherwise
+ * returns NULL and consumes nothing, and the caller takes the ordinary
+ * path (qemu_get_buffer()), which refills and reports. The per-field
+ * fast path of the stream readers.
+ */
+static inline const uint8_t *qemu_file__take(QEMUFile *f, size_t len)
+{
+    const uint8_t *p;
+
+    if (G_UNLIKELY(f->writable || f->last_error ||
+                   f->buf_size - f->buf_index < len)) {
+        return NULL;
+    }
+    p = f->buf + f->buf_index;
+    f->buf_index += len;
+    return p;
+}
+
 /* Stores the low @bytes (1, 2, 4 or 8) bytes of @value big-endian at @p. */
 static inline void qemu_file__store_be(uint8_t *p, uint64_t value,
                                        unsigned bytes)

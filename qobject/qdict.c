@@ -6,15 +6,22 @@
  */
 #include "qvisit/qobject.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "qobject/qobject-internal.h"
 
 QDict *qdict_new(void)
 {
-    QDict *d = g_new0(QDict, 1);
+    /* Not g_new0(): the in-place space needs no clearing. */
+    QDict *d = g_new(QDict, 1);
 
     qobject__init(&d->base, QTYPE_QDICT);
+    d->size = 0;
+    d->first = NULL;
+    d->last = NULL;
+    d->index = NULL;
+    d->in_place_used = 0;
     return d;
 }
 
@@ -63,8 +70,18 @@ static void qdict_build_index(QDict *d)
 
 void qdict__append(QDict *d, const char *key, size_t klen, QObject *value)
 {
-    QDictEntry *e = g_malloc(sizeof(*e) + klen + 1);
+    /* Rounded up so the next in-place entry stays aligned. */
+    size_t need = (offsetof(QDictEntry, key) + klen + 1 + 7) & ~(size_t)7;
+    QDictEntry *e;
 
+    if (d->in_place_used + need <= sizeof(d->in_place)) {
+        e = (QDictEntry *)((char *)d->in_place + d->in_place_used);
+        d->in_place_used += need;
+        e->in_place = true;
+    } else {
+        e = g_malloc(offsetof(QDictEntry, key) + klen + 1);
+        e->in_place = false;
+    }
     memcpy(e->key, key, klen);
     e->key[klen] = '\0';
     e->value = value;
@@ -164,7 +181,9 @@ void qdict_del(QDict *d, const char *key)
     }
     d->size--;
     qobject_unref(e->value);
-    g_free(e);
+    if (!e->in_place) {
+        g_free(e);
+    }
 }
 
 const QDictEntry *qdict_first(const QDict *d)
@@ -199,7 +218,9 @@ void qdict__destroy(QDict *d, GPtrArray *pending)
         QDictEntry *next = e->next;
 
         qobject__release(e->value, pending);
-        g_free(e);
+        if (!e->in_place) {
+            g_free(e);
+        }
         e = next;
     }
     if (d->index) {

@@ -49,19 +49,25 @@ struct QString {
 /*
  * Members are a doubly linked list in insertion order (O(1) delete and
  * in-place replace); the key is stored inline so a member is one
- * allocation. Lookup is a linear scan while the dict is small and a hash
- * index (created at QDICT_INDEX_MIN members) afterwards: most device
- * structs have a handful of members, and a GHashTable per struct would
- * cost more than it saves.
+ * allocation, and the first members of a dict (QDICT_IN_PLACE_BYTES of
+ * them) live in the dict's own allocation: most dicts are a few members
+ * (a vmdesc field is {"name", "type", "size"}), and parsing one used to
+ * cost an allocation per member. Space of a deleted in-place member is
+ * not reused, so at most those bytes go unused. Lookup is a linear scan
+ * while the dict is small and a hash index (created at QDICT_INDEX_MIN
+ * members) afterwards: most device structs have a handful of members,
+ * and a GHashTable per struct would cost more than it saves.
  */
 struct QDictEntry {
     QDictEntry *prev;
     QDictEntry *next;
     QObject *value;
+    bool in_place;          /* in the dict's own allocation */
     char key[];
 };
 
 #define QDICT_INDEX_MIN 9
+#define QDICT_IN_PLACE_BYTES 128
 
 struct QDict {
     QObject base;
@@ -69,6 +75,8 @@ struct QDict {
     QDictEntry *first;
     QDictEntry *last;
     GHashTable *index;      /* key -> QDictEntry, NULL while small */
+    size_t in_place_used;   /* bytes of in_place taken */
+    uint64_t in_place[QDICT_IN_PLACE_BYTES / 8];
 };
 
 struct QList {

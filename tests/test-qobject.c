@@ -284,6 +284,41 @@ static void dict_del_removes_and_keeps_order(void)
     CU_ASSERT_STRING_EQUAL(k2, "b");
 }
 
+/*
+ * The first members live in the dict's own allocation, later ones on the
+ * heap: long and short keys around that boundary, deletes of both kinds
+ * and re-adds after them (valgrind checks the frees).
+ */
+static void dict_members_in_place_and_on_heap(void)
+{
+    g_autoptr(QDict) d = qdict_new();
+    char long_key[120];
+
+    memset(long_key, 'x', sizeof(long_key) - 1);
+    long_key[sizeof(long_key) - 1] = '\0';
+    qdict_put_int(d, "a", 1);
+    qdict_put_int(d, long_key, 2);      /* does not fit in place */
+    qdict_put_int(d, "b", 3);
+    qdict_put_int(d, "c", 4);
+    qdict_del(d, "a");
+    qdict_del(d, long_key);
+    for (int round = 0; round < 200; round++) {
+        g_autofree char *key = g_strdup_printf("r%d", round);
+
+        qdict_put_int(d, key, round);
+        if (round % 3) {
+            qdict_del(d, key);
+        }
+    }
+    qdict_put_int(d, long_key, 5);
+    CU_ASSERT_EQUAL(qdict_size(d), 2 + 67 + 1);
+    CU_ASSERT_STRING_EQUAL(qdict_entry_key(qdict_first(d)), "b");
+    CU_ASSERT_PTR_NOT_NULL(qdict_get(d, "r198"));
+    CU_ASSERT_PTR_NULL(qdict_get(d, "r197"));
+    CU_ASSERT_PTR_NOT_NULL(qdict_get(d, long_key));
+    CU_ASSERT_PTR_NULL(qdict_get(d, "a"));
+}
+
 static void large_dict_lookup_del_and_iteration(void)
 {
     /* Crosses the size at which the hash index is built. */
@@ -404,6 +439,8 @@ int main(void)
           dict_del_removes_and_keeps_order },
         { "large_dict_lookup_del_and_iteration",
           large_dict_lookup_del_and_iteration },
+        { "dict_members_in_place_and_on_heap",
+          dict_members_in_place_and_on_heap },
         { "list_get_set_truncate", list_get_set_truncate },
         { "deep_tree_frees_without_recursion",
           deep_tree_frees_without_recursion },

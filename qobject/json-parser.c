@@ -217,8 +217,15 @@ static bool parse_string(Parser *ps, const char **out, size_t *out_len)
         uint64_t word;
 
         while (ps->end - q >= 8) {
+            uint64_t special;
+
             memcpy(&word, q, 8);
-            if (!qjson__word_is_plain(word)) {
+            special = qjson__word_special(word);
+            if (special) {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+                /* Straight to the first special byte. */
+                q += __builtin_ctzll(special) / 8;
+#endif
                 break;
             }
             q += 8;

@@ -53,7 +53,9 @@ QDictEntry *qdict__lookup_len(const QDict *d, const char *key, size_t len)
         return g_hash_table_lookup(d->index, z);
     }
     for (QDictEntry *e = d->first; e; e = e->next) {
-        if (strncmp(e->key, key, len) == 0 && e->key[len] == '\0') {
+        /* The first byte inline spares most strncmp() calls. */
+        if ((len == 0 || e->key[0] == key[0]) &&
+            strncmp(e->key, key, len) == 0 && e->key[len] == '\0') {
             return e;
         }
     }

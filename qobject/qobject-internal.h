@@ -124,23 +124,30 @@ QDictEntry *qdict__lookup(const QDict *d, const char *key);
 QDictEntry *qdict__lookup_len(const QDict *d, const char *key, size_t len);
 
 /*
- * True when none of the 8 bytes of @x needs a second look from the JSON
- * parser or writer: none is a control character, '"', '\\' or part of a
- * multi-byte UTF-8 sequence. Names and hex dumps are all such bytes, so
- * strings are scanned a word at a time. Each test is the classic "has a
- * byte less than n" / "has a zero byte" bit trick, exact for "any byte".
+ * The bytes of @x (loaded from memory with memcpy()) that need a second
+ * look from the JSON parser or writer, as a mask of their high bits: a
+ * control character, '"', '\\' or part of a multi-byte UTF-8 sequence.
+ * Names and hex dumps are all plain bytes, so strings are scanned a word
+ * at a time. Each test is the classic "has a byte less than n" / "has a
+ * zero byte" bit trick: exact for "any byte", and exact for the first
+ * such byte in memory order (a borrow only flags bytes after a true one),
+ * so on a little-endian machine the lowest set bit finds it.
  */
-static inline bool qjson__word_is_plain(uint64_t x)
+static inline uint64_t qjson__word_special(uint64_t x)
 {
     const uint64_t ones = UINT64_C(0x0101010101010101);
     const uint64_t highs = UINT64_C(0x8080808080808080);
     uint64_t quote = x ^ (ones * '"');
     uint64_t bslash = x ^ (ones * '\\');
-    uint64_t bad = (x & highs) | ((x - ones * 0x20) & ~x & highs) |
-                   ((quote - ones) & ~quote & highs) |
-                   ((bslash - ones) & ~bslash & highs);
 
-    return bad == 0;
+    return (x & highs) | ((x - ones * 0x20) & ~x & highs) |
+           ((quote - ones) & ~quote & highs) |
+           ((bslash - ones) & ~bslash & highs);
+}
+
+static inline bool qjson__word_is_plain(uint64_t x)
+{
+    return qjson__word_special(x) == 0;
 }
 
 /*

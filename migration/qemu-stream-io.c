@@ -78,47 +78,69 @@ bool qs__skip(QsReader *r, uint64_t len, GError **errp)
                      "stream truncated");
 }
 
+/*
+ * The fixed-width reads: straight from the file's buffer when the bytes
+ * are there (every field of every section goes through here), else
+ * through qs__read(), which refills and reports.
+ */
+static inline bool take_be(QsReader *r, unsigned bytes, uint64_t *v,
+                           GError **errp)
+{
+    const uint8_t *p = qemu_file__take(r->f, bytes);
+    uint8_t b[8];
+    uint64_t x = 0;
+
+    if (G_UNLIKELY(!p)) {
+        if (!qs__read(r, b, bytes, errp)) {
+            return false;
+        }
+        p = b;
+    } else {
+        r->pos += bytes;
+    }
+    for (unsigned i = 0; i < bytes; i++) {
+        x = x << 8 | p[i];
+    }
+    *v = x;
+    return true;
+}
+
 bool qs__u8(QsReader *r, uint8_t *v, GError **errp)
 {
-    return qs__read(r, v, 1, errp);
+    uint64_t x;
+
+    if (!take_be(r, 1, &x, errp)) {
+        return false;
+    }
+    *v = (uint8_t)x;
+    return true;
 }
 
 bool qs__be16(QsReader *r, uint16_t *v, GError **errp)
 {
-    uint8_t b[2];
+    uint64_t x;
 
-    if (!qs__read(r, b, 2, errp)) {
+    if (!take_be(r, 2, &x, errp)) {
         return false;
     }
-    *v = (uint16_t)(b[0] << 8 | b[1]);
+    *v = (uint16_t)x;
     return true;
 }
 
 bool qs__be32(QsReader *r, uint32_t *v, GError **errp)
 {
-    uint8_t b[4];
+    uint64_t x;
 
-    if (!qs__read(r, b, 4, errp)) {
+    if (!take_be(r, 4, &x, errp)) {
         return false;
     }
-    *v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
-         b[3];
+    *v = (uint32_t)x;
     return true;
 }
 
 bool qs__be64(QsReader *r, uint64_t *v, GError **errp)
 {
-    uint8_t b[8];
-    uint64_t x = 0;
-
-    if (!qs__read(r, b, 8, errp)) {
-        return false;
-    }
-    for (int i = 0; i < 8; i++) {
-        x = x << 8 | b[i];
-    }
-    *v = x;
-    return true;
+    return take_be(r, 8, v, errp);
 }
 
 bool qs__cstr(QsReader *r, char **out, GError **errp)

@@ -309,7 +309,7 @@ static bool container_is_empty(const QObject *obj)
     if (obj->type == QTYPE_QDICT) {
         return ((const QDict *)obj)->size == 0;
     }
-    return ((const QList *)obj)->elems->len == 0;
+    return ((const QList *)obj)->len == 0;
 }
 
 static void write_value(Writer *w, const QObject *root, bool pretty)
@@ -351,8 +351,8 @@ static void write_value(Writer *w, const QObject *root, bool pretty)
                 const QList *l = (const QList *)f->obj;
 
                 first = f->index == 0;
-                if (f->index < l->elems->len) {
-                    obj = g_ptr_array_index(l->elems, f->index);
+                if (f->index < l->len) {
+                    obj = l->elems[f->index];
                 }
             }
             if (!obj) {

@@ -1,6 +1,8 @@
 /* QList: an array of QObjects with O(1) indexing. */
 #include "qvisit/qobject.h"
 
+#include <string.h>
+
 #include "qobject/qobject-internal.h"
 
 QList *qlist_new(void)
@@ -8,14 +10,27 @@ QList *qlist_new(void)
     QList *l = g_new(QList, 1);
 
     qobject__init(&l->base, QTYPE_QLIST);
-    l->elems = g_ptr_array_new();
+    l->len = 0;
+    l->cap = QLIST_IN_PLACE;
+    l->elems = l->in_place;
     return l;
 }
 
 void qlist_append_obj(QList *l, QObject *value)
 {
     g_return_if_fail(l != NULL && value != NULL);
-    g_ptr_array_add(l->elems, value);
+    if (G_UNLIKELY(l->len == l->cap)) {
+        size_t cap = l->cap * 2;
+
+        if (l->elems == l->in_place) {
+            l->elems = g_new(QObject *, cap);
+            memcpy(l->elems, l->in_place, l->len * sizeof(QObject *));
+        } else {
+            l->elems = g_renew(QObject *, l->elems, cap);
+        }
+        l->cap = cap;
+    }
+    l->elems[l->len++] = value;
 }
 
 void qlist_append_int(QList *l, int64_t value)
@@ -36,16 +51,16 @@ void qlist_append_str(QList *l, const char *value)
 size_t qlist_size(const QList *l)
 {
     g_return_val_if_fail(l != NULL, 0);
-    return l->elems->len;
+    return l->len;
 }
 
 QObject *qlist_get(const QList *l, size_t index)
 {
     g_return_val_if_fail(l != NULL, NULL);
-    if (index >= l->elems->len) {
+    if (index >= l->len) {
         return NULL;
     }
-    return g_ptr_array_index(l->elems, index);
+    return l->elems[index];
 }
 
 void qlist_set_obj(QList *l, size_t index, QObject *value)
@@ -53,26 +68,27 @@ void qlist_set_obj(QList *l, size_t index, QObject *value)
     QObject *old;
 
     g_return_if_fail(l != NULL && value != NULL);
-    g_return_if_fail(index < l->elems->len);
-    old = g_ptr_array_index(l->elems, index);
-    g_ptr_array_index(l->elems, index) = value;
+    g_return_if_fail(index < l->len);
+    old = l->elems[index];
+    l->elems[index] = value;
     qobject_unref(old);
 }
 
 void qlist_truncate(QList *l, size_t len)
 {
-    g_return_if_fail(l != NULL && len <= l->elems->len);
-    while (l->elems->len > len) {
-        qobject_unref((QObject *)g_ptr_array_steal_index(l->elems,
-                                                          l->elems->len - 1));
+    g_return_if_fail(l != NULL && len <= l->len);
+    while (l->len > len) {
+        qobject_unref(l->elems[--l->len]);
     }
 }
 
 void qlist__destroy(QList *l, GPtrArray *pending)
 {
-    for (guint i = 0; i < l->elems->len; i++) {
-        qobject__release(g_ptr_array_index(l->elems, i), pending);
+    for (size_t i = 0; i < l->len; i++) {
+        qobject__release(l->elems[i], pending);
     }
-    g_ptr_array_free(l->elems, TRUE);
+    if (l->elems != l->in_place) {
+        g_free(l->elems);
+    }
     g_free(l);
 }

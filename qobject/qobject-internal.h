@@ -79,9 +79,19 @@ struct QDict {
     uint64_t in_place[QDICT_IN_PLACE_BYTES / 8];
 };
 
+/*
+ * Elements are an array, in the list's own allocation while there are at
+ * most QLIST_IN_PLACE of them (most lists in a vmdesc or a device are
+ * short), then on the heap, doubling.
+ */
+#define QLIST_IN_PLACE 4
+
 struct QList {
     QObject base;
-    GPtrArray *elems;       /* of QObject *, each holding one reference */
+    size_t len;
+    size_t cap;
+    QObject **elems;        /* each holding one reference */
+    QObject *in_place[QLIST_IN_PLACE];
 };
 
 static inline void qobject__init(QObject *obj, QType type)

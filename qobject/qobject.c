@@ -164,12 +164,11 @@ bool qobject_is_equal(const QObject *a, const QObject *b)
     case QTYPE_QLIST: {
         const QList *la = (const QList *)a, *lb = (const QList *)b;
 
-        if (la->elems->len != lb->elems->len) {
+        if (la->len != lb->len) {
             return false;
         }
-        for (guint i = 0; i < la->elems->len; i++) {
-            if (!qobject_is_equal(g_ptr_array_index(la->elems, i),
-                                  g_ptr_array_index(lb->elems, i))) {
+        for (size_t i = 0; i < la->len; i++) {
+            if (!qobject_is_equal(la->elems[i], lb->elems[i])) {
                 return false;
             }
         }
@@ -223,8 +222,8 @@ QObject *qobject_clone(const QObject *obj)
         const QList *l = (const QList *)obj;
         QList *c = qlist_new();
 
-        for (guint i = 0; i < l->elems->len; i++) {
-            qlist_append_obj(c, qobject_clone(g_ptr_array_index(l->elems, i)));
+        for (size_t i = 0; i < l->len; i++) {
+            qlist_append_obj(c, qobject_clone(l->elems[i]));
         }
         return QOBJECT(c);
     }

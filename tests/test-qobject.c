@@ -351,6 +351,32 @@ static void large_dict_lookup_del_and_iteration(void)
     CU_ASSERT_TRUE(qdict_haskey(d, "k999"));
 }
 
+/* Lists keep their first elements in place, then move them to the heap. */
+static void list_moves_from_in_place_to_heap(void)
+{
+    for (int n = 0; n <= 9; n++) {
+        g_autoptr(QList) l = qlist_new();
+        g_autoptr(QObject) copy = NULL;
+
+        for (int i = 0; i < n; i++) {
+            qlist_append_int(l, i * 10);
+        }
+        CU_ASSERT_EQUAL(qlist_size(l), (size_t)n);
+        for (int i = 0; i < n; i++) {
+            int64_t v = -1;
+
+            CU_ASSERT_TRUE(qnum_get_try_int(qobject_to(QNum, qlist_get(l, i)),
+                                            &v));
+            CU_ASSERT_EQUAL(v, i * 10);
+        }
+        copy = qobject_clone(QOBJECT(l));
+        CU_ASSERT_TRUE(qobject_is_equal(copy, QOBJECT(l)));
+        qlist_truncate(l, n / 2);
+        CU_ASSERT_EQUAL(qlist_size(l), (size_t)(n / 2));
+        CU_ASSERT_EQUAL(qobject_is_equal(copy, QOBJECT(l)), n == 0);
+    }
+}
+
 static void list_get_set_truncate(void)
 {
     g_autoptr(QList) l = qlist_new();
@@ -442,6 +468,8 @@ int main(void)
         { "dict_members_in_place_and_on_heap",
           dict_members_in_place_and_on_heap },
         { "list_get_set_truncate", list_get_set_truncate },
+        { "list_moves_from_in_place_to_heap",
+          list_moves_from_in_place_to_heap },
         { "deep_tree_frees_without_recursion",
           deep_tree_frees_without_recursion },
         { "autoptr_releases_every_type", autoptr_releases_every_type },

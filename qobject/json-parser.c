@@ -161,10 +161,14 @@ static char *excerpt(const char *s, size_t len, size_t max)
 
 static inline void skip_ws(Parser *ps)
 {
-    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\n' ||
-                               *ps->p == '\r' || *ps->p == '\t')) {
-        ps->p++;
+    const char *p = ps->p;
+
+    /* Most tokens follow no whitespace or one space: one compare each. */
+    while (p < ps->end && (unsigned char)*p <= ' ' &&
+           (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+        p++;
     }
+    ps->p = p;
 }
 
 static int hex_value(char c)

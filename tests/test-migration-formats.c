@@ -198,6 +198,34 @@ static bool tiny_visit(Visitor *v, void *opaque, GError **errp)
            visit_end_struct(v, errp);
 }
 
+/*
+ * Registers @state as @info in a new registry and saves it in the legacy
+ * format into @out. Returns the registry.
+ */
+static MigrationRegistry *legacy_save_one(const MigrationDeviceInfo *info,
+                                          void *state, GByteArray *out)
+{
+    MigrationRegistry *r = migration_registry_new();
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, info, state, &err) &&
+                   migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    return r;
+}
+
+/* legacy_save_one() of @t as version 3 of "tiny". */
+static MigrationRegistry *tiny_legacy_save(Tiny *t, GByteArray *out)
+{
+    static const MigrationDeviceInfo info = {
+        .id = "tiny", .version = 3, .visit = tiny_visit,
+        .state_size = sizeof(Tiny),
+    };
+
+    return legacy_save_one(&info, t, out);
+}
+
 static void legacy_writes_qemu_savevm_layout(void)
 {
     Tiny t = { .a = 0xab, .regs = { 0x0102, 0x0304 } };
@@ -205,8 +233,8 @@ static void legacy_writes_qemu_savevm_layout(void)
         .id = "tiny", .instance_id = 0, .version = 3, .minimum_version = 1,
         .visit = tiny_visit, .state_size = sizeof(Tiny),
     };
-    g_autoptr(MigrationRegistry) r = migration_registry_new();
     g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = legacy_save_one(&info, &t, out);
     static const char vmdesc[] =
         "{\"page_size\": 4096, \"devices\": [{\"name\": \"tiny\", "
         "\"instance_id\": 0, \"vmsd_name\": \"tiny\", \"version\": 3, "
@@ -223,12 +251,7 @@ static void legacy_writes_qemu_savevm_layout(void)
         0x00,
         0x06, 0, 0, 0, 0,
     };
-    GError *err = NULL;
 
-    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
-    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
-                                  &err));
-    ASSERT_NO_ERROR(err);
     g_byte_array_append(want, head, sizeof(head));
     want->data[want->len - 1] = sizeof(vmdesc) - 1;
     g_byte_array_append(want, (const uint8_t *)vmdesc, sizeof(vmdesc) - 1);
@@ -264,8 +287,8 @@ static void legacy_writes_signed_fields_as_twos_complement(void)
         .id = "sgn", .instance_id = 0, .version = 1, .minimum_version = 1,
         .visit = signed_visit, .state_size = sizeof(Signed),
     };
-    g_autoptr(MigrationRegistry) r = migration_registry_new();
     g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r = legacy_save_one(&info, &t, out);
     static const char vmdesc[] =
         "{\"page_size\": 4096, \"devices\": [{\"name\": \"sgn\", "
         "\"instance_id\": 0, \"vmsd_name\": \"sgn\", \"version\": 1, "
@@ -280,12 +303,7 @@ static void legacy_writes_signed_fields_as_twos_complement(void)
         0xff, 0xff, 0xff, 0xfb,
     };
     const uint8_t *tail;
-    GError *err = NULL;
 
-    CU_ASSERT_TRUE(migration_register(r, &info, &t, &err));
-    CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
-                                  &err));
-    ASSERT_NO_ERROR(err);
     /* header (8), configuration (11), FULL header of "sgn" (17) */
     CU_ASSERT_FATAL(out->len > 36 + sizeof(payload) + sizeof(vmdesc) - 1);
     ASSERT_BYTES_EQUAL(out->data + 36, sizeof(payload), payload,
@@ -452,26 +470,6 @@ static void truncation_anywhere_fails_cleanly_and_writes_nothing(void)
     }
     machine_clear(&src);
     machine_clear(&dst);
-}
-
-/*
- * Registers @t as version 3 of "tiny" in a new registry and saves it in
- * the legacy format into @out. Returns the registry.
- */
-static MigrationRegistry *tiny_legacy_save(Tiny *t, GByteArray *out)
-{
-    static const MigrationDeviceInfo info = {
-        .id = "tiny", .version = 3, .visit = tiny_visit,
-        .state_size = sizeof(Tiny),
-    };
-    MigrationRegistry *r = migration_registry_new();
-    GError *err = NULL;
-
-    CU_ASSERT_TRUE(migration_register(r, &info, t, &err) &&
-                   migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
-                                  &err));
-    ASSERT_NO_ERROR(err);
-    return r;
 }
 
 static void legacy_truncated_payload_names_the_field(void)

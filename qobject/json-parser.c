@@ -58,7 +58,9 @@ typedef struct Parser {
                                it cannot point into the input */
     const char *key_ptr;    /* the pending member name... */
     size_t key_len;         /* ...and its length */
-    GArray *stack;          /* of ParserFrame */
+    ParserFrame *stack;     /* open containers, outermost first */
+    size_t depth;           /* entries of stack in use */
+    size_t stack_cap;
     GError **errp;
     QString *strings[INTERN_SLOTS];
     QNum *ints[INTERN_SLOTS];
@@ -500,8 +502,7 @@ static bool parse_literal(Parser *ps, QObject **out)
  */
 static bool attach(Parser *ps, QObject *value, const char *at)
 {
-    ParserFrame *f = &g_array_index(ps->stack, ParserFrame,
-                                    ps->stack->len - 1);
+    ParserFrame *f = &ps->stack[ps->depth - 1];
 
     if (!f->is_dict && f->count >= ps->max_array_len) {
         qobject_unref(value);
@@ -526,8 +527,7 @@ static bool attach(Parser *ps, QObject *value, const char *at)
 /* Parses a member name and its colon, leaving ps->p at the value. */
 static bool parse_key(Parser *ps)
 {
-    ParserFrame *f = &g_array_index(ps->stack, ParserFrame,
-                                    ps->stack->len - 1);
+    ParserFrame *f = &ps->stack[ps->depth - 1];
     const char *open, *s;
     size_t len;
 
@@ -593,7 +593,7 @@ static bool parse_document(Parser *ps, QObject **root)
         if (c == '{' || c == '[') {
             ParserFrame f = { .is_dict = c == '{' };
 
-            if (ps->stack->len >= ps->max_depth) {
+            if (ps->depth >= ps->max_depth) {
                 return parse_error(ps, QVISIT_ERROR_LIMIT, at,
                                    "nesting deeper than %u", ps->max_depth);
             }
@@ -601,17 +601,21 @@ static bool parse_document(Parser *ps, QObject **root)
                 f.container = f.is_dict ? QOBJECT(qdict_new())
                                         : QOBJECT(qlist_new());
             }
-            if (ps->stack->len == 0) {
+            if (ps->depth == 0) {
                 *root = f.container;
             } else if (!attach(ps, f.container, at)) {
                 return false;
             }
-            g_array_append_val(ps->stack, f);
+            if (ps->depth == ps->stack_cap) {
+                ps->stack_cap = ps->stack_cap ? ps->stack_cap * 2 : 32;
+                ps->stack = g_renew(ParserFrame, ps->stack, ps->stack_cap);
+            }
+            ps->stack[ps->depth++] = f;
             ps->p++;
             skip_ws(ps);
             if (ps->p < ps->end && *ps->p == (f.is_dict ? '}' : ']')) {
                 ps->p++;
-                g_array_set_size(ps->stack, ps->stack->len - 1);
+                ps->depth--;
             } else if (f.is_dict) {
                 if (!parse_key(ps)) {
                     return false;
@@ -641,7 +645,7 @@ static bool parse_document(Parser *ps, QObject **root)
             if (!ok) {
                 return false;
             }
-            if (ps->stack->len == 0) {
+            if (ps->depth == 0) {
                 *root = value;
             } else if (!attach(ps, value, at)) {
                 return false;
@@ -652,7 +656,7 @@ static bool parse_document(Parser *ps, QObject **root)
         for (;;) {
             ParserFrame *f;
 
-            if (ps->stack->len == 0) {
+            if (ps->depth == 0) {
                 skip_ws(ps);
                 if (ps->p < ps->end) {
                     return parse_error(ps, QVISIT_ERROR_PARSE, ps->p,
@@ -660,7 +664,7 @@ static bool parse_document(Parser *ps, QObject **root)
                 }
                 return true;
             }
-            f = &g_array_index(ps->stack, ParserFrame, ps->stack->len - 1);
+            f = &ps->stack[ps->depth - 1];
             skip_ws(ps);
             if (ps->p >= ps->end) {
                 return unexpected(ps);
@@ -678,7 +682,7 @@ static bool parse_document(Parser *ps, QObject **root)
                                               : "expected ',' or ']'");
             }
             ps->p++;
-            g_array_set_size(ps->stack, ps->stack->len - 1);
+            ps->depth--;
         }
     }
 }
@@ -701,11 +705,10 @@ QObject *qjson__parse(const char *text, size_t len,
 
     ps.str = g_string_new(NULL);
     ps.key = g_string_new(NULL);
-    ps.stack = g_array_new(FALSE, FALSE, sizeof(ParserFrame));
     ok = parse_document(&ps, &root);
     g_string_free(ps.str, TRUE);
     g_string_free(ps.key, TRUE);
-    g_array_free(ps.stack, TRUE);
+    g_free(ps.stack);
     intern_clear(&ps);
     if (!ok) {
         qobject_unref(root);

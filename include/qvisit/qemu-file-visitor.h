@@ -59,7 +59,9 @@
  *
  * Creates a visitor that writes the walk's values to @f in the binary
  * encoding described above. visit_complete() checks the file's error but
- * does not flush.
+ * does not flush. Devices create one per save, so @f keeps the last one
+ * freed and the next call reuses it (reset to a new visitor's state);
+ * that is why the visitor must be freed before @f is closed.
  *
  * Returns: (transfer full): the visitor; free it with visit_free(), which
  *   leaves @f open.

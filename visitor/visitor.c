@@ -472,65 +472,42 @@ static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
 /*
  * Each integer type: the direct path inline, everything else (checks,
  * callbacks, errors) in an out-of-line function so the common case stays
- * leaf code.
+ * leaf code. @kind is u or i, @wide the 64-bit type @core works on.
  */
-#define DEFINE_VISIT_UINT(bits)                                              \
-    static G_GNUC_NO_INLINE bool visit_type_u##bits##_slow(                  \
-        Visitor *v, const char *name, uint##bits##_t *obj, GError **errp)    \
+#define DEFINE_VISIT_INTEGER(kind, type, wide, core, bits)                   \
+    static G_GNUC_NO_INLINE bool visit_type_##kind##bits##_slow(             \
+        Visitor *v, const char *name, type *obj, GError **errp)              \
     {                                                                        \
-        uint64_t value;                                                      \
+        wide value;                                                          \
                                                                              \
         g_return_val_if_fail(v != NULL && obj != NULL, false);               \
         value = *obj;                                                        \
-        if (!visit_uint(v, name, &value, bits, errp)) {                      \
+        if (!core(v, name, &value, bits, errp)) {                            \
             return false;                                                    \
         }                                                                    \
-        *obj = (uint##bits##_t)value;                                        \
+        *obj = (type)value;                                                  \
         return true;                                                         \
     }                                                                        \
                                                                              \
-    bool visit_type_u##bits(Visitor *v, const char *name,                    \
-                            uint##bits##_t *obj, GError **errp)              \
+    bool visit_type_##kind##bits(Visitor *v, const char *name, type *obj,    \
+                                 GError **errp)                              \
     {                                                                        \
-        if (G_LIKELY(v && obj && direct_put(v, name, *obj, bits / 8))) {     \
-            return true;                                                     \
-        }                                                                    \
-        return visit_type_u##bits##_slow(v, name, obj, errp);                \
-    }
-
-#define DEFINE_VISIT_INT(bits)                                               \
-    static G_GNUC_NO_INLINE bool visit_type_i##bits##_slow(                  \
-        Visitor *v, const char *name, int##bits##_t *obj, GError **errp)     \
-    {                                                                        \
-        int64_t value;                                                       \
-                                                                             \
-        g_return_val_if_fail(v != NULL && obj != NULL, false);               \
-        value = *obj;                                                        \
-        if (!visit_int(v, name, &value, bits, errp)) {                       \
-            return false;                                                    \
-        }                                                                    \
-        *obj = (int##bits##_t)value;                                         \
-        return true;                                                         \
-    }                                                                        \
-                                                                             \
-    bool visit_type_i##bits(Visitor *v, const char *name,                    \
-                            int##bits##_t *obj, GError **errp)               \
-    {                                                                        \
+        /* Signed values go out as their two's complement bytes. */          \
         if (G_LIKELY(v && obj &&                                             \
                      direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
             return true;                                                     \
         }                                                                    \
-        return visit_type_i##bits##_slow(v, name, obj, errp);                \
+        return visit_type_##kind##bits##_slow(v, name, obj, errp);           \
     }
 
-DEFINE_VISIT_UINT(8)
-DEFINE_VISIT_UINT(16)
-DEFINE_VISIT_UINT(32)
-DEFINE_VISIT_UINT(64)
-DEFINE_VISIT_INT(8)
-DEFINE_VISIT_INT(16)
-DEFINE_VISIT_INT(32)
-DEFINE_VISIT_INT(64)
+DEFINE_VISIT_INTEGER(u, uint8_t, uint64_t, visit_uint, 8)
+DEFINE_VISIT_INTEGER(u, uint16_t, uint64_t, visit_uint, 16)
+DEFINE_VISIT_INTEGER(u, uint32_t, uint64_t, visit_uint, 32)
+DEFINE_VISIT_INTEGER(u, uint64_t, uint64_t, visit_uint, 64)
+DEFINE_VISIT_INTEGER(i, int8_t, int64_t, visit_int, 8)
+DEFINE_VISIT_INTEGER(i, int16_t, int64_t, visit_int, 16)
+DEFINE_VISIT_INTEGER(i, int32_t, int64_t, visit_int, 32)
+DEFINE_VISIT_INTEGER(i, int64_t, int64_t, visit_int, 64)
 
 static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
                                                   const char *name, bool *obj,

@@ -43,92 +43,66 @@ static void dump_usage(FILE *out)
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
-/* Output is staged in a buffer of this size (on the stack: a malloc() this
- * large makes glibc consolidate its free lists) and written in one call
- * when full; longer pieces are written straight from where they are. */
-#define DUMP_OUT_CHUNK (64 * 1024)
-
 /* Output: standard output, or a temporary file renamed once complete. */
 typedef struct DumpOut {
     FILE *fp;
     const char *path;
     char *tmp;
     bool first;         /* no analyze-compat member written yet */
-    size_t n;           /* bytes used in buf */
-    char buf[DUMP_OUT_CHUNK];   /* text not written yet */
 } DumpOut;
+
+/*
+ * The output stream's buffer: members arrive as many small pieces, and
+ * stdio's default (4 KiB) would make a write() for every few of them.
+ * Static, as stdout keeps it after the command returns; not malloc()ed, as
+ * an allocation this large makes glibc consolidate its free lists.
+ */
+static char out_buf[64 * 1024];
 
 static bool out_open(DumpOut *o, const char *path)
 {
     int fd;
 
-    o->path = NULL;
-    o->tmp = NULL;
+    memset(o, 0, sizeof(*o));
     o->first = true;
-    o->n = 0;
     if (!path || !strcmp(path, "-")) {
         o->fp = stdout;
-        return true;
-    }
-    o->path = path;
-    o->tmp = g_strdup_printf("%s.tmp-XXXXXX", path);
-    fd = g_mkstemp(o->tmp);
-    o->fp = fd < 0 ? NULL : fdopen(fd, "w");
-    if (!o->fp) {
-        cli_error("%s: %s", path, g_strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(o->tmp);
+    } else {
+        o->path = path;
+        o->tmp = g_strdup_printf("%s.tmp-XXXXXX", path);
+        fd = g_mkstemp(o->tmp);
+        o->fp = fd < 0 ? NULL : fdopen(fd, "w");
+        if (!o->fp) {
+            cli_error("%s: %s", path, g_strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+                unlink(o->tmp);
+            }
+            g_free(o->tmp);
+            return false;
         }
-        g_free(o->tmp);
-        return false;
     }
-    return true;
-}
-
-static bool out_error(DumpOut *o, GError **errp)
-{
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
-                o->path ? o->path : "standard output", g_strerror(errno));
-    return false;
-}
-
-/* Writes out what @o has buffered. */
-static bool out_flush(DumpOut *o, GError **errp)
-{
-    if (o->n && fwrite(o->buf, 1, o->n, o->fp) != o->n) {
-        return out_error(o, errp);
-    }
-    o->n = 0;
+    setvbuf(o->fp, out_buf, _IOFBF, sizeof(out_buf));
     return true;
 }
 
 static bool out_put(DumpOut *o, const char *s, size_t len, GError **errp)
 {
-    if (len > DUMP_OUT_CHUNK - o->n) {
-        if (!out_flush(o, errp)) {
-            return false;
-        }
-        if (len >= DUMP_OUT_CHUNK) {
-            return fwrite(s, 1, len, o->fp) == len || out_error(o, errp);
-        }
+    if (fwrite(s, 1, len, o->fp) != len) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
+                    o->path ? o->path : "standard output",
+                    g_strerror(errno));
+        return false;
     }
-    memcpy(o->buf + o->n, s, len);
-    o->n += len;
     return true;
 }
 
 /* Finishes the output; on failure a temporary file is removed. */
 static int out_close(DumpOut *o, bool ok)
 {
-    g_autoptr(GError) err = NULL;
-
-    /* What was decoded before a failure is written too: on standard
-     * output the document is then cut short, and the exit status says so. */
-    if (!out_flush(o, &err) && ok) {
-        cli_error("%s", err->message);
-        ok = false;
-    }
+    /* What was decoded before a failure is written too (the flush below):
+     * on standard output the document is then cut short, and the exit
+     * status says so. */
     if (o->fp == stdout) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("standard output: %s", g_strerror(errno));
@@ -220,7 +194,8 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
     } else {
         text = qobject_to_json_pretty(result, true);
         g_string_append_c(text, '\n');
-        fwrite(text->str, 1, text->len, out.fp);
+        /* A write error shows again in out_close(). */
+        out_put(&out, text->str, text->len, NULL);
     }
     return out_close(&out, true);
 }

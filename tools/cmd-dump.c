@@ -104,8 +104,13 @@ static int out_close(DumpOut *o, bool ok)
      * on standard output the document is then cut short, and the exit
      * status says so. */
     if (o->fp == stdout) {
+        /* A failed write already reported itself; say it only once. */
+        bool reported = !ok && ferror(stdout);
+
         if (fflush(stdout) != 0 || ferror(stdout)) {
-            cli_error("standard output: %s", g_strerror(errno));
+            if (!reported) {
+                cli_error("standard output: %s", g_strerror(errno));
+            }
             return CLI_EXIT_FAILURE;
         }
         return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;

@@ -303,8 +303,6 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                        GHashTable *seen, GError **errp)
 {
     QsFieldDesc d;
-    const char *name;
-    int64_t size, array_len, index;
     size_t mark = r->path->len;
     g_autofree char *key = NULL;
     QsKind kind;
@@ -314,31 +312,27 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                          "vmdesc field entry needs a string \"name\" and "
                          "\"type\" and a non-negative \"size\"");
     }
-    name = d.name;
-    size = d.size;
-    array_len = d.array_len;
-    index = d.index;
     g_string_append_c(r->path, '.');
-    g_string_append(r->path, name);
+    g_string_append(r->path, d.name);
     kind = r->compat ? compat_kind(d.type)
-                     : qs__native_kind(fd, d.type, size);
+                     : qs__native_kind(fd, d.type, d.size);
     /* Elements take their size from the stream, except zero-size ones:
      * bound those so a short vmdesc cannot ask for millions of values. */
-    if ((uint64_t)size > r->limits->max_section_size ||
-        (array_len >= 0 &&
-         ((uint64_t)array_len > r->limits->max_array_len ||
-          (size == 0 && array_len > 4096)))) {
+    if ((uint64_t)d.size > r->limits->max_section_size ||
+        (d.array_len >= 0 &&
+         ((uint64_t)d.array_len > r->limits->max_array_len ||
+          (d.size == 0 && d.array_len > 4096)))) {
         return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
                          "vmdesc size %" G_GINT64_FORMAT " x %"
-                         G_GINT64_FORMAT " exceeds the limits", size,
-                         array_len);
+                         G_GINT64_FORMAT " exceeds the limits", d.size,
+                         d.array_len);
     }
 
-    if (array_len >= 0) {
+    if (d.array_len >= 0) {
         g_autoptr(QList) list = qlist_new();
         bool nested = kind == QS_KIND_STRUCT || kind == QS_KIND_NESTED;
 
-        for (int64_t i = 0; i < array_len; i++) {
+        for (int64_t i = 0; i < d.array_len; i++) {
             size_t emark = r->path->len;
             QObject *o;
 
@@ -349,7 +343,7 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
             } else {
                 r->elem_index = i;
             }
-            o = read_elem(r, fd, kind, size, errp);
+            o = read_elem(r, fd, kind, d.size, errp);
             r->elem_index = -1;
             if (!o) {
                 return false;
@@ -360,32 +354,33 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
             }
         }
         if (!r->compat) {
-            key = qs__field_key(seen, name, false);
+            key = qs__field_key(seen, d.name, false);
         }
-        qdict_put_obj(out, key ? key : name, QOBJECT(g_steal_pointer(&list)));
-    } else if (index >= 0) {
+        qdict_put_obj(out, key ? key : d.name,
+                      QOBJECT(g_steal_pointer(&list)));
+    } else if (d.index >= 0) {
         QList *list;
         QObject *o;
 
-        key = r->compat ? g_strdup(name)
-                        : qs__field_key(seen, name, index > 0);
+        key = r->compat ? g_strdup(d.name)
+                        : qs__field_key(seen, d.name, d.index > 0);
         if (!qdict_haskey(out, key)) {
             qdict_put_obj(out, key, QOBJECT(qlist_new()));
         }
         list = qobject_to(QList, qdict_get(out, key));
-        if (!list || qlist_size(list) != (uint64_t)index) {
+        if (!list || qlist_size(list) != (uint64_t)d.index) {
             return qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
                              "vmdesc index %" G_GINT64_FORMAT " out of "
-                             "order", index);
+                             "order", d.index);
         }
-        append_index(r->path, index);
-        o = read_elem(r, fd, kind, size, errp);
+        append_index(r->path, d.index);
+        o = read_elem(r, fd, kind, d.size, errp);
         if (!o) {
             return false;
         }
         qlist_append_obj(list, o);
     } else {
-        QObject *o = read_elem(r, fd, kind, size, errp);
+        QObject *o = read_elem(r, fd, kind, d.size, errp);
 
         if (!o) {
             return false;
@@ -393,9 +388,9 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
         /* analyze-migration.py lets a repeated name replace the value in
          * place; the native dump keeps both (see qs__field_key()). */
         if (!r->compat) {
-            key = qs__field_key(seen, name, false);
+            key = qs__field_key(seen, d.name, false);
         }
-        qdict_put_obj(out, key ? key : name, o);
+        qdict_put_obj(out, key ? key : d.name, o);
     }
     g_string_truncate(r->path, mark);
     return true;

@@ -106,6 +106,8 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
         qemu_put_be32(f, secs[i].version);
         v = migration__vmdesc_visitor_new(f, &fields);
         if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
+            /* The visitor writes to f: free it first. */
+            g_clear_pointer(&v, visit_free);
             qemu_fclose(f);
             return false;
         }

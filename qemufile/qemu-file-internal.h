@@ -45,6 +45,28 @@ typedef struct QEMUFileOps {
     int (*close)(QEMUFile *f);
 } QEMUFileOps;
 
+/*
+ * A visitor working on a QEMUFile, as its file knows it. The QEMUFile
+ * visitors link one into their file while they live; qemu_fclose()
+ * detaches every one still linked: it clears @f and calls @detach, after
+ * which the visitor never touches the file again (its visit calls fail
+ * and visit_free() only frees it). So a visitor may be freed before or
+ * after its file is closed.
+ */
+typedef struct QEMUFileVisitorLink {
+    QEMUFile *f;        /* NULL once the file was closed */
+    Visitor *v;
+    void (*detach)(Visitor *v);
+    struct QEMUFileVisitorLink *prev, *next;
+} QEMUFileVisitorLink;
+
+/* Links @l, for visitor @v calling @detach, into @f's list. */
+void qemu_file__link_visitor(QEMUFile *f, QEMUFileVisitorLink *l,
+                             Visitor *v, void (*detach)(Visitor *v));
+
+/* Takes @l out of its file's list; a no-op once it was detached. */
+void qemu_file__unlink_visitor(QEMUFileVisitorLink *l);
+
 struct QEMUFile {
     const QEMUFileOps *ops;
     bool writable;
@@ -76,6 +98,8 @@ struct QEMUFile {
      */
     Visitor *spare_output_visitor;
     bool closing;
+    /* Every live visitor on this file, the two above included. */
+    QEMUFileVisitorLink *visitors;
 };
 
 /* Creates a file with a g_malloc'ed buffer; used by the backends. */

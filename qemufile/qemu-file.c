@@ -445,7 +445,38 @@ size_t qemu_peek_buffer(QEMUFile *f, uint8_t **buf, size_t len,
     return MIN(len, avail - offset);
 }
 
-/* --- closing ------------------------------------------------------- */
+/* --- visitors and closing ------------------------------------------ */
+
+void qemu_file__link_visitor(QEMUFile *f, QEMUFileVisitorLink *l,
+                             Visitor *v, void (*detach)(Visitor *v))
+{
+    l->f = f;
+    l->v = v;
+    l->detach = detach;
+    l->prev = NULL;
+    l->next = f->visitors;
+    if (f->visitors) {
+        f->visitors->prev = l;
+    }
+    f->visitors = l;
+}
+
+void qemu_file__unlink_visitor(QEMUFileVisitorLink *l)
+{
+    if (!l->f) {
+        return;
+    }
+    if (l->prev) {
+        l->prev->next = l->next;
+    } else {
+        l->f->visitors = l->next;
+    }
+    if (l->next) {
+        l->next->prev = l->prev;
+    }
+    l->f = NULL;
+    l->prev = l->next = NULL;
+}
 
 int qemu_fclose(QEMUFile *f)
 {
@@ -454,10 +485,20 @@ int qemu_fclose(QEMUFile *f)
     if (!f) {
         return 0;
     }
-    /* The visitors only borrow f; free them while f is still valid. */
+    /* The visitors the file owns go while f is still valid. */
     f->closing = true;
     g_clear_pointer(&f->bound_visitor, visit_free);
     g_clear_pointer(&f->spare_output_visitor, visit_free);
+    /*
+     * The ones the caller still holds only borrow f: cut them loose, so
+     * their visit_free() after this does not touch the freed file.
+     */
+    while (f->visitors) {
+        QEMUFileVisitorLink *l = f->visitors;
+
+        qemu_file__unlink_visitor(l);
+        l->detach(l->v);
+    }
     if (f->writable) {
         qemu_file__flush_with(f, NULL, 0);
     }

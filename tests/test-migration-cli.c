@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/example-vm.h"
 #include "tests/migration-testdev.h"
 
 static char *dir;
@@ -173,6 +174,57 @@ static void convert_to_legacy_needs_a_known_layout(void)
     run_clear(&r);
 }
 
+/* Writes the example VM as a JSON stream with serial.dll set to @dll. */
+static void write_example_json(const char *name, int64_t dll)
+{
+    ExampleVm *vm = example_vm_new(3, 7);
+    g_autoptr(GByteArray) bytes = example_vm_save(vm, MIGRATION_FORMAT_JSON);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) doc = qobject_from_json_full(
+        (const char *)bytes->data, bytes->len, NULL, &err);
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autoptr(GString) text = NULL;
+    QList *secs = qobject_to(QList, qdict_get(qobject_to(QDict, doc),
+                                               "sections"));
+    QDict *serial = qobject_to(QDict, qlist_get(secs, 0));
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                               qdict_get(serial, "id"))), "serial");
+    qdict_put_int(qobject_to(QDict, qdict_get(serial, "state")), "dll", dll);
+    text = qobject_to_json(doc);
+    CU_ASSERT_TRUE(g_file_set_contents(path, text->str, text->len, NULL));
+    example_vm_free(vm);
+}
+
+/*
+ * A value the legacy layout cannot hold fails the save cleanly (it used
+ * to free the payload writer after its QEMUFile: a use-after-free under
+ * ASan) and writes nothing.
+ */
+static void convert_to_legacy_of_a_value_that_does_not_fit(void)
+{
+    Run ok, r;
+
+    write_example_json("vm-fits.json", 200);
+    write_example_json("vm-big.json", 70000);
+    ok = run("convert --to legacy vm-fits.json vm-fits.legacy");
+    r = run("convert --to legacy vm-big.json vm-big.legacy");
+    CU_ASSERT_EQUAL(ok.status, 0);
+    CU_ASSERT_STRING_EQUAL(ok.err, "");
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_STRING_EQUAL(r.out, "");
+    CU_ASSERT_STRING_EQUAL(r.err, "qvisit: vm-big.json: serial.dll: 70000 "
+                                  "does not fit u8\n");
+    {
+        g_autofree char *path = g_build_filename(dir, "vm-big.legacy", NULL);
+
+        CU_ASSERT_FALSE(g_file_test(path, G_FILE_TEST_EXISTS));
+    }
+    run_clear(&ok);
+    run_clear(&r);
+}
+
 static void info_lists_format_devices_and_sizes(void)
 {
     Run r = run("info s.bin");
@@ -231,6 +283,8 @@ static const TestCase tests[] = {
       convert_round_trips_through_every_format },
     { "convert_to_legacy_needs_a_known_layout",
       convert_to_legacy_needs_a_known_layout },
+    { "convert_to_legacy_of_a_value_that_does_not_fit",
+      convert_to_legacy_of_a_value_that_does_not_fit },
     { "info_lists_format_devices_and_sizes",
       info_lists_format_devices_and_sizes },
     { "diff_reports_changed_members", diff_reports_changed_members },

@@ -258,6 +258,32 @@ static void legacy_writes_qemu_savevm_layout(void)
     ASSERT_BYTES_EQUAL(out->data, out->len, want->data, want->len);
 }
 
+/*
+ * A walk that fails in the middle of a legacy save: the payload writer
+ * lives on the stream's QEMUFile when the save gives up (it used to be
+ * freed after the file, a use-after-free the ASan run caught).
+ */
+static void legacy_save_of_a_failing_walk_fails_cleanly(void)
+{
+    Machine m;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    GError *err = NULL;
+
+    machine_init(&m, true);
+    g_free(m.dev[1].label);
+    m.dev[1].label = g_strdup("bad \xff");
+    CU_ASSERT_FALSE(migration_save(m.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                   &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "tdev.label: string is not valid UTF-8");
+    CU_ASSERT_EQUAL(out->len, 0);
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL(m.dev[i].paused, 1);
+        CU_ASSERT_EQUAL(m.dev[i].resumed, 1);
+    }
+    machine_clear(&m);
+}
+
 typedef struct Signed {
     int8_t b;
     int16_t h;
@@ -747,6 +773,8 @@ static const TestCase tests[] = {
       detect_format_reads_the_first_bytes },
     { "unknown_format_is_a_parse_error", unknown_format_is_a_parse_error },
     { "legacy_writes_qemu_savevm_layout", legacy_writes_qemu_savevm_layout },
+    { "legacy_save_of_a_failing_walk_fails_cleanly",
+      legacy_save_of_a_failing_walk_fails_cleanly },
     { "legacy_writes_signed_fields_as_twos_complement",
       legacy_writes_signed_fields_as_twos_complement },
     { "binary_writes_tagged_members_and_crc",

@@ -782,6 +782,63 @@ static void output_visitor_reuse_starts_fresh(void)
 }
 
 /*
+ * A visitor may be freed before or after qemu_fclose() of its file: the
+ * file cuts its live visitors loose, so a later visit_free() touches
+ * nothing of it (the ASan and valgrind runs check) and any other call
+ * fails. Freeing first still hands the visitor back for reuse.
+ */
+static void visit_free_and_fclose_in_either_order(void)
+{
+    static const uint8_t want[] = { 0x2a, 0x2a };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *first, *held, *other;
+    uint8_t x = 42, y = 0;
+
+    /* Freed before the close: kept by the file and handed out again. */
+    first = qemu_file_output_visitor_new(f);
+    CU_ASSERT_TRUE(visit_type_u8(first, "x", &x, &err) &&
+                   visit_complete(first, &err));
+    visit_free(first);
+    held = qemu_file_output_visitor_new(f);
+    CU_ASSERT_PTR_EQUAL(held, first);
+    /* Two more live at the close: one mid-walk, one freed as the spare. */
+    other = qemu_file_output_visitor_new(f);
+    CU_ASSERT_TRUE(visit_start_struct(held, "dev", &err) &&
+                   visit_type_u8(held, "x", &x, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(other);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    ASSERT_BYTES_EQUAL(out->data, out->len, want, sizeof(want));
+    /* Freed after the close: every call fails and nothing is written. */
+    CU_ASSERT_FALSE(visit_type_u8(held, "y", &y, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, "dev.y: the file is closed");
+    CU_ASSERT_FALSE(visit_type_buffer(held, "b", &x, 1, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, "dev.b: the file is closed");
+    CU_ASSERT_FALSE(visit_end_struct(held, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, "dev: the file is closed");
+    CU_ASSERT_FALSE(visit_complete(held, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, "the file is closed");
+    visit_free(held);
+    CU_ASSERT_EQUAL(out->len, sizeof(want));
+
+    /* The same for input visitors, in both orders. */
+    f = qemu_fopen_mem(want, sizeof(want));
+    first = qemu_file_input_visitor_new(f);
+    held = qemu_file_input_visitor_new(f);
+    CU_ASSERT_TRUE(visit_type_u8(first, "x", &y, &err));
+    CU_ASSERT_EQUAL(y, 42);
+    visit_free(first);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    y = 0;
+    CU_ASSERT_FALSE(visit_type_u8(held, "y", &y, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, "y: the file is closed");
+    CU_ASSERT_EQUAL(y, 0);
+    visit_free(held);
+}
+
+/*
  * The core writes integers straight into the file's buffer while it has
  * room; across many buffer refills the bytes must equal the legacy puts'.
  */
@@ -941,6 +998,8 @@ static const TestCase tests[] = {
     { "visitors_borrow_the_file", visitors_borrow_the_file },
     { "output_visitor_reuse_starts_fresh",
       output_visitor_reuse_starts_fresh },
+    { "visit_free_and_fclose_in_either_order",
+      visit_free_and_fclose_in_either_order },
     { "direct_path_across_buffer_flushes_matches_legacy",
       direct_path_across_buffer_flushes_matches_legacy },
     { "output_after_file_error_is_io_error",

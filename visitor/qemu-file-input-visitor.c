@@ -15,7 +15,7 @@
 
 typedef struct QemuFileInputVisitor {
     Visitor visitor;
-    QEMUFile *f;
+    QEMUFileVisitorLink link;   /* link.f: the file, until it is closed */
     size_t allocated;       /* string bytes handed out, for max_alloc */
 } QemuFileInputVisitor;
 
@@ -24,7 +24,7 @@ typedef struct QemuFileInputVisitor {
 
 static QEMUFile *file_of(Visitor *v)
 {
-    return ((QemuFileInputVisitor *)v)->f;
+    return ((QemuFileInputVisitor *)v)->link.f;
 }
 
 /*
@@ -217,7 +217,7 @@ static bool qfi_type_str(Visitor *v, const char *name, char **obj,
     if (!read_be(v, &len, 4, errp)) {
         return false;
     }
-    start = qemu_file_transferred(qv->f);
+    start = qemu_file_transferred(file_of(v));
     if (len > v->limits.max_string_len) {
         return visit__set_error(v, errp, QVISIT_ERROR_LIMIT,
                                 "string of %" PRIu64 " bytes at byte %"
@@ -326,8 +326,10 @@ static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
     return true;
 }
 
+/* The file may be closed already: then the link is detached. */
 static void qfi_free(Visitor *v)
 {
+    qemu_file__unlink_visitor(&((QemuFileInputVisitor *)v)->link);
     visit__cleanup(v);
     g_free(v);
 }
@@ -339,8 +341,8 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
 
     g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
     qv = g_new0(QemuFileInputVisitor, 1);
-    qv->f = f;
     v = &qv->visitor;
+    qemu_file__link_visitor(f, &qv->link, v, visit__detach_file);
     v->start_struct = qfi_start_struct;
     v->end_struct = qfi_end_struct;
     v->start_array = qfi_start_array;

@@ -134,6 +134,15 @@ void visit__reset(Visitor *v);
 void visit__cleanup(Visitor *v);
 
 /*
+ * Cuts a visitor on a QEMUFile loose from its file when qemu_fclose()
+ * frees the file (QEMUFileVisitorLink in qemufile/qemu-file-internal.h):
+ * every callback but free is replaced by one that fails with
+ * QVISIT_ERROR_IO "<path>: the file is closed", and the direct path is
+ * turned off, so nothing reaches the freed file.
+ */
+void visit__detach_file(Visitor *v);
+
+/*
  * Sets an error whose message is "<current path>: <fmt...>" and returns
  * false. The current path is the open frames plus the name of the call in
  * progress.

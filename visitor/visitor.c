@@ -741,6 +741,111 @@ bool visit_complete(Visitor *v, GError **errp)
     return true;
 }
 
+/*
+ * The callbacks of a visitor whose file was closed (visit__detach_file()):
+ * every call fails, naming the member, and nothing reaches the file.
+ */
+static bool closed_error(Visitor *v, GError **errp)
+{
+    return visit__set_error(v, errp, QVISIT_ERROR_IO, "the file is closed");
+}
+
+static bool closed_start_struct(Visitor *v, const char *name, GError **errp)
+{
+    (void)name;
+    return closed_error(v, errp);
+}
+
+static bool closed_end(Visitor *v, GError **errp)
+{
+    return closed_error(v, errp);
+}
+
+static bool closed_start_array(Visitor *v, const char *name, size_t len,
+                               GError **errp)
+{
+    (void)name;
+    (void)len;
+    return closed_error(v, errp);
+}
+
+static bool closed_optional(Visitor *v, const char *name, bool *present,
+                            GError **errp)
+{
+    (void)name;
+    (void)present;
+    return closed_error(v, errp);
+}
+
+static bool closed_type_int(Visitor *v, const char *name, int64_t *obj,
+                            unsigned bits, GError **errp)
+{
+    (void)name;
+    (void)obj;
+    (void)bits;
+    return closed_error(v, errp);
+}
+
+static bool closed_type_uint(Visitor *v, const char *name, uint64_t *obj,
+                             unsigned bits, GError **errp)
+{
+    (void)name;
+    (void)obj;
+    (void)bits;
+    return closed_error(v, errp);
+}
+
+static bool closed_type_bool(Visitor *v, const char *name, bool *obj,
+                             GError **errp)
+{
+    (void)name;
+    (void)obj;
+    return closed_error(v, errp);
+}
+
+static bool closed_type_number(Visitor *v, const char *name, double *obj,
+                               GError **errp)
+{
+    (void)name;
+    (void)obj;
+    return closed_error(v, errp);
+}
+
+static bool closed_type_str(Visitor *v, const char *name, char **obj,
+                            GError **errp)
+{
+    (void)name;
+    (void)obj;
+    return closed_error(v, errp);
+}
+
+static bool closed_type_buffer(Visitor *v, const char *name, void *buf,
+                               size_t len, GError **errp)
+{
+    (void)name;
+    (void)buf;
+    (void)len;
+    return closed_error(v, errp);
+}
+
+void visit__detach_file(Visitor *v)
+{
+    v->direct_file = NULL;
+    v->start_struct = closed_start_struct;
+    v->end_struct = closed_end;
+    v->start_array = closed_start_array;
+    v->end_array = closed_end;
+    v->optional = closed_optional;
+    v->type_int = closed_type_int;
+    v->type_uint = closed_type_uint;
+    v->type_bool = closed_type_bool;
+    v->type_number = closed_type_number;
+    v->type_str = closed_type_str;
+    v->type_buffer = closed_type_buffer;
+    v->type_uint_array = NULL;
+    v->complete = closed_end;
+}
+
 void visit_free(Visitor *v)
 {
     if (v) {

@@ -22,6 +22,14 @@
  * file's buffer, so legacy puts/gets and visitor calls on the same file
  * keep stream order.
  *
+ * Freeing and closing may come in either order: the file knows its live
+ * visitors, and qemu_fclose() cuts them loose, so a visit_free() after it
+ * (a g_autoptr(Visitor) going out of scope after the close, say) frees
+ * the visitor without touching the freed file. Any other call on such a
+ * visitor fails with %QVISIT_ERROR_IO ("<member>: the file is closed")
+ * and writes nothing. Since: 0.2 (before, visit_free() had to come
+ * first).
+ *
  * Input errors name the member and the byte offset in the file
  * (qemu_file_transferred()): `pit.channels[2].count: stream truncated at
  * byte 14` (%QVISIT_ERROR_TRUNCATED; the offset is where the stream
@@ -55,23 +63,25 @@
 
 /**
  * qemu_file_output_visitor_new:
- * @f: (transfer none): a file opened for writing; must outlive the visitor
+ * @f: (transfer none): a file opened for writing; the visitor writes to
+ *   it until it is closed
  *
  * Creates a visitor that writes the walk's values to @f in the binary
  * encoding described above. visit_complete() checks the file's error but
- * does not flush. Devices create one per save, so @f keeps the last one
- * freed and the next call reuses it (reset to a new visitor's state);
- * that is why the visitor must be freed before @f is closed.
+ * does not flush. Devices create one per save, so an open @f keeps the
+ * last one freed and the next call reuses it (reset to a new visitor's
+ * state).
  *
  * Returns: (transfer full): the visitor; free it with visit_free(), which
- *   leaves @f open.
+ *   leaves @f open, before or after qemu_fclose() (see above).
  * Since: 0.1
  */
 QVISIT_API Visitor *qemu_file_output_visitor_new(QEMUFile *f);
 
 /**
  * qemu_file_input_visitor_new:
- * @f: (transfer none): a file opened for reading; must outlive the visitor
+ * @f: (transfer none): a file opened for reading; the visitor reads from
+ *   it until it is closed
  *
  * Creates a visitor that reads the walk's values from @f. Strings are
  * checked against the visitor's limits (visit_set_limits()) before their
@@ -82,7 +92,7 @@ QVISIT_API Visitor *qemu_file_output_visitor_new(QEMUFile *f);
  * NUL byte) is %QVISIT_ERROR_PARSE.
  *
  * Returns: (transfer full): the visitor; free it with visit_free(), which
- *   leaves @f open.
+ *   leaves @f open, before or after qemu_fclose() (see above).
  * Since: 0.1
  */
 QVISIT_API Visitor *qemu_file_input_visitor_new(QEMUFile *f);

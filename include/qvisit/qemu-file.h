@@ -238,7 +238,11 @@ QVISIT_API bool qemu_file_is_writable(QEMUFile *f);
  *
  * Flushes a written file, frees the visitor bound by
  * qemu_file_get_visitor() if any, closes the descriptor when the file owns
- * it (qemu_fopen_path()) and frees @f.
+ * it (qemu_fopen_path()) and frees @f. Visitors made with
+ * qemu_file_output_visitor_new() or qemu_file_input_visitor_new() that
+ * are still alive are cut loose from @f, not freed: free them with
+ * visit_free() before or after this call, either order is safe; visit
+ * calls on them fail from now on.
  *
  * Returns: 0, or the first error as a negative errno.
  * Since: 0.1

@@ -725,8 +725,12 @@ QObject *qjson__parse(const char *text, size_t len,
 QObject *qobject_from_json_full(const char *text, gssize len,
                                 const QVisitLimits *limits, GError **errp)
 {
-    g_return_val_if_fail(text != NULL, NULL);
+    g_return_val_if_fail(text != NULL || len == 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    /* An empty GByteArray's data is NULL: that is empty input too. */
+    if (!text) {
+        text = "";
+    }
     return qjson__parse(text, len < 0 ? strlen(text) : (size_t)len,
                         limits ? limits : qvisit_limits_default(), true,
                         errp);

@@ -255,6 +255,27 @@ static void diff_reports_changed_members(void)
     run_clear(&c);
 }
 
+/* An empty input is an error naming it (it used to crash diff). */
+static void diff_of_an_empty_input_fails_cleanly(void)
+{
+    g_autofree char *path = g_build_filename(dir, "empty.bin", NULL);
+    Run f, p;
+
+    CU_ASSERT_TRUE(g_file_set_contents(path, "", 0, NULL));
+    f = run("diff s.bin empty.bin");
+    p = run("diff - s.bin < /dev/null");
+    CU_ASSERT_EQUAL(f.status, 1);
+    CU_ASSERT_STRING_EQUAL(f.out, "");
+    CU_ASSERT_STRING_EQUAL(f.err, "qvisit: empty.bin: neither a migration "
+                                  "stream nor JSON: json: empty input at "
+                                  "byte 0\n");
+    CU_ASSERT_EQUAL(p.status, 1);
+    CU_ASSERT_STRING_EQUAL(p.err, "qvisit: -: neither a migration stream "
+                                  "nor JSON: json: empty input at byte 0\n");
+    run_clear(&f);
+    run_clear(&p);
+}
+
 static void every_command_has_help_and_rejects_bad_options(void)
 {
     static const char *const cmds[] = { "dump", "convert", "info", "diff" };
@@ -288,6 +309,8 @@ static const TestCase tests[] = {
     { "info_lists_format_devices_and_sizes",
       info_lists_format_devices_and_sizes },
     { "diff_reports_changed_members", diff_reports_changed_members },
+    { "diff_of_an_empty_input_fails_cleanly",
+      diff_of_an_empty_input_fails_cleanly },
     { "every_command_has_help_and_rejects_bad_options",
       every_command_has_help_and_rejects_bad_options },
     { NULL, NULL },

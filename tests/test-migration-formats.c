@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "qvisit/binary-visitor.h"
 #include "tests/migration-testdev.h"
 
 typedef struct Machine {
@@ -180,6 +181,31 @@ static void unknown_format_is_a_parse_error(void)
     CU_ASSERT_FALSE(migration_load(r, "hello world", 11, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
                  "not a migration stream (11 bytes, unknown magic)");
+}
+
+/*
+ * Every loader of a whole input takes an empty one, whose GByteArray data
+ * is NULL, and says so with an error (callers dereference it).
+ */
+static void every_loader_takes_null_empty_input(void)
+{
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    GError *err = NULL;
+
+    CU_ASSERT_EQUAL(migration_detect_format(NULL, 0),
+                    MIGRATION_FORMAT_UNKNOWN);
+    CU_ASSERT_FALSE(migration_load(r, NULL, 0, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
+                 "stream too short to detect its format (0 bytes)");
+    CU_ASSERT_PTR_NULL(migration_stream_decode(NULL, 0, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
+                 "stream too short to detect its format (0 bytes)");
+    CU_ASSERT_PTR_NULL(binary_decode(NULL, 0, NULL, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, "stream truncated at byte 0");
+    CU_ASSERT_PTR_NULL(binary_input_visitor_new(NULL, 0, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, "stream truncated at byte 0");
+    CU_ASSERT_PTR_NULL(qobject_from_json_full(NULL, 0, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE, "json: empty input at byte 0");
 }
 
 /* A tiny device so the legacy bytes can be spelled out. */
@@ -772,6 +798,8 @@ static const TestCase tests[] = {
     { "detect_format_reads_the_first_bytes",
       detect_format_reads_the_first_bytes },
     { "unknown_format_is_a_parse_error", unknown_format_is_a_parse_error },
+    { "every_loader_takes_null_empty_input",
+      every_loader_takes_null_empty_input },
     { "legacy_writes_qemu_savevm_layout", legacy_writes_qemu_savevm_layout },
     { "legacy_save_of_a_failing_walk_fails_cleanly",
       legacy_save_of_a_failing_walk_fails_cleanly },

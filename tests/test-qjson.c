@@ -272,6 +272,26 @@ static void nul_byte_inside_length_is_parse_error(void)
                  "json: control character 0x00 in string at byte 2");
 }
 
+/*
+ * An empty GByteArray has data NULL: (NULL, 0) is empty input with the
+ * usual error, not a failed precondition that sets none (qvisit diff of
+ * an empty file dereferenced the missing error).
+ */
+static void null_text_of_length_0_is_empty_input(void)
+{
+    GError *err = NULL;
+    g_autoptr(GByteArray) empty = g_byte_array_new();
+
+    CU_ASSERT_PTR_NULL(empty->data);
+    CU_ASSERT_PTR_NULL(qobject_from_json_full((const char *)empty->data,
+                                              empty->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE, "json: empty input at byte 0");
+    CU_ASSERT_PTR_NULL(json_input_visitor_new(NULL, 0, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE, "json: empty input at byte 0");
+    CU_ASSERT_PTR_NULL(json_input_visitor_new_full(NULL, 0, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE, "json: empty input at byte 0");
+}
+
 static void length_argument_bounds_the_text(void)
 {
     GError *err = NULL;
@@ -697,6 +717,8 @@ int main(void)
         { "errors_table", errors_table },
         { "nul_byte_inside_length_is_parse_error",
           nul_byte_inside_length_is_parse_error },
+        { "null_text_of_length_0_is_empty_input",
+          null_text_of_length_0_is_empty_input },
         { "length_argument_bounds_the_text",
           length_argument_bounds_the_text },
         { "depth_1000_ok_and_1001_is_limit", depth_1000_ok_and_1001_is_limit },

@@ -11,7 +11,7 @@ Visitor *json_input_visitor_new_full(const char *json, gssize len,
     g_autoptr(QObject) root = NULL;
     Visitor *v;
 
-    g_return_val_if_fail(json != NULL, NULL);
+    g_return_val_if_fail(json != NULL || len == 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     root = qobject_from_json_full(json, len, limits, errp);
     if (!root) {

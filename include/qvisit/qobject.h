@@ -570,14 +570,16 @@ QVISIT_API QObject *qobject_from_json(const char *text, GError **errp);
 
 /**
  * qobject_from_json_full:
- * @text: JSON text
+ * @text: (nullable): JSON text; may be NULL when @len is 0 (the data of
+ *   an empty GByteArray), which is empty input
  * @len: bytes at @text, or -1 when NUL-terminated
  * @limits: (nullable): limits to apply (max_depth, max_string_len,
  *   max_array_len are used); NULL for the defaults
  * @errp: return location for an error
  *
- * qobject_from_json() with a length and limits. A NUL byte inside @len
- * bytes is a parse error. The text must be UTF-8, and a string may not
+ * qobject_from_json() with a length and limits. Empty input, (NULL, 0)
+ * included, is %QVISIT_ERROR_PARSE `json: empty input at byte 0`, as
+ * for qobject_from_json(). A NUL byte inside @len bytes is a parse error. The text must be UTF-8, and a string may not
  * contain \u0000 (QStrings are NUL-terminated) or a lone surrogate.
  * Exceeding max_string_len (decoded bytes of one string) or max_array_len
  * (elements of one array) is %QVISIT_ERROR_LIMIT. Equal short strings and

@@ -507,7 +507,8 @@ QVISIT_API Visitor *json_output_visitor_new(GString *out, bool pretty);
 
 /**
  * json_input_visitor_new:
- * @json: JSON text
+ * @json: (nullable): JSON text; may be NULL when @len is 0 (empty input,
+ *   an error)
  * @len: bytes at @json, or -1 when NUL-terminated
  * @errp: return location for an error
  *
@@ -525,7 +526,8 @@ QVISIT_API Visitor *json_input_visitor_new(const char *json, gssize len,
 
 /**
  * json_input_visitor_new_full:
- * @json: JSON text
+ * @json: (nullable): JSON text; may be NULL when @len is 0 (empty input,
+ *   an error)
  * @len: bytes at @json, or -1 when NUL-terminated
  * @limits: (nullable) (transfer none): limits for the parse and for the
  *   walk (copied); NULL for the defaults

@@ -348,6 +348,9 @@ bool qemu_file__read_exact(QEMUFile *f, void *dst, size_t len)
     if (f->last_error) {
         return false;
     }
+    if (len == 0) {
+        return true;    /* @dst may be NULL then: no memcpy() */
+    }
     if (len <= QEMU_FILE_BUF_SIZE || !f->ops->read) {
         avail = qemu_file__fill(f, len);
         if (avail < len) {

@@ -641,6 +641,95 @@ static void json_input_reports_parse_errors(void)
     CU_ASSERT_TRUE(err && err->code == QVISIT_ERROR_PARSE);
 }
 
+/* Empty buffers and native arrays, passed as NULL as visitor.h allows. */
+static bool empty_visit(Visitor *v, GError **errp)
+{
+    return visit_start_struct(v, "dev", errp) &&
+           visit_type_buffer(v, "b", NULL, 0, errp) &&
+           visit_type_u8_array(v, "a8", NULL, 0, errp) &&
+           visit_type_u16_array(v, "a16", NULL, 0, errp) &&
+           visit_type_u32_array(v, "a32", NULL, 0, errp) &&
+           visit_type_u64_array(v, "a64", NULL, 0, errp) &&
+           visit_end_struct(v, errp);
+}
+
+/*
+ * Every visitor takes them and copies nothing to or from NULL (the
+ * QEMUFile input visitor called memcpy(NULL, ..., 0), which UBSan, in
+ * the check-asan run, reports).
+ */
+static void empty_buffers_may_be_null_in_every_visitor(void)
+{
+    static const char want_json[] =
+        "{\"b\": \"\", \"a8\": [], \"a16\": [], \"a32\": [], "
+        "\"a64\": []}";
+    g_autoptr(GByteArray) raw = g_byte_array_new();
+    g_autoptr(GByteArray) bin = g_byte_array_new();
+    g_autoptr(GString) json = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) tree = NULL;
+    g_autoptr(QObject) schema = NULL;
+    QEMUFile *f;
+    Visitor *v;
+
+    /* QEMUFile: no bytes at all, through a new and the bound visitor. */
+    f = qemu_fopen_bytearray(raw);
+    v = qemu_file_output_visitor_new(f);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_TRUE(empty_visit(qemu_file_get_visitor(f), &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    CU_ASSERT_EQUAL(raw->len, 0);
+    f = qemu_fopen_mem(raw->data, raw->len);
+    v = qemu_file_input_visitor_new(f);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_TRUE(empty_visit(qemu_file_get_visitor(f), &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+
+    /* Self-describing binary. */
+    v = binary_output_visitor_new(bin);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    v = binary_input_visitor_new(bin->data, bin->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(v && empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+
+    /* QObject and JSON. */
+    v = qobject_output_visitor_new(&tree);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    v = qobject_input_visitor_new(tree);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    v = json_output_visitor_new(json, false);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_STRING_EQUAL(json->str, "{\"b\":\"\",\"a8\":[],\"a16\":[],"
+                                      "\"a32\":[],\"a64\":[]}");
+    v = json_input_visitor_new(want_json, -1, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(v && empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+
+    /* The describe visitor. */
+    v = describe_visitor_new(&schema);
+    CU_ASSERT_TRUE(empty_visit(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+}
+
 static const TestCase tests[] = {
     { "qobject_output_builds_exact_tree", qobject_output_builds_exact_tree },
     { "json_output_equals_qobject_to_json", json_output_equals_qobject_to_json },
@@ -661,6 +750,8 @@ static const TestCase tests[] = {
     { "failed_walk_hands_over_nothing", failed_walk_hands_over_nothing },
     { "visitor_type_is_reported", visitor_type_is_reported },
     { "json_input_reports_parse_errors", json_input_reports_parse_errors },
+    { "empty_buffers_may_be_null_in_every_visitor",
+      empty_buffers_may_be_null_in_every_visitor },
     { NULL, NULL },
 };
 

@@ -460,7 +460,9 @@ static bool biv_type_buffer(Visitor *v, const char *name, void *buf,
             return visit__set_error(v, errp, QVISIT_ERROR_LENGTH,
                                     "expected %zu bytes, got %zu", len, n);
         }
-        memcpy(buf, p, n);
+        if (n) {
+            memcpy(buf, p, n);      /* buf may be NULL when n is 0 */
+        }
         return true;
     }
     return visit__hex_decode(v, (const char *)p, n, buf, len, errp);

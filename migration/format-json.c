@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "qvisit/error.h"
+#include "visitor/qobject-output-visitor-internal.h"
 
 bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
                             size_t n, GByteArray *out, GError **errp)
@@ -29,7 +30,9 @@ bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
         QObject *tree = NULL;
         QDict *state;
 
-        v = qobject_output_visitor_new(&tree);
+        /* Refuses NaN, infinities and invalid UTF-8, which the JSON
+         * would turn into null and U+FFFD. */
+        v = qobject_output_visitor__new_for_json(&tree);
         if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
             return false;
         }

@@ -416,6 +416,50 @@ static void walk_errors_match_the_qobject_input_visitor(void)
     }
 }
 
+/*
+ * The output refuses a string the decoder would refuse (invalid UTF-8)
+ * and appends nothing; NaN and infinities are carried bit for bit.
+ */
+static void output_refuses_what_decoding_refuses(void)
+{
+    static const uint64_t odd_bits[] = {
+        UINT64_C(0x7ff8000000000001), UINT64_C(0x7ff0000000000000),
+        UINT64_C(0xfff0000000000000),
+    };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    Visitor *v = binary_output_visitor_new(out);
+    char *bad = (char *)"caf\xc3";
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err));
+    CU_ASSERT_FALSE(visit_type_str(v, "s", &bad, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "dev.s: string is not valid UTF-8");
+    visit_free(v);
+    CU_ASSERT_EQUAL(out->len, 0);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(odd_bits); i++) {
+        double d, back = 0;
+        uint64_t bits;
+
+        memcpy(&d, &odd_bits[i], sizeof(d));
+        g_byte_array_set_size(out, 0);
+        v = binary_output_visitor_new(out);
+        CU_ASSERT_TRUE(visit_type_number(v, "x", &d, &err) &&
+                       visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        v = binary_input_visitor_new(out->data, out->len, NULL, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_TRUE(v && visit_type_number(v, "x", &back, &err) &&
+                       visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        memcpy(&bits, &back, sizeof(bits));
+        CU_ASSERT_EQUAL(bits, odd_bits[i]);
+    }
+}
+
 static const TestCase tests[] = {
     { "every_primitive_has_exact_bytes", every_primitive_has_exact_bytes },
     { "decode_gives_the_qobject_tree", decode_gives_the_qobject_tree },
@@ -432,6 +476,8 @@ static const TestCase tests[] = {
       every_example_device_round_trips },
     { "walk_errors_match_the_qobject_input_visitor",
       walk_errors_match_the_qobject_input_visitor },
+    { "output_refuses_what_decoding_refuses",
+      output_refuses_what_decoding_refuses },
     { NULL, NULL },
 };
 

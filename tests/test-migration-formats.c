@@ -5,6 +5,7 @@
  */
 #include "tests/test-util.h"
 
+#include <math.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -307,6 +308,86 @@ static void legacy_save_of_a_failing_walk_fails_cleanly(void)
         CU_ASSERT_EQUAL(m.dev[i].paused, 1);
         CU_ASSERT_EQUAL(m.dev[i].resumed, 1);
     }
+    machine_clear(&m);
+}
+
+/*
+ * Save refuses, naming the member, what load would refuse or read back
+ * differently: invalid UTF-8 in every format, and NaN or an infinity in
+ * JSON (written as null); the binary formats carry those doubles exactly.
+ */
+static void save_refuses_what_load_refuses_in_every_format(void)
+{
+    static const double odd[] = { NAN, INFINITY, -INFINITY };
+    static const char *const json_msg[] = {
+        "tdev.ratio: nan cannot be written in JSON",
+        "tdev.ratio: inf cannot be written in JSON",
+        "tdev.ratio: -inf cannot be written in JSON",
+    };
+
+    for (MigrationFormat f = MIGRATION_FORMAT_LEGACY;
+         f <= MIGRATION_FORMAT_JSON; f++) {
+        Machine m;
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        GError *err = NULL;
+
+        machine_init(&m, true);
+        g_free(m.dev[0].label);
+        m.dev[0].label = g_strdup("caf\xc3");
+        CU_ASSERT_FALSE(migration_save(m.r, f, out, NULL, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                     "tdev.label: string is not valid UTF-8");
+        CU_ASSERT_EQUAL(out->len, 0);
+        g_free(m.dev[0].label);
+        m.dev[0].label = g_strdup("ok");
+
+        for (size_t i = 0; i < G_N_ELEMENTS(odd); i++) {
+            Machine dst;
+            bool saved;
+
+            g_byte_array_set_size(out, 0);
+            m.dev[1].ratio = odd[i];
+            saved = migration_save(m.r, f, out, NULL, &err);
+            if (f == MIGRATION_FORMAT_JSON) {
+                CU_ASSERT_FALSE(saved);
+                ASSERT_ERROR(err, QVISIT_ERROR_INVALID, json_msg[i]);
+                CU_ASSERT_EQUAL(out->len, 0);
+                continue;
+            }
+            CU_ASSERT_TRUE(saved);
+            ASSERT_NO_ERROR(err);
+            machine_init(&dst, false);
+            CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len, NULL,
+                                          &err));
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_TRUE(isnan(odd[i]) ? isnan(dst.dev[1].ratio)
+                                         : dst.dev[1].ratio == odd[i]);
+            machine_clear(&dst);
+        }
+        machine_clear(&m);
+    }
+}
+
+/* Converting a stream to JSON refuses the same, with the member's path. */
+static void convert_to_json_refuses_nan(void)
+{
+    Machine m;
+    g_autoptr(GByteArray) bin = NULL;
+    g_autoptr(GByteArray) json = g_byte_array_new();
+    g_autoptr(MigrationStream) s = NULL;
+    GError *err = NULL;
+
+    machine_init(&m, true);
+    m.dev[1].ratio = NAN;
+    bin = save(&m, MIGRATION_FORMAT_BINARY);
+    s = migration_stream_decode(bin->data, bin->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(migration_stream_encode(s, MIGRATION_FORMAT_JSON, NULL,
+                                            NULL, json, &err));
+    /* A stream's tree is walked under its section id. */
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "pci.0/tdev.ratio: nan cannot be written in JSON");
+    CU_ASSERT_EQUAL(json->len, 0);
     machine_clear(&m);
 }
 
@@ -803,6 +884,9 @@ static const TestCase tests[] = {
     { "legacy_writes_qemu_savevm_layout", legacy_writes_qemu_savevm_layout },
     { "legacy_save_of_a_failing_walk_fails_cleanly",
       legacy_save_of_a_failing_walk_fails_cleanly },
+    { "save_refuses_what_load_refuses_in_every_format",
+      save_refuses_what_load_refuses_in_every_format },
+    { "convert_to_json_refuses_nan", convert_to_json_refuses_nan },
     { "legacy_writes_signed_fields_as_twos_complement",
       legacy_writes_signed_fields_as_twos_complement },
     { "binary_writes_tagged_members_and_crc",

@@ -641,6 +641,55 @@ static void json_input_reports_parse_errors(void)
     CU_ASSERT_TRUE(err && err->code == QVISIT_ERROR_PARSE);
 }
 
+/*
+ * The JSON output visitor refuses what it could not write back exactly
+ * (JSON has no NaN or infinities; invalid UTF-8 would become U+FFFD) and
+ * appends nothing. A QObject tree holds them as they are.
+ */
+static void json_output_refuses_what_json_cannot_hold(void)
+{
+    static const struct {
+        double d;
+        const char *msg;
+    } odd[] = {
+        { NAN, "dev.x: nan cannot be written in JSON" },
+        { INFINITY, "dev.x: inf cannot be written in JSON" },
+        { -INFINITY, "dev.x: -inf cannot be written in JSON" },
+    };
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+    char *bad = (char *)"caf\xc3";
+    Visitor *v;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(odd); i++) {
+        double d = odd[i].d, got;
+        QObject *tree = NULL;
+
+        v = json_output_visitor_new(out, false);
+        CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err));
+        CU_ASSERT_FALSE(visit_type_number(v, "x", &d, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_INVALID, odd[i].msg);
+        visit_free(v);
+        CU_ASSERT_EQUAL(out->len, 0);
+
+        v = qobject_output_visitor_new(&tree);
+        CU_ASSERT_TRUE(visit_type_number(v, "x", &d, &err) &&
+                       visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        got = qnum_get_double(qobject_to(QNum, tree));
+        CU_ASSERT_TRUE(isnan(d) ? isnan(got) : got == d);
+        qobject_unref(tree);
+    }
+    v = json_output_visitor_new(out, true);
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err));
+    CU_ASSERT_FALSE(visit_type_str(v, "s", &bad, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "dev.s: string is not valid UTF-8");
+    visit_free(v);
+    CU_ASSERT_EQUAL(out->len, 0);
+}
+
 /* Empty buffers and native arrays, passed as NULL as visitor.h allows. */
 static bool empty_visit(Visitor *v, GError **errp)
 {
@@ -752,6 +801,8 @@ static const TestCase tests[] = {
     { "json_input_reports_parse_errors", json_input_reports_parse_errors },
     { "empty_buffers_may_be_null_in_every_visitor",
       empty_buffers_may_be_null_in_every_visitor },
+    { "json_output_refuses_what_json_cannot_hold",
+      json_output_refuses_what_json_cannot_hold },
     { NULL, NULL },
 };
 

@@ -275,7 +275,11 @@ static bool bov_type_str(Visitor *v, const char *name, char **obj,
     const char *s = *obj ? *obj : "";
     size_t len = strlen(s);
 
-    (void)errp;
+    /* Refuse here what the decoder would refuse on reading back. */
+    if (!g_utf8_validate(s, len, NULL)) {
+        return visit__set_error(v, errp, QVISIT_ERROR_INVALID,
+                                "string is not valid UTF-8");
+    }
     put_head(bov, name, BIN_TAG_STR);
     binary__put_varint(bov->body, len);
     g_byte_array_append(bov->body, (const uint8_t *)s, len);

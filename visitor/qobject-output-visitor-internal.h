@@ -7,7 +7,16 @@
 /*
  * A QObject output visitor that, at visit_complete(), appends the tree as
  * JSON to @out (see qobject_to_json_pretty()) instead of handing it over.
+ * It refuses what JSON cannot hold exactly: NaN and infinities, and
+ * strings that are not valid UTF-8 (QVISIT_ERROR_INVALID).
  */
 Visitor *qobject_output_visitor__new_json(GString *out, bool pretty);
+
+/*
+ * A QObject output visitor for a tree that will be written as JSON: it
+ * hands the tree over as qobject_output_visitor_new() does, and refuses
+ * what qobject_output_visitor__new_json() refuses.
+ */
+Visitor *qobject_output_visitor__new_for_json(QObject **result);
 
 #endif

@@ -6,6 +6,9 @@
  * visit_complete() hands it over.
  */
 #include "visitor/qobject-output-visitor-internal.h"
+
+#include <math.h>
+
 #include "visitor/visitor-impl.h"
 
 typedef struct QObjectOutputVisitor {
@@ -15,6 +18,7 @@ typedef struct QObjectOutputVisitor {
     QObject **result;       /* qobject_output_visitor_new() */
     GString *json_out;      /* json_output_visitor_new() */
     bool pretty;
+    bool json;              /* refuse what JSON cannot hold */
 } QObjectOutputVisitor;
 
 static QObjectOutputVisitor *to_qov(Visitor *v)
@@ -112,17 +116,32 @@ static bool qov_type_bool(Visitor *v, const char *name, bool *obj,
     return qov_add(v, name, QOBJECT(qbool_from_bool(*obj)), errp);
 }
 
+/*
+ * For JSON, refuse what qobject_to_json() would not write back exactly
+ * and the JSON input visitor would then refuse or read differently:
+ * NaN and infinities (written as null) and invalid UTF-8 (written as
+ * U+FFFD).
+ */
 static bool qov_type_number(Visitor *v, const char *name, double *obj,
                             GError **errp)
 {
+    if (to_qov(v)->json && !isfinite(*obj)) {
+        return visit__set_error(v, errp, QVISIT_ERROR_INVALID,
+                                "%g cannot be written in JSON", *obj);
+    }
     return qov_add(v, name, QOBJECT(qnum_from_double(*obj)), errp);
 }
 
 static bool qov_type_str(Visitor *v, const char *name, char **obj,
                          GError **errp)
 {
-    return qov_add(v, name, QOBJECT(qstring_from_str(*obj ? *obj : "")),
-                   errp);
+    const char *s = *obj ? *obj : "";
+
+    if (to_qov(v)->json && !g_utf8_validate(s, -1, NULL)) {
+        return visit__set_error(v, errp, QVISIT_ERROR_INVALID,
+                                "string is not valid UTF-8");
+    }
+    return qov_add(v, name, QOBJECT(qstring_from_str(s)), errp);
 }
 
 /* Buffers are lowercase hex: exact, readable and easy to edit. */
@@ -204,5 +223,17 @@ Visitor *qobject_output_visitor__new_json(GString *out, bool pretty)
 
     qov->json_out = out;
     qov->pretty = pretty;
+    qov->json = true;
+    return &qov->visitor;
+}
+
+Visitor *qobject_output_visitor__new_for_json(QObject **result)
+{
+    QObjectOutputVisitor *qov;
+
+    g_return_val_if_fail(result != NULL, NULL);
+    qov = qov_new();
+    qov->result = result;
+    qov->json = true;
     return &qov->visitor;
 }

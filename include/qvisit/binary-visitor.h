@@ -37,6 +37,10 @@
  *   visit_complete(); the caller keeps owning it and it must outlive the
  *   visitor. Nothing is appended when the walk fails.
  *
+ * Errors: %QVISIT_ERROR_INVALID for a string that is not valid UTF-8,
+ * which binary_decode() would refuse. Numbers keep every bit, NaN
+ * included.
+ *
  * Returns: (transfer full): the visitor.
  * Since: 0.1
  */

@@ -252,6 +252,9 @@ QVISIT_API bool visit_type_bool(Visitor *v, const char *name, bool *obj,
  *
  * Visits a double. Input visitors accept integers too (converted).
  *
+ * Errors: %QVISIT_ERROR_TYPE on input; %QVISIT_ERROR_INVALID for NaN or
+ * an infinity on the JSON output visitor (JSON has no such numbers).
+ *
  * Returns: true on success; on failure *@obj is unchanged.
  * Since: 0.1
  */
@@ -271,7 +274,9 @@ QVISIT_API bool visit_type_number(Visitor *v, const char *name, double *obj,
  * Strings are UTF-8 text.
  *
  * Errors: %QVISIT_ERROR_TYPE, %QVISIT_ERROR_LIMIT beyond the string-length
- * limit, %QVISIT_ERROR_PARSE for invalid UTF-8 in binary input.
+ * limit, %QVISIT_ERROR_PARSE for invalid UTF-8 in binary input. Output
+ * visitors whose input side would refuse it (QEMUFile, binary, JSON)
+ * refuse a string that is not valid UTF-8 with %QVISIT_ERROR_INVALID.
  *
  * Returns: true on success; on failure *@obj is unchanged.
  * Since: 0.1
@@ -498,7 +503,11 @@ QVISIT_API Visitor *qobject_input_visitor_new(QObject *root);
  * @pretty: indent as qobject_to_json_pretty() does
  *
  * Writes the same document as qobject_to_json_pretty() of the
- * qobject_output_visitor_new() walk.
+ * qobject_output_visitor_new() walk, but refuses what that document could
+ * not carry back to a JSON input visitor: a number that is not finite
+ * (JSON has no NaN or infinities; `dev.x: nan cannot be written in JSON`)
+ * and a string that is not valid UTF-8, both %QVISIT_ERROR_INVALID. A
+ * failed walk appends nothing.
  *
  * Returns: (transfer full): the visitor.
  * Since: 0.1

@@ -105,14 +105,14 @@ static void qemu_fopen_path_creates_0666_minus_umask(void)
 {
     char *dir = make_dir();
     g_autofree char *path = g_strdup_printf("%s/f", dir);
-    mode_t old = umask(027);
+    mode_t old = umask(002);
     QEMUFile *f = qemu_fopen_path(path, "wb", NULL);
 
     umask(old);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     qemu_put_byte(f, 'x');
     CU_ASSERT_EQUAL(qemu_fclose(f), 0);
-    CU_ASSERT_EQUAL(mode_of(path), 0640);
+    CU_ASSERT_EQUAL(mode_of(path), 0664);
     remove_dir(dir);
 }
 
@@ -229,17 +229,17 @@ static void symlinks_are_written_through_to_their_target(void)
     assert_contents(target, "new");
     CU_ASSERT_EQUAL(mode_of(target), 0640);
     l = g_file_read_link(link1, NULL);
-    CU_ASSERT_STRING_EQUAL(l, "sub/target");
+    CU_ASSERT_STRING_EQUAL(l ? l : "(not a link)", "sub/target");
     g_free(l);
     l = g_file_read_link(link2, NULL);
-    CU_ASSERT_STRING_EQUAL(l, "link1");
+    CU_ASSERT_STRING_EQUAL(l ? l : "(not a link)", "link1");
 
     /* A dangling link creates its target. */
     CU_ASSERT_TRUE(migration_write_file_atomic(dangling, "made", 4, &err));
     ASSERT_NO_ERROR(err);
     assert_contents(created, "made");
     s = g_file_read_link(dangling, NULL);
-    CU_ASSERT_STRING_EQUAL(s, "sub/created");
+    CU_ASSERT_STRING_EQUAL(s ? s : "(not a link)", "sub/created");
     {
         g_autofree char *top = listing(dir);
         g_autofree char *below = listing(sub);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,7 +34,7 @@ struct MigrationOutput {
     bool committed;     /* ... and succeeded */
     int error;          /* first errno, sticky */
     const char *error_op;
-    uint8_t *buf;       /* OUTPUT_BUF_SIZE bytes, allocated on first use */
+    uint8_t *buf;       /* OUTPUT_BUF_SIZE bytes, from buf_new() */
     size_t used;
 };
 
@@ -251,6 +252,20 @@ MigrationOutput *migration_output_open_fd(int fd, const char *name)
     return output_new(name, fd, false);
 }
 
+/*
+ * The buffer is mapped rather than malloc()ed: freeing a chunk of 64 KiB
+ * makes glibc consolidate its fast bins, which after a vmdesc's thousands
+ * of small frees cost 1.5 % of a whole `dump --qemu` (callgrind). NULL
+ * when no mapping is to be had: the output is then unbuffered.
+ */
+static uint8_t *buf_new(void)
+{
+    void *p = mmap(NULL, OUTPUT_BUF_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
 /* Writes all of @data to the descriptor. */
 static bool write_all(MigrationOutput *o, const uint8_t *data, size_t len,
                       GError **errp)
@@ -302,12 +317,12 @@ bool migration_output_write(MigrationOutput *o, const void *data,
     if (o->error) {
         return output_fail(o, o->error_op, o->error, errp);
     }
-    if (len >= OUTPUT_BUF_SIZE) {
+    if (!o->buf && len < OUTPUT_BUF_SIZE) {
+        o->buf = buf_new();
+    }
+    if (len >= OUTPUT_BUF_SIZE || !o->buf) {
         return migration_output_flush(o, errp) &&
                write_all(o, data, len, errp);
-    }
-    if (!o->buf) {
-        o->buf = g_malloc(OUTPUT_BUF_SIZE);
     }
     if (len > OUTPUT_BUF_SIZE - o->used &&
         !migration_output_flush(o, errp)) {
@@ -414,7 +429,9 @@ void migration_output_free(MigrationOutput *o)
     if (!o->committed) {
         discard(o);
     }
-    g_free(o->buf);
+    if (o->buf) {
+        munmap(o->buf, OUTPUT_BUF_SIZE);
+    }
     g_free(o->target);
     g_free(o->tmp);
     g_free(o->name);

@@ -509,6 +509,51 @@ static void a_fatal_signal_leaves_no_temporary_file(void)
     }
 }
 
+/*
+ * A writer waiting for a FIFO's reader still dies of SIGINT (signals are
+ * blocked only while a temporary file is created). Whenever the signal
+ * lands it must kill; it is sent after 0.3 s, so that it usually lands
+ * in the open().
+ */
+static void a_writer_waiting_for_a_fifo_reader_can_be_interrupted(void)
+{
+    g_autofree char *fifo = path_in("wait/f");
+    g_autofree char *in = path_in("s.bin");
+    int status = 0;
+    bool dead = false;
+    pid_t pid;
+
+    fresh_dir("wait");
+    g_assert(mkfifo(fifo, 0600) == 0);
+    pid = fork();
+    g_assert(pid >= 0);
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        execl(cli, cli, "convert", "--to", "json", in, fifo, (char *)NULL);
+        _exit(127);
+    }
+    g_usleep(300000);
+    kill(pid, SIGINT);
+    for (int tries = 0; tries < 500 && !dead; tries++) {
+        dead = waitpid(pid, &status, WNOHANG) == pid;
+        if (!dead) {
+            g_usleep(10000);
+        }
+    }
+    if (!dead) {
+        /* Let it finish, so the suite goes on. */
+        int rd = open(fifo, O_RDONLY);
+        char buf[4096];
+
+        while (rd >= 0 && read(rd, buf, sizeof(buf)) > 0) {
+        }
+        close(rd);
+        g_assert(waitpid(pid, &status, 0) == pid);
+    }
+    CU_ASSERT_TRUE(dead);
+    CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+}
+
 static const TestCase tests[] = {
     { "every_command_fails_on_a_full_standard_output",
       every_command_fails_on_a_full_standard_output },
@@ -528,6 +573,8 @@ static const TestCase tests[] = {
       every_writer_writes_dev_fd_1_where_it_points },
     { "a_fatal_signal_leaves_no_temporary_file",
       a_fatal_signal_leaves_no_temporary_file },
+    { "a_writer_waiting_for_a_fifo_reader_can_be_interrupted",
+      a_writer_waiting_for_a_fifo_reader_can_be_interrupted },
     { NULL, NULL },
 };
 

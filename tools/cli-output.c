@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <qvisit/qvisit.h>
@@ -29,8 +30,11 @@ const char *cli_command_name = "qvisit";
 /*
  * The temporary file of the output being written, for the signal handler:
  * a static buffer (a handler may not allocate or follow pointers that the
- * program changes under it), set and cleared with the signals blocked.
- * A path the kernel accepted fits in PATH_MAX.
+ * program changes under it), set with the signals blocked so that none
+ * comes between the file's creation and its name being here. It is
+ * cleared after the output is closed; a signal in between finds the name
+ * already renamed or removed, and its unlink() fails harmlessly. A path
+ * the kernel accepted fits in PATH_MAX.
  */
 static char temp_path[PATH_MAX];
 
@@ -73,8 +77,7 @@ void cli_output_init(const char *command)
     signal(SIGXFSZ, SIG_IGN);
 }
 
-/* Blocks (@block) or restores the fatal signals around a change of the
- * temporary file, so the handler never sees half of it. */
+/* Blocks (@block) or restores the fatal signals. */
 static void guard_signals(bool block, sigset_t *saved)
 {
     sigset_t set;
@@ -109,7 +112,9 @@ CliOutput *cli_output_open(const char *path)
 {
     g_autoptr(GError) err = NULL;
     CliOutput *o = g_new0(CliOutput, 1);
+    struct stat st;
     sigset_t saved;
+    bool blocked;
 
     if (!path || !strcmp(path, "-")) {
         /* Anything printed with stdio goes first. */
@@ -117,10 +122,19 @@ CliOutput *cli_output_open(const char *path)
         o->out = migration_output_open_fd(STDOUT_FILENO, "standard output");
         return o;
     }
-    guard_signals(true, &saved);
+    /* Only an output that gets a temporary file (a regular file or a new
+     * path, as migration_output_open() decides) is opened with the
+     * signals blocked: opening a FIFO waits for its reader, and Ctrl-C
+     * must still work then. */
+    blocked = stat(path, &st) < 0 || S_ISREG(st.st_mode);
+    if (blocked) {
+        guard_signals(true, &saved);
+    }
     o->out = migration_output_open(path, &err);
     set_temp_path(o->out);
-    guard_signals(false, &saved);
+    if (blocked) {
+        guard_signals(false, &saved);
+    }
     if (!o->out) {
         report(o, err);
         g_free(o);
@@ -170,7 +184,6 @@ int cli_output_close(CliOutput *o, bool ok)
 {
     g_autoptr(GError) err = NULL;
     bool in_place = !migration_output_get_temp_path(o->out);
-    sigset_t saved;
 
     if (!ok && in_place && !o->reported &&
         !migration_output_flush(o->out, &err)) {
@@ -178,14 +191,12 @@ int cli_output_close(CliOutput *o, bool ok)
          * reader sees where it stopped; the exit status says it did. */
         report(o, err);
     }
-    guard_signals(true, &saved);
     if (ok && !migration_output_close(o->out, &err)) {
         report(o, err);
         ok = false;
     }
     migration_output_free(o->out);
     set_temp_path(NULL);
-    guard_signals(false, &saved);
     g_free(o);
     return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

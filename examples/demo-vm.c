@@ -146,7 +146,7 @@ static bool write_json(const char *path, QDict *d, GError **errp)
 {
     g_autoptr(GString) text = qobject_to_json_pretty(QOBJECT(d), true);
 
-    return g_file_set_contents(path, text->str, text->len, errp);
+    return migration_write_file_atomic(path, text->str, text->len, errp);
 }
 
 static void print_transforms(DemoVM *vm, const MigrationReport *rep)
@@ -186,9 +186,9 @@ static int do_listen(DemoVM *vm, const char *uri, const char *uri_file,
     print_release("destination", vm);
     printf("  listening on %s\n", migration_listener_get_uri(l));
     fflush(stdout);
-    if ((uri_file && !g_file_set_contents(uri_file,
-                                          migration_listener_get_uri(l), -1,
-                                          &err)) ||
+    if ((uri_file && !migration_write_file_atomic(
+                         uri_file, migration_listener_get_uri(l),
+                         strlen(migration_listener_get_uri(l)), &err)) ||
         !migration_listener_accept(l, vm->r, &rep, &err)) {
         return report_failure(err);
     }

@@ -1,7 +1,7 @@
 /*
  * Transport I/O: blocking reads and writes with timeouts, reading a whole
- * stream, and atomic files. Every failure names the URI (or file) and the
- * OS error.
+ * stream. Every failure names the URI and the OS error. (Files are
+ * written by migration/output.c.)
  */
 #include "qvisit/migration-transport.h"
 
@@ -154,49 +154,4 @@ bool migration__io_read_all(int fd, GByteArray *out, size_t max,
         }
         g_byte_array_append(out, buf, n);
     }
-}
-
-bool migration_write_file_atomic(const char *path, const void *data,
-                                 size_t len, GError **errp)
-{
-    g_autofree char *dir = NULL;
-    g_autofree char *base = NULL;
-    g_autofree char *tmp = NULL;
-    int fd;
-    int dfd;
-
-    g_return_val_if_fail(path != NULL && (data != NULL || len == 0), false);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
-
-    dir = g_path_get_dirname(path);
-    base = g_path_get_basename(path);
-    tmp = g_strdup_printf("%s/.%s.tmp-XXXXXX", dir, base);
-    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return io_error(errp, path, "create temporary file", errno);
-    }
-    if (!io_write(fd, data, len, path, errp)) {
-        close(fd);
-        unlink(tmp);
-        return false;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0) {
-        int err = errno;
-
-        unlink(tmp);
-        return io_error(errp, path, "fsync", err);
-    }
-    if (rename(tmp, path) < 0) {
-        int err = errno;
-
-        unlink(tmp);
-        return io_error(errp, path, "rename", err);
-    }
-    /* Make the rename itself durable. */
-    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return true;
 }

@@ -173,7 +173,7 @@ QEMUFile *qemu_fopen_path(const char *path, const char *mode, GError **errp)
     g_return_val_if_fail(mode_is_write(mode, &write), NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     if (write) {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     } else {
         fd = open(path, O_RDONLY | O_CLOEXEC);
     }

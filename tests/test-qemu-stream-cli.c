@@ -70,11 +70,11 @@ static const CliCase cases[] = {
       "qvisit: timer.cpu_ticks_offset: stream truncated at byte 239024\n" },
     /* A full disk is one message and exit status 1, in both modes. */
     { "Q dump --qemu --analyze-compat " DATA "pc-e1000.mig 2>&1 >/dev/full; "
-      "echo status=$?", 0, NULL, "qvisit: standard output: No space left "
-      "on device\nstatus=1\n", "" },
+      "echo status=$?", 0, NULL, "qvisit: dump: standard output: write: No "
+      "space left on device\nstatus=1\n", "" },
     { "Q dump --qemu " DATA "pc-e1000.mig 2>&1 >/dev/full; echo status=$?",
-      0, NULL, "qvisit: standard output: No space left on device\n"
-      "status=1\n", "" },
+      0, NULL, "qvisit: dump: standard output: write: No space left on "
+      "device\nstatus=1\n", "" },
 };
 
 static void cli_cases_give_exit_codes_and_output(void)

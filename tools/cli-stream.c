@@ -1,8 +1,8 @@
 /*
  * Helpers shared by the stream subcommands (dump, convert, info, diff):
- * reading an input ("-" is standard input) with a progress line, writing
- * an output atomically, and the example devices as the schema the legacy
- * format needs.
+ * reading an input ("-" is standard input) with a progress line, and
+ * the example devices as the schema the legacy format needs (outputs are
+ * written by tools/cli-output.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,25 +57,6 @@ GByteArray *cli_read_input(const char *path)
         fclose(f);
     }
     return g_steal_pointer(&data);
-}
-
-int cli_write_output(const char *path, const void *data, size_t len)
-{
-    GError *err = NULL;
-
-    if (!path || !strcmp(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            cli_error("standard output: %s", g_strerror(errno));
-            return CLI_EXIT_FAILURE;
-        }
-        return CLI_EXIT_OK;
-    }
-    if (!migration_write_file_atomic(path, data, len, &err)) {
-        cli_error("%s", err->message);
-        g_error_free(err);
-        return CLI_EXIT_FAILURE;
-    }
-    return CLI_EXIT_OK;
 }
 
 MigrationStream *cli_decode_stream(const char *path)

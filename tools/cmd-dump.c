@@ -43,91 +43,22 @@ static void dump_usage(FILE *out)
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
-/* Output: standard output, or a temporary file renamed once complete. */
+/* The output (tools/cli-output.c) and the document's progress. */
 typedef struct DumpOut {
-    FILE *fp;
-    const char *path;
-    char *tmp;
+    CliOutput *out;
     bool first;         /* no analyze-compat member written yet */
 } DumpOut;
 
-/*
- * The output stream's buffer: members arrive as many small pieces, and
- * stdio's default (4 KiB) would make a write() for every few of them.
- * Static, as stdout keeps it after the command returns; not malloc()ed, as
- * an allocation this large makes glibc consolidate its free lists.
- */
-static char out_buf[64 * 1024];
-
-static bool out_open(DumpOut *o, const char *path)
-{
-    int fd;
-
-    memset(o, 0, sizeof(*o));
-    o->first = true;
-    if (!path || !strcmp(path, "-")) {
-        o->fp = stdout;
-    } else {
-        o->path = path;
-        o->tmp = g_strdup_printf("%s.tmp-XXXXXX", path);
-        fd = g_mkstemp(o->tmp);
-        o->fp = fd < 0 ? NULL : fdopen(fd, "w");
-        if (!o->fp) {
-            cli_error("%s: %s", path, g_strerror(errno));
-            if (fd >= 0) {
-                close(fd);
-                unlink(o->tmp);
-            }
-            g_free(o->tmp);
-            return false;
-        }
-    }
-    setvbuf(o->fp, out_buf, _IOFBF, sizeof(out_buf));
-    return true;
-}
-
+/* A failed write was printed by cli_output_write(); the error only stops
+ * the reader. */
 static bool out_put(DumpOut *o, const char *s, size_t len, GError **errp)
 {
-    if (fwrite(s, 1, len, o->fp) != len) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
-                    o->path ? o->path : "standard output",
-                    g_strerror(errno));
+    if (!cli_output_write(o->out, s, len)) {
+        g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                            "output failed");
         return false;
     }
     return true;
-}
-
-/* Finishes the output; on failure a temporary file is removed. */
-static int out_close(DumpOut *o, bool ok)
-{
-    /* What was decoded before a failure is written too (the flush below):
-     * on standard output the document is then cut short, and the exit
-     * status says so. */
-    if (o->fp == stdout) {
-        /* A failed write already reported itself; say it only once. */
-        bool reported = !ok && ferror(stdout);
-
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            if (!reported) {
-                cli_error("standard output: %s", g_strerror(errno));
-            }
-            return CLI_EXIT_FAILURE;
-        }
-        return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
-    }
-    if (fclose(o->fp) != 0 && ok) {
-        cli_error("%s: %s", o->path, g_strerror(errno));
-        ok = false;
-    }
-    if (ok && rename(o->tmp, o->path) < 0) {
-        cli_error("%s: %s", o->path, g_strerror(errno));
-        ok = false;
-    }
-    if (!ok) {
-        unlink(o->tmp);
-    }
-    g_free(o->tmp);
-    return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
 /*
@@ -162,7 +93,8 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
     g_autoptr(QObject) result = NULL;
     g_autoptr(GString) text = NULL;
     QemuStreamOptions opts = *base;
-    DumpOut out;
+    DumpOut out = { NULL, true };
+    bool ok;
 
     if (vmdesc_path && !desc_only) {
         borrowed = qemu_stream_load_vmdesc_path(vmdesc_path, cli_limits(),
@@ -173,7 +105,8 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
         }
         opts.vmdesc = borrowed;
     }
-    if (!out_open(&out, output)) {
+    out.out = cli_output_open(output);
+    if (!out.out) {
         return CLI_EXIT_FAILURE;
     }
     if (desc_only) {
@@ -188,21 +121,22 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
         result = qemu_stream_dump_path(stream, &opts, &err);
     }
     if (!result) {
-        /* On standard output a streamed document may be cut short; the
-         * exit status says so. */
-        cli_error("%s", err->message);
-        return out_close(&out, false);
+        /* Written in place (standard output, a FIFO), a streamed document
+         * may be cut short; the exit status says so. A file keeps its old
+         * contents. */
+        if (!cli_output_failed(out.out)) {
+            cli_error("%s", err->message);
+        }
+        return cli_output_close(out.out, false);
     }
     if (opts.section_fn) {
-        /* A write error shows again in out_close(). */
-        out_put(&out, out.first ? "{}\n" : "\n}\n", 3, NULL);
+        ok = out_put(&out, out.first ? "{}\n" : "\n}\n", 3, NULL);
     } else {
         text = qobject_to_json_pretty(result, true);
         g_string_append_c(text, '\n');
-        /* A write error shows again in out_close(). */
-        out_put(&out, text->str, text->len, NULL);
+        ok = out_put(&out, text->str, text->len, NULL);
     }
-    return out_close(&out, true);
+    return cli_output_close(out.out, ok);
 }
 
 int cmd_dump(int argc, char **argv)

@@ -69,10 +69,10 @@ static int encode_qemu(const char *input, const char *output)
     g_autoptr(GError) err = NULL;
     g_autoptr(GString) text = read_all(input, &err);
     g_autoptr(QObject) dump = NULL;
-    g_autofree char *tmp = NULL;
+    CliOutput *out;
     QEMUFile *f;
     bool ok;
-    int fd = 1, rc;
+    int fd, rc;
 
     if (!text) {
         cli_error("%s", err->message);
@@ -84,44 +84,25 @@ static int encode_qemu(const char *input, const char *output)
         cli_error("%s: %s", input, err->message);
         return CLI_EXIT_FAILURE;
     }
-    if (strcmp(output, "-")) {
-        /* Write under a temporary name, so a failure leaves no partial
-         * stream under the final one. */
-        tmp = g_strdup_printf("%s.tmp-XXXXXX", output);
-        fd = g_mkstemp(tmp);
-        if (fd < 0) {
-            cli_error("%s: %s", output, g_strerror(errno));
-            return CLI_EXIT_FAILURE;
-        }
+    out = cli_output_open(output);
+    fd = out ? cli_output_get_fd(out) : -1;
+    if (fd < 0) {
+        return out ? cli_output_close(out, false) : CLI_EXIT_FAILURE;
     }
     f = qemu_fopen_fd(fd, "wb");
     ok = qemu_stream_encode(f, dump, &err);
     rc = qemu_fclose(f);
-    if (ok && rc < 0) {
-        g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", output,
-                    g_strerror(-rc));
-        ok = false;
-    }
-    if (tmp) {
-        if (close(fd) < 0 && ok) {
-            g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
-                        output, g_strerror(errno));
-            ok = false;
-        }
-        if (ok && rename(tmp, output) < 0) {
-            g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s",
-                        output, g_strerror(errno));
-            ok = false;
-        }
-        if (!ok) {
-            unlink(tmp);
-        }
+    if (rc < 0) {
+        /* The file's first error is the output's; whatever the encoder
+         * said about it, the output is what failed. */
+        cli_output_report_errno(out, -rc);
+        return cli_output_close(out, false);
     }
     if (!ok) {
         cli_error("%s", err->message);
-        return CLI_EXIT_FAILURE;
+        return cli_output_close(out, false);
     }
-    return CLI_EXIT_OK;
+    return cli_output_close(out, true);
 }
 
 int cmd_encode(int argc, char **argv)

@@ -114,18 +114,5 @@ int cmd_schemas(int argc, char **argv)
     }
     json = qobject_to_json_pretty(QOBJECT(doc), true);
     g_string_append_c(json, '\n');
-    if (!strcmp(out, "-")) {
-        if (fwrite(json->str, 1, json->len, stdout) != json->len ||
-            fflush(stdout) != 0) {
-            cli_error("schemas: cannot write standard output");
-            return CLI_EXIT_FAILURE;
-        }
-        return CLI_EXIT_OK;
-    }
-    /* g_file_set_contents() writes a temporary file and renames it. */
-    if (!g_file_set_contents(out, json->str, json->len, &err)) {
-        cli_error("schemas: %s", err->message);
-        return CLI_EXIT_FAILURE;
-    }
-    return CLI_EXIT_OK;
+    return cli_write_output(out, json->str, json->len);
 }

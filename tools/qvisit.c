@@ -51,7 +51,7 @@ static void usage(FILE *out)
     cli_limits_print_help(out);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -59,10 +59,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
+        cli_output_init("help");
         usage(stdout);
         return CLI_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
+        cli_output_init("version");
         return cmd_version(argc - 1, argv + 1);
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
@@ -71,6 +73,7 @@ int main(int argc, char **argv)
             int sub_argc = argc - 1;
             QVisitLimits limits;
 
+            cli_output_init(commands[i].name);
             /* Every command takes the --max-* options; see cli-limits.h. */
             if (!cli_limits_take(&sub_argc, argv + 1, &limits, &err)) {
                 cli_error("%s: %s", argv[1], err->message);
@@ -82,4 +85,10 @@ int main(int argc, char **argv)
     cli_error("unknown command '%s'", argv[1]);
     usage(stderr);
     return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Whatever the command printed must have reached standard output. */
+    return cli_output_finish(run(argc, argv));
 }

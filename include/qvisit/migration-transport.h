@@ -2,9 +2,10 @@
  * Migration transports: moving a stream between two processes.
  *
  * URIs are spelled as QEMU spells them:
- * - `file:PATH`: a snapshot file. Writing is atomic: the stream goes to a
- *   temporary file in the same directory, which is fsync'ed and renamed
- *   over PATH, so PATH always holds a whole snapshot (old or new).
+ * - `file:PATH`: a snapshot file, written with
+ *   migration_write_file_atomic(): the stream goes to a hidden temporary
+ *   file in the same directory, which is fsync'ed and renamed over PATH,
+ *   so PATH always holds a whole snapshot (old or new).
  * - `fd:N`: an open file descriptor (file, pipe or socket), not closed.
  * - `unix:PATH`: a unix stream socket; the destination listens on PATH.
  * - `tcp:HOST:PORT`: TCP over IPv4 or IPv6 (`tcp:[::1]:4444`); the
@@ -172,11 +173,25 @@ QVISIT_API bool migration_outgoing(MigrationRegistry *r, const char *uri,
  * @len: bytes at @data
  * @errp: return location for an error
  *
- * Writes a temporary file next to @path, fsyncs it, renames it over
- * @path and fsyncs the directory. On failure @path is untouched and the
- * temporary file removed.
+ * Writes @data to @path by the output rules of
+ * <qvisit/migration-output.h>, which it is a shorthand for:
+ * - a regular file or a new path is replaced atomically: a hidden
+ *   temporary file `.NAME.XXXXXX` in the same directory is written,
+ *   fsync'ed and renamed over @path, then the directory is fsync'ed;
+ * - a replaced file keeps its permission bits, and its owner and group
+ *   where permitted; a new file gets 0666 minus the umask;
+ * - a symbolic link is written through: its final target is replaced (in
+ *   the target's directory) or created, the link stays;
+ * - anything else (a character device such as /dev/null, a FIFO,
+ *   /dev/stdout) is written in place, never replaced.
  *
- * Errors: %QVISIT_ERROR_IO naming the file and the OS error.
+ * Every write, the fsync, the close and the rename are checked. On
+ * failure (a full disk included) @path keeps its old contents and the
+ * temporary file is removed; an output written in place may have
+ * received part of @data.
+ *
+ * Errors: %QVISIT_ERROR_IO `PATH: WHAT: OS error`, WHAT saying which step
+ * failed (`create temporary file`, `write`, `fsync`, `rename`, ...).
  *
  * Returns: true on success.
  * Since: 0.1

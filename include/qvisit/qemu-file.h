@@ -43,7 +43,9 @@ QVISIT_API QEMUFile *qemu_fopen_fd(int fd, const char *mode);
 /**
  * qemu_fopen_path:
  * @path: a file name
- * @mode: "rb" to read or "wb" to write (created or truncated, mode 0644)
+ * @mode: "rb" to read or "wb" to write: truncated in place as fopen()
+ *   does (a file keeps its mode; not atomic, for which see
+ *   migration_output_open()), or created with mode 0666 minus the umask
  * @errp: return location for an error
  *
  * Errors: %QVISIT_ERROR_IO naming @path and the OS error.

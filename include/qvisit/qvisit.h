@@ -18,6 +18,7 @@
 #include "qvisit/binary-visitor.h"
 #include "qvisit/migration.h"
 #include "qvisit/migration-transport.h"
+#include "qvisit/migration-output.h"
 #include "qvisit/describe-visitor.h"
 #include "qvisit/compat.h"
 #include "qvisit/qemu-stream.h"

@@ -63,6 +63,12 @@ static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
                              "left of the total", id, len, left);
         }
         left -= len;
+        /* Pages name their block: keep its length for their offsets. */
+        g_hash_table_replace(r->ram_lengths, g_strdup(id),
+                             g_memdup2(&len, sizeof(len)));
+        if (r->ram_block && !strcmp(r->ram_block, id)) {
+            r->ram_block_len = len;
+        }
         qdict_put_str(b, "id", id);
         qdict_put_uint(b, "length", len);
         if (r->ignore_shared) {
@@ -84,25 +90,45 @@ static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
     return true;
 }
 
-static bool read_block_name(QsReader *r, uint64_t flags, uint64_t at,
-                            QDict *item, GError **errp)
+/*
+ * Reads the block of the page at @addr (or takes the previous one with
+ * CONTINUE) and checks, as QEMU's loader does ("Can't find block",
+ * "Illegal RAM offset"), that the MEM_SIZE list has the block and that
+ * @addr is inside it.
+ */
+static bool read_block_name(QsReader *r, uint64_t flags, uint64_t addr,
+                            uint64_t at, QDict *item, GError **errp)
 {
-    char *id = NULL;
-
     if (flags & QS_RAM_CONTINUE) {
         if (!r->ram_block) {
             return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
                              "CONTINUE flag with no previous block");
         }
-        return true;
+    } else {
+        g_autofree char *id = NULL;
+        const uint64_t *len;
+
+        if (!qs__cstr(r, &id, errp)) {
+            return false;
+        }
+        len = g_hash_table_lookup(r->ram_lengths, id);
+        if (!len) {
+            return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                             "can't find RAM block '%s' (not in the "
+                             "MEM_SIZE list)", id);
+        }
+        r->ram_block_len = *len;
+        if (item) {
+            qdict_put_str(item, "block", id);
+        }
+        g_free(r->ram_block);
+        r->ram_block = g_steal_pointer(&id);
     }
-    if (!qs__cstr(r, &id, errp)) {
-        return false;
-    }
-    g_free(r->ram_block);
-    r->ram_block = id;
-    if (item) {
-        qdict_put_str(item, "block", id);
+    if (addr >= r->ram_block_len) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                         "illegal RAM offset 0x%" G_GINT64_MODIFIER "x in "
+                         "block '%s' of 0x%" G_GINT64_MODIFIER "x bytes",
+                         addr, r->ram_block, r->ram_block_len);
     }
     return true;
 }
@@ -124,12 +150,15 @@ static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
     return true;
 }
 
-static bool check_zlib(QsReader *r, uint64_t at, GError **errp)
+bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
 {
     /* Each page is compressed on its own; it must inflate to one page. */
-    return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
-                     "compressed page does not inflate to %" G_GUINT64_FORMAT
-                     " bytes", r->page_size);
+    g_autofree uint8_t *page = g_malloc(page_size);
+    uLongf out_len = (uLongf)page_size;
+
+    return len <= compressBound((uLong)page_size) &&
+           uncompress(page, &out_len, data, (uLong)len) == Z_OK &&
+           out_len == page_size;
 }
 
 static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
@@ -138,8 +167,6 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
     uint32_t len;
     uLong bound = compressBound((uLong)r->page_size);
     g_autofree uint8_t *in = NULL;
-    g_autofree uint8_t *page = NULL;
-    uLongf out_len = (uLongf)r->page_size;
 
     if (!qs__be32(r, &len, errp)) {
         return false;
@@ -150,13 +177,13 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
                          (unsigned long)bound);
     }
     in = g_malloc(len ? len : 1);
-    page = g_malloc(r->page_size);
     if (!qs__read(r, in, len, errp)) {
         return false;
     }
-    if (uncompress(page, &out_len, in, len) != Z_OK ||
-        out_len != r->page_size) {
-        return check_zlib(r, at, errp);
+    if (!qs__zlib_page_ok(in, len, r->page_size)) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                         "compressed page does not inflate to %"
+                         G_GUINT64_FORMAT " bytes", r->page_size);
     }
     if (item) {
         g_autofree char *b64 = g_base64_encode(in, len);
@@ -215,7 +242,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "zero");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !qs__u8(r, &fill, errp)) {
                 return false;
             }
@@ -230,7 +257,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "page");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !read_data(r, r->page_size, item, errp)) {
                 return false;
             }
@@ -241,7 +268,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "compressed");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !read_compressed(r, item, at, errp)) {
                 return false;
             }
@@ -255,9 +282,21 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "xbzrle");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !qs__u8(r, &enc, errp) || !qs__be16(r, &len, errp)) {
                 return false;
+            }
+            /* QEMU: "wrong compression", "len overflow". */
+            if (enc != QS_XBZRLE_ENCODING) {
+                return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                                 "XBZRLE encoding 0x%02x, expected 0x%02x",
+                                 enc, QS_XBZRLE_ENCODING);
+            }
+            if (len > r->page_size) {
+                return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                                 "XBZRLE data of %u bytes exceeds the page "
+                                 "size %" G_GUINT64_FORMAT, len,
+                                 r->page_size);
             }
             if (item) {
                 qdict_put_uint(item, "encoding", enc);

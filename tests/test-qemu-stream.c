@@ -635,6 +635,50 @@ static void encode_rejects_bad_dumps(void)
     }
 }
 
+/* A stream QEMU's loader refuses ("Can't find block", "Illegal RAM
+ * offset", "wrong compression") is refused by the reader as well. */
+static void ram_pages_outside_the_block_list_are_refused(void)
+{
+    /* pc-nodefaults: the PART record at 196, its first item at 201 (be64
+     * 0x2: ZERO page at 0), block "pc.ram" at 209, the fill at 216. */
+    static const Corruption cases[] = {
+        { 215, 'X', QVISIT_ERROR_INVALID,
+          "ram: can't find RAM block 'pc.raX' (not in the MEM_SIZE list) at "
+          "byte 201" },
+        { 205, 0x01, QVISIT_ERROR_INVALID,
+          "ram: illegal RAM offset 0x1000000 in block 'pc.ram' of 0x1000000 "
+          "bytes at byte 201" },
+        /* The next page, CONTINUE at 0x1000 -> 0x1001000. */
+        { 217 + 4, 0x01, QVISIT_ERROR_INVALID,
+          "ram: illegal RAM offset 0x1001000 in block 'pc.ram' of 0x1000000 "
+          "bytes at byte 217" },
+        /* ZERO becomes XBZRLE: the fill byte 0 is read as the encoding. */
+        { 208, 0x40, QVISIT_ERROR_INVALID,
+          "ram: XBZRLE encoding 0x00, expected 0x01 at byte 201" },
+        /* The machine type's be32 length (at 9) 13 becomes 269. */
+        { 11, 0x01, QVISIT_ERROR_LIMIT,
+          "configuration: machine type length 269 exceeds 255 at byte 9" },
+    };
+    g_autoptr(GBytes) bytes = test_read_file(DATA "pc-nodefaults.mig");
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree uint8_t *data = g_memdup2(g_bytes_get_data(bytes, NULL),
+                                             g_bytes_get_size(bytes));
+
+        data[cases[i].offset] = cases[i].value;
+        for (int compat = 0; compat < 2; compat++) {
+            g_autoptr(QObject) o = NULL;
+            GError *err = NULL;
+
+            o = dump_mem(data, g_bytes_get_size(bytes), desc, compat,
+                         !compat, &err);
+            CU_ASSERT_PTR_NULL(o);
+            ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+        }
+    }
+}
+
 static QDict *dump_summary(const char *name, const char *donor)
 {
     g_autofree char *path = g_strdup_printf(DATA "%s.mig", name);
@@ -829,6 +873,16 @@ static void command_records_round_trip(void)
     CU_ASSERT_PTR_NULL(again);
     ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
                  "command: unknown command 0xb at byte 202");
+
+    /* So is a fixed-length command of another length: PING's 4 bytes
+     * under POSTCOPY_LISTEN, which takes none (QEMU: -ERANGE). */
+    with_cmds->data[196 + 5 + 2] = 0x04;
+    again = dump_mem(with_cmds->data, with_cmds->len, desc, false, false,
+                     &err);
+    CU_ASSERT_PTR_NULL(again);
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "command: command 0x4 has 4 bytes of data, expected 0 at "
+                 "byte 202");
 }
 
 /* --- robustness: random damage gives an error or a dump, never a crash */
@@ -1053,6 +1107,8 @@ static const TestCase tests[] = {
     { "stream_without_configuration_and_footers_round_trips",
       stream_without_configuration_and_footers_round_trips },
     { "encode_rejects_bad_dumps", encode_rejects_bad_dumps },
+    { "ram_pages_outside_the_block_list_are_refused",
+      ram_pages_outside_the_block_list_are_refused },
     { "command_records_round_trip", command_records_round_trip },
     { "compat_members_stream_in_document_order",
       compat_members_stream_in_document_order },

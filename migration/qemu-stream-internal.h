@@ -148,10 +148,27 @@ bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
 /* Writer side: dump member path in @path, which callers extend. */
 bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
                    ...) G_GNUC_PRINTF(4, 5);
+/* The same for member @key of the object at @path ("<path>.<key>: ..."). */
+bool qs__enc_member_error(GString *path, const char *key, GError **errp,
+                          int code, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                     GString *path, unsigned depth, GError **errp);
-bool qs__write_ram(QEMUFile *f, const QList *items, uint64_t page_size,
+/* What the RAM items written so far define for the ones after them:
+ * the MEM_SIZE block list and the block of the previous page. */
+typedef struct QsRamWriter {
+    uint64_t page_size;
+    bool ignore_shared;         /* blocks carry "addr" (x-ignore-shared) */
+    GHashTable *lengths;        /* block id -> uint64_t length */
+    const char *block;          /* previous page's block, or NULL */
+    uint64_t block_len;
+} QsRamWriter;
+
+bool qs__write_ram(QEMUFile *f, const QList *items, QsRamWriter *w,
                    GString *path, GError **errp);
+/* A writable file that discards what is written, for the encoder's
+ * checking pass; release it with qemu_fclose(). */
+QEMUFile *qs__discard_file(void);
+
 /* Writes @hex ("0a0b" or "0a 0b") as bytes; it must decode to @len. */
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
                    GString *path, GError **errp);

@@ -39,6 +39,17 @@ enum {
     QS_RAM_COMPRESS_PAGE = 0x100,
 };
 
+/* qvisit's bound on the configuration's machine type (QEMU's names are
+ * short; the reader refuses longer ones before allocating). */
+#define QS_MACHINE_TYPE_MAX 255
+
+/* The one XBZRLE encoding QEMU 7.2 loads (ENCODING_FLAG_XBZRLE). */
+#define QS_XBZRLE_ENCODING 1
+
+/* The section QEMU's RAM is migrated in, and its only version (4). */
+#define QS_RAM_IDSTR "ram"
+#define QS_RAM_VERSION 4
+
 #define QS_NATIVE_FORMAT "qvisit-qemu-stream"
 #define QS_NATIVE_FORMAT_VERSION 1
 
@@ -65,6 +76,8 @@ typedef struct QsReader {
     /* RAM state across START/PART/END records */
     bool ignore_shared;
     char *ram_block;            /* block of the previous page, for CONTINUE */
+    uint64_t ram_block_len;     /* its length */
+    GHashTable *ram_lengths;    /* MEM_SIZE block id -> uint64_t length */
     QDict *ram_sizes;           /* compat: "section sizes" (borrowed) */
     QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
     GHashTable *ram_blocks;     /* native: block id -> summary dict */
@@ -117,6 +130,17 @@ bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out,
  * native record dict (NULL in compat mode). */
 bool qs__read_ram(QsReader *r, QDict *rec, GError **errp);
 
+/*
+ * The length a COMMAND must have: 0 or more for a fixed length, -1 when
+ * any length goes, -2 for a command qvisit does not read (0, PACKAGED,
+ * above 10). QEMU 7.2 refuses a fixed-length command of another length.
+ */
+int qs__command_len(unsigned cmd);
+
+/* True when @data is one zlib stream that inflates to exactly
+ * @page_size bytes, as QEMU's loader needs of a compressed page. */
+bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size);
+
 /* Checks the vmdesc root and returns its page size. */
 bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
                       GError **errp);
@@ -124,10 +148,27 @@ bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
 /* Writer side: dump member path in @path, which callers extend. */
 bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
                    ...) G_GNUC_PRINTF(4, 5);
+/* The same for member @key of the object at @path ("<path>.<key>: ..."). */
+bool qs__enc_member_error(GString *path, const char *key, GError **errp,
+                          int code, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                     GString *path, unsigned depth, GError **errp);
-bool qs__write_ram(QEMUFile *f, const QList *items, uint64_t page_size,
+/* What the RAM items written so far define for the ones after them:
+ * the MEM_SIZE block list and the block of the previous page. */
+typedef struct QsRamWriter {
+    uint64_t page_size;
+    bool ignore_shared;         /* blocks carry "addr" (x-ignore-shared) */
+    GHashTable *lengths;        /* block id -> uint64_t length */
+    const char *block;          /* previous page's block, or NULL */
+    uint64_t block_len;
+} QsRamWriter;
+
+bool qs__write_ram(QEMUFile *f, const QList *items, QsRamWriter *w,
                    GString *path, GError **errp);
+/* A writable file that discards what is written, for the encoder's
+ * checking pass; release it with qemu_fclose(). */
+QEMUFile *qs__discard_file(void);
+
 /* Writes @hex ("0a0b" or "0a 0b") as bytes; it must decode to @len. */
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
                    GString *path, GError **errp);

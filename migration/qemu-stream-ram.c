@@ -63,6 +63,12 @@ static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
                              "left of the total", id, len, left);
         }
         left -= len;
+        /* Pages name their block: keep its length for their offsets. */
+        g_hash_table_replace(r->ram_lengths, g_strdup(id),
+                             g_memdup2(&len, sizeof(len)));
+        if (r->ram_block && !strcmp(r->ram_block, id)) {
+            r->ram_block_len = len;
+        }
         qdict_put_str(b, "id", id);
         qdict_put_uint(b, "length", len);
         if (r->ignore_shared) {
@@ -84,25 +90,45 @@ static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
     return true;
 }
 
-static bool read_block_name(QsReader *r, uint64_t flags, uint64_t at,
-                            QDict *item, GError **errp)
+/*
+ * Reads the block of the page at @addr (or takes the previous one with
+ * CONTINUE) and checks, as QEMU's loader does ("Can't find block",
+ * "Illegal RAM offset"), that the MEM_SIZE list has the block and that
+ * @addr is inside it.
+ */
+static bool read_block_name(QsReader *r, uint64_t flags, uint64_t addr,
+                            uint64_t at, QDict *item, GError **errp)
 {
-    char *id = NULL;
-
     if (flags & QS_RAM_CONTINUE) {
         if (!r->ram_block) {
             return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
                              "CONTINUE flag with no previous block");
         }
-        return true;
+    } else {
+        g_autofree char *id = NULL;
+        const uint64_t *len;
+
+        if (!qs__cstr(r, &id, errp)) {
+            return false;
+        }
+        len = g_hash_table_lookup(r->ram_lengths, id);
+        if (!len) {
+            return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                             "can't find RAM block '%s' (not in the "
+                             "MEM_SIZE list)", id);
+        }
+        r->ram_block_len = *len;
+        if (item) {
+            qdict_put_str(item, "block", id);
+        }
+        g_free(r->ram_block);
+        r->ram_block = g_steal_pointer(&id);
     }
-    if (!qs__cstr(r, &id, errp)) {
-        return false;
-    }
-    g_free(r->ram_block);
-    r->ram_block = id;
-    if (item) {
-        qdict_put_str(item, "block", id);
+    if (addr >= r->ram_block_len) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                         "illegal RAM offset 0x%" G_GINT64_MODIFIER "x in "
+                         "block '%s' of 0x%" G_GINT64_MODIFIER "x bytes",
+                         addr, r->ram_block, r->ram_block_len);
     }
     return true;
 }
@@ -124,12 +150,15 @@ static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
     return true;
 }
 
-static bool check_zlib(QsReader *r, uint64_t at, GError **errp)
+bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
 {
     /* Each page is compressed on its own; it must inflate to one page. */
-    return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
-                     "compressed page does not inflate to %" G_GUINT64_FORMAT
-                     " bytes", r->page_size);
+    g_autofree uint8_t *page = g_malloc(page_size);
+    uLongf out_len = (uLongf)page_size;
+
+    return len <= compressBound((uLong)page_size) &&
+           uncompress(page, &out_len, data, (uLong)len) == Z_OK &&
+           out_len == page_size;
 }
 
 static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
@@ -138,8 +167,6 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
     uint32_t len;
     uLong bound = compressBound((uLong)r->page_size);
     g_autofree uint8_t *in = NULL;
-    g_autofree uint8_t *page = NULL;
-    uLongf out_len = (uLongf)r->page_size;
 
     if (!qs__be32(r, &len, errp)) {
         return false;
@@ -150,13 +177,13 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
                          (unsigned long)bound);
     }
     in = g_malloc(len ? len : 1);
-    page = g_malloc(r->page_size);
     if (!qs__read(r, in, len, errp)) {
         return false;
     }
-    if (uncompress(page, &out_len, in, len) != Z_OK ||
-        out_len != r->page_size) {
-        return check_zlib(r, at, errp);
+    if (!qs__zlib_page_ok(in, len, r->page_size)) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                         "compressed page does not inflate to %"
+                         G_GUINT64_FORMAT " bytes", r->page_size);
     }
     if (item) {
         g_autofree char *b64 = g_base64_encode(in, len);
@@ -215,7 +242,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "zero");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !qs__u8(r, &fill, errp)) {
                 return false;
             }
@@ -230,7 +257,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "page");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !read_data(r, r->page_size, item, errp)) {
                 return false;
             }
@@ -241,7 +268,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "compressed");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !read_compressed(r, item, at, errp)) {
                 return false;
             }
@@ -255,9 +282,21 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "xbzrle");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, at, item, errp) ||
+            if (!read_block_name(r, flags, addr, at, item, errp) ||
                 !qs__u8(r, &enc, errp) || !qs__be16(r, &len, errp)) {
                 return false;
+            }
+            /* QEMU: "wrong compression", "len overflow". */
+            if (enc != QS_XBZRLE_ENCODING) {
+                return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                                 "XBZRLE encoding 0x%02x, expected 0x%02x",
+                                 enc, QS_XBZRLE_ENCODING);
+            }
+            if (len > r->page_size) {
+                return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                                 "XBZRLE data of %u bytes exceeds the page "
+                                 "size %" G_GUINT64_FORMAT, len,
+                                 r->page_size);
             }
             if (item) {
                 qdict_put_uint(item, "encoding", enc);
@@ -301,8 +340,9 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
 
 /* --- writer ------------------------------------------------------------ */
 
+/* Reads member @key as an unsigned integer of @bits bits (64: any). */
 static bool item_uint(const QDict *item, const char *key, bool required,
-                      uint64_t *v, GString *path, GError **errp)
+                      int bits, uint64_t *v, GString *path, GError **errp)
 {
     QObject *o = qdict_get(item, key);
     QNum *n = qobject_to(QNum, o);
@@ -319,6 +359,11 @@ static bool item_uint(const QDict *item, const char *key, bool required,
         return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
                              "member '%s': expected a non-negative "
                              "integer", key);
+    }
+    if (bits < 64 && *v >> bits) {
+        return qs__enc_member_error(path, key, errp, QVISIT_ERROR_RANGE,
+                                    "%" G_GUINT64_FORMAT " does not fit u%d",
+                                    *v, bits);
     }
     return true;
 }
@@ -337,92 +382,169 @@ static bool put_cstr(QEMUFile *f, const char *s, GString *path,
     return true;
 }
 
-static bool put_base64(QEMUFile *f, const QDict *item, size_t want,
-                       bool exact, GString *path, GError **errp)
+/* Decodes member "data" (base64); returns NULL with @errp set. */
+static uint8_t *item_data(const QDict *item, gsize *len, GString *path,
+                          GError **errp)
 {
     const char *b64 = qs__dict_str(item, "data");
-    g_autofree uint8_t *buf = NULL;
-    gsize len = 0;
+    uint8_t *buf;
 
     if (!b64) {
+        qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                      "member 'data' is missing");
+        return NULL;
+    }
+    *len = 0;
+    buf = g_base64_decode(b64, len);
+    return buf ? buf : g_malloc(1);
+}
+
+/*
+ * The block list: the total must be whole pages and the lengths must add
+ * up to it exactly, since the loader reads blocks until they do.
+ */
+static bool write_mem_size(QEMUFile *f, const QDict *item, QsRamWriter *w,
+                           GString *path, GError **errp)
+{
+    QList *blocks = qobject_to(QList, qdict_get(item, "blocks"));
+    uint64_t total, sum = 0, v;
+
+    if (!item_uint(item, "total", true, 64, &total, path, errp)) {
+        return false;
+    }
+    if (total & (w->page_size - 1)) {
+        return qs__enc_member_error(path, "total", errp, QVISIT_ERROR_RANGE,
+                                    "0x%" G_GINT64_MODIFIER "x is not a "
+                                    "multiple of the page size 0x%"
+                                    G_GINT64_MODIFIER "x", total,
+                                    w->page_size);
+    }
+    if (!blocks) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
-                             "member 'data' is missing");
+                             "member 'blocks' is missing");
     }
-    buf = g_base64_decode(b64, &len);
-    if (exact && len != want) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_LENGTH,
-                             "data holds %zu bytes, expected %zu",
-                             (size_t)len, want);
+    qemu_put_be64(f, total | QS_RAM_MEM_SIZE);
+    for (size_t i = 0; i < qlist_size(blocks); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(blocks, i));
+        const char *id = b ? qs__dict_str(b, "id") : NULL;
+        size_t mark = path->len;
+        uint64_t len;
+
+        g_string_append_printf(path, ".blocks[%zu]", i);
+        if (!id) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                                 "member 'id' is missing");
+        }
+        if (sum == total) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
+                                 "the blocks before it already add up to "
+                                 "the total 0x%" G_GINT64_MODIFIER "x",
+                                 total);
+        }
+        if (!put_cstr(f, id, path, errp) ||
+            !item_uint(b, "length", true, 64, &len, path, errp)) {
+            return false;
+        }
+        if (len > total - sum) {
+            return qs__enc_member_error(path, "length", errp,
+                                        QVISIT_ERROR_RANGE,
+                                        "0x%" G_GINT64_MODIFIER "x exceeds "
+                                        "the 0x%" G_GINT64_MODIFIER "x bytes "
+                                        "left of the total", len,
+                                        total - sum);
+        }
+        sum += len;
+        qemu_put_be64(f, len);
+        /* The loader reads an address after each block exactly when the
+         * configuration lists x-ignore-shared. */
+        if (qdict_haskey(b, "addr") != w->ignore_shared) {
+            return w->ignore_shared
+                ? qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                                "member 'addr' is missing (the "
+                                "configuration lists x-ignore-shared)")
+                : qs__enc_member_error(path, "addr", errp,
+                                       QVISIT_ERROR_INVALID,
+                                       "only a configuration with the "
+                                       "x-ignore-shared capability has "
+                                       "block addresses");
+        }
+        if (w->ignore_shared) {
+            if (!item_uint(b, "addr", true, 64, &v, path, errp)) {
+                return false;
+            }
+            qemu_put_be64(f, v);
+        }
+        g_hash_table_replace(w->lengths, g_strdup(id),
+                             g_memdup2(&len, sizeof(len)));
+        if (w->block && !strcmp(w->block, id)) {
+            w->block_len = len;
+        }
+        g_string_truncate(path, mark);
     }
-    if (!exact && len > want) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_LENGTH,
-                             "data holds %zu bytes, at most %zu fit",
-                             (size_t)len, want);
+    if (sum != total) {
+        return qs__enc_member_error(path, "total", errp, QVISIT_ERROR_RANGE,
+                                    "0x%" G_GINT64_MODIFIER "x, but the "
+                                    "blocks' lengths add up to 0x%"
+                                    G_GINT64_MODIFIER "x", total, sum);
     }
-    if (want == 0xffffffff) {
-        qemu_put_be32(f, (unsigned)len);
-    } else if (want == 0xffff) {
-        qemu_put_be16(f, (unsigned)len);
-    }
-    qemu_put_buffer(f, buf, len);
     return true;
 }
 
-static bool write_item(QEMUFile *f, const QDict *item, uint64_t page_size,
+/* The page's block (named or CONTINUEd) must be in a block list before it
+ * and @addr inside it: QEMU's "Can't find block", "Illegal RAM offset". */
+static bool check_page_block(const char *block, uint64_t addr,
+                             QsRamWriter *w, GString *path, GError **errp)
+{
+    if (block) {
+        const uint64_t *len = g_hash_table_lookup(w->lengths, block);
+
+        if (!len) {
+            return qs__enc_member_error(path, "block", errp,
+                                        QVISIT_ERROR_INVALID,
+                                        "can't find RAM block '%s' (not in "
+                                        "a mem_size item before it)",
+                                        block);
+        }
+        w->block = block;
+        w->block_len = *len;
+    } else if (!w->block) {
+        return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                             "member 'block' is missing (no page before "
+                             "it to continue)");
+    }
+    if (addr >= w->block_len) {
+        return qs__enc_member_error(path, "addr", errp, QVISIT_ERROR_RANGE,
+                                    "0x%" G_GINT64_MODIFIER "x is past the "
+                                    "end of RAM block '%s' (0x%"
+                                    G_GINT64_MODIFIER "x bytes)", addr,
+                                    w->block, w->block_len);
+    }
+    return true;
+}
+
+static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
                        GString *path, GError **errp)
 {
     const char *type = qs__dict_str(item, "type");
     const char *block = qs__dict_str(item, "block");
-    uint64_t addr = 0, flags, v;
+    g_autofree uint8_t *data = NULL;
+    uint64_t addr = 0, flags, v = 0;
+    gsize len = 0;
 
     if (!type) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'type' is missing");
     }
-    if (!item_uint(item, "addr", false, &addr, path, errp)) {
+    if (!item_uint(item, "addr", false, 64, &addr, path, errp)) {
         return false;
     }
-    if (addr & (page_size - 1)) {
+    if (addr & (w->page_size - 1)) {
         return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
                              "addr 0x%" G_GINT64_MODIFIER "x is not page "
                              "aligned", addr);
     }
     if (!strcmp(type, "mem_size")) {
-        QList *blocks = qobject_to(QList, qdict_get(item, "blocks"));
-        uint64_t total;
-
-        if (!item_uint(item, "total", true, &total, path, errp)) {
-            return false;
-        }
-        if (!blocks) {
-            return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
-                                 "member 'blocks' is missing");
-        }
-        qemu_put_be64(f, total | QS_RAM_MEM_SIZE);
-        for (size_t i = 0; i < qlist_size(blocks); i++) {
-            QDict *b = qobject_to(QDict, qlist_get(blocks, i));
-            const char *id = b ? qs__dict_str(b, "id") : NULL;
-            size_t mark = path->len;
-
-            g_string_append_printf(path, ".blocks[%zu]", i);
-            if (!id) {
-                return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
-                                     "member 'id' is missing");
-            }
-            if (!put_cstr(f, id, path, errp) ||
-                !item_uint(b, "length", true, &v, path, errp)) {
-                return false;
-            }
-            qemu_put_be64(f, v);
-            if (qdict_haskey(b, "addr")) {
-                if (!item_uint(b, "addr", true, &v, path, errp)) {
-                    return false;
-                }
-                qemu_put_be64(f, v);
-            }
-            g_string_truncate(path, mark);
-        }
-        return true;
+        return write_mem_size(f, item, w, path, errp);
     }
     if (!strcmp(type, "eos")) {
         qemu_put_be64(f, addr | QS_RAM_EOS);
@@ -440,31 +562,99 @@ static bool write_item(QEMUFile *f, const QDict *item, uint64_t page_size,
         return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
                              "unknown RAM item type '%s'", type);
     }
+    if (!check_page_block(block, addr, w, path, errp)) {
+        return false;
+    }
+    /* Everything after the block name, checked before it is written. */
+    switch (flags) {
+    case QS_RAM_ZERO:
+        if (!item_uint(item, "fill", true, 8, &v, path, errp)) {
+            return false;
+        }
+        break;
+    case QS_RAM_PAGE:
+        data = item_data(item, &len, path, errp);
+        if (!data) {
+            return false;
+        }
+        if (len != w->page_size) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_LENGTH,
+                                 "data holds %zu bytes, expected %"
+                                 G_GUINT64_FORMAT, (size_t)len,
+                                 w->page_size);
+        }
+        break;
+    case QS_RAM_COMPRESS_PAGE:
+        data = item_data(item, &len, path, errp);
+        if (!data) {
+            return false;
+        }
+        if (len > compressBound((uLong)w->page_size)) {
+            return qs__enc_member_error(path, "data", errp,
+                                        QVISIT_ERROR_LENGTH,
+                                        "%zu bytes, at most %lu (zlib's "
+                                        "bound for one page)", (size_t)len,
+                                        (unsigned long)compressBound(
+                                            (uLong)w->page_size));
+        }
+        /* QEMU inflates it into the page: one zlib stream, one page. */
+        if (!qs__zlib_page_ok(data, len, w->page_size)) {
+            return qs__enc_member_error(path, "data", errp,
+                                        QVISIT_ERROR_INVALID,
+                                        "not a zlib stream that inflates "
+                                        "to one page of %" G_GUINT64_FORMAT
+                                        " bytes", w->page_size);
+        }
+        break;
+    default:
+        if (!item_uint(item, "encoding", true, 8, &v, path, errp)) {
+            return false;
+        }
+        if (v != QS_XBZRLE_ENCODING) {
+            return qs__enc_member_error(path, "encoding", errp,
+                                        QVISIT_ERROR_RANGE,
+                                        "%" G_GUINT64_FORMAT " is not %d, "
+                                        "the XBZRLE encoding QEMU loads", v,
+                                        QS_XBZRLE_ENCODING);
+        }
+        data = item_data(item, &len, path, errp);
+        if (!data) {
+            return false;
+        }
+        if (len > w->page_size) {
+            return qs__enc_member_error(path, "data", errp,
+                                        QVISIT_ERROR_LENGTH,
+                                        "%zu bytes, at most the page size %"
+                                        G_GUINT64_FORMAT, (size_t)len,
+                                        w->page_size);
+        }
+        break;
+    }
     qemu_put_be64(f, addr | flags | (block ? 0 : QS_RAM_CONTINUE));
     if (block && !put_cstr(f, block, path, errp)) {
         return false;
     }
     switch (flags) {
     case QS_RAM_ZERO:
-        if (!item_uint(item, "fill", true, &v, path, errp)) {
-            return false;
-        }
         qemu_put_byte(f, (int)v);
-        return true;
-    case QS_RAM_PAGE:
-        return put_base64(f, item, page_size, true, path, errp);
+        break;
     case QS_RAM_COMPRESS_PAGE:
-        return put_base64(f, item, 0xffffffff, false, path, errp);
-    default:
-        if (!item_uint(item, "encoding", true, &v, path, errp)) {
-            return false;
-        }
+        qemu_put_be32(f, (unsigned)len);
+        qemu_put_buffer(f, data, len);
+        break;
+    case QS_RAM_XBZRLE:
         qemu_put_byte(f, (int)v);
-        return put_base64(f, item, 0xffff, false, path, errp);
+        qemu_put_be16(f, (unsigned)len);
+        qemu_put_buffer(f, data, len);
+        break;
+    default:
+        qemu_put_buffer(f, data, len);
+        break;
     }
+    return true;
 }
 
-bool qs__write_ram(QEMUFile *f, const QList *items, uint64_t page_size,
+bool qs__write_ram(QEMUFile *f, const QList *items, QsRamWriter *w,
                    GString *path, GError **errp)
 {
     for (size_t i = 0; i < qlist_size(items); i++) {
@@ -476,7 +666,7 @@ bool qs__write_ram(QEMUFile *f, const QList *items, uint64_t page_size,
             return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
                                  "expected an object");
         }
-        if (!write_item(f, item, page_size, path, errp)) {
+        if (!write_item(f, item, w, path, errp)) {
             return false;
         }
         g_string_truncate(path, mark);

@@ -126,9 +126,10 @@ static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
     if (!qs__be32(r, &len, errp)) {
         return false;
     }
-    if (len > 256) {
+    if (len > QS_MACHINE_TYPE_MAX) {
         return qs__error(r, errp, QVISIT_ERROR_LIMIT, at,
-                         "machine type length %u exceeds 256", len);
+                         "machine type length %u exceeds %d", len,
+                         QS_MACHINE_TYPE_MAX);
     }
     machine = g_malloc(len + 1);
     at = r->pos;
@@ -249,23 +250,49 @@ static bool read_footer(QsReader *r, const QsSection *s, int *footers,
     return true;
 }
 
+int qs__command_len(unsigned cmd)
+{
+    /* QEMU 7.2's mig_cmd_args[]: ENABLE_COLO (8) has no entry, so 0. */
+    static const int lens[] = {
+        [1] = 0,    /* OPEN_RETURN_PATH */
+        [2] = 4,    /* PING */
+        [3] = -1,   /* POSTCOPY_ADVISE */
+        [4] = 0,    /* POSTCOPY_LISTEN */
+        [5] = 0,    /* POSTCOPY_RUN */
+        [6] = -1,   /* POSTCOPY_RAM_DISCARD */
+        [7] = -2,   /* PACKAGED: an embedded stream, not read */
+        [8] = 0,    /* ENABLE_COLO */
+        [9] = 0,    /* POSTCOPY_RESUME */
+        [10] = -1,  /* RECV_BITMAP */
+    };
+
+    return cmd >= 1 && cmd < G_N_ELEMENTS(lens) ? lens[cmd] : -2;
+}
+
 static bool read_command(QsReader *r, QList *records, GError **errp)
 {
     uint64_t at = r->pos;
     uint16_t cmd, len;
     g_autoptr(GString) hex = g_string_new(NULL);
+    int want;
 
     g_string_assign(r->path, "command");
     if (!qs__be16(r, &cmd, errp) || !qs__be16(r, &len, errp)) {
         return false;
     }
-    if (cmd == 0 || cmd > 10) {
-        return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
-                         "unknown command 0x%x", cmd);
-    }
     if (cmd == 7) {
         return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
                          "PACKAGED postcopy streams are not supported");
+    }
+    want = qs__command_len(cmd);
+    if (want == -2) {
+        return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
+                         "unknown command 0x%x", cmd);
+    }
+    if (want >= 0 && len != want) {
+        return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
+                         "command 0x%x has %u bytes of data, expected %d",
+                         cmd, len, want);
     }
     if (!qs__read_hex(r, len, false, hex, errp)) {
         return false;
@@ -544,6 +571,8 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) ram_blocks = g_hash_table_new_full(
         g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) ram_lengths = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, g_free);
     g_autoptr(QDict) dump = NULL;
     g_autoptr(QDict) compat = NULL;
     QsReader r = { 0 };
@@ -563,6 +592,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     r.ram_full = opts->ram_full && !r.compat;
     r.path = path;
     r.ram_blocks = ram_blocks;
+    r.ram_lengths = ram_lengths;
     if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
         return NULL;
     }

@@ -23,6 +23,20 @@ bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
     return false;
 }
 
+bool qs__enc_member_error(GString *path, const char *key, GError **errp,
+                          int code, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s: %s", path->str,
+                path->len ? "." : "", key, msg);
+    return false;
+}
+
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9') {
@@ -87,12 +101,26 @@ static void put_be(QEMUFile *f, uint64_t v, int64_t size)
     }
 }
 
-static bool range_error(GString *path, const char *type, int64_t size,
-                        GError **errp)
+/* "300 does not fit uint8 (0 to 255)": the value and what its field
+ * holds, signed or not. */
+static bool range_error(GString *path, QNum *n, const char *type,
+                        int64_t size, bool is_signed, GError **errp)
 {
+    g_autoptr(GString) value = qobject_to_json(QOBJECT(n));
+    int bits = (int)size * 8;
+
+    if (is_signed && size < 8) {
+        return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
+                             "%s does not fit %s (%" G_GINT64_FORMAT " to %"
+                             G_GINT64_FORMAT ")", value->str, type,
+                             -(INT64_C(1) << (bits - 1)),
+                             (INT64_C(1) << (bits - 1)) - 1);
+    }
     return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
-                         "value does not fit %s of %" G_GINT64_FORMAT
-                         " bytes", type, size);
+                         "%s does not fit %s (%s to %" G_GUINT64_FORMAT ")",
+                         value->str, type,
+                         is_signed ? "-9223372036854775808" : "0",
+                         size < 8 ? (UINT64_C(1) << bits) - 1 : UINT64_MAX);
 }
 
 static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
@@ -120,15 +148,18 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
             int64_t lim = size == 8 ? 0 : INT64_C(1) << (size * 8 - 1);
 
             if (size < 8 && (s < -lim || s >= lim)) {
-                return range_error(path, type, size, errp);
+                return range_error(path, n, type, size,
+                                   kind == QS_KIND_INT, errp);
             }
             u = (uint64_t)s;
         } else if (qnum_get_try_uint(n, &u)) {
             if (size < 8 && u >> (size * 8)) {
-                return range_error(path, type, size, errp);
+                return range_error(path, n, type, size,
+                                   kind == QS_KIND_INT, errp);
             }
         } else {
-            return range_error(path, type, size, errp);
+            return range_error(path, n, type, size, kind == QS_KIND_INT,
+                               errp);
         }
         put_be(f, u, size);
         return true;
@@ -263,7 +294,8 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
         g_autofree char *key = NULL;
         size_t mark = path->len;
         QDict *data;
-        int64_t version = 0;
+        QObject *vid;
+        int64_t version = -1;
         uint64_t wire;
 
         if (!name || strlen(name) > 255) {
@@ -278,14 +310,31 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "missing subsection object");
         }
-        qs__dict_int(sub, "version", &version);
-        wire = (uint64_t)version;
-        if (qdict_haskey(data, "__version_id") &&
-            !qnum_get_try_uint(qobject_to(QNum, qdict_get(data,
-                                                          "__version_id")),
-                               &wire)) {
-            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
-                                 "__version_id: expected an integer");
+        /* The wire version is a be32: the dump's __version_id, else the
+         * vmdesc's version (the reader keeps __version_id when they
+         * differ), and neither may be cut to fit. */
+        vid = qdict_get(data, "__version_id");
+        if (vid) {
+            if (!qobject_to(QNum, vid) ||
+                !qnum_get_try_uint(qobject_to(QNum, vid), &wire)) {
+                return qs__enc_member_error(path, "__version_id", errp,
+                                            QVISIT_ERROR_TYPE,
+                                            "expected a non-negative "
+                                            "integer");
+            }
+            if (wire > UINT32_MAX) {
+                return qs__enc_member_error(path, "__version_id", errp,
+                                            QVISIT_ERROR_RANGE,
+                                            "%" G_GUINT64_FORMAT " does not "
+                                            "fit u32", wire);
+            }
+        } else if (!qs__dict_int(sub, "version", &version) || version < 0 ||
+                   version > UINT32_MAX) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                                 "member '__version_id' is missing (the "
+                                 "vmdesc has no u32 version for it)");
+        } else {
+            wire = (uint64_t)version;
         }
         qemu_put_byte(f, QS_SUBSECTION);
         qemu_put_byte(f, (int)strlen(name));
@@ -301,7 +350,22 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
 
 /* --- records ----------------------------------------------------------- */
 
-static bool get_uint(const QDict *d, const char *key, uint64_t max,
+/* What one pass over the dump needs and what its records define. */
+typedef struct QsEncoder {
+    QList *records;
+    GHashTable *devices;        /* "idstr\x1finstance" -> vmdesc entry */
+    const char *vmdesc;         /* text after EOF, or NULL */
+    uint64_t page_size;
+    QsRamWriter ram;
+    GHashTable *sections;       /* section id -> RAM_SECTION or 1 */
+    int footers;                /* -1 until the first section record */
+    size_t footers_from;        /* that record's index */
+} QsEncoder;
+
+#define RAM_SECTION GINT_TO_POINTER(2)
+
+/* Reads member @key as an unsigned integer of @bits bits. */
+static bool get_uint(const QDict *d, const char *key, int bits,
                      uint64_t *v, GString *path, GError **errp)
 {
     QObject *o = qdict_get(d, key);
@@ -315,10 +379,10 @@ static bool get_uint(const QDict *d, const char *key, uint64_t max,
                              "member '%s': expected a non-negative integer",
                              key);
     }
-    if (*v > max) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
-                             "member '%s': %" G_GUINT64_FORMAT " exceeds %"
-                             G_GUINT64_FORMAT, key, *v, max);
+    if (bits < 64 && *v >> bits) {
+        return qs__enc_member_error(path, key, errp, QVISIT_ERROR_RANGE,
+                                    "%" G_GUINT64_FORMAT " does not fit u%d",
+                                    *v, bits);
     }
     return true;
 }
@@ -342,7 +406,8 @@ static bool put_name(QEMUFile *f, const QDict *d, const char *key,
 }
 
 static bool write_configuration(QEMUFile *f, const QDict *conf,
-                                 GString *path, GError **errp)
+                                bool *ignore_shared, GString *path,
+                                GError **errp)
 {
     const char *machine = qs__dict_str(conf, "machine_type");
     QList *subs = qobject_to(QList, qdict_get(conf, "subsections"));
@@ -352,6 +417,12 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
     if (!machine) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'machine_type' is missing");
+    }
+    if (strlen(machine) > QS_MACHINE_TYPE_MAX) {
+        return qs__enc_member_error(path, "machine_type", errp,
+                                    QVISIT_ERROR_RANGE,
+                                    "%zu bytes, at most %d", strlen(machine),
+                                    QS_MACHINE_TYPE_MAX);
     }
     qemu_put_byte(f, QS_CONFIGURATION);
     qemu_put_be32(f, (unsigned)strlen(machine));
@@ -367,7 +438,7 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
         }
         qemu_put_byte(f, QS_SUBSECTION);
         if (!put_name(f, sub, "name", path, errp) ||
-            !get_uint(sub, "version_id", UINT32_MAX, &v, path, errp)) {
+            !get_uint(sub, "version_id", 32, &v, path, errp)) {
             return false;
         }
         qemu_put_be32(f, (unsigned)v);
@@ -388,6 +459,10 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
                                          "capabilities[%zu]: expected a "
                                          "short string", j);
                 }
+                /* As the reader: RAM blocks then carry addresses. */
+                if (!strcmp(s, "x-ignore-shared")) {
+                    *ignore_shared = true;
+                }
                 qemu_put_byte(f, (int)strlen(s));
                 qemu_put_buffer(f, (const uint8_t *)s, strlen(s));
             }
@@ -400,7 +475,7 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
                                             "member 'uuid' is missing");
             }
         } else if (!strcmp(name, "configuration/target-page-bits")) {
-            if (!get_uint(sub, "page_bits", UINT32_MAX, &v, path, errp)) {
+            if (!get_uint(sub, "page_bits", 32, &v, path, errp)) {
                 return false;
             }
             qemu_put_be32(f, (unsigned)v);
@@ -413,42 +488,52 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
     return true;
 }
 
-static bool write_payload(QEMUFile *f, const QDict *rec, GHashTable *devices,
-                          uint64_t page_size, GString *path, GError **errp)
+static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
+                          const char *idstr, uint64_t inst, QsEncoder *e,
+                          GString *path, GError **errp)
 {
     QObject *ram = qdict_get(rec, "ram");
-    const char *idstr = qs__dict_str(rec, "idstr");
     QDict *state = qobject_to(QDict, qdict_get(rec, "state"));
     size_t mark = path->len;
     g_autofree char *key = NULL;
     QDict *desc;
-    int64_t inst = 0;
 
-    if (ram) {
+    /* The reader tells RAM from a device by the section, not by the
+     * member: they must agree. */
+    if (is_ram) {
+        if (!ram) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                                 "member 'ram' is missing (the payload of "
+                                 "the " QS_RAM_IDSTR " section)");
+        }
         g_string_append(path, ".ram");
         if (!qobject_to(QList, ram)) {
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "RAM was summarised; dump with --ram to "
                                  "re-encode");
         }
-        if (!qs__write_ram(f, qobject_to(QList, ram), page_size, path,
+        if (!qs__write_ram(f, qobject_to(QList, ram), &e->ram, path,
                            errp)) {
             return false;
         }
         g_string_truncate(path, mark);
         return true;
     }
+    if (ram) {
+        return qs__enc_member_error(path, "ram", errp, QVISIT_ERROR_INVALID,
+                                    "only the " QS_RAM_IDSTR " section "
+                                    "(instance 0) has RAM items");
+    }
     if (!state) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'state' is missing");
     }
-    if (!devices) {
+    if (!e->devices) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "the dump has no vmdesc to encode with");
     }
-    qs__dict_int(rec, "instance_id", &inst);
-    key = g_strdup_printf("%s\x1f%" G_GINT64_FORMAT, idstr, inst);
-    desc = g_hash_table_lookup(devices, key);
+    key = g_strdup_printf("%s\x1f%" G_GUINT64_FORMAT, idstr, inst);
+    desc = g_hash_table_lookup(e->devices, key);
     if (!desc) {
         return qs__enc_error(path, errp, QVISIT_ERROR_UNKNOWN,
                              "section '%s' is not described by the vmdesc",
@@ -462,8 +547,51 @@ static bool write_payload(QEMUFile *f, const QDict *rec, GHashTable *devices,
     return true;
 }
 
-static bool write_record(QEMUFile *f, const QDict *rec, GHashTable *devices,
-                         uint64_t page_size, GString *path, GError **errp)
+/* COMMAND: u16 cmd, u16 length, data; QEMU refuses a fixed-length
+ * command of another length. */
+static bool write_command(QEMUFile *f, const QDict *rec, GString *path,
+                          GError **errp)
+{
+    const char *data = qs__dict_str(rec, "data");
+    uint64_t cmd;
+    size_t len = 0;
+    int want;
+
+    if (!get_uint(rec, "cmd", 16, &cmd, path, errp)) {
+        return false;
+    }
+    want = qs__command_len((unsigned)cmd);
+    if (want == -2) {
+        return qs__enc_member_error(path, "cmd", errp, QVISIT_ERROR_RANGE,
+                                    "%" G_GUINT64_FORMAT " is not a command "
+                                    "qvisit reads (1 to 10 except 7, "
+                                    "PACKAGED)", cmd);
+    }
+    if (!data) {
+        return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                             "member 'data' is missing");
+    }
+    for (const char *p = data; *p; p++) {
+        len += *p != ' ';
+    }
+    len /= 2;
+    if (len > UINT16_MAX) {
+        return qs__enc_member_error(path, "data", errp, QVISIT_ERROR_LENGTH,
+                                    "%zu bytes, at most 65535 (the length "
+                                    "is a u16)", len);
+    }
+    if (want >= 0 && len != (size_t)want) {
+        return qs__enc_member_error(path, "data", errp, QVISIT_ERROR_LENGTH,
+                                    "command %" G_GUINT64_FORMAT " takes %d "
+                                    "bytes, got %zu", cmd, want, len);
+    }
+    qemu_put_be16(f, (unsigned)cmd);
+    qemu_put_be16(f, (unsigned)len);
+    return qs__write_hex(f, data, len, path, errp);
+}
+
+static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
+                         QsEncoder *e, GString *path, GError **errp)
 {
     static const char *const types[] = {
         [QS_EOF] = "EOF", [QS_SECTION_START] = "START",
@@ -472,8 +600,11 @@ static bool write_record(QEMUFile *f, const QDict *rec, GHashTable *devices,
         [QS_CONFIGURATION] = NULL, [QS_COMMAND] = "COMMAND",
     };
     const char *type = qs__dict_str(rec, "type");
-    uint64_t id, v, t;
+    const char *idstr = NULL;
+    size_t last = qlist_size(e->records) - 1;
+    uint64_t id, inst = 0, v, t;
     QObject *footer;
+    bool is_ram, has;
 
     for (t = 0; t < G_N_ELEMENTS(types); t++) {
         if (type && types[t] && !strcmp(type, types[t])) {
@@ -485,40 +616,66 @@ static bool write_record(QEMUFile *f, const QDict *rec, GHashTable *devices,
                              "unknown record type '%s'",
                              type ? type : "(none)");
     }
+    /* The loader stops at EOF and then expects only the vmdesc. */
+    if ((t == QS_EOF) != (index == last)) {
+        return t == QS_EOF
+            ? qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
+                            "EOF before the last record")
+            : qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
+                            "the last record is %s, expected EOF", type);
+    }
     qemu_put_byte(f, (int)t);
     if (t == QS_EOF) {
         return true;
     }
     if (t == QS_COMMAND) {
-        const char *data = qs__dict_str(rec, "data");
-
-        if (!get_uint(rec, "cmd", UINT16_MAX, &v, path, errp)) {
-            return false;
-        }
-        if (!data) {
-            return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
-                                 "member 'data' is missing");
-        }
-        qemu_put_be16(f, (unsigned)v);
-        qemu_put_be16(f, (unsigned)(strlen(data) / 2));
-        return qs__write_hex(f, data, strlen(data) / 2, path, errp);
+        return write_command(f, rec, path, errp);
     }
-    if (!get_uint(rec, "section_id", UINT32_MAX, &id, path, errp)) {
+    if (!get_uint(rec, "section_id", 32, &id, path, errp)) {
         return false;
     }
     qemu_put_be32(f, (unsigned)id);
     if (t == QS_SECTION_START || t == QS_SECTION_FULL) {
         if (!put_name(f, rec, "idstr", path, errp) ||
-            !get_uint(rec, "instance_id", UINT32_MAX, &v, path, errp)) {
+            !get_uint(rec, "instance_id", 32, &inst, path, errp)) {
             return false;
         }
-        qemu_put_be32(f, (unsigned)v);
-        if (!get_uint(rec, "version_id", UINT32_MAX, &v, path, errp)) {
+        qemu_put_be32(f, (unsigned)inst);
+        if (!get_uint(rec, "version_id", 32, &v, path, errp)) {
             return false;
         }
+        idstr = qs__dict_str(rec, "idstr");
+        is_ram = !strcmp(idstr, QS_RAM_IDSTR) && inst == 0;
+        if (is_ram && v != QS_RAM_VERSION) {
+            return qs__enc_member_error(path, "version_id", errp,
+                                        QVISIT_ERROR_RANGE,
+                                        "%" G_GUINT64_FORMAT ", but the "
+                                        QS_RAM_IDSTR " section is version "
+                                        "%d", v, QS_RAM_VERSION);
+        }
+        if (t == QS_SECTION_START && !is_ram) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
+                                 "START of section '%s': only the "
+                                 QS_RAM_IDSTR " section (instance 0) is "
+                                 "iterative", idstr);
+        }
         qemu_put_be32(f, (unsigned)v);
+        g_hash_table_insert(e->sections, GUINT_TO_POINTER(id),
+                            is_ram ? RAM_SECTION : GINT_TO_POINTER(1));
+    } else {
+        gpointer s = g_hash_table_lookup(e->sections, GUINT_TO_POINTER(id));
+
+        if (s != RAM_SECTION) {
+            return qs__enc_member_error(path, "section_id", errp,
+                                        QVISIT_ERROR_INVALID,
+                                        "%s of section %" G_GUINT64_FORMAT
+                                        ", which no earlier START or FULL "
+                                        "of the " QS_RAM_IDSTR " section "
+                                        "has", type, id);
+        }
+        is_ram = true;
     }
-    if (!write_payload(f, rec, devices, page_size, path, errp)) {
+    if (!write_payload(f, rec, is_ram, idstr, inst, e, path, errp)) {
         return false;
     }
     footer = qdict_get(rec, "footer");
@@ -526,9 +683,68 @@ static bool write_record(QEMUFile *f, const QDict *rec, GHashTable *devices,
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'footer' is missing");
     }
-    if (qbool_get_bool(qobject_to(QBool, footer))) {
+    /* The first section tells the reader whether the stream has them. */
+    has = qbool_get_bool(qobject_to(QBool, footer));
+    if (e->footers < 0) {
+        e->footers = has;
+        e->footers_from = index;
+    } else if (e->footers != has) {
+        return qs__enc_member_error(path, "footer", errp,
+                                    QVISIT_ERROR_INVALID,
+                                    "%s, but records[%zu] has %s: every "
+                                    "section has a footer or none does",
+                                    has ? "true" : "false", e->footers_from,
+                                    e->footers ? "true" : "false");
+    }
+    if (has) {
         qemu_put_byte(f, QS_SECTION_FOOTER);
         qemu_put_be32(f, (unsigned)id);
+    }
+    return true;
+}
+
+/* One pass: writes the whole stream to @f, checking as it goes. */
+static bool encode_pass(QEMUFile *f, const QDict *root, QsEncoder *e,
+                        GString *path, GError **errp)
+{
+    g_autoptr(GHashTable) lengths = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) sections = g_hash_table_new(g_direct_hash,
+                                                      g_direct_equal);
+    QObject *conf = qdict_get(root, "configuration");
+
+    e->ram = (QsRamWriter){ .page_size = e->page_size, .lengths = lengths };
+    e->sections = sections;
+    e->footers = -1;
+    qemu_put_be32(f, QS_MAGIC);
+    qemu_put_be32(f, QS_VERSION);
+    if (conf && qobject_type(conf) != QTYPE_QNULL) {
+        if (!qobject_to(QDict, conf)) {
+            g_string_assign(path, "configuration");
+            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
+                                 "expected an object or null");
+        }
+        if (!write_configuration(f, qobject_to(QDict, conf),
+                                 &e->ram.ignore_shared, path, errp)) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < qlist_size(e->records); i++) {
+        QDict *rec = qobject_to(QDict, qlist_get(e->records, i));
+
+        g_string_printf(path, "records[%zu]", i);
+        if (!rec) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
+                                 "expected an object");
+        }
+        if (!write_record(f, rec, i, e, path, errp)) {
+            return false;
+        }
+    }
+    if (e->vmdesc) {
+        qemu_put_byte(f, QS_VMDESCRIPTION);
+        qemu_put_be32(f, (unsigned)strlen(e->vmdesc));
+        qemu_put_buffer(f, (const uint8_t *)e->vmdesc, strlen(e->vmdesc));
     }
     return true;
 }
@@ -539,10 +755,11 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
     g_autoptr(GString) path = g_string_new(NULL);
     g_autoptr(GHashTable) devices = NULL;
     g_autoptr(QObject) desc = NULL;
-    const char *format, *text, *vmdesc;
-    QList *records;
-    QObject *conf;
-    uint64_t page_size, version, desc_page_size;
+    const char *format, *text;
+    QsEncoder e = { 0 };
+    QEMUFile *discard;
+    uint64_t version, desc_page_size;
+    bool ok;
     int err;
 
     g_return_val_if_fail(f != NULL && dump != NULL, false);
@@ -553,25 +770,55 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
                              "not a qvisit QEMU stream dump (\"format\" is "
                              "not \"" QS_NATIVE_FORMAT "\")");
     }
-    records = qobject_to(QList, qdict_get(root, "records"));
-    if (!records) {
+    if (qdict_haskey(root, "format_version")) {
+        if (!get_uint(root, "format_version", 64, &version, path, errp)) {
+            return false;
+        }
+        if (version != QS_NATIVE_FORMAT_VERSION) {
+            return qs__enc_member_error(path, "format_version", errp,
+                                        QVISIT_ERROR_VERSION, "%"
+                                        G_GUINT64_FORMAT ", expected %d",
+                                        version, QS_NATIVE_FORMAT_VERSION);
+        }
+    }
+    e.records = qobject_to(QList, qdict_get(root, "records"));
+    if (!e.records) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'records' is missing");
     }
-    if (!get_uint(root, "page_size", 1 << 24, &page_size, path, errp) ||
-        !get_uint(root, "stream_version", UINT32_MAX, &version, path,
-                  errp)) {
+    if (!get_uint(root, "page_size", 64, &e.page_size, path, errp) ||
+        !get_uint(root, "stream_version", 64, &version, path, errp)) {
         return false;
     }
-    if (page_size < 512 || (page_size & (page_size - 1))) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
-                             "page_size %" G_GUINT64_FORMAT " is not a "
-                             "power of two of at least 512", page_size);
+    if (e.page_size < 512 || e.page_size > (1 << 24) ||
+        (e.page_size & (e.page_size - 1))) {
+        return qs__enc_member_error(path, "page_size", errp,
+                                    QVISIT_ERROR_RANGE, "%" G_GUINT64_FORMAT
+                                    " is not a power of two from 512 to "
+                                    "16777216", e.page_size);
     }
-    vmdesc = qs__dict_str(root, "vmdesc");
+    /* 7.2 loads version 3 only (2: "SaveVM v2 format is obsolete"). */
+    if (version != QS_VERSION) {
+        return qs__enc_member_error(path, "stream_version", errp,
+                                    QVISIT_ERROR_VERSION, "%"
+                                    G_GUINT64_FORMAT ", expected %d",
+                                    version, QS_VERSION);
+    }
+    if (qlist_size(e.records) == 0) {
+        return qs__enc_member_error(path, "records", errp,
+                                    QVISIT_ERROR_INVALID,
+                                    "empty, expected at least the EOF "
+                                    "record");
+    }
+    e.vmdesc = qs__dict_str(root, "vmdesc");
+    if (e.vmdesc && strlen(e.vmdesc) > UINT32_MAX) {
+        return qs__enc_member_error(path, "vmdesc", errp, QVISIT_ERROR_LENGTH,
+                                    "%zu bytes, at most 4294967295 (the "
+                                    "length is a u32)", strlen(e.vmdesc));
+    }
     text = qs__dict_str(root, "borrowed_vmdesc");
     if (!text) {
-        text = vmdesc;
+        text = e.vmdesc;
     }
     if (text) {
         QList *list;
@@ -583,6 +830,14 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
         }
         if (!qs__vmdesc_check(desc, &desc_page_size, errp)) {
             return false;
+        }
+        /* The reader splits RAM words at the vmdesc's page size. */
+        if (desc_page_size != e.page_size) {
+            return qs__enc_member_error(path, "page_size", errp,
+                                        QVISIT_ERROR_INVALID, "%"
+                                        G_GUINT64_FORMAT ", but the vmdesc "
+                                        "has %" G_GUINT64_FORMAT,
+                                        e.page_size, desc_page_size);
         }
         devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         NULL);
@@ -603,36 +858,19 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
             }
         }
     }
+    e.devices = devices;
 
-    qemu_put_be32(f, QS_MAGIC);
-    qemu_put_be32(f, (unsigned)version);
-    conf = qdict_get(root, "configuration");
-    if (conf && qobject_type(conf) != QTYPE_QNULL) {
-        if (!qobject_to(QDict, conf)) {
-            g_string_assign(path, "configuration");
-            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
-                                 "expected an object or null");
-        }
-        if (!write_configuration(f, qobject_to(QDict, conf), path, errp)) {
-            return false;
-        }
+    /* Check everything before the first byte reaches @f: a first pass
+     * writes into a file that discards, so an invalid dump writes
+     * nothing. */
+    discard = qs__discard_file();
+    ok = encode_pass(discard, root, &e, path, errp);
+    qemu_fclose(discard);
+    if (!ok) {
+        return false;
     }
-    for (size_t i = 0; i < qlist_size(records); i++) {
-        QDict *rec = qobject_to(QDict, qlist_get(records, i));
-
-        g_string_printf(path, "records[%zu]", i);
-        if (!rec) {
-            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
-                                 "expected an object");
-        }
-        if (!write_record(f, rec, devices, page_size, path, errp)) {
-            return false;
-        }
-    }
-    if (vmdesc) {
-        qemu_put_byte(f, QS_VMDESCRIPTION);
-        qemu_put_be32(f, (unsigned)strlen(vmdesc));
-        qemu_put_buffer(f, (const uint8_t *)vmdesc, strlen(vmdesc));
+    if (!encode_pass(f, root, &e, path, errp)) {
+        return false;
     }
     err = qemu_file_get_error(f);
     if (err) {

@@ -4,6 +4,7 @@
  * comes from $QVISIT_CLI, which `make check` sets.
  */
 #include "tests/test-util.h"
+#include "tests/qemu-bad-dumps.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -173,11 +174,81 @@ static void output_file_is_written_atomically(void)
     g_rmdir(tmp);
 }
 
+/*
+ * Issue 11 item 8 through the CLI: each refused document is exit status 1
+ * with its one-line message, an existing OUT keeps its bytes and standard
+ * output gets none.
+ */
+static void encode_refuses_invalid_documents_and_writes_nothing(void)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *tmp = g_dir_make_tmp("qvisit-qs-XXXXXX", &err);
+    g_autofree char *in = NULL;
+    g_autofree char *out = NULL;
+
+    if (!cli || !tmp) {
+        CU_FAIL("QVISIT_CLI unset or no temporary folder");
+        return;
+    }
+    in = g_build_filename(tmp, "bad.json", NULL);
+    out = g_build_filename(tmp, "out.mig", NULL);
+    for (size_t i = 0; i < qemu_bad_dumps_count; i++) {
+        const QemuBadDump *c = &qemu_bad_dumps[i];
+        g_autoptr(QObject) dump = qemu_bad_dump_build(c);
+        g_autoptr(GString) text = NULL;
+        g_autofree char *want = g_strdup_printf("qvisit: %s\n", c->msg);
+        g_autofree char *to_file = g_strdup_printf(
+            "%s encode --qemu %s %s", cli, in, out);
+        g_autofree char *to_stdout = g_strdup_printf(
+            "%s encode --qemu %s - | wc -c", cli, in);
+        g_autofree char *got = NULL;
+        gsize got_len = 0;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+        text = qobject_to_json_pretty(dump, true);
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(in, text->str,
+                                                 (gssize)text->len, NULL));
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(out, "old\n", -1, NULL));
+        for (int to = 0; to < 2; to++) {
+            char *argv[] = { "/bin/sh", "-c", to ? to_stdout : to_file,
+                             NULL };
+            g_autofree char *std_out = NULL;
+            g_autofree char *std_err = NULL;
+            int status = -1;
+            bool ok;
+
+            CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, argv, NULL,
+                                              G_SPAWN_DEFAULT, NULL, NULL,
+                                              &std_out, &std_err, &status,
+                                              NULL));
+            /* Through "| wc -c" the status is wc's; the count is 0. */
+            ok = WIFEXITED(status) && WEXITSTATUS(status) == (to ? 0 : 1) &&
+                 !strcmp(std_err, want) &&
+                 !strcmp(std_out, to ? "0\n" : "");
+            if (!ok) {
+                fprintf(stderr, "\ncase %zu (%s): exit %d, stdout %s, "
+                        "stderr %s", i, to ? "stdout" : "file",
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                        std_out, std_err);
+            }
+            CU_ASSERT_TRUE(ok);
+        }
+        CU_ASSERT_TRUE(g_file_get_contents(out, &got, &got_len, NULL));
+        ASSERT_BYTES_EQUAL(got, got_len, "old\n", 4);
+    }
+    g_unlink(in);
+    g_unlink(out);
+    g_rmdir(tmp);
+}
+
 static const TestCase tests[] = {
     { "cli_cases_give_exit_codes_and_output",
       cli_cases_give_exit_codes_and_output },
     { "output_file_is_written_atomically",
       output_file_is_written_atomically },
+    { "encode_refuses_invalid_documents_and_writes_nothing",
+      encode_refuses_invalid_documents_and_writes_nothing },
     { NULL, NULL },
 };
 

@@ -4,6 +4,7 @@
  * byte-identical, and truncated or corrupted streams give exact errors.
  */
 #include "tests/test-util.h"
+#include "tests/qemu-bad-dumps.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -610,17 +611,20 @@ static void encode_rejects_bad_dumps(void)
           "dump: member 'records' is missing" },
         { "{\"format\": \"qvisit-qemu-stream\", \"records\": [], "
           "\"page_size\": 4095, \"stream_version\": 3}", QVISIT_ERROR_RANGE,
-          "dump: page_size 4095 is not a power of two of at least 512" },
+          "page_size: 4095 is not a power of two from 512 to 16777216" },
         { "{\"format\": \"qvisit-qemu-stream\", \"page_size\": 4096, "
           "\"stream_version\": 3, \"records\": [{\"type\": \"BOGUS\"}]}",
           QVISIT_ERROR_INVALID, "records[0]: unknown record type 'BOGUS'" },
         { "{\"format\": \"qvisit-qemu-stream\", \"page_size\": 4096, "
           "\"stream_version\": 3, \"records\": [{\"type\": \"START\", "
           "\"section_id\": 2, \"idstr\": \"ram\", \"instance_id\": 0, "
-          "\"version_id\": 4, \"ram\": [{\"type\": \"page\", \"addr\": 4096, "
-          "\"block\": \"pc.ram\", \"data\": \"AAAA\"}], \"footer\": true}]}",
+          "\"version_id\": 4, \"ram\": [{\"type\": \"mem_size\", "
+          "\"total\": 8192, \"blocks\": [{\"id\": \"pc.ram\", "
+          "\"length\": 8192}]}, {\"type\": \"page\", \"addr\": 4096, "
+          "\"block\": \"pc.ram\", \"data\": \"AAAA\"}], \"footer\": true}, "
+          "{\"type\": \"EOF\"}]}",
           QVISIT_ERROR_LENGTH,
-          "records[0].ram[0]: data holds 3 bytes, expected 4096" },
+          "records[0].ram[1]: data holds 3 bytes, expected 4096" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -632,6 +636,83 @@ static void encode_rejects_bad_dumps(void)
         out = encode(dump, &err);
         CU_ASSERT_PTR_NULL(out);
         ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+    }
+}
+
+/*
+ * Issue 11 item 8: documents that gave an invalid or silently changed
+ * stream are refused, naming the member and its range, and nothing is
+ * written (the CLI suite runs the same cases).
+ */
+static void encode_refuses_invalid_or_changed_streams(void)
+{
+    for (size_t i = 0; i < qemu_bad_dumps_count; i++) {
+        const QemuBadDump *c = &qemu_bad_dumps[i];
+        g_autoptr(QObject) dump = qemu_bad_dump_build(c);
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        QEMUFile *f = qemu_fopen_bytearray(out);
+        GError *err = NULL;
+        bool ok;
+
+        if (!dump) {
+            fprintf(stderr, "\ncase %zu: no member %s in %s\n", i, c->path,
+                    c->stream);
+            CU_FAIL("case does not apply");
+            qemu_fclose(f);
+            continue;
+        }
+        ok = qemu_stream_encode(f, dump, &err);
+        CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+        CU_ASSERT_FALSE(ok);
+        if (!test_error_is(&err, c->code, c->msg, __FILE__, __LINE__)) {
+            fprintf(stderr, "  case %zu: %s\n", i, c->path);
+            CU_FAIL("wrong error");
+        }
+        CU_ASSERT_EQUAL(out->len, 0);
+    }
+}
+
+/* A stream QEMU's loader refuses ("Can't find block", "Illegal RAM
+ * offset", "wrong compression") is refused by the reader as well. */
+static void ram_pages_outside_the_block_list_are_refused(void)
+{
+    /* pc-nodefaults: the PART record at 196, its first item at 201 (be64
+     * 0x2: ZERO page at 0), block "pc.ram" at 209, the fill at 216. */
+    static const Corruption cases[] = {
+        { 215, 'X', QVISIT_ERROR_INVALID,
+          "ram: can't find RAM block 'pc.raX' (not in the MEM_SIZE list) at "
+          "byte 201" },
+        { 205, 0x01, QVISIT_ERROR_INVALID,
+          "ram: illegal RAM offset 0x1000000 in block 'pc.ram' of 0x1000000 "
+          "bytes at byte 201" },
+        /* The next page, CONTINUE at 0x1000 -> 0x1001000. */
+        { 217 + 4, 0x01, QVISIT_ERROR_INVALID,
+          "ram: illegal RAM offset 0x1001000 in block 'pc.ram' of 0x1000000 "
+          "bytes at byte 217" },
+        /* ZERO becomes XBZRLE: the fill byte 0 is read as the encoding. */
+        { 208, 0x40, QVISIT_ERROR_INVALID,
+          "ram: XBZRLE encoding 0x00, expected 0x01 at byte 201" },
+        /* The machine type's be32 length (at 9) 13 becomes 269. */
+        { 11, 0x01, QVISIT_ERROR_LIMIT,
+          "configuration: machine type length 269 exceeds 255 at byte 9" },
+    };
+    g_autoptr(GBytes) bytes = test_read_file(DATA "pc-nodefaults.mig");
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree uint8_t *data = g_memdup2(g_bytes_get_data(bytes, NULL),
+                                             g_bytes_get_size(bytes));
+
+        data[cases[i].offset] = cases[i].value;
+        for (int compat = 0; compat < 2; compat++) {
+            g_autoptr(QObject) o = NULL;
+            GError *err = NULL;
+
+            o = dump_mem(data, g_bytes_get_size(bytes), desc, compat,
+                         !compat, &err);
+            CU_ASSERT_PTR_NULL(o);
+            ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+        }
     }
 }
 
@@ -829,6 +910,16 @@ static void command_records_round_trip(void)
     CU_ASSERT_PTR_NULL(again);
     ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
                  "command: unknown command 0xb at byte 202");
+
+    /* So is a fixed-length command of another length: PING's 4 bytes
+     * under POSTCOPY_LISTEN, which takes none (QEMU: -ERANGE). */
+    with_cmds->data[196 + 5 + 2] = 0x04;
+    again = dump_mem(with_cmds->data, with_cmds->len, desc, false, false,
+                     &err);
+    CU_ASSERT_PTR_NULL(again);
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "command: command 0x4 has 4 bytes of data, expected 0 at "
+                 "byte 202");
 }
 
 /* --- robustness: random damage gives an error or a dump, never a crash */
@@ -1053,6 +1144,10 @@ static const TestCase tests[] = {
     { "stream_without_configuration_and_footers_round_trips",
       stream_without_configuration_and_footers_round_trips },
     { "encode_rejects_bad_dumps", encode_rejects_bad_dumps },
+    { "encode_refuses_invalid_or_changed_streams",
+      encode_refuses_invalid_or_changed_streams },
+    { "ram_pages_outside_the_block_list_are_refused",
+      ram_pages_outside_the_block_list_are_refused },
     { "command_records_round_trip", command_records_round_trip },
     { "compat_members_stream_in_document_order",
       compat_members_stream_in_document_order },

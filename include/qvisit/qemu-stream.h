@@ -197,14 +197,23 @@ QVISIT_API QObject *qemu_stream_load_vmdesc_path(const char *path,
  * @errp: return location for an error
  *
  * Writes the stream @dump describes. For a dump of a QEMU stream the bytes
- * equal the original stream's. The caller flushes and closes @f; on error
- * part of the stream may have been written already.
+ * equal the original stream's. Only a dump whose stream QEMU 7.2 would
+ * load and qemu_stream_dump() would read back unchanged is written: every
+ * value must fit its wire width, RAM pages must lie inside a block of a
+ * preceding block list, and so on (docs/qemu-streams.md lists the checks).
+ * The whole dump is checked before the first byte reaches @f, so a
+ * refused dump writes nothing; after a write error part of the stream may
+ * have been written. The caller flushes and closes @f.
  *
- * Errors: %QVISIT_ERROR_MISSING, %QVISIT_ERROR_TYPE or
- * %QVISIT_ERROR_RANGE naming the dump member that is absent, of the wrong
- * type or out of range (a summarised RAM record is MISSING its items);
- * %QVISIT_ERROR_PARSE for an invalid vmdesc text; %QVISIT_ERROR_IO when
- * writing fails.
+ * Errors: %QVISIT_ERROR_MISSING, %QVISIT_ERROR_TYPE,
+ * %QVISIT_ERROR_RANGE or %QVISIT_ERROR_LENGTH naming the dump member
+ * (its JSON path) that is absent, of the wrong type, out of range or of
+ * the wrong length (a summarised RAM record is MISSING its items);
+ * %QVISIT_ERROR_INVALID for records or items that contradict each other
+ * or what QEMU loads; %QVISIT_ERROR_VERSION for a stream or dump version
+ * other than 3 or 1; %QVISIT_ERROR_UNKNOWN for a section the vmdesc does
+ * not describe; %QVISIT_ERROR_PARSE for an invalid vmdesc text;
+ * %QVISIT_ERROR_IO when writing fails.
  *
  * Returns: true on success.
  * Since: 0.1

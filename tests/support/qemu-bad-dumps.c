@@ -1,0 +1,223 @@
+/*
+ * Dumps `encode --qemu` must refuse (see tests/qemu-bad-dumps.h). Each
+ * case starts from a real stream's dump; offsets and lengths in the
+ * messages are pc-nodefaults' (pc.ram is 0x1000000 bytes, the blocks add
+ * up to 0x1082000) unless the case names another stream.
+ */
+#include "tests/qemu-bad-dumps.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PC "pc-nodefaults"
+
+/* A POSTCOPY_ADVISE whose data does not fit the u16 length. */
+static QObject *long_command(void)
+{
+    QDict *rec = qdict_new();
+    g_autofree char *hex = g_strnfill(65536 * 2, '0');
+
+    qdict_put_str(rec, "type", "COMMAND");
+    qdict_put_int(rec, "cmd", 3);
+    qdict_put_str(rec, "data", hex);
+    return QOBJECT(rec);
+}
+
+/* A machine type one byte over what the reader accepts. */
+static QObject *long_machine_type(void)
+{
+    g_autofree char *name = g_strnfill(256, 'x');
+
+    memcpy(name, "pc-i440fx-7.2-", 14);
+    return QOBJECT(qstring_from_str(name));
+}
+
+const QemuBadDump qemu_bad_dumps[] = {
+    /* issue 11 item 8, in its order */
+    { PC, "records[1]", NULL, long_command, QVISIT_ERROR_LENGTH,
+      "records[1].data: 65536 bytes, at most 65535 (the length is a u16)" },
+    /* "not zlib" in place of a compressed page of pc.bios */
+    { "pc-compress", "records[1].ram[4142].data", "\"bm90IHpsaWI=\"", NULL,
+      QVISIT_ERROR_INVALID, "records[1].ram[4142].data: not a zlib stream "
+      "that inflates to one page of 4096 bytes" },
+    { PC, "records[0].ram[0].total", "17309697", NULL, QVISIT_ERROR_RANGE,
+      "records[0].ram[0].total: 0x1082001 is not a multiple of the page "
+      "size 0x1000" },
+    { PC, "records[0].ram[0].total", "17313792", NULL, QVISIT_ERROR_RANGE,
+      "records[0].ram[0].total: 0x1083000, but the blocks' lengths add up "
+      "to 0x1082000" },
+    { PC, "configuration.machine_type", NULL, long_machine_type,
+      QVISIT_ERROR_RANGE, "configuration.machine_type: 256 bytes, at most "
+      "255" },
+    { PC, "stream_version", "2", NULL, QVISIT_ERROR_VERSION,
+      "stream_version: 2, expected 3" },
+    { PC, "records", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records: empty, expected at least the EOF record" },
+    { PC, "records[1].ram[0].fill", "4660", NULL, QVISIT_ERROR_RANGE,
+      "records[1].ram[0].fill: 4660 does not fit u8" },
+    { PC, "records[1].ram[0]", "{\"type\": \"xbzrle\", \"addr\": 0, "
+      "\"block\": \"pc.ram\", \"encoding\": 300, \"data\": \"AQE=\"}", NULL,
+      QVISIT_ERROR_RANGE, "records[1].ram[0].encoding: 300 does not fit u8" },
+    /* Device values: the width and signedness of their vmdesc field. */
+    { PC, "records[27].state.outport", "300", NULL, QVISIT_ERROR_RANGE,
+      "records[27].state.outport: 300 does not fit uint8 (0 to 255)" },
+    { PC, "records[24].state.mouse_dx", "-2147483649", NULL,
+      QVISIT_ERROR_RANGE, "records[24].state.mouse_dx: -2147483649 does "
+      "not fit int32 (-2147483648 to 2147483647)" },
+    { PC, "records[5].state.cpu/poll_control_msr.__version_id",
+      "4294967297", NULL, QVISIT_ERROR_RANGE,
+      "records[5].state.cpu/poll_control_msr.__version_id: 4294967297 does "
+      "not fit u32" },
+    { PC, "records[1].ram[0].block", "\"pc.ramx\"", NULL,
+      QVISIT_ERROR_INVALID, "records[1].ram[0].block: can't find RAM block "
+      "'pc.ramx' (not in a mem_size item before it)" },
+    { PC, "records[1].ram[0].addr", "16777216", NULL, QVISIT_ERROR_RANGE,
+      "records[1].ram[0].addr: 0x1000000 is past the end of RAM block "
+      "'pc.ram' (0x1000000 bytes)" },
+    /* A CONTINUE page: the block is the previous page's. */
+    { PC, "records[1].ram[1].addr", "17825792", NULL, QVISIT_ERROR_RANGE,
+      "records[1].ram[1].addr: 0x1100000 is past the end of RAM block "
+      "'pc.ram' (0x1000000 bytes)" },
+
+    /* every other member the encoder writes, against its wire width or
+     * what the reader and QEMU's loader accept */
+    { PC, "format_version", "2", NULL, QVISIT_ERROR_VERSION,
+      "format_version: 2, expected 1" },
+    { PC, "page_size", "8192", NULL, QVISIT_ERROR_INVALID,
+      "page_size: 8192, but the vmdesc has 4096" },
+    { PC, "records[3].section_id", "4294967296", NULL, QVISIT_ERROR_RANGE,
+      "records[3].section_id: 4294967296 does not fit u32" },
+    { PC, "records[3].instance_id", "4294967296", NULL, QVISIT_ERROR_RANGE,
+      "records[3].instance_id: 4294967296 does not fit u32" },
+    { PC, "records[3].version_id", "4294967298", NULL, QVISIT_ERROR_RANGE,
+      "records[3].version_id: 4294967298 does not fit u32" },
+    { PC, "records[0].version_id", "5", NULL, QVISIT_ERROR_RANGE,
+      "records[0].version_id: 5, but the ram section is version 4" },
+    { PC, "records[1]", "{\"type\": \"COMMAND\", \"cmd\": 65537, "
+      "\"data\": \"\"}", NULL, QVISIT_ERROR_RANGE,
+      "records[1].cmd: 65537 does not fit u16" },
+    { PC, "records[1]", "{\"type\": \"COMMAND\", \"cmd\": 7, "
+      "\"data\": \"00000000\"}", NULL, QVISIT_ERROR_RANGE,
+      "records[1].cmd: 7 is not a command qvisit reads (1 to 10 except 7, "
+      "PACKAGED)" },
+    { PC, "records[1]", "{\"type\": \"COMMAND\", \"cmd\": 2, "
+      "\"data\": \"00\"}", NULL, QVISIT_ERROR_LENGTH,
+      "records[1].data: command 2 takes 4 bytes, got 1" },
+    { PC, "records[1].ram[0]", "{\"type\": \"xbzrle\", \"addr\": 0, "
+      "\"block\": \"pc.ram\", \"encoding\": 2, \"data\": \"AQE=\"}", NULL,
+      QVISIT_ERROR_RANGE, "records[1].ram[0].encoding: 2 is not 1, the "
+      "XBZRLE encoding QEMU loads" },
+    { PC, "records[0].ram[0].blocks[6]", "{\"id\": \"extra\", "
+      "\"length\": 0}", NULL, QVISIT_ERROR_RANGE,
+      "records[0].ram[0].blocks[6]: the blocks before it already add up to "
+      "the total 0x1082000" },
+    { PC, "records[0].ram[0].blocks[0].length", "33554432", NULL,
+      QVISIT_ERROR_RANGE, "records[0].ram[0].blocks[0].length: 0x2000000 "
+      "exceeds the 0x1082000 bytes left of the total" },
+    { PC, "records[0].ram[0].blocks[0].addr", "0", NULL,
+      QVISIT_ERROR_INVALID, "records[0].ram[0].blocks[0].addr: only a "
+      "configuration with the x-ignore-shared capability has block "
+      "addresses" },
+    { "pc-ignore-shared", "records[0].ram[0].blocks[0]", "{\"id\": "
+      "\"mem\", \"length\": 16777216}", NULL, QVISIT_ERROR_MISSING,
+      "records[0].ram[0].blocks[0]: member 'addr' is missing (the "
+      "configuration lists x-ignore-shared)" },
+    { PC, "records[3].type", "\"START\"", NULL, QVISIT_ERROR_INVALID,
+      "records[3]: START of section 'timer': only the ram section "
+      "(instance 0) is iterative" },
+    { PC, "records[1].section_id", "0", NULL, QVISIT_ERROR_INVALID,
+      "records[1].section_id: PART of section 0, which no earlier START or "
+      "FULL of the ram section has" },
+    { PC, "records[3].ram", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records[3].ram: only the ram section (instance 0) has RAM items" },
+    { PC, "records[4].footer", "false", NULL, QVISIT_ERROR_INVALID,
+      "records[4].footer: false, but records[0] has true: every section "
+      "has a footer or none does" },
+    { PC, "records[3]", "{\"type\": \"EOF\"}", NULL, QVISIT_ERROR_INVALID,
+      "records[3]: EOF before the last record" },
+    { PC, "records[33]", "{\"type\": \"COMMAND\", \"cmd\": 1, "
+      "\"data\": \"\"}", NULL, QVISIT_ERROR_INVALID,
+      "records[33]: the last record is COMMAND, expected EOF" },
+};
+
+const size_t qemu_bad_dumps_count = G_N_ELEMENTS(qemu_bad_dumps);
+
+QObject *qemu_full_dump(const char *name)
+{
+    g_autofree char *path = g_strdup_printf("tests/data/qemu/%s.mig", name);
+    QemuStreamOptions opts;
+
+    qemu_stream_options_init(&opts);
+    opts.ram_full = true;
+    return qemu_stream_dump_path(path, &opts, NULL);
+}
+
+bool qobject_set_path(QObject *root, const char *path, QObject *value)
+{
+    QObject *cur = root;
+    const char *p = path;
+
+    for (;;) {
+        g_autofree char *key = NULL;
+        QObject *next;
+        size_t index = 0;
+        bool is_index = *p == '[';
+
+        if (is_index) {
+            char *end;
+
+            index = strtoul(p + 1, &end, 10);
+            p = end + (*end == ']');
+        } else {
+            size_t n = strcspn(p, ".[");
+
+            key = g_strndup(p, n);
+            p += n;
+        }
+        if (*p == '.') {
+            p++;
+        }
+        if (is_index && qobject_to(QList, cur)) {
+            QList *l = qobject_to(QList, cur);
+
+            if (!*p && index < qlist_size(l)) {
+                qlist_set_obj(l, index, value);
+                return true;
+            }
+            if (!*p && index == qlist_size(l)) {
+                qlist_append_obj(l, value);
+                return true;
+            }
+            next = index < qlist_size(l) ? qlist_get(l, index) : NULL;
+        } else if (!is_index && qobject_to(QDict, cur)) {
+            if (!*p) {
+                qdict_put_obj(qobject_to(QDict, cur), key, value);
+                return true;
+            }
+            next = qdict_get(qobject_to(QDict, cur), key);
+        } else {
+            next = NULL;
+        }
+        if (!next) {
+            qobject_unref(value);
+            return false;
+        }
+        cur = next;
+    }
+}
+
+QObject *qemu_bad_dump_build(const QemuBadDump *c)
+{
+    g_autoptr(QObject) dump = qemu_full_dump(c->stream);
+    QObject *value = c->make ? c->make()
+                             : qobject_from_json(c->json, NULL);
+
+    if (!dump || !value) {
+        qobject_unref(value);
+        return NULL;
+    }
+    if (!qobject_set_path(dump, c->path, value)) {
+        return NULL;
+    }
+    return g_steal_pointer(&dump);
+}

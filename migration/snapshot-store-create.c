@@ -73,9 +73,11 @@ bool snapshot__commit(SnapshotStore *s, const SnapshotMeta *meta,
         drop_payload(s, meta, old);
         return false;
     }
-    /* The new snapshot is visible: the old payload is garbage now. A
-     * failure to remove it only leaves an orphan for prune. */
-    if (old && strcmp(old, meta->payload) &&
+    /* The new snapshot is visible: the old payload is garbage now, once
+     * the rename is durable (else a crash could bring the old metadata
+     * back without its payload). A failure to remove it only leaves an
+     * orphan for prune. */
+    if (ok && old && strcmp(old, meta->payload) &&
         unlinkat(s->dirfd, old, 0) == 0) {
         snapshot__step(s, SNAPSHOT_STEP_OLD_PAYLOAD_REMOVED, old, NULL);
     }

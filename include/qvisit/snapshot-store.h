@@ -394,8 +394,11 @@ typedef struct SnapshotCreateOptions {
  * resumes every device (also when anything failed), then writes the
  * metadata file, which makes the snapshot visible. On failure nothing of
  * the new snapshot is visible and an older snapshot of the same name is
- * untouched. A replaced snapshot's payload is removed after the new
- * metadata is in place.
+ * untouched, with one exception: when only the fsync of the directory
+ * after the metadata's rename fails, the new snapshot is already in
+ * place (a rename cannot be taken back) and the error names the fsync.
+ * A replaced snapshot's payload is removed once the new metadata is
+ * durable.
  *
  * Errors: %QVISIT_ERROR_INVALID for an invalid name, an existing name
  * without @opts->replace, or a store directory that was replaced;

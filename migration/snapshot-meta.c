@@ -65,12 +65,15 @@ static void put_time(QDict *d, const char *key, int64_t t)
 
 QDict *snapshot_meta_to_qobject(const SnapshotMeta *meta)
 {
-    QDict *d = qdict_new();
-    QList *devices = qlist_new();
-    QList *unrecovered = qlist_new();
+    QDict *d;
+    QList *devices;
+    QList *unrecovered;
 
-    g_return_val_if_fail(meta != NULL, d);
+    g_return_val_if_fail(meta != NULL, NULL);
 
+    d = qdict_new();
+    devices = qlist_new();
+    unrecovered = qlist_new();
     qdict_put_str(d, "schema", META_SCHEMA);
     qdict_put_int(d, "schema_version", META_SCHEMA_VERSION);
     qdict_put_str(d, "name", meta->name);

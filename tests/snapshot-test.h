@@ -1,7 +1,8 @@
 /*
  * Helpers of the snapshot store suites: a two-device VM made of the
- * migration test device, temporary directories, and the store's test
- * hooks (migration/snapshot-store-internal.h).
+ * migration test device, temporary directories, a store fixture with a
+ * fixed clock, and the store's test hooks
+ * (migration/snapshot-store-internal.h).
  */
 #ifndef QVISIT_TESTS_SNAPSHOT_TEST_H
 #define QVISIT_TESTS_SNAPSHOT_TEST_H
@@ -163,6 +164,64 @@ static inline void snaptest_write(const char *dir, const char *file,
     g_autofree char *path = g_build_filename(dir, file, NULL);
 
     CU_ASSERT_TRUE(g_file_set_contents(path, data, len, NULL));
+}
+
+/* One store under a fresh temporary directory, clock at SNAPTEST_T0. */
+typedef struct Fixture {
+    char *tmp;
+    char *dir;          /* tmp/store */
+    SnapshotStore *s;
+    int64_t now;
+} Fixture;
+
+static inline void fx_init(Fixture *fx)
+{
+    GError *err = NULL;
+
+    fx->tmp = snaptest_tmpdir();
+    fx->dir = g_build_filename(fx->tmp, "store", NULL);
+    fx->s = snapshot_store_open(fx->dir, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fx->s);
+    fx->now = SNAPTEST_T0;
+    snapshot__set_clock(fx->s, snaptest_clock, &fx->now);
+}
+
+static inline void fx_clear(Fixture *fx)
+{
+    snapshot_store_free(fx->s);
+    snaptest_rmrf(fx->tmp);
+    g_free(fx->dir);
+    g_free(fx->tmp);
+}
+
+static inline char *fx_entries(Fixture *fx)
+{
+    return snaptest_entries(fx->dir);
+}
+
+/* Creates @name from @vm with an optional life time; asserts success. */
+static inline void fx_create(Fixture *fx, const char *name, SnapVm *vm,
+                             int64_t lifetime)
+{
+    SnapshotCreateOptions o = {
+        .has_lifetime = lifetime >= 0,
+        .lifetime = lifetime >= 0 ? (uint64_t)lifetime : 0,
+    };
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(snapshot_store_create(fx->s, name, vm->r, &o, NULL,
+                                         &err));
+    ASSERT_NO_ERROR(err);
+}
+
+/* The path of @name's payload file. */
+static inline char *payload_path(Fixture *fx, const char *name)
+{
+    g_autoptr(SnapshotMeta) m = snapshot_store_show(fx->s, name, NULL);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    return g_build_filename(fx->dir, m->payload, NULL);
 }
 
 #endif /* QVISIT_TESTS_SNAPSHOT_TEST_H */

@@ -10,6 +10,9 @@
  *   demo-vm expect   --release N --seed S --to-release M -o FILE
  *   demo-vm snapshot --release N --seed S --file PATH
  *   demo-vm restore  --release N --seed S --file PATH
+ *   demo-vm store-save    --release N --seed S --store DIR --name NAME
+ *                         [--lifetime SECONDS]
+ *   demo-vm store-restore --release N --seed S --store DIR --name NAME
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -265,16 +268,13 @@ static int do_snapshot(DemoVM *vm, const char *path)
     return 0;
 }
 
-static int do_restore(DemoVM *vm, uint64_t seed, const char *path)
+/* Compares every device with the state @seed gives; prints the result. */
+static int check_restored(DemoVM *vm, uint64_t seed)
 {
-    g_autofree char *uri = g_strdup_printf("file:%s", path);
     DemoVM want;
     GError *err = NULL;
     bool same = true;
 
-    if (!migration_incoming(vm->r, uri, NULL, &err)) {
-        return report_failure(err);
-    }
     if (!vm_init(&want, vm->release, seed, &err)) {
         vm_clear(&want);
         return report_failure(err);
@@ -291,12 +291,66 @@ static int do_restore(DemoVM *vm, uint64_t seed, const char *path)
     return same ? 0 : 1;
 }
 
+static int do_restore(DemoVM *vm, uint64_t seed, const char *path)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    GError *err = NULL;
+
+    if (!migration_incoming(vm->r, uri, NULL, &err)) {
+        return report_failure(err);
+    }
+    return check_restored(vm, seed);
+}
+
+/* A named snapshot in a snapshot store (qvisit/snapshot-store.h). */
+static int do_store_save(DemoVM *vm, const char *dir, const char *name,
+                         const char *lifetime)
+{
+    SnapshotCreateOptions o = { .replace = true };
+    g_autoptr(SnapshotStore) s = NULL;
+    g_autoptr(SnapshotMeta) m = NULL;
+    g_autofree char *expires = NULL;
+    GError *err = NULL;
+
+    if (lifetime) {
+        o.has_lifetime = true;
+        o.lifetime = g_ascii_strtoull(lifetime, NULL, 10);
+    }
+    s = snapshot_store_open(dir, &err);
+    if (!s || !snapshot_store_create(s, name, vm->r, &o, &m, &err)) {
+        return report_failure(err);
+    }
+    expires = m->has_lifetime ? snapshot_time_format(m->expires)
+                              : g_strdup("never");
+    printf("store: snapshot %s of release %u: %s, %" PRIu64
+           " bytes, expires %s; devices resumed: %s\n", m->name, vm->release,
+           migration_format_name(m->format), m->payload_size, expires,
+           paused == 0 ? "yes" : "NO");
+    return 0;
+}
+
+static int do_store_restore(DemoVM *vm, uint64_t seed, const char *dir,
+                            const char *name)
+{
+    g_autoptr(SnapshotStore) s = NULL;
+    GError *err = NULL;
+
+    s = snapshot_store_open_full(dir, 0700, SNAPSHOT_STORE_OPEN_NO_CREATE,
+                                 &err);
+    if (!s || !snapshot_store_restore(s, name, vm->r, NULL, &err)) {
+        return report_failure(err);
+    }
+    printf("store: restored snapshot %s (checksum verified first)\n", name);
+    return check_restored(vm, seed);
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "";
     const char *uri = NULL, *uri_file = NULL, *state_out = NULL;
     const char *file = NULL, *out = NULL;
     const char *caps = NULL;
+    const char *store = NULL, *name = NULL, *lifetime = NULL;
     unsigned release = EXAMPLE_RELEASE_MAX, to = 1;
     uint64_t seed = 0;
     DemoVM vm;
@@ -324,12 +378,23 @@ int main(int argc, char **argv)
             out = v;
         } else if (!strcmp(o, "--caps")) {
             caps = v;
+        } else if (!strcmp(o, "--store")) {
+            store = v;
+        } else if (!strcmp(o, "--name")) {
+            name = v;
+        } else if (!strcmp(o, "--lifetime")) {
+            lifetime = v;
         } else {
             fprintf(stderr, "demo-vm: unknown option '%s'\n", o);
             return 2;
         }
     }
-    if (!vm_init(&vm, release, strcmp(cmd, "listen") ? seed : 0, &err)) {
+    /* A destination, and a VM a store snapshot is restored into, start
+     * blank. */
+    if (!vm_init(&vm, release,
+                 strcmp(cmd, "listen") && strcmp(cmd, "store-restore")
+                     ? seed : 0,
+                 &err)) {
         fprintf(stderr, "demo-vm: %s\n", err->message);
         g_error_free(err);
         vm_clear(&vm);
@@ -357,11 +422,16 @@ int main(int argc, char **argv)
         ret = do_snapshot(&vm, file);
     } else if (!strcmp(cmd, "restore") && file) {
         ret = do_restore(&vm, seed, file);
+    } else if (!strcmp(cmd, "store-save") && store && name) {
+        ret = do_store_save(&vm, store, name, lifetime);
+    } else if (!strcmp(cmd, "store-restore") && store && name) {
+        ret = do_store_restore(&vm, seed, store, name);
     } else {
         fprintf(stderr, "usage: demo-vm listen|migrate|expect|snapshot|"
-                        "restore [--release N] [--seed S] [--uri URI] "
-                        "[--uri-file F] [--state-out F] [--to-release M] "
-                        "[-o F] [--file F]\n");
+                        "restore|store-save|store-restore [--release N] "
+                        "[--seed S] [--uri URI] [--uri-file F] "
+                        "[--state-out F] [--to-release M] [-o F] [--file F] "
+                        "[--store DIR] [--name NAME] [--lifetime S]\n");
         ret = 2;
     }
     vm_clear(&vm);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The README's main job (`make demo`): two releases of a simulated VM
-# migrate over loopback TCP, then a snapshot is saved, dumped and loaded.
+# migrate over loopback TCP, then a snapshot is saved, dumped and loaded,
+# and a snapshot store keeps, lists, prunes and restores named snapshots.
 #
 # The destination runs release 2 of the example devices and listens on a
 # free loopback port; the source runs release 3 (newer serial and e1000
@@ -89,5 +90,24 @@ echo "... ($(wc -l < "$tmp/vm.json") lines)"
 
 step "7. load the snapshot back"
 "$VM" restore --release 3 --seed "$SEED" --file "$tmp/vm.snap"
+
+step "8. snapshot store: two named snapshots with different life times"
+store="$tmp/store"
+"$VM" store-save --release 3 --seed "$SEED" --store "$store" \
+    --name before-upgrade --lifetime 3600
+"$VM" store-save --release 3 --seed 7 --store "$store" \
+    --name nightly --lifetime 604800
+"$Q" snapshots "$store" list
+
+# "Now" is given, not read from the clock: two hours after the snapshots
+# were taken, the one-hour snapshot has expired and the weekly one has not.
+now=$(( $(date +%s) + 7200 ))
+step "9. prune with now = $(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ) (two hours later)"
+"$Q" snapshots "$store" prune --now "@$now"
+"$Q" snapshots "$store" list
+
+step "10. verify and restore 'nightly' into a blank release 3 VM"
+"$Q" snapshots "$store" verify nightly
+"$VM" store-restore --release 3 --seed 7 --store "$store" --name nightly
 
 printf '\ndemo: all steps passed\n'

@@ -22,5 +22,6 @@
 #include "qvisit/describe-visitor.h"
 #include "qvisit/compat.h"
 #include "qvisit/qemu-stream.h"
+#include "qvisit/snapshot-store.h"
 
 #endif /* QVISIT_QVISIT_H */

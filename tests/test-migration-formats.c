@@ -261,7 +261,8 @@ static void legacy_writes_qemu_savevm_layout(void)
         .visit = tiny_visit, .state_size = sizeof(Tiny),
     };
     g_autoptr(GByteArray) out = g_byte_array_new();
-    g_autoptr(MigrationRegistry) r = legacy_save_one(&info, &t, out);
+    g_autoptr(MigrationRegistry) r G_GNUC_UNUSED =
+        legacy_save_one(&info, &t, out);
     static const char vmdesc[] =
         "{\"page_size\": 4096, \"devices\": [{\"name\": \"tiny\", "
         "\"instance_id\": 0, \"vmsd_name\": \"tiny\", \"version\": 3, "
@@ -421,7 +422,8 @@ static void legacy_writes_signed_fields_as_twos_complement(void)
         .visit = signed_visit, .state_size = sizeof(Signed),
     };
     g_autoptr(GByteArray) out = g_byte_array_new();
-    g_autoptr(MigrationRegistry) r = legacy_save_one(&info, &t, out);
+    g_autoptr(MigrationRegistry) r G_GNUC_UNUSED =
+        legacy_save_one(&info, &t, out);
     static const char vmdesc[] =
         "{\"page_size\": 4096, \"devices\": [{\"name\": \"sgn\", "
         "\"instance_id\": 0, \"vmsd_name\": \"sgn\", \"version\": 1, "

@@ -92,21 +92,14 @@ bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
 }
 
 /*
- * @member comes from the input (a key the walk never asked for), so
- * control characters in it are escaped as \xNN: an error message stays one
- * line whatever the input holds.
+ * @member comes from the input (a key the walk never asked for), so it is
+ * escaped: an error message stays one line whatever the input holds.
  */
 static void append_escaped(GString *path, const char *member)
 {
-    for (const char *p = member; *p; p++) {
-        unsigned char c = *p;
+    g_autofree char *shown = qvisit_error_escape(member, -1);
 
-        if (c < 0x20 || c == 0x7f) {
-            g_string_append_printf(path, "\\x%02x", c);
-        } else {
-            g_string_append_c(path, c);
-        }
-    }
+    g_string_append(path, shown);
 }
 
 static bool set_error_member_va(Visitor *v, GError **errp,

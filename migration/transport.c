@@ -313,7 +313,9 @@ void migration_listener_free(MigrationListener *l)
 static void send_status(int fd, bool ok, const GError *err, const char *uri)
 {
     g_autoptr(GByteArray) b = g_byte_array_new();
-    const char *msg = err ? err->message : "";
+    /* Our messages escape what they quote from the stream; escaping the
+     * whole message again changes nothing then, and bounds it. */
+    g_autofree char *msg = qvisit_error_escape(err ? err->message : "", -1);
     size_t len = strlen(msg);
     uint8_t st = ok ? 0 : 1;
 
@@ -455,6 +457,7 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
 {
     uint8_t head[13];
     g_autofree char *msg = NULL;
+    g_autofree char *shown = NULL;
     uint32_t code, len;
     ssize_t n = io_read(fd, head, sizeof(head), r->io_timeout_ms, uri, errp);
 
@@ -474,9 +477,10 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     len = MIN(binary__get_be(head + 9, 4), 4096);
     msg = g_malloc0(len + 1);
     n = io_read(fd, msg, len, r->io_timeout_ms, uri, NULL);
+    /* The peer's text is input like any other: escaped at receipt. */
+    shown = n > 0 ? qvisit_error_escape(msg, n) : g_strdup("(no message)");
     g_set_error(errp, QVISIT_ERROR, code,
-                "%s: destination failed to load: %s", uri,
-                n > 0 ? msg : "(no message)");
+                "%s: destination failed to load: %s", uri, shown);
     return false;
 }
 

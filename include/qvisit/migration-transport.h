@@ -20,6 +20,8 @@
  * format the intersection chooses, then shuts down its sending side. With
  * %MIGRATION_CAP_RETURN_PATH the destination reports the load's result
  * back, so the source's migration fails when the destination's load does.
+ * The destination's message comes back escaped
+ * (qvisit_error_escape()), and the source escapes it again on receipt.
  * Wire details are in docs/formats.md ("Capability handshake").
  *
  * Every error names the URI and the OS error; a connection lost in the

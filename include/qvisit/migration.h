@@ -94,7 +94,8 @@ typedef enum {
 
 /**
  * MigrationDeviceInfo:
- * @id: device id, 1..255 bytes, no NUL; "/" separates nesting levels
+ * @id: device id, 1..255 bytes of printable ASCII (0x20..0x7e, the rule
+ *   of every stream format); "/" separates nesting levels
  *   ("pci.0/e1000")
  * @instance_id: distinguishes devices with the same id
  * @version: the version of the layout @visit walks
@@ -324,8 +325,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MigrationRegistry, migration_registry_free)
  *   outlive the registry
  * @errp: return location for an error
  *
- * Errors: %QVISIT_ERROR_INVALID for an empty or over-long id, a minimum
- * version above the version, or an (id, instance id) already registered.
+ * Errors: %QVISIT_ERROR_INVALID for an empty or over-long id, an id that
+ * is not printable ASCII (since 0.2), a minimum version above the version,
+ * or an (id, instance id) already registered.
  *
  * Returns: true on success.
  * Since: 0.1

@@ -117,6 +117,14 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
                           uint64_t caps, GByteArray *out,
                           MigrationReport **report, GError **errp);
 
+/*
+ * Whether a destination with capability mask @caps accepts a stream of
+ * @format: legacy always, binary and JSON only with their capability.
+ * Other formats pass (their decoding fails).
+ */
+bool migration__format_allowed(MigrationFormat format, uint64_t caps,
+                               GError **errp);
+
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp);

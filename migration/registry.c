@@ -595,6 +595,10 @@ bool migration_load(MigrationRegistry *r, const void *data, size_t len,
     g_return_val_if_fail(r != NULL && (data != NULL || len == 0), false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
+    if (!migration__format_allowed(migration_detect_format(data, len),
+                                   r->caps, errp)) {
+        return false;
+    }
     s = migration_stream_decode_full(data, len, &r->limits,
                                      migration__registry_schema, r, errp);
     if (!s || !migration__load_stream(r, s, report, errp)) {

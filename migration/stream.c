@@ -71,6 +71,27 @@ MigrationFormat migration_detect_format(const void *data, size_t len)
     return MIGRATION_FORMAT_UNKNOWN;
 }
 
+bool migration__format_allowed(MigrationFormat format, uint64_t caps,
+                               GError **errp)
+{
+    uint64_t need = format == MIGRATION_FORMAT_BINARY ? MIGRATION_CAP_BINARY
+                    : format == MIGRATION_FORMAT_JSON ? MIGRATION_CAP_JSON
+                                                      : 0;
+    g_autofree char *want = NULL;
+    g_autofree char *have = NULL;
+
+    if ((caps & need) == need) {
+        return true;
+    }
+    want = migration_capabilities_to_string(need);
+    have = migration_capabilities_to_string(caps & MIGRATION_CAP_ALL);
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                "%s stream refused: capability '%s' is not enabled "
+                "(capabilities: %s)", migration_format_name(format), want,
+                have);
+    return false;
+}
+
 uint64_t migration_capabilities_intersect(uint64_t a, uint64_t b)
 {
     return a & b & MIGRATION_CAP_ALL;

@@ -371,9 +371,18 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
                      errp)) {
         return false;
     }
-    s = migration_stream_decode_full(stream->data, stream->len, &r->limits,
-                                     migration__registry_schema, r, &err);
-    ok = s && migration__load_stream(r, s, report, &err);
+    /* The negotiated mask decides what we accept; a peer without the
+     * handshake gets what this side accepts from a file. */
+    ok = migration__format_allowed(
+        migration_detect_format(stream->data, stream->len),
+        handshake ? caps : r->caps, &err);
+    if (ok) {
+        s = migration_stream_decode_full(stream->data, stream->len,
+                                         &r->limits,
+                                         migration__registry_schema, r,
+                                         &err);
+        ok = s && migration__load_stream(r, s, report, &err);
+    }
     if (handshake && (caps & MIGRATION_CAP_RETURN_PATH)) {
         send_status(fd, ok, err, uri);
     }

@@ -520,7 +520,7 @@ static void bad_uris_are_rejected(void)
     side_clear(&src);
 }
 
-/* --- Untrusted peers: status text ---------------------------------------- */
+/* --- Untrusted peers: status text, the capability mask ------------------ */
 
 /* A raw source: connects to @uri (tcp:), reads the destination's hello,
  * sends @caps as its own hello unless @hello is false, then @stream, and
@@ -734,6 +734,148 @@ static void destination_status_text_is_escaped_at_the_source(void)
     side_clear(&src);
 }
 
+/* What a destination whose mask has no binary or JSON gets from a source
+ * that sends them anyway: refused, nothing loaded, the reason on the
+ * return path when there is one. */
+static void masked_destination_refuses(uint64_t dst_caps, bool hello,
+                                       uint64_t src_caps,
+                                       MigrationFormat format,
+                                       const char *msg)
+{
+    Side src;
+    Dest dst = { 0 };
+    g_autoptr(GByteArray) stream = g_byte_array_new();
+    g_autoptr(GByteArray) st = NULL;
+    TDev zero;
+    GThread *t;
+
+    memset(&zero, 0, sizeof(zero));
+    side_init(&src, 9);
+    side_init(&dst.side, 0);
+    migration_set_capabilities(dst.side.r, dst_caps);
+    CU_ASSERT_TRUE(migration_save(src.r, format, stream, NULL, NULL));
+    dst.l = migration_listen("tcp:127.0.0.1:0", NULL);
+    t = g_thread_new("dest", dest_thread, &dst);
+    st = read_rest(raw_source(migration_listener_get_uri(dst.l), hello,
+                              src_caps, stream));
+    g_thread_join(t);
+    CU_ASSERT_FALSE(dst.ok);
+    ASSERT_ERROR(dst.err, QVISIT_ERROR_INVALID, msg);
+    CU_ASSERT_TRUE(tdev_equal(&dst.side.dev, &zero));
+    CU_ASSERT_EQUAL(dst.side.dev.paused, 0);
+    if (hello && (dst_caps & src_caps & MIGRATION_CAP_RETURN_PATH)) {
+        assert_status(st, QVISIT_ERROR_INVALID, msg);
+    } else {
+        CU_ASSERT_EQUAL(st->len, 0);
+    }
+    migration_listener_free(dst.l);
+    side_clear(&src);
+    side_clear(&dst.side);
+}
+
+static void legacy_destination_refuses_binary_and_json_without_handshake(void)
+{
+    masked_destination_refuses(0, false, 0, MIGRATION_FORMAT_BINARY,
+                               "binary stream refused: capability 'binary' "
+                               "is not enabled (capabilities: none)");
+    masked_destination_refuses(MIGRATION_CAP_RETURN_PATH, false, 0,
+                               MIGRATION_FORMAT_JSON,
+                               "json stream refused: capability 'json' is "
+                               "not enabled (capabilities: return-path)");
+}
+
+static void destination_refuses_formats_the_handshake_did_not_agree(void)
+{
+    /* Masked to legacy, the source offering only the return path. */
+    masked_destination_refuses(MIGRATION_CAP_RETURN_PATH, true,
+                               MIGRATION_CAP_RETURN_PATH,
+                               MIGRATION_FORMAT_BINARY,
+                               "binary stream refused: capability 'binary' "
+                               "is not enabled (capabilities: return-path)");
+    masked_destination_refuses(MIGRATION_CAP_RETURN_PATH, true,
+                               MIGRATION_CAP_RETURN_PATH,
+                               MIGRATION_FORMAT_JSON,
+                               "json stream refused: capability 'json' is "
+                               "not enabled (capabilities: return-path)");
+    /* A destination that could read binary, when the source did not
+     * offer it: the agreement decides. */
+    masked_destination_refuses(MIGRATION_CAP_ALL, true,
+                               MIGRATION_CAP_RETURN_PATH,
+                               MIGRATION_FORMAT_BINARY,
+                               "binary stream refused: capability 'binary' "
+                               "is not enabled (capabilities: return-path)");
+}
+
+/* A peer without the handshake gets what the mask allows from a file. */
+static void destination_loads_what_its_mask_allows_without_handshake(void)
+{
+    Side src;
+    Dest dst = { 0 };
+    g_autoptr(GByteArray) stream = g_byte_array_new();
+    g_autoptr(GByteArray) st = NULL;
+    GThread *t;
+
+    side_init(&src, 10);
+    side_init(&dst.side, 0);
+    migration_set_capabilities(dst.side.r, MIGRATION_CAP_JSON);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_JSON, stream, NULL,
+                                  NULL));
+    dst.l = migration_listen("tcp:127.0.0.1:0", NULL);
+    t = g_thread_new("dest", dest_thread, &dst);
+    st = read_rest(raw_source(migration_listener_get_uri(dst.l), false, 0,
+                              stream));
+    g_thread_join(t);
+    ASSERT_NO_ERROR(dst.err);
+    CU_ASSERT_TRUE(dst.ok);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev, &dst.side.dev));
+    CU_ASSERT_EQUAL(st->len, 0);
+    migration_report_free(dst.report);
+    migration_listener_free(dst.l);
+    side_clear(&src);
+    side_clear(&dst.side);
+}
+
+static void masked_registry_loads_only_legacy(void)
+{
+    Side src, dst;
+    TDev zero;
+    GError *err = NULL;
+
+    memset(&zero, 0, sizeof(zero));
+    side_init(&src, 11);
+    side_init(&dst, 0);
+    migration_set_capabilities(dst.r, MIGRATION_CAP_RETURN_PATH);
+    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) stream = g_byte_array_new();
+
+        CU_ASSERT_TRUE(migration_save(src.r, f, stream, NULL, NULL));
+        if (f == MIGRATION_FORMAT_LEGACY) {
+            continue;
+        }
+        CU_ASSERT_FALSE(migration_load(dst.r, stream->data, stream->len,
+                                       NULL, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                     f == MIGRATION_FORMAT_BINARY
+                         ? "binary stream refused: capability 'binary' is "
+                           "not enabled (capabilities: return-path)"
+                         : "json stream refused: capability 'json' is not "
+                           "enabled (capabilities: return-path)");
+        CU_ASSERT_TRUE(tdev_equal(&dst.dev, &zero));
+    }
+    {
+        g_autoptr(GByteArray) stream = g_byte_array_new();
+
+        CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, stream,
+                                      NULL, NULL));
+        CU_ASSERT_TRUE(migration_load(dst.r, stream->data, stream->len,
+                                      NULL, &err));
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_TRUE(tdev_equal(&src.dev, &dst.dev));
+    }
+    side_clear(&src);
+    side_clear(&dst);
+}
+
 /* --- Files and fds ------------------------------------------------------ */
 
 static void file_snapshot_is_written_atomically_and_loads_back(void)
@@ -846,6 +988,13 @@ static const TestCase tests[] = {
       evil_id_over_a_socket_fails_cleanly_on_both_sides },
     { "destination_status_text_is_escaped_at_the_source",
       destination_status_text_is_escaped_at_the_source },
+    { "legacy_destination_refuses_binary_and_json_without_handshake",
+      legacy_destination_refuses_binary_and_json_without_handshake },
+    { "destination_refuses_formats_the_handshake_did_not_agree",
+      destination_refuses_formats_the_handshake_did_not_agree },
+    { "destination_loads_what_its_mask_allows_without_handshake",
+      destination_loads_what_its_mask_allows_without_handshake },
+    { "masked_registry_loads_only_legacy", masked_registry_loads_only_legacy },
     { NULL, NULL },
 };
 

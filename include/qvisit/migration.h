@@ -30,7 +30,8 @@
  * this side supports (minus what migration_set_capabilities() masked). A
  * peer that does not answer counts as mask 0, which means the legacy
  * stream. The socket transports (qvisit/migration-transport.h) exchange
- * the masks first and use their intersection.
+ * the masks first and use their intersection. The mask also decides what a
+ * registry loads: a format whose capability is masked is refused.
  *
  * Registries are not thread-safe.
  */
@@ -459,9 +460,12 @@ QVISIT_API bool migration_save(MigrationRegistry *r, MigrationFormat format,
  * @report: (out) (optional) (transfer full): what was loaded
  * @errp: return location for an error
  *
- * Transactional load (see the header comment).
+ * Transactional load (see the header comment). The capability mask
+ * decides which formats load: legacy always, binary and JSON only while
+ * %MIGRATION_CAP_BINARY and %MIGRATION_CAP_JSON are enabled (since 0.2).
  *
- * Errors: %QVISIT_ERROR_PARSE for an unknown format or malformed stream,
+ * Errors: %QVISIT_ERROR_INVALID for a format the mask disables (nothing is
+ * decoded), %QVISIT_ERROR_PARSE for an unknown format or malformed stream,
  * %QVISIT_ERROR_TRUNCATED, %QVISIT_ERROR_CHECKSUM, %QVISIT_ERROR_LIMIT,
  * %QVISIT_ERROR_UNKNOWN for a section of an unregistered device,
  * %QVISIT_ERROR_VERSION when versions cannot be bridged, and the errors of

@@ -210,6 +210,42 @@ static int tcp_socket(const Uri *u, bool listen_side, const char *uri,
     return fd;
 }
 
+/*
+ * A socket file already at @sa's path is reused only when it is stale:
+ * a refused connect proves that nobody listens there any more. Anything
+ * else (a live listener, no permission to tell) is "address in use", so a
+ * second listener never takes over a live path. The probe is a datagram
+ * socket: against a live stream listener its connect fails (EPROTOTYPE)
+ * without queueing a connection that the listener would then accept.
+ */
+static bool unix_reclaim_stale(const struct sockaddr_un *sa, const char *uri,
+                               GError **errp)
+{
+    struct stat st;
+    int probe, r, err;
+
+    if (stat(sa->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+        return true;    /* nothing there, or not a socket: bind() says */
+    }
+    probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) {
+        return io_error(errp, uri, "socket", errno);
+    }
+    do {
+        r = connect(probe, (const struct sockaddr *)sa, sizeof(*sa));
+    } while (r < 0 && errno == EINTR);
+    err = errno;
+    close(probe);
+    if (r < 0 && err == ECONNREFUSED) {
+        unlink(sa->sun_path);
+        return true;
+    }
+    if (r < 0 && err == ENOENT) {
+        return true;    /* removed in the meantime */
+    }
+    return io_error(errp, uri, "listen", EADDRINUSE);
+}
+
 static int unix_socket(const Uri *u, bool listen_side, const char *uri,
                        GError **errp)
 {
@@ -230,11 +266,9 @@ static int unix_socket(const Uri *u, bool listen_side, const char *uri,
         return -1;
     }
     if (listen_side) {
-        struct stat st;
-
-        /* Replace a stale socket left by a dead listener, nothing else. */
-        if (stat(u->path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-            unlink(u->path);
+        if (!unix_reclaim_stale(&sa, uri, errp)) {
+            close(fd);
+            return -1;
         }
         r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
         if (r == 0) {

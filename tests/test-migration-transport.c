@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -876,6 +877,91 @@ static void masked_registry_loads_only_legacy(void)
     side_clear(&dst);
 }
 
+/* --- Unix listeners ------------------------------------------------------- */
+
+static void second_unix_listener_on_a_live_path_is_address_in_use(void)
+{
+    g_autofree char *dir = tmp_dir();
+    g_autofree char *path = g_build_filename(dir, "mig.sock", NULL);
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    g_autofree char *want = g_strdup_printf("%s: listen: %s", uri,
+                                            g_strerror(EADDRINUSE));
+    Side src;
+    Dest dst = { 0 };
+    MigrationListener *second;
+    GThread *t;
+    GError *err = NULL;
+
+    side_init(&src, 12);
+    side_init(&dst.side, 0);
+    dst.l = migration_listen(uri, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dst.l);
+    second = migration_listen(uri, &err);
+    CU_ASSERT_PTR_NULL(second);
+    ASSERT_ERROR(err, QVISIT_ERROR_IO, want);
+    if (second) {
+        /* It took the path over: nothing can reach the first one. */
+        migration_listener_free(second);
+        migration_listener_free(dst.l);
+        rmdir(dir);
+        side_clear(&src);
+        side_clear(&dst.side);
+        return;
+    }
+    /* The first listener still owns the path and works. */
+    CU_ASSERT_TRUE(g_file_test(path, G_FILE_TEST_EXISTS));
+    t = g_thread_new("dest", dest_thread, &dst);
+    CU_ASSERT_TRUE(migration_outgoing(src.r, uri, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    g_thread_join(t);
+    ASSERT_NO_ERROR(dst.err);
+    CU_ASSERT_TRUE(dst.ok);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev, &dst.side.dev));
+    migration_report_free(dst.report);
+    migration_listener_free(dst.l);
+    CU_ASSERT_FALSE(g_file_test(path, G_FILE_TEST_EXISTS));
+    rmdir(dir);
+    side_clear(&src);
+    side_clear(&dst.side);
+}
+
+static void stale_unix_socket_file_is_reused(void)
+{
+    g_autofree char *dir = tmp_dir();
+    g_autofree char *path = g_build_filename(dir, "mig.sock", NULL);
+    g_autofree char *uri = g_strdup_printf("unix:%s", path);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    Side src;
+    Dest dst = { 0 };
+    GThread *t;
+    GError *err = NULL;
+
+    /* A listener that died without removing its socket file. */
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    CU_ASSERT_EQUAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    CU_ASSERT_EQUAL(listen(fd, 1), 0);
+    close(fd);
+    CU_ASSERT_TRUE(g_file_test(path, G_FILE_TEST_EXISTS));
+    side_init(&src, 13);
+    side_init(&dst.side, 0);
+    dst.l = migration_listen(uri, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dst.l);
+    t = g_thread_new("dest", dest_thread, &dst);
+    CU_ASSERT_TRUE(migration_outgoing(src.r, uri, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    g_thread_join(t);
+    CU_ASSERT_TRUE(dst.ok);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev, &dst.side.dev));
+    migration_report_free(dst.report);
+    migration_listener_free(dst.l);
+    rmdir(dir);
+    side_clear(&src);
+    side_clear(&dst.side);
+}
+
 /* --- Files and fds ------------------------------------------------------ */
 
 static void file_snapshot_is_written_atomically_and_loads_back(void)
@@ -995,6 +1081,9 @@ static const TestCase tests[] = {
     { "destination_loads_what_its_mask_allows_without_handshake",
       destination_loads_what_its_mask_allows_without_handshake },
     { "masked_registry_loads_only_legacy", masked_registry_loads_only_legacy },
+    { "second_unix_listener_on_a_live_path_is_address_in_use",
+      second_unix_listener_on_a_live_path_is_address_in_use },
+    { "stale_unix_socket_file_is_reused", stale_unix_socket_file_is_reused },
     { NULL, NULL },
 };
 

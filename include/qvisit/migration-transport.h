@@ -82,8 +82,12 @@ typedef struct MigrationListener MigrationListener;
  * @uri: a `unix:` or `tcp:` URI
  * @errp: return location for an error
  *
+ * A socket file already at a `unix:` path is replaced only when it is
+ * stale (connecting to it is refused: its listener is gone); a path where
+ * another listener is alive is "Address already in use".
+ *
  * Errors: %QVISIT_ERROR_INVALID for another URI, %QVISIT_ERROR_IO naming
- * the URI and the OS error.
+ * the URI and the OS error (`unix:PATH: listen: Address already in use`).
  *
  * Returns: (transfer full) (nullable): the listener, or NULL on error.
  * Since: 0.1

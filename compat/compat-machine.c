@@ -106,8 +106,11 @@ bool compat_machine_merge(QDict *machine, const char *id_a, const char *id_b,
         const char *key = qdict_entry_key(e);
 
         if (qdict_haskey(merged, key)) {
+            /* @key comes from the state, which is input. */
+            g_autofree char *shown = qvisit_error_escape(key, -1);
+
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
-                        "%s.%s: member in both %s and %s", id, key, id_a,
+                        "%s.%s: member in both %s and %s", id, shown, id_a,
                         id_b);
             return false;
         }

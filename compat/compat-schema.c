@@ -289,28 +289,20 @@ static QObject *sample(const QObject *schema)
 
 /*
  * Member names, type names and digits quoted in messages come from the
- * schema or the state, which are input: escape their control characters as
- * \xNN so that a message stays one line.
+ * schema or the state, which are input: the whole message is escaped (our
+ * own text is printable, so only theirs changes), so that it stays one
+ * line.
  */
 static bool escape_error(GError **errp)
 {
-    GString *m;
+    char *m;
 
     if (!errp || !*errp) {
         return false;
     }
-    m = g_string_new(NULL);
-    for (const char *p = (*errp)->message; *p; p++) {
-        unsigned char c = *p;
-
-        if (c < 0x20 || c == 0x7f) {
-            g_string_append_printf(m, "\\x%02x", c);
-        } else {
-            g_string_append_c(m, c);
-        }
-    }
+    m = qvisit_error_escape((*errp)->message, -1);
     g_free((*errp)->message);
-    (*errp)->message = g_string_free(m, FALSE);
+    (*errp)->message = m;
     return false;
 }
 

@@ -151,6 +151,26 @@ static bool rd_u32(Reader *r, const char *what, uint32_t *out, GError **errp)
     return true;
 }
 
+/* @id started at byte @at of the stream. */
+static bool check_id(const char *id, size_t at, GError **errp)
+{
+    size_t len = strlen(id);
+    size_t bad = migration__id_bad_byte(id, len);
+
+    if (len == 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "section id is empty at byte %zu", at);
+        return false;
+    }
+    if (bad < len) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "section id byte 0x%02x is not printable at byte %zu",
+                    (unsigned char)id[bad], at + bad);
+        return false;
+    }
+    return true;
+}
+
 static bool decode_section(MigrationStream *s, const uint8_t *body,
                            size_t body_len, size_t base, size_t rec_size,
                            const QVisitLimits *limits, GError **errp)
@@ -163,7 +183,8 @@ static bool decode_section(MigrationStream *s, const uint8_t *body,
     QDict *state;
 
     id = rd_str(&r, "section id", 255, errp);
-    if (!id || !rd_u32(&r, id, &inst, errp) || !rd_u32(&r, id, &ver, errp)) {
+    if (!id || !check_id(id, base + r.pos - strlen(id), errp) ||
+        !rd_u32(&r, id, &inst, errp) || !rd_u32(&r, id, &ver, errp)) {
         return false;
     }
     tree = binary__decode_named(body + r.pos, body_len - r.pos, limits, id,

@@ -72,6 +72,25 @@ static bool get_uint32(QDict *d, const char *key, const char *where,
     return true;
 }
 
+static bool check_id(const char *id, const char *where, GError **errp)
+{
+    size_t len = strlen(id);
+    size_t bad = migration__id_bad_byte(id, len);
+
+    if (len > 255) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                    "%s.id: %zu bytes exceed 255", where, len);
+        return false;
+    }
+    if (bad < len) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "%s.id: byte 0x%02x at %zu is not printable", where,
+                    (unsigned char)id[bad], bad);
+        return false;
+    }
+    return true;
+}
+
 bool migration__decode_json(MigrationStream *s, const uint8_t *data,
                             size_t len, const QVisitLimits *limits,
                             GError **errp)
@@ -135,6 +154,9 @@ bool migration__decode_json(MigrationStream *s, const uint8_t *data,
         if (!id || !*qstring_get_str(id)) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
                         "%s.id: expected a non-empty string", where);
+            return false;
+        }
+        if (!check_id(qstring_get_str(id), where, errp)) {
             return false;
         }
         if (!get_uint32(sec, "instance_id", where, &inst, errp) ||

@@ -146,13 +146,19 @@ bool migration__lr_error(LReader *r, GError **errp, int code, const char *fmt,
                      ...)
 {
     g_autofree char *msg = NULL;
+    g_autofree char *shown = NULL;
+    g_autofree char *path = NULL;
     va_list ap;
 
+    /* The path holds vmdesc field names, and messages may quote them:
+     * input, escaped here once. */
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu", r->path->str,
-                r->path->len ? ": " : "", msg, r->pos);
+    shown = qvisit_error_escape(msg, -1);
+    path = qvisit_error_escape(r->path->str, r->path->len);
+    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu", path,
+                r->path->len ? ": " : "", shown, r->pos);
     return false;
 }
 
@@ -198,6 +204,7 @@ static size_t find_vmdesc(const uint8_t *data, size_t len)
 static bool read_cstr(LReader *r, char **out, GError **errp)
 {
     uint8_t n;
+    size_t bad;
 
     if (!lr_need(r, 1, errp)) {
         return false;
@@ -207,18 +214,19 @@ static bool read_cstr(LReader *r, char **out, GError **errp)
         return false;
     }
     /*
-     * Section ids are names such as "0000:00:02.0/e1000": printable
-     * ASCII. Anything else is corruption, and must not reach messages
-     * (one line) or QStrings (valid UTF-8).
+     * Section ids are printable ASCII: anything else is corruption, and
+     * must not reach messages (one line) or QStrings (valid UTF-8).
      */
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = r->data[r->pos + i];
-
-        if (c < 0x20 || c > 0x7e) {
-            r->pos += i;
-            return lr_error(r, errp, QVISIT_ERROR_PARSE,
-                            "section id byte 0x%02x is not printable", c);
-        }
+    if (n == 0) {
+        r->pos--;
+        return lr_error(r, errp, QVISIT_ERROR_PARSE, "empty section id");
+    }
+    bad = migration__id_bad_byte((const char *)r->data + r->pos, n);
+    if (bad < n) {
+        r->pos += bad;
+        return lr_error(r, errp, QVISIT_ERROR_PARSE,
+                        "section id byte 0x%02x is not printable",
+                        r->data[r->pos]);
     }
     *out = g_strndup((const char *)r->data + r->pos, n);
     r->pos += n;

@@ -87,6 +87,14 @@ bool migration__decode_json(MigrationStream *s, const uint8_t *data,
                             size_t len, const QVisitLimits *limits,
                             GError **errp);
 
+/*
+ * Section ids (docs/formats.md, "Section ids") are 1..255 bytes of
+ * printable ASCII, 0x20..0x7e, in every format: names such as
+ * "0000:00:02.0/e1000". Returns the index of the first byte outside that
+ * range, or @len when there is none (the length is the caller's check).
+ */
+size_t migration__id_bad_byte(const char *id, size_t len);
+
 /* Appends a section taking @state; returns it. */
 MigrationSection *migration__stream_add(MigrationStream *s, const char *id,
                                         uint32_t instance_id,
@@ -108,6 +116,14 @@ void migration__vmdesc_to_json(GString *out, QObject *obj);
 bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
                           uint64_t caps, GByteArray *out,
                           MigrationReport **report, GError **errp);
+
+/*
+ * Whether a destination with capability mask @caps accepts a stream of
+ * @format: legacy always, binary and JSON only with their capability.
+ * Other formats pass (their decoding fails).
+ */
+bool migration__format_allowed(MigrationFormat format, uint64_t caps,
+                               GError **errp);
 
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,

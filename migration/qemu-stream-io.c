@@ -11,23 +11,33 @@
 
 #include "qemufile/qemu-file-internal.h"
 
+/*
+ * The path holds section idstrs, configuration subsection names, vmdesc
+ * field names and RAM block ids, and messages quote them: all input, so
+ * both are escaped here, once, rather than at every append to the path
+ * (which happens for every field).
+ */
 bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
                const char *fmt, ...)
 {
     g_autofree char *msg = NULL;
+    g_autofree char *shown = NULL;
+    g_autofree char *path = NULL;
     va_list ap;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    shown = qvisit_error_escape(msg, -1);
+    path = qvisit_error_escape(r->path->len ? r->path->str : "stream", -1);
     if (r->elem_index >= 0) {
         g_set_error(errp, QVISIT_ERROR, code, "%s[%" G_GINT64_FORMAT "]: %s "
-                    "at byte %" G_GUINT64_FORMAT, r->path->str, r->elem_index,
-                    msg, at);
+                    "at byte %" G_GUINT64_FORMAT, path, r->elem_index,
+                    shown, at);
         return false;
     }
     g_set_error(errp, QVISIT_ERROR, code, "%s: %s at byte %" G_GUINT64_FORMAT,
-                r->path->len ? r->path->str : "stream", msg, at);
+                path, shown, at);
     return false;
 }
 

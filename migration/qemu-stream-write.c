@@ -9,17 +9,22 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* The path and the message quote the document's keys, idstrs and block
+ * ids: escaped here, once, as in qs__error(). */
 bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
                    ...)
 {
     g_autofree char *msg = NULL;
+    g_autofree char *shown = NULL;
+    g_autofree char *where = NULL;
     va_list ap;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s",
-                path->len ? path->str : "dump", msg);
+    shown = qvisit_error_escape(msg, -1);
+    where = qvisit_error_escape(path->len ? path->str : "dump", -1);
+    g_set_error(errp, QVISIT_ERROR, code, "%s: %s", where, shown);
     return false;
 }
 

@@ -80,16 +80,26 @@ bool migration_register(MigrationRegistry *r, const MigrationDeviceInfo *info,
                         void *opaque, GError **errp)
 {
     MigrationDevice *dev;
-    size_t len;
+    size_t len, bad;
 
     g_return_val_if_fail(r != NULL && info != NULL, false);
     g_return_val_if_fail(info->id != NULL && info->visit != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
     len = strlen(info->id);
-    if (len == 0 || len > 255) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
-                    "%s: a device id must be 1..255 bytes", info->id);
+    bad = migration__id_bad_byte(info->id, len);
+    if (len == 0 || len > 255 || bad < len) {
+        g_autofree char *shown = qvisit_error_escape(info->id, -1);
+
+        if (bad < len) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "%s: a device id must be printable ASCII (byte "
+                        "0x%02x at %zu)", shown,
+                        (unsigned char)info->id[bad], bad);
+        } else {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "%s: a device id must be 1..255 bytes", shown);
+        }
         return false;
     }
     if (info->minimum_version > info->version) {
@@ -585,6 +595,10 @@ bool migration_load(MigrationRegistry *r, const void *data, size_t len,
     g_return_val_if_fail(r != NULL && (data != NULL || len == 0), false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
+    if (!migration__format_allowed(migration_detect_format(data, len),
+                                   r->caps, errp)) {
+        return false;
+    }
     s = migration_stream_decode_full(data, len, &r->limits,
                                      migration__registry_schema, r, errp);
     if (!s || !migration__load_stream(r, s, report, errp)) {

@@ -71,6 +71,27 @@ MigrationFormat migration_detect_format(const void *data, size_t len)
     return MIGRATION_FORMAT_UNKNOWN;
 }
 
+bool migration__format_allowed(MigrationFormat format, uint64_t caps,
+                               GError **errp)
+{
+    uint64_t need = format == MIGRATION_FORMAT_BINARY ? MIGRATION_CAP_BINARY
+                    : format == MIGRATION_FORMAT_JSON ? MIGRATION_CAP_JSON
+                                                      : 0;
+    g_autofree char *want = NULL;
+    g_autofree char *have = NULL;
+
+    if ((caps & need) == need) {
+        return true;
+    }
+    want = migration_capabilities_to_string(need);
+    have = migration_capabilities_to_string(caps & MIGRATION_CAP_ALL);
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                "%s stream refused: capability '%s' is not enabled "
+                "(capabilities: %s)", migration_format_name(format), want,
+                have);
+    return false;
+}
+
 uint64_t migration_capabilities_intersect(uint64_t a, uint64_t b)
 {
     return a & b & MIGRATION_CAP_ALL;
@@ -148,6 +169,18 @@ bool migration_capabilities_from_string(const char *str, uint64_t *mask,
 }
 
 /* --- MigrationStream -------------------------------------------------- */
+
+size_t migration__id_bad_byte(const char *id, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = id[i];
+
+        if (c < 0x20 || c > 0x7e) {
+            return i;
+        }
+    }
+    return len;
+}
 
 static void section_clear(gpointer p)
 {
@@ -375,10 +408,15 @@ bool migration__walk_qobject(Visitor *v, const char *name, QObject *obj,
 
         return visit_type_str(v, name, &str, errp);
     }
-    default:
+    default: {
+        /* @name is a key of the tree, which may be input. */
+        g_autofree char *shown = qvisit_error_escape(name ? name : "value",
+                                                     -1);
+
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
-                    "%s: null cannot be encoded", name ? name : "value");
+                    "%s: null cannot be encoded", shown);
         return false;
+    }
     }
 }
 
@@ -386,6 +424,20 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                        MigEncSection *secs, size_t n, GByteArray *out,
                        GError **errp)
 {
+    /* Write no id a reader refuses (ids of migration_stream_add()). */
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(secs[i].id);
+
+        if (len == 0 || len > 255 ||
+            migration__id_bad_byte(secs[i].id, len) < len) {
+            g_autofree char *shown = qvisit_error_escape(secs[i].id, -1);
+
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "%s: a section id must be 1..255 bytes of "
+                        "printable ASCII", shown);
+            return false;
+        }
+    }
     switch (format) {
     case MIGRATION_FORMAT_LEGACY:
         return migration__encode_legacy(h, secs, n, out, errp);
@@ -462,10 +514,12 @@ bool migration_stream_encode(const MigrationStream *s, MigrationFormat format,
                                    : NULL;
             if (!walks[i].info || !walks[i].info->visit ||
                 !walks[i].info->state_size) {
+                g_autofree char *shown = qvisit_error_escape(sec->id, -1);
+
                 g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_UNKNOWN,
                             "%s: no layout known for version %" PRIu32
                             ", which the legacy format needs",
-                            sec->id, sec->version);
+                            shown, sec->version);
                 return false;
             }
             secs[i].walk = walk_scratch;

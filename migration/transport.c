@@ -210,6 +210,42 @@ static int tcp_socket(const Uri *u, bool listen_side, const char *uri,
     return fd;
 }
 
+/*
+ * A socket file already at @sa's path is reused only when it is stale:
+ * a refused connect proves that nobody listens there any more. Anything
+ * else (a live listener, no permission to tell) is "address in use", so a
+ * second listener never takes over a live path. The probe is a datagram
+ * socket: against a live stream listener its connect fails (EPROTOTYPE)
+ * without queueing a connection that the listener would then accept.
+ */
+static bool unix_reclaim_stale(const struct sockaddr_un *sa, const char *uri,
+                               GError **errp)
+{
+    struct stat st;
+    int probe, r, err;
+
+    if (stat(sa->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+        return true;    /* nothing there, or not a socket: bind() says */
+    }
+    probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) {
+        return io_error(errp, uri, "socket", errno);
+    }
+    do {
+        r = connect(probe, (const struct sockaddr *)sa, sizeof(*sa));
+    } while (r < 0 && errno == EINTR);
+    err = errno;
+    close(probe);
+    if (r < 0 && err == ECONNREFUSED) {
+        unlink(sa->sun_path);
+        return true;
+    }
+    if (r < 0 && err == ENOENT) {
+        return true;    /* removed in the meantime */
+    }
+    return io_error(errp, uri, "listen", EADDRINUSE);
+}
+
 static int unix_socket(const Uri *u, bool listen_side, const char *uri,
                        GError **errp)
 {
@@ -230,11 +266,9 @@ static int unix_socket(const Uri *u, bool listen_side, const char *uri,
         return -1;
     }
     if (listen_side) {
-        struct stat st;
-
-        /* Replace a stale socket left by a dead listener, nothing else. */
-        if (stat(u->path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-            unlink(u->path);
+        if (!unix_reclaim_stale(&sa, uri, errp)) {
+            close(fd);
+            return -1;
         }
         r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
         if (r == 0) {
@@ -313,7 +347,9 @@ void migration_listener_free(MigrationListener *l)
 static void send_status(int fd, bool ok, const GError *err, const char *uri)
 {
     g_autoptr(GByteArray) b = g_byte_array_new();
-    const char *msg = err ? err->message : "";
+    /* Our messages escape what they quote from the stream; escaping the
+     * whole message again changes nothing then, and bounds it. */
+    g_autofree char *msg = qvisit_error_escape(err ? err->message : "", -1);
     size_t len = strlen(msg);
     uint8_t st = ok ? 0 : 1;
 
@@ -369,9 +405,18 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
                      errp)) {
         return false;
     }
-    s = migration_stream_decode_full(stream->data, stream->len, &r->limits,
-                                     migration__registry_schema, r, &err);
-    ok = s && migration__load_stream(r, s, report, &err);
+    /* The negotiated mask decides what we accept; a peer without the
+     * handshake gets what this side accepts from a file. */
+    ok = migration__format_allowed(
+        migration_detect_format(stream->data, stream->len),
+        handshake ? caps : r->caps, &err);
+    if (ok) {
+        s = migration_stream_decode_full(stream->data, stream->len,
+                                         &r->limits,
+                                         migration__registry_schema, r,
+                                         &err);
+        ok = s && migration__load_stream(r, s, report, &err);
+    }
     if (handshake && (caps & MIGRATION_CAP_RETURN_PATH)) {
         send_status(fd, ok, err, uri);
     }
@@ -455,6 +500,7 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
 {
     uint8_t head[13];
     g_autofree char *msg = NULL;
+    g_autofree char *shown = NULL;
     uint32_t code, len;
     ssize_t n = io_read(fd, head, sizeof(head), r->io_timeout_ms, uri, errp);
 
@@ -474,9 +520,10 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     len = MIN(binary__get_be(head + 9, 4), 4096);
     msg = g_malloc0(len + 1);
     n = io_read(fd, msg, len, r->io_timeout_ms, uri, NULL);
+    /* The peer's text is input like any other: escaped at receipt. */
+    shown = n > 0 ? qvisit_error_escape(msg, n) : g_strdup("(no message)");
     g_set_error(errp, QVISIT_ERROR, code,
-                "%s: destination failed to load: %s", uri,
-                n > 0 ? msg : "(no message)");
+                "%s: destination failed to load: %s", uri, shown);
     return false;
 }
 

@@ -142,22 +142,15 @@ static bool unexpected(Parser *ps)
 /* @s, at most @max bytes of it, for a message; never cuts a UTF-8 char. */
 static char *excerpt(const char *s, size_t len, size_t max)
 {
-    char keep[129];
     size_t n = len;
 
-    /* Keep UTF-8 as is; escape only control characters, quotes and \\. */
-    for (int i = 0; i < 128; i++) {
-        keep[i] = (char)(0x80 + i);
-    }
-    keep[128] = '\0';
     if (n > max) {
         n = max;
         while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80) {
             n--;
         }
     }
-    g_autofree char *cut = g_strndup(s, n);
-    g_autofree char *esc = g_strescape(cut, keep);
+    g_autofree char *esc = qvisit_error_escape(s, n);
     return g_strconcat(esc, n < len ? "..." : "", NULL);
 }
 

@@ -236,7 +236,7 @@ static void errors_table(void)
         { "{\"x\":{\"caf\xc3\xa9\":1,\"caf\xc3\xa9\":2}}", QVISIT_ERROR_PARSE,
           "json: duplicate key \"caf\xc3\xa9\" at byte 16" },
         { "{\"t\\tb\":1,\"t\\tb\":1}", QVISIT_ERROR_PARSE,
-          "json: duplicate key \"t\\tb\" at byte 10" },
+          "json: duplicate key \"t\\x09b\" at byte 10" },
         { "", QVISIT_ERROR_PARSE, "json: empty input at byte 0" },
         { "   ", QVISIT_ERROR_PARSE, "json: empty input at byte 3" },
         { "nul", QVISIT_ERROR_PARSE, "json: invalid literal 'nul' at byte 0" },

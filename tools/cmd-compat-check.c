@@ -78,6 +78,33 @@ static bool get_u32(QDict *d, const char *key, const char *where,
     return true;
 }
 
+/*
+ * A device id is a section id: 1..255 bytes of printable ASCII, as every
+ * stream format requires (docs/formats.md, "Section ids"). So the ids this
+ * command prints are safe on a terminal.
+ */
+static bool check_id(const char *id, const char *where, GError **errp)
+{
+    size_t len = strlen(id);
+
+    if (len > 255) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                    "%s.id: %zu bytes exceed 255", where, len);
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = id[i];
+
+        if (c < 0x20 || c > 0x7e) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                        "%s.id: byte 0x%02x at %zu is not printable", where,
+                        c, i);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Reads and checks a whole schemas file; errors name the JSON path. */
 static SchemaFile *schema_file_load(const char *path,
                                     const QVisitLimits *limits,
@@ -128,6 +155,9 @@ static SchemaFile *schema_file_load(const char *path,
             return NULL;
         }
         ds.id = qstring_get_str(id);
+        if (!check_id(ds.id, where, errp)) {
+            return NULL;
+        }
         ds.schema = qdict_get(d, "schema");
         if (!get_u32(d, "version", where, &ds.version, errp) ||
             !get_u32(d, "minimum_version", where, &ds.minimum_version,
@@ -205,13 +235,16 @@ static void diff_add(Diff *d, const char *what, const char *path,
     g_array_append_val(d->changes, c);
 }
 
-/* "retyped dll: u8 → u16", "renamed? a → b" */
+/* "retyped dll: u8 → u16", "renamed? a → b"; member and type names come
+ * from the schema files, so the text is escaped. */
 static char *change_text(const Change *c, bool pad)
 {
     const char *sep = g_str_has_prefix(c->what, "renamed") ? " " : ": ";
+    g_autofree char *text = g_strdup_printf("%-*s %s%s%s", pad ? 9 : 0,
+                                            c->what, c->path, sep,
+                                            c->detail);
 
-    return g_strdup_printf("%-*s %s%s%s", pad ? 9 : 0, c->what, c->path,
-                           sep, c->detail);
+    return qvisit_error_escape(text, -1);
 }
 
 static const char *node_type(const QObject *node)

@@ -34,13 +34,18 @@ static void diff_usage(FILE *out)
             "2 usage error\n");
 }
 
+/* Member names and values come from the inputs: escaped for the terminal
+ * (a value cut by to_text() may also end inside a UTF-8 character). */
 static void line(DiffCtx *c, char mark, const char *path, const char *text)
 {
     const char *col = mark == '-' ? "\033[31m" : mark == '+' ? "\033[32m"
                                                              : "\033[33m";
+    g_autofree char *shown_path = qvisit_error_escape(path, -1);
+    g_autofree char *shown_text = qvisit_error_escape(text, -1);
 
     printf("%s%c %s: %s%s\n", c->color ? col : "", mark,
-           *path ? path : "(root)", text, c->color ? "\033[0m" : "");
+           *path ? shown_path : "(root)", shown_text,
+           c->color ? "\033[0m" : "");
     c->count++;
 }
 

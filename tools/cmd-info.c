@@ -30,6 +30,7 @@ int cmd_info(int argc, char **argv)
     g_autoptr(GByteArray) data = NULL;
     g_autoptr(MigrationStream) s = NULL;
     g_autofree char *caps = NULL;
+    g_autofree char *machine = NULL;
     GError *err = NULL;
     size_t n;
 
@@ -69,10 +70,12 @@ int cmd_info(int argc, char **argv)
     caps = migration_capabilities_to_string(
         migration_stream_get_capabilities(s));
     n = migration_stream_get_size(s);
+    /* Text from the stream is printed through qvisit_error_escape(). */
+    machine = qvisit_error_escape(migration_stream_get_machine(s), -1);
     printf("format:       %s\n",
            migration_format_name(migration_stream_get_format(s)));
     printf("size:         %u bytes\n", data->len);
-    printf("machine:      %s\n", migration_stream_get_machine(s));
+    printf("machine:      %s\n", machine);
     printf("capabilities: %s\n", caps);
     printf("devices:      %zu\n", n);
     if (n) {
@@ -81,8 +84,9 @@ int cmd_info(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         const MigrationSection *sec = migration_stream_get_section(s, i);
+        g_autofree char *id = qvisit_error_escape(sec->id, -1);
 
-        printf("  %-24s %8" PRIu32 " %8" PRIu32, sec->id, sec->instance_id,
+        printf("  %-24s %8" PRIu32 " %8" PRIu32, id, sec->instance_id,
                sec->version);
         if (sec->size) {
             printf(" %10zu\n", sec->size);

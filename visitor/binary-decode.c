@@ -43,15 +43,11 @@ static void append_path(GString *s, const PathLink *p)
         if (s->len) {
             g_string_append_c(s, '.');
         }
-        /* Names come from the document's name table: escape control
-         * characters so that a message stays one line. */
-        for (const char *c = p->name; *c; c++) {
-            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-                g_string_append_printf(s, "\\x%02x", (unsigned char)*c);
-            } else {
-                g_string_append_c(s, *c);
-            }
-        }
+        /* Names come from the document's name table: escaped, so that a
+         * message stays one line. */
+        g_autofree char *shown = qvisit_error_escape(p->name, -1);
+
+        g_string_append(s, shown);
     } else {
         g_string_append_printf(s, "[%zu]", p->index);
     }

@@ -65,15 +65,25 @@ char *visit__get_path(Visitor *v)
     return g_string_free(build_path(v, v->in_call), FALSE);
 }
 
+/*
+ * Member names in a path come from the walk, but a walk over an input tree
+ * (migration__walk_qobject() in a conversion) names members after the
+ * input's keys, and an unexpected member is an input key: the path and
+ * the message are escaped, here, once, so that a message stays one line
+ * whatever the input holds.
+ */
 static bool set_error_va(GString *path, GError **errp, int code,
                          const char *fmt, va_list ap)
 {
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    g_autofree char *shown = qvisit_error_escape(msg, -1);
 
     if (path->len) {
-        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", path->str, msg);
+        g_autofree char *where = qvisit_error_escape(path->str, path->len);
+
+        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", where, shown);
     } else {
-        g_set_error_literal(errp, QVISIT_ERROR, code, msg);
+        g_set_error_literal(errp, QVISIT_ERROR, code, shown);
     }
     g_string_free(path, TRUE);
     return false;
@@ -91,24 +101,6 @@ bool visit__set_error(Visitor *v, GError **errp, int code, const char *fmt,
     return ret;
 }
 
-/*
- * @member comes from the input (a key the walk never asked for), so
- * control characters in it are escaped as \xNN: an error message stays one
- * line whatever the input holds.
- */
-static void append_escaped(GString *path, const char *member)
-{
-    for (const char *p = member; *p; p++) {
-        unsigned char c = *p;
-
-        if (c < 0x20 || c == 0x7f) {
-            g_string_append_printf(path, "\\x%02x", c);
-        } else {
-            g_string_append_c(path, c);
-        }
-    }
-}
-
 static bool set_error_member_va(Visitor *v, GError **errp,
                                 const char *member, int code,
                                 const char *fmt, va_list ap)
@@ -119,7 +111,7 @@ static bool set_error_member_va(Visitor *v, GError **errp,
         if (path->len) {
             g_string_append_c(path, '.');
         }
-        append_escaped(path, member);
+        g_string_append(path, member);
     }
     return set_error_va(path, errp, code, fmt, ap);
 }

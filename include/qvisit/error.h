@@ -10,6 +10,11 @@
  * Messages are one lowercase line that starts with the full path of the
  * failing member, e.g. `serial0.regs[3]: expected u32, got string`, and
  * byte-stream input adds the byte offset.
+ *
+ * Text taken from the input (section ids, member names, a peer's status
+ * message) reaches a message or a listing only through
+ * qvisit_error_escape(), so that a message stays one line and prints no
+ * terminal control sequence whatever the input holds.
  */
 #ifndef QVISIT_ERROR_H
 #define QVISIT_ERROR_H
@@ -86,5 +91,37 @@ QVISIT_API GQuark qvisit_error_quark(void);
  * Since: 0.1
  */
 QVISIT_API const char *qvisit_error_code_name(int code);
+
+/**
+ * QVISIT_ERROR_ESCAPE_MAX:
+ *
+ * How many bytes of its input qvisit_error_escape() renders at most.
+ *
+ * Since: 0.2
+ */
+#define QVISIT_ERROR_ESCAPE_MAX 1024
+
+/**
+ * qvisit_error_escape:
+ * @text: (array length=len) (nullable): text from an untrusted source: any
+ *   bytes, not necessarily UTF-8 or NUL-free; %NULL renders as ""
+ * @len: bytes at @text, or -1 when @text is NUL-terminated
+ *
+ * Renders @text safely for a one-line message or a terminal listing.
+ * Printable ASCII and printable UTF-8 characters are kept as they are.
+ * Every byte of a control character (C0 such as newline and ESC, DEL, the
+ * C1 controls U+0080 to U+009F), of an invisible format character (such as
+ * the bidirectional overrides U+202A to U+202E and U+200B), of U+2028 and
+ * U+2029, of an unassigned code point, and every byte of invalid UTF-8
+ * becomes `\xNN` (two lowercase hex digits): a newline is `\x0a`, ESC
+ * `\x1b`. A backslash is kept, so escaping a rendering again changes
+ * nothing (within the length bound). At most %QVISIT_ERROR_ESCAPE_MAX
+ * bytes of @text are rendered; a longer text ends in "...".
+ *
+ * Returns: (transfer full): the rendering, printable UTF-8 with no control
+ *   character; free it with g_free().
+ * Since: 0.2
+ */
+QVISIT_API char *qvisit_error_escape(const char *text, gssize len);
 
 #endif /* QVISIT_ERROR_H */

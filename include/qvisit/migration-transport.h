@@ -21,6 +21,10 @@
  * format the intersection chooses, then shuts down its sending side. With
  * %MIGRATION_CAP_RETURN_PATH the destination reports the load's result
  * back, so the source's migration fails when the destination's load does.
+ * The destination loads only the formats the intersection allows (legacy
+ * always); from a peer without the handshake, those its own mask allows,
+ * as migration_load() does. The destination's message comes back escaped
+ * (qvisit_error_escape()), and the source escapes it again on receipt.
  * Wire details are in docs/formats.md ("Capability handshake").
  *
  * Every error names the URI and the OS error; a connection lost in the
@@ -79,8 +83,12 @@ typedef struct MigrationListener MigrationListener;
  * @uri: a `unix:` or `tcp:` URI
  * @errp: return location for an error
  *
+ * A socket file already at a `unix:` path is replaced only when it is
+ * stale (connecting to it is refused: its listener is gone); a path where
+ * another listener is alive is "Address already in use".
+ *
  * Errors: %QVISIT_ERROR_INVALID for another URI, %QVISIT_ERROR_IO naming
- * the URI and the OS error.
+ * the URI and the OS error (`unix:PATH: listen: Address already in use`).
  *
  * Returns: (transfer full) (nullable): the listener, or NULL on error.
  * Since: 0.1
@@ -106,9 +114,12 @@ QVISIT_API const char *migration_listener_get_uri(const MigrationListener *l);
  * @errp: return location for an error
  *
  * Accepts one connection, runs the destination side of the handshake,
- * receives the stream and loads it with migration_load().
+ * receives the stream and loads it with migration_load(), accepting only
+ * the formats the agreed capabilities allow (with no handshake, those of
+ * @r's mask).
  *
- * Errors: those of migration_load(); %QVISIT_ERROR_IO for transport
+ * Errors: those of migration_load(); %QVISIT_ERROR_INVALID for a format
+ * the capabilities do not allow; %QVISIT_ERROR_IO for transport
  * failures.
  *
  * Returns: true on success; on failure no device was written.

@@ -30,7 +30,8 @@
  * this side supports (minus what migration_set_capabilities() masked). A
  * peer that does not answer counts as mask 0, which means the legacy
  * stream. The socket transports (qvisit/migration-transport.h) exchange
- * the masks first and use their intersection.
+ * the masks first and use their intersection. The mask also decides what a
+ * registry loads: a format whose capability is masked is refused.
  *
  * Registries are not thread-safe.
  */
@@ -94,7 +95,8 @@ typedef enum {
 
 /**
  * MigrationDeviceInfo:
- * @id: device id, 1..255 bytes, no NUL; "/" separates nesting levels
+ * @id: device id, 1..255 bytes of printable ASCII (0x20..0x7e, the rule
+ *   of every stream format); "/" separates nesting levels
  *   ("pci.0/e1000")
  * @instance_id: distinguishes devices with the same id
  * @version: the version of the layout @visit walks
@@ -324,8 +326,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MigrationRegistry, migration_registry_free)
  *   outlive the registry
  * @errp: return location for an error
  *
- * Errors: %QVISIT_ERROR_INVALID for an empty or over-long id, a minimum
- * version above the version, or an (id, instance id) already registered.
+ * Errors: %QVISIT_ERROR_INVALID for an empty or over-long id, an id that
+ * is not printable ASCII (since 0.2), a minimum version above the version,
+ * or an (id, instance id) already registered.
  *
  * Returns: true on success.
  * Since: 0.1
@@ -457,9 +460,12 @@ QVISIT_API bool migration_save(MigrationRegistry *r, MigrationFormat format,
  * @report: (out) (optional) (transfer full): what was loaded
  * @errp: return location for an error
  *
- * Transactional load (see the header comment).
+ * Transactional load (see the header comment). The capability mask
+ * decides which formats load: legacy always, binary and JSON only while
+ * %MIGRATION_CAP_BINARY and %MIGRATION_CAP_JSON are enabled (since 0.2).
  *
- * Errors: %QVISIT_ERROR_PARSE for an unknown format or malformed stream,
+ * Errors: %QVISIT_ERROR_INVALID for a format the mask disables (nothing is
+ * decoded), %QVISIT_ERROR_PARSE for an unknown format or malformed stream,
  * %QVISIT_ERROR_TRUNCATED, %QVISIT_ERROR_CHECKSUM, %QVISIT_ERROR_LIMIT,
  * %QVISIT_ERROR_UNKNOWN for a section of an unregistered device,
  * %QVISIT_ERROR_VERSION when versions cannot be bridged, and the errors of

@@ -32,13 +32,18 @@ bool qs__enc_member_error(GString *path, const char *key, GError **errp,
                           int code, const char *fmt, ...)
 {
     g_autofree char *msg = NULL;
+    g_autofree char *where = NULL;
+    g_autofree char *shown_where = NULL;
+    g_autofree char *shown = NULL;
     va_list ap;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s: %s", path->str,
-                path->len ? "." : "", key, msg);
+    where = g_strdup_printf("%s%s%s", path->str, path->len ? "." : "", key);
+    shown_where = qvisit_error_escape(where, -1);
+    shown = qvisit_error_escape(msg, -1);
+    g_set_error(errp, QVISIT_ERROR, code, "%s: %s", shown_where, shown);
     return false;
 }
 

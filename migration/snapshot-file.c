@@ -20,7 +20,7 @@
 bool snapshot__io_error(SnapshotStore *s, const char *file, const char *op,
                         int err, GError **errp)
 {
-    g_autofree char *esc = file ? snapshot__escape(file) : NULL;
+    g_autofree char *esc = file ? qvisit_error_escape(file, -1) : NULL;
 
     g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s%s%s: %s: %s",
                 s->display, esc ? "/" : "", esc ? esc : "", op,
@@ -70,7 +70,7 @@ bool snapshot__step(SnapshotStore *s, SnapshotStep step, const char *what,
     if (!s->step_hook || s->step_hook(step, s->step_opaque)) {
         return true;
     }
-    esc = snapshot__escape(what);
+    esc = qvisit_error_escape(what, -1);
     g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
                 "%s/%s: %s: failure injected by a test", s->display, esc,
                 snapshot__step_name(step));
@@ -286,7 +286,7 @@ static GByteArray *read_fd(SnapshotStore *s, int fd, const char *file,
                            size_t max, int64_t *mtime, GError **errp)
 {
     g_autoptr(GByteArray) buf = NULL;
-    g_autofree char *esc = snapshot__escape(file);
+    g_autofree char *esc = qvisit_error_escape(file, -1);
     struct stat st;
     size_t got = 0;
 

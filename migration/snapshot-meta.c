@@ -189,7 +189,7 @@ static bool get_time(const QDict *d, const char *key, int64_t *t,
     }
     if (s[0] == '@' || !snapshot_time_parse(s, t, errp)) {
         if (s[0] == '@') {
-            g_autofree char *esc = snapshot__escape(s);
+            g_autofree char *esc = qvisit_error_escape(s, -1);
 
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                         "time \"%s\": expected RFC 3339 UTC", esc);
@@ -289,7 +289,7 @@ static bool check_checksum(const char *sum, GError **errp)
         ok = g_ascii_isdigit(sum[i]) || (sum[i] >= 'a' && sum[i] <= 'f');
     }
     if (!ok) {
-        g_autofree char *esc = snapshot__escape(sum);
+        g_autofree char *esc = qvisit_error_escape(sum, -1);
 
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "checksum: expected sha256: and 64 hex digits, got "
@@ -307,7 +307,7 @@ static bool read_header(const QDict *d, GError **errp)
         return false;
     }
     if (strcmp(schema, META_SCHEMA)) {
-        g_autofree char *esc = snapshot__escape(schema);
+        g_autofree char *esc = qvisit_error_escape(schema, -1);
 
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "schema: expected \"%s\", got \"%s\"", META_SCHEMA, esc);
@@ -357,7 +357,7 @@ SnapshotMeta *snapshot_meta_from_qobject(const QDict *doc, GError **errp)
     }
     m->format = migration_format_from_name(format);
     if (m->format == MIGRATION_FORMAT_UNKNOWN) {
-        g_autofree char *esc = snapshot__escape(format);
+        g_autofree char *esc = qvisit_error_escape(format, -1);
 
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "format: expected legacy, binary or json, got \"%s\"",
@@ -374,7 +374,7 @@ SnapshotMeta *snapshot_meta_from_qobject(const QDict *doc, GError **errp)
      * naming any other file (another snapshot's, "../x") is refused. */
     want_payload = snapshot__payload_file(name, sum);
     if (strcmp(payload, want_payload)) {
-        g_autofree char *esc = snapshot__escape(payload);
+        g_autofree char *esc = qvisit_error_escape(payload, -1);
 
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "payload: expected \"%s\", got \"%s\"", want_payload,
@@ -428,7 +428,7 @@ SnapshotMeta *snapshot__read_meta(SnapshotStore *s, const char *name,
     }
     m = d ? snapshot_meta_from_qobject(d, errp) : NULL;
     if (m && strcmp(m->name, name)) {
-        g_autofree char *esc = snapshot__escape(m->name);
+        g_autofree char *esc = qvisit_error_escape(m->name, -1);
 
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "name: expected \"%s\", got \"%s\"", name, esc);

@@ -9,40 +9,9 @@
 #include "migration/snapshot-store-internal.h"
 #include "qvisit/error.h"
 
-/* TODO: shared escape helper. Names and paths come from the user and
- * from directory entries; escape them so a message or a listing stays
- * one line and cannot drive a terminal. */
-char *snapshot__escape(const char *text)
-{
-    GString *out = g_string_new(NULL);
-    const char *p = text;
-
-    while (*p) {
-        gunichar c = g_utf8_get_char_validated(p, -1);
-
-        if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append_printf(out, "\\x%02x", (unsigned char)*p);
-            p++;
-            continue;
-        }
-        if (c < 0x20 || c == 0x7f) {
-            g_string_append_printf(out, "\\x%02x", c);
-        } else if (c >= 0x80 && c <= 0x9f) {
-            g_string_append_printf(out, "\\u%04x", c);
-        } else if (c == '\\' || c == '"') {
-            g_string_append_c(out, '\\');
-            g_string_append_c(out, (char)c);
-        } else {
-            g_string_append_len(out, p, g_utf8_next_char(p) - p);
-        }
-        p = g_utf8_next_char(p);
-    }
-    return g_string_free(out, false);
-}
-
 static bool name_error(GError **errp, const char *name, const char *what)
 {
-    g_autofree char *esc = snapshot__escape(name);
+    g_autofree char *esc = qvisit_error_escape(name, -1);
 
     g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                 "snapshot name \"%s\": %s", esc, what);

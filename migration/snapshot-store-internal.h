@@ -86,10 +86,6 @@ int64_t snapshot__now(SnapshotStore *s);
 int snapshot__lock(SnapshotStore *s, bool exclusive, GError **errp);
 void snapshot__unlock(int fd);
 
-/* Escapes input text for a message or a listing: control characters and
- * bytes that are not UTF-8 become \xNN, so it stays one line. */
-char *snapshot__escape(const char *text);
-
 /* NAME.meta.json and NAME.HASH.payload (HASH from "sha256:..."). */
 char *snapshot__meta_file(const char *name);
 char *snapshot__payload_file(const char *name, const char *checksum);

@@ -51,7 +51,7 @@ SnapshotStore *snapshot_store_open_full(const char *dir, unsigned mode,
     g_return_val_if_fail(dir != NULL, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    display = snapshot__escape(dir);
+    display = qvisit_error_escape(dir, -1);
     if (!*dir) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "snapshot store: empty directory name");

@@ -73,7 +73,7 @@ static bool expect(const char **p, char c)
 static bool time_error(GError **errp, int code, const char *text,
                        const char *what)
 {
-    g_autofree char *esc = snapshot__escape(text);
+    g_autofree char *esc = qvisit_error_escape(text, -1);
 
     g_set_error(errp, QVISIT_ERROR, code, "time \"%s\": %s", esc, what);
     return false;

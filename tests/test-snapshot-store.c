@@ -31,7 +31,7 @@ static void names_follow_the_rules(void)
         { "\x1b[31m", "snapshot name \"\\x1b[31m\": contains a control "
                       "character" },
         { "a\x7f", "snapshot name \"a\\x7f\": contains a control character" },
-        { "a\xc2\x9b", "snapshot name \"a\\u009b\": contains a control "
+        { "a\xc2\x9b", "snapshot name \"a\\xc2\\x9b\": contains a control "
                        "character" },
         { "a\xff", "snapshot name \"a\\xff\": not UTF-8" },
         { "q\"\\", NULL },

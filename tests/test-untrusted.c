@@ -374,8 +374,8 @@ static QObject *qemu_desc(void)
     return desc;
 }
 
-static QObject *qemu_dump(const GByteArray *b, const QObject *desc,
-                          GError **errp)
+static QObject *qemu_dump_full(const GByteArray *b, const QObject *desc,
+                               bool ram_full, GError **errp)
 {
     QemuStreamOptions opts;
     QEMUFile *f = qemu_fopen_mem(b->data, b->len);
@@ -383,9 +383,16 @@ static QObject *qemu_dump(const GByteArray *b, const QObject *desc,
 
     qemu_stream_options_init(&opts);
     opts.vmdesc = desc;
+    opts.ram_full = ram_full;
     o = qemu_stream_dump(f, &opts, errp);
     qemu_fclose(f);
     return o;
+}
+
+static QObject *qemu_dump(const GByteArray *b, const QObject *desc,
+                          GError **errp)
+{
+    return qemu_dump_full(b, desc, false, errp);
 }
 
 static GByteArray *qemu_stream_bytes(void)
@@ -513,6 +520,47 @@ static void qemu_encode_errors_escape_the_document(void)
     qemu_fclose(f);
     ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
                  "records[0]: unknown record type 'FULL\\x0a\\x1b[2J'");
+}
+
+/* The encoder's member errors quote the document too (a RAM page's block
+ * name): escaped like every other message. */
+static void qemu_encode_member_errors_escape_the_document(void)
+{
+    g_autoptr(QObject) desc = qemu_desc();
+    g_autoptr(GByteArray) b = qemu_stream_bytes();
+    g_autoptr(QObject) dump = NULL;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    QList *records;
+    QList *ram = NULL;
+    QDict *page;
+    QEMUFile *f;
+    GError *err = NULL;
+    size_t r = 0;
+
+    dump = qemu_dump_full(b, desc, true, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                          "records"));
+    /* The first record after the RAM section's START with pages. */
+    for (r = 1; r < qlist_size(records) && !ram; r++) {
+        QDict *rec = qobject_to(QDict, qlist_get(records, r));
+
+        ram = qobject_to(QList, qdict_get(rec, "ram"));
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ram);
+    page = qobject_to(QDict, qlist_get(ram, 0));
+    qdict_put_str(page, "block", "pc.ram\n\x1b[2J");
+    f = qemu_fopen_bytearray(out);
+    CU_ASSERT_FALSE(qemu_stream_encode(f, dump, &err));
+    qemu_fclose(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NULL(strchr(err->message, '\n'));
+    CU_ASSERT_PTR_NULL(strchr(err->message, 0x1b));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err->message,
+                                  "can't find RAM block 'pc.ram\\x0a"
+                                  "\\x1b[2J'"));
+    g_clear_error(&err);
 }
 
 /* --- The CLI: messages and listings ------------------------------------ */
@@ -720,6 +768,8 @@ static const TestCase tests[] = {
     { "qemu_ram_block_id_is_escaped", qemu_ram_block_id_is_escaped },
     { "qemu_encode_errors_escape_the_document",
       qemu_encode_errors_escape_the_document },
+    { "qemu_encode_member_errors_escape_the_document",
+      qemu_encode_member_errors_escape_the_document },
     { "cli_error_for_a_bad_id_is_one_escaped_line",
       cli_error_for_a_bad_id_is_one_escaped_line },
     { "info_listing_escapes_the_machine_type",

@@ -63,10 +63,10 @@ typedef struct SnapOpts {
     bool replace;
 } SnapOpts;
 
-/* TODO: shared escape helper. Arguments are echoed in messages. */
+/* Arguments are echoed in messages: escaped like all untrusted text. */
 static char *esc(const char *s)
 {
-    return g_strescape(s, NULL);
+    return qvisit_error_escape(s, -1);
 }
 
 static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

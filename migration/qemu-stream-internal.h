@@ -91,6 +91,17 @@ bool qs__peek_u8(QsReader *r, uint8_t *v);
 bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
                   GError **errp);
 
+/* How many first bytes qs__check_magic() looks at, at most. */
+#define QS_HEAD_LEN 512
+
+/*
+ * Checks that a stream starts with QEMU's magic, given its first @len
+ * bytes (fewer than QS_HEAD_LEN only when that is the whole stream);
+ * otherwise sets an error that says what the bytes are instead: nothing,
+ * a qvisit stream or dump, JSON text, or an unknown magic.
+ */
+bool qs__check_magic(const uint8_t *head, size_t len, GError **errp);
+
 /* qemu_stream_dump() with the description to decode with; @borrowed
  * records it in the native dump (the stream's own vmdesc is not). */
 QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,

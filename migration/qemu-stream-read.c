@@ -521,6 +521,58 @@ static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
     return ok;
 }
 
+bool qs__check_magic(const uint8_t *head, size_t len, GError **errp)
+{
+    static const char qevm[4] = { 'Q', 'E', 'V', 'M' };
+    const char *what = NULL;
+    size_t i = 0;
+
+    if (len >= 4 && !memcmp(head, qevm, 4)) {
+        return true;
+    }
+    if (len == 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                    "header.magic: the stream is empty");
+        return false;
+    }
+    if (len < 4 && !memcmp(head, qevm, len)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                    "header.magic: stream truncated at byte 0");
+        return false;
+    }
+    while (i < len && g_ascii_isspace(head[i])) {
+        i++;
+    }
+    if (len >= 4 && !memcmp(head, "QVSD", 4)) {
+        what = "a qvisit binary stream";
+    } else if (i < len && head[i] == '{') {
+        /* Both put "format" first; look for its value. */
+        static const char mig[] = "\"qvisit-migration\"";
+        static const char dump[] = "\"" QS_NATIVE_FORMAT "\"";
+
+        what = memmem(head, len, mig, sizeof(mig) - 1)
+                   ? "a qvisit JSON stream"
+               : memmem(head, len, dump, sizeof(dump) - 1)
+                   ? "a qvisit dump of one (JSON)"
+                   : "JSON text";
+    }
+    if (what) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "header.magic: not a QEMU migration stream but %s at "
+                    "byte 0", what);
+    } else {
+        uint32_t magic = 0;
+
+        for (size_t k = 0; k < 4; k++) {
+            magic = magic << 8 | (k < len ? head[k] : 0);
+        }
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "header.magic: not a migration stream: magic 0x%08x, "
+                    "expected 0x5145564d (QEVM) at byte 0", magic);
+    }
+    return false;
+}
+
 QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
                           GError **errp)
 {
@@ -583,13 +635,15 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     }
 
     g_string_assign(path, "header.magic");
-    if (!qs__be32(&r, &magic, errp)) {
-        return NULL;
+    {
+        uint8_t *head = NULL;
+        size_t n = qemu_peek_buffer(f, &head, QS_HEAD_LEN, 0);
+
+        if (!qs__check_magic(head, n, errp)) {
+            return NULL;
+        }
     }
-    if (magic != QS_MAGIC) {
-        qs__error(&r, errp, QVISIT_ERROR_PARSE, 0,
-                  "not a migration stream: magic 0x%08x, expected "
-                  "0x5145564d (QEVM)", magic);
+    if (!qs__be32(&r, &magic, errp)) {
         return NULL;
     }
     g_string_assign(path, "header.version");

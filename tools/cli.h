@@ -14,6 +14,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "tools/cli-input.h"
 #include "tools/cli-limits.h"
 
 typedef struct CliCommand {
@@ -46,9 +47,8 @@ bool cli_load_compat_plugin(const char *path, struct CompatRegistry *r,
                             struct _GError **errp);
 
 /* Migration streams (tools/cli-stream.c and the commands using it). */
-/* Reads a whole input ("-": stdin), with a progress line on a terminal;
- * NULL after printing the error. */
-GByteArray *cli_read_input(const char *path);
+/* cli_input_read() that prints "qvisit: PATH: <error>"; NULL then. */
+GByteArray *cli_read_input(const char *path, CliInputKind kind);
 /* Writes to @path ("-" or NULL: stdout; a file atomically); exit code. */
 int cli_write_output(const char *path, const void *data, size_t len);
 /* Reads and decodes a stream in any format; NULL after printing. */

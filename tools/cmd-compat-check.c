@@ -84,20 +84,16 @@ static SchemaFile *schema_file_load(const char *path,
                                     GError **errp)
 {
     g_autoptr(SchemaFile) f = g_new0(SchemaFile, 1);
-    g_autofree char *text = NULL;
-    gsize len = 0;
-    GError *local = NULL;
+    g_autoptr(GByteArray) text = cli_input_read(path, CLI_INPUT_JSON, errp);
     QDict *top;
     QList *devices;
     QString *format;
 
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s",
-                    local->message);
-        g_error_free(local);
+    if (!text) {
         return NULL;
     }
-    f->root = qobject_from_json_full(text, len, limits, errp);
+    f->root = qobject_from_json_full((const char *)text->data, text->len,
+                                     limits, errp);
     if (!f->root) {
         return NULL;
     }

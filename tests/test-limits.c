@@ -468,6 +468,99 @@ static void json_big_input_allocates_in_proportion(void)
     ASSERT_PEAK_AT_MOST(64 * text->len);
 }
 
+/* Parses @text with max_alloc @max; returns whether it parsed. */
+static bool json_fits(const char *text, size_t max, GError **errp)
+{
+    QVisitLimits l = unlimited();
+    QObject *obj;
+
+    l.max_alloc = max;
+    obj = qobject_from_json_full(text, -1, &l, errp);
+    qobject_unref(obj);
+    return obj != NULL;
+}
+
+/*
+ * The tree a parse builds is charged against max_alloc, at least what it
+ * takes: for documents of many small values of every kind, the smallest
+ * max_alloc that parses bounds the measured peak, and one byte less is a
+ * LIMIT error.
+ */
+static void json_tree_stays_within_max_alloc(void)
+{
+    static const char *const items[] = {
+        "{}", "[]", "%u", "%u.5", "\"s%u\"", "\"a longer string, over the "
+        "32 bytes that are shared: %u\"", "true", "null", "{\"k%u\":[%u]}",
+    };
+
+    for (size_t i = 0; i <= G_N_ELEMENTS(items); i++) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        g_autoptr(GError) err = NULL;
+        size_t lo = 1, hi = (size_t)1 << 30;
+        bool dict = i == G_N_ELEMENTS(items);
+
+        /* One array of each item; last, one dict of many members. */
+        g_string_append_c(text, dict ? '{' : '[');
+        for (unsigned n = 0; text->len < 64 * 1024; n++) {
+            if (n) {
+                g_string_append_c(text, ',');
+            }
+            if (dict) {
+                g_string_append_printf(text, "\"member%u\":%u", n, n);
+            } else {
+                g_string_append_printf(text, items[i], n, n);
+            }
+        }
+        g_string_append_c(text, dict ? '}' : ']');
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (json_fits(text->str, mid, NULL)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        alloc_window_start();
+        CU_ASSERT_TRUE(json_fits(text->str, lo, NULL));
+        /* Beyond the tree: the parser's scratch strings and stack. */
+        ASSERT_PEAK_AT_MOST(lo + 16 * 1024);
+        CU_ASSERT_FALSE(json_fits(text->str, lo - 1, &err));
+        ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_LIMIT, "json: document needs "
+                            "more than ");
+        if (getenv("SHOW_PEAK")) {
+            fprintf(stderr, "item %zu: %zu bytes of text, max_alloc %zu\n",
+                    i, text->len, lo);
+        }
+    }
+}
+
+/* A JSON stream much bigger than max_alloc fails within it. */
+static void json_stream_over_max_alloc_is_limit_error(void)
+{
+    g_autoptr(GString) text = g_string_new(
+        "{\"format\": \"qvisit-migration\", \"version\": 1, "
+        "\"capabilities\": 0, \"machine\": \"m\", \"machine_version\": 0, "
+        "\"sections\": [{\"id\": \"d\", \"instance_id\": 0, "
+        "\"version\": 1, \"state\": {\"regs\": [");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    QVisitLimits l;
+
+    for (unsigned n = 0; text->len < 8u << 20; n++) {
+        g_string_append_printf(text, "%s{}", n ? "," : "");
+    }
+    g_string_append(text, "]}}]}");
+    qvisit_limits_init(&l);
+    l.max_alloc = 1 << 20;
+    alloc_window_start();
+    s = migration_stream_decode(text->str, text->len, &l, &err);
+    CU_ASSERT_PTR_NULL(s);
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT, "json: document needs more than "
+                 "1048576 bytes (max_alloc) at byte 15277");
+    ASSERT_PEAK_AT_MOST((1 << 20) + ALLOC_SLACK);
+}
+
 /* ---- self-describing binary documents and streams ---- */
 
 static void put_varint(GByteArray *b, uint64_t v)
@@ -927,6 +1020,9 @@ static const TestCase tests[] = {
     { "json_limits_apply", json_limits_apply },
     { "json_big_input_allocates_in_proportion",
       json_big_input_allocates_in_proportion },
+    { "json_tree_stays_within_max_alloc", json_tree_stays_within_max_alloc },
+    { "json_stream_over_max_alloc_is_limit_error",
+      json_stream_over_max_alloc_is_limit_error },
     { "binary_document_claims_fail_within_the_input",
       binary_document_claims_fail_within_the_input },
     { "binary_stream_section_claiming_4gib_fails_within_the_input",

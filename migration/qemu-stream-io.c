@@ -31,6 +31,19 @@ bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
     return false;
 }
 
+bool qs__charge(QsReader *r, size_t bytes, GError **errp)
+{
+    size_t max = r->limits->max_alloc;
+
+    if (bytes > max - MIN(r->alloc, max)) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
+                         "the dump needs more than %zu bytes (max_alloc)",
+                         max);
+    }
+    r->alloc += bytes;
+    return true;
+}
+
 bool qs__read(QsReader *r, void *buf, size_t len, GError **errp)
 {
     const uint8_t *p = qemu_file__take(r->f, len);

@@ -53,7 +53,8 @@ static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
 
         qlist_append_obj(blocks, QOBJECT(b));
         if (!qs__cstr(r, &id, errp) || !qs__be64(r, &len, errp) ||
-            (r->ignore_shared && !qs__be64(r, &gpa, errp))) {
+            (r->ignore_shared && !qs__be64(r, &gpa, errp)) ||
+            !qs__charge(r, QS_RAM_BLOCK_COST, errp)) {
             return false;
         }
         if (len > left) {
@@ -102,6 +103,9 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t at,
     g_free(r->ram_block);
     r->ram_block = id;
     if (item) {
+        if (!qs__charge(r, QS_COST_STR(strlen(id)), errp)) {
+            return false;
+        }
         qdict_put_str(item, "block", id);
     }
     return true;
@@ -120,6 +124,7 @@ static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
         return false;
     }
     g_autofree char *b64 = g_base64_encode(buf, len);
+    r->cost = QS_COST_STR(strlen(b64));
     qdict_put_str(item, "data", b64);
     return true;
 }
@@ -160,6 +165,7 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
     }
     if (item) {
         g_autofree char *b64 = g_base64_encode(in, len);
+        r->cost = QS_COST_STR(strlen(b64));
         qdict_put_str(item, "data", b64);
     }
     return true;
@@ -190,6 +196,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         g_autoptr(QDict) item = items ? qdict_new() : NULL;
         const char *kind = NULL;
 
+        r->cost = 0;
         if (!qs__be64(r, &w, errp)) {
             return false;
         }
@@ -294,6 +301,9 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             }
         }
         if (item) {
+            if (!qs__charge(r, QS_RAM_ITEM_COST + r->cost, errp)) {
+                return false;
+            }
             qlist_append_obj(items, QOBJECT(g_steal_pointer(&item)));
         }
     }

@@ -166,7 +166,9 @@ static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
 
                 /* Each capability takes at least its length byte, so a
                  * huge n ends in a truncation error, not an allocation. */
-                if (!qs__cstr(r, &cap, errp)) {
+                if (!qs__cstr(r, &cap, errp) ||
+                    !qs__charge(r, QS_COST_STR(strlen(cap)) + QS_COST_SLOT,
+                                errp)) {
                     return false;
                 }
                 if (!strcmp(cap, "x-ignore-shared")) {
@@ -267,7 +269,9 @@ static bool read_command(QsReader *r, QList *records, GError **errp)
         return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
                          "PACKAGED postcopy streams are not supported");
     }
-    if (!qs__read_hex(r, len, false, hex, errp)) {
+    if (!qs__read_hex(r, len, false, hex, errp) ||
+        (records && !qs__charge(r, QS_RECORD_COST + QS_COST_STR(hex->len),
+                                errp))) {
         return false;
     }
     if (records) {
@@ -311,6 +315,10 @@ static bool read_trailer(QsReader *r, QDict *dump, GError **errp)
     if (len > r->limits->max_alloc) {
         return qs__error(r, errp, QVISIT_ERROR_LIMIT, at,
                          "vmdesc length %u exceeds the limit", len);
+    }
+    /* Kept as a string of the dump. */
+    if (dump && !qs__charge(r, QS_COST_STR(len), errp)) {
+        return false;
     }
     /* Read in chunks so a false length allocates only what is there. */
     text = g_string_new(NULL);
@@ -380,7 +388,8 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         uint32_t id;
 
         g_string_printf(r->path, "records[%zu]", n);
-        if (!qs__u8(r, &type, errp)) {
+        if (!qs__u8(r, &type, errp) ||
+            ((dump || compat) && !qs__charge(r, QS_RECORD_COST, errp))) {
             return false;
         }
         switch (type) {
@@ -503,6 +512,10 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         if (!read_footer(r, s, &footers, rec, errp) ||
             (compat && !flush_pending(pending, opts, compat, false, errp))) {
             return false;
+        }
+        /* Members handed out are the callee's: only what waits counts. */
+        if (opts->section_fn && g_queue_is_empty(pending)) {
+            r->alloc = 0;
         }
         if (records) {
             qlist_append_obj(records, QOBJECT(g_steal_pointer(&rec)));
@@ -673,6 +686,9 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         if (borrowed) {
             g_autoptr(GString) text = qobject_to_json(vmdesc);
 
+            if (!qs__charge(&r, QS_COST_STR(text->len), errp)) {
+                return NULL;
+            }
             qdict_put_str(dump, "borrowed_vmdesc", text->str);
         }
     }

@@ -489,8 +489,9 @@ static bool json_fits(const char *text, size_t max, GError **errp)
 static void json_tree_stays_within_max_alloc(void)
 {
     static const char *const items[] = {
-        "{}", "[]", "%u", "%u.5", "\"s%u\"", "\"a longer string, over the "
-        "32 bytes that are shared: %u\"", "true", "null", "{\"k%u\":[%u]}",
+        "{}", "[]", "%u", "%u.5", "\"s%u\"",
+        ("\"a longer string, over the 32 bytes that are shared: %u\""),
+        "true", "null", "{\"k%u\":[%u]}",
     };
 
     for (size_t i = 0; i <= G_N_ELEMENTS(items); i++) {
@@ -859,6 +860,76 @@ static void qemu_stream_claims_fail_within_the_input(void)
     }
 }
 
+/* Dumps QEMU_STREAM from its file with @max_alloc; returns the peak. */
+static long long qemu_dump_peak(bool ram_full, size_t max_alloc,
+                                GError **errp)
+{
+    QVisitLimits l = unlimited();
+    QemuStreamOptions opts;
+    QObject *dump;
+    long long peak;
+
+    l.max_alloc = max_alloc;
+    qemu_stream_options_init(&opts);
+    opts.ram_full = ram_full;
+    opts.limits = &l;
+    alloc_window_start();
+    dump = qemu_stream_dump_path(QEMU_STREAM, &opts, errp);
+    peak = alloc_peak();
+    qobject_unref(dump);
+    return dump ? peak : -1;
+}
+
+/*
+ * The dump a QEMU stream decodes to is charged against max_alloc as it
+ * grows: the smallest max_alloc that decodes bounds the peak, beyond what
+ * holding the parsed vmdesc costs (charged on its own, measured here),
+ * and one byte less is a LIMIT error.
+ */
+static void qemu_dump_stays_within_max_alloc(void)
+{
+    QVisitLimits l = unlimited();
+    g_autoptr(GError) err = NULL;
+    QObject *desc;
+    long long vmdesc_peak;
+
+    alloc_window_start();
+    desc = qemu_stream_load_vmdesc_path(QEMU_STREAM, &l, &err);
+    vmdesc_peak = alloc_peak();
+    ASSERT_NO_ERROR(err);
+    qobject_unref(desc);
+    for (int ram_full = 0; ram_full < 2; ram_full++) {
+        size_t lo = 1, hi = (size_t)1 << 30;
+        long long peak;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (qemu_dump_peak(ram_full, mid, NULL) >= 0) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        peak = qemu_dump_peak(ram_full, lo, NULL);
+        CU_ASSERT_TRUE(peak >= 0);
+        if (getenv("SHOW_PEAK")) {
+            fprintf(stderr, "qemu dump ram_full=%d: max_alloc %zu, peak "
+                    "%lld, vmdesc %lld\n", ram_full, lo, peak, vmdesc_peak);
+        }
+        /* Beyond the dump and the vmdesc: the reader's buffers. */
+        ASSERT_PEAK_AT_MOST(lo + vmdesc_peak + 64 * 1024);
+        CU_ASSERT_EQUAL(qemu_dump_peak(ram_full, lo - 1, &err), -1);
+        CU_ASSERT_TRUE(err && err->code == QVISIT_ERROR_LIMIT);
+        g_clear_error(&err);
+    }
+    /* The issue's case: a full dump with a limit below its size. */
+    CU_ASSERT_EQUAL(qemu_dump_peak(true, 1 << 20, &err), -1);
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT, "ram: the dump needs more than "
+                 "1048576 bytes (max_alloc) at byte 24634");
+    ASSERT_PEAK_AT_MOST((1 << 20) + vmdesc_peak + 64 * 1024);
+}
+
 /* ---- CLI options (tools/cli-limits.c) ---- */
 
 static void cli_limits_parse_and_remove_options(void)
@@ -1031,6 +1102,7 @@ static const TestCase tests[] = {
       legacy_claims_of_4gib_fail_within_the_input },
     { "qemu_stream_claims_fail_within_the_input",
       qemu_stream_claims_fail_within_the_input },
+    { "qemu_dump_stays_within_max_alloc", qemu_dump_stays_within_max_alloc },
     { "cli_limits_parse_and_remove_options",
       cli_limits_parse_and_remove_options },
     { "cli_limits_default_without_options",

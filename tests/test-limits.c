@@ -20,6 +20,8 @@
 
 #include <glib/gstdio.h>
 
+#include <qvisit/compat.h>
+
 #include "tests/example-vm.h"
 #include "tests/fuzz-harness.h"
 #include "tests/test-util.h"
@@ -930,6 +932,71 @@ static void qemu_dump_stays_within_max_alloc(void)
     ASSERT_PEAK_AT_MOST((1 << 20) + vmdesc_peak + 64 * 1024);
 }
 
+/* ---- compat schema samples ---- */
+
+/* Samples @schema_json with max_alloc @max; returns whether it did. */
+static bool sample_fits(const QObject *schema, size_t max, GError **errp)
+{
+    QVisitLimits l = unlimited();
+    QObject *sample;
+
+    l.max_alloc = max;
+    sample = compat_schema_sample_full(schema, &l, errp);
+    qobject_unref(sample);
+    return sample != NULL;
+}
+
+/*
+ * A schema's sample is measured before it is built, at least what it
+ * takes: the smallest max_alloc that samples bounds the peak, and one
+ * byte less is a LIMIT error naming the schema path.
+ */
+static void schema_sample_stays_within_max_alloc(void)
+{
+    static const char *const schemas[] = {
+        "{\"type\":\"array\",\"length\":20000,"
+        "\"element\":{\"type\":\"u64\"}}",
+        "{\"type\":\"array\",\"length\":150,\"element\":"
+        "{\"type\":\"array\",\"length\":150,"
+        "\"element\":{\"type\":\"bool\"}}}",
+        "{\"type\":\"array\",\"length\":3000,\"element\":"
+        "{\"type\":\"struct\",\"members\":["
+        "{\"name\":\"a\",\"type\":\"str\"},"
+        "{\"name\":\"a_longer_member_name\",\"type\":\"number\"},"
+        "{\"name\":\"buf\",\"type\":\"buffer\",\"length\":33},"
+        "{\"name\":\"e\",\"type\":\"array\",\"length\":0}]}}",
+        "{\"type\":\"array\",\"length\":100,\"element\":"
+        "{\"type\":\"buffer\",\"length\":4096}}",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(schemas); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) schema = qobject_from_json(schemas[i], &err);
+        size_t lo = 1, hi = (size_t)1 << 30;
+
+        ASSERT_NO_ERROR(err);
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (sample_fits(schema, mid, NULL)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        alloc_window_start();
+        CU_ASSERT_TRUE(sample_fits(schema, lo, NULL));
+        if (getenv("SHOW_PEAK")) {
+            fprintf(stderr, "schema %zu: max_alloc %zu\n", i, lo);
+        }
+        ASSERT_PEAK_AT_MOST(lo);
+        CU_ASSERT_FALSE(sample_fits(schema, lo - 1, &err));
+        CU_ASSERT_TRUE(err && strstr(err->message, ": the sample needs "
+                                     "more than ") != NULL);
+        ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_LIMIT, "");
+    }
+}
+
 /* ---- CLI options (tools/cli-limits.c) ---- */
 
 static void cli_limits_parse_and_remove_options(void)
@@ -1103,6 +1170,8 @@ static const TestCase tests[] = {
     { "qemu_stream_claims_fail_within_the_input",
       qemu_stream_claims_fail_within_the_input },
     { "qemu_dump_stays_within_max_alloc", qemu_dump_stays_within_max_alloc },
+    { "schema_sample_stays_within_max_alloc",
+      schema_sample_stays_within_max_alloc },
     { "cli_limits_parse_and_remove_options",
       cli_limits_parse_and_remove_options },
     { "cli_limits_default_without_options",

@@ -136,7 +136,7 @@ static SchemaFile *schema_file_load(const char *path,
             return NULL;
         }
         /* The sample walks the whole schema: a bad node fails here. */
-        sample = compat_schema_sample(ds.schema, errp);
+        sample = compat_schema_sample_full(ds.schema, limits, errp);
         if (!sample) {
             g_prefix_error(errp, "%s.schema: ", where);
             return NULL;
@@ -381,7 +381,8 @@ static bool check_direction(CompatRegistry *r, const char *label,
                             const DeviceSchema *from, const DeviceSchema *to)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(QObject) sample = compat_schema_sample(from->schema, NULL);
+    g_autoptr(QObject) sample = compat_schema_sample_full(from->schema,
+                                                          cli_limits(), NULL);
     g_autofree uint32_t *chain = NULL;
     g_autoptr(GString) via = g_string_new(NULL);
     size_t n = 0;
@@ -401,7 +402,7 @@ static bool check_direction(CompatRegistry *r, const char *label,
         printf("  %s: error: %s\n", label, err->message);
         return false;
     }
-    if (!compat_schema_check(to->schema, sample, &err)) {
+    if (!compat_schema_check_full(to->schema, sample, cli_limits(), &err)) {
         printf("  %s: error: %s: %s\n", label, from->id, err->message);
         return false;
     }

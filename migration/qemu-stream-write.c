@@ -535,6 +535,12 @@ static bool write_record(QEMUFile *f, const QDict *rec, GHashTable *devices,
 
 bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
 {
+    return qemu_stream_encode_full(f, dump, NULL, errp);
+}
+
+bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
+                             const QVisitLimits *limits, GError **errp)
+{
     QDict *root = qobject_to(QDict, dump);
     g_autoptr(GString) path = g_string_new(NULL);
     g_autoptr(GHashTable) devices = NULL;
@@ -576,7 +582,7 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
     if (text) {
         QList *list;
 
-        desc = qobject_from_json(text, errp);
+        desc = qobject_from_json_full(text, -1, limits, errp);
         if (!desc) {
             g_prefix_error(errp, "vmdesc: ");
             return false;

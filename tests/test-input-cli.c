@@ -145,8 +145,8 @@ static void teardown(void)
 {
     static const char *const names[] = {
         "sparse.bin", "vm.bin", "vm.json", "empty", "hello.txt", "qe",
-        "doc.json", "out", "big.bin", "dump.json", "cut.mig", ".stdout",
-        ".stderr",
+        "doc.json", "out", "big.bin", "dump.json", "cut.mig", "deep.mig",
+        "deep.json", ".stdout", ".stderr",
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -364,6 +364,47 @@ static void dump_qemu_names_what_the_input_is(void)
            "binary stream at byte 0\n");
 }
 
+/* A QEMU stream with no sections, whose vmdesc nests @depth arrays. */
+static bool write_deep_stream(const char *name, unsigned depth)
+{
+    g_autoptr(GString) desc = g_string_new(
+        "{\"page_size\": 4096, \"devices\": [], \"deep\": ");
+    g_autoptr(GByteArray) s = g_byte_array_new();
+    static const uint8_t head[] = { 'Q', 'E', 'V', 'M', 0, 0, 0, 3, 0, 6 };
+    uint8_t len[4];
+
+    for (unsigned i = 0; i < depth; i++) {
+        g_string_append_c(desc, '[');
+    }
+    for (unsigned i = 0; i < depth; i++) {
+        g_string_append_c(desc, ']');
+    }
+    g_string_append_c(desc, '}');
+    len[0] = desc->len >> 24;
+    len[1] = desc->len >> 16;
+    len[2] = desc->len >> 8;
+    len[3] = desc->len;
+    g_byte_array_append(s, head, sizeof(head));
+    g_byte_array_append(s, len, 4);
+    g_byte_array_append(s, (const uint8_t *)desc->str, desc->len);
+    return write_file(name, s->data, s->len);
+}
+
+/*
+ * encode parses the dump's vmdesc within the limits it is given: a dump
+ * made with --max-depth 10000 encodes with the same flag, and only with
+ * it.
+ */
+static void encode_applies_the_limits_to_the_vmdesc(void)
+{
+    CU_ASSERT_TRUE(write_deep_stream("deep.mig", 1500));
+    expect("$Q dump --qemu --ram --max-depth 10000 deep.mig > deep.json && "
+           "$Q encode --qemu --max-depth 10000 deep.json out && "
+           "cmp out deep.mig", 0, "");
+    expect("$Q encode --qemu deep.json out", 1,
+           "qvisit: vmdesc: json: nesting deeper than 1000 at byte 1042\n");
+}
+
 static const TestCase tests[] = {
     { "every_command_stops_dev_zero_at_its_first_bytes",
       every_command_stops_dev_zero_at_its_first_bytes },
@@ -376,6 +417,8 @@ static const TestCase tests[] = {
       dump_qemu_spools_a_pipe_within_max_alloc },
     { "dump_qemu_names_what_the_input_is",
       dump_qemu_names_what_the_input_is },
+    { "encode_applies_the_limits_to_the_vmdesc",
+      encode_applies_the_limits_to_the_vmdesc },
     { NULL, NULL },
 };
 

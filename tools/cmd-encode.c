@@ -60,7 +60,7 @@ static int encode_qemu(const char *input, const char *output)
         }
     }
     f = qemu_fopen_fd(fd, "wb");
-    ok = qemu_stream_encode(f, dump, &err);
+    ok = qemu_stream_encode_full(f, dump, cli_limits(), &err);
     rc = qemu_fclose(f);
     if (ok && rc < 0) {
         g_set_error(&err, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", output,

@@ -221,4 +221,24 @@ QVISIT_API QObject *qemu_stream_load_vmdesc_path(const char *path,
 QVISIT_API bool qemu_stream_encode(QEMUFile *f, const QObject *dump,
                                    GError **errp);
 
+/**
+ * qemu_stream_encode_full:
+ * @f: (transfer none): a file opened for writing
+ * @dump: (transfer none): a native dump made with @ram_full
+ * @limits: (nullable) (transfer none): limits for parsing the dump's
+ *   vmdesc text; NULL for qvisit_limits_default()
+ * @errp: return location for an error
+ *
+ * qemu_stream_encode() that parses the embedded vmdesc within @limits, so
+ * that a dump made with raised limits (a description nested deeper than
+ * the default max_depth) encodes with the same ones. Exceeding them is
+ * %QVISIT_ERROR_LIMIT (`vmdesc: json: ...`).
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
+                                        const QVisitLimits *limits,
+                                        GError **errp);
+
 #endif /* QVISIT_QEMU_STREAM_H */

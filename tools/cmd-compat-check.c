@@ -485,9 +485,13 @@ int cmd_compat_check(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             check_usage(stdout);
             return CLI_EXIT_OK;
-        } else if (!strcmp(argv[i], "--transforms") && i + 1 < argc) {
+        } else if ((!strcmp(argv[i], "--transforms") ||
+                    !strcmp(argv[i], "--without")) && i + 1 >= argc) {
+            cli_error("compat-check: %s needs a value", argv[i]);
+            return CLI_EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--transforms")) {
             transforms = argv[++i];
-        } else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--without")) {
             g_ptr_array_add(without, argv[++i]);
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("compat-check: unknown option '%s'", argv[i]);
@@ -502,6 +506,10 @@ int cmd_compat_check(int argc, char **argv)
     }
     if (npaths != 2) {
         check_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(paths[0], "-") && !strcmp(paths[1], "-")) {
+        cli_error("compat-check: only one input can be standard input");
         return CLI_EXIT_USAGE;
     }
     if (!strcmp(transforms, "builtin")) {

@@ -30,7 +30,7 @@ static bool is_ws(uint8_t c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* @len is FIRST_CHUNK bytes at least. */
+/* @p: the first FIRST_CHUNK bytes (fewer only under a smaller limit). */
 static Verdict classify(const uint8_t *p, size_t len, CliInputKind kind)
 {
     size_t i = 0;
@@ -49,8 +49,8 @@ static Verdict classify(const uint8_t *p, size_t len, CliInputKind kind)
     if (kind == CLI_INPUT_STREAM) {
         return VERDICT_NO_MAGIC;
     }
-    return strchr("[\"-0123456789tfn", p[i]) ? VERDICT_JSON
-                                              : VERDICT_NOT_JSON;
+    return p[i] && strchr("[\"-0123456789tfn", p[i]) ? VERDICT_JSON
+                                                     : VERDICT_NOT_JSON;
 }
 
 typedef struct Input {
@@ -162,6 +162,7 @@ static bool read_input(Input *in, CliInputKind kind, const struct stat *st,
                        GError **errp)
 {
     size_t first = MIN(FIRST_CHUNK, in->max + 1);
+    Verdict verdict;
     bool eof = false;
 
     /* Look at the first bytes before reading the rest. */
@@ -173,7 +174,8 @@ static bool read_input(Input *in, CliInputKind kind, const struct stat *st,
     if (eof) {
         return true;            /* small: the parser says what it is */
     }
-    switch (classify(in->data, in->len, kind)) {
+    verdict = classify(in->data, in->len, kind);
+    switch (verdict) {
     case VERDICT_NO_MAGIC:
         if (S_ISREG(st->st_mode)) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
@@ -188,17 +190,22 @@ static bool read_input(Input *in, CliInputKind kind, const struct stat *st,
         /* The parser fails within these bytes, as on the whole input. */
         return true;
     case VERDICT_JSON:
-        if (S_ISREG(st->st_mode) && (guint64)st->st_size > in->max) {
-            return too_large(in, errp);
-        }
-        return read_rest(in, true, errp);
     case VERDICT_BINARY:
     default:
-        if (S_ISREG(st->st_mode) && (guint64)st->st_size > in->max) {
-            return too_large(in, errp);
-        }
-        return read_rest(in, false, errp);
+        break;
     }
+    if (S_ISREG(st->st_mode) && (guint64)st->st_size > in->max) {
+        return too_large(in, errp);
+    }
+    if (verdict == VERDICT_JSON && memchr(in->data, '\0', in->len)) {
+        return read_rest(in, true, errp);   /* stops at once */
+    }
+    if (S_ISREG(st->st_mode) && (size_t)st->st_size > in->cap) {
+        /* The rest of a regular file goes into one buffer of its size. */
+        in->cap = (size_t)st->st_size;
+        in->data = g_realloc(in->data, in->cap + 1);
+    }
+    return read_rest(in, verdict == VERDICT_JSON, errp);
 }
 
 GByteArray *cli_input_read(const char *path, CliInputKind kind,
@@ -218,12 +225,6 @@ GByteArray *cli_input_read(const char *path, CliInputKind kind,
         return NULL;
     }
     in.progress = isatty(STDERR_FILENO);
-    if (S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (guint64)st.st_size <= in.max) {
-        /* A regular file goes into one buffer of its size. */
-        in.cap = (size_t)st.st_size;
-        in.data = g_malloc(in.cap + 1);
-    }
     ok = read_input(&in, kind, &st, errp);
     if (in.progress && in.len >= PROGRESS_MIN) {
         fprintf(stderr, "\rreading %s: %zu MiB, %s\n", path, in.len >> 20,

@@ -168,14 +168,36 @@ static char *child_path(const char *path, const char *name)
 /* --- Sample ------------------------------------------------------------- */
 
 /*
- * Validates @schema and counts the values a sample of it holds, saturating
- * at SIZE_MAX, so that an absurd schema (an array of 2^32 arrays of 2^32
- * elements) is refused before anything is allocated.
+ * What a sample's values take on the heap (at least the allocation and
+ * its malloc overhead), for max_alloc: a scalar, a string of n bytes, a
+ * list or dict, and an element's or a member's place in its container.
+ */
+#define COST_SCALAR 48
+#define COST_STR(n) (48 + (uint64_t)(n))
+#define COST_LIST 96
+#define COST_DICT 208
+#define COST_SLOT 16
+#define COST_MEMBER(name_len) (48 + (uint64_t)(name_len))
+
+static bool alloc_error(GError **errp, const char *path,
+                        const QVisitLimits *lim)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                "%s: the sample needs more than %zu bytes (max_alloc)",
+                where(path), lim->max_alloc);
+    return false;
+}
+
+/*
+ * Validates @schema and counts the values a sample of it holds and the
+ * bytes they take, so that an absurd schema (an array of 2^32 arrays of
+ * 2^32 elements) is refused before anything is allocated. *@hex is the
+ * largest buffer's hex text, which sample() holds twice for a moment.
  */
 static bool measure(const QObject *schema, const char *path, unsigned depth,
-                    size_t *count, GError **errp)
+                    const QVisitLimits *lim, size_t *count, uint64_t *bytes,
+                    uint64_t *hex, GError **errp)
 {
-    const QVisitLimits *lim = qvisit_limits_default();
     Node node;
 
     if (depth > lim->max_depth) {
@@ -188,18 +210,25 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
         return false;
     }
     *count = 1;
+    *bytes = COST_SCALAR;
     if (node.kind == KIND_BUFFER && node.length > lim->max_string_len / 2) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
                     "%s: buffer of %" PRIu64 " bytes exceeds the limit",
                     where(path), node.length);
         return false;
     }
+    if (node.kind == KIND_BUFFER) {
+        *bytes = COST_STR(node.length * 2);
+        *hex = MAX(*hex, *bytes);
+    }
     /* An element is checked even for length 0: readers may compare it. */
     if (node.kind == KIND_ARRAY && node.element) {
         g_autofree char *p = g_strdup_printf("%s[]", path);
         size_t each;
+        uint64_t each_bytes;
 
-        if (!measure(node.element, p, depth + 1, &each, errp)) {
+        if (!measure(node.element, p, depth + 1, lim, &each, &each_bytes,
+                     hex, errp)) {
             return false;
         }
         if (node.length > lim->max_array_len ||
@@ -209,25 +238,42 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
                         where(path), node.length);
             return false;
         }
+        if (node.length &&
+            (each_bytes > lim->max_alloc - COST_SLOT ||
+             each_bytes + COST_SLOT > (lim->max_alloc - COST_LIST) /
+                                          node.length)) {
+            return alloc_error(errp, path, lim);
+        }
         *count += node.length * each;
+        *bytes = COST_LIST + node.length * (each_bytes + COST_SLOT);
+    } else if (node.kind == KIND_ARRAY) {
+        *bytes = COST_LIST;
     }
     if (node.kind == KIND_STRUCT) {
+        *bytes = COST_DICT;
         for (size_t i = 0; i < qlist_size(node.members); i++) {
             const char *name;
             bool optional;
             g_autofree char *p = NULL;
             size_t each;
+            uint64_t each_bytes;
 
             if (!member_parse(node.members, i, path, &name, &optional,
                               errp)) {
                 return false;
             }
             p = child_path(path, name);
-            if (!measure(qlist_get(node.members, i), p, depth + 1, &each,
-                         errp)) {
+            if (!measure(qlist_get(node.members, i), p, depth + 1, lim,
+                         &each, &each_bytes, hex, errp)) {
                 return false;
             }
             *count = each > SIZE_MAX - *count ? SIZE_MAX : *count + each;
+            each_bytes = MIN(each_bytes, UINT64_MAX / 2) +
+                         COST_MEMBER(strlen(name));
+            if (each_bytes > lim->max_alloc - MIN(*bytes, lim->max_alloc)) {
+                return alloc_error(errp, path, lim);
+            }
+            *bytes += each_bytes;
         }
         if (*count > lim->max_array_len) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
@@ -235,6 +281,9 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
                         where(path), lim->max_array_len);
             return false;
         }
+    }
+    if (*bytes > lim->max_alloc) {
+        return alloc_error(errp, path, lim);
     }
     return true;
 }
@@ -306,18 +355,30 @@ static bool escape_error(GError **errp)
     return false;
 }
 
-QObject *compat_schema_sample(const QObject *schema, GError **errp)
+QObject *compat_schema_sample_full(const QObject *schema,
+                                   const QVisitLimits *limits, GError **errp)
 {
+    const QVisitLimits *lim = limits ? limits : qvisit_limits_default();
     size_t count;
+    uint64_t bytes, hex = 0;
 
     g_return_val_if_fail(schema != NULL, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    if (!measure(schema, "", 0, &count, errp)) {
+    if (!measure(schema, "", 0, lim, &count, &bytes, &hex, errp)) {
         escape_error(errp);
         return NULL;
     }
+    if (hex > lim->max_alloc - bytes) {
+        alloc_error(errp, "", lim);
+        return NULL;
+    }
     return sample(schema);
+}
+
+QObject *compat_schema_sample(const QObject *schema, GError **errp)
+{
+    return compat_schema_sample_full(schema, NULL, errp);
 }
 
 /* --- Check -------------------------------------------------------------- */
@@ -371,14 +432,15 @@ static bool check_int(const Node *node, const QObject *value,
 }
 
 static bool check(const QObject *schema, const QObject *value,
-                  const char *path, unsigned depth, GError **errp)
+                  const char *path, unsigned depth, const QVisitLimits *lim,
+                  GError **errp)
 {
     Node node;
 
-    if (depth > qvisit_limits_default()->max_depth) {
+    if (depth > lim->max_depth) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
                     "%s: schema nested deeper than %u", where(path),
-                    qvisit_limits_default()->max_depth);
+                    lim->max_depth);
         return false;
     }
     if (!node_parse(schema, path, &node, errp)) {
@@ -435,7 +497,8 @@ static bool check(const QObject *schema, const QObject *value,
         for (size_t i = 0; i < qlist_size(l); i++) {
             g_autofree char *p = g_strdup_printf("%s[%zu]", path, i);
 
-            if (!check(node.element, qlist_get(l, i), p, depth + 1, errp)) {
+            if (!check(node.element, qlist_get(l, i), p, depth + 1, lim,
+                       errp)) {
                 return false;
             }
         }
@@ -467,7 +530,8 @@ static bool check(const QObject *schema, const QObject *value,
                             "%s: missing member", p);
                 return false;
             }
-            if (!check(qlist_get(node.members, i), m, p, depth + 1, errp)) {
+            if (!check(qlist_get(node.members, i), m, p, depth + 1, lim,
+                       errp)) {
                 return false;
             }
         }
@@ -495,11 +559,19 @@ static bool check(const QObject *schema, const QObject *value,
     g_assert_not_reached();
 }
 
-bool compat_schema_check(const QObject *schema, const QObject *value,
-                         GError **errp)
+bool compat_schema_check_full(const QObject *schema, const QObject *value,
+                              const QVisitLimits *limits, GError **errp)
 {
     g_return_val_if_fail(schema != NULL && value != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    return check(schema, value, "", 0, errp) || escape_error(errp);
+    return check(schema, value, "", 0,
+                 limits ? limits : qvisit_limits_default(), errp) ||
+           escape_error(errp);
+}
+
+bool compat_schema_check(const QObject *schema, const QObject *value,
+                         GError **errp)
+{
+    return compat_schema_check_full(schema, value, NULL, errp);
 }

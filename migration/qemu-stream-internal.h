@@ -82,7 +82,29 @@ typedef struct QsReader {
     QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
     GHashTable *ram_blocks;     /* native: block id -> summary dict */
     QsIntCache int_cache;
+    size_t alloc;               /* bytes of dump charged (max_alloc) */
+    size_t cost;                /* what the value read_elem() made takes */
 } QsReader;
+
+/*
+ * What the dump's values take on the heap, charged with qs__charge() as
+ * the dump grows: at least the allocation and its malloc overhead.
+ */
+#define QS_COST_VALUE 48                        /* number, bool */
+#define QS_COST_STR(len) (48 + (size_t)(len))   /* a string */
+#define QS_COST_MEMBER(klen) (48 + (size_t)(klen))  /* a dict member */
+#define QS_COST_DICT 208
+#define QS_COST_LIST 96
+#define QS_COST_SLOT 16                         /* a list element */
+/* A RAM record item (a dict of a few numbers and a type string; its block
+ * id and data are charged apart), a block of a block list and a record
+ * (dicts of a few members and an id string of up to 255 bytes). */
+#define QS_RAM_ITEM_COST 384
+#define QS_RAM_BLOCK_COST 768
+#define QS_RECORD_COST 768
+
+/* Charges @bytes more of the dump against max_alloc: LIMIT when over. */
+bool qs__charge(QsReader *r, size_t bytes, GError **errp);
 
 /* Sets a QVISIT_ERROR "<path>: <message> at byte <at>"; returns false. */
 bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
@@ -103,6 +125,17 @@ bool qs__peek_u8(QsReader *r, uint8_t *v);
  * in chunks, so only bytes actually present are ever allocated. */
 bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
                   GError **errp);
+
+/* How many first bytes qs__check_magic() looks at, at most. */
+#define QS_HEAD_LEN 512
+
+/*
+ * Checks that a stream starts with QEMU's magic, given its first @len
+ * bytes (fewer than QS_HEAD_LEN only when that is the whole stream);
+ * otherwise sets an error that says what the bytes are instead: nothing,
+ * a qvisit stream or dump, JSON text, or an unknown magic.
+ */
+bool qs__check_magic(const uint8_t *head, size_t len, GError **errp);
 
 /* qemu_stream_dump() with the description to decode with; @borrowed
  * records it in the native dump (the stream's own vmdesc is not). */

@@ -58,6 +58,19 @@ QEMUFile *qs__discard_file(void)
     return qemu_file__new(&discard_ops, true);
 }
 
+bool qs__charge(QsReader *r, size_t bytes, GError **errp)
+{
+    size_t max = r->limits->max_alloc;
+
+    if (bytes > max - MIN(r->alloc, max)) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
+                         "the dump needs more than %zu bytes (max_alloc)",
+                         max);
+    }
+    r->alloc += bytes;
+    return true;
+}
+
 bool qs__read(QsReader *r, void *buf, size_t len, GError **errp)
 {
     const uint8_t *p = qemu_file__take(r->f, len);

@@ -53,7 +53,8 @@ static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
 
         qlist_append_obj(blocks, QOBJECT(b));
         if (!qs__cstr(r, &id, errp) || !qs__be64(r, &len, errp) ||
-            (r->ignore_shared && !qs__be64(r, &gpa, errp))) {
+            (r->ignore_shared && !qs__be64(r, &gpa, errp)) ||
+            !qs__charge(r, QS_RAM_BLOCK_COST, errp)) {
             return false;
         }
         if (len > left) {
@@ -119,6 +120,9 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t addr,
         }
         r->ram_block_len = *len;
         if (item) {
+            if (!qs__charge(r, QS_COST_STR(strlen(id)), errp)) {
+                return false;
+            }
             qdict_put_str(item, "block", id);
         }
         g_free(r->ram_block);
@@ -146,6 +150,7 @@ static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
         return false;
     }
     g_autofree char *b64 = g_base64_encode(buf, len);
+    r->cost = QS_COST_STR(strlen(b64));
     qdict_put_str(item, "data", b64);
     return true;
 }
@@ -187,6 +192,7 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
     }
     if (item) {
         g_autofree char *b64 = g_base64_encode(in, len);
+        r->cost = QS_COST_STR(strlen(b64));
         qdict_put_str(item, "data", b64);
     }
     return true;
@@ -217,6 +223,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         g_autoptr(QDict) item = items ? qdict_new() : NULL;
         const char *kind = NULL;
 
+        r->cost = 0;
         if (!qs__be64(r, &w, errp)) {
             return false;
         }
@@ -333,6 +340,9 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             }
         }
         if (item) {
+            if (!qs__charge(r, QS_RAM_ITEM_COST + r->cost, errp)) {
+                return false;
+            }
             qlist_append_obj(items, QOBJECT(g_steal_pointer(&item)));
         }
     }

@@ -167,7 +167,9 @@ static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
 
                 /* Each capability takes at least its length byte, so a
                  * huge n ends in a truncation error, not an allocation. */
-                if (!qs__cstr(r, &cap, errp)) {
+                if (!qs__cstr(r, &cap, errp) ||
+                    !qs__charge(r, QS_COST_STR(strlen(cap)) + QS_COST_SLOT,
+                                errp)) {
                     return false;
                 }
                 if (!strcmp(cap, "x-ignore-shared")) {
@@ -294,7 +296,9 @@ static bool read_command(QsReader *r, QList *records, GError **errp)
                          "command 0x%x has %u bytes of data, expected %d",
                          cmd, len, want);
     }
-    if (!qs__read_hex(r, len, false, hex, errp)) {
+    if (!qs__read_hex(r, len, false, hex, errp) ||
+        (records && !qs__charge(r, QS_RECORD_COST + QS_COST_STR(hex->len),
+                                errp))) {
         return false;
     }
     if (records) {
@@ -338,6 +342,10 @@ static bool read_trailer(QsReader *r, QDict *dump, GError **errp)
     if (len > r->limits->max_alloc) {
         return qs__error(r, errp, QVISIT_ERROR_LIMIT, at,
                          "vmdesc length %u exceeds the limit", len);
+    }
+    /* Kept as a string of the dump. */
+    if (dump && !qs__charge(r, QS_COST_STR(len), errp)) {
+        return false;
     }
     /* Read in chunks so a false length allocates only what is there. */
     text = g_string_new(NULL);
@@ -407,7 +415,8 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         uint32_t id;
 
         g_string_printf(r->path, "records[%zu]", n);
-        if (!qs__u8(r, &type, errp)) {
+        if (!qs__u8(r, &type, errp) ||
+            ((dump || compat) && !qs__charge(r, QS_RECORD_COST, errp))) {
             return false;
         }
         switch (type) {
@@ -531,6 +540,10 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
             (compat && !flush_pending(pending, opts, compat, false, errp))) {
             return false;
         }
+        /* Members handed out are the callee's: only what waits counts. */
+        if (opts->section_fn && g_queue_is_empty(pending)) {
+            r->alloc = 0;
+        }
         if (records) {
             qlist_append_obj(records, QOBJECT(g_steal_pointer(&rec)));
         }
@@ -546,6 +559,58 @@ static bool read_records(QsReader *r, GHashTable *devices, QDict *dump,
 
     g_queue_free_full(pending, pending_free);
     return ok;
+}
+
+bool qs__check_magic(const uint8_t *head, size_t len, GError **errp)
+{
+    static const char qevm[4] = { 'Q', 'E', 'V', 'M' };
+    const char *what = NULL;
+    size_t i = 0;
+
+    if (len >= 4 && !memcmp(head, qevm, 4)) {
+        return true;
+    }
+    if (len == 0) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                    "header.magic: the stream is empty");
+        return false;
+    }
+    if (len < 4 && !memcmp(head, qevm, len)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                    "header.magic: stream truncated at byte 0");
+        return false;
+    }
+    while (i < len && g_ascii_isspace(head[i])) {
+        i++;
+    }
+    if (len >= 4 && !memcmp(head, "QVSD", 4)) {
+        what = "a qvisit binary stream";
+    } else if (i < len && head[i] == '{') {
+        /* Both put "format" first; look for its value. */
+        static const char mig[] = "\"qvisit-migration\"";
+        static const char dump[] = "\"" QS_NATIVE_FORMAT "\"";
+
+        what = memmem(head, len, mig, sizeof(mig) - 1)
+                   ? "a qvisit JSON stream"
+               : memmem(head, len, dump, sizeof(dump) - 1)
+                   ? "a qvisit dump of one (JSON)"
+                   : "JSON text";
+    }
+    if (what) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "header.magic: not a QEMU migration stream but %s at "
+                    "byte 0", what);
+    } else {
+        uint32_t magic = 0;
+
+        for (size_t k = 0; k < 4; k++) {
+            magic = magic << 8 | (k < len ? head[k] : 0);
+        }
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "header.magic: not a migration stream: magic 0x%08x, "
+                    "expected 0x5145564d (QEVM) at byte 0", magic);
+    }
+    return false;
 }
 
 QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
@@ -613,13 +678,15 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     }
 
     g_string_assign(path, "header.magic");
-    if (!qs__be32(&r, &magic, errp)) {
-        return NULL;
+    {
+        uint8_t *head = NULL;
+        size_t n = qemu_peek_buffer(f, &head, QS_HEAD_LEN, 0);
+
+        if (!qs__check_magic(head, n, errp)) {
+            return NULL;
+        }
     }
-    if (magic != QS_MAGIC) {
-        qs__error(&r, errp, QVISIT_ERROR_PARSE, 0,
-                  "not a migration stream: magic 0x%08x, expected "
-                  "0x5145564d (QEVM)", magic);
+    if (!qs__be32(&r, &magic, errp)) {
         return NULL;
     }
     g_string_assign(path, "header.version");
@@ -649,6 +716,9 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         if (borrowed) {
             g_autoptr(GString) text = qobject_to_json(vmdesc);
 
+            if (!qs__charge(&r, QS_COST_STR(text->len), errp)) {
+                return NULL;
+            }
             qdict_put_str(dump, "borrowed_vmdesc", text->str);
         }
     }

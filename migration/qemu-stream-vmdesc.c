@@ -6,7 +6,9 @@
  * cannot be decoded without it. A regular file is therefore read twice:
  * its tail first, to find and parse the vmdesc, then from the start. A
  * pipe is first copied to an unlinked temporary file, so memory stays
- * bounded by the largest section whatever the stream's size.
+ * bounded by the largest section whatever the stream's size; the copy
+ * holds at most max_alloc bytes, and starts only once the first bytes
+ * proved a QEMU stream.
  */
 #include "migration/qemu-stream-internal.h"
 
@@ -57,6 +59,7 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
 {
     uint64_t cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
     uint64_t win = MIN(size, (uint64_t)65536), have = 0;
+    uint64_t cut_at = 0, cut_len = 0;   /* last record running past the end */
     uint8_t *w = NULL;
 
     *text_off = 0;
@@ -97,10 +100,24 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                 *text_off = start + p + 5;
                 return true;
             }
+            if (start + p + 5 + len > size && !cut_at) {
+                cut_at = start + p;
+                cut_len = len;
+            }
         }
         have = win;
         if (win == size || win >= cap) {
             g_free(w);
+            if (cut_at) {
+                /* The text after the last 0x06 is JSON: a cut stream. */
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                            "vmdesc: stream truncated inside the "
+                            "description (%" G_GUINT64_FORMAT " of %"
+                            G_GUINT64_FORMAT " bytes) at byte %"
+                            G_GUINT64_FORMAT, size - cut_at - 5, cut_len,
+                            size);
+                return false;
+            }
             return true;        /* no vmdesc */
         }
         win = MIN(MIN(win * 2, size), cap);
@@ -128,9 +145,61 @@ static QObject *parse_vmdesc(const char *text, size_t len, uint64_t off,
     return desc;
 }
 
-/* Returns a readable regular-file descriptor for @fd: @fd itself, or a
- * spooled copy in *@owned. */
-static bool seekable_fd(int fd, int *owned, uint64_t *size, GError **errp)
+/* Writes all of @buf to @fd. */
+static bool write_all(int fd, const void *buf, size_t len, GError **errp)
+{
+    const uint8_t *p = buf;
+
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w < 0) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "stream: cannot spool input: %s", g_strerror(errno));
+            return false;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return true;
+}
+
+/* Reads up to @len bytes, fewer only at the end of the input. */
+static ssize_t read_full(int fd, uint8_t *buf, size_t len, GError **errp)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = read(fd, buf + done, len - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
+                        "stream: read error: %s", g_strerror(errno));
+            return -1;
+        }
+        if (n == 0) {
+            break;
+        }
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+/*
+ * Returns a readable regular-file descriptor for @fd: @fd itself, or a
+ * spooled copy in *@owned. The first bytes are looked at before anything
+ * is copied: they must be a QEMU stream's (@need_qemu), or else a QEMU
+ * stream's or JSON text's, or only they are copied, for the JSON parser
+ * to refuse. At most max_alloc bytes are copied.
+ */
+static bool seekable_fd(int fd, bool need_qemu, const QVisitLimits *limits,
+                        int *owned, uint64_t *size, GError **errp)
 {
     struct stat st;
 
@@ -143,9 +212,24 @@ static bool seekable_fd(int fd, int *owned, uint64_t *size, GError **errp)
     if (!S_ISREG(st.st_mode)) {
         g_autofree char *name = NULL;
         GError *err = NULL;
-        char buf[65536];
-        int tmp = g_file_open_tmp("qvisit-stream-XXXXXX", &name, &err);
+        uint8_t buf[65536];
+        uint64_t total;
+        ssize_t n = read_full(fd, buf, QS_HEAD_LEN, errp);
+        bool head_only = false;
+        int tmp;
 
+        if (n < 0 || (need_qemu && !qs__check_magic(buf, (size_t)n, errp))) {
+            return false;
+        }
+        if (!need_qemu && !qs__check_magic(buf, (size_t)n, NULL)) {
+            ssize_t i = 0;
+
+            while (i < n && g_ascii_isspace(buf[i])) {
+                i++;
+            }
+            head_only = i < n && buf[i] != '{';
+        }
+        tmp = g_file_open_tmp("qvisit-stream-XXXXXX", &name, &err);
         if (tmp < 0) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
                         "stream: cannot spool input: %s", err->message);
@@ -153,42 +237,39 @@ static bool seekable_fd(int fd, int *owned, uint64_t *size, GError **errp)
             return false;
         }
         unlink(name);
-        for (;;) {
-            ssize_t n = read(fd, buf, sizeof(buf));
-
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n < 0) {
-                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
-                            "stream: read error: %s", g_strerror(errno));
+        for (total = 0; n > 0; total += (uint64_t)n) {
+            if ((uint64_t)n > limits->max_alloc - MIN(total,
+                                                      limits->max_alloc)) {
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                            "stream: piped input larger than max_alloc "
+                            "(%zu bytes), the most copied to a temporary "
+                            "file", limits->max_alloc);
                 close(tmp);
                 return false;
             }
-            if (n == 0) {
-                break;
+            if (!write_all(tmp, buf, (size_t)n, errp)) {
+                close(tmp);
+                return false;
             }
-            for (ssize_t done = 0; done < n;) {
-                ssize_t w = write(tmp, buf + done, (size_t)(n - done));
-
-                if (w < 0 && errno == EINTR) {
-                    continue;
-                }
-                if (w < 0) {
-                    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
-                                "stream: cannot spool input: %s",
-                                g_strerror(errno));
-                    close(tmp);
-                    return false;
-                }
-                done += w;
-            }
+            n = head_only ? 0 : read_full(fd, buf, sizeof(buf), errp);
+        }
+        if (n < 0) {
+            close(tmp);
+            return false;
         }
         *owned = tmp;
         fd = tmp;
         if (fstat(fd, &st) < 0) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
                         g_strerror(errno));
+            return false;
+        }
+    } else if (need_qemu) {
+        uint8_t head[QS_HEAD_LEN];
+        size_t n = (size_t)MIN((uint64_t)st.st_size, sizeof(head));
+
+        if (!pread_all(fd, head, n, 0, errp) ||
+            !qs__check_magic(head, n, errp)) {
             return false;
         }
     }
@@ -245,7 +326,7 @@ QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
         !S_ISREG(st.st_mode)) {
         return dump_from(fd, opts, opts->vmdesc, true, errp);
     }
-    if (!seekable_fd(fd, &owned, &size, errp)) {
+    if (!seekable_fd(fd, true, limits, &owned, &size, errp)) {
         return NULL;
     }
     if (owned >= 0) {
@@ -347,7 +428,7 @@ QObject *qemu_stream_load_vmdesc_path(const char *path,
     if (in < 0) {
         return NULL;
     }
-    if (seekable_fd(in, &owned, &size, errp)) {
+    if (seekable_fd(in, false, limits, &owned, &size, errp)) {
         desc = load_vmdesc_fd(owned >= 0 ? owned : in, size, path, limits,
                               errp);
     }

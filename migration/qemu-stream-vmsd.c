@@ -145,6 +145,7 @@ static QObject *read_raw(QsReader *r, int64_t size, GError **errp)
     if (!qs__read_hex(r, (uint64_t)size, r->compat, hex, errp)) {
         return NULL;
     }
+    r->cost = QS_COST_STR(hex->len);
     return QOBJECT(qstring_from_str(hex->str));
 }
 
@@ -162,8 +163,10 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
         if (!qs__read_hex(r, (uint64_t)size, false, hex, errp)) {
             return NULL;
         }
+        r->cost = QS_COST_STR(hex->len);
         return QOBJECT(qstring_from_str(hex->str));
     }
+    r->cost = QS_COST_VALUE;
     switch (kind) {
     case QS_KIND_INT:
     case QS_KIND_UINT:
@@ -182,6 +185,7 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
              * allocating one per element. Values are never modified. */
             if (c->obj && c->u == u && c->size == size &&
                 c->kind == (int)kind) {
+                r->cost = 0;
                 return qobject_ref(c->obj);
             }
             qobject_unref(c->obj);
@@ -240,9 +244,12 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
                              "vmdesc struct field has no \"struct\" "
                              "description"), NULL;
         }
-        if (!qs__read_vmsd(r, sub, out, errp)) {
+        /* The members charge themselves as they are added. */
+        if (!qs__charge(r, QS_COST_DICT, errp) ||
+            !qs__read_vmsd(r, sub, out, errp)) {
             return NULL;
         }
+        r->cost = 0;
         if (r->pos - start != (uint64_t)size) {
             return qs__error(r, errp, QVISIT_ERROR_INVALID, start,
                              "decoded %" G_GUINT64_FORMAT " bytes but the "
@@ -328,10 +335,16 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                          d.array_len);
     }
 
+    if (!qs__charge(r, QS_COST_MEMBER(strlen(d.name) + 4), errp)) {
+        return false;
+    }
     if (d.array_len >= 0) {
         g_autoptr(QList) list = qlist_new();
         bool nested = kind == QS_KIND_STRUCT || kind == QS_KIND_NESTED;
 
+        if (!qs__charge(r, QS_COST_LIST, errp)) {
+            return false;
+        }
         for (int64_t i = 0; i < d.array_len; i++) {
             size_t emark = r->path->len;
             QObject *o;
@@ -344,6 +357,10 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                 r->elem_index = i;
             }
             o = read_elem(r, fd, kind, d.size, errp);
+            if (o && !qs__charge(r, r->cost + QS_COST_SLOT, errp)) {
+                qobject_unref(o);
+                o = NULL;
+            }
             r->elem_index = -1;
             if (!o) {
                 return false;
@@ -365,6 +382,9 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
         key = r->compat ? g_strdup(d.name)
                         : qs__field_key(seen, d.name, d.index > 0);
         if (!qdict_haskey(out, key)) {
+            if (!qs__charge(r, QS_COST_LIST, errp)) {
+                return false;
+            }
             qdict_put_obj(out, key, QOBJECT(qlist_new()));
         }
         list = qobject_to(QList, qdict_get(out, key));
@@ -375,14 +395,16 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
         }
         append_index(r->path, d.index);
         o = read_elem(r, fd, kind, d.size, errp);
-        if (!o) {
+        if (!o || !qs__charge(r, r->cost + QS_COST_SLOT, errp)) {
+            qobject_unref(o);
             return false;
         }
         qlist_append_obj(list, o);
     } else {
         QObject *o = read_elem(r, fd, kind, d.size, errp);
 
-        if (!o) {
+        if (!o || !qs__charge(r, r->cost, errp)) {
+            qobject_unref(o);
             return false;
         }
         /* analyze-migration.py lets a repeated name replace the value in
@@ -427,7 +449,9 @@ static bool read_subsection(QsReader *r, const QDict *sub, QDict *out,
     }
     g_string_append_c(r->path, '.');
     g_string_append(r->path, name);
-    if (!qs__read_vmsd(r, sub, data, errp)) {
+    if (!qs__charge(r, QS_COST_DICT + QS_COST_MEMBER(strlen(name) + 4),
+                    errp) ||
+        !qs__read_vmsd(r, sub, data, errp)) {
         return false;
     }
     g_string_truncate(r->path, mark);

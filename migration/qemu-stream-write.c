@@ -761,6 +761,12 @@ static bool encode_pass(QEMUFile *f, const QDict *root, QsEncoder *e,
 
 bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
 {
+    return qemu_stream_encode_full(f, dump, NULL, errp);
+}
+
+bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
+                             const QVisitLimits *limits, GError **errp)
+{
     QDict *root = qobject_to(QDict, dump);
     g_autoptr(GString) path = g_string_new(NULL);
     g_autoptr(GHashTable) devices = NULL;
@@ -833,7 +839,7 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
     if (text) {
         QList *list;
 
-        desc = qobject_from_json(text, errp);
+        desc = qobject_from_json_full(text, -1, limits, errp);
         if (!desc) {
             g_prefix_error(errp, "vmdesc: ");
             return false;

@@ -14,6 +14,11 @@
  * Each container is attached to its parent when it opens, so on error only
  * the root needs to be released.
  *
+ * The tree is charged against max_alloc as it grows (what each object and
+ * member costs on the heap, a shared scalar only its reference), so a
+ * document of many small values cannot make a tree many times its size
+ * past the limit.
+ *
  * Every error message has the form "json: <what> at byte <offset>", where
  * the offset counts bytes from the start of the text (0-based) and points
  * at the start of the offending token, or at the offending byte inside a
@@ -52,6 +57,9 @@ typedef struct Parser {
     unsigned max_depth;
     size_t max_string_len;
     size_t max_array_len;
+    size_t max_alloc;
+    size_t alloc;           /* bytes charged for the tree so far */
+    size_t cost;            /* heap bytes of the value just made */
     bool build;
     GString *str;           /* decoded string with escapes */
     GString *key;           /* a copy of the pending member name, when
@@ -66,12 +74,24 @@ typedef struct Parser {
     QNum *ints[INTERN_SLOTS];
 } Parser;
 
+/*
+ * What an allocation of @n bytes takes from the heap: glibc's chunk header
+ * and 16-byte rounding.
+ */
+#define HEAP_COST(n) ((((size_t)(n)) + 8 + 15) & ~(size_t)15)
+/* A dict member (the first few fit in the dict: charged all the same). */
+#define MEMBER_COST(klen) HEAP_COST(offsetof(QDictEntry, key) + (klen) + 1)
+/* A member's share of a big dict's hash index: a key, a value and a hash
+ * per bucket, up to 8/3 buckets per member, twice while it is resized. */
+#define INDEX_COST (10 * sizeof(void *))
+
 /* Returns a new reference to a QString of @s, shared when it is short. */
 static QObject *intern_string(Parser *ps, const char *s, size_t len)
 {
     QString **slot;
     uint32_t h = 2166136261u;
 
+    ps->cost = HEAP_COST(sizeof(QString) + len + 1);
     if (len > INTERN_MAX_LEN) {
         return QOBJECT(qstring__new(s, len));
     }
@@ -82,6 +102,8 @@ static QObject *intern_string(Parser *ps, const char *s, size_t len)
     if (!*slot || (*slot)->len != len || memcmp((*slot)->str, s, len)) {
         qobject_unref(*slot);
         *slot = qstring__new(s, len);
+    } else {
+        ps->cost = 0;
     }
     return qobject_ref(QOBJECT(*slot));
 }
@@ -92,9 +114,11 @@ static QObject *intern_int(Parser *ps, int64_t v)
     uint64_t h = (uint64_t)v * 0x9e3779b97f4a7c15u;
     QNum **slot = &ps->ints[h >> 56];
 
+    ps->cost = 0;
     if (!*slot || (*slot)->u.i64 != v) {
         qobject_unref(*slot);
         *slot = qnum_from_int(v);
+        ps->cost = HEAP_COST(sizeof(QNum));
     }
     return qobject_ref(QOBJECT(*slot));
 }
@@ -120,6 +144,18 @@ static bool parse_error(Parser *ps, int code, const char *at,
     g_set_error(ps->errp, QVISIT_ERROR, code, "json: %s at byte %zu", what,
                 (size_t)(at - ps->start));
     return false;
+}
+
+/* Charges @bytes of tree for the value at @at against max_alloc. */
+static bool charge(Parser *ps, size_t bytes, const char *at)
+{
+    if (bytes > ps->max_alloc - MIN(ps->alloc, ps->max_alloc)) {
+        return parse_error(ps, QVISIT_ERROR_LIMIT, at,
+                           "document needs more than %zu bytes (max_alloc)",
+                           ps->max_alloc);
+    }
+    ps->alloc += bytes;
+    return true;
 }
 
 static bool unexpected(Parser *ps)
@@ -447,6 +483,7 @@ static bool parse_number(Parser *ps, QObject **out)
             *out = intern_int(ps, (int64_t)mag);
         } else {
             *out = QOBJECT(qnum_from_uint(mag));
+            ps->cost = HEAP_COST(sizeof(QNum));
         }
         return true;
     } else {
@@ -457,6 +494,7 @@ static bool parse_number(Parser *ps, QObject **out)
         }
         if (ps->build) {
             *out = QOBJECT(qnum_from_double(d));
+            ps->cost = HEAP_COST(sizeof(QNum));
         }
         return true;
     }
@@ -474,6 +512,7 @@ static bool parse_literal(Parser *ps, QObject **out)
     }
     len = q - tok;
     ps->p = q;
+    ps->cost = HEAP_COST(sizeof(QNum));     /* a QBool is smaller */
     if (len == 4 && memcmp(tok, "true", 4) == 0) {
         *out = ps->build ? QOBJECT(qbool_from_bool(true)) : NULL;
     } else if (len == 5 && memcmp(tok, "false", 5) == 0) {
@@ -496,6 +535,7 @@ static bool parse_literal(Parser *ps, QObject **out)
 static bool attach(Parser *ps, QObject *value, const char *at)
 {
     ParserFrame *f = &ps->stack[ps->depth - 1];
+    size_t cost;
 
     if (!f->is_dict && f->count >= ps->max_array_len) {
         qobject_unref(value);
@@ -506,6 +546,17 @@ static bool attach(Parser *ps, QObject *value, const char *at)
     f->count++;
     if (!value) {
         return true;
+    }
+    /* The value, then its place: a list slot (doubling, so up to two),
+     * or a dict member, and its index slots once the dict has one. */
+    cost = ps->cost + (f->is_dict ? MEMBER_COST(ps->key_len)
+                                  : 2 * sizeof(QObject *));
+    if (f->is_dict && f->count >= QDICT_INDEX_MIN) {
+        cost += INDEX_COST * (f->count == QDICT_INDEX_MIN ? f->count : 1);
+    }
+    if (!charge(ps, cost, at)) {
+        qobject_unref(value);
+        return false;
     }
     if (f->is_dict) {
         /* parse_key() has rejected a duplicate. */
@@ -593,9 +644,14 @@ static bool parse_document(Parser *ps, QObject **root)
             if (ps->build) {
                 f.container = f.is_dict ? QOBJECT(qdict_new())
                                         : QOBJECT(qlist_new());
+                ps->cost = HEAP_COST(f.is_dict ? sizeof(QDict)
+                                               : sizeof(QList));
             }
             if (ps->depth == 0) {
                 *root = f.container;
+                if (ps->build && !charge(ps, ps->cost, at)) {
+                    return false;
+                }
             } else if (!attach(ps, f.container, at)) {
                 return false;
             }
@@ -640,6 +696,9 @@ static bool parse_document(Parser *ps, QObject **root)
             }
             if (ps->depth == 0) {
                 *root = value;
+                if (ps->build && !charge(ps, ps->cost, at)) {
+                    return false;
+                }
             } else if (!attach(ps, value, at)) {
                 return false;
             }
@@ -690,6 +749,7 @@ QObject *qjson__parse(const char *text, size_t len,
         .max_depth = MIN(limits->max_depth, QVISIT_DEPTH_CAP),
         .max_string_len = limits->max_string_len,
         .max_array_len = limits->max_array_len,
+        .max_alloc = limits->max_alloc,
         .build = build,
         .errp = errp,
     };

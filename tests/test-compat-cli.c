@@ -9,12 +9,15 @@
  *   stdout  (optional) the exact expected standard output
  *   stdout_same_as  (optional) a file whose content is the expected output
  *   stderr  (optional) the exact expected standard error
+ *   stdin   (optional) a file whose content is the standard input
  * so a new case needs no C. Paths in args are relative to the source tree,
  * where `make check` runs.
  */
+#include <fcntl.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -44,6 +47,17 @@ static bool same_text(const char *what, const char *name, const char *got,
     return false;
 }
 
+/* Child setup: standard input from the file named by @data, if any. */
+static void redirect_stdin(gpointer data)
+{
+    int fd = data ? open(data, O_RDONLY) : -1;
+
+    if (fd >= 0) {
+        dup2(fd, STDIN_FILENO);
+        close(fd);
+    }
+}
+
 static void run_case(const char *cli, const char *name)
 {
     g_autofree char *dir = g_build_filename(CASES_DIR, name, NULL);
@@ -52,6 +66,7 @@ static void run_case(const char *cli, const char *name)
     g_autofree char *want_out = read_opt(dir, "stdout");
     g_autofree char *want_err = read_opt(dir, "stderr");
     g_autofree char *same_as = read_opt(dir, "stdout_same_as");
+    g_autofree char *in = read_opt(dir, "stdin");
     g_autofree char *out = NULL;
     g_autofree char *err_text = NULL;
     g_auto(GStrv) lines = NULL;
@@ -68,8 +83,10 @@ static void run_case(const char *cli, const char *name)
         }
     }
     g_ptr_array_add(argv, NULL);
-    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT,
-                      NULL, NULL, &out, &err_text, &wait_status, &err)) {
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                      in ? G_SPAWN_CHILD_INHERITS_STDIN : G_SPAWN_DEFAULT,
+                      redirect_stdin, in ? g_strchomp(in) : NULL, &out,
+                      &err_text, &wait_status, &err)) {
         fprintf(stderr, "\ncase %s: cannot run %s: %s\n", name, cli,
                 err->message);
         CU_FAIL("spawn failed");

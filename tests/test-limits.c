@@ -20,6 +20,8 @@
 
 #include <glib/gstdio.h>
 
+#include <qvisit/compat.h>
+
 #include "tests/example-vm.h"
 #include "tests/fuzz-harness.h"
 #include "tests/test-util.h"
@@ -468,6 +470,100 @@ static void json_big_input_allocates_in_proportion(void)
     ASSERT_PEAK_AT_MOST(64 * text->len);
 }
 
+/* Parses @text with max_alloc @max; returns whether it parsed. */
+static bool json_fits(const char *text, size_t max, GError **errp)
+{
+    QVisitLimits l = unlimited();
+    QObject *obj;
+
+    l.max_alloc = max;
+    obj = qobject_from_json_full(text, -1, &l, errp);
+    qobject_unref(obj);
+    return obj != NULL;
+}
+
+/*
+ * The tree a parse builds is charged against max_alloc, at least what it
+ * takes: for documents of many small values of every kind, the smallest
+ * max_alloc that parses bounds the measured peak, and one byte less is a
+ * LIMIT error.
+ */
+static void json_tree_stays_within_max_alloc(void)
+{
+    static const char *const items[] = {
+        "{}", "[]", "%u", "%u.5", "\"s%u\"",
+        ("\"a longer string, over the 32 bytes that are shared: %u\""),
+        "true", "null", "{\"k%u\":[%u]}",
+    };
+
+    for (size_t i = 0; i <= G_N_ELEMENTS(items); i++) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        g_autoptr(GError) err = NULL;
+        size_t lo = 1, hi = (size_t)1 << 30;
+        bool dict = i == G_N_ELEMENTS(items);
+
+        /* One array of each item; last, one dict of many members. */
+        g_string_append_c(text, dict ? '{' : '[');
+        for (unsigned n = 0; text->len < 64 * 1024; n++) {
+            if (n) {
+                g_string_append_c(text, ',');
+            }
+            if (dict) {
+                g_string_append_printf(text, "\"member%u\":%u", n, n);
+            } else {
+                g_string_append_printf(text, items[i], n, n);
+            }
+        }
+        g_string_append_c(text, dict ? '}' : ']');
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (json_fits(text->str, mid, NULL)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        alloc_window_start();
+        CU_ASSERT_TRUE(json_fits(text->str, lo, NULL));
+        /* Beyond the tree: the parser's scratch strings and stack. */
+        ASSERT_PEAK_AT_MOST(lo + 16 * 1024);
+        CU_ASSERT_FALSE(json_fits(text->str, lo - 1, &err));
+        ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_LIMIT, "json: document needs "
+                            "more than ");
+        if (getenv("SHOW_PEAK")) {
+            fprintf(stderr, "item %zu: %zu bytes of text, max_alloc %zu\n",
+                    i, text->len, lo);
+        }
+    }
+}
+
+/* A JSON stream much bigger than max_alloc fails within it. */
+static void json_stream_over_max_alloc_is_limit_error(void)
+{
+    g_autoptr(GString) text = g_string_new(
+        "{\"format\": \"qvisit-migration\", \"version\": 1, "
+        "\"capabilities\": 0, \"machine\": \"m\", \"machine_version\": 0, "
+        "\"sections\": [{\"id\": \"d\", \"instance_id\": 0, "
+        "\"version\": 1, \"state\": {\"regs\": [");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    QVisitLimits l;
+
+    for (unsigned n = 0; text->len < 8u << 20; n++) {
+        g_string_append_printf(text, "%s{}", n ? "," : "");
+    }
+    g_string_append(text, "]}}]}");
+    qvisit_limits_init(&l);
+    l.max_alloc = 1 << 20;
+    alloc_window_start();
+    s = migration_stream_decode(text->str, text->len, &l, &err);
+    CU_ASSERT_PTR_NULL(s);
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT, "json: document needs more than "
+                 "1048576 bytes (max_alloc) at byte 15277");
+    ASSERT_PEAK_AT_MOST((1 << 20) + ALLOC_SLACK);
+}
+
 /* ---- self-describing binary documents and streams ---- */
 
 static void put_varint(GByteArray *b, uint64_t v)
@@ -766,6 +862,141 @@ static void qemu_stream_claims_fail_within_the_input(void)
     }
 }
 
+/* Dumps QEMU_STREAM from its file with @max_alloc; returns the peak. */
+static long long qemu_dump_peak(bool ram_full, size_t max_alloc,
+                                GError **errp)
+{
+    QVisitLimits l = unlimited();
+    QemuStreamOptions opts;
+    QObject *dump;
+    long long peak;
+
+    l.max_alloc = max_alloc;
+    qemu_stream_options_init(&opts);
+    opts.ram_full = ram_full;
+    opts.limits = &l;
+    alloc_window_start();
+    dump = qemu_stream_dump_path(QEMU_STREAM, &opts, errp);
+    peak = alloc_peak();
+    qobject_unref(dump);
+    return dump ? peak : -1;
+}
+
+/*
+ * The dump a QEMU stream decodes to is charged against max_alloc as it
+ * grows: the smallest max_alloc that decodes bounds the peak, beyond what
+ * holding the parsed vmdesc costs (charged on its own, measured here),
+ * and one byte less is a LIMIT error.
+ */
+static void qemu_dump_stays_within_max_alloc(void)
+{
+    QVisitLimits l = unlimited();
+    g_autoptr(GError) err = NULL;
+    QObject *desc;
+    long long vmdesc_peak;
+
+    alloc_window_start();
+    desc = qemu_stream_load_vmdesc_path(QEMU_STREAM, &l, &err);
+    vmdesc_peak = alloc_peak();
+    ASSERT_NO_ERROR(err);
+    qobject_unref(desc);
+    for (int ram_full = 0; ram_full < 2; ram_full++) {
+        size_t lo = 1, hi = (size_t)1 << 30;
+        long long peak;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (qemu_dump_peak(ram_full, mid, NULL) >= 0) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        peak = qemu_dump_peak(ram_full, lo, NULL);
+        CU_ASSERT_TRUE(peak >= 0);
+        if (getenv("SHOW_PEAK")) {
+            fprintf(stderr, "qemu dump ram_full=%d: max_alloc %zu, peak "
+                    "%lld, vmdesc %lld\n", ram_full, lo, peak, vmdesc_peak);
+        }
+        /* Beyond the dump and the vmdesc: the reader's buffers. */
+        ASSERT_PEAK_AT_MOST(lo + vmdesc_peak + 64 * 1024);
+        CU_ASSERT_EQUAL(qemu_dump_peak(ram_full, lo - 1, &err), -1);
+        CU_ASSERT_TRUE(err && err->code == QVISIT_ERROR_LIMIT);
+        g_clear_error(&err);
+    }
+    /* The case: a full dump with a limit below its size. */
+    CU_ASSERT_EQUAL(qemu_dump_peak(true, 1 << 20, &err), -1);
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT, "ram: the dump needs more than "
+                 "1048576 bytes (max_alloc) at byte 24634");
+    ASSERT_PEAK_AT_MOST((1 << 20) + vmdesc_peak + 64 * 1024);
+}
+
+/* ---- compat schema samples ---- */
+
+/* Samples @schema_json with max_alloc @max; returns whether it did. */
+static bool sample_fits(const QObject *schema, size_t max, GError **errp)
+{
+    QVisitLimits l = unlimited();
+    QObject *sample;
+
+    l.max_alloc = max;
+    sample = compat_schema_sample_full(schema, &l, errp);
+    qobject_unref(sample);
+    return sample != NULL;
+}
+
+/*
+ * A schema's sample is measured before it is built, at least what it
+ * takes: the smallest max_alloc that samples bounds the peak, and one
+ * byte less is a LIMIT error naming the schema path.
+ */
+static void schema_sample_stays_within_max_alloc(void)
+{
+    static const char *const schemas[] = {
+        "{\"type\":\"array\",\"length\":20000,"
+        "\"element\":{\"type\":\"u64\"}}",
+        "{\"type\":\"array\",\"length\":150,\"element\":"
+        "{\"type\":\"array\",\"length\":150,"
+        "\"element\":{\"type\":\"bool\"}}}",
+        "{\"type\":\"array\",\"length\":3000,\"element\":"
+        "{\"type\":\"struct\",\"members\":["
+        "{\"name\":\"a\",\"type\":\"str\"},"
+        "{\"name\":\"a_longer_member_name\",\"type\":\"number\"},"
+        "{\"name\":\"buf\",\"type\":\"buffer\",\"length\":33},"
+        "{\"name\":\"e\",\"type\":\"array\",\"length\":0}]}}",
+        "{\"type\":\"array\",\"length\":100,\"element\":"
+        "{\"type\":\"buffer\",\"length\":4096}}",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(schemas); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) schema = qobject_from_json(schemas[i], &err);
+        size_t lo = 1, hi = (size_t)1 << 30;
+
+        ASSERT_NO_ERROR(err);
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (sample_fits(schema, mid, NULL)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        alloc_window_start();
+        CU_ASSERT_TRUE(sample_fits(schema, lo, NULL));
+        if (getenv("SHOW_PEAK")) {
+            fprintf(stderr, "schema %zu: max_alloc %zu\n", i, lo);
+        }
+        ASSERT_PEAK_AT_MOST(lo);
+        CU_ASSERT_FALSE(sample_fits(schema, lo - 1, &err));
+        CU_ASSERT_TRUE(err && strstr(err->message, ": the sample needs "
+                                     "more than ") != NULL);
+        ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_LIMIT, "");
+    }
+}
+
 /* ---- CLI options (tools/cli-limits.c) ---- */
 
 static void cli_limits_parse_and_remove_options(void)
@@ -927,6 +1158,9 @@ static const TestCase tests[] = {
     { "json_limits_apply", json_limits_apply },
     { "json_big_input_allocates_in_proportion",
       json_big_input_allocates_in_proportion },
+    { "json_tree_stays_within_max_alloc", json_tree_stays_within_max_alloc },
+    { "json_stream_over_max_alloc_is_limit_error",
+      json_stream_over_max_alloc_is_limit_error },
     { "binary_document_claims_fail_within_the_input",
       binary_document_claims_fail_within_the_input },
     { "binary_stream_section_claiming_4gib_fails_within_the_input",
@@ -935,6 +1169,9 @@ static const TestCase tests[] = {
       legacy_claims_of_4gib_fail_within_the_input },
     { "qemu_stream_claims_fail_within_the_input",
       qemu_stream_claims_fail_within_the_input },
+    { "qemu_dump_stays_within_max_alloc", qemu_dump_stays_within_max_alloc },
+    { "schema_sample_stays_within_max_alloc",
+      schema_sample_stays_within_max_alloc },
     { "cli_limits_parse_and_remove_options",
       cli_limits_parse_and_remove_options },
     { "cli_limits_default_without_options",

@@ -307,6 +307,14 @@ static void truncation_at_every_offset_is_a_clean_error(void)
                 fprintf(stderr, "\ncut %zu: %s\n", cut,
                         err ? err->message : "NULL");
             }
+        } else if (cut == 0) {
+            /* Nothing at all has its own message. */
+            if (o || !err || err->code != QVISIT_ERROR_TRUNCATED ||
+                strcmp(err->message, "header.magic: the stream is empty")) {
+                failures++;
+                fprintf(stderr, "\ncut 0: %s\n",
+                        err ? err->message : "no error");
+            }
         } else if (o || !err || err->code != QVISIT_ERROR_TRUNCATED ||
                    !strstr(err->message, ": stream truncated at byte ")) {
             failures++;

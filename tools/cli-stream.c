@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the stream subcommands (dump, convert, info, diff):
- * reading an input ("-" is standard input) with a progress line, and
- * the example devices as the schema the legacy format needs (outputs are
+ * reading an input ("-" is standard input; tools/cli-input.c) and the
+ * example devices as the schema the legacy format needs (outputs are
  * written by tools/cli-output.c).
  */
 #include <errno.h>
@@ -15,53 +15,20 @@
 
 #include "examples/devices/example-devices.h"
 
-/* Streams above this size get a progress line on a terminal. */
-#define PROGRESS_MIN (4u << 20)
-
-GByteArray *cli_read_input(const char *path)
+GByteArray *cli_read_input(const char *path, CliInputKind kind)
 {
-    g_autoptr(GByteArray) data = g_byte_array_new();
-    bool progress = isatty(STDERR_FILENO);
-    FILE *f;
-    uint8_t buf[1 << 16];
-    size_t n;
+    g_autoptr(GError) err = NULL;
+    GByteArray *data = cli_input_read(path, kind, &err);
 
-    if (!strcmp(path, "-")) {
-        f = stdin;
-    } else {
-        f = fopen(path, "rb");
-        if (!f) {
-            cli_error("%s: %s", path, g_strerror(errno));
-            return NULL;
-        }
+    if (!data) {
+        cli_error("%s: %s", path, err->message);
     }
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-        g_byte_array_append(data, buf, n);
-        if (progress && data->len >= PROGRESS_MIN &&
-            data->len % (1u << 22) < sizeof(buf)) {
-            fprintf(stderr, "\rreading %s: %u MiB", path, data->len >> 20);
-        }
-    }
-    if (progress && data->len >= PROGRESS_MIN) {
-        fprintf(stderr, "\rreading %s: %u MiB, done\n", path,
-                data->len >> 20);
-    }
-    if (ferror(f)) {
-        cli_error("%s: %s", path, g_strerror(errno));
-        if (f != stdin) {
-            fclose(f);
-        }
-        return NULL;
-    }
-    if (f != stdin) {
-        fclose(f);
-    }
-    return g_steal_pointer(&data);
+    return data;
 }
 
 MigrationStream *cli_decode_stream(const char *path)
 {
-    g_autoptr(GByteArray) data = cli_read_input(path);
+    g_autoptr(GByteArray) data = cli_read_input(path, CLI_INPUT_STREAM);
     MigrationStream *s;
     GError *err = NULL;
 

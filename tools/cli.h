@@ -14,6 +14,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "tools/cli-input.h"
 #include "tools/cli-limits.h"
 
 typedef struct CliCommand {
@@ -82,9 +83,8 @@ bool cli_load_compat_plugin(const char *path, struct CompatRegistry *r,
                             struct _GError **errp);
 
 /* Migration streams (tools/cli-stream.c and the commands using it). */
-/* Reads a whole input ("-": stdin), with a progress line on a terminal;
- * NULL after printing the error. */
-GByteArray *cli_read_input(const char *path);
+/* cli_input_read() that prints "qvisit: PATH: <error>"; NULL then. */
+GByteArray *cli_read_input(const char *path, CliInputKind kind);
 /* Reads and decodes a stream in any format; NULL after printing. */
 MigrationStream *cli_decode_stream(const char *path);
 /* The example devices' layouts, a MigrationSchemaFn for legacy output. */

@@ -111,20 +111,16 @@ static SchemaFile *schema_file_load(const char *path,
                                     GError **errp)
 {
     g_autoptr(SchemaFile) f = g_new0(SchemaFile, 1);
-    g_autofree char *text = NULL;
-    gsize len = 0;
-    GError *local = NULL;
+    g_autoptr(GByteArray) text = cli_input_read(path, CLI_INPUT_JSON, errp);
     QDict *top;
     QList *devices;
     QString *format;
 
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s",
-                    local->message);
-        g_error_free(local);
+    if (!text) {
         return NULL;
     }
-    f->root = qobject_from_json_full(text, len, limits, errp);
+    f->root = qobject_from_json_full((const char *)text->data, text->len,
+                                     limits, errp);
     if (!f->root) {
         return NULL;
     }
@@ -170,7 +166,7 @@ static SchemaFile *schema_file_load(const char *path,
             return NULL;
         }
         /* The sample walks the whole schema: a bad node fails here. */
-        sample = compat_schema_sample(ds.schema, errp);
+        sample = compat_schema_sample_full(ds.schema, limits, errp);
         if (!sample) {
             g_prefix_error(errp, "%s.schema: ", where);
             return NULL;
@@ -418,7 +414,8 @@ static bool check_direction(CompatRegistry *r, const char *label,
                             const DeviceSchema *from, const DeviceSchema *to)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(QObject) sample = compat_schema_sample(from->schema, NULL);
+    g_autoptr(QObject) sample = compat_schema_sample_full(from->schema,
+                                                          cli_limits(), NULL);
     g_autofree uint32_t *chain = NULL;
     g_autoptr(GString) via = g_string_new(NULL);
     size_t n = 0;
@@ -438,7 +435,7 @@ static bool check_direction(CompatRegistry *r, const char *label,
         printf("  %s: error: %s\n", label, err->message);
         return false;
     }
-    if (!compat_schema_check(to->schema, sample, &err)) {
+    if (!compat_schema_check_full(to->schema, sample, cli_limits(), &err)) {
         printf("  %s: error: %s: %s\n", label, from->id, err->message);
         return false;
     }
@@ -521,9 +518,13 @@ int cmd_compat_check(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             check_usage(stdout);
             return CLI_EXIT_OK;
-        } else if (!strcmp(argv[i], "--transforms") && i + 1 < argc) {
+        } else if ((!strcmp(argv[i], "--transforms") ||
+                    !strcmp(argv[i], "--without")) && i + 1 >= argc) {
+            cli_error("compat-check: %s needs a value", argv[i]);
+            return CLI_EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--transforms")) {
             transforms = argv[++i];
-        } else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--without")) {
             g_ptr_array_add(without, argv[++i]);
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("compat-check: unknown option '%s'", argv[i]);
@@ -538,6 +539,10 @@ int cmd_compat_check(int argc, char **argv)
     }
     if (npaths != 2) {
         check_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(paths[0], "-") && !strcmp(paths[1], "-")) {
+        cli_error("compat-check: only one input can be standard input");
         return CLI_EXIT_USAGE;
     }
     if (!strcmp(transforms, "builtin")) {

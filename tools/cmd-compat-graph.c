@@ -155,9 +155,13 @@ int cmd_compat_graph(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             graph_usage(stdout);
             return CLI_EXIT_OK;
-        } else if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+        } else if ((!strcmp(argv[i], "--device") ||
+                    !strcmp(argv[i], "--transforms")) && i + 1 >= argc) {
+            cli_error("compat-graph: %s needs a value", argv[i]);
+            return CLI_EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--device")) {
             g.only = argv[++i];
-        } else if (!strcmp(argv[i], "--transforms") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--transforms")) {
             transforms = argv[++i];
         } else {
             cli_error("compat-graph: unexpected argument '%s'", argv[i]);

@@ -126,7 +126,8 @@ static void diff_obj(DiffCtx *c, GString *path, QObject *a, QObject *b)
  * compared as members too; any other JSON document is taken as it is. */
 static QObject *load_tree(const char *path)
 {
-    g_autoptr(GByteArray) data = cli_read_input(path);
+    g_autoptr(GByteArray) data =
+        cli_read_input(path, CLI_INPUT_STREAM_OR_JSON);
     g_autoptr(MigrationStream) s = NULL;
     GError *err = NULL;
     QDict *tree;

@@ -30,44 +30,10 @@ static void encode_usage(FILE *out)
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
-static GString *read_all(const char *path, GError **errp)
-{
-    g_autoptr(GString) text = g_string_new(NULL);
-    char buf[65536];
-    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-
-    if (fd < 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", path,
-                    g_strerror(errno));
-        return NULL;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof(buf));
-
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s", path,
-                        g_strerror(errno));
-            text = NULL;
-            break;
-        }
-        if (n == 0) {
-            break;
-        }
-        g_string_append_len(text, buf, n);
-    }
-    if (fd != 0) {
-        close(fd);
-    }
-    return text ? g_steal_pointer(&text) : NULL;
-}
-
 static int encode_qemu(const char *input, const char *output)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(GString) text = read_all(input, &err);
+    g_autoptr(GByteArray) text = cli_read_input(input, CLI_INPUT_JSON);
     g_autoptr(QObject) dump = NULL;
     CliOutput *out;
     QEMUFile *f;
@@ -75,11 +41,10 @@ static int encode_qemu(const char *input, const char *output)
     int fd, rc;
 
     if (!text) {
-        cli_error("%s", err->message);
         return CLI_EXIT_FAILURE;
     }
-    dump = qobject_from_json_full(text->str, (gssize)text->len, cli_limits(),
-                                  &err);
+    dump = qobject_from_json_full((const char *)text->data, (gssize)text->len,
+                                  cli_limits(), &err);
     if (!dump) {
         cli_error("%s: %s", input, err->message);
         return CLI_EXIT_FAILURE;
@@ -90,7 +55,7 @@ static int encode_qemu(const char *input, const char *output)
         return out ? cli_output_close(out, false) : CLI_EXIT_FAILURE;
     }
     f = qemu_fopen_fd(fd, "wb");
-    ok = qemu_stream_encode(f, dump, &err);
+    ok = qemu_stream_encode_full(f, dump, cli_limits(), &err);
     rc = qemu_fclose(f);
     if (rc < 0) {
         /* The file's first error is the output's; whatever the encoder

@@ -56,7 +56,7 @@ int cmd_info(int argc, char **argv)
         info_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    data = cli_read_input(in);
+    data = cli_read_input(in, CLI_INPUT_STREAM);
     if (!data) {
         return CLI_EXIT_FAILURE;
     }

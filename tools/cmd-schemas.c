@@ -80,7 +80,10 @@ int cmd_schemas(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             schemas_usage(stdout);
             return CLI_EXIT_OK;
-        } else if (!strcmp(argv[i], "--release") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--release") && i + 1 >= argc) {
+            cli_error("schemas: --release needs a value");
+            return CLI_EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--release")) {
             char *end;
 
             release = strtol(argv[++i], &end, 10);

@@ -328,7 +328,7 @@ static int do_import(SnapshotStore *s, const char *name, const char *file,
     g_autoptr(SnapshotMeta) m = NULL;
     GError *err = NULL;
 
-    data = cli_read_input(file);
+    data = cli_read_input(file, CLI_INPUT_STREAM);
     if (!data) {
         return CLI_EXIT_FAILURE;
     }

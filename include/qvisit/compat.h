@@ -51,6 +51,7 @@
 #include <glib.h>
 
 #include "qvisit/common.h"
+#include "qvisit/limits.h"
 #include "qvisit/qobject.h"
 
 /**
@@ -654,6 +655,26 @@ QVISIT_API QObject *compat_schema_sample(const QObject *schema,
                                          GError **errp);
 
 /**
+ * compat_schema_sample_full:
+ * @schema: (transfer none): a schema
+ * @limits: (nullable): limits to apply; NULL for the defaults
+ * @errp: return location for an error
+ *
+ * compat_schema_sample() within @limits, checked before anything is
+ * allocated: a schema nested deeper than max_depth, a buffer of more than
+ * max_string_len / 2 bytes (its hex string), more than max_array_len
+ * values in one array or in the whole sample, or a sample that would take
+ * more than max_alloc bytes of heap is %QVISIT_ERROR_LIMIT naming the
+ * schema path.
+ *
+ * Returns: (transfer full) (nullable): the state, NULL on error.
+ * Since: 0.2
+ */
+QVISIT_API QObject *compat_schema_sample_full(const QObject *schema,
+                                              const QVisitLimits *limits,
+                                              GError **errp);
+
+/**
  * compat_schema_check:
  * @schema: (transfer none): a schema
  * @value: (transfer none): a state
@@ -673,5 +694,24 @@ QVISIT_API QObject *compat_schema_sample(const QObject *schema,
  */
 QVISIT_API bool compat_schema_check(const QObject *schema,
                                     const QObject *value, GError **errp);
+
+/**
+ * compat_schema_check_full:
+ * @schema: (transfer none): a schema
+ * @value: (transfer none): a state
+ * @limits: (nullable): limits to apply (max_depth is used); NULL for the
+ *   defaults
+ * @errp: return location for an error
+ *
+ * compat_schema_check() with @limits: a schema nested deeper than
+ * max_depth is %QVISIT_ERROR_LIMIT.
+ *
+ * Returns: true when @value matches.
+ * Since: 0.2
+ */
+QVISIT_API bool compat_schema_check_full(const QObject *schema,
+                                         const QObject *value,
+                                         const QVisitLimits *limits,
+                                         GError **errp);
 
 #endif /* QVISIT_COMPAT_H */

@@ -28,7 +28,10 @@
  *   clamped to %QVISIT_DEPTH_CAP)
  * @max_string_len: longest string in bytes (default 16 MiB)
  * @max_array_len: most elements in one array or list (default 16 Mi)
- * @max_alloc: most bytes one load may allocate for values (default 1 GiB)
+ * @max_alloc: most bytes one load may allocate for values (default 1 GiB):
+ *   the trees the JSON parser, the binary decoder and the QEMU stream
+ *   reader build, a schema's sample, and a whole stream read from a
+ *   transport or spooled from a pipe
  * @max_section_size: largest section of a migration stream (default 1 GiB)
  *
  * Since: 0.1

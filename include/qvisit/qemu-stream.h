@@ -23,7 +23,9 @@
  * Life cycle: fill a QemuStreamOptions with qemu_stream_options_init(),
  * call one of the qemu_stream_dump*() functions, and unref the result.
  * Reading never allocates what the stream merely claims: lengths are
- * checked against the QVisitLimits and long items are read in chunks. RAM
+ * checked against the QVisitLimits and long items are read in chunks; the
+ * dump itself is charged against max_alloc as it grows (with @section_fn,
+ * only what waits to be handed out), and so is the parsed vmdesc. RAM
  * pages are only kept with @ram_full; the decoded device state is the
  * dump, except that an analyze-compat dump with @section_fn hands each
  * section out as it completes, so memory is then bounded by the largest
@@ -136,15 +138,22 @@ QVISIT_API QObject *qemu_stream_dump(QEMUFile *f,
  * @fd: a readable descriptor; not closed. A regular file is read from its
  *   start; anything else (a pipe) is read as it comes when @opts->vmdesc
  *   is set, and otherwise first copied to an unlinked temporary file, so
- *   memory stays bounded
+ *   memory stays bounded; the copy starts once the first bytes are a QEMU
+ *   stream's and holds at most max_alloc bytes
  * @opts: (nullable): options; NULL for the defaults
  * @errp: return location for an error
  *
  * qemu_stream_dump() that finds the stream's vmdesc at its end first
- * (unless @opts->vmdesc is set).
+ * (unless @opts->vmdesc is set). The first bytes are checked before
+ * anything else is read.
  *
  * Errors: those of qemu_stream_dump(); %QVISIT_ERROR_MISSING when the
- * stream has no vmdesc and none was given.
+ * stream has no vmdesc and none was given; %QVISIT_ERROR_TRUNCATED for an
+ * empty input (`header.magic: the stream is empty`) or one cut inside its
+ * vmdesc (`vmdesc: stream truncated inside the description ...`);
+ * %QVISIT_ERROR_PARSE for an input that is no QEMU stream, saying what it
+ * is when it is a qvisit stream or JSON; %QVISIT_ERROR_LIMIT for a pipe
+ * larger than max_alloc.
  *
  * Returns: (transfer full) (nullable): the dump, or NULL on error.
  * Since: 0.1
@@ -220,5 +229,25 @@ QVISIT_API QObject *qemu_stream_load_vmdesc_path(const char *path,
  */
 QVISIT_API bool qemu_stream_encode(QEMUFile *f, const QObject *dump,
                                    GError **errp);
+
+/**
+ * qemu_stream_encode_full:
+ * @f: (transfer none): a file opened for writing
+ * @dump: (transfer none): a native dump made with @ram_full
+ * @limits: (nullable) (transfer none): limits for parsing the dump's
+ *   vmdesc text; NULL for qvisit_limits_default()
+ * @errp: return location for an error
+ *
+ * qemu_stream_encode() that parses the embedded vmdesc within @limits, so
+ * that a dump made with raised limits (a description nested deeper than
+ * the default max_depth) encodes with the same ones. Exceeding them is
+ * %QVISIT_ERROR_LIMIT (`vmdesc: json: ...`).
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
+                                        const QVisitLimits *limits,
+                                        GError **errp);
 
 #endif /* QVISIT_QEMU_STREAM_H */

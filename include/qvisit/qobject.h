@@ -574,7 +574,7 @@ QVISIT_API QObject *qobject_from_json(const char *text, GError **errp);
  *   an empty GByteArray), which is empty input
  * @len: bytes at @text, or -1 when NUL-terminated
  * @limits: (nullable): limits to apply (max_depth, max_string_len,
- *   max_array_len are used); NULL for the defaults
+ *   max_array_len and max_alloc are used); NULL for the defaults
  * @errp: return location for an error
  *
  * qobject_from_json() with a length and limits. Empty input, (NULL, 0)
@@ -582,8 +582,12 @@ QVISIT_API QObject *qobject_from_json(const char *text, GError **errp);
  * for qobject_from_json(). A NUL byte inside @len bytes is a parse error. The text must be UTF-8, and a string may not
  * contain \u0000 (QStrings are NUL-terminated) or a lone surrogate.
  * Exceeding max_string_len (decoded bytes of one string) or max_array_len
- * (elements of one array) is %QVISIT_ERROR_LIMIT. Equal short strings and
- * equal integers in the result may be one shared object.
+ * (elements of one array) is %QVISIT_ERROR_LIMIT. The tree is charged
+ * against max_alloc as it is built, at what each object and member takes
+ * on the heap: a document whose tree would need more is
+ * %QVISIT_ERROR_LIMIT (`json: document needs more than N bytes (max_alloc)
+ * at byte M`), whatever the size of its text (since 0.2). Equal short
+ * strings and equal integers in the result may be one shared object.
  *
  * Returns: (transfer full) (nullable): the value, or NULL on error.
  * Since: 0.1

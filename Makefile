@@ -40,7 +40,7 @@ QVISIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fPIC -fvisibility=hidden \
                  -fno-semantic-interposition \
                  -Iinclude -I. $(DEPS_CFLAGS) $(CUNIT_CFLAGS)
 
-LIB_SRCS := $(sort $(wildcard qobject/*.c visitor/*.c qemufile/*.c \
+LIB_SRCS := $(sort $(wildcard util/*.c qobject/*.c visitor/*.c qemufile/*.c \
                               compat/*.c migration/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 DEV_SRCS := $(sort $(wildcard examples/devices/*.c))
@@ -68,7 +68,10 @@ CLI := $(B)/qvisit
 ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
             $(EXAMPLES:%=%.o) $(TESTS:%=%.o) $(BENCHES:%=%.o)
 
-.SECONDARY:
+# Keep the objects of programs built through a pattern chain. Only these:
+# a blanket .SECONDARY would also make make skip a library object that is
+# missing (a moved source) whenever the library is newer than its sources.
+.SECONDARY: $(TESTS:%=%.o) $(BENCHES:%=%.o) $(EXAMPLES:%=%.o)
 .PHONY: all check check-valgrind check-asan check-live bench demo install \
         clean fuzz fuzz-smoke fuzz-seeds
 .DEFAULT_GOAL := all

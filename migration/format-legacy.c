@@ -23,6 +23,7 @@
 #include "migration/legacy-internal.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "util/error-at.h"
 
 #define SEC_START 0x01
 #define SEC_PART 0x02
@@ -143,14 +144,11 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
 bool migration__lr_error(LReader *r, GError **errp, int code, const char *fmt,
                      ...)
 {
-    g_autofree char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_va(errp, code, r->path->str, r->pos, fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu", r->path->str,
-                r->path->len ? ": " : "", msg, r->pos);
     return false;
 }
 

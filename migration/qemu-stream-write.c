@@ -9,32 +9,20 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "util/bswap.h"
+#include "util/error-at.h"
+#include "util/hex.h"
+
 bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
                    ...)
 {
-    g_autofree char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_va(errp, code, path->len ? path->str : "dump",
+                        QVISIT_NO_OFFSET, fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s",
-                path->len ? path->str : "dump", msg);
     return false;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
@@ -51,8 +39,8 @@ bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
             p++;
             continue;
         }
-        hi = hex_digit(p[0]);
-        lo = hi < 0 ? -1 : hex_digit(p[1]);
+        hi = hex_digit_value(p[0]);
+        lo = hi < 0 ? -1 : hex_digit_value(p[1]);
         if (hi < 0 || lo < 0) {
             return qs__enc_error(path, errp, QVISIT_ERROR_PARSE,
                                  "invalid hex digit at offset %zu",
@@ -82,9 +70,10 @@ bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
 
 static void put_be(QEMUFile *f, uint64_t v, int64_t size)
 {
-    for (int64_t i = size - 1; i >= 0; i--) {
-        qemu_put_byte(f, (int)(v >> (i * 8)));
-    }
+    uint8_t be[8];
+
+    stn_be_p(be, (unsigned)size, v);
+    qemu_put_buffer(f, be, (size_t)size);
 }
 
 static bool range_error(GString *path, const char *type, int64_t size,

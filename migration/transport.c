@@ -18,7 +18,7 @@
 #include "migration/migration-internal.h"
 #include "migration/transport-internal.h"
 #include "qvisit/error.h"
-#include "visitor/binary-internal.h"
+#include "util/bswap.h"
 
 /* Handshake records (docs/formats.md, "Capability handshake"). */
 #define HELLO_MAGIC "QVHS"
@@ -109,7 +109,7 @@ static void put_hello(uint8_t *buf, uint64_t mask)
 
 static uint64_t get_be64(const uint8_t *p)
 {
-    return binary__get_be(p, 8);
+    return ldq_be_p(p);
 }
 
 void migration_set_handshake_timeout(MigrationRegistry *r, unsigned ms)
@@ -319,8 +319,8 @@ static void send_status(int fd, bool ok, const GError *err, const char *uri)
 
     g_byte_array_append(b, (const uint8_t *)STATUS_MAGIC, 4);
     g_byte_array_append(b, &st, 1);
-    binary__put_be(b, err ? (uint32_t)err->code : 0, 4);
-    binary__put_be(b, len, 4);
+    byte_array_append_be(b, err ? (uint32_t)err->code : 0, 4);
+    byte_array_append_be(b, len, 4);
     g_byte_array_append(b, (const uint8_t *)msg, len);
     /* Best effort: the source may be gone, and our own result stands. */
     io_write(fd, b->data, b->len, uri, NULL);
@@ -470,8 +470,8 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     if (head[4] == 0) {
         return true;
     }
-    code = binary__get_be(head + 5, 4);
-    len = MIN(binary__get_be(head + 9, 4), 4096);
+    code = ldl_be_p(head + 5);
+    len = MIN(ldl_be_p(head + 9), 4096);
     msg = g_malloc0(len + 1);
     n = io_read(fd, msg, len, r->io_timeout_ms, uri, NULL);
     g_set_error(errp, QVISIT_ERROR, code,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qvisit/error.h"
+#include "util/hex.h"
 
 static void json_str(GString *out, const char *s)
 {
@@ -211,7 +212,6 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
     }
     /* buffer, and any type we do not know: raw bytes as hex. */
     {
-        static const char hex[] = "0123456789abcdef";
         g_autofree char *s = NULL;
 
         if ((uint64_t)size > r->limits->max_string_len / 2) {
@@ -220,13 +220,8 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
             return NULL;
         }
         s = g_malloc(2 * size + 1);
-        for (int64_t i = 0; i < size; i++) {
-            uint8_t b = r->data[r->pos++];
-
-            s[2 * i] = hex[b >> 4];
-            s[2 * i + 1] = hex[b & 15];
-        }
-        s[2 * size] = '\0';
+        hex_encode(r->data + r->pos, (size_t)size, s);
+        r->pos += size;
         return QOBJECT(qstring_from_str(s));
     }
 }

@@ -18,6 +18,7 @@
 
 #include "qvisit/qemu-file.h"
 #include "qvisit/visitor.h"
+#include "util/bswap.h"
 
 /* Internal buffer size; also the largest qemu_peek_buffer() window. */
 #define QEMU_FILE_BUF_SIZE 32768
@@ -149,32 +150,6 @@ static inline const uint8_t *qemu_file__take(QEMUFile *f, size_t len)
     return p;
 }
 
-/* Stores the low @bytes (1, 2, 4 or 8) bytes of @value big-endian at @p. */
-static inline void qemu_file__store_be(uint8_t *p, uint64_t value,
-                                       unsigned bytes)
-{
-    switch (bytes) {
-    case 1:
-        p[0] = (uint8_t)value;
-        break;
-    case 2: {
-        uint16_t be = GUINT16_TO_BE((uint16_t)value);
-        memcpy(p, &be, 2);
-        break;
-    }
-    case 4: {
-        uint32_t be = GUINT32_TO_BE((uint32_t)value);
-        memcpy(p, &be, 4);
-        break;
-    }
-    default: {
-        uint64_t be = GUINT64_TO_BE(value);
-        memcpy(p, &be, 8);
-        break;
-    }
-    }
-}
-
 /*
  * Puts the low @bytes (1, 2, 4 or 8) bytes of @value big-endian, as
  * qemu_put_byte/be16/be32/be64 do. Returns false, writing nothing, when
@@ -188,7 +163,7 @@ static inline bool qemu_file__put_be(QEMUFile *f, uint64_t value,
     if (G_UNLIKELY(!p)) {
         return false;
     }
-    qemu_file__store_be(p, value, bytes);
+    stn_be_p(p, bytes, value);
     qemu_file__commit(f, bytes);
     return true;
 }

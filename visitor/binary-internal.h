@@ -11,6 +11,7 @@
 
 #include "qvisit/limits.h"
 #include "qvisit/qobject.h"
+#include "util/bswap.h"
 
 /*
  * Value tags. Every value on the wire starts with one of these bytes. In a
@@ -115,26 +116,6 @@ static inline uint64_t binary__zigzag(int64_t v)
 static inline int64_t binary__unzigzag(uint64_t v)
 {
     return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
-static inline void binary__put_be(GByteArray *out, uint64_t v, unsigned bytes)
-{
-    uint8_t buf[8];
-
-    for (unsigned i = 0; i < bytes; i++) {
-        buf[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
-    }
-    g_byte_array_append(out, buf, bytes);
-}
-
-static inline uint64_t binary__get_be(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < bytes; i++) {
-        v = (v << 8) | p[i];
-    }
-    return v;
 }
 
 /*

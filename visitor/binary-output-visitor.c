@@ -133,7 +133,7 @@ static void put_int(BinaryOutputVisitor *bov, const char *name,
         binary__put_varint(bov->body, wire);
     } else {
         put_head(bov, name, fixed_tag);
-        binary__put_be(bov->body, raw, bytes);
+        byte_array_append_be(bov->body, raw, bytes);
     }
 }
 
@@ -264,7 +264,7 @@ static bool bov_type_number(Visitor *v, const char *name, double *obj,
     (void)errp;
     memcpy(&bits, obj, sizeof(bits));
     put_head(bov, name, BIN_TAG_F64);
-    binary__put_be(bov->body, bits, 8);
+    byte_array_append_be(bov->body, bits, 8);
     return true;
 }
 
@@ -329,7 +329,7 @@ static bool bov_type_uint_array(Visitor *v, void *arr, unsigned bits,
             x = ((const uint64_t *)arr)[i];
             break;
         }
-        binary__put_be(bov->body, x, bytes);
+        byte_array_append_be(bov->body, x, bytes);
     }
     return true;
 }

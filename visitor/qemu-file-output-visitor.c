@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-internal.h"
+#include "util/bswap.h"
 #include "visitor/visitor-impl.h"
 
 typedef struct QemuFileOutputVisitor {
@@ -178,24 +179,21 @@ static bool qfo_type_uint_array(Visitor *v, void *arr, unsigned bits,
         case 16: {
             const uint16_t *src = (const uint16_t *)arr + done;
             for (size_t i = 0; i < k; i++) {
-                uint16_t be = GUINT16_TO_BE(src[i]);
-                memcpy(p + i * 2, &be, 2);
+                stw_be_p(p + i * 2, src[i]);
             }
             break;
         }
         case 32: {
             const uint32_t *src = (const uint32_t *)arr + done;
             for (size_t i = 0; i < k; i++) {
-                uint32_t be = GUINT32_TO_BE(src[i]);
-                memcpy(p + i * 4, &be, 4);
+                stl_be_p(p + i * 4, src[i]);
             }
             break;
         }
         default: {
             const uint64_t *src = (const uint64_t *)arr + done;
             for (size_t i = 0; i < k; i++) {
-                uint64_t be = GUINT64_TO_BE(src[i]);
-                memcpy(p + i * 8, &be, 8);
+                stq_be_p(p + i * 8, src[i]);
             }
             break;
         }

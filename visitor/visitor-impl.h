@@ -156,14 +156,9 @@ void visit__set_index(Visitor *v, size_t index);
 size_t visit__depth(const Visitor *v);
 
 /*
- * Writes @len bytes as 2 * @len lowercase hex digits and a NUL into @out
- * (visitor/visitor-hex.c).
- */
-void visit__hex_encode(const void *buf, size_t len, char *out);
-
-/*
  * Decodes @hex_len hex digits (either case) into exactly @len bytes at
- * @buf, which is written only on success. Errors: QVISIT_ERROR_PARSE for a
+ * @buf, which is written only on success (visitor/visitor-hex.c; the
+ * encoder is util/hex.h's hex_encode()). Errors: QVISIT_ERROR_PARSE for a
  * non-digit or an odd count, QVISIT_ERROR_LENGTH for another byte count.
  */
 bool visit__hex_decode(Visitor *v, const char *hex, size_t hex_len,

@@ -9,6 +9,8 @@
 
 #include <inttypes.h>
 
+#include "util/error-at.h"
+
 const char *visit__int_type_name(unsigned bits, bool is_signed)
 {
     switch (bits) {
@@ -68,13 +70,7 @@ char *visit__get_path(Visitor *v)
 static bool set_error_va(GString *path, GError **errp, int code,
                          const char *fmt, va_list ap)
 {
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-
-    if (path->len) {
-        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", path->str, msg);
-    } else {
-        g_set_error_literal(errp, QVISIT_ERROR, code, msg);
-    }
+    qvisit__error_at_va(errp, code, path->str, QVISIT_NO_OFFSET, fmt, ap);
     g_string_free(path, TRUE);
     return false;
 }

@@ -166,7 +166,7 @@ static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
         f->buf_index + bytes > f->put_limit) {
         return false;
     }
-    qemu_file__store_be(f->buf + f->buf_index, value, bytes);
+    stn_be_p(f->buf + f->buf_index, bytes, value);
     f->buf_index += bytes;
     if (kind == VISITOR_FRAME_ARRAY) {
         v->top->index++;

@@ -13,12 +13,14 @@
 #ifndef QVISIT_QEMU_FILE_INTERNAL_H
 #define QVISIT_QEMU_FILE_INTERNAL_H
 
+#include <stddef.h>
 #include <string.h>
 #include <sys/uio.h>
 
 #include "qvisit/qemu-file.h"
 #include "qvisit/visitor.h"
 #include "util/bswap.h"
+#include "util/byte-window.h"
 
 /* Internal buffer size; also the largest qemu_peek_buffer() window. */
 #define QEMU_FILE_BUF_SIZE 32768
@@ -51,15 +53,26 @@ struct QEMUFile {
     bool writable;
     bool owns_buf;          /* buf was g_malloc'ed (not a memory file) */
     int last_error;         /* sticky; 0 or a negative errno */
-    /*
-     * How far buf_index may grow by direct stores: QEMU_FILE_BUF_SIZE for
-     * a writable file without error, else 0. One compare then stands for
-     * "writable, no error, room left" on the visitors' per-field path.
-     */
-    size_t put_limit;
 
-    uint8_t *buf;
-    size_t buf_index;       /* write: bytes buffered; read: next byte */
+    /*
+     * buf, buf_index and put_limit are also the file's write window
+     * (util/byte-window.h): qemu_file__window() lends them to the visitor
+     * core's fast path, which stores fields straight into buf.
+     */
+    union {
+        ByteWindow window;
+        struct {
+            uint8_t *buf;
+            size_t buf_index;   /* write: bytes buffered; read: next byte */
+            /*
+             * How far buf_index may grow by direct stores:
+             * QEMU_FILE_BUF_SIZE for a writable file without error, else
+             * 0. One compare then stands for "writable, no error, room
+             * left" on the visitors' per-field path.
+             */
+            size_t put_limit;
+        };
+    };
     size_t buf_size;        /* read: valid bytes in buf */
     uint64_t base;          /* stream offset of buf[0] */
 
@@ -78,6 +91,13 @@ struct QEMUFile {
     Visitor *spare_output_visitor;
     bool closing;
 };
+
+/* The window and the fields it lends are the same bytes. */
+G_STATIC_ASSERT(offsetof(QEMUFile, window.buf) == offsetof(QEMUFile, buf));
+G_STATIC_ASSERT(offsetof(QEMUFile, window.pos) ==
+                offsetof(QEMUFile, buf_index));
+G_STATIC_ASSERT(offsetof(QEMUFile, window.limit) ==
+                offsetof(QEMUFile, put_limit));
 
 /* Creates a file with a g_malloc'ed buffer; used by the backends. */
 QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable);
@@ -128,6 +148,16 @@ static inline uint8_t *qemu_file__reserve(QEMUFile *f, size_t len)
 static inline void qemu_file__commit(QEMUFile *f, size_t len)
 {
     f->buf_index += len;
+}
+
+/*
+ * The file's write window (see util/byte-window.h): buf[buf_index,
+ * put_limit). Valid as long as the file; empty for a reading file or one
+ * with an error.
+ */
+static inline ByteWindow *qemu_file__window(QEMUFile *f)
+{
+    return &f->window;
 }
 
 /*

@@ -257,6 +257,6 @@ Visitor *qemu_file_output_visitor_new(QEMUFile *f)
     v->complete = qfo_complete;
     v->free = qfo_free;
     visit__init(v, VISITOR_OUTPUT);
-    v->direct_file = f;
+    v->direct_window = qemu_file__window(f);
     return v;
 }

@@ -23,6 +23,7 @@
 
 #include "qvisit/visitor.h"
 #include "qvisit/error.h"
+#include "util/byte-window.h"
 
 typedef enum VisitorFrameKind {
     VISITOR_FRAME_ROOT,       /* no frame open */
@@ -85,20 +86,29 @@ struct Visitor {
     void (*free)(Visitor *v);
 
     /*
-     * Optional. A binary output visitor whose integers, bools and presence
-     * bytes are exactly the big-endian bytes of the value, and whose
-     * buffers are their raw bytes, sets this to its file: the core then
-     * writes those fields straight into the file's buffer and skips the
-     * callbacks (the field-by-field benchmark holds converted devices to
-     * within 15% of legacy qemu_put_*() code). Anything else (a full
-     * buffer, a file error, a malformed call) falls back to the callbacks,
-     * which flush or report. Such a visitor must write nothing for structs
-     * and arrays (their callbacks are skipped while the file has no
-     * error), and its optional callback may fail only when the file has
-     * an error, so the direct path's check of the file's error also
-     * covers a pending error.
+     * Optional: the fast path for byte output. A visitor that writes bytes
+     * may lend the core a window on its output buffer (see
+     * util/byte-window.h); the core then stores the values below straight
+     * into it, after its own well-formedness checks, and skips the
+     * callbacks. The window's contract:
+     *
+     * - an integer of 8, 16, 32 or 64 bits is its value's bytes,
+     *   fixed-width big-endian (a signed one in two's complement);
+     * - a bool, and the presence byte of visit_optional(), is one byte,
+     *   0 or 1;
+     * - visit_type_buffer() bytes are written as they are;
+     * - structs and arrays write nothing: their callbacks are skipped
+     *   too, so such a visitor must write nothing for them;
+     * - a window with no room (limit 0) sends every call to the
+     *   callbacks, which flush or report. The lender keeps limit 0 while
+     *   it has an error, and its optional callback may fail only then, so
+     *   the direct path's room check also covers a pending error.
+     *
+     * The window must stay valid as long as the visitor. The
+     * field-by-field benchmark holds converted devices to legacy
+     * qemu_put_*() code through this path (docs/performance.md).
      */
-    struct QEMUFile *direct_file;
+    ByteWindow *direct_window;
 
     /* Core state; implementations read it only through the helpers. */
     VisitorFrame *frames;     /* open structs/arrays, outermost first */

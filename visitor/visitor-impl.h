@@ -156,14 +156,8 @@ bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
                              int code, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
 
-/* Returns the current path as a new string ("" at the root). */
-char *visit__get_path(Visitor *v);
-
 /* Sets the index of the innermost array (used by type_uint_array). */
 void visit__set_index(Visitor *v, size_t index);
-
-/* Returns the nesting depth: the number of open structs and arrays. */
-size_t visit__depth(const Visitor *v);
 
 /*
  * Decodes @hex_len hex digits (either case) into exactly @len bytes at

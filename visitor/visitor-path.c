@@ -62,11 +62,6 @@ static GString *build_path(Visitor *v, bool with_current)
     return path;
 }
 
-char *visit__get_path(Visitor *v)
-{
-    return g_string_free(build_path(v, v->in_call), FALSE);
-}
-
 static bool set_error_va(GString *path, GError **errp, int code,
                          const char *fmt, va_list ap)
 {

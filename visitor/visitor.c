@@ -63,11 +63,6 @@ void visit__cleanup(Visitor *v)
     g_clear_error(&v->pending);
 }
 
-size_t visit__depth(const Visitor *v)
-{
-    return v->nframes;
-}
-
 void visit__set_index(Visitor *v, size_t index)
 {
     if (v->top && v->top->is_array) {

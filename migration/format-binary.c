@@ -24,7 +24,7 @@
 #include "qvisit/binary-visitor.h"
 #include "qvisit/error.h"
 #include "util/bswap.h"
-#include "visitor/binary-internal.h"
+#include "visitor/binary-wire.h"
 
 #define REC_EOF 0x00
 #define REC_SECTION 0x01

@@ -23,6 +23,7 @@
 #include "migration/legacy-internal.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "util/bswap.h"
 #include "util/error-at.h"
 
 #define SEC_START 0x01
@@ -162,11 +163,9 @@ bool lr__need(LReader *r, uint64_t n, GError **errp)
 
 uint64_t lr__get(LReader *r, unsigned bytes)
 {
-    uint64_t v = 0;
+    uint64_t v = ldn_be_p(r->data + r->pos, bytes);
 
-    for (unsigned i = 0; i < bytes; i++) {
-        v = (v << 8) | r->data[r->pos++];
-    }
+    r->pos += bytes;
     return v;
 }
 

@@ -48,7 +48,7 @@ QVISIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fPIC -fvisibility=hidden \
                  -Iinclude -I. $(DEPS_CFLAGS)
 
 LIB_SRCS := $(sort $(wildcard util/*.c qobject/*.c visitor/*.c qemufile/*.c \
-                              compat/*.c migration/*.c))
+                              compat/*.c qemustream/*.c migration/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 DEV_SRCS := $(sort $(wildcard examples/devices/*.c))
 DEV_OBJS := $(DEV_SRCS:%.c=$(B)/%.o)

@@ -8,7 +8,7 @@
  * structs recurse and must consume exactly "size" bytes, everything else
  * is kept as "size" raw bytes.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <string.h>
 

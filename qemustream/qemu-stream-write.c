@@ -4,7 +4,7 @@
  * same vmdesc the reader used, so widths and layout come from it and the
  * dump only holds values.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <stdarg.h>
 #include <string.h>

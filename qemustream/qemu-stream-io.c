@@ -3,7 +3,7 @@
  * short read as TRUNCATED with the current field path and the byte offset
  * where the missing item starts.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

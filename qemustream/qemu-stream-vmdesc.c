@@ -8,7 +8,7 @@
  * pipe is first copied to an unlinked temporary file, so memory stays
  * bounded by the largest section whatever the stream's size.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

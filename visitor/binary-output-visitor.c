@@ -1,7 +1,7 @@
 /*
  * Self-describing binary output visitor: writes the walk as tagged values
  * with member names interned in a per-document name table. The layout is
- * in visitor/binary-internal.h and docs/formats.md.
+ * in visitor/binary-wire.h and docs/formats.md.
  */
 #include "qvisit/binary-visitor.h"
 

@@ -2,7 +2,7 @@
  * Reading single values of the self-describing binary encoding from
  * well-formed bytes: skipping a value, reading an integer of any integer
  * tag, and naming a tag's type as QObject does. Shared by the input
- * visitor; the layout is in binary-internal.h.
+ * visitor; the layout is in binary-wire.h.
  */
 #include "visitor/binary-internal.h"
 

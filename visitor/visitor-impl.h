@@ -1,6 +1,9 @@
 /*
  * The contract between the visitor core (visitor/visitor.c) and each
- * visitor implementation. Not installed.
+ * visitor implementation: the implementer header. Not installed; included
+ * by the core and by visitor implementations (files named *-visitor.c,
+ * also in higher folders such as qemufile/), nothing else
+ * (tests/check-layers.sh).
  *
  * The core owns everything shared: the stack of open structs/arrays, the
  * current member path for error messages, element counting, range checks of

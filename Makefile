@@ -1,6 +1,6 @@
 # qvisit: one non-recursive Makefile. Every output goes under build/.
 #   make            libraries, CLI and example programs
-#   make check      all CUnit suites + export check
+#   make check      all CUnit suites + export, install and layering checks
 #   make demo       the README's main job
 #   make bench      benchmarks (writes docs/performance.md figures to stdout)
 #   make install PREFIX=/usr/local
@@ -159,6 +159,7 @@ build/tests/plugins/%.so: tests/plugins/%.c
 check: all $(TESTS) $(PLUGINS)
 	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \
 	    tests/check-exports.sh $(SHARED_LIB) include
+	$(Q)tests/check-layers.sh $(B)
 	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
 	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
 	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)

@@ -1,6 +1,6 @@
 # qvisit: one non-recursive Makefile. Every output goes under build/.
 #   make            libraries, CLI and example programs
-#   make check      all CUnit suites + export check
+#   make check      all CUnit suites + export, install and layering checks
 #   make demo       the README's main job
 #   make bench      benchmarks (writes docs/performance.md figures to stdout)
 #   make install PREFIX=/usr/local
@@ -23,11 +23,18 @@ B := $(if $(BUILD_ASAN),build/asan,build)
 Q := $(if $(filter 1,$(V)),,@)
 quiet = $(if $(Q),@printf '  %-7s %s\n' '$(1)' '$(2)';)
 
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 json-glib-1.0)
-DEPS_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 json-glib-1.0) -lz
+# What the library needs (and qvisit.pc requires): GLib and zlib. The
+# other dependencies get only the objects that use them: GModule the CLI,
+# CUnit the test suites, json-glib the one suite and the one benchmark
+# that compare our JSON parser with it.
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0)
+DEPS_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0) -lz
 # The CLI loads transform plugins, which call back into its QVISIT_API:
 # it links the whole library and exports it (--export-dynamic).
+GMODULE_CFLAGS := $(shell $(PKG_CONFIG) --cflags gmodule-2.0)
 GMODULE_LIBS := $(shell $(PKG_CONFIG) --libs gmodule-2.0)
+JSON_GLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-glib-1.0)
+JSON_GLIB_LIBS := $(shell $(PKG_CONFIG) --libs json-glib-1.0)
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 
@@ -38,10 +45,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 # directly instead of through the PLT; we do not support interposing them.
 QVISIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fPIC -fvisibility=hidden \
                  -fno-semantic-interposition \
-                 -Iinclude -I. $(DEPS_CFLAGS) $(CUNIT_CFLAGS)
+                 -Iinclude -I. $(DEPS_CFLAGS)
 
-LIB_SRCS := $(sort $(wildcard qobject/*.c visitor/*.c qemufile/*.c \
-                              compat/*.c migration/*.c))
+LIB_SRCS := $(sort $(wildcard util/*.c qobject/*.c visitor/*.c qemufile/*.c \
+                              compat/*.c qemustream/*.c migration/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 DEV_SRCS := $(sort $(wildcard examples/devices/*.c))
 DEV_OBJS := $(DEV_SRCS:%.c=$(B)/%.o)
@@ -68,17 +75,28 @@ CLI := $(B)/qvisit
 ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
             $(EXAMPLES:%=%.o) $(TESTS:%=%.o) $(BENCHES:%=%.o)
 
-.SECONDARY:
+# Keep the objects of programs built through a pattern chain. Only these:
+# a blanket .SECONDARY would also make make skip a library object that is
+# missing (a moved source) whenever the library is newer than its sources.
+.SECONDARY: $(TESTS:%=%.o) $(TEST_SUPPORT_OBJS) $(BENCHES:%=%.o) \
+            $(EXAMPLES:%=%.o)
 .PHONY: all check check-valgrind check-asan check-live bench demo install \
         clean fuzz fuzz-smoke fuzz-seeds
 .DEFAULT_GOAL := all
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
 
+# EXTRA_CFLAGS: the flags of a dependency only some objects use.
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(QVISIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tools/%.o: EXTRA_CFLAGS = $(GMODULE_CFLAGS)
+$(B)/tests/%.o: EXTRA_CFLAGS = $(CUNIT_CFLAGS)
+$(B)/tests/test-qjson-glib.o: EXTRA_CFLAGS = $(CUNIT_CFLAGS) \
+                                            $(JSON_GLIB_CFLAGS)
+$(B)/bench/bench-qjson.o: EXTRA_CFLAGS = $(JSON_GLIB_CFLAGS)
 
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -114,23 +132,26 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJS) $(LINK_DEVICES) \
                $(STATIC_LIB)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(TEST_EXTRA_OBJS) $(TEST_SUPPORT_OBJS) \
-	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(CUNIT_LIBS) $(LDFLAGS)
+	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(EXTRA_LIBS) \
+	    $(CUNIT_LIBS) $(LDFLAGS)
 
 # test-limits links the CLI limits helper and exports its malloc()
 # wrappers so that GLib's allocations go through them too.
 $(B)/tests/test-limits: $(B)/tools/cli-limits.o
 $(B)/tests/test-limits: TEST_EXTRA_OBJS = $(B)/tools/cli-limits.o -rdynamic
+$(B)/tests/test-qjson-glib: EXTRA_LIBS = $(JSON_GLIB_LIBS)
+$(B)/bench/bench-qjson: EXTRA_LIBS = $(JSON_GLIB_LIBS)
 
 $(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LINK_DEVICES) $(STATIC_LIB) \
-	    $(DEPS_LIBS) $(LDFLAGS)
+	    $(DEPS_LIBS) $(EXTRA_LIBS) $(LDFLAGS)
 
 build/tests/plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
 	$(Q)$(CC) $(filter-out -fvisibility=hidden,$(QVISIT_CFLAGS)) $(CFLAGS) \
-	    -shared -o $@ $<
+	    -MMD -MP -shared -o $@ $<
 
 # Each suite is its own process, so a crash hides no other suite.
 # TEST_WRAPPER lets check-valgrind reuse this rule.
@@ -138,6 +159,7 @@ build/tests/plugins/%.so: tests/plugins/%.c
 check: all $(TESTS) $(PLUGINS)
 	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \
 	    tests/check-exports.sh $(SHARED_LIB) include
+	$(Q)tests/check-layers.sh $(B)
 	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
 	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
 	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
@@ -207,10 +229,11 @@ fuzz: $(FUZZ_TARGETS)
 # Regenerates the generated seeds in fuzz/corpus/ (committed).
 GEN_SEEDS_SRCS := fuzz/gen-seeds.c tests/support/fuzz-sink.c \
                   tests/support/example-vm.c
-build/fuzz/gen-seeds: $(GEN_SEEDS_SRCS) $(LINK_DEVICES) $(STATIC_LIB)
+GEN_SEEDS_OBJS := $(GEN_SEEDS_SRCS:%.c=$(B)/%.o)
+build/fuzz/gen-seeds: $(GEN_SEEDS_OBJS) $(LINK_DEVICES) $(STATIC_LIB)
 	$(call quiet,LD,$@)
-	$(Q)$(CC) $(QVISIT_CFLAGS) $(CFLAGS) -o $@ $(GEN_SEEDS_SRCS) \
-	    $(LINK_DEVICES) $(STATIC_LIB) $(DEPS_LIBS) $(LDFLAGS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(GEN_SEEDS_OBJS) $(LINK_DEVICES) \
+	    $(STATIC_LIB) $(DEPS_LIBS) $(LDFLAGS)
 
 fuzz-seeds: build/fuzz/gen-seeds
 	$(Q)build/fuzz/gen-seeds
@@ -220,4 +243,5 @@ fuzz-smoke: fuzz
 	$(Q)fuzz/run.sh --smoke $(FUZZ_SECONDS) $(FUZZ_TARGETS:build/fuzz/%=%)
 
 -include $(ALL_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) \
-         $(FUZZ_TARGETS:build/fuzz/%=build/fuzz/obj/fuzz/%.d)
+         $(FUZZ_TARGETS:build/fuzz/%=build/fuzz/obj/fuzz/%.d) \
+         $(GEN_SEEDS_OBJS:.o=.d) $(PLUGINS:.so=.d)

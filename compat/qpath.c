@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/error-at.h"
+
 static bool path_error(GError **errp, const char *text, size_t off,
                        const char *what)
 {
@@ -115,14 +117,12 @@ static QObject *walk_error(const CompatPath *p, size_t n, GError **errp,
                            int code, const char *fmt, ...)
 {
     g_autofree char *where = compat__path_prefix(p, n);
-    g_autofree char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_va(errp, code, n ? where : "(root)", QVISIT_NO_OFFSET,
+                        fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s",
-                n ? where : "(root)", msg);
     return NULL;
 }
 

@@ -23,7 +23,8 @@
 
 #include "qvisit/binary-visitor.h"
 #include "qvisit/error.h"
-#include "visitor/binary-internal.h"
+#include "util/bswap.h"
+#include "visitor/binary-wire.h"
 
 #define REC_EOF 0x00
 #define REC_SECTION 0x01
@@ -49,7 +50,7 @@ bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
     binary__put_varint(buf, h->caps);
     put_str(buf, h->machine);
     binary__put_varint(buf, h->machine_version);
-    binary__put_be(buf, crc32(0, buf->data, buf->len), 4);
+    byte_array_append_be(buf, crc32(0, buf->data, buf->len), 4);
     for (size_t i = 0; i < n; i++) {
         g_autoptr(Visitor) v = NULL;
         size_t start = buf->len;
@@ -66,7 +67,8 @@ bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
         g_byte_array_append(buf, &b, 1);
         binary__put_varint(buf, body->len);
         g_byte_array_append(buf, body->data, body->len);
-        binary__put_be(buf, crc32(0, buf->data + start, buf->len - start), 4);
+        byte_array_append_be(buf, crc32(0, buf->data + start,
+                                        buf->len - start), 4);
         secs[i].size = buf->len - start;
     }
     b = REC_EOF;
@@ -238,7 +240,7 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
     if (r.len - r.pos < 4) {
         return rd_truncated(&r, "header", errp);
     }
-    if (binary__get_be(data + r.pos, 4) != crc32(0, data, r.pos)) {
+    if (ldl_be_p(data + r.pos) != crc32(0, data, r.pos)) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
                     "header: crc32 mismatch at byte %zu", r.pos);
         return false;
@@ -272,7 +274,7 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
             return rd_truncated(&r, "record", errp);
         }
         body = data + r.pos;
-        want = binary__get_be(body + body_len, 4);
+        want = ldl_be_p(body + body_len);
         got = crc32(0, data + start, body + body_len - (data + start));
         if (want != got) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "qvisit/error.h"
-#include "visitor/qobject-output-visitor-internal.h"
+#include "visitor/qobject-output-json.h"
 
 bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
                             size_t n, GByteArray *out, GError **errp)

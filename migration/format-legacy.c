@@ -23,6 +23,8 @@
 #include "migration/legacy-internal.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "util/bswap.h"
+#include "util/error-at.h"
 
 #define SEC_START 0x01
 #define SEC_PART 0x02
@@ -142,42 +144,32 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
 
 /* --- Reader ------------------------------------------------------------- */
 
-bool migration__lr_error(LReader *r, GError **errp, int code, const char *fmt,
-                     ...)
+bool lr__error(LReader *r, GError **errp, int code, const char *fmt, ...)
 {
-    g_autofree char *msg = NULL;
-    g_autofree char *shown = NULL;
-    g_autofree char *path = NULL;
     va_list ap;
 
     /* The path holds vmdesc field names, and messages may quote them:
      * input, escaped here once. */
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_escaped_va(errp, code, r->path->str, r->pos, fmt, ap);
     va_end(ap);
-    shown = qvisit_error_escape(msg, -1);
-    path = qvisit_error_escape(r->path->str, r->path->len);
-    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu", path,
-                r->path->len ? ": " : "", shown, r->pos);
     return false;
 }
 
-bool migration__lr_need(LReader *r, uint64_t n, GError **errp)
+bool lr__need(LReader *r, uint64_t n, GError **errp)
 {
     if (n > r->len - r->pos) {
         r->pos = r->len;
-        return lr_error(r, errp, QVISIT_ERROR_TRUNCATED, "stream truncated");
+        return lr__error(r, errp, QVISIT_ERROR_TRUNCATED, "stream truncated");
     }
     return true;
 }
 
-uint64_t migration__lr_get(LReader *r, unsigned bytes)
+uint64_t lr__get(LReader *r, unsigned bytes)
 {
-    uint64_t v = 0;
+    uint64_t v = ldn_be_p(r->data + r->pos, bytes);
 
-    for (unsigned i = 0; i < bytes; i++) {
-        v = (v << 8) | r->data[r->pos++];
-    }
+    r->pos += bytes;
     return v;
 }
 
@@ -206,11 +198,11 @@ static bool read_cstr(LReader *r, char **out, GError **errp)
     uint8_t n;
     size_t bad;
 
-    if (!lr_need(r, 1, errp)) {
+    if (!lr__need(r, 1, errp)) {
         return false;
     }
     n = r->data[r->pos++];
-    if (!lr_need(r, n, errp)) {
+    if (!lr__need(r, n, errp)) {
         return false;
     }
     /*
@@ -219,14 +211,14 @@ static bool read_cstr(LReader *r, char **out, GError **errp)
      */
     if (n == 0) {
         r->pos--;
-        return lr_error(r, errp, QVISIT_ERROR_PARSE, "empty section id");
+        return lr__error(r, errp, QVISIT_ERROR_PARSE, "empty section id");
     }
     bad = migration__id_bad_byte((const char *)r->data + r->pos, n);
     if (bad < n) {
         r->pos += bad;
-        return lr_error(r, errp, QVISIT_ERROR_PARSE,
-                        "section id byte 0x%02x is not printable",
-                        r->data[r->pos]);
+        return lr__error(r, errp, QVISIT_ERROR_PARSE,
+                         "section id byte 0x%02x is not printable",
+                         r->data[r->pos]);
     }
     *out = g_strndup((const char *)r->data + r->pos, n);
     r->pos += n;
@@ -265,8 +257,8 @@ static QObject *decode_with_layout(LReader *r, const MigrationDeviceInfo *info,
     qemu_fclose(f);
     if (ok && !qobject_to(QDict, tree)) {
         qobject_unref(tree);
-        lr_error(r, errp, QVISIT_ERROR_TYPE, "the walk's root is not a "
-                 "struct");
+        lr__error(r, errp, QVISIT_ERROR_TYPE, "the walk's root is not a "
+                  "struct");
         return NULL;
     }
     return ok ? tree : NULL;
@@ -295,9 +287,9 @@ static QObject *decode_described(LReader *r, QList *devices,
     }
     fields = dev ? qobject_to(QList, qdict_get(dev, "fields")) : NULL;
     if (!fields) {
-        lr_error(r, errp, QVISIT_ERROR_PARSE,
-                 "section '%s' instance %" PRIu32
-                 " is not described in the vmdesc", id, inst);
+        lr__error(r, errp, QVISIT_ERROR_PARSE,
+                  "section '%s' instance %" PRIu32
+                  " is not described in the vmdesc", id, inst);
         return NULL;
     }
     g_string_assign(r->path, id);
@@ -314,9 +306,9 @@ static QObject *decode_undescribed(LReader *r, MigrationSchemaFn schema,
     const MigrationDeviceInfo *info = schema(id, ver, opaque);
 
     if (!info || !info->visit || !info->state_size) {
-        lr_error(r, errp, QVISIT_ERROR_UNKNOWN,
-                 "%s: no vmdesc and no layout known for version %" PRIu32,
-                 id, ver);
+        lr__error(r, errp, QVISIT_ERROR_UNKNOWN,
+                  "%s: no vmdesc and no layout known for version %" PRIu32,
+                  id, ver);
         return NULL;
     }
     return decode_with_layout(r, info, errp);
@@ -338,22 +330,22 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     uint32_t version;
     bool footers = false;   /* QEMU sends both or neither (<= 2.3) */
 
-    if (!lr_need(&r, 8, errp)) {
+    if (!lr__need(&r, 8, errp)) {
         return false;
     }
     r.pos = 4;
-    version = lr_get(&r, 4);
+    version = lr__get(&r, 4);
     if (version != MIG_LEGACY_VERSION) {
         r.pos = 4;
-        return lr_error(&r, errp, QVISIT_ERROR_VERSION,
-                        "unsupported migration stream version %" PRIu32,
-                        version);
+        return lr__error(&r, errp, QVISIT_ERROR_VERSION,
+                         "unsupported migration stream version %" PRIu32,
+                         version);
     }
     if (!vpos && !schema) {
         r.pos = len;
-        return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
-                        "stream truncated: no EOF and vmdesc at its end, "
-                        "which decoding needs");
+        return lr__error(&r, errp, QVISIT_ERROR_TRUNCATED,
+                         "stream truncated: no EOF and vmdesc at its end, "
+                         "which decoding needs");
     }
     if (vpos) {
         vmdesc = qobject_from_json_full((const char *)data + vpos + 5,
@@ -368,8 +360,8 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                       : NULL;
         if (!devices) {
             r.pos = vpos;
-            return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                            "vmdesc has no \"devices\" array");
+            return lr__error(&r, errp, QVISIT_ERROR_PARSE,
+                             "vmdesc has no \"devices\" array");
         }
         r.len = vpos;   /* the records end where the vmdesc starts */
     } else {
@@ -378,7 +370,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     for (;;) {
         uint8_t type;
 
-        if (!lr_need(&r, 1, errp)) {
+        if (!lr__need(&r, 1, errp)) {
             return false;
         }
         type = data[r.pos++];
@@ -388,17 +380,17 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
         if (type == SEC_CONFIGURATION) {
             uint32_t mlen;
 
-            if (!lr_need(&r, 4, errp)) {
+            if (!lr__need(&r, 4, errp)) {
                 return false;
             }
-            mlen = lr_get(&r, 4);
+            mlen = lr__get(&r, 4);
             if (mlen > 256) {
                 r.pos -= 4;
-                return lr_error(&r, errp, QVISIT_ERROR_LIMIT,
-                                "machine type of %" PRIu32 " bytes exceeds "
-                                "the limit of 256", mlen);
+                return lr__error(&r, errp, QVISIT_ERROR_LIMIT,
+                                 "machine type of %" PRIu32 " bytes exceeds "
+                                 "the limit of 256", mlen);
             }
-            if (!lr_need(&r, mlen, errp)) {
+            if (!lr__need(&r, mlen, errp)) {
                 return false;
             }
             g_free(s->machine);
@@ -411,12 +403,12 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
         if (type == SEC_COMMAND) {
             uint16_t clen;
 
-            if (!lr_need(&r, 4, errp)) {
+            if (!lr__need(&r, 4, errp)) {
                 return false;
             }
             r.pos += 2;
-            clen = lr_get(&r, 2);
-            if (!lr_need(&r, clen, errp)) {
+            clen = lr__get(&r, 2);
+            if (!lr__need(&r, clen, errp)) {
                 return false;
             }
             r.pos += clen;
@@ -428,15 +420,15 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             uint32_t sid, inst, ver;
             QObject *state;
 
-            if (!lr_need(&r, 4, errp)) {
+            if (!lr__need(&r, 4, errp)) {
                 return false;
             }
-            sid = lr_get(&r, 4);
-            if (!read_cstr(&r, &id, errp) || !lr_need(&r, 8, errp)) {
+            sid = lr__get(&r, 4);
+            if (!read_cstr(&r, &id, errp) || !lr__need(&r, 8, errp)) {
                 return false;
             }
-            inst = lr_get(&r, 4);
-            ver = lr_get(&r, 4);
+            inst = lr__get(&r, 4);
+            ver = lr__get(&r, 4);
             state = devices ? decode_described(&r, devices, &next_dev, id,
                                                inst, errp)
                             : decode_undescribed(&r, schema, opaque, id, ver,
@@ -447,32 +439,32 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             migration__stream_add(s, id, inst, ver, qobject_to(QDict, state),
                                   0);
             if (r.pos - start > limits->max_section_size) {
-                return lr_error(&r, errp, QVISIT_ERROR_LIMIT,
-                                "section '%s' of %zu bytes exceeds "
-                                "max_section_size %zu", id, r.pos - start,
-                                limits->max_section_size);
+                return lr__error(&r, errp, QVISIT_ERROR_LIMIT,
+                                 "section '%s' of %zu bytes exceeds "
+                                 "max_section_size %zu", id, r.pos - start,
+                                 limits->max_section_size);
             }
             if (footers) {
                 uint32_t fid;
 
-                if (!lr_need(&r, 1, errp)) {
+                if (!lr__need(&r, 1, errp)) {
                     return false;
                 }
                 if (data[r.pos] != SEC_FOOTER) {
-                    return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                                    "missing section footer for %s", id);
+                    return lr__error(&r, errp, QVISIT_ERROR_PARSE,
+                                     "missing section footer for %s", id);
                 }
                 r.pos++;
-                if (!lr_need(&r, 4, errp)) {
+                if (!lr__need(&r, 4, errp)) {
                     return false;
                 }
-                fid = lr_get(&r, 4);
+                fid = lr__get(&r, 4);
                 if (fid != sid) {
                     r.pos -= 4;
-                    return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                                    "mismatched section id in footer for "
-                                    "%s - read 0x%" PRIx32 " expected 0x%"
-                                    PRIx32, id, fid, sid);
+                    return lr__error(&r, errp, QVISIT_ERROR_PARSE,
+                                     "mismatched section id in footer for "
+                                     "%s - read 0x%" PRIx32 " expected 0x%"
+                                     PRIx32, id, fid, sid);
                 }
             }
             g_array_index(s->sections, MigrationSection,
@@ -480,8 +472,8 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
             continue;
         }
         r.pos--;
-        return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                        "unsupported savevm section type %u", type);
+        return lr__error(&r, errp, QVISIT_ERROR_PARSE,
+                         "unsupported savevm section type %u", type);
     }
     if (r.pos != r.len) {
         if (!vpos && data[r.pos] == SEC_VMDESC) {
@@ -490,18 +482,18 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
 
             if (have < 4) {
                 r.pos = r.len;
-                return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
-                                "vmdesc: stream truncated in the record "
-                                "header");
+                return lr__error(&r, errp, QVISIT_ERROR_TRUNCATED,
+                                 "vmdesc: stream truncated in the record "
+                                 "header");
             }
             r.pos++;
-            return lr_error(&r, errp, QVISIT_ERROR_TRUNCATED,
-                            "vmdesc: stream truncated: the record claims "
-                            "%" PRIu64 " bytes, %zu follow",
-                            lr_get(&r, 4), have - 4);
+            return lr__error(&r, errp, QVISIT_ERROR_TRUNCATED,
+                             "vmdesc: stream truncated: the record claims "
+                             "%" PRIu64 " bytes, %zu follow",
+                             lr__get(&r, 4), have - 4);
         }
-        return lr_error(&r, errp, QVISIT_ERROR_PARSE,
-                        vpos ? "bytes between EOF and the vmdesc"
+        return lr__error(&r, errp, QVISIT_ERROR_PARSE,
+                         vpos ? "bytes between EOF and the vmdesc"
                              : "bytes after EOF");
     }
     return true;

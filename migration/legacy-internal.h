@@ -16,19 +16,14 @@ typedef struct LReader {
 } LReader;
 
 /* Sets "<path>: <message> at byte <pos>" and returns false. */
-bool migration__lr_error(LReader *r, GError **errp, int code,
-                         const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+bool lr__error(LReader *r, GError **errp, int code,
+               const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
 /* False with TRUNCATED (and pos at the end) unless @n bytes are left. */
-bool migration__lr_need(LReader *r, uint64_t n, GError **errp);
+bool lr__need(LReader *r, uint64_t n, GError **errp);
 
-/* Reads a big-endian number of @bytes (checked with lr_need first). */
-uint64_t migration__lr_get(LReader *r, unsigned bytes);
-
-/* Short names for the reader's helpers, which are used on every line. */
-#define lr_error migration__lr_error
-#define lr_need migration__lr_need
-#define lr_get migration__lr_get
+/* Reads a big-endian number of @bytes (checked with lr__need first). */
+uint64_t lr__get(LReader *r, unsigned bytes);
 
 /* A vmdesc dict's string member, or NULL. */
 const char *migration__vmdesc_str(QDict *d, const char *key);

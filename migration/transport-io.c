@@ -17,7 +17,7 @@
 #include "migration/transport-internal.h"
 #include "qvisit/error.h"
 
-void migration__io_set_send_timeout(int fd, unsigned timeout_ms)
+void io__set_send_timeout(int fd, unsigned timeout_ms)
 {
     struct timeval tv = {
         .tv_sec = timeout_ms / 1000,
@@ -27,8 +27,8 @@ void migration__io_set_send_timeout(int fd, unsigned timeout_ms)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-bool migration__io_error(GError **errp, const char *uri, const char *what,
-                         int err)
+bool io__error(GError **errp, const char *uri, const char *what,
+               int err)
 {
     g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s: %s", uri, what,
                 g_strerror(err));
@@ -36,8 +36,8 @@ bool migration__io_error(GError **errp, const char *uri, const char *what,
 }
 
 /* Waits until @fd is readable; false with an error on timeout. */
-bool migration__io_wait(int fd, unsigned timeout_ms, const char *uri,
-                        GError **errp)
+bool io__wait(int fd, unsigned timeout_ms, const char *uri,
+              GError **errp)
 {
     struct pollfd p = { .fd = fd, .events = POLLIN };
     int r;
@@ -46,7 +46,7 @@ bool migration__io_wait(int fd, unsigned timeout_ms, const char *uri,
         r = poll(&p, 1, timeout_ms ? (int)timeout_ms : -1);
     } while (r < 0 && errno == EINTR);
     if (r < 0) {
-        return io_error(errp, uri, "poll", errno);
+        return io__error(errp, uri, "poll", errno);
     }
     if (r == 0) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
@@ -58,16 +58,16 @@ bool migration__io_wait(int fd, unsigned timeout_ms, const char *uri,
 
 /* Reads up to @len bytes, stopping early only at end of stream. Returns
  * the count, or -1 with an error. */
-ssize_t migration__io_read(int fd, void *buf, size_t len,
-                           unsigned timeout_ms, const char *uri,
-                           GError **errp)
+ssize_t io__read(int fd, void *buf, size_t len,
+                 unsigned timeout_ms, const char *uri,
+                 GError **errp)
 {
     size_t got = 0;
 
     while (got < len) {
         ssize_t n;
 
-        if (timeout_ms && !io_wait(fd, timeout_ms, uri, errp)) {
+        if (timeout_ms && !io__wait(fd, timeout_ms, uri, errp)) {
             return -1;
         }
         n = read(fd, (uint8_t *)buf + got, len - got);
@@ -75,7 +75,7 @@ ssize_t migration__io_read(int fd, void *buf, size_t len,
             continue;
         }
         if (n < 0) {
-            io_error(errp, uri, "read", errno);
+            io__error(errp, uri, "read", errno);
             return -1;
         }
         if (n == 0) {
@@ -86,8 +86,8 @@ ssize_t migration__io_read(int fd, void *buf, size_t len,
     return got;
 }
 
-bool migration__io_write(int fd, const void *buf, size_t len,
-                         const char *uri, GError **errp)
+bool io__write(int fd, const void *buf, size_t len,
+               const char *uri, GError **errp)
 {
     size_t done = 0;
     bool is_socket = true;
@@ -116,7 +116,7 @@ bool migration__io_write(int fd, const void *buf, size_t len,
             return false;
         }
         if (n < 0) {
-            return io_error(errp, uri, "write", errno);
+            return io__error(errp, uri, "write", errno);
         }
         done += n;
     }
@@ -124,16 +124,16 @@ bool migration__io_write(int fd, const void *buf, size_t len,
 }
 
 /* Reads everything until end of stream, at most @max bytes. */
-bool migration__io_read_all(int fd, GByteArray *out, size_t max,
-                            unsigned timeout_ms, const char *uri,
-                            GError **errp)
+bool io__read_all(int fd, GByteArray *out, size_t max,
+                  unsigned timeout_ms, const char *uri,
+                  GError **errp)
 {
     uint8_t buf[65536];
 
     for (;;) {
         ssize_t n;
 
-        if (timeout_ms && !io_wait(fd, timeout_ms, uri, errp)) {
+        if (timeout_ms && !io__wait(fd, timeout_ms, uri, errp)) {
             return false;
         }
         n = read(fd, buf, sizeof(buf));
@@ -141,7 +141,7 @@ bool migration__io_read_all(int fd, GByteArray *out, size_t max,
             continue;
         }
         if (n < 0) {
-            return io_error(errp, uri, "read", errno);
+            return io__error(errp, uri, "read", errno);
         }
         if (n == 0) {
             return true;

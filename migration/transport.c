@@ -18,7 +18,7 @@
 #include "migration/migration-internal.h"
 #include "migration/transport-internal.h"
 #include "qvisit/error.h"
-#include "visitor/binary-internal.h"
+#include "util/bswap.h"
 
 /* Handshake records (docs/formats.md, "Capability handshake"). */
 #define HELLO_MAGIC "QVHS"
@@ -109,7 +109,7 @@ static void put_hello(uint8_t *buf, uint64_t mask)
 
 static uint64_t get_be64(const uint8_t *p)
 {
-    return binary__get_be(p, 8);
+    return ldq_be_p(p);
 }
 
 void migration_set_handshake_timeout(MigrationRegistry *r, unsigned ms)
@@ -190,8 +190,8 @@ static int tcp_socket(const Uri *u, bool listen_side, const char *uri,
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        io_error(errp, uri, listen_side ? "listen" : "connect",
-                 err ? err : EADDRNOTAVAIL);
+        io__error(errp, uri, listen_side ? "listen" : "connect",
+                  err ? err : EADDRNOTAVAIL);
         return -1;
     }
     if (listen_side && real_uri) {
@@ -229,7 +229,7 @@ static bool unix_reclaim_stale(const struct sockaddr_un *sa, const char *uri,
     }
     probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (probe < 0) {
-        return io_error(errp, uri, "socket", errno);
+        return io__error(errp, uri, "socket", errno);
     }
     do {
         r = connect(probe, (const struct sockaddr *)sa, sizeof(*sa));
@@ -243,7 +243,7 @@ static bool unix_reclaim_stale(const struct sockaddr_un *sa, const char *uri,
     if (r < 0 && err == ENOENT) {
         return true;    /* removed in the meantime */
     }
-    return io_error(errp, uri, "listen", EADDRINUSE);
+    return io__error(errp, uri, "listen", EADDRINUSE);
 }
 
 static int unix_socket(const Uri *u, bool listen_side, const char *uri,
@@ -262,7 +262,7 @@ static int unix_socket(const Uri *u, bool listen_side, const char *uri,
     strcpy(sa.sun_path, u->path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        io_error(errp, uri, "socket", errno);
+        io__error(errp, uri, "socket", errno);
         return -1;
     }
     if (listen_side) {
@@ -283,7 +283,7 @@ static int unix_socket(const Uri *u, bool listen_side, const char *uri,
         int err = errno;
 
         close(fd);
-        io_error(errp, uri, listen_side ? "listen" : "connect", err);
+        io__error(errp, uri, listen_side ? "listen" : "connect", err);
         return -1;
     }
     return fd;
@@ -355,11 +355,11 @@ static void send_status(int fd, bool ok, const GError *err, const char *uri)
 
     g_byte_array_append(b, (const uint8_t *)STATUS_MAGIC, 4);
     g_byte_array_append(b, &st, 1);
-    binary__put_be(b, err ? (uint32_t)err->code : 0, 4);
-    binary__put_be(b, len, 4);
+    byte_array_append_be(b, err ? (uint32_t)err->code : 0, 4);
+    byte_array_append_be(b, len, 4);
     g_byte_array_append(b, (const uint8_t *)msg, len);
     /* Best effort: the source may be gone, and our own result stands. */
-    io_write(fd, b->data, b->len, uri, NULL);
+    io__write(fd, b->data, b->len, uri, NULL);
 }
 
 /* The destination side of one connection. */
@@ -377,16 +377,16 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
     bool ok;
 
     put_hello(hello, r->caps);
-    if (!io_write(fd, hello, HELLO_LEN, uri, errp)) {
+    if (!io__write(fd, hello, HELLO_LEN, uri, errp)) {
         return false;
     }
-    n = io_read(fd, hello, 4, r->io_timeout_ms, uri, errp);
+    n = io__read(fd, hello, 4, r->io_timeout_ms, uri, errp);
     if (n < 0) {
         return false;
     }
     if (n == 4 && !memcmp(hello, HELLO_MAGIC, 4)) {
-        n = io_read(fd, hello + 4, HELLO_LEN - 4, r->io_timeout_ms, uri,
-                    errp);
+        n = io__read(fd, hello + 4, HELLO_LEN - 4, r->io_timeout_ms, uri,
+                     errp);
         if (n < 0) {
             return false;
         }
@@ -401,8 +401,8 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
         /* A peer without the handshake: these bytes start its stream. */
         g_byte_array_append(stream, hello, n);
     }
-    if (!io_read_all(fd, stream, r->limits.max_alloc, r->io_timeout_ms, uri,
-                     errp)) {
+    if (!io__read_all(fd, stream, r->limits.max_alloc, r->io_timeout_ms, uri,
+                      errp)) {
         return false;
     }
     /* The negotiated mask decides what we accept; a peer without the
@@ -445,9 +445,9 @@ bool migration_listener_accept(MigrationListener *l, MigrationRegistry *r,
         fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-        return io_error(errp, l->uri, "accept", errno);
+        return io__error(errp, l->uri, "accept", errno);
     }
-    migration__io_set_send_timeout(fd, r->io_timeout_ms);
+    io__set_send_timeout(fd, r->io_timeout_ms);
     ok = incoming_socket(r, fd, l->uri, report, errp);
     close(fd);
     return ok;
@@ -478,9 +478,9 @@ bool migration_incoming(MigrationRegistry *r, const char *uri,
                                   : open(u.path, O_RDONLY | O_CLOEXEC);
 
         if (fd < 0) {
-            ok = io_error(errp, uri, "open", errno);
+            ok = io__error(errp, uri, "open", errno);
         } else {
-            ok = io_read_all(fd, data, r->limits.max_alloc, 0, uri, errp);
+            ok = io__read_all(fd, data, r->limits.max_alloc, 0, uri, errp);
             if (u.kind == URI_FILE) {
                 close(fd);
             }
@@ -502,7 +502,7 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     g_autofree char *msg = NULL;
     g_autofree char *shown = NULL;
     uint32_t code, len;
-    ssize_t n = io_read(fd, head, sizeof(head), r->io_timeout_ms, uri, errp);
+    ssize_t n = io__read(fd, head, sizeof(head), r->io_timeout_ms, uri, errp);
 
     if (n < 0) {
         return false;
@@ -516,10 +516,10 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     if (head[4] == 0) {
         return true;
     }
-    code = binary__get_be(head + 5, 4);
-    len = MIN(binary__get_be(head + 9, 4), 4096);
+    code = ldl_be_p(head + 5);
+    len = MIN(ldl_be_p(head + 9), 4096);
     msg = g_malloc0(len + 1);
-    n = io_read(fd, msg, len, r->io_timeout_ms, uri, NULL);
+    n = io__read(fd, msg, len, r->io_timeout_ms, uri, NULL);
     /* The peer's text is input like any other: escaped at receipt. */
     shown = n > 0 ? qvisit_error_escape(msg, n) : g_strdup("(no message)");
     g_set_error(errp, QVISIT_ERROR, code,
@@ -537,8 +537,8 @@ static bool handshake_source(MigrationRegistry *r, int fd, const char *uri,
 {
     uint8_t hello[HELLO_LEN];
     GError *timeout = NULL;
-    ssize_t n = io_read(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
-                        &timeout);
+    ssize_t n = io__read(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
+                         &timeout);
 
     g_clear_error(&timeout);
     if (n != HELLO_LEN || memcmp(hello, HELLO_MAGIC, 4)) {
@@ -547,7 +547,7 @@ static bool handshake_source(MigrationRegistry *r, int fd, const char *uri,
     }
     *caps = migration_capabilities_intersect(r->caps, get_be64(hello + 5));
     put_hello(hello, *caps);
-    return io_write(fd, hello, HELLO_LEN, uri, errp);
+    return io__write(fd, hello, HELLO_LEN, uri, errp);
 }
 
 /* Saves with @caps and sends the stream to @u; @fd is the connected
@@ -569,13 +569,13 @@ static bool outgoing_send(MigrationRegistry *r, const Uri *u, int fd,
         return migration_write_file_atomic(u->path, data->data, data->len,
                                            errp);
     case URI_FD:
-        return io_write(u->fd, data->data, data->len, uri, errp);
+        return io__write(u->fd, data->data, data->len, uri, errp);
     default:
-        if (!io_write(fd, data->data, data->len, uri, errp)) {
+        if (!io__write(fd, data->data, data->len, uri, errp)) {
             return false;
         }
         if (shutdown(fd, SHUT_WR) < 0) {
-            return io_error(errp, uri, "shutdown", errno);
+            return io__error(errp, uri, "shutdown", errno);
         }
         return !(caps & MIGRATION_CAP_RETURN_PATH) ||
                read_status(fd, r, uri, errp);
@@ -605,7 +605,7 @@ bool migration_outgoing(MigrationRegistry *r, const char *uri,
         fd = unix_socket(&u, false, uri, errp);
     }
     if (fd >= 0) {
-        migration__io_set_send_timeout(fd, r->io_timeout_ms);
+        io__set_send_timeout(fd, r->io_timeout_ms);
     }
     ok = (u.kind != URI_TCP && u.kind != URI_UNIX) ||
          (fd >= 0 && handshake_source(r, fd, uri, &caps, errp));

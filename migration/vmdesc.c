@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qvisit/error.h"
+#include "util/hex.h"
 
 static void json_str(GString *out, const char *s)
 {
@@ -100,8 +101,8 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
     uint64_t start = r->pos;
 
     if (!type || !migration__vmdesc_int(f, "size", &size) || size < 0) {
-        lr_error(r, errp, QVISIT_ERROR_PARSE,
-                 "vmdesc field without a type or size");
+        lr__error(r, errp, QVISIT_ERROR_PARSE,
+                  "vmdesc field without a type or size");
         return NULL;
     }
     if (!strcmp(type, "struct")) {
@@ -111,8 +112,8 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
         g_autoptr(QObject) val = NULL;
 
         if (!sub) {
-            lr_error(r, errp, QVISIT_ERROR_PARSE,
-                     "vmdesc struct without fields");
+            lr__error(r, errp, QVISIT_ERROR_PARSE,
+                      "vmdesc struct without fields");
             return NULL;
         }
         val = decode_fields(r, sub, depth + 1, errp);
@@ -120,9 +121,9 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
             return NULL;
         }
         if ((int64_t)(r->pos - start) != size) {
-            lr_error(r, errp, QVISIT_ERROR_PARSE,
-                     "struct is %zu bytes, vmdesc says %" PRId64,
-                     (size_t)(r->pos - start), size);
+            lr__error(r, errp, QVISIT_ERROR_PARSE,
+                      "struct is %zu bytes, vmdesc says %" PRId64,
+                      (size_t)(r->pos - start), size);
             return NULL;
         }
         if (qv && !strcmp(qv, "array")) {
@@ -134,21 +135,21 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
         }
         return g_steal_pointer(&val);
     }
-    if (!lr_need(r, size, errp)) {
+    if (!lr__need(r, size, errp)) {
         return NULL;
     }
     if (!strcmp(type, "bool")) {
         uint8_t b;
 
         if (size != 1) {
-            lr_error(r, errp, QVISIT_ERROR_PARSE, "bool of size %" PRId64,
-                     size);
+            lr__error(r, errp, QVISIT_ERROR_PARSE, "bool of size %" PRId64,
+                      size);
             return NULL;
         }
         b = r->data[r->pos];
         if (b > 1) {
-            lr_error(r, errp, QVISIT_ERROR_RANGE,
-                     "expected 0 or 1 for bool, got %u", b);
+            lr__error(r, errp, QVISIT_ERROR_RANGE,
+                      "expected 0 or 1 for bool, got %u", b);
             return NULL;
         }
         r->pos++;
@@ -162,7 +163,7 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
                                                                        : 0;
 
         if (want && want == size) {
-            uint64_t u = lr_get(r, size);
+            uint64_t u = lr__get(r, size);
 
             if (!is_signed) {
                 return QOBJECT(qnum_from_uint(u));
@@ -174,7 +175,7 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
         }
     }
     if (!strcmp(type, "float64") && size == 8) {
-        uint64_t u = lr_get(r, 8);
+        uint64_t u = lr__get(r, 8);
         double d;
 
         memcpy(&d, &u, sizeof(d));
@@ -185,21 +186,21 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
         const char *p;
 
         if (size < 4) {
-            lr_error(r, errp, QVISIT_ERROR_PARSE, "string of size %" PRId64,
-                     size);
+            lr__error(r, errp, QVISIT_ERROR_PARSE, "string of size %" PRId64,
+                      size);
             return NULL;
         }
-        slen = lr_get(r, 4);
+        slen = lr__get(r, 4);
         if (slen != (uint64_t)size - 4) {
             r->pos -= 4;
-            lr_error(r, errp, QVISIT_ERROR_PARSE,
-                     "string length %" PRIu64 " but vmdesc size %" PRId64,
-                     slen, size);
+            lr__error(r, errp, QVISIT_ERROR_PARSE,
+                      "string length %" PRIu64 " but vmdesc size %" PRId64,
+                      slen, size);
             return NULL;
         }
         p = (const char *)r->data + r->pos;
         if (!g_utf8_validate(p, slen, NULL) || memchr(p, '\0', slen)) {
-            lr_error(r, errp, QVISIT_ERROR_PARSE, "invalid UTF-8");
+            lr__error(r, errp, QVISIT_ERROR_PARSE, "invalid UTF-8");
             return NULL;
         }
         r->pos += slen;
@@ -211,22 +212,16 @@ static QObject *decode_elem(LReader *r, QDict *f, unsigned depth,
     }
     /* buffer, and any type we do not know: raw bytes as hex. */
     {
-        static const char hex[] = "0123456789abcdef";
         g_autofree char *s = NULL;
 
         if ((uint64_t)size > r->limits->max_string_len / 2) {
-            lr_error(r, errp, QVISIT_ERROR_LIMIT,
-                     "buffer of %" PRId64 " bytes exceeds the limit", size);
+            lr__error(r, errp, QVISIT_ERROR_LIMIT,
+                      "buffer of %" PRId64 " bytes exceeds the limit", size);
             return NULL;
         }
         s = g_malloc(2 * size + 1);
-        for (int64_t i = 0; i < size; i++) {
-            uint8_t b = r->data[r->pos++];
-
-            s[2 * i] = hex[b >> 4];
-            s[2 * i + 1] = hex[b & 15];
-        }
-        s[2 * size] = '\0';
+        hex_encode(r->data + r->pos, (size_t)size, s);
+        r->pos += size;
         return QOBJECT(qstring_from_str(s));
     }
 }
@@ -238,8 +233,8 @@ static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
     size_t nf = qlist_size(fields);
 
     if (depth > r->limits->max_depth) {
-        lr_error(r, errp, QVISIT_ERROR_LIMIT, "nesting deeper than %u",
-                 r->limits->max_depth);
+        lr__error(r, errp, QVISIT_ERROR_LIMIT, "nesting deeper than %u",
+                  r->limits->max_depth);
         return NULL;
     }
     for (size_t i = 0; i < nf; i++) {
@@ -251,19 +246,19 @@ static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
         QObject *val;
 
         if (!name) {
-            lr_error(r, errp, QVISIT_ERROR_PARSE,
-                     "vmdesc field without a name");
+            lr__error(r, errp, QVISIT_ERROR_PARSE,
+                      "vmdesc field without a name");
             return NULL;
         }
         if (qv && !strcmp(qv, "present")) {
             /* The presence byte of the optional member that follows. */
-            if (!lr_need(r, 1, errp)) {
+            if (!lr__need(r, 1, errp)) {
                 return NULL;
             }
             if (r->data[r->pos] > 1) {
-                lr_error(r, errp, QVISIT_ERROR_RANGE,
-                         "expected presence byte 0 or 1, got %u",
-                         r->data[r->pos]);
+                lr__error(r, errp, QVISIT_ERROR_RANGE,
+                          "expected presence byte 0 or 1, got %u",
+                          r->data[r->pos]);
                 return NULL;
             }
             r->pos++;
@@ -277,8 +272,8 @@ static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
             g_autoptr(QList) list = qlist_new();
 
             if ((uint64_t)array_len > r->limits->max_array_len) {
-                lr_error(r, errp, QVISIT_ERROR_LIMIT,
-                         "array of %" PRId64 " exceeds the limit", array_len);
+                lr__error(r, errp, QVISIT_ERROR_LIMIT,
+                          "array of %" PRId64 " exceeds the limit", array_len);
                 return NULL;
             }
             for (int64_t k = 0; k < array_len; k++) {
@@ -302,8 +297,8 @@ static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
                 qdict_put(dict, name, list);
             }
             if (!list || (size_t)index != qlist_size(list)) {
-                lr_error(r, errp, QVISIT_ERROR_PARSE,
-                         "vmdesc index out of order");
+                lr__error(r, errp, QVISIT_ERROR_PARSE,
+                          "vmdesc index out of order");
                 return NULL;
             }
             val = decode_elem(r, f, depth, errp);
@@ -313,7 +308,7 @@ static QObject *decode_fields(LReader *r, QList *fields, unsigned depth,
             qlist_append_obj(list, val);
         } else {
             if (qdict_haskey(dict, name)) {
-                lr_error(r, errp, QVISIT_ERROR_PARSE, "duplicate field");
+                lr__error(r, errp, QVISIT_ERROR_PARSE, "duplicate field");
                 return NULL;
             }
             val = decode_elem(r, f, depth, errp);

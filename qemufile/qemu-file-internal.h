@@ -13,11 +13,14 @@
 #ifndef QVISIT_QEMU_FILE_INTERNAL_H
 #define QVISIT_QEMU_FILE_INTERNAL_H
 
+#include <stddef.h>
 #include <string.h>
 #include <sys/uio.h>
 
 #include "qvisit/qemu-file.h"
 #include "qvisit/visitor.h"
+#include "util/bswap.h"
+#include "util/byte-window.h"
 
 /* Internal buffer size; also the largest qemu_peek_buffer() window. */
 #define QEMU_FILE_BUF_SIZE 32768
@@ -72,15 +75,26 @@ struct QEMUFile {
     bool writable;
     bool owns_buf;          /* buf was g_malloc'ed (not a memory file) */
     int last_error;         /* sticky; 0 or a negative errno */
-    /*
-     * How far buf_index may grow by direct stores: QEMU_FILE_BUF_SIZE for
-     * a writable file without error, else 0. One compare then stands for
-     * "writable, no error, room left" on the visitors' per-field path.
-     */
-    size_t put_limit;
 
-    uint8_t *buf;
-    size_t buf_index;       /* write: bytes buffered; read: next byte */
+    /*
+     * buf, buf_index and put_limit are also the file's write window
+     * (util/byte-window.h): qemu_file__window() lends them to the visitor
+     * core's fast path, which stores fields straight into buf.
+     */
+    union {
+        ByteWindow window;
+        struct {
+            uint8_t *buf;
+            size_t buf_index;   /* write: bytes buffered; read: next byte */
+            /*
+             * How far buf_index may grow by direct stores:
+             * QEMU_FILE_BUF_SIZE for a writable file without error, else
+             * 0. One compare then stands for "writable, no error, room
+             * left" on the visitors' per-field path.
+             */
+            size_t put_limit;
+        };
+    };
     size_t buf_size;        /* read: valid bytes in buf */
     uint64_t base;          /* stream offset of buf[0] */
 
@@ -101,6 +115,13 @@ struct QEMUFile {
     /* Every live visitor on this file, the two above included. */
     QEMUFileVisitorLink *visitors;
 };
+
+/* The window and the fields it lends are the same bytes. */
+G_STATIC_ASSERT(offsetof(QEMUFile, window.buf) == offsetof(QEMUFile, buf));
+G_STATIC_ASSERT(offsetof(QEMUFile, window.pos) ==
+                offsetof(QEMUFile, buf_index));
+G_STATIC_ASSERT(offsetof(QEMUFile, window.limit) ==
+                offsetof(QEMUFile, put_limit));
 
 /* Creates a file with a g_malloc'ed buffer; used by the backends. */
 QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable);
@@ -154,6 +175,16 @@ static inline void qemu_file__commit(QEMUFile *f, size_t len)
 }
 
 /*
+ * The file's write window (see util/byte-window.h): buf[buf_index,
+ * put_limit). Valid as long as the file; empty for a reading file or one
+ * with an error.
+ */
+static inline ByteWindow *qemu_file__window(QEMUFile *f)
+{
+    return &f->window;
+}
+
+/*
  * Consumes the next @len bytes and returns a pointer to them, when they
  * are already in the buffer of a reading file without error; otherwise
  * returns NULL and consumes nothing, and the caller takes the ordinary
@@ -173,32 +204,6 @@ static inline const uint8_t *qemu_file__take(QEMUFile *f, size_t len)
     return p;
 }
 
-/* Stores the low @bytes (1, 2, 4 or 8) bytes of @value big-endian at @p. */
-static inline void qemu_file__store_be(uint8_t *p, uint64_t value,
-                                       unsigned bytes)
-{
-    switch (bytes) {
-    case 1:
-        p[0] = (uint8_t)value;
-        break;
-    case 2: {
-        uint16_t be = GUINT16_TO_BE((uint16_t)value);
-        memcpy(p, &be, 2);
-        break;
-    }
-    case 4: {
-        uint32_t be = GUINT32_TO_BE((uint32_t)value);
-        memcpy(p, &be, 4);
-        break;
-    }
-    default: {
-        uint64_t be = GUINT64_TO_BE(value);
-        memcpy(p, &be, 8);
-        break;
-    }
-    }
-}
-
 /*
  * Puts the low @bytes (1, 2, 4 or 8) bytes of @value big-endian, as
  * qemu_put_byte/be16/be32/be64 do. Returns false, writing nothing, when
@@ -212,7 +217,7 @@ static inline bool qemu_file__put_be(QEMUFile *f, uint64_t value,
     if (G_UNLIKELY(!p)) {
         return false;
     }
-    qemu_file__store_be(p, value, bytes);
+    stn_be_p(p, bytes, value);
     qemu_file__commit(f, bytes);
     return true;
 }

@@ -109,34 +109,31 @@ void qemu_put_be16(QEMUFile *f, unsigned int v)
     g_return_if_fail(f != NULL && f->writable);
     p = qemu_file__reserve(f, 2);
     if (p) {
-        p[0] = v >> 8;
-        p[1] = v;
+        stw_be_p(p, (uint16_t)v);
         qemu_file__commit(f, 2);
     }
 }
 
 void qemu_put_be32(QEMUFile *f, unsigned int v)
 {
-    uint32_t be = GUINT32_TO_BE((uint32_t)v);
     uint8_t *p;
 
     g_return_if_fail(f != NULL && f->writable);
     p = qemu_file__reserve(f, 4);
     if (p) {
-        memcpy(p, &be, 4);
+        stl_be_p(p, (uint32_t)v);
         qemu_file__commit(f, 4);
     }
 }
 
 void qemu_put_be64(QEMUFile *f, uint64_t v)
 {
-    uint64_t be = GUINT64_TO_BE(v);
     uint8_t *p;
 
     g_return_if_fail(f != NULL && f->writable);
     p = qemu_file__reserve(f, 8);
     if (p) {
-        memcpy(p, &be, 8);
+        stq_be_p(p, v);
         qemu_file__commit(f, 8);
     }
 }
@@ -237,35 +234,25 @@ unsigned int qemu_get_be16(QEMUFile *f)
 
     g_return_val_if_fail(f != NULL && !f->writable, 0);
     p = get_bytes(f, 2);
-    return p ? (unsigned int)p[0] << 8 | p[1] : 0;
+    return p ? lduw_be_p(p) : 0;
 }
 
 unsigned int qemu_get_be32(QEMUFile *f)
 {
     const uint8_t *p;
-    uint32_t be;
 
     g_return_val_if_fail(f != NULL && !f->writable, 0);
     p = get_bytes(f, 4);
-    if (!p) {
-        return 0;
-    }
-    memcpy(&be, p, 4);
-    return GUINT32_FROM_BE(be);
+    return p ? ldl_be_p(p) : 0;
 }
 
 uint64_t qemu_get_be64(QEMUFile *f)
 {
     const uint8_t *p;
-    uint64_t be;
 
     g_return_val_if_fail(f != NULL && !f->writable, 0);
     p = get_bytes(f, 8);
-    if (!p) {
-        return 0;
-    }
-    memcpy(&be, p, 8);
-    return GUINT64_FROM_BE(be);
+    return p ? ldq_be_p(p) : 0;
 }
 
 size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)

@@ -33,6 +33,8 @@
 
 #include "qvisit/error.h"
 #include "qobject/qobject-internal.h"
+#include "util/error-at.h"
+#include "util/hex.h"
 
 typedef struct ParserFrame {
     QObject *container;     /* NULL when only validating */
@@ -135,14 +137,12 @@ G_GNUC_PRINTF(4, 5)
 static bool parse_error(Parser *ps, int code, const char *at,
                         const char *fmt, ...)
 {
-    g_autofree char *what = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    what = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_va(ps->errp, code, "json", (uint64_t)(at - ps->start),
+                        fmt, ap);
     va_end(ap);
-    g_set_error(ps->errp, QVISIT_ERROR, code, "json: %s at byte %zu", what,
-                (size_t)(at - ps->start));
     return false;
 }
 
@@ -202,20 +202,6 @@ static inline void skip_ws(Parser *ps)
     ps->p = p;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u" at @at; -1 when malformed. */
 static int read_u4(Parser *ps, const char *at)
 {
@@ -225,7 +211,7 @@ static int read_u4(Parser *ps, const char *at)
         return -1;
     }
     for (int i = 2; i < 6; i++) {
-        int h = hex_value(at[i]);
+        int h = hex_digit_value(at[i]);
 
         if (h < 0) {
             return -1;

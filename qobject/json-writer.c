@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "qobject/qobject-internal.h"
+#include "util/hex.h"
 
 /*
  * Output is staged in a fixed buffer and flushed to the GString in big
@@ -164,7 +165,6 @@ static void write_double(Writer *w, double d)
 
 static void write_string(Writer *w, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *end = p + len;
     const unsigned char *run = p;
@@ -228,7 +228,8 @@ static void write_string(Writer *w, const char *s, size_t len)
         if (esc) {
             w_put(w, esc, 2);
         } else if (c < 0x20) {
-            char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            char u[6] = { '\\', 'u', '0', '0', hex_digit_char(c >> 4),
+                          hex_digit_char(c) };
 
             w_put(w, u, 6);
         } else {

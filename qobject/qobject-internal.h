@@ -119,9 +119,6 @@ void qobject__release(QObject *obj, GPtrArray *pending);
  * NUL-terminated), in the same allocation as the QString itself. */
 QString *qstring__new(const char *str, size_t len);
 
-/* Length in bytes of a QString's text. */
-size_t qstring__len(const QString *qs);
-
 /* Adds a member under the first @klen bytes of @key (not necessarily
  * NUL-terminated), taking @value, without looking for an existing one:
  * the caller knows the key is new. */

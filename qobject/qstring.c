@@ -32,11 +32,6 @@ const char *qstring_get_str(const QString *qs)
     return qs->str;
 }
 
-size_t qstring__len(const QString *qs)
-{
-    return qs->len;
-}
-
 void qstring__destroy(QString *s)
 {
     g_free(s);

@@ -24,11 +24,25 @@ int main(void)
     return 0;
 }
 PROG
+# The README's recipe for a PREFIX install: PKG_CONFIG_PATH to find
+# qvisit.pc, an rpath to find libqvisit.so at run time.
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
-${CC:-cc} -o "$tmp/prog" "$tmp/prog.c" $(pkg-config --cflags --libs qvisit)
-got=$(LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/prog")
+${CC:-cc} -o "$tmp/prog" "$tmp/prog.c" $(pkg-config --cflags --libs qvisit) \
+    -Wl,-rpath,"$tmp/prefix/lib"
+got=$(env -u LD_LIBRARY_PATH "$tmp/prog")
 if [ "$got" != '{"x":42}' ]; then
     echo "check-install: installed library printed '$got'"
+    exit 1
+fi
+# libqvisit links GLib and zlib only: its users need nothing else.
+requires=$(pkg-config --print-requires qvisit)
+if [ "$requires" != glib-2.0 ]; then
+    echo "check-install: qvisit.pc requires '$requires', not only glib-2.0"
+    exit 1
+fi
+if ${MAKE:-make} --no-print-directory -s -n -B V=1 build/util/error.o |
+    grep -e json-glib -e cunit -e CUnit; then
+    echo "check-install: library objects get json-glib or CUnit flags"
     exit 1
 fi
 echo "check-install: pkg-config build against the installed copy works"

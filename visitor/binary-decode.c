@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "qvisit/error.h"
+#include "util/error-at.h"
+#include "util/hex.h"
 #include "visitor/binary-internal.h"
 
 /* One level of the path, on the C stack, for error messages. */
@@ -60,15 +62,12 @@ static bool dec_error(Decoder *d, const PathLink *p, GError **errp, int code,
                       const char *fmt, ...)
 {
     g_autoptr(GString) path = g_string_new(NULL);
-    g_autofree char *msg = NULL;
     va_list ap;
 
     append_path(path, p);
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_va(errp, code, path->str, d->base + d->pos, fmt, ap);
     va_end(ap);
-    g_set_error(errp, QVISIT_ERROR, code, "%s%s%s at byte %zu",
-                path->str, path->len ? ": " : "", msg, d->base + d->pos);
     return false;
 }
 
@@ -244,7 +243,7 @@ static QObject *dec_uint_array(Decoder *d, const PathLink *p,
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        qlist_append_uint(list, binary__get_be(d->data + d->pos, bytes));
+        qlist_append_uint(list, ldn_be_p(d->data + d->pos, bytes));
         d->pos += bytes;
     }
     return QOBJECT(g_steal_pointer(&list));
@@ -273,14 +272,9 @@ static QObject *dec_bytes(Decoder *d, const PathLink *p, bool is_str,
         d->pos += n;
         return QOBJECT(qstring_from_str(s));
     } else {
-        static const char hex[] = "0123456789abcdef";
         g_autofree char *s = g_malloc(2 * n + 1);
 
-        for (size_t i = 0; i < n; i++) {
-            s[2 * i] = hex[b[i] >> 4];
-            s[2 * i + 1] = hex[b[i] & 15];
-        }
-        s[2 * n] = '\0';
+        hex_encode(b, n, s);
         d->pos += n;
         return QOBJECT(qstring_from_str(s));
     }
@@ -297,7 +291,7 @@ static QObject *dec_fixed(Decoder *d, const PathLink *p, uint8_t tag,
         dec_truncated(d, p, errp);
         return NULL;
     }
-    u = binary__get_be(d->data + d->pos, bytes);
+    u = ldn_be_p(d->data + d->pos, bytes);
     d->pos += bytes;
     if ((tag & 0xf0) == 0x20) {
         return QOBJECT(qnum_from_uint(u));
@@ -386,7 +380,7 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
             dec_truncated(d, p, errp);
             return NULL;
         }
-        u = binary__get_be(d->data + d->pos, 8);
+        u = ldq_be_p(d->data + d->pos);
         d->pos += 8;
         memcpy(&x, &u, sizeof(x));
         return QOBJECT(qnum_from_double(x));

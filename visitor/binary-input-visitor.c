@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "visitor/binary-internal.h"
 #include "visitor/visitor-impl.h"
 
@@ -376,7 +377,7 @@ static bool biv_type_number(Visitor *v, const char *name, double *obj,
         if (val.pos + 8 > biv->len) {
             return corrupt(v, errp);
         }
-        u = binary__get_be(biv->data + val.pos, 8);
+        u = ldq_be_p(biv->data + val.pos);
         memcpy(&d, &u, sizeof(d));
         *obj = d;
         return true;
@@ -433,7 +434,7 @@ static bool biv_type_str(Visitor *v, const char *name, char **obj,
         return true;
     }
     *obj = g_malloc(len + 1);
-    visit__hex_encode(p, n, *obj);
+    hex_encode(p, n, *obj);
     return true;
 }
 
@@ -504,8 +505,7 @@ static bool biv_type_uint_array(Visitor *v, void *arr, unsigned bits,
         }
         for (size_t i = 0; i < n; i++) {
             store_uint(arr, bits, i,
-                       binary__get_be(biv->data + top->pos + i * bytes,
-                                      bytes));
+                       ldn_be_p(biv->data + top->pos + i * bytes, bytes));
         }
         top->pos += n * bytes;
         return true;

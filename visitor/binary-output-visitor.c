@@ -1,7 +1,7 @@
 /*
  * Self-describing binary output visitor: writes the walk as tagged values
  * with member names interned in a per-document name table. The layout is
- * in visitor/binary-internal.h and docs/formats.md.
+ * in visitor/binary-wire.h and docs/formats.md.
  */
 #include "qvisit/binary-visitor.h"
 
@@ -133,7 +133,7 @@ static void put_int(BinaryOutputVisitor *bov, const char *name,
         binary__put_varint(bov->body, wire);
     } else {
         put_head(bov, name, fixed_tag);
-        binary__put_be(bov->body, raw, bytes);
+        byte_array_append_be(bov->body, raw, bytes);
     }
 }
 
@@ -264,7 +264,7 @@ static bool bov_type_number(Visitor *v, const char *name, double *obj,
     (void)errp;
     memcpy(&bits, obj, sizeof(bits));
     put_head(bov, name, BIN_TAG_F64);
-    binary__put_be(bov->body, bits, 8);
+    byte_array_append_be(bov->body, bits, 8);
     return true;
 }
 
@@ -333,7 +333,7 @@ static bool bov_type_uint_array(Visitor *v, void *arr, unsigned bits,
             x = ((const uint64_t *)arr)[i];
             break;
         }
-        binary__put_be(bov->body, x, bytes);
+        byte_array_append_be(bov->body, x, bytes);
     }
     return true;
 }

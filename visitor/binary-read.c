@@ -2,7 +2,7 @@
  * Reading single values of the self-describing binary encoding from
  * well-formed bytes: skipping a value, reading an integer of any integer
  * tag, and naming a tag's type as QObject does. Shared by the input
- * visitor; the layout is in binary-internal.h.
+ * visitor; the layout is in binary-wire.h.
  */
 #include "visitor/binary-internal.h"
 
@@ -156,7 +156,7 @@ bool binary__read_int(const uint8_t *data, size_t len, uint8_t tag,
         if (pos + bytes > len) {
             return false;
         }
-        x = binary__get_be(data + pos, bytes);
+        x = ldn_be_p(data + pos, bytes);
         *is_signed = (tag & 0xf0) == 0x30;
         if (*is_signed && bytes < 8 && (x >> (8 * bytes - 1))) {
             x |= ~0ULL << (8 * bytes);

@@ -2,7 +2,7 @@
  * The JSON output visitor: a QObject output visitor whose completion
  * appends qobject_to_json_pretty() of the tree, so both always agree.
  */
-#include "visitor/qobject-output-visitor-internal.h"
+#include "visitor/qobject-output-json.h"
 
 Visitor *json_output_visitor_new(GString *out, bool pretty)
 {

@@ -5,7 +5,8 @@
  * stack only holds borrowed pointers; the tree is owned by `root` until
  * visit_complete() hands it over.
  */
-#include "visitor/qobject-output-visitor-internal.h"
+#include "util/hex.h"
+#include "visitor/qobject-output-json.h"
 
 #include <math.h>
 
@@ -150,7 +151,7 @@ static bool qov_type_buffer(Visitor *v, const char *name, void *buf,
 {
     g_autofree char *hex = g_malloc(len * 2 + 1);
 
-    visit__hex_encode(buf, len, hex);
+    hex_encode(buf, len, hex);
     return qov_add(v, name, QOBJECT(qstring_from_str(hex)), errp);
 }
 

@@ -1,6 +1,9 @@
 /*
  * The contract between the visitor core (visitor/visitor.c) and each
- * visitor implementation. Not installed.
+ * visitor implementation: the implementer header. Not installed; included
+ * by the core and by visitor implementations (files named *-visitor.c,
+ * also in higher folders such as qemufile/), nothing else
+ * (tests/check-layers.sh).
  *
  * The core owns everything shared: the stack of open structs/arrays, the
  * current member path for error messages, element counting, range checks of
@@ -23,6 +26,7 @@
 
 #include "qvisit/visitor.h"
 #include "qvisit/error.h"
+#include "util/byte-window.h"
 
 typedef enum VisitorFrameKind {
     VISITOR_FRAME_ROOT,       /* no frame open */
@@ -85,20 +89,29 @@ struct Visitor {
     void (*free)(Visitor *v);
 
     /*
-     * Optional. A binary output visitor whose integers, bools and presence
-     * bytes are exactly the big-endian bytes of the value, and whose
-     * buffers are their raw bytes, sets this to its file: the core then
-     * writes those fields straight into the file's buffer and skips the
-     * callbacks (the field-by-field benchmark holds converted devices to
-     * within 15% of legacy qemu_put_*() code). Anything else (a full
-     * buffer, a file error, a malformed call) falls back to the callbacks,
-     * which flush or report. Such a visitor must write nothing for structs
-     * and arrays (their callbacks are skipped while the file has no
-     * error), and its optional callback may fail only when the file has
-     * an error, so the direct path's check of the file's error also
-     * covers a pending error.
+     * Optional: the fast path for byte output. A visitor that writes bytes
+     * may lend the core a window on its output buffer (see
+     * util/byte-window.h); the core then stores the values below straight
+     * into it, after its own well-formedness checks, and skips the
+     * callbacks. The window's contract:
+     *
+     * - an integer of 8, 16, 32 or 64 bits is its value's bytes,
+     *   fixed-width big-endian (a signed one in two's complement);
+     * - a bool, and the presence byte of visit_optional(), is one byte,
+     *   0 or 1;
+     * - visit_type_buffer() bytes are written as they are;
+     * - structs and arrays write nothing: their callbacks are skipped
+     *   too, so such a visitor must write nothing for them;
+     * - a window with no room (limit 0) sends every call to the
+     *   callbacks, which flush or report. The lender keeps limit 0 while
+     *   it has an error, and its optional callback may fail only then, so
+     *   the direct path's room check also covers a pending error.
+     *
+     * The window must stay valid as long as the visitor. The
+     * field-by-field benchmark holds converted devices to legacy
+     * qemu_put_*() code through this path (docs/performance.md).
      */
-    struct QEMUFile *direct_file;
+    ByteWindow *direct_window;
 
     /* Core state; implementations read it only through the helpers. */
     VisitorFrame *frames;     /* open structs/arrays, outermost first */
@@ -134,13 +147,14 @@ void visit__reset(Visitor *v);
 void visit__cleanup(Visitor *v);
 
 /*
- * Cuts a visitor on a QEMUFile loose from its file when qemu_fclose()
- * frees the file (QEMUFileVisitorLink in qemufile/qemu-file-internal.h):
+ * Cuts a visitor loose from the byte sink or source it was made on, when
+ * its owner frees it (qemu_fclose() does this for the visitors on a
+ * QEMUFile; see QEMUFileVisitorLink in qemufile/qemu-file-internal.h):
  * every callback but free is replaced by one that fails with
- * QVISIT_ERROR_IO "<path>: the file is closed", and the direct path is
- * turned off, so nothing reaches the freed file.
+ * QVISIT_ERROR_IO "<path>: the file is closed", and the byte window is
+ * turned off, so nothing reaches the freed target.
  */
-void visit__detach_file(Visitor *v);
+void visit__detach(Visitor *v);
 
 /*
  * Sets an error whose message is "<current path>: <fmt...>" and returns
@@ -155,24 +169,13 @@ bool visit__set_error_member(Visitor *v, GError **errp, const char *member,
                              int code, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
 
-/* Returns the current path as a new string ("" at the root). */
-char *visit__get_path(Visitor *v);
-
 /* Sets the index of the innermost array (used by type_uint_array). */
 void visit__set_index(Visitor *v, size_t index);
 
-/* Returns the nesting depth: the number of open structs and arrays. */
-size_t visit__depth(const Visitor *v);
-
-/*
- * Writes @len bytes as 2 * @len lowercase hex digits and a NUL into @out
- * (visitor/visitor-hex.c).
- */
-void visit__hex_encode(const void *buf, size_t len, char *out);
-
 /*
  * Decodes @hex_len hex digits (either case) into exactly @len bytes at
- * @buf, which is written only on success. Errors: QVISIT_ERROR_PARSE for a
+ * @buf, which is written only on success (visitor/visitor-hex.c; the
+ * encoder is util/hex.h's hex_encode()). Errors: QVISIT_ERROR_PARSE for a
  * non-digit or an odd count, QVISIT_ERROR_LENGTH for another byte count.
  */
 bool visit__hex_decode(Visitor *v, const char *hex, size_t hex_len,

@@ -9,6 +9,8 @@
 
 #include <inttypes.h>
 
+#include "util/error-at.h"
+
 const char *visit__int_type_name(unsigned bits, bool is_signed)
 {
     switch (bits) {
@@ -60,11 +62,6 @@ static GString *build_path(Visitor *v, bool with_current)
     return path;
 }
 
-char *visit__get_path(Visitor *v)
-{
-    return g_string_free(build_path(v, v->in_call), FALSE);
-}
-
 /*
  * Member names in a path come from the walk, but a walk over an input tree
  * (migration__walk_qobject() in a conversion) names members after the
@@ -75,16 +72,8 @@ char *visit__get_path(Visitor *v)
 static bool set_error_va(GString *path, GError **errp, int code,
                          const char *fmt, va_list ap)
 {
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-    g_autofree char *shown = qvisit_error_escape(msg, -1);
-
-    if (path->len) {
-        g_autofree char *where = qvisit_error_escape(path->str, path->len);
-
-        g_set_error(errp, QVISIT_ERROR, code, "%s: %s", where, shown);
-    } else {
-        g_set_error_literal(errp, QVISIT_ERROR, code, shown);
-    }
+    qvisit__error_at_escaped_va(errp, code, path->str, QVISIT_NO_OFFSET, fmt,
+                                ap);
     g_string_free(path, TRUE);
     return false;
 }

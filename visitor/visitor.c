@@ -11,7 +11,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "qemufile/qemu-file-internal.h"
+#include "util/bswap.h"
 
 /*
  * Frames the direct paths may open with no further check: as many as the
@@ -61,11 +61,6 @@ void visit__cleanup(Visitor *v)
     clear_frames(v);
     update_direct_frames(v);
     g_clear_error(&v->pending);
-}
-
-size_t visit__depth(const Visitor *v)
-{
-    return v->nframes;
 }
 
 void visit__set_index(Visitor *v, size_t index)
@@ -130,12 +125,12 @@ static inline void end_call(Visitor *v)
 }
 
 /*
- * The direct path (see direct_file in visitor-impl.h). It runs for every
+ * The direct path (see direct_window in visitor-impl.h). It runs for every
  * field of every converted device, so it is written to compile into leaf
  * code: a few loads and compares, the bytes stored, no calls. Anything
- * unusual (a naming mistake, a pending error, a full buffer, a file error)
- * returns false and the caller takes the ordinary path, which does all
- * checks, flushes and reports errors.
+ * unusual (a naming mistake, a pending error, a full window, an error of
+ * the window's owner) returns false and the caller takes the ordinary
+ * path, which does all checks, flushes and reports errors.
  */
 
 /*
@@ -158,16 +153,15 @@ static inline bool direct_call_ok(const Visitor *v, const char *name)
 static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
                               unsigned bytes)
 {
-    QEMUFile *f = v->direct_file;
+    ByteWindow *w = v->direct_window;
     VisitorFrameKind kind = v->top_kind;
 
-    /* A pending error implies a file error here (see visitor-impl.h). */
-    if (!f || !direct_call_ok(v, name) ||
-        f->buf_index + bytes > f->put_limit) {
+    /* A pending error implies an empty window (see visitor-impl.h). */
+    if (!w || !direct_call_ok(v, name) || w->pos + bytes > w->limit) {
         return false;
     }
-    qemu_file__store_be(f->buf + f->buf_index, value, bytes);
-    f->buf_index += bytes;
+    stn_be_p(w->buf + w->pos, bytes, value);
+    w->pos += bytes;
     if (kind == VISITOR_FRAME_ARRAY) {
         v->top->index++;
     }
@@ -251,7 +245,7 @@ static G_GNUC_NO_INLINE bool start_struct_slow(Visitor *v, const char *name,
     }
     /* Structs write nothing in the direct path's format. */
     if (!check_depth(v, errp) ||
-        (!v->direct_file && !v->start_struct(v, name, errp))) {
+        (!v->direct_window && !v->start_struct(v, name, errp))) {
         end_call(v);
         return false;
     }
@@ -262,7 +256,7 @@ static G_GNUC_NO_INLINE bool start_struct_slow(Visitor *v, const char *name,
 bool visit_start_struct(Visitor *v, const char *name, GError **errp)
 {
     /* Direct path: no callback, and a frame slot is already there. */
-    if (G_LIKELY(v && v->direct_file && !v->pending &&
+    if (G_LIKELY(v && v->direct_window && !v->pending &&
                  direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, false, 0);
@@ -285,14 +279,14 @@ static G_GNUC_NO_INLINE bool end_struct_slow(Visitor *v, GError **errp)
         g_propagate_error(errp, g_steal_pointer(&v->pending));
         return false;
     }
-    ok = v->direct_file || v->end_struct(v, errp);
+    ok = v->direct_window || v->end_struct(v, errp);
     pop_frame(v);
     return ok;
 }
 
 bool visit_end_struct(Visitor *v, GError **errp)
 {
-    if (G_LIKELY(v && v->direct_file && !v->pending &&
+    if (G_LIKELY(v && v->direct_window && !v->pending &&
                  v->top_kind == VISITOR_FRAME_STRUCT)) {
         close_frame(v);
         return true;
@@ -333,9 +327,10 @@ bool visit_start_array(Visitor *v, const char *name, size_t len,
 {
     /*
      * Direct path: an output visitor's start_array writes nothing and
-     * only reports a file error, which the first element then reports.
+     * only reports the error of the window's owner, which the first
+     * element then reports.
      */
-    if (G_LIKELY(v && v->direct_file && !v->pending &&
+    if (G_LIKELY(v && v->direct_window && !v->pending &&
                  direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, true, len);
@@ -372,7 +367,7 @@ static G_GNUC_NO_INLINE bool end_array_slow(Visitor *v, GError **errp)
 
 bool visit_end_array(Visitor *v, GError **errp)
 {
-    if (G_LIKELY(v && v->direct_file && !v->pending &&
+    if (G_LIKELY(v && v->direct_window && !v->pending &&
                  v->top_kind == VISITOR_FRAME_ARRAY &&
                  v->top->index == v->top->len)) {
         close_frame(v);
@@ -592,14 +587,17 @@ static G_GNUC_NO_INLINE bool visit_type_buffer_slow(Visitor *v,
 bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
                        GError **errp)
 {
-    QEMUFile *f;
+    ByteWindow *w;
 
-    /* Direct path: a buffer's bytes as they are, when they fit. */
-    if (G_LIKELY(v && buf && (f = v->direct_file) &&
-                 direct_call_ok(v, name) && len <= QEMU_FILE_BUF_SIZE &&
-                 f->buf_index + len <= f->put_limit)) {
-        memcpy(f->buf + f->buf_index, buf, len);
-        f->buf_index += len;
+    /*
+     * Direct path: a buffer's bytes as they are, when they fit. Checking
+     * len against limit first keeps pos + len from overflowing.
+     */
+    if (G_LIKELY(v && buf && (w = v->direct_window) &&
+                 direct_call_ok(v, name) && len <= w->limit &&
+                 w->pos + len <= w->limit)) {
+        memcpy(w->buf + w->pos, buf, len);
+        w->pos += len;
         if (v->top_kind == VISITOR_FRAME_ARRAY) {
             v->top->index++;
         }
@@ -742,7 +740,7 @@ bool visit_complete(Visitor *v, GError **errp)
 }
 
 /*
- * The callbacks of a visitor whose file was closed (visit__detach_file()):
+ * The callbacks of a visitor whose target was freed (visit__detach()):
  * every call fails, naming the member, and nothing reaches the file.
  */
 static bool closed_error(Visitor *v, GError **errp)
@@ -828,9 +826,9 @@ static bool closed_type_buffer(Visitor *v, const char *name, void *buf,
     return closed_error(v, errp);
 }
 
-void visit__detach_file(Visitor *v)
+void visit__detach(Visitor *v)
 {
-    v->direct_file = NULL;
+    v->direct_window = NULL;
     v->start_struct = closed_start_struct;
     v->end_struct = closed_end;
     v->start_array = closed_start_array;

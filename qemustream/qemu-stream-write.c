@@ -4,61 +4,40 @@
  * same vmdesc the reader used, so widths and layout come from it and the
  * dump only holds values.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <stdarg.h>
 #include <string.h>
+
+#include "util/bswap.h"
+#include "util/error-at.h"
+#include "util/hex.h"
 
 /* The path and the message quote the document's keys, idstrs and block
  * ids: escaped here, once, as in qs__error(). */
 bool qs__enc_error(GString *path, GError **errp, int code, const char *fmt,
                    ...)
 {
-    g_autofree char *msg = NULL;
-    g_autofree char *shown = NULL;
-    g_autofree char *where = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    qvisit__error_at_escaped_va(errp, code, path->len ? path->str : "dump",
+                                QVISIT_NO_OFFSET, fmt, ap);
     va_end(ap);
-    shown = qvisit_error_escape(msg, -1);
-    where = qvisit_error_escape(path->len ? path->str : "dump", -1);
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s", where, shown);
     return false;
 }
 
 bool qs__enc_member_error(GString *path, const char *key, GError **errp,
                           int code, const char *fmt, ...)
 {
-    g_autofree char *msg = NULL;
     g_autofree char *where = NULL;
-    g_autofree char *shown_where = NULL;
-    g_autofree char *shown = NULL;
     va_list ap;
 
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
     where = g_strdup_printf("%s%s%s", path->str, path->len ? "." : "", key);
-    shown_where = qvisit_error_escape(where, -1);
-    shown = qvisit_error_escape(msg, -1);
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s", shown_where, shown);
+    va_start(ap, fmt);
+    qvisit__error_at_escaped_va(errp, code, where, QVISIT_NO_OFFSET, fmt, ap);
+    va_end(ap);
     return false;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
@@ -75,8 +54,8 @@ bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
             p++;
             continue;
         }
-        hi = hex_digit(p[0]);
-        lo = hi < 0 ? -1 : hex_digit(p[1]);
+        hi = hex_digit_value(p[0]);
+        lo = hi < 0 ? -1 : hex_digit_value(p[1]);
         if (hi < 0 || lo < 0) {
             return qs__enc_error(path, errp, QVISIT_ERROR_PARSE,
                                  "invalid hex digit at offset %zu",
@@ -106,9 +85,10 @@ bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
 
 static void put_be(QEMUFile *f, uint64_t v, int64_t size)
 {
-    for (int64_t i = size - 1; i >= 0; i--) {
-        qemu_put_byte(f, (int)(v >> (i * 8)));
-    }
+    uint8_t be[8];
+
+    stn_be_p(be, (unsigned)size, v);
+    qemu_put_buffer(f, be, (size_t)size);
 }
 
 /* "300 does not fit uint8 (0 to 255)": the value and what its field

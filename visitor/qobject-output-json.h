@@ -1,6 +1,8 @@
-/* Shared by the QObject and JSON output visitors. */
-#ifndef QVISIT_QOBJECT_OUTPUT_VISITOR_INTERNAL_H
-#define QVISIT_QOBJECT_OUTPUT_VISITOR_INTERNAL_H
+/* Shared by the QObject and JSON output visitors and the JSON migration
+ * format (migration/format-json.c): QObject output that refuses what JSON
+ * cannot hold. Not installed. */
+#ifndef QVISIT_VISITOR_QOBJECT_OUTPUT_JSON_H
+#define QVISIT_VISITOR_QOBJECT_OUTPUT_JSON_H
 
 #include "qvisit/visitor.h"
 

@@ -10,7 +10,7 @@
  * holds at most max_alloc bytes, and starts only once the first bytes
  * proved a QEMU stream.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

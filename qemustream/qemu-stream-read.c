@@ -3,7 +3,7 @@
  * footers, and the trailing vmdesc. Device payloads are decoded in
  * qemu-stream-vmsd.c and RAM records in qemu-stream-ram.c.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <string.h>
 

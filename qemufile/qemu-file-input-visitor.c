@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-internal.h"
+#include "util/bswap.h"
 #include "visitor/visitor-impl.h"
 
 typedef struct QemuFileInputVisitor {
@@ -62,29 +63,7 @@ static bool read_be(Visitor *v, uint64_t *value, unsigned bytes,
     if (!read_exact(v, b, bytes, errp)) {
         return false;
     }
-    switch (bytes) {
-    case 1:
-        *value = b[0];
-        break;
-    case 2: {
-        uint16_t be;
-        memcpy(&be, b, 2);
-        *value = GUINT16_FROM_BE(be);
-        break;
-    }
-    case 4: {
-        uint32_t be;
-        memcpy(&be, b, 4);
-        *value = GUINT32_FROM_BE(be);
-        break;
-    }
-    default: {
-        uint64_t be;
-        memcpy(&be, b, 8);
-        *value = GUINT64_FROM_BE(be);
-        break;
-    }
-    }
+    *value = ldn_be_p(b, bytes);
     return true;
 }
 
@@ -304,17 +283,17 @@ static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
     switch (bits) {
     case 16:
         for (size_t i = 0; i < got; i++) {
-            ((uint16_t *)arr)[i] = GUINT16_FROM_BE(((uint16_t *)arr)[i]);
+            ((uint16_t *)arr)[i] = lduw_be_p((uint16_t *)arr + i);
         }
         break;
     case 32:
         for (size_t i = 0; i < got; i++) {
-            ((uint32_t *)arr)[i] = GUINT32_FROM_BE(((uint32_t *)arr)[i]);
+            ((uint32_t *)arr)[i] = ldl_be_p((uint32_t *)arr + i);
         }
         break;
     case 64:
         for (size_t i = 0; i < got; i++) {
-            ((uint64_t *)arr)[i] = GUINT64_FROM_BE(((uint64_t *)arr)[i]);
+            ((uint64_t *)arr)[i] = ldq_be_p((uint64_t *)arr + i);
         }
         break;
     default:
@@ -342,7 +321,7 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
     qv = g_new0(QemuFileInputVisitor, 1);
     v = &qv->visitor;
-    qemu_file__link_visitor(f, &qv->link, v, visit__detach_file);
+    qemu_file__link_visitor(f, &qv->link, v, visit__detach);
     v->start_struct = qfi_start_struct;
     v->end_struct = qfi_end_struct;
     v->start_array = qfi_start_array;

@@ -1,6 +1,6 @@
 /*
  * Internals shared by the QEMU stream reader and writer
- * (migration/qemu-stream-*.c). Not installed; tools never include it.
+ * (qemustream/qemu-stream-*.c). Not installed; tools never include it.
  *
  * Wire constants are facts about QEMU 7.2's migration stream, gathered in
  * docs/qemu-streams.md.

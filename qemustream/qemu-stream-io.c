@@ -3,13 +3,16 @@
  * short read as TRUNCATED with the current field path and the byte offset
  * where the missing item starts.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "qemufile/qemu-file-internal.h"
+#include "util/bswap.h"
+#include "util/error-at.h"
+#include "util/hex.h"
 
 /*
  * The path holds section idstrs, configuration subsection names, vmdesc
@@ -20,24 +23,19 @@
 bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
                const char *fmt, ...)
 {
-    g_autofree char *msg = NULL;
-    g_autofree char *shown = NULL;
-    g_autofree char *path = NULL;
+    g_autofree char *elem = NULL;
     va_list ap;
 
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    shown = qvisit_error_escape(msg, -1);
-    path = qvisit_error_escape(r->path->len ? r->path->str : "stream", -1);
     if (r->elem_index >= 0) {
-        g_set_error(errp, QVISIT_ERROR, code, "%s[%" G_GINT64_FORMAT "]: %s "
-                    "at byte %" G_GUINT64_FORMAT, path, r->elem_index,
-                    shown, at);
-        return false;
+        elem = g_strdup_printf("%s[%" G_GINT64_FORMAT "]", r->path->str,
+                               r->elem_index);
     }
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s at byte %" G_GUINT64_FORMAT,
-                path, shown, at);
+    va_start(ap, fmt);
+    qvisit__error_at_escaped_va(errp, code,
+                                elem ? elem
+                                     : r->path->len ? r->path->str : "stream",
+                                at, fmt, ap);
+    va_end(ap);
     return false;
 }
 
@@ -128,7 +126,6 @@ static inline bool take_be(QsReader *r, unsigned bytes, uint64_t *v,
 {
     const uint8_t *p = qemu_file__take(r->f, bytes);
     uint8_t b[8];
-    uint64_t x = 0;
 
     if (G_UNLIKELY(!p)) {
         if (!qs__read(r, b, bytes, errp)) {
@@ -138,10 +135,7 @@ static inline bool take_be(QsReader *r, unsigned bytes, uint64_t *v,
     } else {
         r->pos += bytes;
     }
-    for (unsigned i = 0; i < bytes; i++) {
-        x = x << 8 | p[i];
-    }
-    *v = x;
+    *v = ldn_be_p(p, bytes);
     return true;
 }
 
@@ -216,7 +210,6 @@ bool qs__peek_u8(QsReader *r, uint8_t *v)
 bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
                   GError **errp)
 {
-    static const char digits[] = "0123456789abcdef";
     uint8_t chunk[4096];
 
     while (len > 0) {
@@ -235,8 +228,8 @@ bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
             if (spaced && (at || i)) {
                 *p++ = ' ';
             }
-            *p++ = digits[chunk[i] >> 4];
-            *p++ = digits[chunk[i] & 15];
+            *p++ = hex_digit_char(chunk[i] >> 4);
+            *p++ = hex_digit_char(chunk[i]);
         }
         g_string_truncate(out, (size_t)(p - out->str));
         len -= n;

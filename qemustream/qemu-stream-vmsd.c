@@ -8,9 +8,11 @@
  * structs recurse and must consume exactly "size" bytes, everything else
  * is kept as "size" raw bytes.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <string.h>
+
+#include "util/hex.h"
 
 typedef struct QsType {
     const char *name;
@@ -125,13 +127,12 @@ static QObject *compat_int(const uint8_t *b, int64_t size, bool is_signed)
                                              width, u, s);
         return QOBJECT(qstring_from_str(t));
     } else {
-        static const char digits[] = "0123456789abcdef";
         char t[2 + 16 + 1];
 
         t[0] = '0';
         t[1] = 'x';
         for (int i = 0; i < width; i++) {
-            t[2 + i] = digits[(u >> (4 * (width - 1 - i))) & 15];
+            t[2 + i] = hex_digit_char(u >> (4 * (width - 1 - i)));
         }
         t[2 + width] = '\0';
         return QOBJECT(qstring_from_str(t));

@@ -5,7 +5,7 @@
  * up to an EOS word. Decoded record by record; pages are never kept
  * unless the native dump asked for them.
  */
-#include "migration/qemu-stream-internal.h"
+#include "qemustream/qemu-stream-internal.h"
 
 #include <string.h>
 #include <zlib.h>

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-internal.h"
+#include "util/bswap.h"
 #include "visitor/visitor-impl.h"
 
 typedef struct QemuFileOutputVisitor {
@@ -178,24 +179,21 @@ static bool qfo_type_uint_array(Visitor *v, void *arr, unsigned bits,
         case 16: {
             const uint16_t *src = (const uint16_t *)arr + done;
             for (size_t i = 0; i < k; i++) {
-                uint16_t be = GUINT16_TO_BE(src[i]);
-                memcpy(p + i * 2, &be, 2);
+                stw_be_p(p + i * 2, src[i]);
             }
             break;
         }
         case 32: {
             const uint32_t *src = (const uint32_t *)arr + done;
             for (size_t i = 0; i < k; i++) {
-                uint32_t be = GUINT32_TO_BE(src[i]);
-                memcpy(p + i * 4, &be, 4);
+                stl_be_p(p + i * 4, src[i]);
             }
             break;
         }
         default: {
             const uint64_t *src = (const uint64_t *)arr + done;
             for (size_t i = 0; i < k; i++) {
-                uint64_t be = GUINT64_TO_BE(src[i]);
-                memcpy(p + i * 8, &be, 8);
+                stq_be_p(p + i * 8, src[i]);
             }
             break;
         }
@@ -246,7 +244,7 @@ Visitor *qemu_file_output_visitor_new(QEMUFile *f)
     }
     qv = g_new0(QemuFileOutputVisitor, 1);
     v = &qv->visitor;
-    qemu_file__link_visitor(f, &qv->link, v, visit__detach_file);
+    qemu_file__link_visitor(f, &qv->link, v, visit__detach);
     v->start_struct = qfo_start_struct;
     v->end_struct = qfo_end_struct;
     v->start_array = qfo_start_array;
@@ -262,6 +260,6 @@ Visitor *qemu_file_output_visitor_new(QEMUFile *f)
     v->complete = qfo_complete;
     v->free = qfo_free;
     visit__init(v, VISITOR_OUTPUT);
-    v->direct_file = f;
+    v->direct_window = qemu_file__window(f);
     return v;
 }

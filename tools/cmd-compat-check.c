@@ -475,6 +475,7 @@ int cmd_compat_check(int argc, char **argv)
 {
     const char *paths[2] = { NULL, NULL };
     const char *transforms = "builtin";
+    bool builtin = false;
     g_autoptr(GPtrArray) without = g_ptr_array_new();
     g_autoptr(SchemaFile) old_file = NULL;
     g_autoptr(SchemaFile) new_file = NULL;
@@ -490,6 +491,8 @@ int cmd_compat_check(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (!strcmp(argv[i], "--transforms") && i + 1 < argc) {
             transforms = argv[++i];
+        } else if (!strcmp(argv[i], "--builtin")) {
+            builtin = true;
         } else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
             g_ptr_array_add(without, argv[++i]);
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -507,18 +510,19 @@ int cmd_compat_check(int argc, char **argv)
         check_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    if (!strcmp(transforms, "builtin")) {
+    if (!strcmp(transforms, "builtin") ||
+        (builtin && cli_is_plugin_path(transforms))) {
         if (!example_compat_register(r, &err)) {
             cli_error("compat-check: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
-    } else if (strchr(transforms, '/') || g_str_has_suffix(transforms,
-                                                           ".so")) {
+    }
+    if (cli_is_plugin_path(transforms)) {
         if (!cli_load_compat_plugin(transforms, r, &err)) {
             cli_error("compat-check: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
-    } else if (strcmp(transforms, "none")) {
+    } else if (strcmp(transforms, "builtin") && strcmp(transforms, "none")) {
         cli_error("compat-check: --transforms must be builtin, none or a "
                   "plugin path, got '%s'", transforms);
         return CLI_EXIT_USAGE;

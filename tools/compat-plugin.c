@@ -15,11 +15,8 @@ bool cli_load_compat_plugin(const char *path, CompatRegistry *r,
     GModule *module;
     gpointer symbol = NULL;
 
-    /* Local binding: a plugin's own symbols stay out of every other's way. */
-    module = g_module_open(path, G_MODULE_BIND_LOCAL);
+    module = cli_plugin_open(path, "transform", errp);
     if (!module) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,
-                    "cannot load transform plugin: %s", g_module_error());
         return false;
     }
     if (!g_module_symbol(module, COMPAT_PLUGIN_SYMBOL, &symbol) || !symbol) {

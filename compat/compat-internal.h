@@ -7,10 +7,11 @@
 #include "qvisit/compat.h"
 #include "qvisit/error.h"
 
-/* One component of a member path: a name or an array index. */
+/* One component of a member path: a name, an array index or "[]". */
 typedef struct CompatPathComp {
-    char *name;        /* NULL for an index */
+    char *name;        /* NULL for an index or a wildcard */
     size_t index;
+    bool wildcard;     /* "[]": every element of the array */
 } CompatPathComp;
 
 /* A parsed member path such as "a.b[2].c" (compat/qpath.c). */
@@ -31,9 +32,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CompatPath, compat__path_free)
 char *compat__path_prefix(const CompatPath *p, size_t n);
 
 /*
+ * As compat__path_prefix(), with the first @nfill wildcards written as the
+ * indices @fill ("ports[3].x" for "ports[].x"); later ones stay "[]".
+ */
+char *compat__path_text(const CompatPath *p, size_t n, const size_t *fill,
+                        size_t nfill);
+
+/* The number of wildcard components ("[]") in @p. */
+size_t compat__path_wildcards(const CompatPath *p);
+
+/*
+ * Lists the element indices @p's wildcards stand for in @root: a GArray
+ * of size_t holding, for each match in order, one index per wildcard
+ * (compat__path_wildcards()); empty for a path without wildcards or when
+ * an array on the way is empty. Components after the last wildcard are
+ * not resolved. Errors as compat__path_walk(), naming the element's path.
+ */
+GArray *compat__path_expand(QObject *root, const CompatPath *p,
+                            GError **errp);
+
+/*
  * Follows the first @n components of @p from @root. Returns the value
  * reached (borrowed from @root) or NULL with MISSING / TYPE / RANGE errors
- * naming the path as far as it resolved.
+ * naming the path as far as it resolved, or INVALID for a wildcard.
  */
 QObject *compat__path_walk(QObject *root, const CompatPath *p, size_t n,
                            GError **errp);

@@ -1,7 +1,9 @@
 /*
  * Path-based member helpers for compat transforms. Each one resolves and
  * checks everything before it changes anything, so a failing helper leaves
- * the state as it was.
+ * the state as it was. A path with wildcards ("ports[].throttled") runs
+ * the helper once per element on a copy of the state, which replaces the
+ * state only when every run succeeded.
  */
 #include "qvisit/compat.h"
 
@@ -15,6 +17,44 @@ static bool exists_error(const char *path, GError **errp)
     g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                 "%s: member already exists", path);
     return false;
+}
+
+/*
+ * One run of a helper on a concrete path (and a second one, for moves),
+ * with the helper's other arguments in @opaque.
+ */
+typedef bool (*MemberOp)(QDict *state, const char *path, const char *path2,
+                         void *opaque, GError **errp);
+
+/*
+ * Runs @op for every element @p's wildcards match in @state, filling the
+ * wildcards of @p2 (if not NULL; it has as many) with the same indices.
+ */
+static bool for_each_match(QDict *state, const CompatPath *p,
+                           const CompatPath *p2, MemberOp op, void *opaque,
+                           GError **errp)
+{
+    g_autoptr(GArray) matches = compat__path_expand(QOBJECT(state), p, errp);
+    size_t nwild = compat__path_wildcards(p);
+    g_autoptr(QDict) copy = NULL;
+
+    if (!matches) {
+        return false;
+    }
+    /* Elements may share QObjects; the deep copy gives each its own. */
+    copy = qobject_to(QDict, qobject_clone(QOBJECT(state)));
+    for (size_t i = 0; i < matches->len / nwild; i++) {
+        const size_t *fill = &g_array_index(matches, size_t, i * nwild);
+        g_autofree char *path = compat__path_text(p, p->n, fill, nwild);
+        g_autofree char *path2 = p2 ? compat__path_text(p2, p2->n, fill,
+                                                        nwild) : NULL;
+
+        if (!op(copy, path, path2, opaque, errp)) {
+            return false;
+        }
+    }
+    compat__dict_replace(state, copy);
+    return true;
 }
 
 QObject *compat_get_member(QDict *state, const char *path, GError **errp)
@@ -66,6 +106,13 @@ bool compat_get_uint(QDict *state, const char *path, uint64_t max,
     return true;
 }
 
+static bool set_op(QDict *state, const char *path, const char *path2,
+                   void *opaque, GError **errp)
+{
+    (void)path2;
+    return compat_set_member(state, path, qobject_clone(opaque), errp);
+}
+
 bool compat_set_member(QDict *state, const char *path, QObject *value,
                        GError **errp)
 {
@@ -80,6 +127,9 @@ bool compat_set_member(QDict *state, const char *path, QObject *value,
     p = compat__path_parse(path, errp);
     if (!p) {
         return false;
+    }
+    if (compat__path_wildcards(p)) {
+        return for_each_match(state, p, NULL, set_op, val, errp);
     }
     if (compat__path_last_name(p)) {
         QDict *parent = compat__path_parent_dict(state, p, errp);
@@ -101,6 +151,13 @@ bool compat_set_member(QDict *state, const char *path, QObject *value,
     return true;
 }
 
+static bool rename_op(QDict *state, const char *path, const char *path2,
+                      void *opaque, GError **errp)
+{
+    (void)path2;
+    return compat_rename_member(state, path, opaque, errp);
+}
+
 bool compat_rename_member(QDict *state, const char *path,
                           const char *new_name, GError **errp)
 {
@@ -113,6 +170,10 @@ bool compat_rename_member(QDict *state, const char *path,
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
     p = compat__path_parse(path, errp);
+    if (p && compat__path_wildcards(p)) {
+        return for_each_match(state, p, NULL, rename_op, (void *)new_name,
+                              errp);
+    }
     if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
         return false;
     }
@@ -140,6 +201,13 @@ bool compat_rename_member(QDict *state, const char *path,
     return true;
 }
 
+static bool add_op(QDict *state, const char *path, const char *path2,
+                   void *opaque, GError **errp)
+{
+    (void)path2;
+    return compat_add_member(state, path, qobject_clone(opaque), errp);
+}
+
 bool compat_add_member(QDict *state, const char *path, QObject *value,
                        GError **errp)
 {
@@ -155,6 +223,9 @@ bool compat_add_member(QDict *state, const char *path, QObject *value,
     if (!p) {
         return false;
     }
+    if (compat__path_wildcards(p)) {
+        return for_each_match(state, p, NULL, add_op, val, errp);
+    }
     parent = compat__path_parent_dict(state, p, errp);
     if (!parent) {
         return false;
@@ -166,6 +237,14 @@ bool compat_add_member(QDict *state, const char *path, QObject *value,
     return true;
 }
 
+static bool drop_op(QDict *state, const char *path, const char *path2,
+                    void *opaque, GError **errp)
+{
+    (void)path2;
+    (void)opaque;
+    return compat_drop_member(state, path, errp);
+}
+
 bool compat_drop_member(QDict *state, const char *path, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
@@ -175,6 +254,9 @@ bool compat_drop_member(QDict *state, const char *path, GError **errp)
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
     p = compat__path_parse(path, errp);
+    if (p && compat__path_wildcards(p)) {
+        return for_each_match(state, p, NULL, drop_op, NULL, errp);
+    }
     if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
         return false;
     }
@@ -243,6 +325,20 @@ static QNum *int_rewidth(QObject *obj, const char *path, gssize index,
     return qnum_from_uint(u);
 }
 
+typedef struct IntWidth {
+    unsigned bits;
+    bool is_signed;
+} IntWidth;
+
+static bool int_width_op(QDict *state, const char *path, const char *path2,
+                         void *opaque, GError **errp)
+{
+    const IntWidth *w = opaque;
+
+    (void)path2;
+    return compat_change_int_width(state, path, w->bits, w->is_signed, errp);
+}
+
 bool compat_change_int_width(QDict *state, const char *path, unsigned bits,
                              bool is_signed, GError **errp)
 {
@@ -258,6 +354,11 @@ bool compat_change_int_width(QDict *state, const char *path, unsigned bits,
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
     p = compat__path_parse(path, errp);
+    if (p && compat__path_wildcards(p)) {
+        IntWidth w = { bits, is_signed };
+
+        return for_each_match(state, p, NULL, int_width_op, &w, errp);
+    }
     obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
     if (!obj) {
         return false;
@@ -299,6 +400,13 @@ bool compat_change_int_width(QDict *state, const char *path, unsigned bits,
     return true;
 }
 
+static bool move_op(QDict *state, const char *path, const char *path2,
+                    void *opaque, GError **errp)
+{
+    (void)opaque;
+    return compat_move_member(state, path, path2, errp);
+}
+
 bool compat_move_member(QDict *state, const char *from_path,
                         const char *to_path, GError **errp)
 {
@@ -315,6 +423,16 @@ bool compat_move_member(QDict *state, const char *from_path,
     to = from ? compat__path_parse(to_path, errp) : NULL;
     if (!to) {
         return false;
+    }
+    /* Each element's member moves within that element. */
+    if (compat__path_wildcards(from) != compat__path_wildcards(to)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "%s: needs as many '[]' as %s (%zu)", to_path,
+                    from_path, compat__path_wildcards(from));
+        return false;
+    }
+    if (compat__path_wildcards(from)) {
+        return for_each_match(state, from, to, move_op, NULL, errp);
     }
     value = compat__path_walk(QOBJECT(state), from, from->n, errp);
     from_parent = value ? compat__path_parent_dict(state, from, errp) : NULL;
@@ -353,6 +471,20 @@ bool compat_move_member(QDict *state, const char *from_path,
     return true;
 }
 
+typedef struct Resize {
+    size_t len;
+    const QObject *fill;
+} Resize;
+
+static bool resize_op(QDict *state, const char *path, const char *path2,
+                      void *opaque, GError **errp)
+{
+    const Resize *r = opaque;
+
+    (void)path2;
+    return compat_resize_array(state, path, r->len, r->fill, errp);
+}
+
 bool compat_resize_array(QDict *state, const char *path, size_t len,
                          const QObject *fill, GError **errp)
 {
@@ -364,6 +496,11 @@ bool compat_resize_array(QDict *state, const char *path, size_t len,
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
     p = compat__path_parse(path, errp);
+    if (p && compat__path_wildcards(p)) {
+        Resize r = { len, fill };
+
+        return for_each_match(state, p, NULL, resize_op, &r, errp);
+    }
     obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
     if (!obj) {
         return false;

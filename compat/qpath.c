@@ -1,12 +1,13 @@
 /*
  * Member paths for the compat helpers: "regs[3]", "queue.head",
- * "a.b[2].c". The grammar is
+ * "a.b[2].c", "ports[].throttled". The grammar is
  *
- *     path  := name ( '.' name | '[' index ']' )*
+ *     path  := name ( '.' name | '[' index ']' | '[]' )*
  *     name  := one or more bytes other than '.', '[' and ']'
  *     index := one or more decimal digits, no sign, at most SIZE_MAX
  *
- * so a path always starts at a member of the device's root dict.
+ * so a path always starts at a member of the device's root dict. "[]" is
+ * a wildcard: every element of the array (compat__path_expand()).
  */
 #include "compat/compat-internal.h"
 
@@ -58,6 +59,9 @@ CompatPath *compat__path_parse(const char *text, GError **errp)
             }
             p->comps[p->n++].name = g_strndup(s, len);
             s += len;
+        } else if (*s == '[' && s[1] == ']') {
+            s += 2;
+            p->comps[p->n++].wildcard = true;
         } else if (*s == '[') {
             const char *digits = ++s;
             uint64_t index = 0;
@@ -88,9 +92,11 @@ CompatPath *compat__path_parse(const char *text, GError **errp)
     return g_steal_pointer(&p);
 }
 
-char *compat__path_prefix(const CompatPath *p, size_t n)
+char *compat__path_text(const CompatPath *p, size_t n, const size_t *fill,
+                        size_t nfill)
 {
     GString *s = g_string_new(NULL);
+    size_t k = 0;
 
     for (size_t i = 0; i < n && i < p->n; i++) {
         if (p->comps[i].name) {
@@ -98,11 +104,30 @@ char *compat__path_prefix(const CompatPath *p, size_t n)
                 g_string_append_c(s, '.');
             }
             g_string_append(s, p->comps[i].name);
-        } else {
+        } else if (!p->comps[i].wildcard) {
             g_string_append_printf(s, "[%zu]", p->comps[i].index);
+        } else if (k < nfill) {
+            g_string_append_printf(s, "[%zu]", fill[k++]);
+        } else {
+            g_string_append(s, "[]");
         }
     }
     return g_string_free(s, false);
+}
+
+char *compat__path_prefix(const CompatPath *p, size_t n)
+{
+    return compat__path_text(p, n, NULL, 0);
+}
+
+size_t compat__path_wildcards(const CompatPath *p)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->n; i++) {
+        n += p->comps[i].wildcard;
+    }
+    return n;
 }
 
 const char *compat__path_last_name(const CompatPath *p)
@@ -134,6 +159,11 @@ QObject *compat__path_walk(QObject *root, const CompatPath *p, size_t n,
     for (size_t i = 0; i < n && i < p->n; i++) {
         const CompatPathComp *c = &p->comps[i];
 
+        if (c->wildcard) {
+            return walk_error(p, i + 1, errp, QVISIT_ERROR_INVALID,
+                              "a wildcard names several members here, "
+                              "use an index");
+        }
         if (c->name) {
             QDict *d = qobject_to(QDict, cur);
 
@@ -191,4 +221,116 @@ QDict *compat__path_parent_dict(QDict *root, const CompatPath *p,
         return NULL;
     }
     return d;
+}
+
+/* The state of one compat__path_expand(). */
+typedef struct Expansion {
+    const CompatPath *p;
+    size_t nwild;
+    size_t *fill;           /* indices chosen so far, one per wildcard */
+    GArray *out;            /* of size_t, nwild per match */
+} Expansion;
+
+static QObject *expand_error(const Expansion *e, size_t n, size_t nfill,
+                             GError **errp, int code, const char *fmt, ...)
+    G_GNUC_PRINTF(6, 7);
+
+static QObject *expand_error(const Expansion *e, size_t n, size_t nfill,
+                             GError **errp, int code, const char *fmt, ...)
+{
+    g_autofree char *where = compat__path_text(e->p, n, e->fill, nfill);
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(errp, QVISIT_ERROR, code, "%s: %s", n ? where : "(root)",
+                msg);
+    return NULL;
+}
+
+/*
+ * Follows components @i.. from @cur with wildcards 0..@k-1 filled, up to
+ * the last wildcard, where it records one match per element. Only the
+ * components up to the last wildcard are resolved: the helper that runs
+ * on each match reports the rest with the element's own path.
+ */
+static bool expand_from(Expansion *e, QObject *cur, size_t i, size_t k,
+                        GError **errp)
+{
+    for (; k < e->nwild; i++) {
+        const CompatPathComp *c = &e->p->comps[i];
+
+        if (c->wildcard) {
+            QList *l = qobject_to(QList, cur);
+
+            if (!l) {
+                expand_error(e, i, k, errp, QVISIT_ERROR_TYPE,
+                             "expected array, got %s",
+                             qobject_type_name(qobject_type(cur)));
+                return false;
+            }
+            for (size_t j = 0; j < qlist_size(l); j++) {
+                e->fill[k] = j;
+                if (k + 1 == e->nwild) {
+                    g_array_append_vals(e->out, e->fill, e->nwild);
+                } else if (!expand_from(e, qlist_get(l, j), i + 1, k + 1,
+                                        errp)) {
+                    return false;
+                }
+            }
+            return true;
+        } else if (c->name) {
+            QDict *d = qobject_to(QDict, cur);
+
+            if (!d) {
+                expand_error(e, i, k, errp, QVISIT_ERROR_TYPE,
+                             "expected object, got %s",
+                             qobject_type_name(qobject_type(cur)));
+                return false;
+            }
+            cur = qdict_get(d, c->name);
+            if (!cur) {
+                expand_error(e, i + 1, k, errp, QVISIT_ERROR_MISSING,
+                             "no such member");
+                return false;
+            }
+        } else {
+            QList *l = qobject_to(QList, cur);
+
+            if (!l) {
+                expand_error(e, i, k, errp, QVISIT_ERROR_TYPE,
+                             "expected array, got %s",
+                             qobject_type_name(qobject_type(cur)));
+                return false;
+            }
+            if (c->index >= qlist_size(l)) {
+                expand_error(e, i + 1, k, errp, QVISIT_ERROR_RANGE,
+                             "index out of range, length %zu",
+                             qlist_size(l));
+                return false;
+            }
+            cur = qlist_get(l, c->index);
+        }
+    }
+    return true;
+}
+
+GArray *compat__path_expand(QObject *root, const CompatPath *p,
+                            GError **errp)
+{
+    g_autofree size_t *fill = NULL;
+    g_autoptr(GArray) out = g_array_new(false, false, sizeof(size_t));
+    Expansion e = { p, compat__path_wildcards(p), NULL, out };
+
+    if (e.nwild == 0) {
+        return g_steal_pointer(&out);
+    }
+    fill = g_new0(size_t, e.nwild);
+    e.fill = fill;
+    if (!expand_from(&e, root, 0, 0, errp)) {
+        return NULL;
+    }
+    return g_steal_pointer(&out);
 }

@@ -18,6 +18,12 @@ typedef struct QemuFileInputVisitor {
     Visitor visitor;
     QEMUFileVisitorLink link;   /* link.f: the file, until it is closed */
     size_t allocated;       /* string bytes handed out, for max_alloc */
+    /*
+     * Stream offsets of the value read last: where it starts and where
+     * the read ended, which tells whether legacy gets moved the file
+     * since (qfi_value_offset()). value_end 0: nothing read yet.
+     */
+    uint64_t value_start, value_end;
 } QemuFileInputVisitor;
 
 /* Strings are read in chunks of this size; see qfi_type_str(). */
@@ -53,6 +59,34 @@ static inline bool read_exact(Visitor *v, void *dst, size_t len,
 {
     return qemu_file__read_exact(file_of(v), dst, len) ||
            read_error(v, errp);
+}
+
+/* Marks the start of a value; its end is set once it was read. */
+static inline void value_begin(Visitor *v)
+{
+    ((QemuFileInputVisitor *)v)->value_start =
+        qemu_file_transferred(file_of(v));
+}
+
+static inline bool value_done(Visitor *v, bool ok)
+{
+    if (ok) {
+        ((QemuFileInputVisitor *)v)->value_end =
+            qemu_file_transferred(file_of(v));
+    }
+    return ok;
+}
+
+static bool qfi_value_offset(Visitor *v, uint64_t *offset)
+{
+    QemuFileInputVisitor *qv = (QemuFileInputVisitor *)v;
+
+    if (!file_of(v) || !qv->value_end ||
+        qemu_file_transferred(file_of(v)) != qv->value_end) {
+        return false;
+    }
+    *offset = qv->value_start;
+    return true;
 }
 
 static bool read_be(Visitor *v, uint64_t *value, unsigned bytes,
@@ -136,7 +170,8 @@ static bool qfi_type_int(Visitor *v, const char *name, int64_t *obj,
     uint64_t u;
 
     (void)name;
-    if (!read_be(v, &u, bits / 8, errp)) {
+    value_begin(v);
+    if (!value_done(v, read_be(v, &u, bits / 8, errp))) {
         return false;
     }
     switch (bits) {
@@ -160,14 +195,16 @@ static bool qfi_type_uint(Visitor *v, const char *name, uint64_t *obj,
                           unsigned bits, GError **errp)
 {
     (void)name;
-    return read_be(v, obj, bits / 8, errp);
+    value_begin(v);
+    return value_done(v, read_be(v, obj, bits / 8, errp));
 }
 
 static bool qfi_type_bool(Visitor *v, const char *name, bool *obj,
                           GError **errp)
 {
     (void)name;
-    return read_flag(v, "bool", obj, errp);
+    value_begin(v);
+    return value_done(v, read_flag(v, "bool", obj, errp));
 }
 
 static bool qfi_type_number(Visitor *v, const char *name, double *obj,
@@ -176,7 +213,8 @@ static bool qfi_type_number(Visitor *v, const char *name, double *obj,
     uint64_t bits;
 
     (void)name;
-    if (!read_be(v, &bits, 8, errp)) {
+    value_begin(v);
+    if (!value_done(v, read_be(v, &bits, 8, errp))) {
         return false;
     }
     memcpy(obj, &bits, sizeof(*obj));
@@ -193,6 +231,7 @@ static bool qfi_type_str(Visitor *v, const char *name, char **obj,
     size_t have = 0, cap = 0;
 
     (void)name;
+    value_begin(v);
     if (!read_be(v, &len, 4, errp)) {
         return false;
     }
@@ -240,14 +279,15 @@ static bool qfi_type_str(Visitor *v, const char *name, char **obj,
     s[len] = '\0';
     qv->allocated += len + 1;
     *obj = g_steal_pointer(&s);
-    return true;
+    return value_done(v, true);
 }
 
 static bool qfi_type_buffer(Visitor *v, const char *name, void *buf,
                             size_t len, GError **errp)
 {
     (void)name;
-    return read_exact(v, buf, len, errp);
+    value_begin(v);
+    return value_done(v, read_exact(v, buf, len, errp));
 }
 
 /*
@@ -278,7 +318,10 @@ static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
                                 size_t n, GError **errp)
 {
     size_t width = bits / 8;
-    size_t got = qemu_file__get_units(file_of(v), arr, width, n);
+    size_t got;
+
+    value_begin(v);
+    got = qemu_file__get_units(file_of(v), arr, width, n);
 
     switch (bits) {
     case 16:
@@ -302,7 +345,7 @@ static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
     if (got < n) {
         return element_error(v, got, errp);
     }
-    return true;
+    return value_done(v, true);
 }
 
 /* The file may be closed already: then the link is detached. */
@@ -334,6 +377,7 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     v->type_str = qfi_type_str;
     v->type_buffer = qfi_type_buffer;
     v->type_uint_array = qfi_type_uint_array;
+    v->value_offset = qfi_value_offset;
     v->free = qfi_free;
     visit__init(v, VISITOR_INPUT);
     return v;

@@ -10,8 +10,11 @@
  *   stdout_same_as  (optional) a file whose content is the expected output
  *   stderr  (optional) the exact expected standard error
  *   stdin   (optional) a file whose content is the standard input
- * so a new case needs no C. Paths in args are relative to the source tree,
- * where `make check` runs.
+ *   cwd     (optional) the directory to run in, relative to the source
+ *           tree; paths in args are then relative to it
+ *   env     (optional) NAME=VALUE lines added to the environment
+ * so a new case needs no C. Paths in args (without cwd), in stdin and in
+ * stdout_same_as are relative to the source tree, where `make check` runs.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -67,6 +70,12 @@ static void run_case(const char *cli, const char *name)
     g_autofree char *want_err = read_opt(dir, "stderr");
     g_autofree char *same_as = read_opt(dir, "stdout_same_as");
     g_autofree char *in = read_opt(dir, "stdin");
+    g_autofree char *cwd = read_opt(dir, "cwd");
+    g_autofree char *env_text = read_opt(dir, "env");
+    g_autofree char *abs_cli = NULL;
+    g_auto(GStrv) envp = g_get_environ();
+    g_auto(GStrv) env_lines = NULL;
+    g_autofree char *in_path = NULL;
     g_autofree char *out = NULL;
     g_autofree char *err_text = NULL;
     g_auto(GStrv) lines = NULL;
@@ -76,17 +85,32 @@ static void run_case(const char *cli, const char *name)
 
     CU_ASSERT_FATAL(args != NULL && status != NULL);
     lines = g_strsplit(g_strchomp(args), "\n", -1);
-    g_ptr_array_add(argv, (char *)cli);
+    if (cwd) {
+        g_strchomp(cwd);
+    }
+    abs_cli = g_canonicalize_filename(cli, NULL);
+    g_ptr_array_add(argv, abs_cli);
     for (size_t i = 0; lines[i]; i++) {
         if (*lines[i]) {
             g_ptr_array_add(argv, lines[i]);
         }
     }
     g_ptr_array_add(argv, NULL);
-    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+    env_lines = g_strsplit(env_text ? g_strchomp(env_text) : "", "\n", -1);
+    for (size_t i = 0; env_lines[i]; i++) {
+        char *eq = strchr(env_lines[i], '=');
+
+        if (eq) {
+            *eq = '\0';
+            envp = g_environ_setenv(envp, env_lines[i], eq + 1, true);
+        }
+    }
+    /* The child changes to cwd before it opens its standard input. */
+    in_path = in ? g_canonicalize_filename(g_strchomp(in), NULL) : NULL;
+    if (!g_spawn_sync(cwd, (char **)argv->pdata, envp,
                       in ? G_SPAWN_CHILD_INHERITS_STDIN : G_SPAWN_DEFAULT,
-                      redirect_stdin, in ? g_strchomp(in) : NULL, &out,
-                      &err_text, &wait_status, &err)) {
+                      redirect_stdin, in_path, &out, &err_text,
+                      &wait_status, &err)) {
         fprintf(stderr, "\ncase %s: cannot run %s: %s\n", name, cli,
                 err->message);
         CU_FAIL("spawn failed");

@@ -803,6 +803,134 @@ static void get_and_set_member_by_path(void)
                  "regs[4]: index out of range, length 4");
 }
 
+static const char ports_json[] =
+    "{\"count\":300,\"ports\":[{\"id\":1},{\"id\":2,\"x\":5},{\"id\":3}],"
+    "\"grid\":[{\"row\":[{\"v\":1},{\"v\":2}]},{\"row\":[{\"v\":3}]}],"
+    "\"empty\":[]}";
+
+/* "[]" stands for every element: each helper runs once per element. */
+static void wildcard_paths_apply_to_every_element(void)
+{
+    g_autoptr(QDict) s = dict_from(ports_json);
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(compat_add_member(s, "ports[].throttled",
+                                     QOBJECT(qbool_from_bool(false)), &err));
+    CU_ASSERT_TRUE(compat_rename_member(s, "ports[].throttled", "limited",
+                                        &err));
+    CU_ASSERT_TRUE(compat_set_member(s, "ports[].id",
+                                     QOBJECT(qnum_from_uint(0)), &err));
+    CU_ASSERT_TRUE(compat_drop_member(s, "ports[1].x", &err));
+    CU_ASSERT_TRUE(compat_change_int_width(s, "grid[].row[].v", 8, true,
+                                           &err));
+    CU_ASSERT_TRUE(compat_move_member(s, "grid[].row", "grid[].cells",
+                                      &err));
+    CU_ASSERT_TRUE(compat_resize_array(s, "grid[].cells", 1, NULL, &err));
+    /* An empty array matches nothing, which is no error. */
+    CU_ASSERT_TRUE(compat_add_member(s, "empty[].x",
+                                     QOBJECT(qnum_from_int(1)), &err));
+    ASSERT_NO_ERROR(err);
+    ASSERT_JSON(s, "{\"count\":300,\"ports\":[{\"id\":0,\"limited\":false},"
+                "{\"id\":0,\"limited\":false},{\"id\":0,\"limited\":false}],"
+                "\"grid\":[{\"cells\":[{\"v\":1}]},{\"cells\":[{\"v\":3}]}],"
+                "\"empty\":[]}");
+    CU_ASSERT_TRUE(compat_drop_member(s, "ports[].limited", &err));
+    ASSERT_NO_ERROR(err);
+    ASSERT_JSON(s, "{\"count\":300,\"ports\":[{\"id\":0},{\"id\":0},"
+                "{\"id\":0}],\"grid\":[{\"cells\":[{\"v\":1}]},"
+                "{\"cells\":[{\"v\":3}]}],\"empty\":[]}");
+}
+
+/* One element failing leaves every element as it was; the error names it. */
+static void wildcard_failure_names_element_and_changes_nothing(void)
+{
+    static const struct {
+        const char *what;
+        int code;
+        const char *msg;
+    } cases[] = {
+        { "add", QVISIT_ERROR_INVALID, "ports[1].x: member already exists" },
+        { "rename", QVISIT_ERROR_MISSING, "ports[0].x: no such member" },
+        { "width", QVISIT_ERROR_RANGE,
+          "grid[1].row[0].v: 300 does not fit u8" },
+        { "missing", QVISIT_ERROR_MISSING, "nope: no such member" },
+        { "not-array", QVISIT_ERROR_TYPE,
+          "count: expected array, got number" },
+        { "nested-not-array", QVISIT_ERROR_TYPE,
+          "ports[0].id: expected array, got number" },
+        { "get", QVISIT_ERROR_INVALID,
+          "ports[]: a wildcard names several members here, use an index" },
+        { "get-uint", QVISIT_ERROR_INVALID,
+          "ports[]: a wildcard names several members here, use an index" },
+        { "move", QVISIT_ERROR_INVALID,
+          "moved: needs as many '[]' as ports[].id (1)" },
+        { "move-into", QVISIT_ERROR_INVALID,
+          "ports[0].id: cannot move a member into itself "
+          "(ports[0].id.x)" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(QDict) s = dict_from(ports_json);
+        const char *w = cases[i].what;
+        GError *err = NULL;
+        uint64_t u = 7;
+        bool ok;
+
+        if (!strcmp(w, "width")) {
+            compat_set_member(s, "grid[1].row[0].v",
+                              QOBJECT(qnum_from_int(300)), &err);
+            ASSERT_NO_ERROR(err);
+        }
+        g_autofree char *before = g_string_free(qobject_to_json(QOBJECT(s)),
+                                                FALSE);
+        if (!strcmp(w, "add")) {
+            ok = compat_add_member(s, "ports[].x", QOBJECT(qnull()), &err);
+        } else if (!strcmp(w, "rename")) {
+            ok = compat_rename_member(s, "ports[].x", "y", &err);
+        } else if (!strcmp(w, "width")) {
+            ok = compat_change_int_width(s, "grid[].row[].v", 8, false, &err);
+        } else if (!strcmp(w, "missing")) {
+            ok = compat_drop_member(s, "nope[].x", &err);
+        } else if (!strcmp(w, "not-array")) {
+            ok = compat_resize_array(s, "count[].x", 1, NULL, &err);
+        } else if (!strcmp(w, "nested-not-array")) {
+            ok = compat_set_member(s, "ports[].id[].x", QOBJECT(qnull()),
+                                   &err);
+        } else if (!strcmp(w, "get")) {
+            ok = compat_get_member(s, "ports[].id", &err) != NULL;
+        } else if (!strcmp(w, "get-uint")) {
+            ok = compat_get_uint(s, "ports[].id", 10, &u, &err);
+        } else if (!strcmp(w, "move")) {
+            ok = compat_move_member(s, "ports[].id", "moved", &err);
+        } else {
+            ok = compat_move_member(s, "ports[].id", "ports[].id.x", &err);
+        }
+        CU_ASSERT_FALSE(ok);
+        ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+        CU_ASSERT_EQUAL(u, 7);
+        ASSERT_JSON(s, before);
+    }
+}
+
+/* Elements sharing one QObject still change one at a time. */
+static void wildcard_on_shared_elements_changes_each_once(void)
+{
+    g_autoptr(QDict) s = qdict_new();
+    g_autoptr(QDict) elem = dict_from("{\"a\":1}");
+    QList *l = qlist_new();
+    GError *err = NULL;
+
+    qlist_append_obj(l, qobject_ref(QOBJECT(elem)));
+    qlist_append_obj(l, qobject_ref(QOBJECT(elem)));
+    qdict_put(s, "l", l);
+    CU_ASSERT_TRUE(compat_add_member(s, "l[].b", QOBJECT(qnum_from_int(2)),
+                                     &err));
+    ASSERT_NO_ERROR(err);
+    ASSERT_JSON(s, "{\"l\":[{\"a\":1,\"b\":2},{\"a\":1,\"b\":2}]}");
+    /* The caller's own reference is left alone. */
+    ASSERT_JSON(elem, "{\"a\":1}");
+}
+
 /* --- Schema sample and check ------------------------------------------- */
 
 static const char schema_json[] =
@@ -1009,6 +1137,12 @@ static const TestCase tests[] = {
     { "resize_array_grows_with_fill_and_shrinks",
       resize_array_grows_with_fill_and_shrinks },
     { "get_and_set_member_by_path", get_and_set_member_by_path },
+    { "wildcard_paths_apply_to_every_element",
+      wildcard_paths_apply_to_every_element },
+    { "wildcard_failure_names_element_and_changes_nothing",
+      wildcard_failure_names_element_and_changes_nothing },
+    { "wildcard_on_shared_elements_changes_each_once",
+      wildcard_on_shared_elements_changes_each_once },
     { "schema_sample_is_zeroed_state", schema_sample_is_zeroed_state },
     { "schema_check_names_first_mismatch_in_table",
       schema_check_names_first_mismatch_in_table },

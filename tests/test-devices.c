@@ -616,13 +616,13 @@ static void num_queues_above_maximum_is_rejected_before_allocation(void)
     /* guest_features u64, status u8, isr u8, then num_queues at 10. */
     put_be32_at(b, 10, VIRTIO_NET_QUEUES_MAX + 1);
     check_rejected(dev, b, QVISIT_ERROR_RANGE,
-                   "virtio-net-queues.num_queues: expected 0..64, got 65",
-                   false, -EINVAL);
+                   "virtio-net-queues.num_queues: expected 0..64, got 65 "
+                   "at byte 10", false, -EINVAL);
     /* A count that would allocate gigabytes fails the same way. */
     put_be32_at(b, 10, 0xffffffff);
     check_rejected(dev, b, QVISIT_ERROR_RANGE,
                    "virtio-net-queues.num_queues: expected 0..64, "
-                   "got 4294967295", false, -EINVAL);
+                   "got 4294967295 at byte 10", false, -EINVAL);
 }
 
 static void ring_size_and_presence_bytes_are_checked(void)
@@ -636,7 +636,7 @@ static void ring_size_and_presence_bytes_are_checked(void)
     b->data[q0 + 25] = 0x01;
     check_rejected(dev, b, QVISIT_ERROR_RANGE,
                    "virtio-net-queues.queues[0].num: expected 0..1024, "
-                   "got 1025", false, -EINVAL);
+                   "got 1025 at byte 38", false, -EINVAL);
     b->data[q0 + 24] = 0;
     /* notification at +30, then the signalled_used presence byte. */
     b->data[q0 + 31] = 2;
@@ -674,15 +674,15 @@ static void ring_pointers_are_checked(void)
     /* 11 registers, 2 bools, tsr_retry, char_transmit_time, data[16]. */
     put_be32_at(s, 11 + 2 + 4 + 8 + 16, 16);
     check_rejected(dev, s, QVISIT_ERROR_RANGE,
-                   "serial.recv_fifo.head: expected 0..15, got 16", false,
-                   -EINVAL);
+                   "serial.recv_fifo.head: expected 0..15, got 16 at byte 41",
+                   false, -EINVAL);
 
     dev = example_device_find("rtc", 1);
     g_autoptr(GByteArray) r = fixture_stream(dev);
     r->data[RTC_CMOS_SIZE] = RTC_CMOS_SIZE;
     check_rejected(dev, r, QVISIT_ERROR_RANGE,
-                   "rtc.cmos_index: expected 0..127, got 128", false,
-                   -EINVAL);
+                   "rtc.cmos_index: expected 0..127, got 128 at byte 128",
+                   false, -EINVAL);
 
     dev = example_device_find("e1000", 2);
     g_autoptr(GByteArray) e = fixture_stream(dev);
@@ -690,8 +690,8 @@ static void ring_pointers_are_checked(void)
     e->data[10] = 0x04;
     e->data[11] = 0x00;
     check_rejected(dev, e, QVISIT_ERROR_RANGE,
-                   "e1000.eecd_state.bitnum_out: expected 0..1023, got 1024",
-                   false, -EINVAL);
+                   "e1000.eecd_state.bitnum_out: expected 0..1023, got 1024 "
+                   "at byte 10", false, -EINVAL);
 }
 
 /* Loads @json into a fresh state of @dev with the JSON input visitor. */

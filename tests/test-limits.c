@@ -375,8 +375,8 @@ static void device_count_over_capacity_fails_before_any_write(void)
                                                            &l, &err));
             if (m == FUZZ_MODE_VISIT) {
                 g_autofree char *want = g_strdup_printf(
-                    "virtio-net-queues.num_queues: expected 0..64, got %u",
-                    counts[c]);
+                    "virtio-net-queues.num_queues: expected 0..64, got %u "
+                    "at byte 10", counts[c]);
 
                 ASSERT_ERROR(err, QVISIT_ERROR_RANGE, want);
             } else {

@@ -225,6 +225,85 @@ static void convert_to_legacy_of_a_value_that_does_not_fit(void)
     run_clear(&r);
 }
 
+/* Copies the test device plugin into the temporary directory. */
+static bool copy_devices_plugin(void)
+{
+    g_autofree char *data = NULL;
+    g_autofree char *dst = g_build_filename(dir, "devices-plugin.so", NULL);
+    gsize len = 0;
+
+    return g_file_get_contents("build/tests/plugins/devices-plugin.so",
+                               &data, &len, NULL) &&
+           g_file_set_contents(dst, data, len, NULL);
+}
+
+/*
+ * A device plugin (tests/plugins/devices-plugin.c, "uart" v1 and v2)
+ * gives convert the layouts the legacy format needs; a bare file name is
+ * the file in the current directory. With a plugin the example devices
+ * are known only with --builtin.
+ */
+static void convert_to_legacy_with_a_device_plugin(void)
+{
+    static const uint8_t want[] = {
+        'Q', 'E', 'V', 'M', 0x00, 0x00, 0x00, 0x03,  /* magic, version */
+        0x07, 0x00, 0x00, 0x00, 0x06,                /* configuration */
+        'q', 'v', 'i', 's', 'i', 't',
+        0x04, 0x00, 0x00, 0x00, 0x00,                /* FULL, section 0 */
+        0x04, 'u', 'a', 'r', 't',                    /* id */
+        0x00, 0x00, 0x00, 0x00,                      /* instance 0 */
+        0x00, 0x00, 0x00, 0x02,                      /* version 2 */
+        0x03, 0xaa,                                  /* lcr, thr_pending */
+        0x7e, 0x00, 0x00, 0x00, 0x00,                /* footer */
+    };
+    g_autofree char *json = g_build_filename(dir, "u.json", NULL);
+    g_autofree char *legacy = g_build_filename(dir, "u.legacy", NULL);
+    g_autofree char *got = NULL;
+    gsize len = 0;
+    Run none, ok, back, mixed, both;
+
+    CU_ASSERT_FATAL(copy_devices_plugin());
+    CU_ASSERT_FATAL(g_file_set_contents(json,
+        "{\"format\":\"qvisit-migration\",\"version\":1,"
+        "\"capabilities\":7,\"machine\":\"qvisit\",\"sections\":[{\"id\":"
+        "\"uart\",\"instance_id\":0,\"version\":2,\"state\":{\"lcr\":3,"
+        "\"thr_pending\":170}}]}", -1, NULL));
+    none = run("convert --to legacy u.json u.legacy");
+    CU_ASSERT_EQUAL(none.status, 1);
+    CU_ASSERT_STRING_EQUAL(none.err,
+                           "qvisit: u.json: uart: no layout known for "
+                           "version 2, which the legacy format needs\n");
+    ok = run("convert --to legacy --devices devices-plugin.so u.json "
+             "u.legacy");
+    CU_ASSERT_EQUAL(ok.status, 0);
+    CU_ASSERT_STRING_EQUAL(ok.err, "");
+    CU_ASSERT_TRUE(g_file_get_contents(legacy, &got, &len, NULL));
+    CU_ASSERT_TRUE(len > sizeof(want));
+    ASSERT_BYTES_EQUAL(got, MIN(len, sizeof(want)), want, sizeof(want));
+    back = run("convert --to json --devices devices-plugin.so u.legacy -");
+    CU_ASSERT_EQUAL(back.status, 0);
+    CU_ASSERT_TRUE(strstr(back.out, "\"state\": {\n                \"lcr\": "
+                                    "3,\n                \"thr_pending\": "
+                                    "170\n") != NULL);
+    /* The example devices are left out unless --builtin brings them. */
+    write_example_json("vm-plugin.json", 200);
+    mixed = run("convert --to legacy --devices devices-plugin.so "
+                "vm-plugin.json vm-plugin.legacy");
+    CU_ASSERT_EQUAL(mixed.status, 1);
+    CU_ASSERT_STRING_EQUAL(mixed.err,
+                           "qvisit: vm-plugin.json: serial: no layout known "
+                           "for version 3, which the legacy format needs\n");
+    both = run("convert --to legacy --devices devices-plugin.so --builtin "
+               "vm-plugin.json vm-plugin.legacy");
+    CU_ASSERT_EQUAL(both.status, 0);
+    CU_ASSERT_STRING_EQUAL(both.err, "");
+    run_clear(&none);
+    run_clear(&ok);
+    run_clear(&back);
+    run_clear(&mixed);
+    run_clear(&both);
+}
+
 static void info_lists_format_devices_and_sizes(void)
 {
     Run r = run("info s.bin");
@@ -306,6 +385,8 @@ static const TestCase tests[] = {
       convert_to_legacy_needs_a_known_layout },
     { "convert_to_legacy_of_a_value_that_does_not_fit",
       convert_to_legacy_of_a_value_that_does_not_fit },
+    { "convert_to_legacy_with_a_device_plugin",
+      convert_to_legacy_with_a_device_plugin },
     { "info_lists_format_devices_and_sizes",
       info_lists_format_devices_and_sizes },
     { "diff_reports_changed_members", diff_reports_changed_members },

@@ -965,7 +965,55 @@ static void input_read_failure_is_io_error(void)
     close(fds[1]);
 }
 
+/*
+ * visit_check_range() after an input visit points at the value's first
+ * byte, as the visitor's own errors do; when nothing was read yet, or
+ * legacy gets moved the file since, it names no offset rather than a
+ * wrong one.
+ */
+static void range_error_names_byte_offset_of_value_read(void)
+{
+    static const uint8_t in[] = {
+        0x07,                           /* a: u8 */
+        0x00, 0x00, 0x00, 0x09,         /* n: u32 at byte 1 */
+        0x00, 0x00, 0x01, 0x00,         /* legacy be32 */
+        0x41, 0x42,                     /* buf[2] at byte 9 */
+        0xff, 0xfe,                     /* i: i16 at byte 11 */
+    };
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_mem(in, sizeof(in));
+    Visitor *v = qemu_file_input_visitor_new(f);
+    uint8_t a = 0, buf[2];
+    uint32_t n = 0;
+    int16_t i = 0;
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err));
+    CU_ASSERT_FALSE(visit_check_range(v, "a", 9, 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "dev.a: expected 0..8, got 9");
+    CU_ASSERT_TRUE(visit_type_u8(v, "a", &a, &err) &&
+                   visit_type_u32(v, "n", &n, &err));
+    CU_ASSERT_FALSE(visit_check_range(v, "n", n, 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "dev.n: expected 0..8, got 9 at byte 1");
+    CU_ASSERT_EQUAL(qemu_get_be32(f), 256);
+    CU_ASSERT_FALSE(visit_check_range(v, "legacy", 256, 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "dev.legacy: expected 0..8, got 256");
+    CU_ASSERT_TRUE(visit_type_buffer(v, "buf", buf, 2, &err));
+    CU_ASSERT_FALSE(visit_check_range(v, "buf", buf[0], 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "dev.buf: expected 0..8, got 65 at byte 9");
+    CU_ASSERT_TRUE(visit_type_i16(v, "i", &i, &err));
+    CU_ASSERT_FALSE(visit_check_range(v, "i", i, 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "dev.i: expected 0..8, got -2 at byte 11");
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+}
+
 static const TestCase tests[] = {
+    { "range_error_names_byte_offset_of_value_read",
+      range_error_names_byte_offset_of_value_read },
     { "int_output_matches_legacy_and_reads_back",
       int_output_matches_legacy_and_reads_back },
     { "int_input_truncated_leaves_value_unchanged",

@@ -28,6 +28,13 @@ GByteArray *cli_read_input(const char *path, CliInputKind kind)
 
 MigrationStream *cli_decode_stream(const char *path)
 {
+    return cli_decode_stream_with(path, cli_example_schema, NULL);
+}
+
+MigrationStream *cli_decode_stream_with(const char *path,
+                                        MigrationSchemaFn schema,
+                                        void *opaque)
+{
     g_autoptr(GByteArray) data = cli_read_input(path, CLI_INPUT_STREAM);
     MigrationStream *s;
     GError *err = NULL;
@@ -36,7 +43,7 @@ MigrationStream *cli_decode_stream(const char *path)
         return NULL;
     }
     s = migration_stream_decode_full(data->data, data->len, cli_limits(),
-                                     cli_example_schema, NULL, &err);
+                                     schema, opaque, &err);
     if (!s) {
         cli_error("%s: %s", path, err->message);
         if (migration_detect_format(data->data, data->len) ==

@@ -82,11 +82,53 @@ struct CompatRegistry;
 bool cli_load_compat_plugin(const char *path, struct CompatRegistry *r,
                             struct _GError **errp);
 
+/*
+ * Plugins (tools/cli-plugin.c). A plugin argument is a path when it
+ * contains a '/' or ends in ".so"; anything else is a keyword
+ * (builtin, none). A name without a '/' is a file in the current
+ * directory, not a library to look up: cli_plugin_open() makes it
+ * "./NAME". @what ("transform", "device") names the kind in the error.
+ */
+bool cli_is_plugin_path(const char *arg);
+struct _GModule;
+struct _GModule *cli_plugin_open(const char *path, const char *what,
+                                 struct _GError **errp);
+
+/*
+ * The device layouts a command works with (tools/cli-devices.c): the
+ * built-in example devices and the devices of `--devices` plugins, which
+ * export MIGRATION_DEVICES_PLUGIN_SYMBOL (see migration.h) and stay
+ * loaded until the process exits. Entries are borrowed, in the order
+ * added; one (id, version) appears once.
+ */
+typedef struct CliDevices CliDevices;
+CliDevices *cli_devices_new(void);
+void cli_devices_free(CliDevices *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliDevices, cli_devices_free)
+/* Adds every layout of every example device not known yet. */
+void cli_devices_add_builtin(CliDevices *d);
+/* Loads the plugin at @path and adds its layouts, or none of them. */
+bool cli_devices_add_plugin(CliDevices *d, const char *path,
+                            struct _GError **errp);
+size_t cli_devices_count(const CliDevices *d);
+const MigrationDeviceInfo *cli_devices_get(const CliDevices *d, size_t i);
+const MigrationDeviceInfo *cli_devices_find(const CliDevices *d,
+                                            const char *id,
+                                            uint32_t version);
+/* A MigrationSchemaFn over the CliDevices @opaque. */
+const MigrationDeviceInfo *cli_devices_schema(const char *id,
+                                              uint32_t version,
+                                              void *opaque);
+
 /* Migration streams (tools/cli-stream.c and the commands using it). */
 /* cli_input_read() that prints "qvisit: PATH: <error>"; NULL then. */
 GByteArray *cli_read_input(const char *path, CliInputKind kind);
 /* Reads and decodes a stream in any format; NULL after printing. */
 MigrationStream *cli_decode_stream(const char *path);
+/* As cli_decode_stream(), reading legacy sections through @schema. */
+MigrationStream *cli_decode_stream_with(const char *path,
+                                        MigrationSchemaFn schema,
+                                        void *opaque);
 /* The example devices' layouts, a MigrationSchemaFn for legacy output. */
 const MigrationDeviceInfo *cli_example_schema(const char *id,
                                               uint32_t version, void *opaque);

@@ -47,14 +47,15 @@ static void check_usage(FILE *out)
     fprintf(out,
             "usage: qvisit compat-check OLD_SCHEMAS.json NEW_SCHEMAS.json\n"
             "                           [--transforms builtin|none|PLUGIN.so]\n"
-            "                           [--without DEVICE:FROM:TO]...\n"
+            "                           [--builtin] [--without DEVICE:FROM:TO]...\n"
             "\n"
             "Compares two releases' schema files (see 'qvisit schemas') and\n"
             "checks that the registered transforms migrate every device\n"
             "both ways. --transforms builtin (the default) uses the example\n"
             "devices' transforms, none uses no transforms at all, and a\n"
             "path to a shared object loads a transform plugin (see\n"
-            "docs/compat-authors.md).\n"
+            "docs/compat-authors.md); with a plugin, --builtin adds the\n"
+            "example devices' transforms too.\n"
             "--without drops one registered step (e.g. serial:3:2) to\n"
             "see what breaks without it.\n"
             "Exit status: 0 compatible, 1 a migration would fail or a file\n"
@@ -505,6 +506,7 @@ int cmd_compat_check(int argc, char **argv)
 {
     const char *paths[2] = { NULL, NULL };
     const char *transforms = "builtin";
+    bool builtin = false;
     g_autoptr(GPtrArray) without = g_ptr_array_new();
     g_autoptr(SchemaFile) old_file = NULL;
     g_autoptr(SchemaFile) new_file = NULL;
@@ -524,6 +526,8 @@ int cmd_compat_check(int argc, char **argv)
             return CLI_EXIT_USAGE;
         } else if (!strcmp(argv[i], "--transforms")) {
             transforms = argv[++i];
+        } else if (!strcmp(argv[i], "--builtin")) {
+            builtin = true;
         } else if (!strcmp(argv[i], "--without")) {
             g_ptr_array_add(without, argv[++i]);
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -545,18 +549,19 @@ int cmd_compat_check(int argc, char **argv)
         cli_error("compat-check: only one input can be standard input");
         return CLI_EXIT_USAGE;
     }
-    if (!strcmp(transforms, "builtin")) {
+    if (!strcmp(transforms, "builtin") ||
+        (builtin && cli_is_plugin_path(transforms))) {
         if (!example_compat_register(r, &err)) {
             cli_error("compat-check: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
-    } else if (strchr(transforms, '/') || g_str_has_suffix(transforms,
-                                                           ".so")) {
+    }
+    if (cli_is_plugin_path(transforms)) {
         if (!cli_load_compat_plugin(transforms, r, &err)) {
             cli_error("compat-check: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
-    } else if (strcmp(transforms, "none")) {
+    } else if (strcmp(transforms, "builtin") && strcmp(transforms, "none")) {
         cli_error("compat-check: --transforms must be builtin, none or a "
                   "plugin path, got '%s'", transforms);
         return CLI_EXIT_USAGE;

@@ -1,10 +1,12 @@
 /*
- * qvisit compat-graph [--device NAME] [--transforms builtin|none|PLUGIN.so]: prints
- * the version graph of the registered transforms as Graphviz dot. Each
- * device is a cluster whose nodes are its versions (every version in the
- * example catalog, so an unreachable one shows up alone) and whose edges
- * are registered steps; machine steps form a dashed cluster of boxes with
- * bold blue edges.
+ * qvisit compat-graph [--device NAME] [--transforms builtin|none|PLUGIN.so]
+ * [--devices PLUGIN.so] [--builtin]: prints the version graph of the
+ * registered transforms as Graphviz dot. Each device is a cluster whose
+ * nodes are its versions (every version in the device catalog, so an
+ * unreachable one shows up alone) and whose edges are registered steps;
+ * machine steps form a dashed cluster of boxes with bold blue edges. The
+ * catalog is the example devices', or with a plugin the --devices
+ * plugins' (and the example devices' with --builtin).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,7 @@ typedef struct Graph {
     const char *only;          /* --device, or NULL */
     GArray *steps;             /* of GraphStep */
     GPtrArray *devices;        /* ids in first-seen order, owned */
+    const CliDevices *catalog; /* the layouts whose versions show */
 } Graph;
 
 static void graph_usage(FILE *out)
@@ -31,11 +34,19 @@ static void graph_usage(FILE *out)
     fprintf(out,
             "usage: qvisit compat-graph [--device NAME] "
             "[--transforms builtin|none|PLUGIN.so]\n"
+            "                           [--devices PLUGIN.so]... "
+            "[--builtin]\n"
             "\n"
             "Prints the version graph of the registered compat transforms\n"
             "as Graphviz dot: versions are nodes, steps are edges, machine\n"
             "steps are drawn as dashed boxes. Render with\n"
-            "  qvisit compat-graph | dot -Tsvg > graph.svg\n");
+            "  qvisit compat-graph | dot -Tsvg > graph.svg\n"
+            "\n"
+            "Every version of every known device is a node, even without\n"
+            "steps. The example devices and their transforms are known\n"
+            "unless a plugin is given: then only the plugin's devices\n"
+            "(--devices) and transforms (--transforms) are, and --builtin\n"
+            "adds the example devices and their transforms back.\n");
 }
 
 static void add_device(Graph *g, const char *id)
@@ -73,14 +84,14 @@ static gint u32_cmp(gconstpointer a, gconstpointer b)
 static GArray *versions_of(const Graph *g, const char *id)
 {
     GArray *v = g_array_new(false, false, sizeof(uint32_t));
-    size_t n = 0;
-    const ExampleDevice *const *all = example_devices_all(&n);
     g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
 
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(all[i]->id, id) &&
-            g_hash_table_add(seen, GUINT_TO_POINTER(all[i]->version))) {
-            g_array_append_val(v, all[i]->version);
+    for (size_t i = 0; i < cli_devices_count(g->catalog); i++) {
+        const MigrationDeviceInfo *info = cli_devices_get(g->catalog, i);
+
+        if (!strcmp(info->id, id) &&
+            g_hash_table_add(seen, GUINT_TO_POINTER(info->version))) {
+            g_array_append_val(v, info->version);
         }
     }
     for (guint i = 0; i < g->steps->len; i++) {
@@ -146,10 +157,11 @@ int cmd_compat_graph(int argc, char **argv)
 {
     g_autoptr(CompatRegistry) r = compat_registry_new();
     g_autoptr(GError) err = NULL;
-    const char *transforms = "builtin";
-    Graph g = { NULL, NULL, NULL };
-    size_t n = 0;
-    const ExampleDevice *const *all = example_devices_all(&n);
+    g_autoptr(CliDevices) catalog = cli_devices_new();
+    g_autoptr(GPtrArray) plugins = g_ptr_array_new();
+    const char *transforms = NULL;
+    bool builtin = false;
+    Graph g = { NULL, NULL, NULL, catalog };
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -163,35 +175,58 @@ int cmd_compat_graph(int argc, char **argv)
             g.only = argv[++i];
         } else if (!strcmp(argv[i], "--transforms")) {
             transforms = argv[++i];
+        } else if (!strcmp(argv[i], "--devices") && i + 1 < argc) {
+            g_ptr_array_add(plugins, argv[++i]);
+        } else if (!strcmp(argv[i], "--builtin")) {
+            builtin = true;
         } else {
             cli_error("compat-graph: unexpected argument '%s'", argv[i]);
             graph_usage(stderr);
             return CLI_EXIT_USAGE;
         }
     }
-    if (!strcmp(transforms, "builtin")) {
-        if (!example_compat_register(r, &err)) {
-            cli_error("compat-graph: %s", err->message);
-            return CLI_EXIT_FAILURE;
-        }
-    } else if (strchr(transforms, '/') || g_str_has_suffix(transforms,
-                                                           ".so")) {
+    /* A plugin replaces the example set unless --builtin keeps it. */
+    if (!plugins->len && (!transforms || !cli_is_plugin_path(transforms))) {
+        builtin = true;
+    }
+    if (!transforms) {
+        transforms = builtin ? "builtin" : "none";
+    }
+    if (cli_is_plugin_path(transforms)) {
         if (!cli_load_compat_plugin(transforms, r, &err)) {
             cli_error("compat-graph: %s", err->message);
             return CLI_EXIT_FAILURE;
         }
-    } else if (strcmp(transforms, "none")) {
+    } else if (strcmp(transforms, "builtin") && strcmp(transforms, "none")) {
         cli_error("compat-graph: --transforms must be builtin, none or a "
                   "plugin path, got '%s'", transforms);
         return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(transforms, "builtin") ||
+        (builtin && cli_is_plugin_path(transforms))) {
+        if (!example_compat_register(r, &err)) {
+            cli_error("compat-graph: %s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    if (builtin) {
+        cli_devices_add_builtin(catalog);
+    }
+    for (guint i = 0; i < plugins->len; i++) {
+        if (!cli_devices_add_plugin(catalog, plugins->pdata[i], &err)) {
+            cli_error("compat-graph: %s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
     }
     g.steps = g_array_new(false, false, sizeof(GraphStep));
     g_array_set_clear_func(g.steps, step_clear);
     g.devices = g_ptr_array_new_with_free_func(g_free);
     /* Catalog devices first, in catalog order, so lone versions show. */
-    for (size_t i = 0; i < n; i++) {
-        if (!g.only || !strcmp(g.only, all[i]->id)) {
-            add_device(&g, all[i]->id);
+    for (size_t i = 0; i < cli_devices_count(catalog); i++) {
+        const char *id = cli_devices_get(catalog, i)->id;
+
+        if (!g.only || !strcmp(g.only, id)) {
+            add_device(&g, id);
         }
     }
     compat_foreach_step(r, collect, &g);

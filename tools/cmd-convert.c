@@ -11,17 +11,23 @@
 static void convert_usage(FILE *out)
 {
     fprintf(out,
-            "usage: qvisit convert --to legacy|binary|json IN OUT\n"
+            "usage: qvisit convert --to legacy|binary|json\n"
+            "                      [--devices PLUGIN.so]... [--builtin] IN "
+            "OUT\n"
             "\n"
             "Reads a stream in any format (\"-\" for standard input) and\n"
             "writes it in the chosen one (\"-\" for standard output; a file\n"
             "is replaced atomically). The legacy format carries no types,\n"
-            "so writing it needs each device's layout: the example devices'\n"
-            "layouts are built in.\n"
+            "so reading or writing it needs each device's layout: the\n"
+            "example devices' layouts are built in, and a device plugin\n"
+            "brings its own (docs/compat-authors.md).\n"
             "\n"
             "options:\n"
-            "  --to FORMAT   legacy, binary or json\n"
-            "  -h, --help    show this help\n"
+            "  --to FORMAT          legacy, binary or json\n"
+            "  --devices PLUGIN.so  use the plugin's device layouts instead\n"
+            "                       of the example devices'; may be repeated\n"
+            "  --builtin            with --devices, the example devices' too\n"
+            "  -h, --help           show this help\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
@@ -32,6 +38,9 @@ int cmd_convert(int argc, char **argv)
     MigrationFormat to = MIGRATION_FORMAT_UNKNOWN;
     g_autoptr(MigrationStream) s = NULL;
     g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(CliDevices) devices = cli_devices_new();
+    g_autoptr(GPtrArray) plugins = g_ptr_array_new();
+    bool builtin = false;
     GError *err = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -51,6 +60,10 @@ int cmd_convert(int argc, char **argv)
                           "json)", argv[i]);
                 return CLI_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--devices") && i + 1 < argc) {
+            g_ptr_array_add(plugins, argv[++i]);
+        } else if (!strcmp(a, "--builtin")) {
+            builtin = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("convert: unknown option '%s'", a);
             convert_usage(stderr);
@@ -69,12 +82,23 @@ int cmd_convert(int argc, char **argv)
         convert_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    s = cli_decode_stream(in);
+    for (guint i = 0; i < plugins->len; i++) {
+        if (!cli_devices_add_plugin(devices, plugins->pdata[i], &err)) {
+            cli_error("convert: %s", err->message);
+            g_error_free(err);
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    /* With a plugin, only its layouts, unless --builtin asks for more. */
+    if (builtin || plugins->len == 0) {
+        cli_devices_add_builtin(devices);
+    }
+    s = cli_decode_stream_with(in, cli_devices_schema, devices);
     if (!s) {
         return CLI_EXIT_FAILURE;
     }
     bytes = g_byte_array_new();
-    if (!migration_stream_encode(s, to, cli_example_schema, NULL, bytes,
+    if (!migration_stream_encode(s, to, cli_devices_schema, devices, bytes,
                                  &err)) {
         cli_error("%s: %s", in, err->message);
         g_error_free(err);

@@ -2,6 +2,8 @@
  * qvisit schemas --release N [OUT]: writes the schema of every example
  * device of one simulated release to one JSON file (format in
  * docs/formats.md, "Schema description"), for `qvisit compat-check`.
+ * With --devices PLUGIN.so, the plugin's devices instead (the newest
+ * layout of each), plus the example devices with --builtin.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,53 +18,130 @@ static void schemas_usage(FILE *out)
 {
     fprintf(out,
             "usage: qvisit schemas --release N [OUT]\n"
+            "       qvisit schemas --devices PLUGIN.so... [--builtin "
+            "--release N] [OUT]\n"
             "\n"
             "Describes every example device of release N (1..%d) with the\n"
             "describe visitor and writes their schemas as one JSON file to\n"
-            "OUT (default or '-': standard output).\n",
+            "OUT (default or '-': standard output).\n"
+            "\n"
+            "options:\n"
+            "  --release N         the example devices' release; with a\n"
+            "                      plugin only, just recorded in the file\n"
+            "  --devices PLUGIN.so describe the plugin's devices (the\n"
+            "                      newest layout of each) instead; may be\n"
+            "                      repeated (docs/compat-authors.md)\n"
+            "  --builtin           with --devices, describe the example\n"
+            "                      devices of release N too\n",
             EXAMPLE_RELEASE_MAX);
 }
 
-/* Describes @dev by walking a zeroed state. */
-static QObject *describe_device(const ExampleDevice *dev, GError **errp)
+/* Describes @info by walking a zeroed state. */
+static QObject *describe_device(const MigrationDeviceInfo *info,
+                                GError **errp)
 {
-    void *state = example_device_state_new(dev);
+    void *state = g_malloc0(info->state_size);
     g_autoptr(Visitor) v = NULL;
     QObject *schema = NULL;
     bool ok;
 
     v = describe_visitor_new(&schema);
-    ok = dev->visit(v, state, errp) && visit_complete(v, errp);
-    example_device_state_free(dev, state);
+    ok = info->visit(v, state, errp) && visit_complete(v, errp);
+    if (info->clear) {
+        info->clear(state);
+    }
+    g_free(state);
     return ok ? schema : NULL;
 }
 
-/* Builds the whole schemas document of @release. */
-static QDict *release_schemas(unsigned release, GError **errp)
+/* Appends the describe entry of @info, or fails naming the device. */
+static bool add_entry(QList *devices, const MigrationDeviceInfo *info,
+                      GError **errp)
 {
-    g_autoptr(QDict) doc = qdict_new();
-    g_autoptr(QList) devices = qlist_new();
+    g_autoptr(QDict) entry = qdict_new();
+    QObject *schema = describe_device(info, errp);
+
+    if (!schema) {
+        g_prefix_error(errp, "%s v%u: ", info->id, info->version);
+        return false;
+    }
+    qdict_put_str(entry, "id", info->id);
+    qdict_put_uint(entry, "version", info->version);
+    qdict_put_uint(entry, "minimum_version", info->minimum_version);
+    qdict_put_obj(entry, "schema", schema);
+    qlist_append(devices, g_steal_pointer(&entry));
+    return true;
+}
+
+/*
+ * The layouts to describe: the example devices of @release (0: none),
+ * then the newest layout of each id of @plugins, in first-seen order.
+ */
+static GPtrArray *pick_devices(long release, const CliDevices *plugins,
+                               GError **errp)
+{
+    g_autoptr(GPtrArray) out = g_ptr_array_new();
     const ExampleDevice *const *devs;
     size_t n = 0;
 
-    devs = example_release_devices(release, &n);
+    devs = example_release_devices(release > 0 ? release : 0, &n);
     for (size_t i = 0; i < n; i++) {
-        g_autoptr(QDict) entry = qdict_new();
-        QObject *schema = describe_device(devs[i], errp);
+        g_ptr_array_add(out, (gpointer)cli_example_schema(
+            devs[i]->id, devs[i]->version, NULL));
+    }
+    for (size_t i = 0; plugins && i < cli_devices_count(plugins); i++) {
+        const MigrationDeviceInfo *info = cli_devices_get(plugins, i);
+        bool seen = false;
 
-        if (!schema) {
-            g_prefix_error(errp, "%s v%u: ", devs[i]->id, devs[i]->version);
+        for (guint j = 0; j < out->len; j++) {
+            const MigrationDeviceInfo *o = out->pdata[j];
+
+            if (strcmp(o->id, info->id)) {
+                continue;
+            }
+            if (j < n) {
+                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                            "device '%s' is both built in and in a plugin",
+                            info->id);
+                return NULL;
+            }
+            if (info->version > o->version) {
+                out->pdata[j] = (gpointer)info;
+            }
+            seen = true;
+        }
+        if (!seen) {
+            g_ptr_array_add(out, (gpointer)info);
+        }
+    }
+    return g_steal_pointer(&out);
+}
+
+/*
+ * Builds the whole schemas document: the example devices of @release when
+ * @builtin, and @plugins' devices. @release < 0 is not recorded.
+ */
+static QDict *release_schemas(long release, bool builtin,
+                              const CliDevices *plugins, GError **errp)
+{
+    g_autoptr(QDict) doc = qdict_new();
+    g_autoptr(QList) devices = qlist_new();
+    g_autoptr(GPtrArray) infos = NULL;
+
+    infos = pick_devices(builtin ? release : 0, plugins, errp);
+    if (!infos) {
+        return NULL;
+    }
+    for (guint i = 0; i < infos->len; i++) {
+        if (!add_entry(devices, infos->pdata[i], errp)) {
             return NULL;
         }
-        qdict_put_str(entry, "id", devs[i]->id);
-        qdict_put_uint(entry, "version", devs[i]->version);
-        qdict_put_uint(entry, "minimum_version", devs[i]->minimum_version);
-        qdict_put_obj(entry, "schema", schema);
-        qlist_append(devices, g_steal_pointer(&entry));
     }
     qdict_put_str(doc, "format", "qvisit-schemas");
     qdict_put_uint(doc, "format_version", 1);
-    qdict_put_uint(doc, "release", release);
+    if (release >= 0) {
+        qdict_put_uint(doc, "release", release);
+    }
     qdict_put(doc, "devices", g_steal_pointer(&devices));
     return g_steal_pointer(&doc);
 }
@@ -74,7 +153,9 @@ int cmd_schemas(int argc, char **argv)
     g_autoptr(QDict) doc = NULL;
     g_autoptr(GString) json = NULL;
     g_autoptr(GError) err = NULL;
-    bool have_out = false;
+    g_autoptr(CliDevices) plugins = cli_devices_new();
+    g_autoptr(GPtrArray) paths = g_ptr_array_new();
+    bool have_out = false, builtin = false;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -93,6 +174,10 @@ int cmd_schemas(int argc, char **argv)
                           EXAMPLE_RELEASE_MAX, argv[i]);
                 return CLI_EXIT_USAGE;
             }
+        } else if (!strcmp(argv[i], "--devices") && i + 1 < argc) {
+            g_ptr_array_add(paths, argv[++i]);
+        } else if (!strcmp(argv[i], "--builtin")) {
+            builtin = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("schemas: unknown option '%s'", argv[i]);
             schemas_usage(stderr);
@@ -105,12 +190,21 @@ int cmd_schemas(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (release < 0) {
-        cli_error("schemas: --release N is required");
+    /* Without a plugin, the example devices are the only devices. */
+    builtin = builtin || paths->len == 0;
+    if (builtin && release < 0) {
+        cli_error("schemas: --release N is required%s",
+                  paths->len ? " with --builtin" : "");
         schemas_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    doc = release_schemas(release, &err);
+    for (guint i = 0; i < paths->len; i++) {
+        if (!cli_devices_add_plugin(plugins, paths->pdata[i], &err)) {
+            cli_error("schemas: %s", err->message);
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    doc = release_schemas(release, builtin, plugins, &err);
     if (!doc) {
         cli_error("schemas: %s", err->message);
         return CLI_EXIT_FAILURE;

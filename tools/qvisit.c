@@ -1,4 +1,5 @@
 /* qvisit CLI entry point: dispatches to the subcommands in tools/cmd-*.c. */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,15 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /*
+     * Messages are UTF-8 ("e1000 v2→v3") and reach the terminal as bytes
+     * through stdio, whatever the locale. GLib's own printing (warnings,
+     * criticals) converts to the locale's charset and prints '?' for what
+     * the C locale cannot show, so take the user's locale as GLib asks;
+     * numbers stay in the C locale, so no output depends on it.
+     */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
     /* Whatever the command printed must have reached standard output. */
     return cli_output_finish(run(argc, argv));
 }

@@ -85,6 +85,15 @@ struct Visitor {
                             GError **errp);
     /* Optional; fallback succeeds. Hand over the output. */
     bool (*complete)(Visitor *v, GError **errp);
+    /*
+     * Optional; fallback: no offset. An input visitor reading a byte
+     * stream sets *offset to the stream offset where the value it read
+     * last starts and returns true, so errors about that value raised
+     * outside the visitor (visit_range_error()) say where it is, as the
+     * visitor's own errors do. Returns false when it does not know (no
+     * value read yet, or the stream moved on without it).
+     */
+    bool (*value_offset)(Visitor *v, uint64_t *offset);
     /* Must be set: frees the implementation's state and the Visitor. */
     void (*free)(Visitor *v);
 

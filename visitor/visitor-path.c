@@ -133,7 +133,16 @@ bool visit_set_error(Visitor *v, GError **errp, const char *member, int code,
 bool visit_range_error(Visitor *v, const char *member, int64_t value,
                        int64_t min, int64_t max, GError **errp)
 {
+    uint64_t offset;
+
     g_return_val_if_fail(v != NULL, false);
+    /* The check follows the visit of @value: point at its bytes. */
+    if (v->value_offset && v->value_offset(v, &offset)) {
+        return visit_set_error(v, errp, member, QVISIT_ERROR_RANGE,
+                               "expected %" PRId64 "..%" PRId64 ", got %"
+                               PRId64 " at byte %" PRIu64, min, max, value,
+                               offset);
+    }
     return visit_set_error(v, errp, member, QVISIT_ERROR_RANGE,
                            "expected %" PRId64 "..%" PRId64 ", got %" PRId64,
                            min, max, value);

@@ -40,6 +40,16 @@
  * `regs[9]: index out of range, length 4`, `queue: expected object, got
  * array`.
  *
+ * Empty brackets are a wildcard for every element of an array:
+ * `"ports[].throttled"`, `"grid[].row[].v"` (Since: 0.2). The helpers that
+ * change the state (set, rename, add, drop, change_int_width, move,
+ * resize_array) then run once per element on a copy of the state that
+ * replaces it only when all succeeded, with errors naming the element
+ * (`ports[1].throttled: member already exists`); an empty array matches
+ * nothing and succeeds. compat_move_member() needs as many wildcards in
+ * both paths and fills them with the same indices. compat_get_member()
+ * and compat_get_uint() refuse wildcards (%QVISIT_ERROR_INVALID).
+ *
  * == Filters ==
  * A filter sees a device's QDict right after it was serialized (output)
  * or right before it is loaded (input) and may rewrite it, for all

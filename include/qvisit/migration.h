@@ -647,6 +647,56 @@ typedef const MigrationDeviceInfo *(*MigrationSchemaFn)(const char *id,
                                                         void *opaque);
 
 /**
+ * MIGRATION_DEVICES_PLUGIN_SYMBOL:
+ *
+ * The function a device plugin exports, as a #MigrationDevicesPluginFn.
+ * A device plugin is a shared object that the qvisit tool loads with
+ * `--devices PATH.so` (`qvisit schemas`, `convert`, `compat-graph`) to
+ * work with a program's own devices instead of the built-in example
+ * devices:
+ *
+ *     static const MigrationDeviceInfo uart_v2 = {
+ *         .id = "uart", .version = 2, .minimum_version = 2,
+ *         .visit = uart_visit, .state_size = sizeof(UartState),
+ *     };
+ *     static const MigrationDeviceInfo *const devices[] = { &uart_v2 };
+ *
+ *     const MigrationDeviceInfo *const *qvisit_devices_plugin_list(size_t *n)
+ *     {
+ *         *n = G_N_ELEMENTS(devices);
+ *         return devices;
+ *     }
+ *
+ * Each entry is one layout of one device. An id may come with several
+ * versions: `qvisit schemas` describes the newest of each id, and the
+ * older ones let `qvisit convert --to legacy` write and read older
+ * streams. Every entry needs @id, @version, @visit and a nonzero
+ * @state_size: the tool walks a zeroed state of that size (released with
+ * @clear) to describe the device or to write the legacy format.
+ * @instance_id, @pause and @resume are not used.
+ *
+ * Build a plugin like a transform plugin (%COMPAT_PLUGIN_SYMBOL), against
+ * the headers of the qvisit that loads it; one shared object may export
+ * both symbols.
+ *
+ * Since: 0.2
+ */
+#define MIGRATION_DEVICES_PLUGIN_SYMBOL "qvisit_devices_plugin_list"
+
+/**
+ * MigrationDevicesPluginFn:
+ * @n: (out): set to the number of entries
+ *
+ * The type of %MIGRATION_DEVICES_PLUGIN_SYMBOL.
+ *
+ * Returns: (transfer none) (array length=n): the plugin's device layouts,
+ *   static data that stays valid while the plugin is loaded.
+ * Since: 0.2
+ */
+typedef const MigrationDeviceInfo *const *(*MigrationDevicesPluginFn)(
+    size_t *n);
+
+/**
  * migration_stream_encode:
  * @s: a stream
  * @format: the format to write

@@ -343,7 +343,8 @@ QVISIT_API bool visit_type_u64_array(Visitor *v, const char *name,
  *
  * The out-of-line half of visit_check_range(): sets its
  * %QVISIT_ERROR_RANGE error, "<path>.<member>: expected MIN..MAX, got
- * VALUE". Call visit_check_range() instead.
+ * VALUE", plus " at byte N" as described there. Call visit_check_range()
+ * instead.
  *
  * Returns: false.
  * Since: 0.1
@@ -372,7 +373,12 @@ QVISIT_API bool visit_range_error(Visitor *v, const char *member,
  *     }
  *
  * Errors: %QVISIT_ERROR_RANGE, "<path>.<member>: expected MIN..MAX, got
- * VALUE".
+ * VALUE". A QEMUFile input visitor adds where the value it read last
+ * starts, as its own errors give offsets:
+ * `virtio-net-queues.num_queues: expected 0..64, got 65 at byte 10`. So
+ * check right after the visit of the value; when nothing was read yet,
+ * or legacy qemu_get_*() calls moved the file since, and for every other
+ * visitor, the message has no offset.
  *
  * Inline, since it runs on every save too, where a call per check cost
  * up to 6 % of a device's walk (docs/performance.md).

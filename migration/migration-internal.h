@@ -129,6 +129,16 @@ bool migration__format_allowed(MigrationFormat format, uint64_t caps,
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp);
 
+/* The device registered as @id, @instance_id, or NULL. */
+MigrationDevice *migration__registry_find(MigrationRegistry *r,
+                                          const char *id,
+                                          uint32_t instance_id);
+
+/* A report of @n devices, their entries zeroed; free with
+ * migration_report_free(). */
+MigrationReport *migration__report_new(MigrationFormat format, uint64_t caps,
+                                       size_t n);
+
 /* A MigrationSchemaFn over a registry's devices (exact version only). */
 const MigrationDeviceInfo *migration__registry_schema(const char *id,
                                                       uint32_t version,

@@ -30,6 +30,9 @@ typedef struct MigEncHeader {
     uint32_t machine_version;   /* 0: unversioned */
 } MigEncHeader;
 
+/* Timeouts and the outgoing format (transport-internal.h). */
+typedef struct MigrationTransportSettings MigrationTransportSettings;
+
 struct MigrationRegistry {
     GPtrArray *devices;         /* of MigrationDevice *, registration order */
     CompatRegistry *compat;     /* borrowed, nullable */
@@ -38,9 +41,9 @@ struct MigrationRegistry {
     bool skip_unknown;
     char *machine;
     uint32_t machine_version;
-    unsigned handshake_timeout_ms;
-    unsigned io_timeout_ms;
-    MigrationFormat forced_format; /* UNKNOWN: chosen from capabilities */
+    /* How this side migrates over a URI (migration-transport.h): owned,
+     * NULL until a setter runs; only transport.c looks inside. */
+    MigrationTransportSettings *transport;
 };
 
 struct MigrationStream {

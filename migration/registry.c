@@ -61,8 +61,6 @@ MigrationRegistry *migration_registry_new(void)
     qvisit_limits_init(&r->limits);
     r->caps = MIGRATION_CAP_ALL;
     r->machine = g_strdup(MIG_DEFAULT_MACHINE);
-    r->handshake_timeout_ms = 2000;
-    r->io_timeout_ms = 30000;
     return r;
 }
 
@@ -73,6 +71,7 @@ void migration_registry_free(MigrationRegistry *r)
     }
     g_ptr_array_free(r->devices, true);
     g_free(r->machine);
+    g_free(r->transport);
     g_free(r);
 }
 

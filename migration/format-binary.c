@@ -37,8 +37,13 @@ static void put_str(GByteArray *out, const char *s)
     g_byte_array_append(out, (const uint8_t *)s, len);
 }
 
-bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
-                              size_t n, GByteArray *out, GError **errp)
+static bool binary_stream_detect(const uint8_t *data, size_t len)
+{
+    return len >= 4 && !memcmp(data, MIG_BINARY_MAGIC, 4);
+}
+
+static bool binary_stream_encode(const MigEncHeader *h, MigEncSection *secs,
+                                 size_t n, GByteArray *out, GError **errp)
 {
     g_autoptr(GByteArray) buf = g_byte_array_new();
     g_autoptr(GByteArray) body = g_byte_array_new();
@@ -208,9 +213,11 @@ static bool decode_section(MigrationStream *s, const uint8_t *body,
     return true;
 }
 
-bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
-                              size_t len, const QVisitLimits *limits,
-                              GError **errp)
+/* The payloads are self-describing: no schema needed. */
+static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
+                                 size_t len, const QVisitLimits *limits,
+                                 MigrationSchemaFn schema G_GNUC_UNUSED,
+                                 void *opaque G_GNUC_UNUSED, GError **errp)
 {
     Reader r = { .data = data, .len = len, .pos = 4 };
     g_autofree char *machine = NULL;
@@ -299,3 +306,10 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
     }
     return true;
 }
+
+const MigrationFormatOps migration__format_binary = {
+    .name = "binary",
+    .detect = binary_stream_detect,
+    .encode = binary_stream_encode,
+    .decode = binary_stream_decode,
+};

@@ -498,3 +498,15 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     }
     return true;
 }
+
+static bool legacy_stream_detect(const uint8_t *data, size_t len)
+{
+    return len >= 4 && ldl_be_p(data) == MIG_LEGACY_MAGIC;
+}
+
+const MigrationFormatOps migration__format_legacy = {
+    .name = "legacy",
+    .detect = legacy_stream_detect,
+    .encode = migration__encode_legacy,
+    .decode = migration__decode_legacy,
+};

@@ -67,28 +67,46 @@ typedef struct MigEncSection {
     size_t size;                /* out: bytes on the wire */
 } MigEncSection;
 
+/*
+ * What one format provides. stream.c holds the table of them, indexed by
+ * MigrationFormat, and every detection, save, load and conversion goes
+ * through it; a format file calls nothing of stream.c (the container it
+ * fills is stream-container.c).
+ */
+typedef struct MigrationFormatOps {
+    /* migration_format_name() */
+    const char *name;
+    /* Whether @data (@len bytes, maybe fewer than a header) starts like a
+     * stream of this format. */
+    bool (*detect)(const uint8_t *data, size_t len);
+    /* Appends a whole stream of the @n sections to @out and sets each
+     * section's size. On failure @out may end in part of a stream: the
+     * caller, migration__encode(), cuts it back. */
+    bool (*encode)(const MigEncHeader *h, MigEncSection *secs, size_t n,
+                   GByteArray *out, GError **errp);
+    /* Fills the empty stream @s. @schema (nullable) gives the device
+     * layouts of a format whose payloads carry no types. */
+    bool (*decode)(MigrationStream *s, const uint8_t *data, size_t len,
+                   const QVisitLimits *limits, MigrationSchemaFn schema,
+                   void *opaque, GError **errp);
+} MigrationFormatOps;
+
+extern const MigrationFormatOps migration__format_legacy;
+extern const MigrationFormatOps migration__format_binary;
+extern const MigrationFormatOps migration__format_json;
+
 /* Appends a whole stream of @n sections to @out (only on success). */
 bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                        MigEncSection *secs, size_t n, GByteArray *out,
                        GError **errp);
+
+/* The legacy format's encoder and decoder (its MigrationFormatOps). */
 bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                               size_t n, GByteArray *out, GError **errp);
-bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
-                              size_t n, GByteArray *out, GError **errp);
-bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
-                            size_t n, GByteArray *out, GError **errp);
-
-/* Decoders fill an empty stream @s. */
 bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                               size_t len, const QVisitLimits *limits,
                               MigrationSchemaFn schema, void *opaque,
                               GError **errp);
-bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
-                              size_t len, const QVisitLimits *limits,
-                              GError **errp);
-bool migration__decode_json(MigrationStream *s, const uint8_t *data,
-                            size_t len, const QVisitLimits *limits,
-                            GError **errp);
 
 /*
  * Section ids (docs/formats.md, "Section ids") are 1..255 bytes of

@@ -1,7 +1,8 @@
 /*
- * Migration streams as data: format names and detection, capability
- * masks, and the dispatch to the per-format encoders and decoders. The
- * decoded-stream object is stream-container.c.
+ * Migration streams as data: the table of formats (MigrationFormatOps)
+ * and everything that dispatches through it, format names and detection,
+ * decoding, encoding; and capability masks. The formats (format-*.c)
+ * fill the container of stream-container.c and call nothing here.
  */
 #include "qvisit/migration.h"
 
@@ -11,12 +12,19 @@
 #include "migration/migration-internal.h"
 #include "qvisit/error.h"
 
-static const char *const format_names[] = {
-    [MIGRATION_FORMAT_UNKNOWN] = "unknown",
-    [MIGRATION_FORMAT_LEGACY] = "legacy",
-    [MIGRATION_FORMAT_BINARY] = "binary",
-    [MIGRATION_FORMAT_JSON] = "json",
+/* Indexed by MigrationFormat; detection tries them in this order. */
+static const MigrationFormatOps *const formats[] = {
+    [MIGRATION_FORMAT_LEGACY] = &migration__format_legacy,
+    [MIGRATION_FORMAT_BINARY] = &migration__format_binary,
+    [MIGRATION_FORMAT_JSON] = &migration__format_json,
 };
+
+/* The operations of @format, or NULL (UNKNOWN, out of range). */
+static const MigrationFormatOps *format_ops(MigrationFormat format)
+{
+    return (unsigned)format < G_N_ELEMENTS(formats) ? formats[format]
+                                                    : NULL;
+}
 
 static const struct {
     uint64_t bit;
@@ -29,19 +37,17 @@ static const struct {
 
 const char *migration_format_name(MigrationFormat format)
 {
-    if ((unsigned)format >= G_N_ELEMENTS(format_names)) {
-        return "unknown";
-    }
-    return format_names[format];
+    const MigrationFormatOps *ops = format_ops(format);
+
+    return ops ? ops->name : "unknown";
 }
 
 MigrationFormat migration_format_from_name(const char *name)
 {
     g_return_val_if_fail(name != NULL, MIGRATION_FORMAT_UNKNOWN);
 
-    for (unsigned i = MIGRATION_FORMAT_LEGACY; i < G_N_ELEMENTS(format_names);
-         i++) {
-        if (!strcmp(name, format_names[i])) {
+    for (unsigned i = 0; i < G_N_ELEMENTS(formats); i++) {
+        if (formats[i] && !strcmp(name, formats[i]->name)) {
             return i;
         }
     }
@@ -50,22 +56,11 @@ MigrationFormat migration_format_from_name(const char *name)
 
 MigrationFormat migration_detect_format(const void *data, size_t len)
 {
-    const uint8_t *p = data;
-
     g_return_val_if_fail(data != NULL || len == 0, MIGRATION_FORMAT_UNKNOWN);
 
-    if (len >= 4 && !memcmp(p, "QEVM", 4)) {
-        return MIGRATION_FORMAT_LEGACY;
-    }
-    if (len >= 4 && !memcmp(p, MIG_BINARY_MAGIC, 4)) {
-        return MIGRATION_FORMAT_BINARY;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] == '{') {
-            return MIGRATION_FORMAT_JSON;
-        }
-        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
-            break;
+    for (unsigned i = 0; i < G_N_ELEMENTS(formats); i++) {
+        if (formats[i] && formats[i]->detect(data, len)) {
+            return i;
         }
     }
     return MIGRATION_FORMAT_UNKNOWN;
@@ -181,7 +176,7 @@ MigrationStream *migration_stream_decode_full(const void *data, size_t len,
                                               void *opaque, GError **errp)
 {
     g_autoptr(MigrationStream) s = NULL;
-    bool ok;
+    const MigrationFormatOps *ops;
 
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
@@ -191,18 +186,8 @@ MigrationStream *migration_stream_decode_full(const void *data, size_t len,
     }
     s = migration_stream_new();
     s->format = migration_detect_format(data, len);
-    switch (s->format) {
-    case MIGRATION_FORMAT_LEGACY:
-        ok = migration__decode_legacy(s, data, len, limits, schema, opaque,
-                                      errp);
-        break;
-    case MIGRATION_FORMAT_BINARY:
-        ok = migration__decode_binary(s, data, len, limits, errp);
-        break;
-    case MIGRATION_FORMAT_JSON:
-        ok = migration__decode_json(s, data, len, limits, errp);
-        break;
-    default:
+    ops = format_ops(s->format);
+    if (!ops) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
                     len < 4 ? "stream too short to detect its format "
                               "(%zu bytes)"
@@ -211,7 +196,10 @@ MigrationStream *migration_stream_decode_full(const void *data, size_t len,
                     len);
         return NULL;
     }
-    return ok ? g_steal_pointer(&s) : NULL;
+    if (!ops->decode(s, data, len, limits, schema, opaque, errp)) {
+        return NULL;
+    }
+    return g_steal_pointer(&s);
 }
 
 /* --- Encoding ----------------------------------------------------------- */
@@ -290,6 +278,8 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                        MigEncSection *secs, size_t n, GByteArray *out,
                        GError **errp)
 {
+    const MigrationFormatOps *ops = format_ops(format);
+
     /* Write no id a reader refuses (ids of migration_stream_add()). */
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(secs[i].id);
@@ -304,18 +294,12 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
             return false;
         }
     }
-    switch (format) {
-    case MIGRATION_FORMAT_LEGACY:
-        return migration__encode_legacy(h, secs, n, out, errp);
-    case MIGRATION_FORMAT_BINARY:
-        return migration__encode_binary(h, secs, n, out, errp);
-    case MIGRATION_FORMAT_JSON:
-        return migration__encode_json(h, secs, n, out, errp);
-    default:
+    if (!ops) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "cannot write format '%s'", migration_format_name(format));
         return false;
     }
+    return ops->encode(h, secs, n, out, errp);
 }
 
 typedef struct StreamWalk {

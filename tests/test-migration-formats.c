@@ -174,6 +174,35 @@ static void detect_format_reads_the_first_bytes(void)
     }
 }
 
+static void format_names_round_trip(void)
+{
+    static const struct {
+        MigrationFormat format;
+        const char *name;
+    } cases[] = {
+        { MIGRATION_FORMAT_LEGACY, "legacy" },
+        { MIGRATION_FORMAT_BINARY, "binary" },
+        { MIGRATION_FORMAT_JSON, "json" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CU_ASSERT_STRING_EQUAL(migration_format_name(cases[i].format),
+                               cases[i].name);
+        CU_ASSERT_EQUAL(migration_format_from_name(cases[i].name),
+                        cases[i].format);
+    }
+    CU_ASSERT_STRING_EQUAL(migration_format_name(MIGRATION_FORMAT_UNKNOWN),
+                           "unknown");
+    CU_ASSERT_STRING_EQUAL(migration_format_name((MigrationFormat)99),
+                           "unknown");
+    CU_ASSERT_STRING_EQUAL(migration_format_name((MigrationFormat)-1),
+                           "unknown");
+    CU_ASSERT_EQUAL(migration_format_from_name("unknown"),
+                    MIGRATION_FORMAT_UNKNOWN);
+    CU_ASSERT_EQUAL(migration_format_from_name("xml"),
+                    MIGRATION_FORMAT_UNKNOWN);
+}
+
 static void unknown_format_is_a_parse_error(void)
 {
     g_autoptr(MigrationRegistry) r = migration_registry_new();
@@ -880,6 +909,7 @@ static const TestCase tests[] = {
       convert_between_formats_keeps_the_state },
     { "detect_format_reads_the_first_bytes",
       detect_format_reads_the_first_bytes },
+    { "format_names_round_trip", format_names_round_trip },
     { "unknown_format_is_a_parse_error", unknown_format_is_a_parse_error },
     { "every_loader_takes_null_empty_input",
       every_loader_takes_null_empty_input },

@@ -29,6 +29,15 @@
 #define REC_EOF 0x00
 #define REC_SECTION 0x01
 
+/*
+ * A section record is written where it goes, in the caller's array: its
+ * body (id, instance, version, document) lands after a gap for the body's
+ * length, known once the walk is done. REC_LEN_GAP bytes hold the length
+ * of a body of 128 B..16 KiB, the usual device section; a body of another
+ * size is moved once, within the array.
+ */
+#define REC_LEN_GAP 2
+
 static void put_str(GByteArray *out, const char *s)
 {
     size_t len = strlen(s);
@@ -42,43 +51,64 @@ static bool binary_stream_detect(const uint8_t *data, size_t len)
     return len >= 4 && !memcmp(data, MIG_BINARY_MAGIC, 4);
 }
 
+/* Writes the length of the body that starts at @body and ends @out into
+ * the REC_LEN_GAP bytes before it. */
+static void put_body_len(GByteArray *out, size_t body)
+{
+    size_t len = out->len - body;
+    uint8_t v[BIN_VARINT_MAX];
+    size_t n = binary__encode_varint(v, len);
+
+    if (n > REC_LEN_GAP) {
+        g_byte_array_set_size(out, out->len + (n - REC_LEN_GAP));
+    }
+    if (n != REC_LEN_GAP) {
+        memmove(out->data + body - REC_LEN_GAP + n, out->data + body, len);
+    }
+    if (n < REC_LEN_GAP) {
+        g_byte_array_set_size(out, out->len - (REC_LEN_GAP - n));
+    }
+    memcpy(out->data + body - REC_LEN_GAP, v, n);
+}
+
+/* Appends in place; on failure migration__encode() cuts @out back. */
 static bool binary_stream_encode(const MigEncHeader *h, MigEncSection *secs,
                                  size_t n, GByteArray *out, GError **errp)
 {
-    g_autoptr(GByteArray) buf = g_byte_array_new();
-    g_autoptr(GByteArray) body = g_byte_array_new();
+    size_t start = out->len;
     uint8_t b;
 
-    g_byte_array_append(buf, (const uint8_t *)MIG_BINARY_MAGIC, 4);
+    g_byte_array_append(out, (const uint8_t *)MIG_BINARY_MAGIC, 4);
     b = MIG_BINARY_VERSION;
-    g_byte_array_append(buf, &b, 1);
-    binary__put_varint(buf, h->caps);
-    put_str(buf, h->machine);
-    binary__put_varint(buf, h->machine_version);
-    byte_array_append_be(buf, crc32(0, buf->data, buf->len), 4);
+    g_byte_array_append(out, &b, 1);
+    binary__put_varint(out, h->caps);
+    put_str(out, h->machine);
+    binary__put_varint(out, h->machine_version);
+    byte_array_append_be(out, crc32(0, out->data + start, out->len - start),
+                         4);
     for (size_t i = 0; i < n; i++) {
         g_autoptr(Visitor) v = NULL;
-        size_t start = buf->len;
+        size_t rec = out->len;
+        size_t body;
 
-        g_byte_array_set_size(body, 0);
-        put_str(body, secs[i].id);
-        binary__put_varint(body, secs[i].instance_id);
-        binary__put_varint(body, secs[i].version);
-        v = binary_output_visitor_new(body);
+        b = REC_SECTION;
+        g_byte_array_append(out, &b, 1);
+        g_byte_array_set_size(out, out->len + REC_LEN_GAP);
+        body = out->len;
+        put_str(out, secs[i].id);
+        binary__put_varint(out, secs[i].instance_id);
+        binary__put_varint(out, secs[i].version);
+        v = binary_output_visitor_new(out);
         if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
             return false;
         }
-        b = REC_SECTION;
-        g_byte_array_append(buf, &b, 1);
-        binary__put_varint(buf, body->len);
-        g_byte_array_append(buf, body->data, body->len);
-        byte_array_append_be(buf, crc32(0, buf->data + start,
-                                        buf->len - start), 4);
-        secs[i].size = buf->len - start;
+        put_body_len(out, body);
+        byte_array_append_be(out, crc32(0, out->data + rec, out->len - rec),
+                             4);
+        secs[i].size = out->len - rec;
     }
     b = REC_EOF;
-    g_byte_array_append(buf, &b, 1);
-    g_byte_array_append(out, buf->data, buf->len);
+    g_byte_array_append(out, &b, 1);
     return true;
 }
 

@@ -53,7 +53,7 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
 {
     size_t n = r->devices->len;
     g_autofree MigEncSection *secs = g_new0(MigEncSection, n);
-    g_autoptr(GByteArray) buf = g_byte_array_new();
+    size_t start = out->len;
     uint64_t t0 = migration__now_ns();
     bool ok = true;
     g_autofree FilteredWalk *fw = g_new0(FilteredWalk, n);
@@ -102,7 +102,7 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
             .machine_version = r->machine_version,
         };
 
-        ok = ok && migration__encode(format, &h, secs, n, buf, errp);
+        ok = ok && migration__encode(format, &h, secs, n, out, errp);
     }
     for (size_t i = 0; i < n; i++) {
         MigrationDevice *dev = g_ptr_array_index(r->devices, i);
@@ -125,11 +125,10 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
             rep->devices[i].local_version = secs[i].version;
             rep->devices[i].bytes = secs[i].size;
         }
-        rep->bytes = buf->len;
+        rep->bytes = out->len - start;
         rep->duration_ns = migration__now_ns() - t0;
         *report = rep;
     }
-    g_byte_array_append(out, buf->data, buf->len);
     return true;
 }
 

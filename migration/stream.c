@@ -279,6 +279,7 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                        GError **errp)
 {
     const MigrationFormatOps *ops = format_ops(format);
+    size_t start = out->len;
 
     /* Write no id a reader refuses (ids of migration_stream_add()). */
     for (size_t i = 0; i < n; i++) {
@@ -299,7 +300,13 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                     "cannot write format '%s'", migration_format_name(format));
         return false;
     }
-    return ops->encode(h, secs, n, out, errp);
+    /* The formats write in place, with no copy of the stream; a failure
+     * cuts @out back, so it gains the whole stream or nothing. */
+    if (!ops->encode(h, secs, n, out, errp)) {
+        g_byte_array_set_size(out, start);
+        return false;
+    }
+    return true;
 }
 
 typedef struct StreamWalk {

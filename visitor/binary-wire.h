@@ -58,10 +58,10 @@ enum {
 /* Longest varint: 64 bits in 7-bit groups. */
 #define BIN_VARINT_MAX 10
 
-/* Appends @v as an LEB128 varint (7 bits per byte, low group first). */
-static inline void binary__put_varint(GByteArray *out, uint64_t v)
+/* Writes @v as an LEB128 varint (7 bits per byte, low group first) at
+ * @buf, which has room for BIN_VARINT_MAX bytes; returns its length. */
+static inline size_t binary__encode_varint(uint8_t *buf, uint64_t v)
 {
-    uint8_t buf[BIN_VARINT_MAX];
     size_t n = 0;
 
     do {
@@ -72,7 +72,15 @@ static inline void binary__put_varint(GByteArray *out, uint64_t v)
         }
         n++;
     } while (v);
-    g_byte_array_append(out, buf, n);
+    return n;
+}
+
+/* Appends @v as a varint. */
+static inline void binary__put_varint(GByteArray *out, uint64_t v)
+{
+    uint8_t buf[BIN_VARINT_MAX];
+
+    g_byte_array_append(out, buf, binary__encode_varint(buf, v));
 }
 
 /*

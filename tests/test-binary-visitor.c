@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "examples/devices/example-devices.h"
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 
 /* Encodes one member "x" of a root struct with @fn. */
 typedef bool (*EmitFn)(Visitor *v, GError **errp);

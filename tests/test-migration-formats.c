@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "qvisit/binary-visitor.h"
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 
 typedef struct Machine {
     MigrationRegistry *r;

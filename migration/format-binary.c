@@ -24,6 +24,7 @@
 #include "qvisit/binary-visitor.h"
 #include "qvisit/error.h"
 #include "util/bswap.h"
+#include "util/error-at.h"
 #include "visitor/binary-wire.h"
 
 #define REC_EOF 0x00
@@ -120,9 +121,8 @@ typedef struct Reader {
 
 static bool rd_truncated(Reader *r, const char *what, GError **errp)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
-                "%s: stream truncated at byte %zu", what, r->len);
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_TRUNCATED, what, r->len,
+                            "stream truncated");
 }
 
 static bool rd_varint(Reader *r, const char *what, uint64_t *v,
@@ -134,9 +134,8 @@ static bool rd_varint(Reader *r, const char *what, uint64_t *v,
         return rd_truncated(r, what, errp);
     }
     if (ret < 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%s: varint longer than 64 bits at byte %zu", what,
-                    r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_PARSE, what, r->pos,
+                         "varint longer than 64 bits");
         return false;
     }
     return true;
@@ -152,9 +151,8 @@ static char *rd_str(Reader *r, const char *what, size_t max, GError **errp)
         return NULL;
     }
     if (n > max) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                    "%s: length %" PRIu64 " exceeds %zu at byte %zu", what, n,
-                    max, r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_LIMIT, what, r->pos,
+                         "length %" PRIu64 " exceeds %zu", n, max);
         return NULL;
     }
     if (n > r->len - r->pos) {
@@ -163,8 +161,8 @@ static char *rd_str(Reader *r, const char *what, size_t max, GError **errp)
     }
     p = (const char *)r->data + r->pos;
     if (!g_utf8_validate(p, n, NULL) || memchr(p, '\0', n)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%s: invalid UTF-8 at byte %zu", what, r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_PARSE, what, r->pos,
+                         "invalid UTF-8");
         return NULL;
     }
     r->pos += n;
@@ -179,9 +177,8 @@ static bool rd_u32(Reader *r, const char *what, uint32_t *out, GError **errp)
         return false;
     }
     if (v > UINT32_MAX) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                    "%s: %" PRIu64 " does not fit u32 at byte %zu", what, v,
-                    r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_RANGE, what, r->pos,
+                         "%" PRIu64 " does not fit u32", v);
         return false;
     }
     *out = v;
@@ -195,15 +192,13 @@ static bool check_id(const char *id, size_t at, GError **errp)
     size_t bad = migration__id_bad_byte(id, len);
 
     if (len == 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "section id is empty at byte %zu", at);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, NULL, at,
+                                "section id is empty");
     }
     if (bad < len) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "section id byte 0x%02x is not printable at byte %zu",
-                    (unsigned char)id[bad], at + bad);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, NULL, at + bad,
+                                "section id byte 0x%02x is not printable",
+                                (unsigned char)id[bad]);
     }
     return true;
 }
@@ -232,12 +227,10 @@ static bool decode_section(MigrationStream *s, const uint8_t *body,
     state = qobject_to(QDict, tree);
     if (!state || used != body_len - r.pos) {
         qobject_unref(tree);
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%s: %s at byte %zu", id,
-                    state ? "bytes after the state"
-                          : "the state is not a struct",
-                    base + r.pos + used);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, id,
+                                base + r.pos + used, "%s",
+                                state ? "bytes after the state"
+                                      : "the state is not a struct");
     }
     migration__stream_add(s, id, inst, ver, state, rec_size);
     return true;
@@ -256,10 +249,9 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
         return rd_truncated(&r, "header", errp);
     }
     if (data[4] != MIG_BINARY_VERSION) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_VERSION,
-                    "header: unsupported binary stream version %u at byte 4",
-                    data[4]);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_VERSION, "header", 4,
+                                "unsupported binary stream version %u",
+                                data[4]);
     }
     r.pos = 5;
     if (!rd_varint(&r, "capabilities", &s->caps, errp)) {
@@ -278,9 +270,8 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
         return rd_truncated(&r, "header", errp);
     }
     if (ldl_be_p(data + r.pos) != crc32(0, data, r.pos)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
-                    "header: crc32 mismatch at byte %zu", r.pos);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_CHECKSUM, "header", r.pos,
+                                "crc32 mismatch");
     }
     r.pos += 4;
     for (;;) {
@@ -301,11 +292,10 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
             return false;
         }
         if (body_len > limits->max_section_size) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                        "record at byte %zu: size %" PRIu64
-                        " exceeds max_section_size %zu",
-                        start, body_len, limits->max_section_size);
-            return false;
+            return qvisit__error_at(errp, QVISIT_ERROR_LIMIT, "record", start,
+                                    "size %" PRIu64
+                                    " exceeds max_section_size %zu",
+                                    body_len, limits->max_section_size);
         }
         if (body_len > r.len - r.pos || r.len - r.pos - body_len < 4) {
             return rd_truncated(&r, "record", errp);
@@ -314,11 +304,10 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
         want = ldl_be_p(body + body_len);
         got = crc32(0, data + start, body + body_len - (data + start));
         if (want != got) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
-                        "record at byte %zu: crc32 0x%08" PRIx32
-                        " does not match the stored 0x%08" PRIx32,
-                        start, got, want);
-            return false;
+            return qvisit__error_at(errp, QVISIT_ERROR_CHECKSUM, "record",
+                                    start, "crc32 0x%08" PRIx32
+                                    " does not match the stored 0x%08" PRIx32,
+                                    got, want);
         }
         r.pos += body_len + 4;
         if (type == REC_SECTION &&
@@ -329,10 +318,9 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
         /* Other record types are future extensions: skipped. */
     }
     if (r.pos != r.len) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%zu bytes after the end of the stream at byte %zu",
-                    r.len - r.pos, r.pos);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, NULL, r.pos,
+                                "%zu bytes after the end of the stream",
+                                r.len - r.pos);
     }
     return true;
 }

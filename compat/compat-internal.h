@@ -22,7 +22,7 @@ typedef struct CompatPath {
 
 /*
  * Parses @text. Errors: QVISIT_ERROR_INVALID ("a..b: invalid path, empty
- * member name at offset 2").
+ * member name at byte 2").
  */
 CompatPath *compat__path_parse(const char *text, GError **errp);
 void compat__path_free(CompatPath *p);

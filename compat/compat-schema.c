@@ -11,6 +11,7 @@
 
 #include "compat/compat-internal.h"
 #include "qvisit/limits.h"
+#include "util/error-at.h"
 
 typedef enum {
     KIND_UINT,
@@ -47,16 +48,27 @@ static const struct {
     { "array", KIND_ARRAY, 0 }, { "struct", KIND_STRUCT, 0 },
 };
 
-static const char *where(const char *path)
+/* Sets "<path>: <message>", "(root)" for the empty path, and returns
+ * false. */
+static bool path_error(GError **errp, int code, const char *path,
+                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+static bool path_error(GError **errp, int code, const char *path,
+                       const char *fmt, ...)
 {
-    return *path ? path : "(root)";
+    va_list ap;
+
+    va_start(ap, fmt);
+    qvisit__error_at_va(errp, code, *path ? path : "(root)",
+                        QVISIT_NO_OFFSET, fmt, ap);
+    va_end(ap);
+    return false;
 }
 
 static bool schema_error(GError **errp, const char *path, const char *what)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                "%s: bad schema: %s", where(path), what);
-    return false;
+    return path_error(errp, QVISIT_ERROR_PARSE, path, "bad schema: %s",
+                      what);
 }
 
 static bool get_length(const QDict *d, const char *path, uint64_t *len,
@@ -182,10 +194,9 @@ static char *child_path(const char *path, const char *name)
 static bool alloc_error(GError **errp, const char *path,
                         const QVisitLimits *lim)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                "%s: the sample needs more than %zu bytes (max_alloc)",
-                where(path), lim->max_alloc);
-    return false;
+    return path_error(errp, QVISIT_ERROR_LIMIT, path,
+                      "the sample needs more than %zu bytes (max_alloc)",
+                      lim->max_alloc);
 }
 
 /*
@@ -201,10 +212,8 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
     Node node;
 
     if (depth > lim->max_depth) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                    "%s: schema nested deeper than %u", where(path),
-                    lim->max_depth);
-        return false;
+        return path_error(errp, QVISIT_ERROR_LIMIT, path,
+                          "schema nested deeper than %u", lim->max_depth);
     }
     if (!node_parse(schema, path, &node, errp)) {
         return false;
@@ -212,10 +221,9 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
     *count = 1;
     *bytes = COST_SCALAR;
     if (node.kind == KIND_BUFFER && node.length > lim->max_string_len / 2) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                    "%s: buffer of %" PRIu64 " bytes exceeds the limit",
-                    where(path), node.length);
-        return false;
+        return path_error(errp, QVISIT_ERROR_LIMIT, path,
+                          "buffer of %" PRIu64 " bytes exceeds the limit",
+                          node.length);
     }
     if (node.kind == KIND_BUFFER) {
         *bytes = COST_STR(node.length * 2);
@@ -233,10 +241,9 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
         }
         if (node.length > lim->max_array_len ||
             (node.length && each > (lim->max_array_len - 1) / node.length)) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                        "%s: array of %" PRIu64 " elements exceeds the limit",
-                        where(path), node.length);
-            return false;
+            return path_error(errp, QVISIT_ERROR_LIMIT, path,
+                              "array of %" PRIu64
+                              " elements exceeds the limit", node.length);
         }
         if (node.length &&
             (each_bytes > lim->max_alloc - COST_SLOT ||
@@ -276,10 +283,9 @@ static bool measure(const QObject *schema, const char *path, unsigned depth,
             *bytes += each_bytes;
         }
         if (*count > lim->max_array_len) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                        "%s: schema describes more than %zu values",
-                        where(path), lim->max_array_len);
-            return false;
+            return path_error(errp, QVISIT_ERROR_LIMIT, path,
+                              "schema describes more than %zu values",
+                              lim->max_array_len);
         }
     }
     if (*bytes > lim->max_alloc) {
@@ -388,11 +394,10 @@ static bool type_error(GError **errp, const char *path, const char *want,
 {
     const QNum *n = qobject_to(QNum, got);
 
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
-                "%s: expected %s, got %s", where(path), want,
-                n && qnum_is_double(n) ? "double"
-                : qobject_type_name(qobject_type(got)));
-    return false;
+    return path_error(errp, QVISIT_ERROR_TYPE, path, "expected %s, got %s",
+                      want, n && qnum_is_double(n)
+                                ? "double"
+                                : qobject_type_name(qobject_type(got)));
 }
 
 static bool check_int(const Node *node, const QObject *value,
@@ -417,14 +422,12 @@ static bool check_int(const Node *node, const QObject *value,
     }
     if (!fits) {
         if (qnum_get_try_int(n, &i)) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                        "%s: %" PRId64 " does not fit %s", where(path), i,
-                        node->type);
+            path_error(errp, QVISIT_ERROR_RANGE, path,
+                       "%" PRId64 " does not fit %s", i, node->type);
         } else {
             qnum_get_try_uint(n, &u);
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                        "%s: %" PRIu64 " does not fit %s", where(path), u,
-                        node->type);
+            path_error(errp, QVISIT_ERROR_RANGE, path,
+                       "%" PRIu64 " does not fit %s", u, node->type);
         }
         return false;
     }
@@ -438,10 +441,8 @@ static bool check(const QObject *schema, const QObject *value,
     Node node;
 
     if (depth > lim->max_depth) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                    "%s: schema nested deeper than %u", where(path),
-                    lim->max_depth);
-        return false;
+        return path_error(errp, QVISIT_ERROR_LIMIT, path,
+                          "schema nested deeper than %u", lim->max_depth);
     }
     if (!node_parse(schema, path, &node, errp)) {
         return false;
@@ -467,17 +468,15 @@ static bool check(const QObject *schema, const QObject *value,
             return type_error(errp, path, "buffer", value);
         }
         if (strlen(hex) != node.length * 2) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LENGTH,
-                        "%s: expected %" PRIu64 " bytes, got %zu hex digits",
-                        where(path), node.length, strlen(hex));
-            return false;
+            return path_error(errp, QVISIT_ERROR_LENGTH, path,
+                              "expected %" PRIu64 " bytes, got %zu hex digits",
+                              node.length, strlen(hex));
         }
         for (size_t i = 0; hex[i]; i++) {
             if (!g_ascii_isxdigit(hex[i])) {
-                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                            "%s: '%c' at %zu is not a hex digit",
-                            where(path), hex[i], i);
-                return false;
+                return path_error(errp, QVISIT_ERROR_PARSE, path,
+                                  "'%c' at %zu is not a hex digit", hex[i],
+                                  i);
             }
         }
         return true;
@@ -489,10 +488,9 @@ static bool check(const QObject *schema, const QObject *value,
             return type_error(errp, path, "array", value);
         }
         if (qlist_size(l) != node.length) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LENGTH,
-                        "%s: expected %" PRIu64 " elements, got %zu",
-                        where(path), node.length, qlist_size(l));
-            return false;
+            return path_error(errp, QVISIT_ERROR_LENGTH, path,
+                              "expected %" PRIu64 " elements, got %zu",
+                              node.length, qlist_size(l));
         }
         for (size_t i = 0; i < qlist_size(l); i++) {
             g_autofree char *p = g_strdup_printf("%s[%zu]", path, i);

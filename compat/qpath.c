@@ -20,9 +20,8 @@
 static bool path_error(GError **errp, const char *text, size_t off,
                        const char *what)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
-                "%s: invalid path, %s at offset %zu", text, what, off);
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_INVALID, text, off,
+                            "invalid path, %s", what);
 }
 
 void compat__path_free(CompatPath *p)

@@ -24,10 +24,20 @@
 #include "qvisit/binary-visitor.h"
 #include "qvisit/error.h"
 #include "util/bswap.h"
+#include "util/error-at.h"
 #include "visitor/binary-wire.h"
 
 #define REC_EOF 0x00
 #define REC_SECTION 0x01
+
+/*
+ * A section record is written where it goes, in the caller's array: its
+ * body (id, instance, version, document) lands after a gap for the body's
+ * length, known once the walk is done. REC_LEN_GAP bytes hold the length
+ * of a body of 128 B..16 KiB, the usual device section; a body of another
+ * size is moved once, within the array.
+ */
+#define REC_LEN_GAP 2
 
 static void put_str(GByteArray *out, const char *s)
 {
@@ -37,43 +47,69 @@ static void put_str(GByteArray *out, const char *s)
     g_byte_array_append(out, (const uint8_t *)s, len);
 }
 
-bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
-                              size_t n, GByteArray *out, GError **errp)
+static bool binary_stream_detect(const uint8_t *data, size_t len)
 {
-    g_autoptr(GByteArray) buf = g_byte_array_new();
-    g_autoptr(GByteArray) body = g_byte_array_new();
+    return len >= 4 && !memcmp(data, MIG_BINARY_MAGIC, 4);
+}
+
+/* Writes the length of the body that starts at @body and ends @out into
+ * the REC_LEN_GAP bytes before it. */
+static void put_body_len(GByteArray *out, size_t body)
+{
+    size_t len = out->len - body;
+    uint8_t v[BIN_VARINT_MAX];
+    size_t n = binary__encode_varint(v, len);
+
+    if (n > REC_LEN_GAP) {
+        g_byte_array_set_size(out, out->len + (n - REC_LEN_GAP));
+    }
+    if (n != REC_LEN_GAP) {
+        memmove(out->data + body - REC_LEN_GAP + n, out->data + body, len);
+    }
+    if (n < REC_LEN_GAP) {
+        g_byte_array_set_size(out, out->len - (REC_LEN_GAP - n));
+    }
+    memcpy(out->data + body - REC_LEN_GAP, v, n);
+}
+
+/* Appends in place; on failure migration__encode() cuts @out back. */
+static bool binary_stream_encode(const MigEncHeader *h, MigEncSection *secs,
+                                 size_t n, GByteArray *out, GError **errp)
+{
+    size_t start = out->len;
     uint8_t b;
 
-    g_byte_array_append(buf, (const uint8_t *)MIG_BINARY_MAGIC, 4);
+    g_byte_array_append(out, (const uint8_t *)MIG_BINARY_MAGIC, 4);
     b = MIG_BINARY_VERSION;
-    g_byte_array_append(buf, &b, 1);
-    binary__put_varint(buf, h->caps);
-    put_str(buf, h->machine);
-    binary__put_varint(buf, h->machine_version);
-    byte_array_append_be(buf, crc32(0, buf->data, buf->len), 4);
+    g_byte_array_append(out, &b, 1);
+    binary__put_varint(out, h->caps);
+    put_str(out, h->machine);
+    binary__put_varint(out, h->machine_version);
+    byte_array_append_be(out, crc32(0, out->data + start, out->len - start),
+                         4);
     for (size_t i = 0; i < n; i++) {
         g_autoptr(Visitor) v = NULL;
-        size_t start = buf->len;
+        size_t rec = out->len;
+        size_t body;
 
-        g_byte_array_set_size(body, 0);
-        put_str(body, secs[i].id);
-        binary__put_varint(body, secs[i].instance_id);
-        binary__put_varint(body, secs[i].version);
-        v = binary_output_visitor_new(body);
+        b = REC_SECTION;
+        g_byte_array_append(out, &b, 1);
+        g_byte_array_set_size(out, out->len + REC_LEN_GAP);
+        body = out->len;
+        put_str(out, secs[i].id);
+        binary__put_varint(out, secs[i].instance_id);
+        binary__put_varint(out, secs[i].version);
+        v = binary_output_visitor_new(out);
         if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
             return false;
         }
-        b = REC_SECTION;
-        g_byte_array_append(buf, &b, 1);
-        binary__put_varint(buf, body->len);
-        g_byte_array_append(buf, body->data, body->len);
-        byte_array_append_be(buf, crc32(0, buf->data + start,
-                                        buf->len - start), 4);
-        secs[i].size = buf->len - start;
+        put_body_len(out, body);
+        byte_array_append_be(out, crc32(0, out->data + rec, out->len - rec),
+                             4);
+        secs[i].size = out->len - rec;
     }
     b = REC_EOF;
-    g_byte_array_append(buf, &b, 1);
-    g_byte_array_append(out, buf->data, buf->len);
+    g_byte_array_append(out, &b, 1);
     return true;
 }
 
@@ -85,9 +121,8 @@ typedef struct Reader {
 
 static bool rd_truncated(Reader *r, const char *what, GError **errp)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
-                "%s: stream truncated at byte %zu", what, r->len);
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_TRUNCATED, what, r->len,
+                            "stream truncated");
 }
 
 static bool rd_varint(Reader *r, const char *what, uint64_t *v,
@@ -99,9 +134,8 @@ static bool rd_varint(Reader *r, const char *what, uint64_t *v,
         return rd_truncated(r, what, errp);
     }
     if (ret < 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%s: varint longer than 64 bits at byte %zu", what,
-                    r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_PARSE, what, r->pos,
+                         "varint longer than 64 bits");
         return false;
     }
     return true;
@@ -117,9 +151,8 @@ static char *rd_str(Reader *r, const char *what, size_t max, GError **errp)
         return NULL;
     }
     if (n > max) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                    "%s: length %" PRIu64 " exceeds %zu at byte %zu", what, n,
-                    max, r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_LIMIT, what, r->pos,
+                         "length %" PRIu64 " exceeds %zu", n, max);
         return NULL;
     }
     if (n > r->len - r->pos) {
@@ -128,8 +161,8 @@ static char *rd_str(Reader *r, const char *what, size_t max, GError **errp)
     }
     p = (const char *)r->data + r->pos;
     if (!g_utf8_validate(p, n, NULL) || memchr(p, '\0', n)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%s: invalid UTF-8 at byte %zu", what, r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_PARSE, what, r->pos,
+                         "invalid UTF-8");
         return NULL;
     }
     r->pos += n;
@@ -144,9 +177,8 @@ static bool rd_u32(Reader *r, const char *what, uint32_t *out, GError **errp)
         return false;
     }
     if (v > UINT32_MAX) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                    "%s: %" PRIu64 " does not fit u32 at byte %zu", what, v,
-                    r->pos);
+        qvisit__error_at(errp, QVISIT_ERROR_RANGE, what, r->pos,
+                         "%" PRIu64 " does not fit u32", v);
         return false;
     }
     *out = v;
@@ -160,15 +192,13 @@ static bool check_id(const char *id, size_t at, GError **errp)
     size_t bad = migration__id_bad_byte(id, len);
 
     if (len == 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "section id is empty at byte %zu", at);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, NULL, at,
+                                "section id is empty");
     }
     if (bad < len) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "section id byte 0x%02x is not printable at byte %zu",
-                    (unsigned char)id[bad], at + bad);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, NULL, at + bad,
+                                "section id byte 0x%02x is not printable",
+                                (unsigned char)id[bad]);
     }
     return true;
 }
@@ -197,20 +227,20 @@ static bool decode_section(MigrationStream *s, const uint8_t *body,
     state = qobject_to(QDict, tree);
     if (!state || used != body_len - r.pos) {
         qobject_unref(tree);
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%s: %s at byte %zu", id,
-                    state ? "bytes after the state"
-                          : "the state is not a struct",
-                    base + r.pos + used);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, id,
+                                base + r.pos + used, "%s",
+                                state ? "bytes after the state"
+                                      : "the state is not a struct");
     }
     migration__stream_add(s, id, inst, ver, state, rec_size);
     return true;
 }
 
-bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
-                              size_t len, const QVisitLimits *limits,
-                              GError **errp)
+/* The payloads are self-describing: no schema needed. */
+static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
+                                 size_t len, const QVisitLimits *limits,
+                                 MigrationSchemaFn schema G_GNUC_UNUSED,
+                                 void *opaque G_GNUC_UNUSED, GError **errp)
 {
     Reader r = { .data = data, .len = len, .pos = 4 };
     g_autofree char *machine = NULL;
@@ -219,10 +249,9 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
         return rd_truncated(&r, "header", errp);
     }
     if (data[4] != MIG_BINARY_VERSION) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_VERSION,
-                    "header: unsupported binary stream version %u at byte 4",
-                    data[4]);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_VERSION, "header", 4,
+                                "unsupported binary stream version %u",
+                                data[4]);
     }
     r.pos = 5;
     if (!rd_varint(&r, "capabilities", &s->caps, errp)) {
@@ -241,9 +270,8 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
         return rd_truncated(&r, "header", errp);
     }
     if (ldl_be_p(data + r.pos) != crc32(0, data, r.pos)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
-                    "header: crc32 mismatch at byte %zu", r.pos);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_CHECKSUM, "header", r.pos,
+                                "crc32 mismatch");
     }
     r.pos += 4;
     for (;;) {
@@ -264,11 +292,10 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
             return false;
         }
         if (body_len > limits->max_section_size) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
-                        "record at byte %zu: size %" PRIu64
-                        " exceeds max_section_size %zu",
-                        start, body_len, limits->max_section_size);
-            return false;
+            return qvisit__error_at(errp, QVISIT_ERROR_LIMIT, "record", start,
+                                    "size %" PRIu64
+                                    " exceeds max_section_size %zu",
+                                    body_len, limits->max_section_size);
         }
         if (body_len > r.len - r.pos || r.len - r.pos - body_len < 4) {
             return rd_truncated(&r, "record", errp);
@@ -277,11 +304,10 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
         want = ldl_be_p(body + body_len);
         got = crc32(0, data + start, body + body_len - (data + start));
         if (want != got) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_CHECKSUM,
-                        "record at byte %zu: crc32 0x%08" PRIx32
-                        " does not match the stored 0x%08" PRIx32,
-                        start, got, want);
-            return false;
+            return qvisit__error_at(errp, QVISIT_ERROR_CHECKSUM, "record",
+                                    start, "crc32 0x%08" PRIx32
+                                    " does not match the stored 0x%08" PRIx32,
+                                    got, want);
         }
         r.pos += body_len + 4;
         if (type == REC_SECTION &&
@@ -292,10 +318,16 @@ bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
         /* Other record types are future extensions: skipped. */
     }
     if (r.pos != r.len) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%zu bytes after the end of the stream at byte %zu",
-                    r.len - r.pos, r.pos);
-        return false;
+        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, NULL, r.pos,
+                                "%zu bytes after the end of the stream",
+                                r.len - r.pos);
     }
     return true;
 }
+
+const MigrationFormatOps migration__format_binary = {
+    .name = "binary",
+    .detect = binary_stream_detect,
+    .encode = binary_stream_encode,
+    .decode = binary_stream_decode,
+};

@@ -14,8 +14,23 @@
 #include "qvisit/error.h"
 #include "visitor/qobject-output-json.h"
 
-bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
-                            size_t n, GByteArray *out, GError **errp)
+/* A JSON object, maybe after whitespace. */
+static bool json_stream_detect(const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == '{') {
+            return true;
+        }
+        if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' &&
+            data[i] != '\r') {
+            break;
+        }
+    }
+    return false;
+}
+
+static bool json_stream_encode(const MigEncHeader *h, MigEncSection *secs,
+                               size_t n, GByteArray *out, GError **errp)
 {
     g_autoptr(MigrationStream) s = migration_stream_new();
     g_autoptr(QDict) doc = NULL;
@@ -91,9 +106,11 @@ static bool check_id(const char *id, const char *where, GError **errp)
     return true;
 }
 
-bool migration__decode_json(MigrationStream *s, const uint8_t *data,
-                            size_t len, const QVisitLimits *limits,
-                            GError **errp)
+/* The states are JSON trees: no schema needed. */
+static bool json_stream_decode(MigrationStream *s, const uint8_t *data,
+                               size_t len, const QVisitLimits *limits,
+                               MigrationSchemaFn schema G_GNUC_UNUSED,
+                               void *opaque G_GNUC_UNUSED, GError **errp)
 {
     g_autoptr(QObject) root = NULL;
     QDict *doc;
@@ -173,3 +190,10 @@ bool migration__decode_json(MigrationStream *s, const uint8_t *data,
     }
     return true;
 }
+
+const MigrationFormatOps migration__format_json = {
+    .name = "json",
+    .detect = json_stream_detect,
+    .encode = json_stream_encode,
+    .decode = json_stream_decode,
+};

@@ -73,12 +73,11 @@ static void machine_type_parse(MigrationStream *s)
 bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                               size_t n, GByteArray *out, GError **errp)
 {
-    g_autoptr(GByteArray) buf = g_byte_array_new();
     g_autoptr(QList) devices = qlist_new();
     g_autoptr(QDict) vmdesc = qdict_new();
     g_autoptr(GString) json = g_string_new(NULL);
     g_autofree char *machine = machine_type_name(h);
-    QEMUFile *f = qemu_fopen_bytearray(buf);
+    QEMUFile *f = qemu_fopen_bytearray(out);
     size_t mlen = strlen(machine);
     int ret;
 
@@ -138,7 +137,6 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                     "writing the legacy stream: %s", g_strerror(-ret));
         return false;
     }
-    g_byte_array_append(out, buf->data, buf->len);
     return true;
 }
 
@@ -498,3 +496,15 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     }
     return true;
 }
+
+static bool legacy_stream_detect(const uint8_t *data, size_t len)
+{
+    return len >= 4 && ldl_be_p(data) == MIG_LEGACY_MAGIC;
+}
+
+const MigrationFormatOps migration__format_legacy = {
+    .name = "legacy",
+    .detect = legacy_stream_detect,
+    .encode = migration__encode_legacy,
+    .decode = migration__decode_legacy,
+};

@@ -30,6 +30,9 @@ typedef struct MigEncHeader {
     uint32_t machine_version;   /* 0: unversioned */
 } MigEncHeader;
 
+/* Timeouts and the outgoing format (transport-internal.h). */
+typedef struct MigrationTransportSettings MigrationTransportSettings;
+
 struct MigrationRegistry {
     GPtrArray *devices;         /* of MigrationDevice *, registration order */
     CompatRegistry *compat;     /* borrowed, nullable */
@@ -38,9 +41,9 @@ struct MigrationRegistry {
     bool skip_unknown;
     char *machine;
     uint32_t machine_version;
-    unsigned handshake_timeout_ms;
-    unsigned io_timeout_ms;
-    MigrationFormat forced_format; /* UNKNOWN: chosen from capabilities */
+    /* How this side migrates over a URI (migration-transport.h): owned,
+     * NULL until a setter runs; only transport.c looks inside. */
+    MigrationTransportSettings *transport;
 };
 
 struct MigrationStream {
@@ -64,28 +67,46 @@ typedef struct MigEncSection {
     size_t size;                /* out: bytes on the wire */
 } MigEncSection;
 
+/*
+ * What one format provides. stream.c holds the table of them, indexed by
+ * MigrationFormat, and every detection, save, load and conversion goes
+ * through it; a format file calls nothing of stream.c (the container it
+ * fills is stream-container.c).
+ */
+typedef struct MigrationFormatOps {
+    /* migration_format_name() */
+    const char *name;
+    /* Whether @data (@len bytes, maybe fewer than a header) starts like a
+     * stream of this format. */
+    bool (*detect)(const uint8_t *data, size_t len);
+    /* Appends a whole stream of the @n sections to @out and sets each
+     * section's size. On failure @out may end in part of a stream: the
+     * caller, migration__encode(), cuts it back. */
+    bool (*encode)(const MigEncHeader *h, MigEncSection *secs, size_t n,
+                   GByteArray *out, GError **errp);
+    /* Fills the empty stream @s. @schema (nullable) gives the device
+     * layouts of a format whose payloads carry no types. */
+    bool (*decode)(MigrationStream *s, const uint8_t *data, size_t len,
+                   const QVisitLimits *limits, MigrationSchemaFn schema,
+                   void *opaque, GError **errp);
+} MigrationFormatOps;
+
+extern const MigrationFormatOps migration__format_legacy;
+extern const MigrationFormatOps migration__format_binary;
+extern const MigrationFormatOps migration__format_json;
+
 /* Appends a whole stream of @n sections to @out (only on success). */
 bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                        MigEncSection *secs, size_t n, GByteArray *out,
                        GError **errp);
+
+/* The legacy format's encoder and decoder (its MigrationFormatOps). */
 bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                               size_t n, GByteArray *out, GError **errp);
-bool migration__encode_binary(const MigEncHeader *h, MigEncSection *secs,
-                              size_t n, GByteArray *out, GError **errp);
-bool migration__encode_json(const MigEncHeader *h, MigEncSection *secs,
-                            size_t n, GByteArray *out, GError **errp);
-
-/* Decoders fill an empty stream @s. */
 bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
                               size_t len, const QVisitLimits *limits,
                               MigrationSchemaFn schema, void *opaque,
                               GError **errp);
-bool migration__decode_binary(MigrationStream *s, const uint8_t *data,
-                              size_t len, const QVisitLimits *limits,
-                              GError **errp);
-bool migration__decode_json(MigrationStream *s, const uint8_t *data,
-                            size_t len, const QVisitLimits *limits,
-                            GError **errp);
 
 /*
  * Section ids (docs/formats.md, "Section ids") are 1..255 bytes of
@@ -128,6 +149,16 @@ bool migration__format_allowed(MigrationFormat format, uint64_t caps,
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp);
+
+/* The device registered as @id, @instance_id, or NULL. */
+MigrationDevice *migration__registry_find(MigrationRegistry *r,
+                                          const char *id,
+                                          uint32_t instance_id);
+
+/* A report of @n devices, their entries zeroed; free with
+ * migration_report_free(). */
+MigrationReport *migration__report_new(MigrationFormat format, uint64_t caps,
+                                       size_t n);
 
 /* A MigrationSchemaFn over a registry's devices (exact version only). */
 const MigrationDeviceInfo *migration__registry_schema(const char *id,

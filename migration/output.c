@@ -18,6 +18,7 @@
 
 #include "qvisit/error.h"
 #include "qvisit/migration-transport.h"
+#include "util/error-at.h"
 
 /* Pieces shorter than this are gathered before a write(). */
 #define OUTPUT_BUF_SIZE (64 * 1024)
@@ -45,17 +46,15 @@ static bool output_fail(MigrationOutput *o, const char *op, int err,
         o->error = err;
         o->error_op = op;
     }
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s: %s", o->name,
-                o->error_op, g_strerror(o->error));
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_IO, o->name, QVISIT_NO_OFFSET,
+                            "%s: %s", o->error_op, g_strerror(o->error));
 }
 
 static bool open_error(const char *path, const char *op, int err,
                        GError **errp)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s: %s", path, op,
-                g_strerror(err));
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_IO, path, QVISIT_NO_OFFSET,
+                            "%s: %s", op, g_strerror(err));
 }
 
 static MigrationOutput *output_new(const char *name, int fd, bool own_fd)

@@ -16,16 +16,17 @@
 
 #include "migration/snapshot-store-internal.h"
 #include "qvisit/error.h"
+#include "util/error-at.h"
 
 bool snapshot__io_error(SnapshotStore *s, const char *file, const char *op,
                         int err, GError **errp)
 {
     g_autofree char *esc = file ? qvisit_error_escape(file, -1) : NULL;
+    g_autofree char *where = g_strconcat(s->display, esc ? "/" : "", esc,
+                                         NULL);
 
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s%s%s: %s: %s",
-                s->display, esc ? "/" : "", esc ? esc : "", op,
-                g_strerror(err));
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_IO, where, QVISIT_NO_OFFSET,
+                            "%s: %s", op, g_strerror(err));
 }
 
 /* --- Test hooks ---------------------------------------------------------- */

@@ -12,13 +12,13 @@
 
 #include "migration/snapshot-store-internal.h"
 #include "qvisit/error.h"
+#include "util/error-at.h"
 
 static bool open_error(GError **errp, int code, const char *display,
                        const char *what, int err)
 {
-    g_set_error(errp, QVISIT_ERROR, code, "%s: %s%s%s", display, what,
-                err ? ": " : "", err ? g_strerror(err) : "");
-    return false;
+    return qvisit__error_at(errp, code, display, QVISIT_NO_OFFSET, "%s%s%s",
+                            what, err ? ": " : "", err ? g_strerror(err) : "");
 }
 
 /* Creates the directory (not its parents) and makes its entry durable. */

@@ -1,7 +1,8 @@
 /*
- * Migration streams as data: format names and detection, capability
- * masks, the decoded-stream object, and the dispatch to the per-format
- * encoders and decoders.
+ * Migration streams as data: the table of formats (MigrationFormatOps)
+ * and everything that dispatches through it, format names and detection,
+ * decoding, encoding; and capability masks. The formats (format-*.c)
+ * fill the container of stream-container.c and call nothing here.
  */
 #include "qvisit/migration.h"
 
@@ -11,12 +12,19 @@
 #include "migration/migration-internal.h"
 #include "qvisit/error.h"
 
-static const char *const format_names[] = {
-    [MIGRATION_FORMAT_UNKNOWN] = "unknown",
-    [MIGRATION_FORMAT_LEGACY] = "legacy",
-    [MIGRATION_FORMAT_BINARY] = "binary",
-    [MIGRATION_FORMAT_JSON] = "json",
+/* Indexed by MigrationFormat; detection tries them in this order. */
+static const MigrationFormatOps *const formats[] = {
+    [MIGRATION_FORMAT_LEGACY] = &migration__format_legacy,
+    [MIGRATION_FORMAT_BINARY] = &migration__format_binary,
+    [MIGRATION_FORMAT_JSON] = &migration__format_json,
 };
+
+/* The operations of @format, or NULL (UNKNOWN, out of range). */
+static const MigrationFormatOps *format_ops(MigrationFormat format)
+{
+    return (unsigned)format < G_N_ELEMENTS(formats) ? formats[format]
+                                                    : NULL;
+}
 
 static const struct {
     uint64_t bit;
@@ -29,19 +37,17 @@ static const struct {
 
 const char *migration_format_name(MigrationFormat format)
 {
-    if ((unsigned)format >= G_N_ELEMENTS(format_names)) {
-        return "unknown";
-    }
-    return format_names[format];
+    const MigrationFormatOps *ops = format_ops(format);
+
+    return ops ? ops->name : "unknown";
 }
 
 MigrationFormat migration_format_from_name(const char *name)
 {
     g_return_val_if_fail(name != NULL, MIGRATION_FORMAT_UNKNOWN);
 
-    for (unsigned i = MIGRATION_FORMAT_LEGACY; i < G_N_ELEMENTS(format_names);
-         i++) {
-        if (!strcmp(name, format_names[i])) {
+    for (unsigned i = 0; i < G_N_ELEMENTS(formats); i++) {
+        if (formats[i] && !strcmp(name, formats[i]->name)) {
             return i;
         }
     }
@@ -50,22 +56,11 @@ MigrationFormat migration_format_from_name(const char *name)
 
 MigrationFormat migration_detect_format(const void *data, size_t len)
 {
-    const uint8_t *p = data;
-
     g_return_val_if_fail(data != NULL || len == 0, MIGRATION_FORMAT_UNKNOWN);
 
-    if (len >= 4 && !memcmp(p, "QEVM", 4)) {
-        return MIGRATION_FORMAT_LEGACY;
-    }
-    if (len >= 4 && !memcmp(p, MIG_BINARY_MAGIC, 4)) {
-        return MIGRATION_FORMAT_BINARY;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] == '{') {
-            return MIGRATION_FORMAT_JSON;
-        }
-        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
-            break;
+    for (unsigned i = 0; i < G_N_ELEMENTS(formats); i++) {
+        if (formats[i] && formats[i]->detect(data, len)) {
+            return i;
         }
     }
     return MIGRATION_FORMAT_UNKNOWN;
@@ -168,140 +163,6 @@ bool migration_capabilities_from_string(const char *str, uint64_t *mask,
     return true;
 }
 
-/* --- MigrationStream -------------------------------------------------- */
-
-size_t migration__id_bad_byte(const char *id, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = id[i];
-
-        if (c < 0x20 || c > 0x7e) {
-            return i;
-        }
-    }
-    return len;
-}
-
-static void section_clear(gpointer p)
-{
-    MigrationSection *sec = p;
-
-    g_free(sec->id);
-    qobject_unref(sec->state);
-}
-
-MigrationStream *migration_stream_new(void)
-{
-    MigrationStream *s = g_new0(MigrationStream, 1);
-
-    s->machine = g_strdup(MIG_DEFAULT_MACHINE);
-    s->sections = g_array_new(false, true, sizeof(MigrationSection));
-    g_array_set_clear_func(s->sections, section_clear);
-    return s;
-}
-
-void migration_stream_free(MigrationStream *s)
-{
-    if (!s) {
-        return;
-    }
-    g_array_free(s->sections, true);
-    g_free(s->machine);
-    g_free(s);
-}
-
-MigrationSection *migration__stream_add(MigrationStream *s, const char *id,
-                                        uint32_t instance_id,
-                                        uint32_t version, QDict *state,
-                                        size_t size)
-{
-    MigrationSection sec = {
-        .id = g_strdup(id),
-        .instance_id = instance_id,
-        .version = version,
-        .state = state,
-        .size = size,
-    };
-
-    g_array_append_val(s->sections, sec);
-    return &g_array_index(s->sections, MigrationSection,
-                          s->sections->len - 1);
-}
-
-void migration_stream_add(MigrationStream *s, const char *id,
-                          uint32_t instance_id, uint32_t version,
-                          QDict *state)
-{
-    g_return_if_fail(s != NULL && id != NULL && state != NULL);
-    migration__stream_add(s, id, instance_id, version, state, 0);
-}
-
-MigrationFormat migration_stream_get_format(const MigrationStream *s)
-{
-    g_return_val_if_fail(s != NULL, MIGRATION_FORMAT_UNKNOWN);
-    return s->format;
-}
-
-uint64_t migration_stream_get_capabilities(const MigrationStream *s)
-{
-    g_return_val_if_fail(s != NULL, 0);
-    return s->caps;
-}
-
-uint32_t migration_stream_get_machine_version(const MigrationStream *s)
-{
-    g_return_val_if_fail(s != NULL, 0);
-    return s->machine_version;
-}
-
-const char *migration_stream_get_machine(const MigrationStream *s)
-{
-    g_return_val_if_fail(s != NULL, NULL);
-    return s->machine;
-}
-
-size_t migration_stream_get_size(const MigrationStream *s)
-{
-    g_return_val_if_fail(s != NULL, 0);
-    return s->sections->len;
-}
-
-const MigrationSection *migration_stream_get_section(const MigrationStream *s,
-                                                     size_t index)
-{
-    g_return_val_if_fail(s != NULL && index < s->sections->len, NULL);
-    return &g_array_index(s->sections, MigrationSection, index);
-}
-
-QDict *migration_stream_to_qobject(const MigrationStream *s)
-{
-    QDict *doc;
-    QList *list;
-
-    g_return_val_if_fail(s != NULL, NULL);
-
-    doc = qdict_new();
-    list = qlist_new();
-    qdict_put_str(doc, "format", MIG_JSON_FORMAT);
-    qdict_put_int(doc, "version", MIG_JSON_VERSION);
-    qdict_put_uint(doc, "capabilities", s->caps);
-    qdict_put_str(doc, "machine", s->machine);
-    qdict_put_uint(doc, "machine_version", s->machine_version);
-    for (size_t i = 0; i < s->sections->len; i++) {
-        const MigrationSection *sec =
-            &g_array_index(s->sections, MigrationSection, i);
-        QDict *d = qdict_new();
-
-        qdict_put_str(d, "id", sec->id);
-        qdict_put_uint(d, "instance_id", sec->instance_id);
-        qdict_put_uint(d, "version", sec->version);
-        qdict_put(d, "state", qobject_ref(sec->state));
-        qlist_append(list, d);
-    }
-    qdict_put(doc, "sections", list);
-    return doc;
-}
-
 MigrationStream *migration_stream_decode(const void *data, size_t len,
                                          const QVisitLimits *limits,
                                          GError **errp)
@@ -315,7 +176,7 @@ MigrationStream *migration_stream_decode_full(const void *data, size_t len,
                                               void *opaque, GError **errp)
 {
     g_autoptr(MigrationStream) s = NULL;
-    bool ok;
+    const MigrationFormatOps *ops;
 
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
@@ -325,18 +186,8 @@ MigrationStream *migration_stream_decode_full(const void *data, size_t len,
     }
     s = migration_stream_new();
     s->format = migration_detect_format(data, len);
-    switch (s->format) {
-    case MIGRATION_FORMAT_LEGACY:
-        ok = migration__decode_legacy(s, data, len, limits, schema, opaque,
-                                      errp);
-        break;
-    case MIGRATION_FORMAT_BINARY:
-        ok = migration__decode_binary(s, data, len, limits, errp);
-        break;
-    case MIGRATION_FORMAT_JSON:
-        ok = migration__decode_json(s, data, len, limits, errp);
-        break;
-    default:
+    ops = format_ops(s->format);
+    if (!ops) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
                     len < 4 ? "stream too short to detect its format "
                               "(%zu bytes)"
@@ -345,7 +196,10 @@ MigrationStream *migration_stream_decode_full(const void *data, size_t len,
                     len);
         return NULL;
     }
-    return ok ? g_steal_pointer(&s) : NULL;
+    if (!ops->decode(s, data, len, limits, schema, opaque, errp)) {
+        return NULL;
+    }
+    return g_steal_pointer(&s);
 }
 
 /* --- Encoding ----------------------------------------------------------- */
@@ -424,6 +278,9 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
                        MigEncSection *secs, size_t n, GByteArray *out,
                        GError **errp)
 {
+    const MigrationFormatOps *ops = format_ops(format);
+    size_t start = out->len;
+
     /* Write no id a reader refuses (ids of migration_stream_add()). */
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(secs[i].id);
@@ -438,18 +295,18 @@ bool migration__encode(MigrationFormat format, const MigEncHeader *h,
             return false;
         }
     }
-    switch (format) {
-    case MIGRATION_FORMAT_LEGACY:
-        return migration__encode_legacy(h, secs, n, out, errp);
-    case MIGRATION_FORMAT_BINARY:
-        return migration__encode_binary(h, secs, n, out, errp);
-    case MIGRATION_FORMAT_JSON:
-        return migration__encode_json(h, secs, n, out, errp);
-    default:
+    if (!ops) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "cannot write format '%s'", migration_format_name(format));
         return false;
     }
+    /* The formats write in place, with no copy of the stream; a failure
+     * cuts @out back, so it gains the whole stream or nothing. */
+    if (!ops->encode(h, secs, n, out, errp)) {
+        g_byte_array_set_size(out, start);
+        return false;
+    }
+    return true;
 }
 
 typedef struct StreamWalk {

@@ -8,6 +8,17 @@
 
 #include "migration/migration-internal.h"
 
+/*
+ * The settings of migration-transport.h, apart from the device registry
+ * that carries them: how long to wait for the peer, and which format an
+ * outgoing migration writes.
+ */
+struct MigrationTransportSettings {
+    unsigned handshake_timeout_ms;  /* for the destination's hello */
+    unsigned io_timeout_ms;         /* for the peer's next bytes; 0: forever */
+    MigrationFormat format;         /* UNKNOWN: chosen from capabilities */
+};
+
 /* Sets "<uri>: <what>: <strerror(err)>" (QVISIT_ERROR_IO), returns false. */
 bool io__error(GError **errp, const char *uri, const char *what,
                int err);

@@ -16,6 +16,7 @@
 
 #include "migration/transport-internal.h"
 #include "qvisit/error.h"
+#include "util/error-at.h"
 
 void io__set_send_timeout(int fd, unsigned timeout_ms)
 {
@@ -30,9 +31,8 @@ void io__set_send_timeout(int fd, unsigned timeout_ms)
 bool io__error(GError **errp, const char *uri, const char *what,
                int err)
 {
-    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "%s: %s: %s", uri, what,
-                g_strerror(err));
-    return false;
+    return qvisit__error_at(errp, QVISIT_ERROR_IO, uri, QVISIT_NO_OFFSET,
+                            "%s: %s", what, g_strerror(err));
 }
 
 /* Waits until @fd is readable; false with an error on timeout. */

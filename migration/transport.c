@@ -112,22 +112,45 @@ static uint64_t get_be64(const uint8_t *p)
     return ldq_be_p(p);
 }
 
+/* --- Settings ----------------------------------------------------------- */
+
+static const MigrationTransportSettings settings_default = {
+    .handshake_timeout_ms = 2000,
+    .io_timeout_ms = 30000,
+    .format = MIGRATION_FORMAT_UNKNOWN,
+};
+
+/* @r's transport settings: the defaults until a setter ran. */
+static const MigrationTransportSettings *settings(const MigrationRegistry *r)
+{
+    return r->transport ? r->transport : &settings_default;
+}
+
+static MigrationTransportSettings *settings_to_set(MigrationRegistry *r)
+{
+    if (!r->transport) {
+        r->transport = g_memdup2(&settings_default,
+                                 sizeof(settings_default));
+    }
+    return r->transport;
+}
+
 void migration_set_handshake_timeout(MigrationRegistry *r, unsigned ms)
 {
     g_return_if_fail(r != NULL);
-    r->handshake_timeout_ms = ms;
+    settings_to_set(r)->handshake_timeout_ms = ms;
 }
 
 void migration_set_io_timeout(MigrationRegistry *r, unsigned ms)
 {
     g_return_if_fail(r != NULL);
-    r->io_timeout_ms = ms;
+    settings_to_set(r)->io_timeout_ms = ms;
 }
 
 void migration_set_format(MigrationRegistry *r, MigrationFormat format)
 {
     g_return_if_fail(r != NULL);
-    r->forced_format = format;
+    settings_to_set(r)->format = format;
 }
 
 /* --- Sockets ------------------------------------------------------------ */
@@ -373,6 +396,7 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
     g_autoptr(MigrationStream) s = NULL;
     GError *err = NULL;
     uint64_t t0 = migration__now_ns();
+    unsigned io_ms = settings(r)->io_timeout_ms;
     ssize_t n;
     bool ok;
 
@@ -380,13 +404,12 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
     if (!io__write(fd, hello, HELLO_LEN, uri, errp)) {
         return false;
     }
-    n = io__read(fd, hello, 4, r->io_timeout_ms, uri, errp);
+    n = io__read(fd, hello, 4, io_ms, uri, errp);
     if (n < 0) {
         return false;
     }
     if (n == 4 && !memcmp(hello, HELLO_MAGIC, 4)) {
-        n = io__read(fd, hello + 4, HELLO_LEN - 4, r->io_timeout_ms, uri,
-                     errp);
+        n = io__read(fd, hello + 4, HELLO_LEN - 4, io_ms, uri, errp);
         if (n < 0) {
             return false;
         }
@@ -401,8 +424,7 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
         /* A peer without the handshake: these bytes start its stream. */
         g_byte_array_append(stream, hello, n);
     }
-    if (!io__read_all(fd, stream, r->limits.max_alloc, r->io_timeout_ms, uri,
-                      errp)) {
+    if (!io__read_all(fd, stream, r->limits.max_alloc, io_ms, uri, errp)) {
         return false;
     }
     /* The negotiated mask decides what we accept; a peer without the
@@ -447,7 +469,7 @@ bool migration_listener_accept(MigrationListener *l, MigrationRegistry *r,
     if (fd < 0) {
         return io__error(errp, l->uri, "accept", errno);
     }
-    io__set_send_timeout(fd, r->io_timeout_ms);
+    io__set_send_timeout(fd, settings(r)->io_timeout_ms);
     ok = incoming_socket(r, fd, l->uri, report, errp);
     close(fd);
     return ok;
@@ -502,7 +524,8 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     g_autofree char *msg = NULL;
     g_autofree char *shown = NULL;
     uint32_t code, len;
-    ssize_t n = io__read(fd, head, sizeof(head), r->io_timeout_ms, uri, errp);
+    unsigned io_ms = settings(r)->io_timeout_ms;
+    ssize_t n = io__read(fd, head, sizeof(head), io_ms, uri, errp);
 
     if (n < 0) {
         return false;
@@ -519,7 +542,7 @@ static bool read_status(int fd, MigrationRegistry *r, const char *uri,
     code = ldl_be_p(head + 5);
     len = MIN(ldl_be_p(head + 9), 4096);
     msg = g_malloc0(len + 1);
-    n = io__read(fd, msg, len, r->io_timeout_ms, uri, NULL);
+    n = io__read(fd, msg, len, io_ms, uri, NULL);
     /* The peer's text is input like any other: escaped at receipt. */
     shown = n > 0 ? qvisit_error_escape(msg, n) : g_strdup("(no message)");
     g_set_error(errp, QVISIT_ERROR, code,
@@ -537,8 +560,8 @@ static bool handshake_source(MigrationRegistry *r, int fd, const char *uri,
 {
     uint8_t hello[HELLO_LEN];
     GError *timeout = NULL;
-    ssize_t n = io__read(fd, hello, HELLO_LEN, r->handshake_timeout_ms, uri,
-                         &timeout);
+    ssize_t n = io__read(fd, hello, HELLO_LEN,
+                         settings(r)->handshake_timeout_ms, uri, &timeout);
 
     g_clear_error(&timeout);
     if (n != HELLO_LEN || memcmp(hello, HELLO_MAGIC, 4)) {
@@ -557,8 +580,8 @@ static bool outgoing_send(MigrationRegistry *r, const Uri *u, int fd,
                           MigrationReport **rep, GError **errp)
 {
     g_autoptr(GByteArray) data = g_byte_array_new();
-    MigrationFormat format = r->forced_format
-                                 ? r->forced_format
+    MigrationFormat format = settings(r)->format
+                                 ? settings(r)->format
                                  : migration_format_for_capabilities(caps);
 
     if (!migration__save_caps(r, format, caps, data, rep, errp)) {
@@ -605,7 +628,7 @@ bool migration_outgoing(MigrationRegistry *r, const char *uri,
         fd = unix_socket(&u, false, uri, errp);
     }
     if (fd >= 0) {
-        io__set_send_timeout(fd, r->io_timeout_ms);
+        io__set_send_timeout(fd, settings(r)->io_timeout_ms);
     }
     ok = (u.kind != URI_TCP && u.kind != URI_UNIX) ||
          (fd >= 0 && handshake_source(r, fd, uri, &caps, errp));

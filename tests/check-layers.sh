@@ -16,6 +16,8 @@
 #   3. Symbols. No object file of a folder needs a symbol that only a
 #      higher folder defines (nm on BUILD_DIR/<folder>/*.o, the objects of
 #      the folder's current sources).
+#   4. One way. Inside a folder, a file that dispatches to others (a table
+#      of operations) is not called back by them: ONE_WAY lists them.
 #
 # usage: tests/check-layers.sh [BUILD_DIR]   (from the source root;
 #        BUILD_DIR defaults to build and must hold the built objects)
@@ -43,6 +45,13 @@ qvisit.h:tools"
 #    read buffer (qemu_file__take(), inline); it goes when qemufile/ lends
 #    a read window, with the codec unification.
 EXCEPTIONS="qemustream/qemu-stream-io.c qemufile/qemu-file-internal.h"
+
+# "FILES:DISPATCHER" pairs for rule 4: no object of FILES (a glob) needs
+# a symbol that DISPATCHER's object defines.
+#  - migration/stream.c holds the table of formats and calls them; the
+#    formats fill the container of stream-container.c, never stream.c.
+ONE_WAY="migration/format-*.c:migration/stream.c
+migration/stream-container.c:migration/stream.c"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -181,6 +190,24 @@ BEGIN {
 }
 END { exit bad }
 ' "$tmp/needed" >> "$tmp/report" || status=1
+
+# --- 4. one way -----------------------------------------------------------
+for pair in $ONE_WAY; do
+    d="$build/${pair#*:}"
+    d="${d%.c}.o"
+    [ -f "$d" ] || continue
+    nm -g --defined-only "$d" | awk 'NF == 3 { print $3 }' > "$tmp/dispatcher"
+    for f in ${pair%%:*}; do
+        o="$build/${f%.c}.o"
+        [ -f "$o" ] || continue
+        nm -u "$o" | awk '{ print $NF }' | grep -Fxf "$tmp/dispatcher" |
+            sed "s|^|check-layers: $o: calls back into ${pair#*:}: |"
+    done
+done > "$tmp/oneway"
+if [ -s "$tmp/oneway" ]; then
+    cat "$tmp/oneway" >> "$tmp/report"
+    status=1
+fi
 
 if [ -n "$status" ]; then
     sort -u "$tmp/report"

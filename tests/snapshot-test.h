@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "migration/snapshot-store-internal.h"
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 #include "tests/test-util.h"
 
 /* 2024-05-01T12:00:00Z */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "examples/devices/example-devices.h"
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 
 /* Encodes one member "x" of a root struct with @fn. */
 typedef bool (*EmitFn)(Visitor *v, GError **errp);
@@ -178,6 +178,92 @@ static void decode_errors_name_path_and_offset(void)
 
         CU_ASSERT_PTR_NULL(o);
         ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+    }
+}
+
+/*
+ * Every tag as a root value with a payload at its edges, decoded as
+ * docs/formats.md and the tag table (visitor/binary-wire.c) say; bytes
+ * that are no value's tag are refused.
+ */
+static void every_tag_decodes_as_the_wire_says(void)
+{
+    static const struct {
+        uint8_t in[12];
+        size_t len;
+        int code;               /* 0: decodes to the JSON @text */
+        const char *text;       /* else the error message */
+    } cases[] = {
+        { { 0, 0x01, 0xff }, 3, 0, "255" },
+        { { 0, 0x02, 0xff, 0xff, 0x03 }, 5, 0, "65535" },
+        { { 0, 0x02, 0x80, 0x80, 0x04 }, 5, QVISIT_ERROR_RANGE,
+          "65536 does not fit u16 at byte 5" },
+        { { 0, 0x03, 0xff, 0xff, 0xff, 0xff, 0x0f }, 7, 0, "4294967295" },
+        { { 0, 0x03, 0x80, 0x80, 0x80, 0x80, 0x10 }, 7, QVISIT_ERROR_RANGE,
+          "4294967296 does not fit u32 at byte 7" },
+        { { 0, 0x04, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0x01 }, 12, 0, "18446744073709551615" },
+        { { 0, 0x05, 0x80 }, 3, 0, "-128" },
+        { { 0, 0x06, 0xff, 0xff, 0x03 }, 5, 0, "-32768" },
+        { { 0, 0x06, 0x80, 0x80, 0x04 }, 5, QVISIT_ERROR_RANGE,
+          "32768 does not fit i16 at byte 5" },
+        { { 0, 0x07, 0xff, 0xff, 0xff, 0xff, 0x0f }, 7, 0, "-2147483648" },
+        { { 0, 0x07, 0x80, 0x80, 0x80, 0x80, 0x10 }, 7, QVISIT_ERROR_RANGE,
+          "2147483648 does not fit i32 at byte 7" },
+        { { 0, 0x08, 0x01 }, 3, 0, "-1" },
+        { { 0, 0x09 }, 2, 0, "false" },
+        { { 0, 0x0a }, 2, 0, "true" },
+        { { 0, 0x0b, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0 }, 10, 0, "1.5" },
+        { { 0, 0x0c, 2, 'h', 'i' }, 5, 0, "\"hi\"" },
+        { { 0, 0x0d, 2, 0xde, 0xad }, 5, 0, "\"dead\"" },
+        { { 0, 0x0e, 0x00 }, 3, 0, "{}" },
+        { { 0, 0x0f, 2, 0x01, 7, 0x09 }, 6, 0, "[7, false]" },
+        { { 0, 0x11, 2, 1, 0xff }, 5, 0, "[1, 255]" },
+        { { 0, 0x12, 1, 0x01, 0x02 }, 5, 0, "[258]" },
+        { { 0, 0x14, 1, 0, 0, 1, 0 }, 7, 0, "[256]" },
+        { { 0, 0x18, 1, 0, 0, 0, 0, 0, 0, 1, 0 }, 11, 0, "[256]" },
+        { { 0, 0x22, 0xff, 0xfe }, 4, 0, "65534" },
+        { { 0, 0x24, 0xff, 0xff, 0xff, 0xfe }, 6, 0, "4294967294" },
+        { { 0, 0x28, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 10, 0,
+          "18446744073709551615" },
+        { { 0, 0x32, 0xff, 0xfe }, 4, 0, "-2" },
+        { { 0, 0x34, 0x80, 0, 0, 0 }, 6, 0, "-2147483648" },
+        { { 0, 0x38, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 10, 0,
+          "-1" },
+        { { 0, 0x24, 1, 2 }, 4, QVISIT_ERROR_TRUNCATED,
+          "stream truncated at byte 4" },
+        { { 0, 0x00 }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x00 at byte 1" },
+        { { 0, 0x10 }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x10 at byte 1" },
+        { { 0, 0x13 }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x13 at byte 1" },
+        { { 0, 0x20 }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x20 at byte 1" },
+        { { 0, 0x21 }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x21 at byte 1" },
+        { { 0, 0x39 }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x39 at byte 1" },
+        { { 0, 0x8e, 0x00 }, 3, QVISIT_ERROR_PARSE,
+          "unknown type tag 0x8e at byte 1" },
+        { { 0, 0xff }, 2, QVISIT_ERROR_PARSE,
+          "unknown type tag 0xff at byte 1" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GError *err = NULL;
+        g_autoptr(QObject) got = binary_decode(cases[i].in, cases[i].len,
+                                               NULL, NULL, &err);
+
+        if (!cases[i].code) {
+            g_autoptr(QObject) want = qobject_from_json(cases[i].text, NULL);
+
+            ASSERT_NO_ERROR(err);
+            ASSERT_QOBJECT_EQUAL(got, want);
+        } else {
+            CU_ASSERT_PTR_NULL(got);
+            ASSERT_ERROR(err, cases[i].code, cases[i].text);
+        }
     }
 }
 
@@ -465,6 +551,8 @@ static const TestCase tests[] = {
     { "decode_gives_the_qobject_tree", decode_gives_the_qobject_tree },
     { "decode_errors_name_path_and_offset",
       decode_errors_name_path_and_offset },
+    { "every_tag_decodes_as_the_wire_says",
+      every_tag_decodes_as_the_wire_says },
     { "decode_applies_the_depth_limit", decode_applies_the_depth_limit },
     { "input_visitor_walks_back_every_field",
       input_visitor_walks_back_every_field },

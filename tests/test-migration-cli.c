@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "tests/example-vm.h"
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 
 static char *dir;
 

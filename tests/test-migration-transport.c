@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 
 typedef struct Side {
     MigrationRegistry *r;

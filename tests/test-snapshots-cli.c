@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tests/migration-testdev.h"
+#include "tests/test-device.h"
 
 static char *dir;
 

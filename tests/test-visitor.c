@@ -7,82 +7,19 @@
 #include <math.h>
 #include <string.h>
 
-/* A small device that uses every kind of visit call. */
-typedef struct SampleChannel {
-    uint16_t count;
-    int8_t mode;
-} SampleChannel;
+#include "tests/test-device.h"
 
-typedef struct SampleState {
-    uint8_t u8;
-    uint16_t u16;
-    uint32_t u32;
-    uint64_t u64;
-    int8_t i8;
-    int16_t i16;
-    int32_t i32;
-    int64_t i64;
-    bool flag;
-    double ratio;
-    char *label;
-    uint8_t mac[6];
-    uint32_t regs[4];
-    SampleChannel channels[3];
-    bool has_extra;
-    uint32_t extra;
-} SampleState;
-
-static bool sample_channel_visit(Visitor *v, SampleChannel *c, GError **errp)
+/* The test device (tests/test-device.h) at the edges of every type. */
+static TDev sample_state(void)
 {
-    return visit_start_struct(v, NULL, errp) &&
-           visit_type_u16(v, "count", &c->count, errp) &&
-           visit_type_i8(v, "mode", &c->mode, errp) &&
-           visit_end_struct(v, errp);
-}
-
-static bool sample_visit(Visitor *v, SampleState *s, GError **errp)
-{
-    if (!visit_start_struct(v, "dev", errp) ||
-        !visit_type_u8(v, "u8", &s->u8, errp) ||
-        !visit_type_u16(v, "u16", &s->u16, errp) ||
-        !visit_type_u32(v, "u32", &s->u32, errp) ||
-        !visit_type_u64(v, "u64", &s->u64, errp) ||
-        !visit_type_i8(v, "i8", &s->i8, errp) ||
-        !visit_type_i16(v, "i16", &s->i16, errp) ||
-        !visit_type_i32(v, "i32", &s->i32, errp) ||
-        !visit_type_i64(v, "i64", &s->i64, errp) ||
-        !visit_type_bool(v, "flag", &s->flag, errp) ||
-        !visit_type_number(v, "ratio", &s->ratio, errp) ||
-        !visit_type_str(v, "label", &s->label, errp) ||
-        !visit_type_buffer(v, "mac", s->mac, sizeof(s->mac), errp) ||
-        !visit_type_u32_array(v, "regs", s->regs, 4, errp) ||
-        !visit_start_array(v, "channels", 3, errp)) {
-        return false;
-    }
-    for (int i = 0; i < 3; i++) {
-        if (!sample_channel_visit(v, &s->channels[i], errp)) {
-            return false;
-        }
-    }
-    if (!visit_end_array(v, errp)) {
-        return false;
-    }
-    if (visit_optional(v, "extra", &s->has_extra) &&
-        !visit_type_u32(v, "extra", &s->extra, errp)) {
-        return false;
-    }
-    return visit_end_struct(v, errp);
-}
-
-static SampleState sample_state(void)
-{
-    SampleState s = {
+    TDev s = {
         .u8 = 255, .u16 = 65535, .u32 = 4294967295u,
         .u64 = UINT64_MAX, .i8 = -128, .i16 = -32768,
         .i32 = INT32_MIN, .i64 = INT64_MIN, .flag = true, .ratio = 0.5,
         .label = (char *)"uart", .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0xab },
         .regs = { 0, 1, 0x80000000u, 0xffffffffu },
-        .channels = { { 1, -1 }, { 2, 0 }, { 65535, 127 } },
+        .cmos = { 0, 1, 0x7f, 0x80, 0xff },
+        .ch = { { 1, -1 }, { 2, 0 }, { 65535, 127 } },
         .has_extra = true, .extra = 7,
     };
     return s;
@@ -94,41 +31,24 @@ static const char sample_json[] =
     "\"i32\":-2147483648,\"i64\":-9223372036854775808,\"flag\":true,"
     "\"ratio\":0.5,\"label\":\"uart\",\"mac\":\"5254001234ab\","
     "\"regs\":[0,1,2147483648,4294967295],"
-    "\"channels\":[{\"count\":1,\"mode\":-1},{\"count\":2,\"mode\":0},"
+    "\"cmos\":[0,1,127,128,255,0,0,0,0,0,0,0,0,0,0,0],"
+    "\"ch\":[{\"count\":1,\"mode\":-1},{\"count\":2,\"mode\":0},"
     "{\"count\":65535,\"mode\":127}],\"extra\":7}";
 
-static bool sample_equal(const SampleState *a, const SampleState *b)
-{
-    for (int i = 0; i < 3; i++) {
-        if (a->channels[i].count != b->channels[i].count ||
-            a->channels[i].mode != b->channels[i].mode) {
-            return false;
-        }
-    }
-    return a->u8 == b->u8 && a->u16 == b->u16 && a->u32 == b->u32 &&
-           a->u64 == b->u64 && a->i8 == b->i8 && a->i16 == b->i16 &&
-           a->i32 == b->i32 && a->i64 == b->i64 && a->flag == b->flag &&
-           a->ratio == b->ratio && !strcmp(a->label, b->label) &&
-           !memcmp(a->mac, b->mac, 6) &&
-           !memcmp(a->regs, b->regs, sizeof(a->regs)) &&
-           a->has_extra == b->has_extra &&
-           (!a->has_extra || a->extra == b->extra);
-}
-
-static QObject *to_qobject(SampleState *s)
+static QObject *to_qobject(TDev *s)
 {
     g_autoptr(GError) err = NULL;
     QObject *out = NULL;
     g_autoptr(Visitor) v = qobject_output_visitor_new(&out);
 
-    CU_ASSERT_TRUE(sample_visit(v, s, &err) && visit_complete(v, &err));
+    CU_ASSERT_TRUE(tdev_visit(v, s, &err) && visit_complete(v, &err));
     ASSERT_NO_ERROR(err);
     return out;
 }
 
 static void qobject_output_builds_exact_tree(void)
 {
-    SampleState s = sample_state();
+    TDev s = sample_state();
     g_autoptr(QObject) got = to_qobject(&s);
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) want = qobject_from_json(sample_json, &err);
@@ -141,7 +61,7 @@ static void qobject_output_builds_exact_tree(void)
 
 static void json_output_equals_qobject_to_json(void)
 {
-    SampleState s = sample_state();
+    TDev s = sample_state();
     g_autoptr(QObject) tree = to_qobject(&s);
     g_autoptr(GError) err = NULL;
 
@@ -150,7 +70,7 @@ static void json_output_equals_qobject_to_json(void)
         g_autoptr(Visitor) v = json_output_visitor_new(out, pretty);
         g_autoptr(GString) want = qobject_to_json_pretty(tree, pretty);
 
-        CU_ASSERT_TRUE(sample_visit(v, &s, &err) && visit_complete(v, &err));
+        CU_ASSERT_TRUE(tdev_visit(v, &s, &err) && visit_complete(v, &err));
         ASSERT_NO_ERROR(err);
         CU_ASSERT_TRUE(g_str_has_prefix(out->str, "prefix"));
         CU_ASSERT_STRING_EQUAL(out->str + 6, want->str);
@@ -159,38 +79,38 @@ static void json_output_equals_qobject_to_json(void)
 
 static void qobject_round_trip_restores_state(void)
 {
-    SampleState s = sample_state();
+    TDev s = sample_state();
     g_autoptr(QObject) tree = to_qobject(&s);
     g_autoptr(Visitor) v = qobject_input_visitor_new(tree);
     g_autoptr(GError) err = NULL;
-    SampleState back = { 0 };
+    TDev back = { 0 };
 
-    CU_ASSERT_TRUE(sample_visit(v, &back, &err) && visit_complete(v, &err));
+    CU_ASSERT_TRUE(tdev_visit(v, &back, &err) && visit_complete(v, &err));
     ASSERT_NO_ERROR(err);
-    CU_ASSERT_TRUE(sample_equal(&s, &back));
+    CU_ASSERT_TRUE(tdev_equal(&s, &back));
     g_free(back.label);
 }
 
 static void json_round_trip_restores_state(void)
 {
-    SampleState s = sample_state();
+    TDev s = sample_state();
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GError) err = NULL;
-    SampleState back = { 0 };
+    TDev back = { 0 };
 
     s.has_extra = false;
     {
         g_autoptr(Visitor) v = json_output_visitor_new(out, true);
-        CU_ASSERT_TRUE(sample_visit(v, &s, &err) && visit_complete(v, &err));
+        CU_ASSERT_TRUE(tdev_visit(v, &s, &err) && visit_complete(v, &err));
     }
     CU_ASSERT_PTR_NULL(strstr(out->str, "extra"));
     g_autoptr(Visitor) in = json_input_visitor_new(out->str, -1, &err);
     ASSERT_NO_ERROR(err);
     back.has_extra = true;
-    CU_ASSERT_TRUE(sample_visit(in, &back, &err) && visit_complete(in, &err));
+    CU_ASSERT_TRUE(tdev_visit(in, &back, &err) && visit_complete(in, &err));
     ASSERT_NO_ERROR(err);
     CU_ASSERT_FALSE(back.has_extra);
-    CU_ASSERT_TRUE(sample_equal(&s, &back));
+    CU_ASSERT_TRUE(tdev_equal(&s, &back));
     g_free(back.label);
 }
 
@@ -392,13 +312,13 @@ static void nested_errors_name_the_full_path(void)
         g_autoptr(Visitor) v = json_input_visitor_new(cases[i].json, -1,
                                                       &err);
         uint32_t regs[4];
-        SampleChannel ch = { 0 };
+        TDevChannel ch = { 0 };
 
         ASSERT_NO_ERROR(err);
         bool ok = visit_start_struct(v, "serial0", &err) &&
                   visit_type_u32_array(v, "regs", regs, 4, &err) &&
                   visit_start_array(v, "ch", 1, &err) &&
-                  sample_channel_visit(v, &ch, &err) &&
+                  tdev_channel_visit(v, NULL, &ch, &err) &&
                   visit_end_array(v, &err) && visit_end_struct(v, &err);
         CU_ASSERT_FALSE(ok);
         ASSERT_ERROR(err, cases[i].code, cases[i].msg);

@@ -280,10 +280,10 @@ static QObject *dec_bytes(Decoder *d, const PathLink *p, bool is_str,
     }
 }
 
-static QObject *dec_fixed(Decoder *d, const PathLink *p, uint8_t tag,
-                          GError **errp)
+static QObject *dec_fixed(Decoder *d, const PathLink *p,
+                          const BinaryTagInfo *t, GError **errp)
 {
-    unsigned bytes = tag & 0x0f;
+    unsigned bytes = t->width;
     uint64_t u;
 
     if (d->len - d->pos < bytes) {
@@ -293,13 +293,42 @@ static QObject *dec_fixed(Decoder *d, const PathLink *p, uint8_t tag,
     }
     u = ldn_be_p(d->data + d->pos, bytes);
     d->pos += bytes;
-    if ((tag & 0xf0) == 0x20) {
+    if (!t->is_signed) {
         return QOBJECT(qnum_from_uint(u));
     }
     if (bytes < 8 && (u >> (8 * bytes - 1))) {
         u |= ~0ULL << (8 * bytes);      /* sign-extend */
     }
     return QOBJECT(qnum_from_int((int64_t)u));
+}
+
+/* A varint checked against the range of its tag's width. */
+static QObject *dec_varint_value(Decoder *d, const PathLink *p,
+                                 const BinaryTagInfo *t, GError **errp)
+{
+    unsigned bits = 8 * t->width;
+    uint64_t u;
+    int64_t s;
+
+    if (!dec_varint(d, p, &u, errp)) {
+        return NULL;
+    }
+    if (!t->is_signed) {
+        if (bits < 64 && u >> bits) {
+            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
+                      "%" PRIu64 " does not fit u%u", u, bits);
+            return NULL;
+        }
+        return QOBJECT(qnum_from_uint(u));
+    }
+    s = binary__unzigzag(u);
+    if (bits < 64 && (s < -(INT64_C(1) << (bits - 1)) ||
+                      s >= INT64_C(1) << (bits - 1))) {
+        dec_error(d, p, errp, QVISIT_ERROR_RANGE,
+                  "%" PRId64 " does not fit i%u", s, bits);
+        return NULL;
+    }
+    return QOBJECT(qnum_from_int(s));
 }
 
 static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
@@ -317,62 +346,26 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
                             unsigned depth, int64_t ctx, int64_t *first,
                             GError **errp)
 {
+    const BinaryTagInfo *t = &binary__tags[tag];
     uint64_t u;
 
-    if ((tag == BIN_TAG_STRUCT || tag == BIN_TAG_ARRAY ||
-         (tag & 0xf0) == 0x10) && depth >= d->limits->max_depth) {
+    if ((t->shape == BIN_SHAPE_STRUCT || t->shape == BIN_SHAPE_ARRAY ||
+         t->shape == BIN_SHAPE_UINT_ARRAY) &&
+        depth >= d->limits->max_depth) {
         /* This container would be nesting level depth + 1. */
         d->pos--;
         dec_error(d, p, errp, QVISIT_ERROR_LIMIT,
                   "nesting deeper than %u", d->limits->max_depth);
         return NULL;
     }
-    switch (tag) {
-    case BIN_TAG_U8:
-    case BIN_TAG_I8:
-        if (d->pos >= d->len) {
-            dec_truncated(d, p, errp);
-            return NULL;
-        }
-        u = d->data[d->pos++];
-        return tag == BIN_TAG_U8 ? QOBJECT(qnum_from_uint(u))
-                                 : QOBJECT(qnum_from_int((int8_t)u));
-    case BIN_TAG_U16:
-    case BIN_TAG_U32:
-    case BIN_TAG_U64:
-        if (!dec_varint(d, p, &u, errp)) {
-            return NULL;
-        }
-        if ((tag == BIN_TAG_U16 && u > UINT16_MAX) ||
-            (tag == BIN_TAG_U32 && u > UINT32_MAX)) {
-            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
-                      "%" PRIu64 " does not fit %s", u,
-                      tag == BIN_TAG_U16 ? "u16" : "u32");
-            return NULL;
-        }
-        return QOBJECT(qnum_from_uint(u));
-    case BIN_TAG_I16:
-    case BIN_TAG_I32:
-    case BIN_TAG_I64: {
-        int64_t s;
-
-        if (!dec_varint(d, p, &u, errp)) {
-            return NULL;
-        }
-        s = binary__unzigzag(u);
-        if ((tag == BIN_TAG_I16 && (s < INT16_MIN || s > INT16_MAX)) ||
-            (tag == BIN_TAG_I32 && (s < INT32_MIN || s > INT32_MAX))) {
-            dec_error(d, p, errp, QVISIT_ERROR_RANGE,
-                      "%" PRId64 " does not fit %s", s,
-                      tag == BIN_TAG_I16 ? "i16" : "i32");
-            return NULL;
-        }
-        return QOBJECT(qnum_from_int(s));
-    }
-    case BIN_TAG_FALSE:
-    case BIN_TAG_TRUE:
+    switch (t->shape) {
+    case BIN_SHAPE_FIXED:
+        return dec_fixed(d, p, t, errp);
+    case BIN_SHAPE_VARINT:
+        return dec_varint_value(d, p, t, errp);
+    case BIN_SHAPE_BOOL:
         return QOBJECT(qbool_from_bool(tag == BIN_TAG_TRUE));
-    case BIN_TAG_F64: {
+    case BIN_SHAPE_F64: {
         double x;
 
         if (d->len - d->pos < 8) {
@@ -385,25 +378,14 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
         memcpy(&x, &u, sizeof(x));
         return QOBJECT(qnum_from_double(x));
     }
-    case BIN_TAG_STR:
-    case BIN_TAG_BUF:
+    case BIN_SHAPE_BYTES:
         return dec_bytes(d, p, tag == BIN_TAG_STR, errp);
-    case BIN_TAG_STRUCT:
+    case BIN_SHAPE_STRUCT:
         return dec_struct(d, p, depth, ctx, first, errp);
-    case BIN_TAG_ARRAY:
+    case BIN_SHAPE_ARRAY:
         return dec_array(d, p, depth, ctx, errp);
-    case BIN_TAG_U8_ARRAY:
-    case BIN_TAG_U16_ARRAY:
-    case BIN_TAG_U32_ARRAY:
-    case BIN_TAG_U64_ARRAY:
-        return dec_uint_array(d, p, tag & 0x0f, errp);
-    case BIN_TAG_U16_FIXED:
-    case BIN_TAG_U32_FIXED:
-    case BIN_TAG_U64_FIXED:
-    case BIN_TAG_I16_FIXED:
-    case BIN_TAG_I32_FIXED:
-    case BIN_TAG_I64_FIXED:
-        return dec_fixed(d, p, tag, errp);
+    case BIN_SHAPE_UINT_ARRAY:
+        return dec_uint_array(d, p, t->width, errp);
     default:
         d->pos--;
         dec_error(d, p, errp, QVISIT_ERROR_PARSE, "unknown type tag 0x%02x",

@@ -242,12 +242,14 @@ static bool biv_start_array(Visitor *v, const char *name, size_t len,
     BinaryInputVisitor *biv = to_biv(v);
     BinFrame f = { .is_array = true, .elem_first = -1 };
     BinValue val;
+    uint8_t shape;
     uint64_t n;
 
     if (!biv_get(v, name, &val, errp)) {
         return false;
     }
-    if (val.tag != BIN_TAG_ARRAY && (val.tag & 0xf0) != 0x10) {
+    shape = binary__tags[val.tag].shape;
+    if (shape != BIN_SHAPE_ARRAY && shape != BIN_SHAPE_UINT_ARRAY) {
         return type_error(v, errp, "array", val.tag);
     }
     f.pos = val.pos;
@@ -259,7 +261,8 @@ static bool biv_start_array(Visitor *v, const char *name, size_t len,
                                 "expected %zu elements, got %" PRIu64, len,
                                 n);
     }
-    f.width = val.tag == BIN_TAG_ARRAY ? 0 : (val.tag & 0x0f);
+    f.width = shape == BIN_SHAPE_UINT_ARRAY ? binary__tags[val.tag].width
+                                            : 0;
     f.ctx = val.ctx;
     g_array_append_val(biv->stack, f);
     return true;

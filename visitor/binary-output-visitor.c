@@ -314,7 +314,8 @@ static bool bov_type_uint_array(Visitor *v, void *arr, unsigned bits,
 
     (void)errp;
     bov->body->data[f->tag_pos] = (bov->body->data[f->tag_pos] &
-                                   BIN_SEQ_NAME) | (uint8_t)(0x10 | bytes);
+                                   BIN_SEQ_NAME) |
+                                  (uint8_t)BIN_TAG_UINT_ARRAY(bytes);
     if (bits == 8) {
         g_byte_array_append(bov->body, arr, n);
         return true;

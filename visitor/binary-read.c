@@ -11,47 +11,29 @@
 size_t binary__skip(const uint8_t *data, size_t len, uint8_t tag,
                     size_t pos)
 {
+    const BinaryTagInfo *t = &binary__tags[tag];
     uint64_t n;
 
-    switch (tag) {
-    case BIN_TAG_U8:
-    case BIN_TAG_I8:
-        return pos + 1 <= len ? pos + 1 : 0;
-    case BIN_TAG_U16:
-    case BIN_TAG_U32:
-    case BIN_TAG_U64:
-    case BIN_TAG_I16:
-    case BIN_TAG_I32:
-    case BIN_TAG_I64:
+    switch (t->shape) {
+    case BIN_SHAPE_FIXED:
+    case BIN_SHAPE_F64:
+        return pos + t->width <= len ? pos + t->width : 0;
+    case BIN_SHAPE_VARINT:
         return binary__get_varint(data, len, &pos, &n) == 1 ? pos : 0;
-    case BIN_TAG_FALSE:
-    case BIN_TAG_TRUE:
+    case BIN_SHAPE_BOOL:
         return pos;
-    case BIN_TAG_F64:
-        return pos + 8 <= len ? pos + 8 : 0;
-    case BIN_TAG_U16_FIXED:
-    case BIN_TAG_U32_FIXED:
-    case BIN_TAG_U64_FIXED:
-    case BIN_TAG_I16_FIXED:
-    case BIN_TAG_I32_FIXED:
-    case BIN_TAG_I64_FIXED:
-        return pos + (tag & 0x0f) <= len ? pos + (tag & 0x0f) : 0;
-    case BIN_TAG_STR:
-    case BIN_TAG_BUF:
+    case BIN_SHAPE_BYTES:
         if (binary__get_varint(data, len, &pos, &n) != 1 || n > len - pos) {
             return 0;
         }
         return pos + n;
-    case BIN_TAG_U8_ARRAY:
-    case BIN_TAG_U16_ARRAY:
-    case BIN_TAG_U32_ARRAY:
-    case BIN_TAG_U64_ARRAY:
+    case BIN_SHAPE_UINT_ARRAY:
         if (binary__get_varint(data, len, &pos, &n) != 1 ||
-            n > (len - pos) / (tag & 0x0f)) {
+            n > (len - pos) / t->width) {
             return 0;
         }
-        return pos + n * (tag & 0x0f);
-    case BIN_TAG_ARRAY:
+        return pos + n * t->width;
+    case BIN_SHAPE_ARRAY:
         if (binary__get_varint(data, len, &pos, &n) != 1) {
             return 0;
         }
@@ -65,22 +47,22 @@ size_t binary__skip(const uint8_t *data, size_t len, uint8_t tag,
             }
         }
         return pos;
-    case BIN_TAG_STRUCT:
+    case BIN_SHAPE_STRUCT:
         for (;;) {
-            uint8_t t;
+            uint8_t m;
 
             if (pos >= len) {
                 return 0;
             }
-            t = data[pos++];
-            if (t == BIN_TAG_END) {
+            m = data[pos++];
+            if (m == BIN_TAG_END) {
                 return pos;
             }
-            if (!(t & BIN_SEQ_NAME) &&
+            if (!(m & BIN_SEQ_NAME) &&
                 binary__get_varint(data, len, &pos, &n) != 1) {
                 return 0;
             }
-            pos = binary__skip(data, len, t & ~BIN_SEQ_NAME, pos);
+            pos = binary__skip(data, len, m & ~BIN_SEQ_NAME, pos);
             if (!pos) {
                 return 0;
             }
@@ -93,20 +75,15 @@ size_t binary__skip(const uint8_t *data, size_t len, uint8_t tag,
 /* The QObject type a tag decodes to, for "expected X, got Y". */
 const char *binary__tag_type_name(uint8_t tag)
 {
-    switch (tag) {
-    case BIN_TAG_FALSE:
-    case BIN_TAG_TRUE:
+    switch (binary__tags[tag].shape) {
+    case BIN_SHAPE_BOOL:
         return qobject_type_name(QTYPE_QBOOL);
-    case BIN_TAG_STR:
-    case BIN_TAG_BUF:
+    case BIN_SHAPE_BYTES:
         return qobject_type_name(QTYPE_QSTRING);
-    case BIN_TAG_STRUCT:
+    case BIN_SHAPE_STRUCT:
         return qobject_type_name(QTYPE_QDICT);
-    case BIN_TAG_ARRAY:
-    case BIN_TAG_U8_ARRAY:
-    case BIN_TAG_U16_ARRAY:
-    case BIN_TAG_U32_ARRAY:
-    case BIN_TAG_U64_ARRAY:
+    case BIN_SHAPE_ARRAY:
+    case BIN_SHAPE_UINT_ARRAY:
         return qobject_type_name(QTYPE_QLIST);
     default:
         return qobject_type_name(QTYPE_QNUM);
@@ -120,44 +97,24 @@ const char *binary__tag_type_name(uint8_t tag)
 bool binary__read_int(const uint8_t *data, size_t len, uint8_t tag,
                       size_t pos, uint64_t *u, bool *is_signed)
 {
-    unsigned bytes = tag & 0x0f;
+    const BinaryTagInfo *t = &binary__tags[tag];
+    unsigned bytes = t->width;
     uint64_t x;
 
-    switch (tag) {
-    case BIN_TAG_U8:
-    case BIN_TAG_I8:
-        if (pos >= len) {
-            return false;
-        }
-        *is_signed = tag == BIN_TAG_I8;
-        *u = *is_signed ? (uint64_t)(int64_t)(int8_t)data[pos]
-                        : data[pos];
-        return true;
-    case BIN_TAG_U16:
-    case BIN_TAG_U32:
-    case BIN_TAG_U64:
-        *is_signed = false;
-        return binary__get_varint(data, len, &pos, u) == 1;
-    case BIN_TAG_I16:
-    case BIN_TAG_I32:
-    case BIN_TAG_I64:
+    switch (t->shape) {
+    case BIN_SHAPE_VARINT:
         if (binary__get_varint(data, len, &pos, &x) != 1) {
             return false;
         }
-        *is_signed = true;
-        *u = (uint64_t)binary__unzigzag(x);
+        *is_signed = t->is_signed;
+        *u = t->is_signed ? (uint64_t)binary__unzigzag(x) : x;
         return true;
-    case BIN_TAG_U16_FIXED:
-    case BIN_TAG_U32_FIXED:
-    case BIN_TAG_U64_FIXED:
-    case BIN_TAG_I16_FIXED:
-    case BIN_TAG_I32_FIXED:
-    case BIN_TAG_I64_FIXED:
+    case BIN_SHAPE_FIXED:
         if (pos + bytes > len) {
             return false;
         }
         x = ldn_be_p(data + pos, bytes);
-        *is_signed = (tag & 0xf0) == 0x30;
+        *is_signed = t->is_signed;
         if (*is_signed && bytes < 8 && (x >> (8 * bytes - 1))) {
             x |= ~0ULL << (8 * bytes);
         }
@@ -167,4 +124,3 @@ bool binary__read_int(const uint8_t *data, size_t len, uint8_t tag,
         return false;
     }
 }
-

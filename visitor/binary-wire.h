@@ -1,8 +1,9 @@
 /*
  * The self-describing binary encoding's wire, shared by the binary
  * visitors (visitor/binary-*.c) and by the migration stream format that
- * frames their payloads (migration/format-binary.c): the value tags, the
- * varints, and the decoder entry that names a section's root.
+ * frames their payloads (migration/format-binary.c): the value tags and
+ * the one table of what each tag's payload is, the varints, and the
+ * decoder entry that names a section's root.
  * docs/formats.md ("Migration stream formats") is the byte-level
  * contract; big-endian fields use util/bswap.h. Not installed.
  */
@@ -55,13 +56,44 @@ enum {
  * member's + 1 (the first member's: 0) and is not written. */
 #define BIN_SEQ_NAME 0x80
 
+/* The typed-array tag of elements of @width bytes (1, 2, 4 or 8). */
+#define BIN_TAG_UINT_ARRAY(width) (0x10 | (width))
+
+/*
+ * The shape of a tag's payload. binary__tags[] gives every tag's shape,
+ * so the code that reads, skips or decodes values switches on shapes and
+ * the tag set is listed once, there.
+ */
+typedef enum BinaryShape {
+    BIN_SHAPE_NONE = 0,     /* not a value's tag: BIN_TAG_END, unknown */
+    BIN_SHAPE_FIXED,        /* an integer in width big-endian bytes */
+    BIN_SHAPE_VARINT,       /* an integer of width bytes as a varint
+                             * (zigzag when signed) */
+    BIN_SHAPE_BOOL,         /* no payload: the tag is the value */
+    BIN_SHAPE_F64,          /* be64 of the IEEE-754 bits */
+    BIN_SHAPE_BYTES,        /* varint len ; len bytes */
+    BIN_SHAPE_STRUCT,       /* members ; BIN_TAG_END */
+    BIN_SHAPE_ARRAY,        /* varint n ; n tagged values */
+    BIN_SHAPE_UINT_ARRAY,   /* varint n ; n unsigned of width bytes, be */
+} BinaryShape;
+
+typedef struct BinaryTagInfo {
+    uint8_t shape;          /* BinaryShape */
+    uint8_t width;          /* integers and array elements: bytes */
+    bool is_signed;         /* integers: two's complement (or zigzag) */
+} BinaryTagInfo;
+
+/* Indexed by tag (BIN_SEQ_NAME cleared); zero (NONE) for the bytes that
+ * are no value's tag. */
+extern const BinaryTagInfo binary__tags[256];
+
 /* Longest varint: 64 bits in 7-bit groups. */
 #define BIN_VARINT_MAX 10
 
-/* Appends @v as an LEB128 varint (7 bits per byte, low group first). */
-static inline void binary__put_varint(GByteArray *out, uint64_t v)
+/* Writes @v as an LEB128 varint (7 bits per byte, low group first) at
+ * @buf, which has room for BIN_VARINT_MAX bytes; returns its length. */
+static inline size_t binary__encode_varint(uint8_t *buf, uint64_t v)
 {
-    uint8_t buf[BIN_VARINT_MAX];
     size_t n = 0;
 
     do {
@@ -72,7 +104,15 @@ static inline void binary__put_varint(GByteArray *out, uint64_t v)
         }
         n++;
     } while (v);
-    g_byte_array_append(out, buf, n);
+    return n;
+}
+
+/* Appends @v as a varint. */
+static inline void binary__put_varint(GByteArray *out, uint64_t v)
+{
+    uint8_t buf[BIN_VARINT_MAX];
+
+    g_byte_array_append(out, buf, binary__encode_varint(buf, v));
 }
 
 /*

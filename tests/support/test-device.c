@@ -1,43 +1,18 @@
-/*
- * A small device used by the migration suites: every kind of visit call,
- * so each wire format is exercised on every primitive. Two "versions":
- * v2 has "extra2" that v1 lacks.
- */
-#ifndef QVISIT_TESTS_MIGRATION_TESTDEV_H
-#define QVISIT_TESTS_MIGRATION_TESTDEV_H
+/* The test device; see tests/test-device.h. */
+#include "tests/test-device.h"
 
 #include <string.h>
 
-#include "qvisit/qvisit.h"
+bool tdev_channel_visit(Visitor *v, const char *name, TDevChannel *c,
+                        GError **errp)
+{
+    return visit_start_struct(v, name, errp) &&
+           visit_type_u16(v, "count", &c->count, errp) &&
+           visit_type_i8(v, "mode", &c->mode, errp) &&
+           visit_end_struct(v, errp);
+}
 
-typedef struct TDevChannel {
-    uint16_t count;
-    int8_t mode;
-} TDevChannel;
-
-typedef struct TDev {
-    uint8_t u8;
-    uint16_t u16;
-    uint32_t u32;
-    uint64_t u64;
-    int8_t i8;
-    int16_t i16;
-    int32_t i32;
-    int64_t i64;
-    bool flag;
-    double ratio;
-    char *label;
-    uint8_t mac[6];
-    uint32_t regs[4];
-    uint8_t cmos[16];
-    TDevChannel ch[3];
-    bool has_extra;
-    uint32_t extra;
-    int paused;     /* not migrated: pause/resume balance */
-    int resumed;
-} TDev;
-
-static inline bool tdev_visit(Visitor *v, void *opaque, GError **errp)
+bool tdev_visit(Visitor *v, void *opaque, GError **errp)
 {
     TDev *s = opaque;
 
@@ -72,10 +47,7 @@ static inline bool tdev_visit(Visitor *v, void *opaque, GError **errp)
         return false;
     }
     for (int i = 0; i < 3; i++) {
-        if (!visit_start_struct(v, NULL, errp) ||
-            !visit_type_u16(v, "count", &s->ch[i].count, errp) ||
-            !visit_type_i8(v, "mode", &s->ch[i].mode, errp) ||
-            !visit_end_struct(v, errp)) {
+        if (!tdev_channel_visit(v, NULL, &s->ch[i], errp)) {
             return false;
         }
     }
@@ -89,7 +61,7 @@ static inline bool tdev_visit(Visitor *v, void *opaque, GError **errp)
     return visit_end_struct(v, errp);
 }
 
-static inline void tdev_clear(void *opaque)
+void tdev_clear(void *opaque)
 {
     TDev *s = opaque;
 
@@ -97,17 +69,17 @@ static inline void tdev_clear(void *opaque)
     s->label = NULL;
 }
 
-static inline void tdev_pause(void *opaque)
+void tdev_pause(void *opaque)
 {
     ((TDev *)opaque)->paused++;
 }
 
-static inline void tdev_resume(void *opaque)
+void tdev_resume(void *opaque)
 {
     ((TDev *)opaque)->resumed++;
 }
 
-static inline void tdev_fill(TDev *s, unsigned seed)
+void tdev_fill(TDev *s, unsigned seed)
 {
     memset(s, 0, sizeof(*s));
     s->u8 = 200 + seed;
@@ -138,7 +110,7 @@ static inline void tdev_fill(TDev *s, unsigned seed)
     s->extra = s->has_extra ? 77 + seed : 0;
 }
 
-static inline bool tdev_equal(const TDev *a, const TDev *b)
+bool tdev_equal(const TDev *a, const TDev *b)
 {
     return a->u8 == b->u8 && a->u16 == b->u16 && a->u32 == b->u32 &&
            a->u64 == b->u64 && a->i8 == b->i8 && a->i16 == b->i16 &&
@@ -149,11 +121,11 @@ static inline bool tdev_equal(const TDev *a, const TDev *b)
            !memcmp(a->regs, b->regs, sizeof(a->regs)) &&
            !memcmp(a->cmos, b->cmos, sizeof(a->cmos)) &&
            !memcmp(a->ch, b->ch, sizeof(a->ch)) &&
-           a->has_extra == b->has_extra && a->extra == b->extra;
+           a->has_extra == b->has_extra &&
+           (!a->has_extra || a->extra == b->extra);
 }
 
-static inline MigrationDeviceInfo tdev_info(const char *id,
-                                            uint32_t instance_id)
+MigrationDeviceInfo tdev_info(const char *id, uint32_t instance_id)
 {
     MigrationDeviceInfo info = {
         .id = id,
@@ -169,5 +141,3 @@ static inline MigrationDeviceInfo tdev_info(const char *id,
 
     return info;
 }
-
-#endif /* QVISIT_TESTS_MIGRATION_TESTDEV_H */

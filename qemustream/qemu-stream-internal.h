@@ -10,6 +10,7 @@
 
 #include "qvisit/error.h"
 #include "qvisit/qemu-stream.h"
+#include "util/byte-window.h"
 
 #define QS_MAGIC 0x5145564dU /* "QEVM" */
 #define QS_VERSION 3
@@ -64,6 +65,7 @@ typedef struct QsIntCache {
 /* One forward pass over a stream. */
 typedef struct QsReader {
     QEMUFile *f;
+    ByteWindow *win;            /* f's read window: fields are taken in place */
     uint64_t pos;               /* bytes consumed so far */
     const QVisitLimits *limits;
     bool compat;
@@ -198,9 +200,6 @@ typedef struct QsRamWriter {
 
 bool qs__write_ram(QEMUFile *f, const QList *items, QsRamWriter *w,
                    GString *path, GError **errp);
-/* A writable file that discards what is written, for the encoder's
- * checking pass; release it with qemu_fclose(). */
-QEMUFile *qs__discard_file(void);
 
 /* Writes @hex ("0a0b" or "0a 0b") as bytes; it must decode to @len. */
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,

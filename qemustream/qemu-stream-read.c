@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "qemufile/qemu-file-window.h"
+
 typedef struct QsSection {
     uint32_t id;
     char *idstr;
@@ -616,7 +618,7 @@ bool qs__check_magic(const uint8_t *head, size_t len, GError **errp)
 QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
                           GError **errp)
 {
-    g_return_val_if_fail(f != NULL, NULL);
+    g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     if (!opts || !opts->vmdesc) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
@@ -651,6 +653,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         opts = &defaults;
     }
     r.f = f;
+    r.win = qemu_file__read_window(f);
     r.elem_index = -1;
     r.limits = opts->limits ? opts->limits : qvisit_limits_default();
     r.compat = opts->analyze_compat;

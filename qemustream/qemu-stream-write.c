@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "qemufile/qemu-file-window.h"
 #include "util/bswap.h"
 #include "util/error-at.h"
 #include "util/hex.h"
@@ -859,7 +860,7 @@ bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
     /* Check everything before the first byte reaches @f: a first pass
      * writes into a file that discards, so an invalid dump writes
      * nothing. */
-    discard = qs__discard_file();
+    discard = qemu_file__open_discard();
     ok = encode_pass(discard, root, &e, path, errp);
     qemu_fclose(discard);
     if (!ok) {

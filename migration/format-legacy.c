@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "migration/legacy-internal.h"
+#include "qemustream/qemu-stream-codec.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
 #include "util/bswap.h"
@@ -106,7 +107,7 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
         qemu_put_buffer(f, (const uint8_t *)secs[i].id, idlen);
         qemu_put_be32(f, secs[i].instance_id);
         qemu_put_be32(f, secs[i].version);
-        v = migration__vmdesc_visitor_new(f, &fields);
+        v = qs__vmdesc_visitor_new(f, &fields);
         if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
             /* The visitor writes to f: free it first. */
             g_clear_pointer(&v, visit_free);

@@ -76,24 +76,18 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
 {
     g_autoptr(GByteArray) buf = g_byte_array_new();
     g_autoptr(QList) devices = qlist_new();
-    g_autoptr(QDict) vmdesc = qdict_new();
-    g_autoptr(GString) json = g_string_new(NULL);
+    g_autoptr(GString) json = NULL;
     g_autofree char *machine = machine_type_name(h);
     QEMUFile *f = qemu_fopen_bytearray(buf);
-    size_t mlen = strlen(machine);
     int ret;
 
-    qemu_put_be32(f, MIG_LEGACY_MAGIC);
-    qemu_put_be32(f, MIG_LEGACY_VERSION);
-    qemu_put_byte(f, SEC_CONFIGURATION);
-    qemu_put_be32(f, mlen);
-    qemu_put_buffer(f, (const uint8_t *)machine, mlen);
+    qs__put_header(f);
+    qs__put_configuration(f, machine);
     for (size_t i = 0; i < n; i++) {
         size_t idlen = strlen(secs[i].id);
         uint64_t start = qemu_file_transferred(f);
         g_autoptr(Visitor) v = NULL;
         QList *fields = NULL;
-        QDict *dev;
 
         if (idlen == 0 || idlen > 255) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
@@ -101,12 +95,8 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
             qemu_fclose(f);
             return false;
         }
-        qemu_put_byte(f, SEC_FULL);
-        qemu_put_be32(f, i);
-        qemu_put_byte(f, idlen);
-        qemu_put_buffer(f, (const uint8_t *)secs[i].id, idlen);
-        qemu_put_be32(f, secs[i].instance_id);
-        qemu_put_be32(f, secs[i].version);
+        qs__put_section_header(f, QS_SECTION_FULL, i, secs[i].id,
+                               secs[i].instance_id, secs[i].version);
         v = qs__vmdesc_visitor_new(f, &fields);
         if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
             /* The visitor writes to f: free it first. */
@@ -114,25 +104,15 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
             qemu_fclose(f);
             return false;
         }
-        qemu_put_byte(f, SEC_FOOTER);
-        qemu_put_be32(f, i);
+        qs__put_footer(f, i);
         secs[i].size = qemu_file_transferred(f) - start;
-
-        dev = qdict_new();
-        qdict_put_str(dev, "name", secs[i].id);
-        qdict_put_uint(dev, "instance_id", secs[i].instance_id);
-        qdict_put_str(dev, "vmsd_name", secs[i].id);
-        qdict_put_uint(dev, "version", secs[i].version);
-        qdict_put(dev, "fields", fields);
-        qlist_append(devices, dev);
+        qlist_append(devices,
+                     qs__vmdesc_device(secs[i].id, secs[i].instance_id,
+                                       secs[i].version, fields));
     }
-    qemu_put_byte(f, SEC_EOF);
-    qdict_put_int(vmdesc, "page_size", LEGACY_PAGE_SIZE);
-    qdict_put(vmdesc, "devices", qobject_ref(devices));
-    migration__vmdesc_to_json(json, QOBJECT(vmdesc));
-    qemu_put_byte(f, SEC_VMDESC);
-    qemu_put_be32(f, json->len);
-    qemu_put_buffer(f, (const uint8_t *)json->str, json->len);
+    qemu_put_byte(f, QS_EOF);
+    json = qs__vmdesc_text(QS_DEFAULT_PAGE_SIZE, devices);
+    qs__put_vmdesc(f, json->str, json->len);
     ret = qemu_fclose(f);
     if (ret < 0) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO,

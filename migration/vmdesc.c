@@ -11,69 +11,6 @@
 #include "qvisit/error.h"
 #include "util/hex.h"
 
-static void json_str(GString *out, const char *s)
-{
-    g_string_append_c(out, '"');
-    for (; *s; s++) {
-        unsigned char c = *s;
-
-        if (c == '"' || c == '\\') {
-            g_string_append_c(out, '\\');
-            g_string_append_c(out, c);
-        } else if (c < 0x20) {
-            g_string_append_printf(out, "\\u%04x", c);
-        } else {
-            g_string_append_c(out, c);
-        }
-    }
-    g_string_append_c(out, '"');
-}
-
-void migration__vmdesc_to_json(GString *out, QObject *obj)
-{
-    switch (qobject_type(obj)) {
-    case QTYPE_QDICT: {
-        QDict *d = qobject_to(QDict, obj);
-        bool first = true;
-
-        g_string_append_c(out, '{');
-        for (const QDictEntry *e = qdict_first(d); e; e = qdict_next(d, e)) {
-            if (!first) {
-                g_string_append(out, ", ");
-            }
-            first = false;
-            json_str(out, qdict_entry_key(e));
-            g_string_append(out, ": ");
-            migration__vmdesc_to_json(out, qdict_entry_value(e));
-        }
-        g_string_append_c(out, '}');
-        break;
-    }
-    case QTYPE_QLIST: {
-        QList *l = qobject_to(QList, obj);
-
-        g_string_append_c(out, '[');
-        for (size_t i = 0; i < qlist_size(l); i++) {
-            if (i) {
-                g_string_append(out, ", ");
-            }
-            migration__vmdesc_to_json(out, qlist_get(l, i));
-        }
-        g_string_append_c(out, ']');
-        break;
-    }
-    case QTYPE_QSTRING:
-        json_str(out, qstring_get_str(qobject_to(QString, obj)));
-        break;
-    default: {
-        g_autoptr(GString) s = qobject_to_json(obj);
-
-        g_string_append_len(out, s->str, s->len);
-        break;
-    }
-    }
-}
-
 const char *migration__vmdesc_str(QDict *d, const char *key)
 {
     QString *s = qobject_to(QString, qdict_get(d, key));

@@ -2,54 +2,16 @@
  * Internals shared by the QEMU stream reader and writer
  * (qemustream/qemu-stream-*.c). Not installed; tools never include it.
  *
- * Wire constants are facts about QEMU 7.2's migration stream, gathered in
- * docs/qemu-streams.md.
+ * The wire constants and what the migration core uses are in the codec's
+ * shared header, qemu-stream-codec.h.
  */
 #ifndef QVISIT_QEMU_STREAM_INTERNAL_H
 #define QVISIT_QEMU_STREAM_INTERNAL_H
 
+#include "qemustream/qemu-stream-codec.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-stream.h"
 #include "util/byte-window.h"
-
-#define QS_MAGIC 0x5145564dU /* "QEVM" */
-#define QS_VERSION 3
-
-enum {
-    QS_EOF = 0x00,
-    QS_SECTION_START = 0x01,
-    QS_SECTION_PART = 0x02,
-    QS_SECTION_END = 0x03,
-    QS_SECTION_FULL = 0x04,
-    QS_SUBSECTION = 0x05,
-    QS_VMDESCRIPTION = 0x06,
-    QS_CONFIGURATION = 0x07,
-    QS_COMMAND = 0x08,
-    QS_SECTION_FOOTER = 0x7e,
-};
-
-/* RAM record flags (low bits of each be64 word of the "ram" section). */
-enum {
-    QS_RAM_ZERO = 0x02,
-    QS_RAM_MEM_SIZE = 0x04,
-    QS_RAM_PAGE = 0x08,
-    QS_RAM_EOS = 0x10,
-    QS_RAM_CONTINUE = 0x20,
-    QS_RAM_XBZRLE = 0x40,
-    QS_RAM_HOOK = 0x80,
-    QS_RAM_COMPRESS_PAGE = 0x100,
-};
-
-/* qvisit's bound on the configuration's machine type (QEMU's names are
- * short; the reader refuses longer ones before allocating). */
-#define QS_MACHINE_TYPE_MAX 255
-
-/* The one XBZRLE encoding QEMU 7.2 loads (ENCODING_FLAG_XBZRLE). */
-#define QS_XBZRLE_ENCODING 1
-
-/* The section QEMU's RAM is migrated in, and its only version (4). */
-#define QS_RAM_IDSTR "ram"
-#define QS_RAM_VERSION 4
 
 #define QS_NATIVE_FORMAT "qvisit-qemu-stream"
 #define QS_NATIVE_FORMAT_VERSION 1
@@ -176,6 +138,14 @@ int qs__command_len(unsigned cmd);
  * @page_size bytes, as QEMU's loader needs of a compressed page. */
 bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size);
 
+/* The entries of a checked vmdesc's "devices" by idstr and instance id
+ * (the first of repeated ones: the stream names each section once).
+ * Borrows the entries from @vmdesc, which must outlive the table. */
+GHashTable *qs__vmdesc_index(const QObject *vmdesc);
+/* The entry of section @idstr, @instance_id in @index, or NULL. */
+QDict *qs__vmdesc_lookup(GHashTable *index, const char *idstr,
+                         uint64_t instance_id);
+
 /* Checks the vmdesc root and returns its page size. */
 bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
                       GError **errp);
@@ -211,9 +181,5 @@ bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
  * so that a dump always re-encodes.
  */
 char *qs__field_key(GHashTable *seen, const char *name, bool continues);
-
-/* Helpers to fetch typed members of a vmdesc or dump dict. */
-const char *qs__dict_str(const QDict *d, const char *key);
-bool qs__dict_int(const QDict *d, const char *key, int64_t *v);
 
 #endif /* QVISIT_QEMU_STREAM_INTERNAL_H */

@@ -387,8 +387,7 @@ static bool put_cstr(QEMUFile *f, const char *s, GString *path,
         return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
                              "name '%s' is longer than 255 bytes", s);
     }
-    qemu_put_byte(f, (int)len);
-    qemu_put_buffer(f, (const uint8_t *)s, len);
+    qs__put_cstr(f, s);
     return true;
 }
 

@@ -110,11 +110,6 @@ bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
     return true;
 }
 
-static char *device_key(const char *name, int64_t instance_id)
-{
-    return g_strdup_printf("%s\x1f%" G_GINT64_FORMAT, name, instance_id);
-}
-
 static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
 {
     g_autoptr(QDict) conf = qdict_new();
@@ -438,7 +433,6 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         case QS_SECTION_START:
         case QS_SECTION_FULL: {
             g_autofree char *idstr = NULL;
-            g_autofree char *key = NULL;
             uint32_t instance, version;
             QDict *desc;
 
@@ -477,8 +471,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                 }
                 break;
             }
-            key = device_key(idstr, instance);
-            desc = g_hash_table_lookup(devices, key);
+            desc = qs__vmdesc_lookup(devices, idstr, instance);
             if (!desc) {
                 return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
                                  "section (instance %u) is not described "
@@ -634,8 +627,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
 {
     QemuStreamOptions defaults;
     g_autoptr(GString) path = g_string_new(NULL);
-    g_autoptr(GHashTable) devices = g_hash_table_new_full(
-        g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) devices = NULL;
     g_autoptr(GHashTable) ram_blocks = g_hash_table_new_full(
         g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) ram_lengths = g_hash_table_new_full(
@@ -643,7 +635,6 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     g_autoptr(QDict) dump = NULL;
     g_autoptr(QDict) compat = NULL;
     QsReader r = { 0 };
-    QList *list;
     uint32_t magic, version;
     uint8_t b;
     bool ok;
@@ -664,21 +655,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
         return NULL;
     }
-    list = qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
-                                       "devices"));
-    for (size_t i = 0; i < qlist_size(list); i++) {
-        QDict *d = qobject_to(QDict, qlist_get(list, i));
-        int64_t inst = 0;
-
-        qs__dict_int(d, "instance_id", &inst);
-        /* The stream names each section once; keep the first entry. */
-        char *key = device_key(qs__dict_str(d, "name"), inst);
-        if (g_hash_table_contains(devices, key)) {
-            g_free(key);
-        } else {
-            g_hash_table_insert(devices, key, d);
-        }
-    }
+    devices = qs__vmdesc_index(vmdesc);
 
     g_string_assign(path, "header.magic");
     {

@@ -1,5 +1,6 @@
 /*
- * Finding a stream's vmdesc and decoding from descriptors and paths.
+ * Finding a stream's vmdesc and decoding from descriptors and paths; the
+ * vmdesc model (indexing a description, writing one).
  *
  * The vmdesc is the last record of the stream ("0x06, be32 N, N bytes of
  * JSON", right after the EOF byte 0x00), but the device sections before it
@@ -17,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "qobject/json-writer.h"
 
 /* The vmdesc of a big machine is a few MiB; never look further back. */
 #define QS_VMDESC_MAX_WINDOW ((uint64_t)64 << 20)
@@ -439,4 +442,65 @@ QObject *qemu_stream_load_vmdesc_path(const char *path,
         close(in);
     }
     return desc;
+}
+
+/* --- The vmdesc model -------------------------------------------------- */
+
+static char *device_key(const char *idstr, uint64_t instance_id)
+{
+    return g_strdup_printf("%s\x1f%" G_GUINT64_FORMAT, idstr, instance_id);
+}
+
+GHashTable *qs__vmdesc_index(const QObject *vmdesc)
+{
+    GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, NULL);
+    QList *list = qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
+                                              "devices"));
+
+    for (size_t i = 0; i < qlist_size(list); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(list, i));
+        int64_t inst = 0;
+        char *key;
+
+        qs__dict_int(d, "instance_id", &inst);
+        key = device_key(qs__dict_str(d, "name"), (uint64_t)inst);
+        if (g_hash_table_contains(index, key)) {
+            g_free(key);
+        } else {
+            g_hash_table_insert(index, key, d);
+        }
+    }
+    return index;
+}
+
+QDict *qs__vmdesc_lookup(GHashTable *index, const char *idstr,
+                         uint64_t instance_id)
+{
+    g_autofree char *key = device_key(idstr, instance_id);
+
+    return g_hash_table_lookup(index, key);
+}
+
+QDict *qs__vmdesc_device(const char *idstr, uint32_t instance_id,
+                         uint32_t version_id, QList *fields)
+{
+    QDict *dev = qdict_new();
+
+    /* QEMU's key order; a section of the migration core is its own vmsd. */
+    qdict_put_str(dev, "name", idstr);
+    qdict_put_uint(dev, "instance_id", instance_id);
+    qdict_put_str(dev, "vmsd_name", idstr);
+    qdict_put_uint(dev, "version", version_id);
+    qdict_put(dev, "fields", fields);
+    return dev;
+}
+
+GString *qs__vmdesc_text(uint64_t page_size, QList *devices)
+{
+    g_autoptr(QDict) vmdesc = qdict_new();
+
+    qdict_put_uint(vmdesc, "page_size", page_size);
+    qdict_put(vmdesc, "devices", qobject_ref(devices));
+    return qobject__to_json_spaced(QOBJECT(vmdesc));
 }

@@ -12,6 +12,7 @@
 #ifndef QVISIT_QEMUSTREAM_QEMU_STREAM_CODEC_H
 #define QVISIT_QEMUSTREAM_QEMU_STREAM_CODEC_H
 
+#include "qvisit/limits.h"
 #include "qvisit/qemu-file.h"
 #include "qvisit/qobject.h"
 #include "qvisit/visitor.h"
@@ -82,6 +83,75 @@ QDict *qs__vmdesc_device(const char *idstr, uint32_t instance_id,
 /* The vmdesc text of @devices as QEMU lays it out:
  * {"page_size": N, "devices": [...]} on one line. */
 GString *qs__vmdesc_text(uint64_t page_size, QList *devices);
+
+/*
+ * Finds the vmdesc record that ends the stream @data (@len bytes) and
+ * parses it within @limits. *@vmdesc is NULL when the stream has none;
+ * a stream cut inside it is TRUNCATED ("vmdesc: stream truncated inside
+ * the description (N of M bytes) at byte L"); a vmdesc that is no JSON
+ * or no vmdesc is PARSE, LIMIT or INVALID, naming its byte offset.
+ */
+bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
+                         const QVisitLimits *limits, QObject **vmdesc,
+                         GError **errp);
+
+/* --- Reading streams as device state ---------------------------------- */
+
+/* A section record as the reader met it. */
+typedef struct QsRecordInfo {
+    uint8_t type;               /* QS_SECTION_START, _PART, _END or _FULL */
+    uint32_t section_id;
+    const char *idstr;          /* the section's (PART/END: its START's) */
+    uint32_t instance_id;
+    uint32_t version_id;        /* the START's or FULL's */
+    bool is_ram;                /* the "ram" section (instance 0) */
+    uint64_t at;                /* byte offset of the record's type byte */
+    uint64_t bytes;             /* the record, header and footer included */
+} QsRecordInfo;
+
+/* What qs__read_state() hands out as it reads; @opaque is passed to
+ * each. A callback returning false stops the reading with its error. */
+typedef struct QsStateSink {
+    void *opaque;
+    /* Optional: the configuration record, as the native dump has it
+     * ("machine_type", "subsections"); borrowed for the call. */
+    bool (*configuration)(void *opaque, QDict *conf, GError **errp);
+    /* Every section record, after its footer. @state (transfer full) is
+     * the decoded state of a device section (FULL), else NULL. */
+    bool (*record)(void *opaque, const QsRecordInfo *rec, QDict *state,
+                   GError **errp);
+    /* Optional: a COMMAND record; @data is lowercase hex. */
+    bool (*command)(void *opaque, unsigned cmd, const char *data,
+                    uint64_t at, GError **errp);
+    /*
+     * Optional, used for FULL sections of a stream read without a vmdesc
+     * (else such a section is UNKNOWN): decodes the payload from @f,
+     * positioned at its first byte, consuming exactly the payload.
+     * Returns the state (transfer full), or NULL with @errp set.
+     */
+    QDict *(*undescribed)(void *opaque, QEMUFile *f, const QsRecordInfo *rec,
+                          GError **errp);
+} QsStateSink;
+
+/*
+ * Reads a whole QEMU savevm stream from @f (opened for reading at the
+ * stream's first byte) through its end: header, configuration, every
+ * record up to EOF and the vmdesc record after it, if any. Device
+ * sections are decoded through @vmdesc (nullable: then through
+ * @sink->undescribed) into the state form of qemu-stream-vmsd.c; RAM
+ * records are checked as dump --qemu checks them and their pages
+ * skipped. Section ids must be printable ASCII (the migration core's
+ * rule for every format). What is decoded is charged against
+ * @limits->max_alloc.
+ *
+ * @ram_summary (nullable): set (transfer full) to the RAM blocks seen,
+ * as the native dump's "ram" member.
+ *
+ * Errors: those of qemu_stream_dump(), with the path and byte offset.
+ */
+bool qs__read_state(QEMUFile *f, const QObject *vmdesc,
+                    const QVisitLimits *limits, const QsStateSink *sink,
+                    QDict **ram_summary, GError **errp);
 
 /* --- Writing records ------------------------------------------------- */
 

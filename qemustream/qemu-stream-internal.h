@@ -31,6 +31,11 @@ typedef struct QsReader {
     uint64_t pos;               /* bytes consumed so far */
     const QVisitLimits *limits;
     bool compat;
+    /* The state form (qs__read_state()): the migration core's view of a
+     * stream, with the qvisit marks of its own vmdescs honoured. */
+    bool state;
+    const QsStateSink *sink;    /* state form only */
+    bool has_configuration;     /* the stream has a configuration record */
     bool ram_full;
     uint64_t page_size;
     unsigned depth;
@@ -114,6 +119,8 @@ typedef enum {
     QS_KIND_BOOL,
     QS_KIND_STRUCT,
     QS_KIND_NESTED,     /* tmp/vstruct with its fields inline */
+    QS_KIND_DOUBLE,     /* state form: "float64" of 8 bytes */
+    QS_KIND_STR,        /* state form: "qvisit": "str", be32 length + text */
 } QsKind;
 
 /* The native dump's kind for a field entry @fd of @type and @size. */

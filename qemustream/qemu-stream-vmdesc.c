@@ -50,11 +50,60 @@ static bool pread_all(int fd, void *buf, size_t len, uint64_t off,
 }
 
 /*
- * Looks for the vmdesc record that ends exactly at @size. JSON text holds
- * no raw 0x06 byte, and the candidate must also follow an EOF byte, carry
- * the length that reaches the end and start with '{'. The window doubles
- * backwards from the end, reading each byte once; on success *@buf holds
- * the window and the text starts at *@text_off - *@buf_start in it.
+ * Looks in @w, the bytes from stream offset @start of a stream of @size
+ * bytes, at candidate record offsets @from down to 1 for the vmdesc record
+ * that ends exactly at @size. JSON text holds no raw 0x06 byte, and the
+ * candidate must also follow an EOF byte, carry the length that reaches
+ * the end and start with '{' (so @w must hold 5 bytes after @from). On
+ * success sets *@text_off, the stream offset of the text; else records in
+ * *@cut_at and *@cut_len the last record that runs past the end, if no
+ * earlier call did.
+ */
+static bool scan_vmdesc(const uint8_t *w, uint64_t from, uint64_t start,
+                        uint64_t size, uint64_t *text_off, uint64_t *cut_at,
+                        uint64_t *cut_len)
+{
+    for (uint64_t p = from; p >= 1; p--) {
+        uint64_t len;
+        const uint8_t *hit = memrchr(w, QS_VMDESCRIPTION, p + 1);
+
+        /* memrchr() jumps over the JSON text, which has no 0x06. */
+        if (!hit || hit == w) {
+            break;
+        }
+        p = (uint64_t)(hit - w);
+        if (w[p - 1] != QS_EOF || w[p + 5] != '{') {
+            continue;
+        }
+        len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |
+              w[p + 3] << 8 | w[p + 4];
+        if (start + p + 5 + len == size) {
+            *text_off = start + p + 5;
+            return true;
+        }
+        if (start + p + 5 + len > size && !*cut_at) {
+            *cut_at = start + p;
+            *cut_len = len;
+        }
+    }
+    return false;
+}
+
+/* The text after the last 0x06 is JSON: a cut stream. */
+static void cut_error(GError **errp, uint64_t size, uint64_t cut_at,
+                      uint64_t cut_len)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                "vmdesc: stream truncated inside the description (%"
+                G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes) at byte %"
+                G_GUINT64_FORMAT, size - cut_at - 5, cut_len, size);
+}
+
+/*
+ * Looks for the vmdesc record that ends exactly at @size (scan_vmdesc()).
+ * The window doubles backwards from the end, reading each byte once; on
+ * success *@buf holds the window and the text starts at *@text_off -
+ * *@buf_start in it.
  */
 static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                           uint8_t **buf, uint64_t *buf_start,
@@ -82,43 +131,17 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
         }
         /* Offsets above win - have were checked in the last round, all
          * but the old first byte, which lacked the byte before it. */
-        for (uint64_t p = win < 6 ? 0 : have ? win - have : win - 6;
-             p >= 1; p--) {
-            uint64_t len;
-            const uint8_t *hit = memrchr(w, QS_VMDESCRIPTION, p + 1);
-
-            /* memrchr() jumps over the JSON text, which has no 0x06. */
-            if (!hit || hit == w) {
-                break;
-            }
-            p = (uint64_t)(hit - w);
-            if (w[p - 1] != QS_EOF || w[p + 5] != '{') {
-                continue;
-            }
-            len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |
-                  w[p + 3] << 8 | w[p + 4];
-            if (start + p + 5 + len == size) {
-                *buf = w;
-                *buf_start = start;
-                *text_off = start + p + 5;
-                return true;
-            }
-            if (start + p + 5 + len > size && !cut_at) {
-                cut_at = start + p;
-                cut_len = len;
-            }
+        if (scan_vmdesc(w, win < 6 ? 0 : have ? win - have : win - 6, start,
+                        size, text_off, &cut_at, &cut_len)) {
+            *buf = w;
+            *buf_start = start;
+            return true;
         }
         have = win;
         if (win == size || win >= cap) {
             g_free(w);
             if (cut_at) {
-                /* The text after the last 0x06 is JSON: a cut stream. */
-                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
-                            "vmdesc: stream truncated inside the "
-                            "description (%" G_GUINT64_FORMAT " of %"
-                            G_GUINT64_FORMAT " bytes) at byte %"
-                            G_GUINT64_FORMAT, size - cut_at - 5, cut_len,
-                            size);
+                cut_error(errp, size, cut_at, cut_len);
                 return false;
             }
             return true;        /* no vmdesc */
@@ -146,6 +169,31 @@ static QObject *parse_vmdesc(const char *text, size_t len, uint64_t off,
         return NULL;
     }
     return desc;
+}
+
+bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
+                         const QVisitLimits *limits, QObject **vmdesc,
+                         GError **errp)
+{
+    uint64_t cap, win, text_off = 0, cut_at = 0, cut_len = 0;
+
+    if (!limits) {
+        limits = qvisit_limits_default();
+    }
+    cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
+    win = MIN((uint64_t)len, cap);
+    *vmdesc = NULL;
+    if (win >= 6 && scan_vmdesc(data + (len - win), win - 6, len - win, len,
+                                &text_off, &cut_at, &cut_len)) {
+        *vmdesc = parse_vmdesc((const char *)data + text_off,
+                               len - text_off, text_off, limits, errp);
+        return *vmdesc != NULL;
+    }
+    if (cut_at) {
+        cut_error(errp, len, cut_at, cut_len);
+        return false;
+    }
+    return true;
 }
 
 /* Writes all of @buf to @fd. */

@@ -24,11 +24,19 @@ static const CliCase cases[] = {
     { "Q dump --help", 0, NULL, "usage: qvisit dump [--compact] [-o FILE] "
       "STREAM\n       qvisit dump --qemu [OPTIONS] STREAM\n", "" },
     { "Q encode --help", 0, NULL, "usage: qvisit encode --qemu", "" },
-    /* Without --qemu, dump reads qvisit's own streams and points here. */
-    { "Q dump " DATA "pc-nodefaults.mig", 1, NULL, "",
-      "qvisit: " DATA "pc-nodefaults.mig: unsupported savevm section type 1 "
-      "at byte 26\n(a stream written by QEMU itself is read with 'qvisit "
-      "dump --qemu')\n" },
+    /* Without --qemu, dump reads QEMU's streams as the migration core
+     * does: the device state of the sections (one codec, issue 12). */
+    { "Q dump " DATA "pc-nodefaults.mig", 0, NULL, "{\n    \"format\": "
+      "\"qvisit-migration\",\n    \"version\": 1,\n    \"capabilities\": "
+      "0,\n    \"machine\": \"pc-i440fx-7.2\",\n    \"machine_version\": "
+      "0,\n    \"sections\": [\n        {\n            \"id\": \"timer\",\n",
+      "" },
+    /* ... but not without a description of the devices. */
+    { "Q dump " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
+      "qvisit: " DATA "pc-suppress-vmdesc.mig: timer: no vmdesc and no "
+      "layout known for version 2 at byte 239024\n(a stream QEMU wrote with "
+      "suppress-vmdesc=on is read with 'qvisit dump --qemu --vmdesc "
+      "OTHER-STREAM')\n" },
     { "Q dump --ram " DATA "pc-nodefaults.mig", 2, NULL, "",
       "qvisit: dump: --ram, --analyze-compat, --desc and --vmdesc need "
       "--qemu\n" },

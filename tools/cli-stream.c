@@ -39,10 +39,15 @@ MigrationStream *cli_decode_stream(const char *path)
                                      cli_example_schema, NULL, &err);
     if (!s) {
         cli_error("%s: %s", path, err->message);
+        /* Streams QEMU wrote are read here too, unless they carry no
+         * description of their devices. */
         if (migration_detect_format(data->data, data->len) ==
-                MIGRATION_FORMAT_LEGACY) {
-            fprintf(stderr, "(a stream written by QEMU itself is read with "
-                            "'qvisit dump --qemu')\n");
+                MIGRATION_FORMAT_LEGACY &&
+            err->code == QVISIT_ERROR_UNKNOWN &&
+            strstr(err->message, "no vmdesc")) {
+            fprintf(stderr, "(a stream QEMU wrote with suppress-vmdesc=on "
+                            "is read with 'qvisit dump --qemu --vmdesc "
+                            "OTHER-STREAM')\n");
         }
         g_error_free(err);
     }

@@ -237,7 +237,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     QEMUFile *f;
     bool ok;
 
-    if (!qs__vmdesc_from_mem(data, len, limits, &vmdesc, errp)) {
+    if (!qs__vmdesc_from_mem(data, len, limits, &vmdesc, NULL, errp)) {
         return false;
     }
     if (!vmdesc && !schema) {

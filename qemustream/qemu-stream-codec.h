@@ -87,13 +87,14 @@ GString *qs__vmdesc_text(uint64_t page_size, QList *devices);
 /*
  * Finds the vmdesc record that ends the stream @data (@len bytes) and
  * parses it within @limits. *@vmdesc is NULL when the stream has none;
+ * @text_len (nullable) is set to the length of its text;
  * a stream cut inside it is TRUNCATED ("vmdesc: stream truncated inside
  * the description (N of M bytes) at byte L"); a vmdesc that is no JSON
  * or no vmdesc is PARSE, LIMIT or INVALID, naming its byte offset.
  */
 bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
                          const QVisitLimits *limits, QObject **vmdesc,
-                         GError **errp);
+                         size_t *text_len, GError **errp);
 
 /* --- Reading streams as device state ---------------------------------- */
 

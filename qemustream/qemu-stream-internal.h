@@ -50,6 +50,12 @@ typedef struct QsReader {
     QDict *ram_sizes;           /* compat: "section sizes" (borrowed) */
     QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
     GHashTable *ram_blocks;     /* native: block id -> summary dict */
+    GHashTable *ram_digests;    /* block id -> GArray of uint64_t, one
+                                 * digest per page (0: never sent), or
+                                 * NULL when not asked for */
+    uint8_t *page_buf;          /* a page, for the digests */
+    uint64_t fill_digest[256];  /* a page filled with each byte (0: not
+                                 * computed yet) */
     QsIntCache int_cache;
     size_t alloc;               /* bytes of dump charged (max_alloc) */
     size_t cost;                /* what the value read_elem() made takes */
@@ -106,6 +112,33 @@ bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
  */
 bool qs__check_magic(const uint8_t *head, size_t len, GError **errp);
 
+/*
+ * What runs on a stream once qs__run_fd() has found its description:
+ * @vmdesc, @borrowed when it came from the options (else @vmdesc_len is
+ * the length of the stream's own vmdesc text), @f at the first byte.
+ */
+typedef QObject *(*QsStreamFn)(QEMUFile *f, const QObject *vmdesc,
+                               bool borrowed, uint64_t vmdesc_len,
+                               void *ctx, GError **errp);
+
+/* Prepares @fd as qemu_stream_dump_fd() does (checks the first bytes,
+ * spools a pipe, finds the vmdesc unless @opts has one) and runs @fn. */
+QObject *qs__run_fd(int fd, const QemuStreamOptions *opts, QsStreamFn fn,
+                    void *ctx, GError **errp);
+/* Sets the MISSING error of a stream without a vmdesc. */
+void qs__vmdesc_missing(GError **errp);
+
+/* qs__run_fd() on a file name, "-" for standard input. */
+QObject *qs__run_path(const char *path, const QemuStreamOptions *opts,
+                      QsStreamFn fn, void *ctx, GError **errp);
+
+/* qs__read_state() that also keeps, with @ram_digests, a digest of every
+ * RAM page's final content in the summary's blocks ("digests"). */
+bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
+                         const QVisitLimits *limits, const QsStateSink *sink,
+                         bool ram_digests, QDict **ram_summary,
+                         GError **errp);
+
 /* qemu_stream_dump() with the description to decode with; @borrowed
  * records it in the native dump (the stream's own vmdesc is not). */
 QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
@@ -129,6 +162,9 @@ QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size);
 /* Decodes a vmsd payload (fields, then subsections) into @out. */
 bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out,
                    GError **errp);
+
+/* A page's digest (never 0, which marks a page never sent). */
+uint64_t qs__page_digest(const uint8_t *page, size_t len);
 
 /* Decodes one RAM record payload (up to and including EOS). @rec is the
  * native record dict (NULL in compat mode). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-window.h"
+#include "util/hex.h"
 
 typedef struct QsSection {
     uint32_t id;
@@ -750,9 +751,50 @@ static bool read_header(QsReader *r, uint32_t *version, GError **errp)
     return true;
 }
 
+/* Puts each block's digests into its summary as hex, 16 digits a page. */
+static bool put_digests(QsReader *r, QDict *summary, GError **errp)
+{
+    QList *blocks = qobject_to(QList, qdict_get(summary, "blocks"));
+
+    for (size_t i = 0; i < qlist_size(blocks); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(blocks, i));
+        GArray *d = g_hash_table_lookup(r->ram_digests,
+                                        qs__dict_str(b, "id"));
+        g_autofree char *hex = NULL;
+
+        if (!d) {
+            qdict_put_str(b, "digests", "");
+            continue;
+        }
+        if (!qs__charge(r, QS_COST_STR(d->len * 16), errp)) {
+            return false;
+        }
+        hex = g_malloc(d->len * 16 + 1);
+        for (guint k = 0; k < d->len; k++) {
+            uint64_t v = g_array_index(d, uint64_t, k);
+
+            for (int j = 0; j < 16; j++) {
+                hex[k * 16 + j] = hex_digit_char(v >> (60 - 4 * j));
+            }
+        }
+        hex[d->len * 16] = '\0';
+        qdict_put_str(b, "digests", hex);
+    }
+    return true;
+}
+
 bool qs__read_state(QEMUFile *f, const QObject *vmdesc,
                     const QVisitLimits *limits, const QsStateSink *sink,
                     QDict **ram_summary, GError **errp)
+{
+    return qs__read_state_full(f, vmdesc, limits, sink, false, ram_summary,
+                               errp);
+}
+
+bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
+                         const QVisitLimits *limits, const QsStateSink *sink,
+                         bool ram_digests, QDict **ram_summary,
+                         GError **errp)
 {
     QemuStreamOptions opts;
     g_autoptr(GString) path = g_string_new(NULL);
@@ -789,13 +831,24 @@ bool qs__read_state(QEMUFile *f, const QObject *vmdesc,
     r.ram_summary = summary;
     qdict_put_uint(summary, "page_size", r.page_size);
     qdict_put_obj(summary, "blocks", QOBJECT(qlist_new()));
+    if (ram_digests) {
+        r.ram_digests = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free,
+                                              (GDestroyNotify)g_array_unref);
+        r.page_buf = g_malloc(r.page_size);
+    }
     ok = read_header(&r, &version, errp);
     if (ok && qs__peek_u8(&r, &b) && b == QS_CONFIGURATION) {
         ok = qs__u8(&r, &b, errp) && read_configuration(&r, NULL, errp);
     }
     ok = ok && read_records(&r, devices, NULL, NULL, &opts, errp) &&
-         read_trailer(&r, NULL, errp);
+         read_trailer(&r, NULL, errp) &&
+         (!ram_digests || put_digests(&r, summary, errp));
     g_free(r.ram_block);
+    g_free(r.page_buf);
+    if (r.ram_digests) {
+        g_hash_table_unref(r.ram_digests);
+    }
     qobject_unref(r.int_cache.obj);
     if (ok && ram_summary) {
         *ram_summary = g_steal_pointer(&summary);

@@ -173,7 +173,7 @@ static QObject *parse_vmdesc(const char *text, size_t len, uint64_t off,
 
 bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
                          const QVisitLimits *limits, QObject **vmdesc,
-                         GError **errp)
+                         size_t *text_len, GError **errp)
 {
     uint64_t cap, win, text_off = 0, cut_at = 0, cut_len = 0;
 
@@ -185,6 +185,9 @@ bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
     *vmdesc = NULL;
     if (win >= 6 && scan_vmdesc(data + (len - win), win - 6, len - win, len,
                                 &text_off, &cut_at, &cut_len)) {
+        if (text_len) {
+            *text_len = len - text_off;
+        }
         *vmdesc = parse_vmdesc((const char *)data + text_off,
                                len - text_off, text_off, limits, errp);
         return *vmdesc != NULL;
@@ -328,8 +331,15 @@ static bool seekable_fd(int fd, bool need_qemu, const QVisitLimits *limits,
     return true;
 }
 
+void qs__vmdesc_missing(GError **errp)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
+                "vmdesc: the stream has no description (written with "
+                "suppress-vmdesc=on?); borrow one with --vmdesc");
+}
+
 static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
-                            GError **errp)
+                            uint64_t *text_len, GError **errp)
 {
     g_autofree uint8_t *buf = NULL;
     uint64_t start = 0, off = 0;
@@ -338,44 +348,43 @@ static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
         return NULL;
     }
     if (off == 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
-                    "vmdesc: the stream has no description (written with "
-                    "suppress-vmdesc=on?); borrow one with --vmdesc");
+        qs__vmdesc_missing(errp);
         return NULL;
+    }
+    if (text_len) {
+        *text_len = size - off;
     }
     return parse_vmdesc((const char *)buf + (off - start), size - off, off,
                         limits, errp);
 }
 
-/* Decodes from @fd's current position with @vmdesc; @fd stays open. */
-static QObject *dump_from(int fd, const QemuStreamOptions *opts,
-                          const QObject *vmdesc, bool borrowed,
-                          GError **errp)
+/* Runs @fn on @fd from its current position; @fd stays open. */
+static QObject *run_from(int fd, const QObject *vmdesc, bool borrowed,
+                         uint64_t vmdesc_len, QsStreamFn fn, void *ctx,
+                         GError **errp)
 {
     QEMUFile *f = qemu_fopen_fd(fd, "rb");
-    QObject *dump = qs__dump(f, opts, vmdesc, borrowed, errp);
+    QObject *o = fn(f, vmdesc, borrowed, vmdesc_len, ctx, errp);
 
     qemu_fclose(f);
-    return dump;
+    return o;
 }
 
-QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
-                             GError **errp)
+QObject *qs__run_fd(int fd, const QemuStreamOptions *opts, QsStreamFn fn,
+                    void *ctx, GError **errp)
 {
     const QVisitLimits *limits;
     g_autoptr(QObject) own = NULL;
-    QObject *dump = NULL;
+    QObject *o = NULL;
     struct stat st;
-    uint64_t size;
+    uint64_t size, own_len = 0;
     int owned;
 
-    g_return_val_if_fail(fd >= 0, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     limits = opts && opts->limits ? opts->limits : qvisit_limits_default();
     /* With a description at hand a pipe is decoded as it arrives. */
     if (opts && opts->vmdesc && fstat(fd, &st) == 0 &&
         !S_ISREG(st.st_mode)) {
-        return dump_from(fd, opts, opts->vmdesc, true, errp);
+        return run_from(fd, opts->vmdesc, true, 0, fn, ctx, errp);
     }
     if (!seekable_fd(fd, true, limits, &owned, &size, errp)) {
         return NULL;
@@ -384,7 +393,7 @@ QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
         fd = owned;
     }
     if (!opts || !opts->vmdesc) {
-        own = find_vmdesc(fd, size, limits, errp);
+        own = find_vmdesc(fd, size, limits, &own_len, errp);
     }
     if (!own && (!opts || !opts->vmdesc)) {
         /* find_vmdesc() has set the error */
@@ -392,13 +401,28 @@ QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
                     g_strerror(errno));
     } else {
-        dump = dump_from(fd, opts, own ? own : opts->vmdesc, own == NULL,
-                         errp);
+        o = run_from(fd, own ? own : opts->vmdesc, own == NULL, own_len, fn,
+                     ctx, errp);
     }
     if (owned >= 0) {
         close(owned);
     }
-    return dump;
+    return o;
+}
+
+static QObject *dump_fn(QEMUFile *f, const QObject *vmdesc, bool borrowed,
+                        uint64_t vmdesc_len, void *ctx, GError **errp)
+{
+    (void)vmdesc_len;
+    return qs__dump(f, ctx, vmdesc, borrowed, errp);
+}
+
+QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
+                             GError **errp)
+{
+    g_return_val_if_fail(fd >= 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    return qs__run_fd(fd, opts, dump_fn, (void *)opts, errp);
 }
 
 static int open_input(const char *path, GError **errp)
@@ -416,23 +440,28 @@ static int open_input(const char *path, GError **errp)
     return fd;
 }
 
-QObject *qemu_stream_dump_path(const char *path,
-                               const QemuStreamOptions *opts, GError **errp)
+QObject *qs__run_path(const char *path, const QemuStreamOptions *opts,
+                      QsStreamFn fn, void *ctx, GError **errp)
 {
-    QObject *dump;
-    int fd;
+    QObject *o;
+    int fd = open_input(path, errp);
 
-    g_return_val_if_fail(path != NULL, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
-    fd = open_input(path, errp);
     if (fd < 0) {
         return NULL;
     }
-    dump = qemu_stream_dump_fd(fd, opts, errp);
+    o = qs__run_fd(fd, opts, fn, ctx, errp);
     if (fd != 0) {
         close(fd);
     }
-    return dump;
+    return o;
+}
+
+QObject *qemu_stream_dump_path(const char *path,
+                               const QemuStreamOptions *opts, GError **errp)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    return qs__run_path(path, opts, dump_fn, (void *)opts, errp);
 }
 
 /* Reads the description held by @fd: a stream's vmdesc or JSON text. */
@@ -446,7 +475,7 @@ static QObject *load_vmdesc_fd(int fd, uint64_t size, const char *path,
         return NULL;
     }
     if (size >= 4 && !memcmp(magic, "QEVM", 4)) {
-        return find_vmdesc(fd, size, limits, errp);
+        return find_vmdesc(fd, size, limits, NULL, errp);
     }
     if (size > limits->max_alloc) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,

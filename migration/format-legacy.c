@@ -66,9 +66,18 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
     g_autoptr(QList) devices = qlist_new();
     g_autoptr(GString) json = NULL;
     g_autofree char *machine = machine_type_name(h);
-    QEMUFile *f = qemu_fopen_bytearray(buf);
+    QEMUFile *f;
     int ret;
 
+    /* Write nothing the reader refuses. */
+    if (strlen(machine) > QS_MACHINE_TYPE_MAX) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "machine type of %zu bytes exceeds %d, the most a "
+                    "legacy stream holds", strlen(machine),
+                    QS_MACHINE_TYPE_MAX);
+        return false;
+    }
+    f = qemu_fopen_bytearray(buf);
     qs__put_header(f);
     qs__put_configuration(f, machine);
     for (size_t i = 0; i < n; i++) {

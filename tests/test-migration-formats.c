@@ -922,6 +922,47 @@ static void machine_version_travels_in_every_format(void)
     machine_clear(&src);
 }
 
+/* The legacy configuration's machine type is at most 255 bytes, which
+ * the reader enforces: the writer refuses more, writing nothing. */
+static void legacy_machine_type_longer_than_255_bytes_is_refused(void)
+{
+    g_autoptr(MigrationStream) s = migration_stream_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationStream) back = NULL;
+    g_autofree char *long_name = g_strnfill(256, 'm');
+    g_autofree char *max_name = g_strnfill(255, 'm');
+    g_autoptr(QDict) doc = NULL;
+    g_autoptr(GString) json = NULL;
+    GError *err = NULL;
+
+    /* Through JSON, whose reader takes any machine name. */
+    doc = migration_stream_to_qobject(s);
+    qdict_put_str(doc, "machine", long_name);
+    json = qobject_to_json(QOBJECT(doc));
+    back = migration_stream_decode(json->str, json->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(migration_stream_encode(back, MIGRATION_FORMAT_LEGACY,
+                                            NULL, NULL, out, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "machine type of 256 bytes exceeds 255, the most a legacy "
+                 "stream holds");
+    CU_ASSERT_EQUAL(out->len, 0);
+    g_clear_pointer(&back, migration_stream_free);
+    g_string_free(json, true);
+    qdict_put_str(doc, "machine", max_name);
+    json = qobject_to_json(QOBJECT(doc));
+    back = migration_stream_decode(json->str, json->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(migration_stream_encode(back, MIGRATION_FORMAT_LEGACY,
+                                           NULL, NULL, out, &err));
+    ASSERT_NO_ERROR(err);
+    g_clear_pointer(&back, migration_stream_free);
+    back = migration_stream_decode(out->data, out->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_STRING_EQUAL(migration_stream_get_machine(back), max_name);
+}
+
 static void registration_rejects_duplicates_and_bad_versions(void)
 {
     g_autoptr(MigrationRegistry) r = migration_registry_new();
@@ -979,6 +1020,8 @@ static const TestCase tests[] = {
       binary_every_bit_flip_is_detected },
     { "truncation_anywhere_fails_cleanly_and_writes_nothing",
       truncation_anywhere_fails_cleanly_and_writes_nothing },
+    { "legacy_machine_type_longer_than_255_bytes_is_refused",
+      legacy_machine_type_longer_than_255_bytes_is_refused },
     { "legacy_presence_bytes_and_strings_round_trip",
       legacy_presence_bytes_and_strings_round_trip },
     { "legacy_truncated_payload_names_the_field",

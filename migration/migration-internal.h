@@ -126,13 +126,6 @@ MigrationSection *migration__stream_add(MigrationStream *s, const char *id,
 bool migration__walk_qobject(Visitor *v, const char *name, QObject *obj,
                              GError **errp);
 
-/* A legacy payload writer: tees the walk into a QEMUFile output visitor
- * and records QEMU's vmdesc description of the bytes in *desc. */
-Visitor *migration__vmdesc_visitor_new(QEMUFile *f, QList **fields);
-
-/* Writes a QObject as QEMU writes its vmdesc: compact with ", " and ": ". */
-void migration__vmdesc_to_json(GString *out, QObject *obj);
-
 /* migration_save() with the capability mask to record in the stream. */
 bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
                           uint64_t caps, GByteArray *out,

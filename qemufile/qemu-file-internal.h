@@ -77,9 +77,11 @@ struct QEMUFile {
     int last_error;         /* sticky; 0 or a negative errno */
 
     /*
-     * buf, buf_index and put_limit are also the file's write window
+     * buf, buf_index and window_limit are also the file's byte window
      * (util/byte-window.h): qemu_file__window() lends them to the visitor
-     * core's fast path, which stores fields straight into buf.
+     * core's fast path, which stores fields straight into buf, and
+     * qemu_file__read_window() (qemu-file-window.h) to stream readers,
+     * which take fields straight from it.
      */
     union {
         ByteWindow window;
@@ -87,12 +89,13 @@ struct QEMUFile {
             uint8_t *buf;
             size_t buf_index;   /* write: bytes buffered; read: next byte */
             /*
-             * How far buf_index may grow by direct stores:
-             * QEMU_FILE_BUF_SIZE for a writable file without error, else
-             * 0. One compare then stands for "writable, no error, room
-             * left" on the visitors' per-field path.
+             * How far buf_index may advance by direct stores or takes,
+             * and 0 once the file has an error. Writing: QEMU_FILE_BUF_SIZE.
+             * Reading: buf_size, kept in step by qemu_file__sync_window().
+             * One compare then stands for "no error, bytes (or room) left"
+             * on the per-field paths.
              */
-            size_t put_limit;
+            size_t window_limit;
         };
     };
     size_t buf_size;        /* read: valid bytes in buf */
@@ -121,7 +124,7 @@ G_STATIC_ASSERT(offsetof(QEMUFile, window.buf) == offsetof(QEMUFile, buf));
 G_STATIC_ASSERT(offsetof(QEMUFile, window.pos) ==
                 offsetof(QEMUFile, buf_index));
 G_STATIC_ASSERT(offsetof(QEMUFile, window.limit) ==
-                offsetof(QEMUFile, put_limit));
+                offsetof(QEMUFile, window_limit));
 
 /* Creates a file with a g_malloc'ed buffer; used by the backends. */
 QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable);
@@ -176,8 +179,9 @@ static inline void qemu_file__commit(QEMUFile *f, size_t len)
 
 /*
  * The file's write window (see util/byte-window.h): buf[buf_index,
- * put_limit). Valid as long as the file; empty for a reading file or one
- * with an error.
+ * window_limit). Valid as long as the file; for a reading file it is the
+ * read window (qemu-file-window.h), never written through; empty once
+ * the file has an error.
  */
 static inline ByteWindow *qemu_file__window(QEMUFile *f)
 {
@@ -185,23 +189,14 @@ static inline ByteWindow *qemu_file__window(QEMUFile *f)
 }
 
 /*
- * Consumes the next @len bytes and returns a pointer to them, when they
- * are already in the buffer of a reading file without error; otherwise
- * returns NULL and consumes nothing, and the caller takes the ordinary
- * path (qemu_get_buffer()), which refills and reports. The per-field
- * fast path of the stream readers.
+ * After buf_size, buf_index or the error of a reading file changed: the
+ * read window ends at buf_size, or is empty once the file has an error.
  */
-static inline const uint8_t *qemu_file__take(QEMUFile *f, size_t len)
+static inline void qemu_file__sync_window(QEMUFile *f)
 {
-    const uint8_t *p;
-
-    if (G_UNLIKELY(f->writable || f->last_error ||
-                   f->buf_size - f->buf_index < len)) {
-        return NULL;
+    if (!f->writable) {
+        f->window_limit = f->last_error ? 0 : f->buf_size;
     }
-    p = f->buf + f->buf_index;
-    f->buf_index += len;
-    return p;
 }
 
 /*

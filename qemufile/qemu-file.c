@@ -16,7 +16,7 @@ QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable)
 
     f->ops = ops;
     f->writable = writable;
-    f->put_limit = writable ? QEMU_FILE_BUF_SIZE : 0;
+    f->window_limit = writable ? QEMU_FILE_BUF_SIZE : 0;
     f->fd = -1;
     f->buf = g_malloc(QEMU_FILE_BUF_SIZE);
     f->owns_buf = true;
@@ -34,7 +34,7 @@ void qemu_file_set_error(QEMUFile *f, int err)
     g_return_if_fail(f != NULL);
     if (err < 0 && f->last_error == 0) {
         f->last_error = err;
-        f->put_limit = 0;
+        f->window_limit = 0;
     }
 }
 
@@ -190,6 +190,7 @@ size_t qemu_file__fill(QEMUFile *f, size_t want)
         }
         f->buf_size += r;
     }
+    qemu_file__sync_window(f);
     return f->buf_size;
 }
 
@@ -283,6 +284,7 @@ size_t qemu_get_buffer(QEMUFile *f, uint8_t *buf, size_t len)
 
             f->base += f->buf_size;
             f->buf_index = f->buf_size = 0;
+            qemu_file__sync_window(f);
             r = f->ops->read(f, buf + done, len - done);
             if (r <= 0) {
                 qemu_file_set_error(f, r < 0 ? (int)r : -EIO);
@@ -383,6 +385,7 @@ uint64_t qemu_file_skip(QEMUFile *f, uint64_t len)
     }
     f->base += f->buf_size;
     f->buf_index = f->buf_size = 0;
+    qemu_file__sync_window(f);
     /*
      * Seeking costs system calls of its own, and the next get would then
      * refill the buffer anyway, so only long skips seek.

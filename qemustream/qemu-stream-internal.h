@@ -2,53 +2,16 @@
  * Internals shared by the QEMU stream reader and writer
  * (qemustream/qemu-stream-*.c). Not installed; tools never include it.
  *
- * Wire constants are facts about QEMU 7.2's migration stream, gathered in
- * docs/qemu-streams.md.
+ * The wire constants and what the migration core uses are in the codec's
+ * shared header, qemu-stream-codec.h.
  */
 #ifndef QVISIT_QEMU_STREAM_INTERNAL_H
 #define QVISIT_QEMU_STREAM_INTERNAL_H
 
+#include "qemustream/qemu-stream-codec.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-stream.h"
-
-#define QS_MAGIC 0x5145564dU /* "QEVM" */
-#define QS_VERSION 3
-
-enum {
-    QS_EOF = 0x00,
-    QS_SECTION_START = 0x01,
-    QS_SECTION_PART = 0x02,
-    QS_SECTION_END = 0x03,
-    QS_SECTION_FULL = 0x04,
-    QS_SUBSECTION = 0x05,
-    QS_VMDESCRIPTION = 0x06,
-    QS_CONFIGURATION = 0x07,
-    QS_COMMAND = 0x08,
-    QS_SECTION_FOOTER = 0x7e,
-};
-
-/* RAM record flags (low bits of each be64 word of the "ram" section). */
-enum {
-    QS_RAM_ZERO = 0x02,
-    QS_RAM_MEM_SIZE = 0x04,
-    QS_RAM_PAGE = 0x08,
-    QS_RAM_EOS = 0x10,
-    QS_RAM_CONTINUE = 0x20,
-    QS_RAM_XBZRLE = 0x40,
-    QS_RAM_HOOK = 0x80,
-    QS_RAM_COMPRESS_PAGE = 0x100,
-};
-
-/* qvisit's bound on the configuration's machine type (QEMU's names are
- * short; the reader refuses longer ones before allocating). */
-#define QS_MACHINE_TYPE_MAX 255
-
-/* The one XBZRLE encoding QEMU 7.2 loads (ENCODING_FLAG_XBZRLE). */
-#define QS_XBZRLE_ENCODING 1
-
-/* The section QEMU's RAM is migrated in, and its only version (4). */
-#define QS_RAM_IDSTR "ram"
-#define QS_RAM_VERSION 4
+#include "util/byte-window.h"
 
 #define QS_NATIVE_FORMAT "qvisit-qemu-stream"
 #define QS_NATIVE_FORMAT_VERSION 1
@@ -64,9 +27,15 @@ typedef struct QsIntCache {
 /* One forward pass over a stream. */
 typedef struct QsReader {
     QEMUFile *f;
+    ByteWindow *win;            /* f's read window: fields are taken in place */
     uint64_t pos;               /* bytes consumed so far */
     const QVisitLimits *limits;
     bool compat;
+    /* The state form (qs__read_state()): the migration core's view of a
+     * stream, with the qvisit marks of its own vmdescs honoured. */
+    bool state;
+    const QsStateSink *sink;    /* state form only */
+    bool has_configuration;     /* the stream has a configuration record */
     bool ram_full;
     uint64_t page_size;
     unsigned depth;
@@ -81,6 +50,12 @@ typedef struct QsReader {
     QDict *ram_sizes;           /* compat: "section sizes" (borrowed) */
     QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
     GHashTable *ram_blocks;     /* native: block id -> summary dict */
+    GHashTable *ram_digests;    /* block id -> GArray of uint64_t, one
+                                 * digest per page (0: never sent), or
+                                 * NULL when not asked for */
+    uint8_t *page_buf;          /* a page, for the digests */
+    uint64_t fill_digest[256];  /* a page filled with each byte (0: not
+                                 * computed yet) */
     QsIntCache int_cache;
     size_t alloc;               /* bytes of dump charged (max_alloc) */
     size_t cost;                /* what the value read_elem() made takes */
@@ -137,6 +112,33 @@ bool qs__read_hex(QsReader *r, uint64_t len, bool spaced, GString *out,
  */
 bool qs__check_magic(const uint8_t *head, size_t len, GError **errp);
 
+/*
+ * What runs on a stream once qs__run_fd() has found its description:
+ * @vmdesc, @borrowed when it came from the options (else @vmdesc_len is
+ * the length of the stream's own vmdesc text), @f at the first byte.
+ */
+typedef QObject *(*QsStreamFn)(QEMUFile *f, const QObject *vmdesc,
+                               bool borrowed, uint64_t vmdesc_len,
+                               void *ctx, GError **errp);
+
+/* Prepares @fd as qemu_stream_dump_fd() does (checks the first bytes,
+ * spools a pipe, finds the vmdesc unless @opts has one) and runs @fn. */
+QObject *qs__run_fd(int fd, const QemuStreamOptions *opts, QsStreamFn fn,
+                    void *ctx, GError **errp);
+/* Sets the MISSING error of a stream without a vmdesc. */
+void qs__vmdesc_missing(GError **errp);
+
+/* qs__run_fd() on a file name, "-" for standard input. */
+QObject *qs__run_path(const char *path, const QemuStreamOptions *opts,
+                      QsStreamFn fn, void *ctx, GError **errp);
+
+/* qs__read_state() that also keeps, with @ram_digests, a digest of every
+ * RAM page's final content in the summary's blocks ("digests"). */
+bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
+                         const QVisitLimits *limits, const QsStateSink *sink,
+                         bool ram_digests, QDict **ram_summary,
+                         GError **errp);
+
 /* qemu_stream_dump() with the description to decode with; @borrowed
  * records it in the native dump (the stream's own vmdesc is not). */
 QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
@@ -150,6 +152,8 @@ typedef enum {
     QS_KIND_BOOL,
     QS_KIND_STRUCT,
     QS_KIND_NESTED,     /* tmp/vstruct with its fields inline */
+    QS_KIND_DOUBLE,     /* state form: "float64" of 8 bytes */
+    QS_KIND_STR,        /* state form: "qvisit": "str", be32 length + text */
 } QsKind;
 
 /* The native dump's kind for a field entry @fd of @type and @size. */
@@ -158,6 +162,9 @@ QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size);
 /* Decodes a vmsd payload (fields, then subsections) into @out. */
 bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out,
                    GError **errp);
+
+/* A page's digest (never 0, which marks a page never sent). */
+uint64_t qs__page_digest(const uint8_t *page, size_t len);
 
 /* Decodes one RAM record payload (up to and including EOS). @rec is the
  * native record dict (NULL in compat mode). */
@@ -173,6 +180,14 @@ int qs__command_len(unsigned cmd);
 /* True when @data is one zlib stream that inflates to exactly
  * @page_size bytes, as QEMU's loader needs of a compressed page. */
 bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size);
+
+/* The entries of a checked vmdesc's "devices" by idstr and instance id
+ * (the first of repeated ones: the stream names each section once).
+ * Borrows the entries from @vmdesc, which must outlive the table. */
+GHashTable *qs__vmdesc_index(const QObject *vmdesc);
+/* The entry of section @idstr, @instance_id in @index, or NULL. */
+QDict *qs__vmdesc_lookup(GHashTable *index, const char *idstr,
+                         uint64_t instance_id);
 
 /* Checks the vmdesc root and returns its page size. */
 bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
@@ -198,9 +213,6 @@ typedef struct QsRamWriter {
 
 bool qs__write_ram(QEMUFile *f, const QList *items, QsRamWriter *w,
                    GString *path, GError **errp);
-/* A writable file that discards what is written, for the encoder's
- * checking pass; release it with qemu_fclose(). */
-QEMUFile *qs__discard_file(void);
 
 /* Writes @hex ("0a0b" or "0a 0b") as bytes; it must decode to @len. */
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
@@ -212,9 +224,5 @@ bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
  * so that a dump always re-encodes.
  */
 char *qs__field_key(GHashTable *seen, const char *name, bool continues);
-
-/* Helpers to fetch typed members of a vmdesc or dump dict. */
-const char *qs__dict_str(const QDict *d, const char *key);
-bool qs__dict_int(const QDict *d, const char *key, int64_t *v);
 
 #endif /* QVISIT_QEMU_STREAM_INTERNAL_H */

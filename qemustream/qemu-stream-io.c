@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "qemufile/qemu-file-internal.h"
+#include "qemufile/qemu-file-window.h"
 #include "util/bswap.h"
 #include "util/error-at.h"
 #include "util/hex.h"
@@ -39,23 +39,6 @@ bool qs__error(QsReader *r, GError **errp, int code, uint64_t at,
     return false;
 }
 
-static int discard_writev(QEMUFile *f, const struct iovec *iov, int iovcnt)
-{
-    (void)f;
-    (void)iov;
-    (void)iovcnt;
-    return 0;
-}
-
-static const QEMUFileOps discard_ops = {
-    .writev = discard_writev,
-};
-
-QEMUFile *qs__discard_file(void)
-{
-    return qemu_file__new(&discard_ops, true);
-}
-
 bool qs__charge(QsReader *r, size_t bytes, GError **errp)
 {
     size_t max = r->limits->max_alloc;
@@ -71,7 +54,7 @@ bool qs__charge(QsReader *r, size_t bytes, GError **errp)
 
 bool qs__read(QsReader *r, void *buf, size_t len, GError **errp)
 {
-    const uint8_t *p = qemu_file__take(r->f, len);
+    const uint8_t *p = byte_window_take(r->win, len);
     int err;
 
     if (p) {
@@ -124,7 +107,7 @@ bool qs__skip(QsReader *r, uint64_t len, GError **errp)
 static inline bool take_be(QsReader *r, unsigned bytes, uint64_t *v,
                            GError **errp)
 {
-    const uint8_t *p = qemu_file__take(r->f, bytes);
+    const uint8_t *p = byte_window_take(r->win, bytes);
     uint8_t b[8];
 
     if (G_UNLIKELY(!p)) {

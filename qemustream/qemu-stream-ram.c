@@ -3,7 +3,11 @@
  * a page address and flags at the target page size, each followed by what
  * its flag says (block list, zero page, raw page, zlib page, XBZRLE page),
  * up to an EOS word. Decoded record by record; pages are never kept
- * unless the native dump asked for them.
+ * unless the native dump asked for them. For a comparison of final memory
+ * contents (qemu_stream_info() with QEMU_STREAM_INFO_RAM_DIGESTS) each
+ * page's final content is kept as a 64-bit digest: the last copy of a
+ * page wins, a zero page is its fill byte repeated, a compressed page is
+ * inflated first.
  */
 #include "qemustream/qemu-stream-internal.h"
 
@@ -137,6 +141,30 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t addr,
     return true;
 }
 
+/*
+ * Reads @len bytes of a page (into page_buf) and stores in @slot the
+ * digest of the page's new content: the bytes themselves, or, for XBZRLE
+ * data (@xbzrle), the page's old digest combined with the encoded update,
+ * as decoding it would need the old bytes.
+ */
+static bool read_digested(QsReader *r, uint64_t len, uint64_t *slot,
+                          bool xbzrle, GError **errp)
+{
+    uint64_t d;
+
+    if (!qs__read(r, r->page_buf, len, errp)) {
+        return false;
+    }
+    d = qs__page_digest(r->page_buf, len);
+    if (xbzrle) {
+        d ^= (*slot + UINT64_C(0x9e3779b97f4a7c15)) *
+             UINT64_C(0xc2b2ae3d27d4eb4f);
+        d = d ? d : 1;
+    }
+    *slot = d;
+    return true;
+}
+
 /* Reads @len bytes into the item as base64, or skips them. */
 static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
 {
@@ -155,10 +183,11 @@ static bool read_data(QsReader *r, uint64_t len, QDict *item, GError **errp)
     return true;
 }
 
-bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
+/* Inflates one compressed page into @page; false unless it is exactly
+ * one page. */
+static bool inflate_page(const uint8_t *data, size_t len, uint8_t *page,
+                         uint64_t page_size)
 {
-    /* Each page is compressed on its own; it must inflate to one page. */
-    g_autofree uint8_t *page = g_malloc(page_size);
     uLongf out_len = (uLongf)page_size;
 
     return len <= compressBound((uLong)page_size) &&
@@ -166,8 +195,80 @@ bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
            out_len == page_size;
 }
 
+bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
+{
+    /* Each page is compressed on its own; it must inflate to one page. */
+    g_autofree uint8_t *page = g_malloc(page_size);
+
+    return inflate_page(data, len, page, page_size);
+}
+
+uint64_t qs__page_digest(const uint8_t *page, size_t len)
+{
+    /* Not cryptographic: a word-at-a-time multiply-xorshift with a final
+     * avalanche, fast enough to run over every page of a big guest. */
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ len;
+    size_t i = 0;
+
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+
+        memcpy(&w, page + i, 8);
+        h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 29;
+    }
+    for (; i < len; i++) {
+        h = (h ^ page[i]) * UINT64_C(0x100000001b3);
+    }
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+/*
+ * The digest slot of the page at @addr of the current block, when
+ * digests are kept. The block's digests are allocated at its
+ * first page and charged against max_alloc, so a MEM_SIZE list that
+ * claims a huge block costs nothing until pages of it arrive.
+ */
+static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
+                        GError **errp)
+{
+    GArray *d;
+    uint64_t i = addr / r->page_size;
+
+    d = g_hash_table_lookup(r->ram_digests, r->ram_block);
+    if (!d) {
+        d = g_array_new(false, true, sizeof(uint64_t));
+        g_hash_table_insert(r->ram_digests, g_strdup(r->ram_block), d);
+    }
+    if (i >= d->len) {
+        uint64_t n = (r->ram_block_len + r->page_size - 1) / r->page_size;
+
+        /* @addr is below the block's length (read_block_name()). */
+        n = MAX(n, i + 1);
+        if (!qs__charge(r, (n - d->len) * sizeof(uint64_t), errp)) {
+            return false;
+        }
+        g_array_set_size(d, n);
+    }
+    *slot = &g_array_index(d, uint64_t, i);
+    return true;
+}
+
+/* The digest of a page filled with @fill. */
+static uint64_t fill_digest(QsReader *r, uint8_t fill)
+{
+    if (!r->fill_digest[fill]) {
+        memset(r->page_buf, fill, r->page_size);
+        r->fill_digest[fill] = qs__page_digest(r->page_buf, r->page_size);
+    }
+    return r->fill_digest[fill];
+}
+
 static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
-                            GError **errp)
+                            uint64_t *slot, GError **errp)
 {
     uint32_t len;
     uLong bound = compressBound((uLong)r->page_size);
@@ -185,10 +286,14 @@ static bool read_compressed(QsReader *r, QDict *item, uint64_t at,
     if (!qs__read(r, in, len, errp)) {
         return false;
     }
-    if (!qs__zlib_page_ok(in, len, r->page_size)) {
+    if (slot ? !inflate_page(in, len, r->page_buf, r->page_size)
+             : !qs__zlib_page_ok(in, len, r->page_size)) {
         return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
                          "compressed page does not inflate to %"
                          G_GUINT64_FORMAT " bytes", r->page_size);
+    }
+    if (slot) {
+        *slot = qs__page_digest(r->page_buf, r->page_size);
     }
     if (item) {
         g_autofree char *b64 = g_base64_encode(in, len);
@@ -222,6 +327,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         uint64_t at = r->pos, w, flags, addr;
         g_autoptr(QDict) item = items ? qdict_new() : NULL;
         const char *kind = NULL;
+        uint64_t *slot = NULL;
 
         r->cost = 0;
         if (!qs__be64(r, &w, errp)) {
@@ -250,11 +356,16 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_uint(item, "addr", addr);
             }
             if (!read_block_name(r, flags, addr, at, item, errp) ||
-                !qs__u8(r, &fill, errp)) {
+                !qs__u8(r, &fill, errp) ||
+                (G_UNLIKELY(r->ram_digests) &&
+                 !digest_slot(r, addr, &slot, errp))) {
                 return false;
             }
             if (item) {
                 qdict_put_uint(item, "fill", fill);
+            }
+            if (slot) {
+                *slot = fill_digest(r, fill);
             }
             break;
         }
@@ -264,8 +375,13 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_str(item, "type", "page");
                 qdict_put_uint(item, "addr", addr);
             }
-            if (!read_block_name(r, flags, addr, at, item, errp) ||
-                !read_data(r, r->page_size, item, errp)) {
+            if (!read_block_name(r, flags, addr, at, item, errp)) {
+                return false;
+            }
+            if (G_UNLIKELY(r->ram_digests)
+                    ? !digest_slot(r, addr, &slot, errp) ||
+                      !read_digested(r, r->page_size, slot, false, errp)
+                    : !read_data(r, r->page_size, item, errp)) {
                 return false;
             }
             break;
@@ -276,7 +392,9 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 qdict_put_uint(item, "addr", addr);
             }
             if (!read_block_name(r, flags, addr, at, item, errp) ||
-                !read_compressed(r, item, at, errp)) {
+                (G_UNLIKELY(r->ram_digests) &&
+                 !digest_slot(r, addr, &slot, errp)) ||
+                !read_compressed(r, item, at, slot, errp)) {
                 return false;
             }
             break;
@@ -308,7 +426,10 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             if (item) {
                 qdict_put_uint(item, "encoding", enc);
             }
-            if (!read_data(r, len, item, errp)) {
+            if (G_UNLIKELY(r->ram_digests)
+                    ? !digest_slot(r, addr, &slot, errp) ||
+                      !read_digested(r, len, slot, true, errp)
+                    : !read_data(r, len, item, errp)) {
                 return false;
             }
             break;
@@ -387,8 +508,7 @@ static bool put_cstr(QEMUFile *f, const char *s, GString *path,
         return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
                              "name '%s' is longer than 255 bytes", s);
     }
-    qemu_put_byte(f, (int)len);
-    qemu_put_buffer(f, (const uint8_t *)s, len);
+    qs__put_cstr(f, s);
     return true;
 }
 

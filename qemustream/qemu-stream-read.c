@@ -7,10 +7,14 @@
 
 #include <string.h>
 
+#include "qemufile/qemu-file-window.h"
+#include "util/hex.h"
+
 typedef struct QsSection {
     uint32_t id;
     char *idstr;
     uint32_t instance_id;
+    uint32_t version_id;
     bool is_ram;
 } QsSection;
 
@@ -108,11 +112,6 @@ bool qs__vmdesc_check(const QObject *vmdesc, uint64_t *page_size,
     return true;
 }
 
-static char *device_key(const char *name, int64_t instance_id)
-{
-    return g_strdup_printf("%s\x1f%" G_GINT64_FORMAT, name, instance_id);
-}
-
 static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
 {
     g_autoptr(QDict) conf = qdict_new();
@@ -123,6 +122,7 @@ static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
     uint8_t b;
 
     g_string_assign(r->path, "configuration");
+    r->has_configuration = true;
     if (!qs__be32(r, &len, errp)) {
         return false;
     }
@@ -201,6 +201,10 @@ static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
     }
     if (qlist_size(subs)) {
         qdict_put_obj(conf, "subsections", QOBJECT(g_steal_pointer(&subs)));
+    }
+    if (r->sink && r->sink->configuration &&
+        !r->sink->configuration(r->sink->opaque, conf, errp)) {
+        return false;
     }
     if (dump) {
         qdict_put_obj(dump, "configuration", QOBJECT(g_steal_pointer(&conf)));
@@ -301,6 +305,10 @@ static bool read_command(QsReader *r, QList *records, GError **errp)
                                 errp))) {
         return false;
     }
+    if (r->sink && r->sink->command &&
+        !r->sink->command(r->sink->opaque, cmd, hex->str, at - 1, errp)) {
+        return false;
+    }
     if (records) {
         QDict *rec = qdict_new();
 
@@ -352,9 +360,22 @@ static bool read_trailer(QsReader *r, QDict *dump, GError **errp)
     for (uint32_t done = 0; done < len;) {
         char chunk[65536];
         uint32_t n = MIN(len - done, (uint32_t)sizeof(chunk));
+        GError *err = NULL;
 
-        if (!qs__read(r, chunk, n, errp)) {
-            return false;
+        if (!qs__read(r, chunk, n, &err)) {
+            uint64_t end = qemu_file_transferred(r->f);
+
+            if (err->code != QVISIT_ERROR_TRUNCATED) {
+                g_propagate_error(errp, err);
+                return false;
+            }
+            /* As qemu_stream_dump_fd() says of a cut stream it meets
+             * while looking for the vmdesc. */
+            g_error_free(err);
+            return qs__error(r, errp, QVISIT_ERROR_TRUNCATED, end,
+                             "stream truncated inside the description (%"
+                             G_GUINT64_FORMAT " of %u bytes)",
+                             done + (end - r->pos), len);
         }
         if (dump) {
             g_string_append_len(text, chunk, n);
@@ -375,6 +396,57 @@ static bool read_trailer(QsReader *r, QDict *dump, GError **errp)
         qdict_put_str(dump, "vmdesc", text->str);
     }
     return true;
+}
+
+/*
+ * The state form's idstr: 1 to 255 bytes of printable ASCII, 0x20..0x7e,
+ * the migration core's rule for section ids in every format
+ * (docs/formats.md, "Section ids"): anything else is corruption, and
+ * must not reach messages (one line) or QStrings (valid UTF-8).
+ */
+static bool read_section_idstr(QsReader *r, char **out, GError **errp)
+{
+    uint64_t at = r->pos;
+    uint8_t len;
+    char buf[256];
+
+    if (!qs__u8(r, &len, errp)) {
+        return false;
+    }
+    if (len == 0) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, at,
+                         "empty section id");
+    }
+    if (!qs__read(r, buf, len, errp)) {
+        return false;
+    }
+    for (unsigned i = 0; i < len; i++) {
+        if ((uint8_t)buf[i] < 0x20 || (uint8_t)buf[i] > 0x7e) {
+            return qs__error(r, errp, QVISIT_ERROR_PARSE, at + 1 + i,
+                             "section id byte 0x%02x is not printable",
+                             (uint8_t)buf[i]);
+        }
+    }
+    buf[len] = '\0';
+    *out = g_strdup(buf);
+    return true;
+}
+
+/* A FULL section of a stream without vmdesc, through the sink. */
+static bool read_undescribed(QsReader *r, const QsSection *s, uint64_t at,
+                             QDict **state, GError **errp)
+{
+    QsRecordInfo info = {
+        .type = QS_SECTION_FULL, .section_id = s->id, .idstr = s->idstr,
+        .instance_id = s->instance_id, .version_id = s->version_id,
+        .at = at,
+    };
+    uint64_t start = qemu_file_transferred(r->f);
+
+    *state = r->sink->undescribed(r->sink->opaque, r->f, &info, errp);
+    /* The hook read through the file: the window's bytes were taken. */
+    r->pos += qemu_file_transferred(r->f) - start;
+    return *state != NULL;
 }
 
 static QDict *new_record(const char *type, const QsSection *s, bool header,
@@ -405,11 +477,19 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         g_direct_hash, g_direct_equal, NULL, section_free);
     QList *records = dump ? qobject_to(QList, qdict_get(dump, "records"))
                           : NULL;
-    int footers = -1;
+    /*
+     * Whether sections end in footers: the first section tells. The state
+     * form knows it from the configuration, as QEMU's machine types
+     * (2.4 and later send both, older ones neither) and the migration
+     * core write them, so a payload that lost a byte is a missing footer
+     * there rather than a stream without footers.
+     */
+    int footers = r->state && r->has_configuration ? 1 : -1;
 
     for (size_t n = 0;; n++) {
         uint64_t at = r->pos;
         g_autoptr(QDict) rec = NULL;
+        g_autoptr(QDict) state = NULL;    /* the state form's, for the sink */
         QsSection *s;
         uint8_t type;
         uint32_t id;
@@ -436,11 +516,12 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         case QS_SECTION_START:
         case QS_SECTION_FULL: {
             g_autofree char *idstr = NULL;
-            g_autofree char *key = NULL;
             uint32_t instance, version;
             QDict *desc;
 
-            if (!qs__be32(r, &id, errp) || !qs__cstr(r, &idstr, errp) ||
+            if (!qs__be32(r, &id, errp) ||
+                !(r->state ? read_section_idstr(r, &idstr, errp)
+                           : qs__cstr(r, &idstr, errp)) ||
                 !qs__be32(r, &instance, errp) ||
                 !qs__be32(r, &version, errp)) {
                 return false;
@@ -449,6 +530,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
             s->id = id;
             s->idstr = g_strdup(idstr);
             s->instance_id = instance;
+            s->version_id = version;
             g_hash_table_replace(sections, GUINT_TO_POINTER(id), s);
             g_string_assign(r->path, idstr);
             rec = dump ? new_record(names[type], s, true, version) : NULL;
@@ -475,8 +557,16 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                 }
                 break;
             }
-            key = device_key(idstr, instance);
-            desc = g_hash_table_lookup(devices, key);
+            desc = devices ? qs__vmdesc_lookup(devices, idstr, instance)
+                           : NULL;
+            if (!desc && !devices && type == QS_SECTION_FULL &&
+                r->sink && r->sink->undescribed) {
+                /* No vmdesc: the migration core knows the layout. */
+                if (!read_undescribed(r, s, at, &state, errp)) {
+                    return false;
+                }
+                break;
+            }
             if (!desc) {
                 return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
                                  "section (instance %u) is not described "
@@ -487,8 +577,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                                  "iterative section other than RAM is "
                                  "not supported");
             } else {
-                g_autoptr(QDict) state = qdict_new();
-
+                state = qdict_new();
                 if (!qs__read_vmsd(r, desc, state, errp)) {
                     return false;
                 }
@@ -539,6 +628,18 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         if (!read_footer(r, s, &footers, rec, errp) ||
             (compat && !flush_pending(pending, opts, compat, false, errp))) {
             return false;
+        }
+        if (r->sink) {
+            QsRecordInfo info = {
+                .type = type, .section_id = s->id, .idstr = s->idstr,
+                .instance_id = s->instance_id, .version_id = s->version_id,
+                .is_ram = s->is_ram, .at = at, .bytes = r->pos - at,
+            };
+
+            if (!r->sink->record(r->sink->opaque, &info,
+                                 g_steal_pointer(&state), errp)) {
+                return false;
+            }
         }
         /* Members handed out are the callee's: only what waits counts. */
         if (opts->section_fn && g_queue_is_empty(pending)) {
@@ -616,7 +717,7 @@ bool qs__check_magic(const uint8_t *head, size_t len, GError **errp)
 QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
                           GError **errp)
 {
-    g_return_val_if_fail(f != NULL, NULL);
+    g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     if (!opts || !opts->vmdesc) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
@@ -627,13 +728,140 @@ QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
     return qs__dump(f, opts, opts->vmdesc, true, errp);
 }
 
+/* The header: magic (what the bytes are, if not a stream) and version. */
+static bool read_header(QsReader *r, uint32_t *version, GError **errp)
+{
+    uint8_t *head = NULL;
+    size_t n = qemu_peek_buffer(r->f, &head, QS_HEAD_LEN, 0);
+    uint32_t magic;
+
+    g_string_assign(r->path, "header.magic");
+    if (!qs__check_magic(head, n, errp) || !qs__be32(r, &magic, errp)) {
+        return false;
+    }
+    g_string_assign(r->path, "header.version");
+    if (!qs__be32(r, version, errp)) {
+        return false;
+    }
+    if (*version != QS_VERSION) {
+        return qs__error(r, errp, QVISIT_ERROR_VERSION, 4,
+                         "unsupported migration stream version %u, "
+                         "expected 3", *version);
+    }
+    return true;
+}
+
+/* Puts each block's digests into its summary as hex, 16 digits a page. */
+static bool put_digests(QsReader *r, QDict *summary, GError **errp)
+{
+    QList *blocks = qobject_to(QList, qdict_get(summary, "blocks"));
+
+    for (size_t i = 0; i < qlist_size(blocks); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(blocks, i));
+        GArray *d = g_hash_table_lookup(r->ram_digests,
+                                        qs__dict_str(b, "id"));
+        g_autofree char *hex = NULL;
+
+        if (!d) {
+            qdict_put_str(b, "digests", "");
+            continue;
+        }
+        if (!qs__charge(r, QS_COST_STR(d->len * 16), errp)) {
+            return false;
+        }
+        hex = g_malloc(d->len * 16 + 1);
+        for (guint k = 0; k < d->len; k++) {
+            uint64_t v = g_array_index(d, uint64_t, k);
+
+            for (int j = 0; j < 16; j++) {
+                hex[k * 16 + j] = hex_digit_char(v >> (60 - 4 * j));
+            }
+        }
+        hex[d->len * 16] = '\0';
+        qdict_put_str(b, "digests", hex);
+    }
+    return true;
+}
+
+bool qs__read_state(QEMUFile *f, const QObject *vmdesc,
+                    const QVisitLimits *limits, const QsStateSink *sink,
+                    QDict **ram_summary, GError **errp)
+{
+    return qs__read_state_full(f, vmdesc, limits, sink, false, ram_summary,
+                               errp);
+}
+
+bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
+                         const QVisitLimits *limits, const QsStateSink *sink,
+                         bool ram_digests, QDict **ram_summary,
+                         GError **errp)
+{
+    QemuStreamOptions opts;
+    g_autoptr(GString) path = g_string_new(NULL);
+    g_autoptr(GHashTable) devices = NULL;
+    g_autoptr(GHashTable) ram_blocks = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) ram_lengths = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(QDict) summary = qdict_new();
+    QsReader r = { 0 };
+    uint32_t version;
+    uint8_t b;
+    bool ok;
+
+    qemu_stream_options_init(&opts);
+    r.f = f;
+    r.win = qemu_file__read_window(f);
+    r.elem_index = -1;
+    r.limits = limits ? limits : qvisit_limits_default();
+    r.state = true;
+    r.sink = sink;
+    r.path = path;
+    r.ram_blocks = ram_blocks;
+    r.ram_lengths = ram_lengths;
+    /* Without a vmdesc (the migration core's suppress-vmdesc streams)
+     * RAM words split at the page size the core writes. */
+    r.page_size = QS_DEFAULT_PAGE_SIZE;
+    if (vmdesc) {
+        if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
+            return false;
+        }
+        devices = qs__vmdesc_index(vmdesc);
+    }
+    r.ram_summary = summary;
+    qdict_put_uint(summary, "page_size", r.page_size);
+    qdict_put_obj(summary, "blocks", QOBJECT(qlist_new()));
+    if (ram_digests) {
+        r.ram_digests = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free,
+                                              (GDestroyNotify)g_array_unref);
+        r.page_buf = g_malloc(r.page_size);
+    }
+    ok = read_header(&r, &version, errp);
+    if (ok && qs__peek_u8(&r, &b) && b == QS_CONFIGURATION) {
+        ok = qs__u8(&r, &b, errp) && read_configuration(&r, NULL, errp);
+    }
+    ok = ok && read_records(&r, devices, NULL, NULL, &opts, errp) &&
+         read_trailer(&r, NULL, errp) &&
+         (!ram_digests || put_digests(&r, summary, errp));
+    g_free(r.ram_block);
+    g_free(r.page_buf);
+    if (r.ram_digests) {
+        g_hash_table_unref(r.ram_digests);
+    }
+    qobject_unref(r.int_cache.obj);
+    if (ok && ram_summary) {
+        *ram_summary = g_steal_pointer(&summary);
+    }
+    return ok;
+}
+
 QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
                   const QObject *vmdesc, bool borrowed, GError **errp)
 {
     QemuStreamOptions defaults;
     g_autoptr(GString) path = g_string_new(NULL);
-    g_autoptr(GHashTable) devices = g_hash_table_new_full(
-        g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) devices = NULL;
     g_autoptr(GHashTable) ram_blocks = g_hash_table_new_full(
         g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) ram_lengths = g_hash_table_new_full(
@@ -641,8 +869,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     g_autoptr(QDict) dump = NULL;
     g_autoptr(QDict) compat = NULL;
     QsReader r = { 0 };
-    QList *list;
-    uint32_t magic, version;
+    uint32_t version;
     uint8_t b;
     bool ok;
 
@@ -651,6 +878,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         opts = &defaults;
     }
     r.f = f;
+    r.win = qemu_file__read_window(f);
     r.elem_index = -1;
     r.limits = opts->limits ? opts->limits : qvisit_limits_default();
     r.compat = opts->analyze_compat;
@@ -661,42 +889,8 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
         return NULL;
     }
-    list = qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
-                                       "devices"));
-    for (size_t i = 0; i < qlist_size(list); i++) {
-        QDict *d = qobject_to(QDict, qlist_get(list, i));
-        int64_t inst = 0;
-
-        qs__dict_int(d, "instance_id", &inst);
-        /* The stream names each section once; keep the first entry. */
-        char *key = device_key(qs__dict_str(d, "name"), inst);
-        if (g_hash_table_contains(devices, key)) {
-            g_free(key);
-        } else {
-            g_hash_table_insert(devices, key, d);
-        }
-    }
-
-    g_string_assign(path, "header.magic");
-    {
-        uint8_t *head = NULL;
-        size_t n = qemu_peek_buffer(f, &head, QS_HEAD_LEN, 0);
-
-        if (!qs__check_magic(head, n, errp)) {
-            return NULL;
-        }
-    }
-    if (!qs__be32(&r, &magic, errp)) {
-        return NULL;
-    }
-    g_string_assign(path, "header.version");
-    if (!qs__be32(&r, &version, errp)) {
-        return NULL;
-    }
-    if (version != QS_VERSION) {
-        qs__error(&r, errp, QVISIT_ERROR_VERSION, 4,
-                  "unsupported migration stream version %u, expected 3",
-                  version);
+    devices = qs__vmdesc_index(vmdesc);
+    if (!read_header(&r, &version, errp)) {
         return NULL;
     }
     if (r.compat) {

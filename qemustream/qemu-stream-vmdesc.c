@@ -1,5 +1,6 @@
 /*
- * Finding a stream's vmdesc and decoding from descriptors and paths.
+ * Finding a stream's vmdesc and decoding from descriptors and paths; the
+ * vmdesc model (indexing a description, writing one).
  *
  * The vmdesc is the last record of the stream ("0x06, be32 N, N bytes of
  * JSON", right after the EOF byte 0x00), but the device sections before it
@@ -17,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "qobject/json-writer.h"
 
 /* The vmdesc of a big machine is a few MiB; never look further back. */
 #define QS_VMDESC_MAX_WINDOW ((uint64_t)64 << 20)
@@ -47,11 +50,60 @@ static bool pread_all(int fd, void *buf, size_t len, uint64_t off,
 }
 
 /*
- * Looks for the vmdesc record that ends exactly at @size. JSON text holds
- * no raw 0x06 byte, and the candidate must also follow an EOF byte, carry
- * the length that reaches the end and start with '{'. The window doubles
- * backwards from the end, reading each byte once; on success *@buf holds
- * the window and the text starts at *@text_off - *@buf_start in it.
+ * Looks in @w, the bytes from stream offset @start of a stream of @size
+ * bytes, at candidate record offsets @from down to 1 for the vmdesc record
+ * that ends exactly at @size. JSON text holds no raw 0x06 byte, and the
+ * candidate must also follow an EOF byte, carry the length that reaches
+ * the end and start with '{' (so @w must hold 5 bytes after @from). On
+ * success sets *@text_off, the stream offset of the text; else records in
+ * *@cut_at and *@cut_len the last record that runs past the end, if no
+ * earlier call did.
+ */
+static bool scan_vmdesc(const uint8_t *w, uint64_t from, uint64_t start,
+                        uint64_t size, uint64_t *text_off, uint64_t *cut_at,
+                        uint64_t *cut_len)
+{
+    for (uint64_t p = from; p >= 1; p--) {
+        uint64_t len;
+        const uint8_t *hit = memrchr(w, QS_VMDESCRIPTION, p + 1);
+
+        /* memrchr() jumps over the JSON text, which has no 0x06. */
+        if (!hit || hit == w) {
+            break;
+        }
+        p = (uint64_t)(hit - w);
+        if (w[p - 1] != QS_EOF || w[p + 5] != '{') {
+            continue;
+        }
+        len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |
+              w[p + 3] << 8 | w[p + 4];
+        if (start + p + 5 + len == size) {
+            *text_off = start + p + 5;
+            return true;
+        }
+        if (start + p + 5 + len > size && !*cut_at) {
+            *cut_at = start + p;
+            *cut_len = len;
+        }
+    }
+    return false;
+}
+
+/* The text after the last 0x06 is JSON: a cut stream. */
+static void cut_error(GError **errp, uint64_t size, uint64_t cut_at,
+                      uint64_t cut_len)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
+                "vmdesc: stream truncated inside the description (%"
+                G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes) at byte %"
+                G_GUINT64_FORMAT, size - cut_at - 5, cut_len, size);
+}
+
+/*
+ * Looks for the vmdesc record that ends exactly at @size (scan_vmdesc()).
+ * The window doubles backwards from the end, reading each byte once; on
+ * success *@buf holds the window and the text starts at *@text_off -
+ * *@buf_start in it.
  */
 static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                           uint8_t **buf, uint64_t *buf_start,
@@ -79,43 +131,17 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
         }
         /* Offsets above win - have were checked in the last round, all
          * but the old first byte, which lacked the byte before it. */
-        for (uint64_t p = win < 6 ? 0 : have ? win - have : win - 6;
-             p >= 1; p--) {
-            uint64_t len;
-            const uint8_t *hit = memrchr(w, QS_VMDESCRIPTION, p + 1);
-
-            /* memrchr() jumps over the JSON text, which has no 0x06. */
-            if (!hit || hit == w) {
-                break;
-            }
-            p = (uint64_t)(hit - w);
-            if (w[p - 1] != QS_EOF || w[p + 5] != '{') {
-                continue;
-            }
-            len = (uint64_t)w[p + 1] << 24 | w[p + 2] << 16 |
-                  w[p + 3] << 8 | w[p + 4];
-            if (start + p + 5 + len == size) {
-                *buf = w;
-                *buf_start = start;
-                *text_off = start + p + 5;
-                return true;
-            }
-            if (start + p + 5 + len > size && !cut_at) {
-                cut_at = start + p;
-                cut_len = len;
-            }
+        if (scan_vmdesc(w, win < 6 ? 0 : have ? win - have : win - 6, start,
+                        size, text_off, &cut_at, &cut_len)) {
+            *buf = w;
+            *buf_start = start;
+            return true;
         }
         have = win;
         if (win == size || win >= cap) {
             g_free(w);
             if (cut_at) {
-                /* The text after the last 0x06 is JSON: a cut stream. */
-                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TRUNCATED,
-                            "vmdesc: stream truncated inside the "
-                            "description (%" G_GUINT64_FORMAT " of %"
-                            G_GUINT64_FORMAT " bytes) at byte %"
-                            G_GUINT64_FORMAT, size - cut_at - 5, cut_len,
-                            size);
+                cut_error(errp, size, cut_at, cut_len);
                 return false;
             }
             return true;        /* no vmdesc */
@@ -143,6 +169,34 @@ static QObject *parse_vmdesc(const char *text, size_t len, uint64_t off,
         return NULL;
     }
     return desc;
+}
+
+bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
+                         const QVisitLimits *limits, QObject **vmdesc,
+                         size_t *text_len, GError **errp)
+{
+    uint64_t cap, win, text_off = 0, cut_at = 0, cut_len = 0;
+
+    if (!limits) {
+        limits = qvisit_limits_default();
+    }
+    cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
+    win = MIN((uint64_t)len, cap);
+    *vmdesc = NULL;
+    if (win >= 6 && scan_vmdesc(data + (len - win), win - 6, len - win, len,
+                                &text_off, &cut_at, &cut_len)) {
+        if (text_len) {
+            *text_len = len - text_off;
+        }
+        *vmdesc = parse_vmdesc((const char *)data + text_off,
+                               len - text_off, text_off, limits, errp);
+        return *vmdesc != NULL;
+    }
+    if (cut_at) {
+        cut_error(errp, len, cut_at, cut_len);
+        return false;
+    }
+    return true;
 }
 
 /* Writes all of @buf to @fd. */
@@ -277,8 +331,15 @@ static bool seekable_fd(int fd, bool need_qemu, const QVisitLimits *limits,
     return true;
 }
 
+void qs__vmdesc_missing(GError **errp)
+{
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
+                "vmdesc: the stream has no description (written with "
+                "suppress-vmdesc=on?); borrow one with --vmdesc");
+}
+
 static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
-                            GError **errp)
+                            uint64_t *text_len, GError **errp)
 {
     g_autofree uint8_t *buf = NULL;
     uint64_t start = 0, off = 0;
@@ -287,44 +348,43 @@ static QObject *find_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
         return NULL;
     }
     if (off == 0) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
-                    "vmdesc: the stream has no description (written with "
-                    "suppress-vmdesc=on?); borrow one with --vmdesc");
+        qs__vmdesc_missing(errp);
         return NULL;
+    }
+    if (text_len) {
+        *text_len = size - off;
     }
     return parse_vmdesc((const char *)buf + (off - start), size - off, off,
                         limits, errp);
 }
 
-/* Decodes from @fd's current position with @vmdesc; @fd stays open. */
-static QObject *dump_from(int fd, const QemuStreamOptions *opts,
-                          const QObject *vmdesc, bool borrowed,
-                          GError **errp)
+/* Runs @fn on @fd from its current position; @fd stays open. */
+static QObject *run_from(int fd, const QObject *vmdesc, bool borrowed,
+                         uint64_t vmdesc_len, QsStreamFn fn, void *ctx,
+                         GError **errp)
 {
     QEMUFile *f = qemu_fopen_fd(fd, "rb");
-    QObject *dump = qs__dump(f, opts, vmdesc, borrowed, errp);
+    QObject *o = fn(f, vmdesc, borrowed, vmdesc_len, ctx, errp);
 
     qemu_fclose(f);
-    return dump;
+    return o;
 }
 
-QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
-                             GError **errp)
+QObject *qs__run_fd(int fd, const QemuStreamOptions *opts, QsStreamFn fn,
+                    void *ctx, GError **errp)
 {
     const QVisitLimits *limits;
     g_autoptr(QObject) own = NULL;
-    QObject *dump = NULL;
+    QObject *o = NULL;
     struct stat st;
-    uint64_t size;
+    uint64_t size, own_len = 0;
     int owned;
 
-    g_return_val_if_fail(fd >= 0, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     limits = opts && opts->limits ? opts->limits : qvisit_limits_default();
     /* With a description at hand a pipe is decoded as it arrives. */
     if (opts && opts->vmdesc && fstat(fd, &st) == 0 &&
         !S_ISREG(st.st_mode)) {
-        return dump_from(fd, opts, opts->vmdesc, true, errp);
+        return run_from(fd, opts->vmdesc, true, 0, fn, ctx, errp);
     }
     if (!seekable_fd(fd, true, limits, &owned, &size, errp)) {
         return NULL;
@@ -333,7 +393,7 @@ QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
         fd = owned;
     }
     if (!opts || !opts->vmdesc) {
-        own = find_vmdesc(fd, size, limits, errp);
+        own = find_vmdesc(fd, size, limits, &own_len, errp);
     }
     if (!own && (!opts || !opts->vmdesc)) {
         /* find_vmdesc() has set the error */
@@ -341,13 +401,28 @@ QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
                     g_strerror(errno));
     } else {
-        dump = dump_from(fd, opts, own ? own : opts->vmdesc, own == NULL,
-                         errp);
+        o = run_from(fd, own ? own : opts->vmdesc, own == NULL, own_len, fn,
+                     ctx, errp);
     }
     if (owned >= 0) {
         close(owned);
     }
-    return dump;
+    return o;
+}
+
+static QObject *dump_fn(QEMUFile *f, const QObject *vmdesc, bool borrowed,
+                        uint64_t vmdesc_len, void *ctx, GError **errp)
+{
+    (void)vmdesc_len;
+    return qs__dump(f, ctx, vmdesc, borrowed, errp);
+}
+
+QObject *qemu_stream_dump_fd(int fd, const QemuStreamOptions *opts,
+                             GError **errp)
+{
+    g_return_val_if_fail(fd >= 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    return qs__run_fd(fd, opts, dump_fn, (void *)opts, errp);
 }
 
 static int open_input(const char *path, GError **errp)
@@ -365,23 +440,28 @@ static int open_input(const char *path, GError **errp)
     return fd;
 }
 
-QObject *qemu_stream_dump_path(const char *path,
-                               const QemuStreamOptions *opts, GError **errp)
+QObject *qs__run_path(const char *path, const QemuStreamOptions *opts,
+                      QsStreamFn fn, void *ctx, GError **errp)
 {
-    QObject *dump;
-    int fd;
+    QObject *o;
+    int fd = open_input(path, errp);
 
-    g_return_val_if_fail(path != NULL, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
-    fd = open_input(path, errp);
     if (fd < 0) {
         return NULL;
     }
-    dump = qemu_stream_dump_fd(fd, opts, errp);
+    o = qs__run_fd(fd, opts, fn, ctx, errp);
     if (fd != 0) {
         close(fd);
     }
-    return dump;
+    return o;
+}
+
+QObject *qemu_stream_dump_path(const char *path,
+                               const QemuStreamOptions *opts, GError **errp)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    return qs__run_path(path, opts, dump_fn, (void *)opts, errp);
 }
 
 /* Reads the description held by @fd: a stream's vmdesc or JSON text. */
@@ -395,7 +475,7 @@ static QObject *load_vmdesc_fd(int fd, uint64_t size, const char *path,
         return NULL;
     }
     if (size >= 4 && !memcmp(magic, "QEVM", 4)) {
-        return find_vmdesc(fd, size, limits, errp);
+        return find_vmdesc(fd, size, limits, NULL, errp);
     }
     if (size > limits->max_alloc) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
@@ -439,4 +519,65 @@ QObject *qemu_stream_load_vmdesc_path(const char *path,
         close(in);
     }
     return desc;
+}
+
+/* --- The vmdesc model -------------------------------------------------- */
+
+static char *device_key(const char *idstr, uint64_t instance_id)
+{
+    return g_strdup_printf("%s\x1f%" G_GUINT64_FORMAT, idstr, instance_id);
+}
+
+GHashTable *qs__vmdesc_index(const QObject *vmdesc)
+{
+    GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, NULL);
+    QList *list = qobject_to(QList, qdict_get(qobject_to(QDict, vmdesc),
+                                              "devices"));
+
+    for (size_t i = 0; i < qlist_size(list); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(list, i));
+        int64_t inst = 0;
+        char *key;
+
+        qs__dict_int(d, "instance_id", &inst);
+        key = device_key(qs__dict_str(d, "name"), (uint64_t)inst);
+        if (g_hash_table_contains(index, key)) {
+            g_free(key);
+        } else {
+            g_hash_table_insert(index, key, d);
+        }
+    }
+    return index;
+}
+
+QDict *qs__vmdesc_lookup(GHashTable *index, const char *idstr,
+                         uint64_t instance_id)
+{
+    g_autofree char *key = device_key(idstr, instance_id);
+
+    return g_hash_table_lookup(index, key);
+}
+
+QDict *qs__vmdesc_device(const char *idstr, uint32_t instance_id,
+                         uint32_t version_id, QList *fields)
+{
+    QDict *dev = qdict_new();
+
+    /* QEMU's key order; a section of the migration core is its own vmsd. */
+    qdict_put_str(dev, "name", idstr);
+    qdict_put_uint(dev, "instance_id", instance_id);
+    qdict_put_str(dev, "vmsd_name", idstr);
+    qdict_put_uint(dev, "version", version_id);
+    qdict_put(dev, "fields", fields);
+    return dev;
+}
+
+GString *qs__vmdesc_text(uint64_t page_size, QList *devices)
+{
+    g_autoptr(QDict) vmdesc = qdict_new();
+
+    qdict_put_uint(vmdesc, "page_size", page_size);
+    qdict_put(vmdesc, "devices", qobject_ref(devices));
+    return qobject__to_json_spaced(QOBJECT(vmdesc));
 }

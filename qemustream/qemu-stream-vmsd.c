@@ -7,6 +7,16 @@
  * bytes (QEMU 7.2 names a null pointer marker "uint64" with size 1),
  * structs recurse and must consume exactly "size" bytes, everything else
  * is kept as "size" raw bytes.
+ *
+ * Three forms of the decoded values, one per QsReader mode: the native
+ * dump's (everything kept to re-encode byte for byte), analyze-compat's
+ * (analyze-migration.py's text), and the state form the migration core
+ * loads devices from (qs__read_state()): typed like the native dump, but
+ * "float64" is a number, a bool byte other than 0 and 1 is an error, and
+ * the marks the migration core's own vmdescs carry ("qvisit": "present",
+ * "str", "array"; docs/formats.md) are honoured: a presence byte is
+ * checked and dropped, a string is text, a one-member struct wrapping a
+ * nested array is that array.
  */
 #include "qemustream/qemu-stream-internal.h"
 
@@ -93,6 +103,20 @@ QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size)
     return QS_KIND_RAW;
 }
 
+/* The state form's kind: the native one, plus the migration core's
+ * strings and doubles. */
+static QsKind state_kind(const QDict *fd, const char *type, int64_t size,
+                         const char *mark)
+{
+    if (mark && !strcmp(mark, "str")) {
+        return QS_KIND_STR;
+    }
+    if (size == 8 && !strcmp(type, "float64")) {
+        return QS_KIND_DOUBLE;
+    }
+    return qs__native_kind(fd, type, size);
+}
+
 /* Appends "[i]"; paths are built for every element, so without printf. */
 static void append_index(GString *path, int64_t i)
 {
@@ -148,6 +172,40 @@ static QObject *read_raw(QsReader *r, int64_t size, GError **errp)
     }
     r->cost = QS_COST_STR(hex->len);
     return QOBJECT(qstring_from_str(hex->str));
+}
+
+/* A string of the migration core: be32 length, then that much UTF-8 text
+ * without NUL bytes, @size bytes in all. */
+static QObject *read_str(QsReader *r, int64_t size, GError **errp)
+{
+    uint64_t start = r->pos;
+    g_autofree char *text = NULL;
+    uint32_t len;
+
+    if (size < 4) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, start,
+                         "string of size %" G_GINT64_FORMAT, size), NULL;
+    }
+    if (!qs__be32(r, &len, errp)) {
+        return NULL;
+    }
+    if ((uint64_t)len != (uint64_t)size - 4) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, start,
+                         "string length %u but vmdesc size %"
+                         G_GINT64_FORMAT, len, size), NULL;
+    }
+    /* @size passed the max_section_size check of read_field(). */
+    text = g_malloc(len + 1);
+    if (!qs__read(r, text, len, errp)) {
+        return NULL;
+    }
+    text[len] = '\0';
+    if (memchr(text, '\0', len) || !g_utf8_validate(text, len, NULL)) {
+        return qs__error(r, errp, QVISIT_ERROR_PARSE, start + 4,
+                         "invalid UTF-8"), NULL;
+    }
+    r->cost = QS_COST_STR(len);
+    return QOBJECT(qstring_from_str(text));
 }
 
 static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
@@ -229,11 +287,31 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
             return NULL;
         }
         /* Only 0 and 1 are JSON booleans; another byte stays a number so
-         * that the stream re-encodes exactly. */
+         * that the stream re-encodes exactly. QEMU writes a C bool, 0 or
+         * 1: in the state form, which loads devices, another byte is
+         * corruption, refused at this field rather than loaded as a
+         * silently flipped flag. */
+        if (b[0] > 1 && r->state) {
+            return qs__error(r, errp, QVISIT_ERROR_RANGE, start,
+                             "expected 0 or 1 for bool, got %u", b[0]),
+                   NULL;
+        }
         if (b[0] > 1) {
             return QOBJECT(qnum_from_uint(b[0]));
         }
         return QOBJECT(qbool_from_bool(b[0]));
+    case QS_KIND_DOUBLE: {
+        uint64_t u = 0;
+        double d;
+
+        if (!qs__be64(r, &u, errp)) {
+            return NULL;
+        }
+        memcpy(&d, &u, sizeof(d));
+        return QOBJECT(qnum_from_double(d));
+    }
+    case QS_KIND_STR:
+        return read_str(r, size, errp);
     case QS_KIND_STRUCT:
     case QS_KIND_NESTED: {
         const QDict *sub = kind == QS_KIND_NESTED ? fd
@@ -257,6 +335,17 @@ static QObject *read_elem(QsReader *r, const QDict *fd, QsKind kind,
                              "vmdesc size is %" G_GINT64_FORMAT,
                              r->pos - start, size), NULL;
         }
+        if (r->state && kind == QS_KIND_STRUCT) {
+            const char *mark = qs__dict_str(fd, "qvisit");
+
+            /* An array inside an array: its one member is the value. */
+            if (mark && !strcmp(mark, "array")) {
+                const QDictEntry *e = qdict_first(out);
+
+                return e ? qobject_ref(qdict_entry_value(e))
+                         : QOBJECT(qlist_new());
+            }
+        }
         return QOBJECT(g_steal_pointer(&out));
     }
     case QS_KIND_RAW:
@@ -272,6 +361,7 @@ typedef struct QsFieldDesc {
     int64_t size;
     int64_t array_len;  /* -1: not an array */
     int64_t index;      /* -1: not one element of a split array */
+    const char *mark;   /* "qvisit": the migration core's marks, or NULL */
 } QsFieldDesc;
 
 /* Fills @d from @fd in one pass over its members (field entries are read
@@ -280,7 +370,7 @@ static bool field_desc(const QDict *fd, QsFieldDesc *d)
 {
     bool has_size = false, ok = true;
 
-    d->name = d->type = NULL;
+    d->name = d->type = d->mark = NULL;
     d->array_len = d->index = -1;
     for (const QDictEntry *e = qdict_first(fd); e; e = qdict_next(fd, e)) {
         const char *key = qdict_entry_key(e);
@@ -301,6 +391,8 @@ static bool field_desc(const QDict *fd, QsFieldDesc *d)
         } else if (!strcmp(key, "index")) {
             ok = ok && num && qnum_get_try_int(num, &d->index) &&
                  d->index >= 0;
+        } else if (!strcmp(key, "qvisit")) {
+            d->mark = str ? qstring_get_str(str) : NULL;
         }
     }
     return ok && has_size && d->name && d->type;
@@ -322,8 +414,24 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
     }
     g_string_append_c(r->path, '.');
     g_string_append(r->path, d.name);
+    if (r->state && d.mark && !strcmp(d.mark, "present")) {
+        uint64_t at = r->pos;
+        uint8_t b;
+
+        /* The presence byte of the optional member that follows. */
+        if (!qs__u8(r, &b, errp)) {
+            return false;
+        }
+        if (b > 1) {
+            return qs__error(r, errp, QVISIT_ERROR_RANGE, at,
+                             "expected presence byte 0 or 1, got %u", b);
+        }
+        g_string_truncate(r->path, mark);
+        return true;
+    }
     kind = r->compat ? compat_kind(d.type)
-                     : qs__native_kind(fd, d.type, d.size);
+           : r->state ? state_kind(fd, d.type, d.size, d.mark)
+                      : qs__native_kind(fd, d.type, d.size);
     /* Elements take their size from the stream, except zero-size ones:
      * bound those so a short vmdesc cannot ask for millions of values. */
     if ((uint64_t)d.size > r->limits->max_section_size ||

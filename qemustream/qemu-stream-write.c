@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "qemufile/qemu-file-window.h"
 #include "util/bswap.h"
 #include "util/error-at.h"
 #include "util/hex.h"
@@ -326,10 +327,7 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
         } else {
             wire = (uint64_t)version;
         }
-        qemu_put_byte(f, QS_SUBSECTION);
-        qemu_put_byte(f, (int)strlen(name));
-        qemu_put_buffer(f, (const uint8_t *)name, strlen(name));
-        qemu_put_be32(f, (unsigned)wire);
+        qs__put_subsection_header(f, name, (uint32_t)wire);
         if (!qs__write_vmsd(f, sub, data, path, depth + 1, errp)) {
             return false;
         }
@@ -339,6 +337,70 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
 }
 
 /* --- records ----------------------------------------------------------- */
+
+/* The record writer both writers share: the encoder here and the
+ * migration core's legacy format (qemu-stream-codec.h). */
+
+void qs__put_header(QEMUFile *f)
+{
+    qemu_put_be32(f, QS_MAGIC);
+    qemu_put_be32(f, QS_VERSION);
+}
+
+void qs__put_cstr(QEMUFile *f, const char *s)
+{
+    size_t len = strlen(s);
+
+    qemu_put_byte(f, (int)len);
+    qemu_put_buffer(f, (const uint8_t *)s, len);
+}
+
+void qs__put_configuration(QEMUFile *f, const char *machine_type)
+{
+    size_t len = strlen(machine_type);
+
+    qemu_put_byte(f, QS_CONFIGURATION);
+    qemu_put_be32(f, (unsigned)len);
+    qemu_put_buffer(f, (const uint8_t *)machine_type, len);
+}
+
+void qs__put_subsection_header(QEMUFile *f, const char *name,
+                               uint32_t version_id)
+{
+    qemu_put_byte(f, QS_SUBSECTION);
+    qs__put_cstr(f, name);
+    qemu_put_be32(f, version_id);
+}
+
+void qs__put_section_header(QEMUFile *f, uint8_t type, uint32_t section_id,
+                            const char *idstr, uint32_t instance_id,
+                            uint32_t version_id)
+{
+    qemu_put_byte(f, type);
+    qemu_put_be32(f, section_id);
+    qs__put_cstr(f, idstr);
+    qemu_put_be32(f, instance_id);
+    qemu_put_be32(f, version_id);
+}
+
+void qs__put_section_part(QEMUFile *f, uint8_t type, uint32_t section_id)
+{
+    qemu_put_byte(f, type);
+    qemu_put_be32(f, section_id);
+}
+
+void qs__put_footer(QEMUFile *f, uint32_t section_id)
+{
+    qemu_put_byte(f, QS_SECTION_FOOTER);
+    qemu_put_be32(f, section_id);
+}
+
+void qs__put_vmdesc(QEMUFile *f, const char *text, size_t len)
+{
+    qemu_put_byte(f, QS_VMDESCRIPTION);
+    qemu_put_be32(f, (unsigned)len);
+    qemu_put_buffer(f, (const uint8_t *)text, len);
+}
 
 /* What one pass over the dump needs and what its records define. */
 typedef struct QsEncoder {
@@ -377,22 +439,23 @@ static bool get_uint(const QDict *d, const char *key, int bits,
     return true;
 }
 
-static bool put_name(QEMUFile *f, const QDict *d, const char *key,
-                     GString *path, GError **errp)
+/* Member @key as a name that fits a u8-counted string, or NULL. */
+static const char *get_name(const QDict *d, const char *key, GString *path,
+                            GError **errp)
 {
     const char *s = qs__dict_str(d, key);
 
     if (!s) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
-                             "member '%s' is missing", key);
+        qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                      "member '%s' is missing", key);
+        return NULL;
     }
     if (strlen(s) > 255) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
-                             "member '%s' is longer than 255 bytes", key);
+        qs__enc_error(path, errp, QVISIT_ERROR_RANGE,
+                      "member '%s' is longer than 255 bytes", key);
+        return NULL;
     }
-    qemu_put_byte(f, (int)strlen(s));
-    qemu_put_buffer(f, (const uint8_t *)s, strlen(s));
-    return true;
+    return s;
 }
 
 static bool write_configuration(QEMUFile *f, const QDict *conf,
@@ -414,9 +477,7 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
                                     "%zu bytes, at most %d", strlen(machine),
                                     QS_MACHINE_TYPE_MAX);
     }
-    qemu_put_byte(f, QS_CONFIGURATION);
-    qemu_put_be32(f, (unsigned)strlen(machine));
-    qemu_put_buffer(f, (const uint8_t *)machine, strlen(machine));
+    qs__put_configuration(f, machine);
     for (size_t i = 0; subs && i < qlist_size(subs); i++) {
         QDict *sub = qobject_to(QDict, qlist_get(subs, i));
         const char *name = sub ? qs__dict_str(sub, "name") : NULL;
@@ -426,12 +487,11 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "member 'name' is missing");
         }
-        qemu_put_byte(f, QS_SUBSECTION);
-        if (!put_name(f, sub, "name", path, errp) ||
+        if (!get_name(sub, "name", path, errp) ||
             !get_uint(sub, "version_id", 32, &v, path, errp)) {
             return false;
         }
-        qemu_put_be32(f, (unsigned)v);
+        qs__put_subsection_header(f, name, (uint32_t)v);
         if (!strcmp(name, "configuration/capabilities")) {
             QList *caps = qobject_to(QList, qdict_get(sub, "capabilities"));
 
@@ -453,8 +513,7 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
                 if (!strcmp(s, "x-ignore-shared")) {
                     *ignore_shared = true;
                 }
-                qemu_put_byte(f, (int)strlen(s));
-                qemu_put_buffer(f, (const uint8_t *)s, strlen(s));
+                qs__put_cstr(f, s);
             }
         } else if (!strcmp(name, "configuration/uuid")) {
             const char *uuid = qs__dict_str(sub, "uuid");
@@ -485,7 +544,6 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
     QObject *ram = qdict_get(rec, "ram");
     QDict *state = qobject_to(QDict, qdict_get(rec, "state"));
     size_t mark = path->len;
-    g_autofree char *key = NULL;
     QDict *desc;
 
     /* The reader tells RAM from a device by the section, not by the
@@ -522,8 +580,7 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "the dump has no vmdesc to encode with");
     }
-    key = g_strdup_printf("%s\x1f%" G_GUINT64_FORMAT, idstr, inst);
-    desc = g_hash_table_lookup(e->devices, key);
+    desc = qs__vmdesc_lookup(e->devices, idstr, inst);
     if (!desc) {
         return qs__enc_error(path, errp, QVISIT_ERROR_UNKNOWN,
                              "section '%s' is not described by the vmdesc",
@@ -614,27 +671,19 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
             : qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
                             "the last record is %s, expected EOF", type);
     }
-    qemu_put_byte(f, (int)t);
-    if (t == QS_EOF) {
-        return true;
-    }
-    if (t == QS_COMMAND) {
-        return write_command(f, rec, path, errp);
+    if (t == QS_EOF || t == QS_COMMAND) {
+        qemu_put_byte(f, (int)t);
+        return t == QS_EOF || write_command(f, rec, path, errp);
     }
     if (!get_uint(rec, "section_id", 32, &id, path, errp)) {
         return false;
     }
-    qemu_put_be32(f, (unsigned)id);
     if (t == QS_SECTION_START || t == QS_SECTION_FULL) {
-        if (!put_name(f, rec, "idstr", path, errp) ||
-            !get_uint(rec, "instance_id", 32, &inst, path, errp)) {
+        idstr = get_name(rec, "idstr", path, errp);
+        if (!idstr || !get_uint(rec, "instance_id", 32, &inst, path, errp) ||
+            !get_uint(rec, "version_id", 32, &v, path, errp)) {
             return false;
         }
-        qemu_put_be32(f, (unsigned)inst);
-        if (!get_uint(rec, "version_id", 32, &v, path, errp)) {
-            return false;
-        }
-        idstr = qs__dict_str(rec, "idstr");
         is_ram = !strcmp(idstr, QS_RAM_IDSTR) && inst == 0;
         if (is_ram && v != QS_RAM_VERSION) {
             return qs__enc_member_error(path, "version_id", errp,
@@ -649,7 +698,8 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
                                  QS_RAM_IDSTR " section (instance 0) is "
                                  "iterative", idstr);
         }
-        qemu_put_be32(f, (unsigned)v);
+        qs__put_section_header(f, (uint8_t)t, (uint32_t)id, idstr,
+                               (uint32_t)inst, (uint32_t)v);
         g_hash_table_insert(e->sections, GUINT_TO_POINTER(id),
                             is_ram ? RAM_SECTION : GINT_TO_POINTER(1));
     } else {
@@ -664,6 +714,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
                                         "has", type, id);
         }
         is_ram = true;
+        qs__put_section_part(f, (uint8_t)t, (uint32_t)id);
     }
     if (!write_payload(f, rec, is_ram, idstr, inst, e, path, errp)) {
         return false;
@@ -687,8 +738,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
                                     e->footers ? "true" : "false");
     }
     if (has) {
-        qemu_put_byte(f, QS_SECTION_FOOTER);
-        qemu_put_be32(f, (unsigned)id);
+        qs__put_footer(f, (uint32_t)id);
     }
     return true;
 }
@@ -706,8 +756,7 @@ static bool encode_pass(QEMUFile *f, const QDict *root, QsEncoder *e,
     e->ram = (QsRamWriter){ .page_size = e->page_size, .lengths = lengths };
     e->sections = sections;
     e->footers = -1;
-    qemu_put_be32(f, QS_MAGIC);
-    qemu_put_be32(f, QS_VERSION);
+    qs__put_header(f);
     if (conf && qobject_type(conf) != QTYPE_QNULL) {
         if (!qobject_to(QDict, conf)) {
             g_string_assign(path, "configuration");
@@ -732,9 +781,7 @@ static bool encode_pass(QEMUFile *f, const QDict *root, QsEncoder *e,
         }
     }
     if (e->vmdesc) {
-        qemu_put_byte(f, QS_VMDESCRIPTION);
-        qemu_put_be32(f, (unsigned)strlen(e->vmdesc));
-        qemu_put_buffer(f, (const uint8_t *)e->vmdesc, strlen(e->vmdesc));
+        qs__put_vmdesc(f, e->vmdesc, strlen(e->vmdesc));
     }
     return true;
 }
@@ -817,8 +864,6 @@ bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
         text = e.vmdesc;
     }
     if (text) {
-        QList *list;
-
         desc = qobject_from_json_full(text, -1, limits, errp);
         if (!desc) {
             g_prefix_error(errp, "vmdesc: ");
@@ -835,31 +880,14 @@ bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
                                         "has %" G_GUINT64_FORMAT,
                                         e.page_size, desc_page_size);
         }
-        devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                        NULL);
-        list = qobject_to(QList, qdict_get(qobject_to(QDict, desc),
-                                           "devices"));
-        for (size_t i = 0; i < qlist_size(list); i++) {
-            QDict *d = qobject_to(QDict, qlist_get(list, i));
-            int64_t inst = 0;
-            char *key;
-
-            qs__dict_int(d, "instance_id", &inst);
-            key = g_strdup_printf("%s\x1f%" G_GINT64_FORMAT,
-                                  qs__dict_str(d, "name"), inst);
-            if (g_hash_table_contains(devices, key)) {
-                g_free(key);
-            } else {
-                g_hash_table_insert(devices, key, d);
-            }
-        }
+        devices = qs__vmdesc_index(desc);
     }
     e.devices = devices;
 
     /* Check everything before the first byte reaches @f: a first pass
      * writes into a file that discards, so an invalid dump writes
      * nothing. */
-    discard = qs__discard_file();
+    discard = qemu_file__open_discard();
     ok = encode_pass(discard, root, &e, path, errp);
     qemu_fclose(discard);
     if (!ok) {

@@ -6,7 +6,9 @@
  *
  * Layout: compact output has no white space at all; pretty output is the
  * layout of Python's json.dumps(obj, indent=4), which QEMU's
- * scripts/analyze-migration.py prints and issue 6 reproduces byte for byte.
+ * scripts/analyze-migration.py prints and issue 6 reproduces byte for byte;
+ * spaced output is one line with ", " and ": " separators, the layout of
+ * the vmdesc QEMU writes into a migration stream (json-writer.h).
  * One difference from Python's default ensure_ascii=True: valid UTF-8 is
  * written as is, not as \uXXXX escapes (this equals Python with
  * ensure_ascii=False). Invalid UTF-8 bytes are written as U+FFFD, one per
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qobject/json-writer.h"
 #include "qobject/qobject-internal.h"
 #include "util/hex.h"
 
@@ -313,8 +316,15 @@ static bool container_is_empty(const QObject *obj)
     return ((const QList *)obj)->len == 0;
 }
 
-static void write_value(Writer *w, const QObject *root, bool pretty)
+typedef enum {
+    LAYOUT_COMPACT,
+    LAYOUT_PRETTY,
+    LAYOUT_SPACED,
+} Layout;
+
+static void write_value(Writer *w, const QObject *root, Layout layout)
 {
+    bool pretty = layout == LAYOUT_PRETTY;
     g_autoptr(GArray) stack = g_array_new(FALSE, FALSE, sizeof(WriterFrame));
     const QObject *obj = root;
 
@@ -366,14 +376,18 @@ static void write_value(Writer *w, const QObject *root, bool pretty)
                 continue;
             }
             if (!first) {
-                w_putc(w, ',');
+                if (layout == LAYOUT_SPACED) {
+                    w_put(w, ", ", 2);
+                } else {
+                    w_putc(w, ',');
+                }
             }
             if (pretty) {
                 write_indent(w, stack->len);
             }
             if (f->obj->type == QTYPE_QDICT) {
                 write_string(w, f->entry->key, strlen(f->entry->key));
-                if (pretty) {
+                if (layout != LAYOUT_COMPACT) {
                     w_put(w, ": ", 2);
                 } else {
                     w_putc(w, ':');
@@ -389,19 +403,29 @@ static void write_value(Writer *w, const QObject *root, bool pretty)
     }
 }
 
-GString *qobject_to_json_pretty(const QObject *obj, bool pretty)
+static GString *to_json(const QObject *obj, Layout layout)
 {
-    Writer *w;
+    Writer *w = g_new(Writer, 1);
     GString *out;
 
-    g_return_val_if_fail(obj != NULL, NULL);
-    w = g_new(Writer, 1);
     w->out = out = g_string_sized_new(sizeof(w->buf));
     w->n = 0;
-    write_value(w, obj, pretty);
+    write_value(w, obj, layout);
     w_flush(w);
     g_free(w);
     return out;
+}
+
+GString *qobject_to_json_pretty(const QObject *obj, bool pretty)
+{
+    g_return_val_if_fail(obj != NULL, NULL);
+    return to_json(obj, pretty ? LAYOUT_PRETTY : LAYOUT_COMPACT);
+}
+
+GString *qobject__to_json_spaced(const QObject *obj)
+{
+    g_return_val_if_fail(obj != NULL, NULL);
+    return to_json(obj, LAYOUT_SPACED);
 }
 
 GString *qobject_to_json(const QObject *obj)

@@ -735,7 +735,7 @@ static void legacy_truncated_payload_names_the_field(void)
     g_byte_array_remove_index(out, 41);
     CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
-                 "missing section footer for tiny at byte 42");
+                 "tiny: missing section footer (got byte 0x00) at byte 42");
 }
 
 /* A stream cut inside its vmdesc says so, whatever decodes the devices. */
@@ -757,9 +757,9 @@ static void legacy_cut_in_vmdesc_is_truncated_vmdesc(void)
 
     /* Ten bytes of JSON missing. */
     g_byte_array_set_size(out, out->len - 10);
-    want = g_strdup_printf("vmdesc: stream truncated: the record claims %u "
-                           "bytes, %u follow at byte %zu", claim, claim - 10,
-                           v + 5);
+    want = g_strdup_printf("vmdesc: stream truncated inside the description "
+                           "(%u of %u bytes) at byte %u", claim - 10, claim,
+                           out->len);
     CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, want);
     g_clear_error(&err);
@@ -767,11 +767,89 @@ static void legacy_cut_in_vmdesc_is_truncated_vmdesc(void)
     /* Cut inside the record's length. */
     g_byte_array_set_size(out, v + 3);
     g_free(want);
-    want = g_strdup_printf("vmdesc: stream truncated in the record header "
-                           "at byte %zu", v + 3);
+    /* The record's length starts at v + 1. */
+    want = g_strdup_printf("vmdesc: stream truncated at byte %zu", v + 1);
     CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED, want);
     g_clear_error(&err);
+}
+
+/* An optional member's presence byte: written as the visitor's bool,
+ * described with the "qvisit": "present" mark, checked on load. */
+typedef struct Opt {
+    bool has_v;
+    uint8_t v;
+    char *name;
+} Opt;
+
+static bool opt_visit(Visitor *v, void *opaque, GError **errp)
+{
+    Opt *o = opaque;
+
+    if (!visit_start_struct(v, "opt", errp)) {
+        return false;
+    }
+    if (visit_optional(v, "v", &o->has_v) &&
+        !visit_type_u8(v, "v", &o->v, errp)) {
+        return false;
+    }
+    return visit_type_str(v, "name", &o->name, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static void opt_clear(void *opaque)
+{
+    g_clear_pointer(&((Opt *)opaque)->name, g_free);
+}
+
+static void legacy_presence_bytes_and_strings_round_trip(void)
+{
+    static const MigrationDeviceInfo info = {
+        .id = "opt", .version = 1, .visit = opt_visit,
+        .state_size = sizeof(Opt), .clear = opt_clear,
+    };
+    Opt src = { .has_v = true, .v = 7, .name = g_strdup("caf\xc3\xa9") };
+    Opt dst = { 0 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r G_GNUC_UNUSED =
+        legacy_save_one(&info, &src, out);
+    g_autoptr(MigrationRegistry) d = migration_registry_new();
+    g_autoptr(MigrationStream) s = NULL;
+    GError *err = NULL;
+
+    /* Header 19, section header 17: presence byte, v, be32 5, text. */
+    ASSERT_BYTES_EQUAL(out->data + 36, 11, "\x01\x07\0\0\0\x05" "caf\xc3\xa9",
+                       11);
+    s = migration_stream_decode(out->data, out->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    {
+        g_autoptr(GString) json = qobject_to_json(
+            QOBJECT(migration_stream_get_section(s, 0)->state));
+
+        CU_ASSERT_STRING_EQUAL(json->str,
+                               "{\"v\":7,\"name\":\"caf\xc3\xa9\"}");
+    }
+    CU_ASSERT_TRUE(migration_register(d, &info, &dst, &err));
+    CU_ASSERT_TRUE(migration_load(d, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(dst.has_v && dst.v == 7);
+    CU_ASSERT_STRING_EQUAL(dst.name, "caf\xc3\xa9");
+
+    /* A presence byte other than 0 and 1 names the member. */
+    out->data[36] = 2;
+    CU_ASSERT_FALSE(migration_load(d, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "opt.has_v: expected presence byte 0 or 1, got 2 at byte 36");
+    out->data[36] = 1;
+    /* A string whose length disagrees with the vmdesc. */
+    out->data[41] = 4;
+    CU_ASSERT_FALSE(migration_load(d, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_PARSE,
+                 "opt.name: string length 4 but vmdesc size 9 at byte 38");
+    CU_ASSERT_STRING_EQUAL(dst.name, "caf\xc3\xa9");
+    opt_clear(&src);
+    opt_clear(&dst);
 }
 
 /* QEMU's suppress-vmdesc=on: the registry's layouts decode the payload. */
@@ -961,6 +1039,47 @@ static void machine_version_travels_in_every_format(void)
     machine_clear(&src);
 }
 
+/* The legacy configuration's machine type is at most 255 bytes, which
+ * the reader enforces: the writer refuses more, writing nothing. */
+static void legacy_machine_type_longer_than_255_bytes_is_refused(void)
+{
+    g_autoptr(MigrationStream) s = migration_stream_new();
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationStream) back = NULL;
+    g_autofree char *long_name = g_strnfill(256, 'm');
+    g_autofree char *max_name = g_strnfill(255, 'm');
+    g_autoptr(QDict) doc = NULL;
+    g_autoptr(GString) json = NULL;
+    GError *err = NULL;
+
+    /* Through JSON, whose reader takes any machine name. */
+    doc = migration_stream_to_qobject(s);
+    qdict_put_str(doc, "machine", long_name);
+    json = qobject_to_json(QOBJECT(doc));
+    back = migration_stream_decode(json->str, json->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(migration_stream_encode(back, MIGRATION_FORMAT_LEGACY,
+                                            NULL, NULL, out, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_INVALID,
+                 "machine type of 256 bytes exceeds 255, the most a legacy "
+                 "stream holds");
+    CU_ASSERT_EQUAL(out->len, 0);
+    g_clear_pointer(&back, migration_stream_free);
+    g_string_free(json, true);
+    qdict_put_str(doc, "machine", max_name);
+    json = qobject_to_json(QOBJECT(doc));
+    back = migration_stream_decode(json->str, json->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(migration_stream_encode(back, MIGRATION_FORMAT_LEGACY,
+                                           NULL, NULL, out, &err));
+    ASSERT_NO_ERROR(err);
+    g_clear_pointer(&back, migration_stream_free);
+    back = migration_stream_decode(out->data, out->len, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_STRING_EQUAL(migration_stream_get_machine(back), max_name);
+}
+
 static void registration_rejects_duplicates_and_bad_versions(void)
 {
     g_autoptr(MigrationRegistry) r = migration_registry_new();
@@ -1021,6 +1140,10 @@ static const TestCase tests[] = {
       binary_every_bit_flip_is_detected },
     { "truncation_anywhere_fails_cleanly_and_writes_nothing",
       truncation_anywhere_fails_cleanly_and_writes_nothing },
+    { "legacy_machine_type_longer_than_255_bytes_is_refused",
+      legacy_machine_type_longer_than_255_bytes_is_refused },
+    { "legacy_presence_bytes_and_strings_round_trip",
+      legacy_presence_bytes_and_strings_round_trip },
     { "legacy_truncated_payload_names_the_field",
       legacy_truncated_payload_names_the_field },
     { "legacy_cut_in_vmdesc_is_truncated_vmdesc",

@@ -13,6 +13,9 @@
 
 #include "tests/test-util.h"
 
+/* The read window qemufile/ lends to the QEMU stream reader. */
+#include "qemufile/qemu-file-window.h"
+
 enum { PUT_BYTE, PUT_BE16, PUT_BE32, PUT_BE64 };
 
 static void put(QEMUFile *f, int op, uint64_t v)
@@ -664,7 +667,78 @@ static void skip_exactly_to_the_end_succeeds(void)
     CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
 }
 
+/*
+ * The read window of a memory file is the caller's bytes; taking moves
+ * the same position the gets do, and a failed get empties the window, so
+ * a reader taking in place never reads past an error.
+ */
+static void read_window_takes_in_place_and_empties_on_error(void)
+{
+    static const uint8_t data[] = { 1, 2, 3, 4, 5 };
+    QEMUFile *f = qemu_fopen_mem(data, sizeof(data));
+    ByteWindow *w = qemu_file__read_window(f);
+
+    CU_ASSERT_PTR_EQUAL(byte_window_take(w, 2), data);
+    CU_ASSERT_EQUAL(qemu_get_byte(f), 3);
+    CU_ASSERT_EQUAL(qemu_file_transferred(f), 3);
+    CU_ASSERT_PTR_NULL(byte_window_take(w, 3));     /* two are left */
+    CU_ASSERT_PTR_EQUAL(byte_window_take(w, 1), data + 3);
+    CU_ASSERT_EQUAL(qemu_get_be16(f), 0);           /* truncated: -EIO */
+    CU_ASSERT_EQUAL(w->limit, 0);
+    CU_ASSERT_PTR_NULL(byte_window_take(w, 0));
+    CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
+}
+
+/* A buffered file: the window holds what the last refill read, and the
+ * gets that refill it keep it in step. */
+static void read_window_of_fd_file_follows_refills(void)
+{
+    g_autofree uint8_t *data = g_malloc(100000);
+    g_autofree char *dir = NULL;
+    int pipe_fd;
+    QEMUFile *f;
+    ByteWindow *w;
+    const uint8_t *p;
+
+    for (size_t i = 0; i < 100000; i++) {
+        data[i] = i % 251;
+    }
+    f = open_skip_source(false, &dir, &pipe_fd);
+    w = qemu_file__read_window(f);
+    CU_ASSERT_PTR_NULL(byte_window_take(w, 1));     /* nothing read yet */
+    CU_ASSERT_EQUAL(qemu_get_byte(f), 0);
+    p = byte_window_take(w, 4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    ASSERT_BYTES_EQUAL(p, 4, data + 1, 4);
+    CU_ASSERT_EQUAL(qemu_file_skip(f, 70000), 70000);
+    CU_ASSERT_EQUAL(qemu_get_byte(f), 70005 % 251);
+    p = byte_window_take(w, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    ASSERT_BYTES_EQUAL(p, 2, data + 70006, 2);
+    CU_ASSERT_EQUAL(qemu_file_transferred(f), 70008);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    close(pipe_fd);
+}
+
+/* The checking pass of the QEMU stream encoder writes into nothing. */
+static void discard_file_counts_and_drops_bytes(void)
+{
+    QEMUFile *f = qemu_file__open_discard();
+    g_autofree uint8_t *big = g_malloc0(100000);
+
+    qemu_put_be32(f, 1);
+    qemu_put_buffer(f, big, 100000);
+    CU_ASSERT_EQUAL(qemu_file_transferred(f), 100004);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+}
+
 static const TestCase tests[] = {
+    { "read_window_takes_in_place_and_empties_on_error",
+      read_window_takes_in_place_and_empties_on_error },
+    { "read_window_of_fd_file_follows_refills",
+      read_window_of_fd_file_follows_refills },
+    { "discard_file_counts_and_drops_bytes",
+      discard_file_counts_and_drops_bytes },
     { "put_edge_values_write_exact_bytes",
       put_edge_values_write_exact_bytes },
     { "get_each_width_decodes_big_endian",

@@ -24,11 +24,19 @@ static const CliCase cases[] = {
     { "Q dump --help", 0, NULL, "usage: qvisit dump [--compact] [-o FILE] "
       "STREAM\n       qvisit dump --qemu [OPTIONS] STREAM\n", "" },
     { "Q encode --help", 0, NULL, "usage: qvisit encode --qemu", "" },
-    /* Without --qemu, dump reads qvisit's own streams and points here. */
-    { "Q dump " DATA "pc-nodefaults.mig", 1, NULL, "",
-      "qvisit: " DATA "pc-nodefaults.mig: unsupported savevm section type 1 "
-      "at byte 26\n(a stream written by QEMU itself is read with 'qvisit "
-      "dump --qemu')\n" },
+    /* Without --qemu, dump reads QEMU's streams as the migration core
+     * does: the device state of the sections (one codec, issue 12). */
+    { "Q dump " DATA "pc-nodefaults.mig", 0, NULL, "{\n    \"format\": "
+      "\"qvisit-migration\",\n    \"version\": 1,\n    \"capabilities\": "
+      "0,\n    \"machine\": \"pc-i440fx-7.2\",\n    \"machine_version\": "
+      "0,\n    \"sections\": [\n        {\n            \"id\": \"timer\",\n",
+      "" },
+    /* ... but not without a description of the devices. */
+    { "Q dump " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
+      "qvisit: " DATA "pc-suppress-vmdesc.mig: timer: no vmdesc and no "
+      "layout known for version 2 at byte 239024\n(a stream QEMU wrote with "
+      "suppress-vmdesc=on is read with 'qvisit dump --qemu --vmdesc "
+      "OTHER-STREAM')\n" },
     { "Q dump --ram " DATA "pc-nodefaults.mig", 2, NULL, "",
       "qvisit: dump: --ram, --analyze-compat, --desc and --vmdesc need "
       "--qemu\n" },
@@ -76,6 +84,52 @@ static const CliCase cases[] = {
     { "Q dump --qemu " DATA "pc-e1000.mig 2>&1 >/dev/full; echo status=$?",
       0, NULL, "qvisit: dump: standard output: write: No space left on "
       "device\nstatus=1\n", "" },
+    /* info, diff and convert read QEMU's streams (one codec, issue 12).
+     * The summaries: capabilities and uuid subsections, a shared block
+     * never sent; a 2.3 stream without configuration. */
+    { "Q info " DATA "pc-ignore-shared.mig", 0, DATA "pc-ignore-shared.info",
+      NULL, "" },
+    { "Q info " DATA "pc-2.3-old.mig", 0, DATA "pc-2.3-old.info", NULL, "" },
+    { "Q info - < " DATA "pc-2.3-old.mig", 0, DATA "pc-2.3-old.info", NULL,
+      "" },
+    { "Q info --json " DATA "pc-nodefaults.mig", 0, NULL, "{\n    "
+      "\"stream_version\": 3,\n    \"size\": 350517,\n    \"page_size\": "
+      "4096,\n    \"machine_type\": \"pc-i440fx-7.2\",\n", "" },
+    { "Q info --json " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
+      "qvisit: info: --json: " DATA "pc-suppress-vmdesc.mig is not a QEMU "
+      "savevm stream with a vmdesc\n" },
+    { "Q info " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
+      "qvisit: " DATA "pc-suppress-vmdesc.mig: timer: no vmdesc and no "
+      "layout known for version 2 at byte 239024\n" },
+    /* Sections by idstr and instance, buffers byte by byte, RAM as final
+     * contents: the compressed stream's memory equals the plain one's. */
+    { "Q diff " DATA "pc-nodefaults.mig " DATA "pc-compress.mig", 1, NULL,
+      "~ mc146818rtc.cmos_data[0]: 0x16 -> 0x46\n"
+      "~ mc146818rtc.cmos_data[2]: 0x13 -> 0x59\n"
+      "~ mc146818rtc.base_rtc: 1795313596 -> 1795316386\n"
+      "~ mc146818rtc.last_update: 1795313596401162000 -> "
+      "1795316386661724000\n"
+      "~ mc146818rtc.update_timer: 1795313597401162000 -> "
+      "1795316387661724000\n"
+      "~ mc146818rtc.next_alarm_time: 1795392000401162000 -> "
+      "1795392000661724000\n", "" },
+    { "Q diff --ignore 'mc146818rtc.*' " DATA "pc-nodefaults.mig "
+      DATA "pc-compress.mig", 0, NULL, "no differences\n", "" },
+    { "Q diff --no-color " DATA "pc-nodefaults.mig " DATA "pc-e1000.mig", 1,
+      DATA "pc-nodefaults-e1000.diff", NULL, "" },
+    { "Q diff --ignore", 2, NULL, "", "qvisit: diff: --ignore needs a "
+      "pattern\n" },
+    /* convert keeps every device field: its output diffs equal. */
+    { "Q convert --to json " DATA "q35-smp2-xhci-virtio.mig - | "
+      "Q diff - " DATA "q35-smp2-xhci-virtio.mig", 0, NULL,
+      "no differences\n", "" },
+    { "Q convert --to binary " DATA "pc-serial-nic-usb.mig - | Q info -", 0,
+      NULL, "format:       binary\nsize:         110993 bytes\n"
+      "machine:      pc-i440fx-7.2\ncapabilities: none\ndevices:      35\n",
+      "" },
+    { "Q convert --to legacy " DATA "pc-nodefaults.mig /dev/null", 1, NULL,
+      "", "qvisit: " DATA "pc-nodefaults.mig: timer: no layout known for "
+      "version 2, which the legacy format needs\n" },
 };
 
 static void cli_cases_give_exit_codes_and_output(void)
@@ -242,7 +296,117 @@ static void encode_refuses_invalid_documents_and_writes_nothing(void)
     g_rmdir(tmp);
 }
 
+/* Runs @cmd ("Q" replaced by the CLI) in a shell; returns its output. */
+static char *run_sh(const char *cmd, int *status)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+    g_autofree char *prefix = g_strdup_printf("%s ", cli ? cli : "false");
+    g_auto(GStrv) parts = g_strsplit(cmd, "Q ", -1);
+    g_autofree char *full = g_strjoinv(prefix, parts);
+    char *argv[] = { "/bin/sh", "-c", full, NULL };
+    g_autoptr(GError) err = NULL;
+    char *out = NULL;
+
+    CU_ASSERT_TRUE(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &out, NULL, status, &err));
+    return out ? out : g_strdup("");
+}
+
+/*
+ * A stream QEMU could have written differently: a PING command after the
+ * RAM START record and pc.ram's pages 16 and 17 sent again, as full pages
+ * of 0x5a, at the end of the PART record. info lists the command and the
+ * counts; diff names the two pages of final memory that differ.
+ */
+static void info_and_diff_show_commands_and_ram(void)
+{
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *tmp = g_dir_make_tmp("qvisit-qs-XXXXXX", &gerr);
+    g_autofree char *path = g_build_filename(tmp, "edited.mig", NULL);
+    g_autofree char *cmd = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(QObject) dump = NULL;
+    g_autoptr(QList) records = qlist_new();
+    QList *orig;
+    QDict *part;
+    QList *items;
+    uint8_t page[4096];
+    g_autofree char *b64 = NULL;
+    QemuStreamOptions opts;
+    GError *err = NULL;
+    QEMUFile *f;
+    int status = -1;
+
+    qemu_stream_options_init(&opts);
+    opts.ram_full = true;
+    dump = qemu_stream_dump_path(DATA "pc-nodefaults.mig", &opts, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    orig = qobject_to(QList, qdict_get(qobject_to(QDict, dump), "records"));
+    part = qobject_to(QDict, qlist_get(orig, 1));
+    items = qobject_to(QList, qdict_get(part, "ram"));
+    memset(page, 0x5a, sizeof(page));
+    b64 = g_base64_encode(page, sizeof(page));
+    for (int k = 16; k <= 17; k++) {
+        g_autofree char *json = g_strdup_printf(
+            "{\"type\": \"page\", \"addr\": %d, \"block\": \"pc.ram\", "
+            "\"data\": \"%s\"}", k * 4096, b64);
+        QObject *eos = qobject_ref(qlist_get(items, qlist_size(items) - 1));
+
+        qlist_set_obj(items, qlist_size(items) - 1,
+                      qobject_from_json(json, NULL));
+        qlist_append_obj(items, eos);
+    }
+    for (size_t i = 0; i < qlist_size(orig); i++) {
+        if (i == 1) {
+            qlist_append_obj(records, qobject_from_json(
+                "{\"type\": \"COMMAND\", \"cmd\": 2, "
+                "\"data\": \"0000002a\"}", NULL));
+        }
+        qlist_append_obj(records, qobject_ref(qlist_get(orig, i)));
+    }
+    qdict_put_obj(qobject_to(QDict, dump), "records",
+                  QOBJECT(g_steal_pointer(&records)));
+    f = qemu_fopen_path(path, "wb", &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(qemu_stream_encode(f, dump, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+
+    cmd = g_strdup_printf("Q info %s | sed -n '7,8p;$p'", path);
+    out = run_sh(cmd, &status);
+    CU_ASSERT_STRING_EQUAL(out,
+        "commands:     1\n"
+        "  PING (2) at byte 196: 0000002a\n"
+        "  /rom@etc/acpi/rsdp               4096        1        0        1"
+        "          0        0\n");
+    g_free(cmd);
+    g_free(out);
+    cmd = g_strdup_printf("Q info %s | grep ' pc.ram '", path);
+    out = run_sh(cmd, &status);
+    CU_ASSERT_STRING_EQUAL(out, "  pc.ram                       16777216 "
+                           "    4096     4096        2          0        0\n");
+    g_free(cmd);
+    g_free(out);
+    cmd = g_strdup_printf("Q diff " DATA "pc-nodefaults.mig %s", path);
+    out = run_sh(cmd, &status);
+    CU_ASSERT_STRING_EQUAL(out, "~ ram[pc.ram]: 2 pages differ: "
+                           "0x10000-0x11fff\n");
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    g_free(cmd);
+    g_free(out);
+    cmd = g_strdup_printf("Q diff --ignore 'ram[pc.*]' " DATA
+                          "pc-nodefaults.mig %s", path);
+    out = run_sh(cmd, &status);
+    CU_ASSERT_STRING_EQUAL(out, "no differences\n");
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    g_unlink(path);
+    g_rmdir(tmp);
+}
+
 static const TestCase tests[] = {
+    { "info_and_diff_show_commands_and_ram",
+      info_and_diff_show_commands_and_ram },
     { "cli_cases_give_exit_codes_and_output",
       cli_cases_give_exit_codes_and_output },
     { "output_file_is_written_atomically",

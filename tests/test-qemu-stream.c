@@ -315,6 +315,21 @@ static void truncation_at_every_offset_is_a_clean_error(void)
                 fprintf(stderr, "\ncut 0: %s\n",
                         err ? err->message : "no error");
             }
+        } else if (cut >= eof + 6) {
+            /* Inside the vmdesc's text: how much of it is there. */
+            g_autofree char *want = g_strdup_printf(
+                "vmdesc: stream truncated inside the description (%zu of "
+                "%zu bytes) at byte %zu", cut - eof - 6,
+                stream->len - eof - 6, cut);
+
+            if (o || !err || err->code != QVISIT_ERROR_TRUNCATED ||
+                strcmp(err->message, want)) {
+                failures++;
+                if (failures < 5) {
+                    fprintf(stderr, "\ncut %zu: %s\n", cut,
+                            err ? err->message : "no error");
+                }
+            }
         } else if (o || !err || err->code != QVISIT_ERROR_TRUNCATED ||
                    !strstr(err->message, ": stream truncated at byte ")) {
             failures++;
@@ -1126,7 +1141,310 @@ static void random_dump_damage_is_an_error_or_a_stream(void)
     CU_ASSERT(failed > 0);
 }
 
+/*
+ * One codec (issue 12): the migration core reads QEMU's own streams, its
+ * sections are the device sections, in order, and their states are the
+ * native dump's (no corpus device has a float64 field, the one value the
+ * two forms write differently).
+ */
+static const char *dstr(const QDict *d, const char *key)
+{
+    QString *q = d ? qobject_to(QString, qdict_get(d, key)) : NULL;
+
+    return q ? qstring_get_str(q) : NULL;
+}
+
+static int64_t dint(const QDict *d, const char *key)
+{
+    int64_t v = -1;
+
+    qnum_get_try_int(qobject_to(QNum, qdict_get(d, key)), &v);
+    return v;
+}
+
+static void migration_core_decodes_qemu_streams(void)
+{
+    g_auto(GStrv) names = list_streams();
+
+    for (char **n = names; *n; n++) {
+        g_autofree char *path = g_strdup_printf(DATA "%s.mig", *n);
+        g_autoptr(GBytes) bytes = test_read_file(path);
+        g_autoptr(MigrationStream) s = NULL;
+        g_autoptr(QObject) dump = NULL;
+        QList *records;
+        const char *machine;
+        size_t k = 0;
+        GError *err = NULL;
+
+        s = migration_stream_decode(g_bytes_get_data(bytes, NULL),
+                                    g_bytes_get_size(bytes), NULL, &err);
+        if (!strcmp(*n, "pc-suppress-vmdesc")) {
+            /* No description and no layout: nothing to decode with. */
+            ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED,
+                         "stream truncated: no EOF and vmdesc at its end, "
+                         "which decoding needs at byte 251863");
+            continue;
+        }
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+        CU_ASSERT_EQUAL(migration_stream_get_format(s),
+                        MIGRATION_FORMAT_LEGACY);
+        dump = qemu_stream_dump_path(path, NULL, &err);
+        ASSERT_NO_ERROR(err);
+        machine = dstr(qobject_to(QDict, qdict_get(qobject_to(QDict, dump),
+                                                   "configuration")),
+                       "machine_type");
+        CU_ASSERT_STRING_EQUAL(migration_stream_get_machine(s),
+                               machine ? machine : "qvisit");
+        records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                              "records"));
+        for (size_t i = 0; i < qlist_size(records); i++) {
+            QDict *rec = qobject_to(QDict, qlist_get(records, i));
+            const MigrationSection *sec;
+
+            if (!qdict_haskey(rec, "state")) {
+                continue;
+            }
+            CU_ASSERT_FATAL(k < migration_stream_get_size(s));
+            sec = migration_stream_get_section(s, k++);
+            CU_ASSERT_STRING_EQUAL(sec->id, dstr(rec, "idstr"));
+            CU_ASSERT_EQUAL(sec->instance_id, dint(rec, "instance_id"));
+            CU_ASSERT_EQUAL(sec->version, dint(rec, "version_id"));
+            CU_ASSERT_TRUE(qobject_is_equal(QOBJECT(sec->state),
+                                            qdict_get(rec, "state")));
+            CU_ASSERT_TRUE(sec->size > 0);
+        }
+        CU_ASSERT_EQUAL(k, migration_stream_get_size(s));
+        CU_ASSERT_TRUE(k >= 20);
+    }
+}
+
+/* A full dump of @name whose records @edit may change, encoded. */
+static GByteArray *edited_stream(const char *name,
+                                 void (*edit)(QList *records))
+{
+    g_autofree char *path = g_strdup_printf(DATA "%s.mig", name);
+    g_autoptr(QObject) dump = NULL;
+    QemuStreamOptions opts;
+    GError *err = NULL;
+    GByteArray *out;
+
+    qemu_stream_options_init(&opts);
+    opts.ram_full = true;
+    dump = qemu_stream_dump_path(path, &opts, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    edit(qobject_to(QList, qdict_get(qobject_to(QDict, dump), "records")));
+    out = encode(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    return out;
+}
+
+/* Appends RAM item @json (a format with one %s for base64 data of a page
+ * of @fill bytes) to @items. */
+static void add_item(QList *items, const char *json, uint8_t fill)
+{
+    uint8_t page[4096];
+    g_autofree char *b64 = NULL;
+    g_autofree char *text = NULL;
+
+    memset(page, fill, sizeof(page));
+    b64 = g_base64_encode(page, sizeof(page));
+    text = g_strdup_printf(json, b64);
+    qlist_append_obj(items, qobject_from_json(text, NULL));
+}
+
+/* records[1] (the RAM PART) rebuilt by @fn from its items before EOS. */
+static void rebuild_part(QList *records,
+                         void (*fn)(QList *out, QDict *item))
+{
+    QDict *part = qobject_to(QDict, qlist_get(records, 1));
+    QList *items = qobject_to(QList, qdict_get(part, "ram"));
+    QList *out = qlist_new();
+
+    for (size_t i = 0; i < qlist_size(items); i++) {
+        fn(out, qobject_to(QDict, qlist_get(items, i)));
+    }
+    qdict_put_obj(part, "ram", QOBJECT(out));
+}
+
+/*
+ * Stream A: a PING after the RAM START record; pc.ram's page 5 (a zero
+ * page) sent again at the end of the PART as a full page of 0x5a, and
+ * page 6 sent again as a full page of 0x5a and then as a zero page. The
+ * last copy wins: page 5 is 0x5a bytes, page 6 zeros.
+ */
+static void part_a(QList *out, QDict *item)
+{
+    if (!strcmp(dstr(item, "type"), "eos")) {
+        add_item(out, "{\"type\": \"page\", \"addr\": 20480, "
+                 "\"block\": \"pc.ram\", \"data\": \"%s\"}", 0x5a);
+        add_item(out, "{\"type\": \"page\", \"addr\": 24576, "
+                 "\"data\": \"%s\"}", 0x5a);
+        qlist_append_obj(out, qobject_from_json(
+            "{\"type\": \"zero\", \"addr\": 24576, \"fill\": 0}",
+            NULL));
+    }
+    qlist_append_obj(out, qobject_ref(QOBJECT(item)));
+}
+
+static void edit_a(QList *records)
+{
+    g_autoptr(QList) all = qlist_new();
+
+    rebuild_part(records, part_a);
+    for (size_t i = 0; i < qlist_size(records); i++) {
+        if (i == 1) {
+            qlist_append_obj(all, qobject_from_json(
+                "{\"type\": \"COMMAND\", \"cmd\": 2, "
+                "\"data\": \"0000002a\"}", NULL));
+        }
+        qlist_append_obj(all, qobject_ref(qlist_get(records, i)));
+    }
+    qlist_truncate(records, 0);
+    for (size_t i = 0; i < qlist_size(all); i++) {
+        qlist_append_obj(records, qobject_ref(qlist_get(all, i)));
+    }
+}
+
+/* Stream B: pc.ram's page 5 sent once, as the full page of 0x5a. */
+static void part_b(QList *out, QDict *item)
+{
+    uint64_t addr = 0;
+
+    if (qdict_haskey(item, "addr")) {
+        qnum_get_try_uint(qobject_to(QNum, qdict_get(item, "addr")), &addr);
+    }
+    if (!strcmp(dstr(item, "type"), "zero") && addr == 20480) {
+        /* Not the first item: its block is pc.ram by CONTINUE. */
+        add_item(out, "{\"type\": \"page\", \"addr\": 20480, "
+                 "\"data\": \"%s\"}", 0x5a);
+        return;
+    }
+    qlist_append_obj(out, qobject_ref(QOBJECT(item)));
+}
+
+static void edit_b(QList *records)
+{
+    rebuild_part(records, part_b);
+}
+
+static QDict *info_block(QObject *info, const char *id)
+{
+    QDict *ram = qobject_to(QDict, qdict_get(qobject_to(QDict, info),
+                                             "ram"));
+    QList *blocks = qobject_to(QList, qdict_get(ram, "blocks"));
+
+    for (size_t i = 0; i < qlist_size(blocks); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(blocks, i));
+
+        if (!strcmp(dstr(b, "id"), id)) {
+            return b;
+        }
+    }
+    CU_FAIL("no such block");
+    return NULL;
+}
+
+/* The digest of page @i of block @id, as 16 hex digits. */
+static char *page_digest(QObject *info, const char *id, size_t i)
+{
+    const char *d = dstr(info_block(info, id), "digests");
+
+    CU_ASSERT_FATAL(strlen(d) >= 16 * (i + 1));
+    return g_strndup(d + 16 * i, 16);
+}
+
+/*
+ * qemu_stream_info_*(): the summary adds up to the stream, lists the
+ * COMMAND records, and its RAM digests follow the final memory contents:
+ * compressed pages inflated, the last copy of a page winning, zero pages
+ * their fill.
+ */
+static void info_summarises_streams_and_digests_final_memory(void)
+{
+    QemuStreamInfoFlags all = QEMU_STREAM_INFO_STATES |
+                              QEMU_STREAM_INFO_RAM_DIGESTS;
+    g_autoptr(GBytes) plain_bytes = test_read_file(DATA "pc-nodefaults.mig");
+    g_autoptr(QObject) plain = NULL;
+    g_autoptr(QObject) plain_mem = NULL;
+    g_autoptr(QObject) compressed = NULL;
+    g_autoptr(QObject) ia = NULL;
+    g_autoptr(QObject) ib = NULL;
+    g_autoptr(GByteArray) a = NULL;
+    g_autoptr(GByteArray) b = NULL;
+    g_autoptr(GString) cmds = NULL;
+    g_autofree char *zero = NULL;
+    g_autofree char *a5 = NULL;
+    g_autofree char *a6 = NULL;
+    g_autofree char *b5 = NULL;
+    GError *err = NULL;
+
+    plain = qemu_stream_info_path(DATA "pc-nodefaults.mig", NULL, all, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+    plain_mem = qemu_stream_info_mem(g_bytes_get_data(plain_bytes, NULL),
+                                     g_bytes_get_size(plain_bytes), NULL,
+                                     all, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(qobject_is_equal(plain, plain_mem));
+    CU_ASSERT_EQUAL(dint(qobject_to(QDict, plain), "size"), 350517);
+    /* 16 MiB of pc.ram: a digest per page, zero pages alike. */
+    CU_ASSERT_EQUAL(strlen(dstr(info_block(plain, "pc.ram"), "digests")),
+                    4096 * 16);
+    zero = page_digest(plain, "pc.ram", 5);
+    a5 = page_digest(plain, "pc.ram", 6);
+    CU_ASSERT_STRING_EQUAL(zero, a5);
+    g_clear_pointer(&a5, g_free);
+
+    /* The same memory sent as zlib pages digests the same. */
+    compressed = qemu_stream_info_path(DATA "pc-compress.mig", NULL, all,
+                                       &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(dint(info_block(compressed, "pc.bios"),
+                         "compressed_pages"), 46);
+    CU_ASSERT_STRING_EQUAL(dstr(info_block(plain, "pc.bios"), "digests"),
+                           dstr(info_block(compressed, "pc.bios"),
+                                "digests"));
+
+    a = edited_stream("pc-nodefaults", edit_a);
+    b = edited_stream("pc-nodefaults", edit_b);
+    ia = qemu_stream_info_mem(a->data, a->len, NULL, all, &err);
+    ASSERT_NO_ERROR(err);
+    ib = qemu_stream_info_mem(b->data, b->len, NULL, all, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ia);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ib);
+    cmds = qobject_to_json(qdict_get(qobject_to(QDict, ia), "commands"));
+    CU_ASSERT_STRING_EQUAL(cmds->str, "[{\"cmd\":2,\"name\":\"PING\","
+                           "\"data\":\"0000002a\",\"offset\":196}]");
+    /* Records of each kind: pc.ram had 4096 zero pages and no other. */
+    CU_ASSERT_EQUAL(dint(info_block(plain, "pc.ram"), "zero_pages"), 4096);
+    CU_ASSERT_EQUAL(dint(info_block(ia, "pc.ram"), "zero_pages"), 4097);
+    CU_ASSERT_EQUAL(dint(info_block(ia, "pc.ram"), "pages"), 2);
+    a5 = page_digest(ia, "pc.ram", 5);
+    a6 = page_digest(ia, "pc.ram", 6);
+    b5 = page_digest(ib, "pc.ram", 5);
+    /* Page 5 ends as 0x5a bytes in both, page 6 as zeros again. */
+    CU_ASSERT_STRING_NOT_EQUAL(a5, zero);
+    CU_ASSERT_STRING_EQUAL(a5, b5);
+    CU_ASSERT_STRING_EQUAL(a6, zero);
+    /* Every other page is as it was. */
+    {
+        const char *da = dstr(info_block(ia, "pc.ram"), "digests");
+        const char *dp = dstr(info_block(plain, "pc.ram"), "digests");
+
+        CU_ASSERT_EQUAL(memcmp(da, dp, 5 * 16), 0);
+        CU_ASSERT_EQUAL(strcmp(da + 6 * 16, dp + 6 * 16), 0);
+    }
+}
+
 static const TestCase tests[] = {
+    { "info_summarises_streams_and_digests_final_memory",
+      info_summarises_streams_and_digests_final_memory },
+    { "migration_core_decodes_qemu_streams",
+      migration_core_decodes_qemu_streams },
     { "compat_dump_equals_analyze_migration_output",
       compat_dump_equals_analyze_migration_output },
     { "desc_equals_analyze_migration_desc_output",

@@ -13,6 +13,9 @@
 
 #include "tests/test-util.h"
 
+/* The vmdesc layout, shared with the QEMU wire codec. */
+#include "qobject/json-writer.h"
+
 #define DATA_DIR "tests/data/qjson"
 
 /* Parses @json, which must succeed, and returns the compact output. */
@@ -507,6 +510,32 @@ static void string_writer_escapes_and_replaces_invalid_utf8(void)
     }
 }
 
+/* QEMU's vmdesc: one line, ", " and ": " (Python's json.dumps()
+ * separators without indent), escapes as in compact output. */
+static void spaced_layout_is_qemus_vmdesc(void)
+{
+    g_autoptr(QDict) d = qdict_new();
+    g_autoptr(QList) l = qlist_new();
+    g_autoptr(QDict) inner = qdict_new();
+    g_autoptr(GString) s = NULL;
+    static const char want[] =
+        "{\"page_size\": 4096, \"devices\": [{\"name\": \"a\\n\\\"b\", "
+        "\"size\": -1, \"f\": []}, {}, 0.5, true, null]}";
+
+    qdict_put_str(inner, "name", "a\n\"b");
+    qdict_put_int(inner, "size", -1);
+    qdict_put(inner, "f", qlist_new());
+    qlist_append(l, qobject_ref(inner));
+    qlist_append(l, qdict_new());
+    qlist_append(l, qnum_from_double(0.5));
+    qlist_append(l, qbool_from_bool(true));
+    qlist_append(l, qnull());
+    qdict_put_int(d, "page_size", 4096);
+    qdict_put(d, "devices", qobject_ref(l));
+    s = qobject__to_json_spaced(QOBJECT(d));
+    ASSERT_BYTES_EQUAL(s->str, s->len, want, strlen(want));
+}
+
 static void pretty_layout_is_pythons_indent_4(void)
 {
     g_autoptr(QDict) d = qdict_new();
@@ -732,6 +761,7 @@ int main(void)
           string_writer_escapes_and_replaces_invalid_utf8 },
         { "pretty_layout_is_pythons_indent_4",
           pretty_layout_is_pythons_indent_4 },
+        { "spaced_layout_is_qemus_vmdesc", spaced_layout_is_qemus_vmdesc },
         { "writer_handles_deep_trees", writer_handles_deep_trees },
         { "repeated_and_distinct_scalars_parse_exactly",
           repeated_and_distinct_scalars_parse_exactly },

@@ -36,24 +36,90 @@ MigrationStream *cli_decode_stream_with(const char *path,
                                         void *opaque)
 {
     g_autoptr(GByteArray) data = cli_read_input(path, CLI_INPUT_STREAM);
+
+    return data ? cli_decode_stream_data(path, data) : NULL;
+}
+
+MigrationStream *cli_decode_stream_data(const char *path, GByteArray *data)
+{
     MigrationStream *s;
     GError *err = NULL;
 
-    if (!data) {
-        return NULL;
-    }
     s = migration_stream_decode_full(data->data, data->len, cli_limits(),
                                      schema, opaque, &err);
     if (!s) {
         cli_error("%s: %s", path, err->message);
+        /* Streams QEMU wrote are read here too, unless they carry no
+         * description of their devices. */
         if (migration_detect_format(data->data, data->len) ==
-                MIGRATION_FORMAT_LEGACY) {
-            fprintf(stderr, "(a stream written by QEMU itself is read with "
-                            "'qvisit dump --qemu')\n");
+                MIGRATION_FORMAT_LEGACY &&
+            err->code == QVISIT_ERROR_UNKNOWN &&
+            strstr(err->message, "no vmdesc")) {
+            fprintf(stderr, "(a stream QEMU wrote with suppress-vmdesc=on "
+                            "is read with 'qvisit dump --qemu --vmdesc "
+                            "OTHER-STREAM')\n");
         }
         g_error_free(err);
     }
     return s;
+}
+
+/* Whether the file @path starts with QEMU's magic, "QEVM". */
+static bool file_is_savevm(const char *path)
+{
+    char magic[4];
+    FILE *f = fopen(path, "rb");
+    bool yes;
+
+    if (!f) {
+        return false;       /* the ordinary reader reports it */
+    }
+    yes = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "QEVM", 4);
+    fclose(f);
+    return yes;
+}
+
+QObject *cli_qemu_info(const char *path, CliInputKind kind,
+                       QemuStreamInfoFlags flags, GByteArray **data,
+                       bool *failed)
+{
+    QemuStreamOptions opts;
+    GError *err = NULL;
+    QObject *info;
+
+    *failed = false;
+    *data = NULL;
+    qemu_stream_options_init(&opts);
+    opts.limits = cli_limits();
+    if (!strcmp(path, "-")) {
+        /* Standard input can be read once: keep it for the caller. */
+        *data = cli_read_input(path, kind);
+        if (!*data) {
+            *failed = true;
+            return NULL;
+        }
+        if (migration_detect_format((*data)->data, (*data)->len) !=
+                MIGRATION_FORMAT_LEGACY) {
+            return NULL;
+        }
+        info = qemu_stream_info_mem((*data)->data, (*data)->len, &opts,
+                                    flags, &err);
+    } else if (!file_is_savevm(path)) {
+        return NULL;
+    } else {
+        info = qemu_stream_info_path(path, &opts, flags, &err);
+    }
+    if (!info && err->code == QVISIT_ERROR_MISSING) {
+        /* No vmdesc: the migration core may know the layouts. */
+        g_error_free(err);
+        return NULL;
+    }
+    if (!info) {
+        cli_error("%s: %s", path, err->message);
+        g_error_free(err);
+        *failed = true;
+    }
+    return info;
 }
 
 int cli_dump_native(const char *stream, const char *output, bool compact)

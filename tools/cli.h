@@ -129,6 +129,19 @@ MigrationStream *cli_decode_stream(const char *path);
 MigrationStream *cli_decode_stream_with(const char *path,
                                         MigrationSchemaFn schema,
                                         void *opaque);
+/* The same for an input already read into @data (transfer none). */
+MigrationStream *cli_decode_stream_data(const char *path, GByteArray *data);
+/*
+ * The summary of a QEMU savevm stream (one QEMU wrote, or the legacy
+ * format) that has a vmdesc, read by the library from the file (or, for
+ * "-", from memory: then *@data holds standard input as @kind read it,
+ * transfer full, for the caller to decode otherwise). NULL with *@failed
+ * false when the input is no such stream: the caller reads it as any
+ * other; NULL with *@failed true after printing the error.
+ */
+QObject *cli_qemu_info(const char *path, CliInputKind kind,
+                       QemuStreamInfoFlags flags, GByteArray **data,
+                       bool *failed);
 /* The example devices' layouts, a MigrationSchemaFn for legacy output. */
 const MigrationDeviceInfo *cli_example_schema(const char *id,
                                               uint32_t version, void *opaque);

@@ -1,5 +1,7 @@
 /*
- * qvisit diff: member-level differences between two states.
+ * qvisit diff: member-level differences between two states. Streams QEMU
+ * wrote (and the legacy format) are read by the QEMU wire codec, which
+ * also gives their RAM as page digests (qemu_stream_info_path()).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,7 +15,15 @@
 typedef struct DiffCtx {
     bool color;
     size_t count;
+    GPtrArray *ignore;      /* of patterns: paths not reported */
+    bool hex_buffers;       /* strings are QEMU's opaque fields as hex */
 } DiffCtx;
+
+/* Bytes of a buffer listed one by one before they are given as ranges. */
+#define DIFF_MAX_BYTES 8
+
+/* Page ranges listed per RAM block before "...". */
+#define DIFF_MAX_RANGES 16
 
 static void diff_usage(FILE *out)
 {
@@ -24,9 +34,18 @@ static void diff_usage(FILE *out)
             "difference: \"- path: value\" only in A, \"+ path: value\" only\n"
             "in B, \"~ path: a -> b\" changed. A and B are streams in any\n"
             "format or plain JSON documents (\"-\" for standard input).\n"
+            "Sections are matched by id and instance (\"id#instance\" for\n"
+            "instances other than 0). Of two QEMU savevm streams (written\n"
+            "by QEMU, or the legacy format) RAM is compared too, as final\n"
+            "memory contents: one line per block whose pages differ, with\n"
+            "the differing ranges of offsets in the block\n"
+            "(\"~ ram[pc.ram]: 2 pages differ: 0x1000-0x1fff, 0x8000-0x8fff\").\n"
             "Output is coloured when standard output is a terminal.\n"
             "\n"
             "options:\n"
+            "  --ignore PATTERN      leave out differences whose path matches\n"
+            "                        PATTERN (* and ? wildcards; repeatable),\n"
+            "                        e.g. 'mc146818rtc.*' or 'ram[*]'\n"
             "  --color, --no-color   force colours on or off\n"
             "  -h, --help            show this help\n"
             "\n"
@@ -40,8 +59,17 @@ static void line(DiffCtx *c, char mark, const char *path, const char *text)
 {
     const char *col = mark == '-' ? "\033[31m" : mark == '+' ? "\033[32m"
                                                              : "\033[33m";
-    g_autofree char *shown_path = qvisit_error_escape(path, -1);
-    g_autofree char *shown_text = qvisit_error_escape(text, -1);
+    g_autofree char *shown_path = NULL;
+    g_autofree char *shown_text = NULL;
+
+    for (guint i = 0; c->ignore && i < c->ignore->len; i++) {
+        if (g_pattern_match_simple(g_ptr_array_index(c->ignore, i),
+                                   path)) {
+            return;
+        }
+    }
+    shown_path = qvisit_error_escape(path, -1);
+    shown_text = qvisit_error_escape(text, -1);
 
     printf("%s%c %s: %s%s\n", c->color ? col : "", mark,
            *path ? shown_path : "(root)", shown_text,
@@ -58,6 +86,90 @@ static char *to_text(const QObject *o)
         g_string_append(s, "...");
     }
     return g_string_free(s, false);
+}
+
+static bool is_hex(const char *s, size_t len)
+{
+    if (len % 2) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * QEMU's opaque fields (buffers, "unused", option ROMs) are lowercase hex
+ * strings in a stream's state: two of the same length are compared byte
+ * by byte, "cmos_data[56]: 0x30 -> 0xa5", or as ranges of byte indexes
+ * when many differ. Returns false when @a and @b are not two such
+ * strings.
+ */
+static bool diff_hex(DiffCtx *c, GString *path, QObject *a, QObject *b)
+{
+    QString *qa = qobject_to(QString, a), *qb = qobject_to(QString, b);
+    const char *sa, *sb;
+    size_t len, saved = path->len, count = 0, nranges = 0;
+    g_autoptr(GString) ranges = g_string_new(NULL);
+
+    if (!qa || !qb) {
+        return false;
+    }
+    sa = qstring_get_str(qa);
+    sb = qstring_get_str(qb);
+    len = strlen(sa);
+    if (len != strlen(sb) || !len || !is_hex(sa, len) || !is_hex(sb, len)) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i += 2) {
+        count += memcmp(sa + i, sb + i, 2) != 0;
+    }
+    for (size_t i = 0; i < len / 2 && count <= DIFF_MAX_BYTES; i++) {
+        if (memcmp(sa + 2 * i, sb + 2 * i, 2)) {
+            g_autofree char *t = g_strdup_printf("0x%.2s -> 0x%.2s",
+                                                 sa + 2 * i, sb + 2 * i);
+
+            g_string_append_printf(path, "[%zu]", i);
+            line(c, '~', path->str, t);
+            g_string_truncate(path, saved);
+        }
+    }
+    if (count <= DIFF_MAX_BYTES) {
+        return true;
+    }
+    for (size_t i = 0; i < len / 2;) {
+        size_t end = i;
+
+        while (end < len / 2 && memcmp(sa + 2 * end, sb + 2 * end, 2)) {
+            end++;
+        }
+        if (end == i) {
+            i++;
+            continue;
+        }
+        if (nranges++ < DIFF_MAX_RANGES) {
+            g_string_append_printf(ranges, "%s[%zu]", ranges->len ? ", " : "",
+                                   i);
+            if (end - i > 1) {
+                g_string_truncate(ranges, ranges->len - 1);
+                g_string_append_printf(ranges, "..%zu]", end - 1);
+            }
+        }
+        i = end;
+    }
+    if (nranges > DIFF_MAX_RANGES) {
+        g_string_append_printf(ranges, ", ... (%zu ranges)", nranges);
+    }
+    {
+        g_autofree char *t = g_strdup_printf("%zu of %zu bytes differ: %s",
+                                             count, len / 2, ranges->str);
+
+        line(c, '~', path->str, t);
+    }
+    return true;
 }
 
 static void diff_obj(DiffCtx *c, GString *path, QObject *a, QObject *b)
@@ -113,6 +225,9 @@ static void diff_obj(DiffCtx *c, GString *path, QObject *a, QObject *b)
         }
         return;
     }
+    if (c->hex_buffers && diff_hex(c, path, a, b)) {
+        return;
+    }
     if (!qobject_is_equal(a, b)) {
         g_autofree char *ta = to_text(a);
         g_autofree char *tb = to_text(b);
@@ -122,16 +237,69 @@ static void diff_obj(DiffCtx *c, GString *path, QObject *a, QObject *b)
     }
 }
 
-/* A stream becomes {"id[#instance]": state}, plus "id.version" lines
- * compared as members too; any other JSON document is taken as it is. */
-static QObject *load_tree(const char *path)
+static char *section_key(const char *id, uint64_t instance_id)
 {
-    g_autoptr(GByteArray) data =
-        cli_read_input(path, CLI_INPUT_STREAM_OR_JSON);
+    return instance_id ? g_strdup_printf("%s#%" PRIu64, id, instance_id)
+                       : g_strdup(id);
+}
+
+/* The device sections of a QEMU stream's summary, as load_tree() keys
+ * them. */
+static QObject *info_tree(QDict *info)
+{
+    QList *sections = qobject_to(QList, qdict_get(info, "sections"));
+    QDict *tree = qdict_new();
+
+    for (size_t i = 0; i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        QObject *state = qdict_get(sec, "state");
+        const char *id = qstring_get_str(qobject_to(QString,
+                                                    qdict_get(sec, "idstr")));
+        uint64_t inst = 0, version = 0;
+        g_autofree char *key = NULL;
+        g_autofree char *vkey = NULL;
+
+        if (!state) {
+            continue;           /* RAM */
+        }
+        qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "instance_id")),
+                          &inst);
+        qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "version_id")),
+                          &version);
+        key = section_key(id, inst);
+        vkey = g_strdup_printf("%s (version)", key);
+        qdict_put_obj(tree, key, qobject_ref(state));
+        qdict_put_uint(tree, vkey, version);
+    }
+    return QOBJECT(tree);
+}
+
+/*
+ * A stream becomes {"id[#instance]": state}, plus "id.version" lines
+ * compared as members too; any other JSON document is taken as it is. A
+ * QEMU savevm stream with a vmdesc also gives its summary in *@info, for
+ * the RAM.
+ */
+static QObject *load_tree(const char *path, QObject **info)
+{
+    g_autoptr(GByteArray) data = NULL;
     g_autoptr(MigrationStream) s = NULL;
     GError *err = NULL;
     QDict *tree;
+    bool failed;
 
+    *info = cli_qemu_info(path, CLI_INPUT_STREAM_OR_JSON,
+                          QEMU_STREAM_INFO_STATES |
+                          QEMU_STREAM_INFO_RAM_DIGESTS, &data, &failed);
+    if (failed) {
+        return NULL;
+    }
+    if (*info) {
+        return info_tree(qobject_to(QDict, *info));
+    }
+    if (!data) {
+        data = cli_read_input(path, CLI_INPUT_STREAM_OR_JSON);
+    }
     if (!data) {
         return NULL;
     }
@@ -156,9 +324,7 @@ static QObject *load_tree(const char *path)
     tree = qdict_new();
     for (size_t i = 0; i < migration_stream_get_size(s); i++) {
         const MigrationSection *sec = migration_stream_get_section(s, i);
-        g_autofree char *key = sec->instance_id
-            ? g_strdup_printf("%s#%" PRIu32, sec->id, sec->instance_id)
-            : g_strdup(sec->id);
+        g_autofree char *key = section_key(sec->id, sec->instance_id);
         g_autofree char *vkey = g_strdup_printf("%s (version)", key);
 
         qdict_put(tree, key, qobject_ref(sec->state));
@@ -167,12 +333,139 @@ static QObject *load_tree(const char *path)
     return QOBJECT(tree);
 }
 
+static QList *ram_blocks(QObject *info)
+{
+    QDict *ram = qobject_to(QDict, qdict_get(qobject_to(QDict, info),
+                                             "ram"));
+
+    return ram ? qobject_to(QList, qdict_get(ram, "blocks")) : NULL;
+}
+
+static QDict *find_block(QList *blocks, const char *id)
+{
+    for (size_t i = 0; i < qlist_size(blocks); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(blocks, i));
+        QString *bid = qobject_to(QString, qdict_get(b, "id"));
+
+        if (bid && !strcmp(qstring_get_str(bid), id)) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+static uint64_t block_num(QDict *b, const char *key)
+{
+    uint64_t v = 0;
+
+    qnum_get_try_uint(qobject_to(QNum, qdict_get(b, key)), &v);
+    return v;
+}
+
+/* One block's pages, compared by their final contents' digests. */
+static void diff_block(DiffCtx *c, const char *id, QDict *a, QDict *b,
+                       uint64_t page_size)
+{
+    const char *da = qstring_get_str(qobject_to(QString,
+                                                qdict_get(a, "digests")));
+    const char *db = qstring_get_str(qobject_to(QString,
+                                                qdict_get(b, "digests")));
+    size_t na = strlen(da) / 16, nb = strlen(db) / 16;
+    uint64_t la = block_num(a, "length"), lb = block_num(b, "length");
+    g_autofree char *path = g_strdup_printf("ram[%s]", id);
+    g_autoptr(GString) ranges = g_string_new(NULL);
+    size_t pages = 0, nranges = 0;
+
+    if (la != lb) {
+        g_autofree char *lpath = g_strdup_printf("%s.length", path);
+        g_autofree char *t = g_strdup_printf("%" PRIu64 " -> %" PRIu64, la,
+                                             lb);
+
+        line(c, '~', lpath, t);
+    }
+    for (size_t i = 0; i < MAX(na, nb);) {
+        size_t end = i;
+
+        /* A page past the shorter block counts as different. */
+        while (end < MAX(na, nb) &&
+               (end >= na || end >= nb ||
+                memcmp(da + 16 * end, db + 16 * end, 16))) {
+            end++;
+        }
+        if (end == i) {
+            i++;
+            continue;
+        }
+        pages += end - i;
+        if (nranges++ < DIFF_MAX_RANGES) {
+            g_string_append_printf(ranges, "%s0x%" PRIx64 "-0x%" PRIx64,
+                                   ranges->len ? ", " : "",
+                                   (uint64_t)i * page_size,
+                                   (uint64_t)end * page_size - 1);
+        }
+        i = end;
+    }
+    if (pages) {
+        g_autofree char *t = NULL;
+
+        if (nranges > DIFF_MAX_RANGES) {
+            g_string_append_printf(ranges, ", ... (%zu ranges)", nranges);
+        }
+        t = g_strdup_printf("%zu page%s differ%s: %s", pages,
+                            pages == 1 ? "" : "s", pages == 1 ? "s" : "",
+                            ranges->str);
+        line(c, '~', path, t);
+    }
+}
+
+/* RAM as final memory contents, block by block (matched by id). */
+static void diff_ram(DiffCtx *c, QObject *ia, QObject *ib)
+{
+    QList *ba = ram_blocks(ia), *bb = ram_blocks(ib);
+    uint64_t page_size = 0;
+
+    qnum_get_try_uint(qobject_to(QNum, qdict_get(qobject_to(QDict, ia),
+                                                 "page_size")), &page_size);
+    for (size_t i = 0; i < qlist_size(ba); i++) {
+        QDict *a = qobject_to(QDict, qlist_get(ba, i));
+        const char *id = qstring_get_str(qobject_to(QString,
+                                                    qdict_get(a, "id")));
+        QDict *b = find_block(bb, id);
+
+        if (b) {
+            diff_block(c, id, a, b, page_size);
+        } else {
+            g_autofree char *path = g_strdup_printf("ram[%s]", id);
+            g_autofree char *t = g_strdup_printf(
+                "block of %" PRIu64 " bytes", block_num(a, "length"));
+
+            line(c, '-', path, t);
+        }
+    }
+    for (size_t i = 0; i < qlist_size(bb); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(bb, i));
+        const char *id = qstring_get_str(qobject_to(QString,
+                                                    qdict_get(b, "id")));
+
+        if (!find_block(ba, id)) {
+            g_autofree char *path = g_strdup_printf("ram[%s]", id);
+            g_autofree char *t = g_strdup_printf(
+                "block of %" PRIu64 " bytes", block_num(b, "length"));
+
+            line(c, '+', path, t);
+        }
+    }
+}
+
 int cmd_diff(int argc, char **argv)
 {
     const char *pa = NULL, *pb = NULL;
     DiffCtx c = { .color = isatty(STDOUT_FILENO) };
+    g_autoptr(GPtrArray) ignore = g_ptr_array_new();
     g_autoptr(QObject) a = NULL;
     g_autoptr(QObject) b = NULL;
+    g_autoptr(QObject) ia = NULL;
+    g_autoptr(QObject) ib = NULL;
     g_autoptr(GString) path = g_string_new(NULL);
 
     for (int i = 1; i < argc; i++) {
@@ -185,6 +478,12 @@ int cmd_diff(int argc, char **argv)
             c.color = true;
         } else if (!strcmp(arg, "--no-color")) {
             c.color = false;
+        } else if (!strcmp(arg, "--ignore")) {
+            if (i + 1 >= argc) {
+                cli_error("diff: --ignore needs a pattern");
+                return CLI_EXIT_USAGE;
+            }
+            g_ptr_array_add(ignore, argv[++i]);
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_error("diff: unknown option '%s'", arg);
             diff_usage(stderr);
@@ -207,12 +506,18 @@ int cmd_diff(int argc, char **argv)
         cli_error("diff: only one input can be standard input");
         return CLI_EXIT_USAGE;
     }
-    a = load_tree(pa);
-    b = a ? load_tree(pb) : NULL;
+    c.ignore = ignore;
+    a = load_tree(pa, &ia);
+    b = a ? load_tree(pb, &ib) : NULL;
     if (!a || !b) {
         return CLI_EXIT_FAILURE;
     }
+    /* States of QEMU streams hold opaque fields as hex. */
+    c.hex_buffers = ia && ib;
     diff_obj(&c, path, a, b);
+    if (ia && ib) {
+        diff_ram(&c, ia, ib);
+    }
     if (!c.count) {
         printf("no differences\n");
         return CLI_EXIT_OK;

@@ -1,5 +1,7 @@
 /*
- * qvisit info: what a stream holds.
+ * qvisit info: what a stream holds. A QEMU savevm stream (one QEMU wrote,
+ * or the legacy format) is summarised by the QEMU wire codec
+ * (qemu_stream_info_path()); the other formats by the migration core.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,21 +14,156 @@
 static void info_usage(FILE *out)
 {
     fprintf(out,
-            "usage: qvisit info STREAM\n"
+            "usage: qvisit info [--json] STREAM\n"
             "\n"
             "Prints a stream's format, size, machine type, capabilities\n"
             "and, per device section, its id, instance, version and size.\n"
-            "\"-\" reads standard input.\n"
+            "For a QEMU savevm stream (written by QEMU, or qvisit's legacy\n"
+            "format) with a vmdesc: page size, configuration subsections,\n"
+            "COMMAND records, every section with its section id and number\n"
+            "of records, and the RAM blocks with their lengths and page\n"
+            "counts. \"-\" reads standard input.\n"
             "\n"
             "options:\n"
+            "  --json        print a QEMU stream's summary as JSON\n"
+            "                (the document of qemu_stream_info_path())\n"
             "  -h, --help    show this help\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 usage error\n");
 }
 
+static uint64_t num(const QDict *d, const char *key)
+{
+    uint64_t v = 0;
+
+    qnum_get_try_uint(qobject_to(QNum, qdict_get(d, key)), &v);
+    return v;
+}
+
+/* Text of the stream, escaped for the terminal. */
+static char *text(const QDict *d, const char *key)
+{
+    QString *s = qobject_to(QString, qdict_get(d, key));
+
+    return qvisit_error_escape(s ? qstring_get_str(s) : "-", -1);
+}
+
+static void print_configuration(const QDict *info)
+{
+    QDict *conf = qobject_to(QDict, qdict_get(info, "configuration"));
+    QList *subs = conf ? qobject_to(QList, qdict_get(conf, "subsections"))
+                       : NULL;
+
+    if (!conf) {
+        printf("configuration: none\n");
+        return;
+    }
+    printf("configuration: %zu subsection%s\n", subs ? qlist_size(subs) : 0,
+           subs && qlist_size(subs) == 1 ? "" : "s");
+    for (size_t i = 0; subs && i < qlist_size(subs); i++) {
+        QDict *sub = qobject_to(QDict, qlist_get(subs, i));
+        QList *caps = qobject_to(QList, qdict_get(sub, "capabilities"));
+        g_autofree char *name = text(sub, "name");
+
+        printf("  %s v%" PRIu64 ":", name, num(sub, "version_id"));
+        if (caps) {
+            for (size_t k = 0; k < qlist_size(caps); k++) {
+                QString *c = qobject_to(QString, qlist_get(caps, k));
+                g_autofree char *cap =
+                    qvisit_error_escape(c ? qstring_get_str(c) : "", -1);
+
+                printf("%s %s", k ? "," : "", cap);
+            }
+            if (!qlist_size(caps)) {
+                printf(" (no capabilities)");
+            }
+        } else if (qdict_haskey(sub, "uuid")) {
+            g_autofree char *uuid = text(sub, "uuid");
+
+            printf(" %s", uuid);
+        } else if (qdict_haskey(sub, "page_bits")) {
+            printf(" %" PRIu64, num(sub, "page_bits"));
+        }
+        printf("\n");
+    }
+}
+
+static void print_qemu_info(const char *in, const QDict *info)
+{
+    QDict *vmdesc = qobject_to(QDict, qdict_get(info, "vmdesc"));
+    QList *sections = qobject_to(QList, qdict_get(info, "sections"));
+    QList *commands = qobject_to(QList, qdict_get(info, "commands"));
+    QDict *ram = qobject_to(QDict, qdict_get(info, "ram"));
+    QList *blocks = ram ? qobject_to(QList, qdict_get(ram, "blocks")) : NULL;
+    uint64_t page_size = num(info, "page_size");
+    g_autofree char *machine = text(info, "machine_type");
+    size_t devices = 0;
+
+    (void)in;
+    for (size_t i = 0; i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+
+        devices += !qobject_to(QBool, qdict_get(sec, "ram")) ||
+                   !qbool_get_bool(qobject_to(QBool, qdict_get(sec, "ram")));
+    }
+    printf("format:       legacy (QEMU savevm stream, version %" PRIu64
+           ")\n", num(info, "stream_version"));
+    printf("size:         %" PRIu64 " bytes\n", num(info, "size"));
+    printf("machine:      %s\n", machine);
+    printf("page size:    %" PRIu64 "\n", page_size);
+    if (vmdesc && qdict_haskey(vmdesc, "bytes")) {
+        printf("vmdesc:       %" PRIu64 " bytes\n", num(vmdesc, "bytes"));
+    } else {
+        printf("vmdesc:       %s\n", vmdesc ? "none (borrowed)" : "none");
+    }
+    print_configuration(info);
+    printf("commands:     %zu\n", qlist_size(commands));
+    for (size_t i = 0; i < qlist_size(commands); i++) {
+        QDict *c = qobject_to(QDict, qlist_get(commands, i));
+        g_autofree char *name = text(c, "name");
+        g_autofree char *data = text(c, "data");
+
+        printf("  %s (%" PRIu64 ") at byte %" PRIu64 "%s%s\n", name,
+               num(c, "cmd"), num(c, "offset"), *data ? ": " : "", data);
+    }
+    printf("sections:     %zu (%zu devices)\n", qlist_size(sections),
+           devices);
+    if (qlist_size(sections)) {
+        printf("\n  %-24s %6s %8s %8s %7s %10s\n", "SECTION", "ID",
+               "INSTANCE", "VERSION", "RECORDS", "BYTES");
+    }
+    for (size_t i = 0; i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        g_autofree char *id = text(sec, "idstr");
+
+        printf("  %-24s %6" PRIu64 " %8" PRIu64 " %8" PRIu64 " %7" PRIu64
+               " %10" PRIu64 "\n", id, num(sec, "section_id"),
+               num(sec, "instance_id"), num(sec, "version_id"),
+               num(sec, "records"), num(sec, "bytes"));
+    }
+    printf("\nRAM blocks:   %zu\n", qlist_size(blocks));
+    if (qlist_size(blocks)) {
+        printf("\n  %-24s %12s %8s %8s %8s %10s %8s\n", "BLOCK", "LENGTH",
+               "PAGES", "ZERO", "FULL", "COMPRESSED", "XBZRLE");
+    }
+    for (size_t i = 0; i < qlist_size(blocks); i++) {
+        QDict *b = qobject_to(QDict, qlist_get(blocks, i));
+        g_autofree char *id = text(b, "id");
+        uint64_t len = num(b, "length");
+
+        printf("  %-24s %12" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+               " %10" PRIu64 " %8" PRIu64 "\n", id, len,
+               page_size ? (len + page_size - 1) / page_size : 0,
+               num(b, "zero_pages"), num(b, "pages"),
+               num(b, "compressed_pages"), num(b, "xbzrle_pages"));
+    }
+}
+
 int cmd_info(int argc, char **argv)
 {
     const char *in = NULL;
+    bool json = false, failed;
+    g_autoptr(QObject) info = NULL;
     g_autoptr(GByteArray) data = NULL;
     g_autoptr(MigrationStream) s = NULL;
     g_autofree char *caps = NULL;
@@ -40,6 +177,8 @@ int cmd_info(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             info_usage(stdout);
             return CLI_EXIT_OK;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("info: unknown option '%s'", a);
             info_usage(stderr);
@@ -56,7 +195,29 @@ int cmd_info(int argc, char **argv)
         info_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    data = cli_read_input(in, CLI_INPUT_STREAM);
+    info = cli_qemu_info(in, CLI_INPUT_STREAM, QEMU_STREAM_INFO_DEFAULT,
+                         &data, &failed);
+    if (failed) {
+        return CLI_EXIT_FAILURE;
+    }
+    if (info) {
+        if (json) {
+            g_autoptr(GString) t = qobject_to_json_pretty(info, true);
+
+            g_string_append_c(t, '\n');
+            return cli_write_output("-", t->str, t->len);
+        }
+        print_qemu_info(in, qobject_to(QDict, info));
+        return CLI_EXIT_OK;
+    }
+    if (json) {
+        cli_error("info: --json: %s is not a QEMU savevm stream with a "
+                  "vmdesc", in);
+        return CLI_EXIT_FAILURE;
+    }
+    if (!data) {
+        data = cli_read_input(in, CLI_INPUT_STREAM);
+    }
     if (!data) {
         return CLI_EXIT_FAILURE;
     }

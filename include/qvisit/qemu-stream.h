@@ -250,4 +250,101 @@ QVISIT_API bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
                                         const QVisitLimits *limits,
                                         GError **errp);
 
+/**
+ * QemuStreamInfoFlags:
+ * @QEMU_STREAM_INFO_DEFAULT: the summary only
+ * @QEMU_STREAM_INFO_STATES: add each device section's decoded state
+ *   ("state"), in the form the migration core reads it (what `qvisit
+ *   convert` writes): typed values as in the native dump, "float64"
+ *   fields as numbers, and a bool byte other than 0 or 1 an error
+ * @QEMU_STREAM_INFO_RAM_DIGESTS: add to each RAM block a digest of every
+ *   page's final content ("digests")
+ *
+ * What qemu_stream_info_path() puts into its summary besides the counts.
+ * Flags may be added.
+ *
+ * Since: 0.2
+ */
+typedef enum {
+    QEMU_STREAM_INFO_DEFAULT = 0,
+    QEMU_STREAM_INFO_STATES = 1 << 0,
+    QEMU_STREAM_INFO_RAM_DIGESTS = 1 << 1,
+} QemuStreamInfoFlags;
+
+/**
+ * qemu_stream_info_path:
+ * @path: a stream file name, or "-" for standard input (read as
+ *   qemu_stream_dump_fd() reads it)
+ * @opts: (nullable): options; only @vmdesc and @limits are used
+ * @flags: what to add to the summary
+ * @errp: return location for an error
+ *
+ * Reads a whole QEMU savevm stream (one QEMU wrote, or the migration
+ * core's legacy format) in one forward pass and summarises it, for
+ * `qvisit info` and `qvisit diff`:
+ *
+ * |[
+ * {"stream_version": 3, "size": 350517, "page_size": 4096,
+ *  "machine_type": "pc-i440fx-7.2",      // null without configuration
+ *  "configuration": {...},               // the native dump's, or null
+ *  "vmdesc": {"bytes": 98649},           // {"borrowed": true}, or null
+ *  "sections": [{"section_id": 2, "idstr": "ram", "instance_id": 0,
+ *                "version_id": 4, "ram": true, "records": 3,
+ *                "bytes": 238974}, ...],  // in order of first record
+ *  "ram": {"page_size": 4096, "blocks": [{"id": "pc.ram",
+ *          "length": 16777216, "pages": 96, "zero_pages": 4000,
+ *          "compressed_pages": 0, "xbzrle_pages": 0}, ...]},
+ *  "commands": [{"cmd": 2, "name": "PING", "data": "00000001",
+ *                "offset": 238995}]}
+ * ]|
+ *
+ * A section's "bytes" add up its records, headers and footers included;
+ * the page counts count the records of each kind (a page sent twice
+ * counts twice). With %QEMU_STREAM_INFO_RAM_DIGESTS each block has
+ * "digests": 16 lowercase hex digits per page of the block, in page
+ * order, the 64-bit digest (not cryptographic) of the page's final
+ * content: the last copy of a page wins, a zero page is its fill byte
+ * repeated, a compressed page is inflated; an XBZRLE page's digest
+ * combines the page's previous digest with the encoded update, so equal
+ * memory reached through different XBZRLE updates compares unequal;
+ * "0000000000000000" marks a page the stream never sent. Memory is the
+ * vmdesc, the largest section's state and 8 bytes per RAM page, all
+ * charged against max_alloc.
+ *
+ * Errors: those of qemu_stream_dump_path(), and, for a stream whose
+ * device states the migration core cannot read, a section id that is not
+ * printable ASCII (%QVISIT_ERROR_PARSE) or a bool byte other than 0 and 1
+ * (%QVISIT_ERROR_RANGE).
+ *
+ * Returns: (transfer full) (nullable): the summary, or NULL on error.
+ * Since: 0.2
+ */
+QVISIT_API QObject *qemu_stream_info_path(const char *path,
+                                          const QemuStreamOptions *opts,
+                                          QemuStreamInfoFlags flags,
+                                          GError **errp);
+
+/**
+ * qemu_stream_info_mem:
+ * @data: (transfer none): the whole stream; not copied, read during the
+ *   call only
+ * @len: number of bytes at @data
+ * @opts: (nullable): options; only @vmdesc and @limits are used
+ * @flags: what to add to the summary
+ * @errp: return location for an error
+ *
+ * qemu_stream_info_path() on a stream in memory, such as one read from
+ * standard input; the vmdesc is found at its end unless @opts gives one.
+ * The summary's "size" is @len.
+ *
+ * Errors: those of qemu_stream_info_path().
+ *
+ * Returns: (transfer full) (nullable): the summary, or NULL on error.
+ * Since: 0.2
+ */
+QVISIT_API QObject *qemu_stream_info_mem(const void *data, size_t len,
+                                         const QemuStreamOptions *opts,
+                                         QemuStreamInfoFlags flags,
+                                         GError **errp);
+
 #endif /* QVISIT_QEMU_STREAM_H */

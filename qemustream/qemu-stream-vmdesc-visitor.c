@@ -1,6 +1,7 @@
 /*
- * The legacy payload writer. It forwards every call of the walk to a
- * QEMUFile output visitor, which writes the payload bytes, and records
+ * The payload writer of the migration core's legacy format. It forwards
+ * every call of the walk to a QEMUFile output visitor, which writes the
+ * payload bytes, and records
  * what it forwarded in the form of QEMU's vmdesc ("fields" of a vmsd), with
  * the size of each field measured from the file's byte count. QEMU's
  * tooling and our own legacy reader decode the payload from that
@@ -11,7 +12,7 @@
  * a string ("str": be32 length and bytes, typed "buffer" for QEMU), and a
  * nested array inside an array ("array": a struct with one member).
  */
-#include "migration/migration-internal.h"
+#include "qemustream/qemu-stream-codec.h"
 
 #include "qvisit/qemu-file-visitor.h"
 #include "visitor/visitor-impl.h"
@@ -398,7 +399,7 @@ static void vd_free(Visitor *v)
     g_free(vd);
 }
 
-Visitor *migration__vmdesc_visitor_new(QEMUFile *f, QList **fields)
+Visitor *qs__vmdesc_visitor_new(QEMUFile *f, QList **fields)
 {
     VmdescVisitor *vd = g_new0(VmdescVisitor, 1);
 

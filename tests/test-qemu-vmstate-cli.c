@@ -11,6 +11,10 @@
 
 #define C "tests/data/qemu-vmstate/compare/"
 #define PAIR C "qemu-dump1-dump2/src.json " C "qemu-dump1-dump2/dst.json"
+#define K "tests/data/qemu-vmstate/check/"
+#define S "tests/data/qemu/"
+/* What QEMU 7.2.22 writes for -machine pc-i440fx-7.2 -dump-vmstate. */
+#define DUMP "tests/data/qemu-vmstate/pc-i440fx-7.2.json"
 
 typedef struct CliCase {
     const char *cmd;        /* shell command; "Q " is replaced by the CLI */
@@ -72,6 +76,71 @@ static const CliCase cases[] = {
     /* A qvisit-schemas file is not a -dump-vmstate file and vice versa. */
     { "Q compat-check " PAIR, 1, "", "qvisit: compat-check: " C
       "qemu-dump1-dump2/src.json: format: not a qvisit-schemas file\n" },
+
+    /* qvisit check --qemu STREAM --against DST.json */
+    { "Q check --help", 0,
+      "usage: qvisit check --qemu STREAM --against DST.json\n", "" },
+    { "Q --help | grep -c '^  check '", 0, "1\n", "" },
+    { "Q check " S "pc-nodefaults.mig --against " DUMP, 2, "",
+      "qvisit: check: only QEMU streams (--qemu) can be checked so far\n" },
+    { "Q check --qemu " S "pc-nodefaults.mig", 2, "",
+      "qvisit: check: expected --qemu STREAM --against DST.json\n" },
+    { "Q check --qemu " S "pc-nodefaults.mig --against", 2, "",
+      "qvisit: check: --against needs an argument\n" },
+    { "Q check --qemu - --against -", 2, "",
+      "qvisit: check: only one of STREAM and DST.json can be standard "
+      "input\n" },
+    { "Q check --qemu a b --against " DUMP, 2, "",
+      "qvisit: check: unexpected argument 'b'\n" },
+    { "Q check --qemu --bogus a --against " DUMP, 2, "",
+      "qvisit: check: unknown option '--bogus'\n" },
+    /* The committed streams load into the QEMU that wrote them. */
+    { "Q check --qemu " S "pc-nodefaults.mig --against " DUMP, 0,
+      "unchecked: timer: no vmsd \"timer\" in the destination's file (it "
+      "lists devices with a qdev vmsd only)\n", "" },
+    { "Q check --qemu " S "pc-nodefaults.mig --against " DUMP
+      " | tail -n 1", 0,
+      "result: 30 sections: 21 load, 0 blocked, 9 unchecked\n", "" },
+    { "Q check --qemu " S "q35-smp2-xhci-virtio.mig --against " DUMP
+      " | grep -v '^ok: \\|^unchecked: '", 0,
+      "note: 0000:00:1f.0/ICH9LPC.pm.ich9_pm/memhp.acpi_memory_hotplug.devs: "
+      "read by the destination at version 1 but not in the stream; loads "
+      "only if it is an empty array\nresult: 38 sections: 27 load, 0 "
+      "blocked, 11 unchecked\n", "" },
+    { "Q check --qemu - --against " DUMP " < " S "pc-e1000.mig | "
+      "grep e1000", 0, "ok: 0000:00:02.0/e1000: vmsd \"e1000\" version 2 "
+      "loads into e1000, one of 3 device types with this vmsd\n", "" },
+    { "Q check --qemu " S "pc-e1000.desc.json --against - < " DUMP
+      " | tail -n 1", 0,
+      "result: 31 sections: 22 load, 0 blocked, 9 unchecked\n", "" },
+    /* A dump changed to block sections, one reason each. */
+    { "Q check --qemu " S "pc-nodefaults.mig --against "
+      K "pc-nodefaults-blocked/dump.json", 1, "unchecked: timer",
+      "qvisit: check: 11 sections would not load\n" },
+    { "Q check --qemu " S "pc-nodefaults.mig --against "
+      K "pc-nodefaults-blocked/dump.json 2>/dev/null | "
+      "grep -v '^result: ' | cmp - " K "pc-nodefaults-blocked/expected && "
+      "echo same", 0, "same\n", "" },
+    { "Q check --qemu " S "pc-nodefaults.mig --against "
+      K "pc-nodefaults-blocked/dump.json 2>/dev/null | grep port92", 0,
+      "blocked: size: port92.outport: size 1 in the stream, 2 in the "
+      "destination\n", "" },
+    { "Q check --qemu " S "pc-nodefaults.mig --against /nonexistent.json",
+      1, "", "qvisit: check: /nonexistent.json: open: No such file or "
+      "directory\n" },
+    { "Q check --qemu /nonexistent.mig --against " DUMP, 1, "",
+      "qvisit: check: /nonexistent.mig: No such file or directory\n" },
+    { "Q check --qemu " S "pc-suppress-vmdesc.mig --against " DUMP, 1, "",
+      "qvisit: check: " S "pc-suppress-vmdesc.mig: the stream has no "
+      "vmdesc (written with suppress-vmdesc=on?); check the vmdesc of a "
+      "stream of the same machine instead ('qvisit dump --qemu --desc')\n" },
+    { "echo '{\"page_size\": 4096, \"devices\": [{\"name\": \"a\", "
+      "\"instance_id\": 0, \"vmsd_name\": 1}]}' | "
+      "Q check --qemu - --against " DUMP, 1, "",
+      "qvisit: check: -: devices[0].vmsd_name: expected a string\n" },
+    { "Q check --qemu " S "pc-nodefaults.mig --against "
+      C "identical/src.json | tail -n 1", 0,
+      "result: 30 sections: 0 load, 0 blocked, 30 unchecked\n", "" },
 };
 
 static void cli_cases_give_exit_codes_and_output(void)

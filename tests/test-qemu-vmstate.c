@@ -5,6 +5,11 @@
  *     (a file "reverse" swaps the two); expected holds one line per
  *     finding, "error|warning: KIND: MESSAGE", as the CLI prints them;
  *   tests/data/qemu-vmstate/load/<case>/{input.json,error}.
+ *   tests/data/qemu-vmstate/check/<case>/{dump.json,vmdesc.json,expected}
+ *     qemu_vmstate_check_vmdesc(); a file "stream" instead of vmdesc.json
+ *     names a stream under tests/data/qemu whose vmdesc is used; expected
+ *     holds the lines `qvisit check` prints ("ok: ...", "blocked: KIND:
+ *     ...", "unchecked: ...", "note: ...").
  * The qemu-dump1-dump2 case is QEMU 7.2's own test pair for
  * scripts/vmstate-static-checker.py, with the script's 13 findings.
  */
@@ -263,6 +268,184 @@ static void kind_names_are_stable(void)
         "unknown");
 }
 
+static char *render_check(const GPtrArray *findings)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; i < findings->len; i++) {
+        const QemuVmstateFinding *f = findings->pdata[i];
+        QemuVmstateFindingKind kind = qemu_vmstate_finding_get_kind(f);
+        const char *msg = qemu_vmstate_finding_get_message(f);
+
+        if (kind == QEMU_VMSTATE_FINDING_SECTION_OK) {
+            g_string_append_printf(s, "ok: %s\n", msg);
+        } else if (kind == QEMU_VMSTATE_FINDING_SECTION_UNCHECKED) {
+            g_string_append_printf(s, "unchecked: %s\n", msg);
+        } else if (!qemu_vmstate_finding_is_error(f)) {
+            g_string_append_printf(s, "note: %s\n", msg);
+        } else {
+            g_string_append_printf(s, "blocked: %s: %s\n",
+                                   qemu_vmstate_finding_kind_name(kind), msg);
+        }
+    }
+    return g_string_free(s, false);
+}
+
+static void check_cases_give_expected_results(void)
+{
+    g_autoptr(GPtrArray) dirs = case_dirs(DATA "check");
+
+    CU_ASSERT_TRUE(dirs->len >= 6);
+    for (guint i = 0; i < dirs->len; i++) {
+        const char *dir = dirs->pdata[i];
+        g_autoptr(QemuVmstate) dst = load(dir, "dump.json");
+        g_autofree char *sp = g_build_filename(dir, "stream", NULL);
+        g_autofree char *vp = g_build_filename(dir, "vmdesc.json", NULL);
+        g_autofree char *exp_path = g_build_filename(dir, "expected", NULL);
+        g_autoptr(GBytes) want = test_read_file(exp_path);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) vmdesc = NULL;
+        g_autoptr(GPtrArray) findings = NULL;
+        g_autofree char *stream = NULL;
+        g_autofree char *got = NULL;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dst);
+        if (g_file_get_contents(sp, &stream, NULL, NULL)) {
+            g_strstrip(stream);
+        }
+        vmdesc = qemu_stream_load_vmdesc_path(stream ? stream : vp, NULL,
+                                              &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(vmdesc);
+        findings = qemu_vmstate_check_vmdesc(dst, vmdesc, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(findings);
+        got = render_check(findings);
+        if (strlen(got) != g_bytes_get_size(want) ||
+            memcmp(got, g_bytes_get_data(want, NULL), strlen(got))) {
+            fprintf(stderr, "\n%s: got\n%s", dir, got);
+            CU_FAIL("results differ from the expected file");
+        }
+    }
+}
+
+/* The status finding names the stream section and instance; notes follow
+ * their section. */
+static void check_findings_carry_section_and_instance(void)
+{
+    const char *dir = DATA "check/nested-and-instances";
+    g_autoptr(QemuVmstate) dst = load(dir, "dump.json");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) vmdesc = qemu_stream_load_vmdesc_path(
+        DATA "check/nested-and-instances/vmdesc.json", NULL, &err);
+    g_autoptr(GPtrArray) r = NULL;
+    const QemuVmstateFinding *f;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dst);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(vmdesc);
+    r = qemu_vmstate_check_vmdesc(dst, vmdesc, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL_FATAL(r->len, 4);
+    f = r->pdata[1];
+    CU_ASSERT_EQUAL(qemu_vmstate_finding_get_kind(f),
+                    QEMU_VMSTATE_FINDING_SIZE);
+    CU_ASSERT_TRUE(qemu_vmstate_finding_is_error(f));
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_section(f), "serial");
+    CU_ASSERT_EQUAL(qemu_vmstate_finding_get_instance(f), 1);
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_path(f),
+                           "serial#1.serial/fifo.rcv.head");
+    CU_ASSERT_PTR_NULL(qemu_vmstate_finding_get_description(f));
+    f = r->pdata[0];
+    CU_ASSERT_EQUAL(qemu_vmstate_finding_get_kind(f),
+                    QEMU_VMSTATE_FINDING_SECTION_OK);
+    CU_ASSERT_FALSE(qemu_vmstate_finding_is_error(f));
+    CU_ASSERT_EQUAL(qemu_vmstate_finding_get_instance(f), 0);
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_description(f),
+                           "serial");
+    f = r->pdata[2];
+    CU_ASSERT_EQUAL(qemu_vmstate_finding_get_kind(f),
+                    QEMU_VMSTATE_FINDING_SECTION_UNCHECKED);
+    CU_ASSERT_FALSE(qemu_vmstate_finding_is_error(f));
+    CU_ASSERT_PTR_NULL(qemu_vmstate_finding_get_description(f));
+}
+
+/* A vmdesc comes from the stream: every member is checked. */
+static void check_refuses_malformed_vmdesc(void)
+{
+    static const struct {
+        const char *json;
+        int code;
+        const char *msg;
+    } cases[] = {
+        { "[]", QVISIT_ERROR_TYPE,
+          "vmdesc: expected an object with a \"devices\" list" },
+        { "{\"devices\": {}}", QVISIT_ERROR_TYPE,
+          "vmdesc: expected an object with a \"devices\" list" },
+        { "{\"devices\": [1]}", QVISIT_ERROR_TYPE,
+          "devices[0]: expected an object" },
+        { "{\"devices\": [{\"instance_id\": 0}]}", QVISIT_ERROR_MISSING,
+          "devices[0].name: missing member" },
+        { "{\"devices\": [{\"name\": \"a\"}]}", QVISIT_ERROR_MISSING,
+          "devices[0].instance_id: missing member" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": -1}]}",
+          QVISIT_ERROR_RANGE,
+          "devices[0].instance_id: expected a non-negative integer" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": 3}]}", QVISIT_ERROR_TYPE,
+          "devices[0].vmsd_name: expected a string" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\"}]}", QVISIT_ERROR_MISSING,
+          "devices[0].version: missing member" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1.5}]}", QVISIT_ERROR_TYPE,
+          "devices[0].version: expected an integer" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1, \"fields\": {}}]}",
+          QVISIT_ERROR_TYPE, "devices[0].fields: expected an array" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1, \"fields\": "
+          "[{\"name\": \"x\", \"type\": \"uint8\", \"size\": -1}]}]}",
+          QVISIT_ERROR_RANGE,
+          "devices[0].fields[0].size: expected a non-negative integer" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1, \"fields\": "
+          "[{\"name\": \"x\", \"size\": 1}]}]}", QVISIT_ERROR_MISSING,
+          "devices[0].fields[0].type: missing member" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1, \"fields\": "
+          "[{\"name\": \"x\", \"type\": \"struct\", \"size\": 1, "
+          "\"struct\": []}]}]}", QVISIT_ERROR_TYPE,
+          "devices[0].fields[0].struct: expected an object" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1, \"fields\": "
+          "[{\"name\": \"x\", \"type\": \"struct\", \"size\": 1, "
+          "\"struct\": {\"vmsd_name\": \"b\"}}]}]}", QVISIT_ERROR_MISSING,
+          "devices[0].fields[0].struct.version: missing member" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
+          "\"vmsd_name\": \"a\", \"version\": 1, \"subsections\": "
+          "[{\"version\": 1}]}]}", QVISIT_ERROR_MISSING,
+          "devices[0].subsections[0].vmsd_name: missing member" },
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QemuVmstate) dst = qemu_vmstate_from_json("{}", -1, NULL,
+                                                        &err);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dst);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(QObject) v = qobject_from_json(cases[i].json, &err);
+        GPtrArray *r;
+
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+        r = qemu_vmstate_check_vmdesc(dst, v, &err);
+        CU_ASSERT_PTR_NULL(r);
+        if (r) {
+            g_ptr_array_unref(r);
+        }
+        ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+    }
+}
+
 static const TestCase tests[] = {
     { "compare_cases_give_expected_findings",
       compare_cases_give_expected_findings },
@@ -274,6 +457,11 @@ static const TestCase tests[] = {
     { "empty_file_has_no_machine_and_no_findings",
       empty_file_has_no_machine_and_no_findings },
     { "kind_names_are_stable", kind_names_are_stable },
+    { "check_cases_give_expected_results",
+      check_cases_give_expected_results },
+    { "check_findings_carry_section_and_instance",
+      check_findings_carry_section_and_instance },
+    { "check_refuses_malformed_vmdesc", check_refuses_malformed_vmdesc },
     { NULL, NULL },
 };
 

@@ -100,6 +100,8 @@ int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+/* tools/cmd-check.c */
+int cmd_check(int argc, char **argv);
 /* tools/cmd-snapshots.c */
 int cmd_snapshots(int argc, char **argv);
 

@@ -73,7 +73,8 @@ typedef struct QemuVmstateFinding QemuVmstateFinding;
  * @QEMU_VMSTATE_FINDING_FIELD_MISMATCH: the destination has another field
  *   at this place; the rest of the description is not compared
  * @QEMU_VMSTATE_FINDING_FIELD_MISSING: the destination has no field left
- *   for this source field
+ *   for this source field; in a stream check, the destination reads a
+ *   field newer than the stream's version of a nested vmsd
  * @QEMU_VMSTATE_FINDING_UNUSED_SIZE: "unused" bytes that replace fields do
  *   not add up to the fields' sizes
  * @QEMU_VMSTATE_FINDING_SIZE: a field's element size differs
@@ -225,6 +226,46 @@ QVISIT_API size_t qemu_vmstate_get_n_sections(const QemuVmstate *vs);
  */
 QVISIT_API GPtrArray *qemu_vmstate_compare(const QemuVmstate *src,
                                            const QemuVmstate *dst);
+
+/**
+ * qemu_vmstate_check_vmdesc:
+ * @dst: (transfer none): the destination QEMU's file
+ * @vmdesc: (transfer none): a stream's description, as
+ *   qemu_stream_load_vmdesc_path() returns it ({"page_size": N,
+ *   "devices": [...]})
+ * @errp: return location for an error
+ *
+ * Tells, section by section, whether the device sections @vmdesc
+ * describes would load into @dst's QEMU. A section is matched by its
+ * "vmsd_name" to the sections of @dst whose description has that name
+ * (several device types share a vmsd, e.g. isa-pit and kvm-pit); it loads
+ * into one of them when its version lies between that description's
+ * minimum and current versions and each field and subsection it has is
+ * one the description reads at that version, in the same order and with
+ * the same element size (sizes of 0 in @dst are not compared: the field's
+ * own code decides what it writes, as for virtio and MSI-X state).
+ *
+ * The result has one status finding per device of @vmdesc, in its order:
+ * %QEMU_VMSTATE_FINDING_SECTION_OK, %QEMU_VMSTATE_FINDING_SECTION_UNCHECKED
+ * (no description of that name: -dump-vmstate lists only devices with a
+ * qdev vmsd, so timer, cpu, apic, PCIBUS, ide and globalstate are never
+ * there; or a section saved without a vmsd), or the first reason it
+ * cannot load (an error kind; when several descriptions share the name,
+ * the reason found with the first). Each OK status is followed by its
+ * %QEMU_VMSTATE_FINDING_FIELD_NOT_IN_STREAM notes. A finding's section is
+ * the stream's idstr and its instance the instance id.
+ *
+ * Errors: %QVISIT_ERROR_TYPE or %QVISIT_ERROR_MISSING naming the vmdesc
+ * member that is absent or of the wrong type
+ * (`devices[3].fields[0].name: expected a string`).
+ *
+ * Returns: (transfer full) (element-type QemuVmstateFinding) (nullable):
+ *   the findings, or NULL on error; release with g_ptr_array_unref().
+ * Since: 0.2
+ */
+QVISIT_API GPtrArray *qemu_vmstate_check_vmdesc(const QemuVmstate *dst,
+                                                const QObject *vmdesc,
+                                                GError **errp);
 
 /**
  * qemu_vmstate_finding_get_kind:

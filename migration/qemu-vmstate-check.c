@@ -590,6 +590,8 @@ GPtrArray *qemu_vmstate_check_vmdesc(const QemuVmstate *dst,
         }
         vd_clear(&dev);
         if (!ok) {
+            /* Names in messages come from the stream: one line each. */
+            qvs__escape_error(errp);
             return NULL;
         }
     }

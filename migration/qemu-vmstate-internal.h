@@ -74,11 +74,18 @@ struct QemuVmstateFinding {
     char *message;
 };
 
-/* Appends a finding whose message is "<path>: <fmt...>". */
+/* Appends a finding whose message is "<path>: <fmt...>", both escaped
+ * with qvs__escape(). */
 void qvs__add(GPtrArray *out, QemuVmstateFindingKind kind,
               const char *section, int64_t instance, const char *path,
               const char *description, const char *fmt, ...)
     G_GNUC_PRINTF(7, 8);
+
+/* @text with control characters as \xNN, so that a message built from
+ * names in the input stays one line. */
+char *qvs__escape(const char *text);
+/* Applies qvs__escape() to the message of *@errp, if set; returns false. */
+bool qvs__escape_error(GError **errp);
 
 /* A new array that frees the findings it holds. */
 GPtrArray *qvs__findings_new(void);

@@ -16,6 +16,33 @@
 
 /* --- Findings ---------------------------------------------------------- */
 
+char *qvs__escape(const char *text)
+{
+    GString *out = g_string_new(NULL);
+
+    for (const char *p = text; *p; p++) {
+        unsigned char c = *p;
+
+        if (c < 0x20 || c == 0x7f) {
+            g_string_append_printf(out, "\\x%02x", c);
+        } else {
+            g_string_append_c(out, (char)c);
+        }
+    }
+    return g_string_free(out, false);
+}
+
+bool qvs__escape_error(GError **errp)
+{
+    if (errp && *errp) {
+        char *m = qvs__escape((*errp)->message);
+
+        g_free((*errp)->message);
+        (*errp)->message = m;
+    }
+    return false;
+}
+
 static void finding_free(gpointer p)
 {
     QemuVmstateFinding *f = p;
@@ -38,6 +65,7 @@ void qvs__add(GPtrArray *out, QemuVmstateFindingKind kind,
 {
     QemuVmstateFinding *f = g_new0(QemuVmstateFinding, 1);
     g_autofree char *text = NULL;
+    g_autofree char *esc = NULL;
     va_list ap;
 
     va_start(ap, fmt);
@@ -46,9 +74,10 @@ void qvs__add(GPtrArray *out, QemuVmstateFindingKind kind,
     f->kind = kind;
     f->section = g_strdup(section);
     f->instance = instance;
-    f->path = g_strdup(path);
+    esc = qvs__escape(text);
+    f->path = qvs__escape(path);
     f->description = g_strdup(description);
-    f->message = g_strdup_printf("%s: %s", path, text);
+    f->message = g_strdup_printf("%s: %s", f->path, esc);
     g_ptr_array_add(out, f);
 }
 
@@ -387,15 +416,12 @@ static bool load_section(QemuVmstate *vs, const char *key, const QDict *d,
     return true;
 }
 
-QemuVmstate *qemu_vmstate_from_json(const char *text, gssize len,
-                                    const QVisitLimits *limits,
-                                    GError **errp)
+static QemuVmstate *from_json(const char *text, gssize len,
+                              const QVisitLimits *limits, GError **errp)
 {
     g_autoptr(QemuVmstate) vs = NULL;
     QDict *root;
 
-    g_return_val_if_fail(text != NULL || len == 0, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
     vs = g_new0(QemuVmstate, 1);
     vs->root = qobject_from_json_full(text, len, limits, errp);
     if (!vs->root) {
@@ -436,6 +462,24 @@ QemuVmstate *qemu_vmstate_from_json(const char *text, gssize len,
     return g_steal_pointer(&vs);
 }
 
+QemuVmstate *qemu_vmstate_from_json(const char *text, gssize len,
+                                    const QVisitLimits *limits,
+                                    GError **errp)
+{
+    GError *local = NULL;
+    QemuVmstate *vs;
+
+    g_return_val_if_fail(text != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+    /* Member names in messages come from the file: one line each. */
+    vs = from_json(text, len, limits, &local);
+    if (!vs) {
+        qvs__escape_error(&local);
+        g_propagate_error(errp, local);
+    }
+    return vs;
+}
+
 QemuVmstate *qemu_vmstate_load_path(const char *path,
                                     const QVisitLimits *limits,
                                     GError **errp)
@@ -461,13 +505,14 @@ QemuVmstate *qemu_vmstate_load_path(const char *path,
     if (!stdin_in) {
         close(fd);
     }
-    if (!ok) {
-        return NULL;
-    }
-    vs = qemu_vmstate_from_json((const char *)text->data, text->len, limits,
-                                errp);
-    if (!vs) {
+    vs = ok ? qemu_vmstate_from_json((const char *)text->data, text->len,
+                                     limits, errp)
+            : NULL;
+    if (!vs && ok) {
         g_prefix_error(errp, "%s: ", path);
+    }
+    if (!vs) {
+        qvs__escape_error(errp);    /* the path, too */
     }
     return vs;
 }

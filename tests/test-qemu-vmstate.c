@@ -170,7 +170,7 @@ static void load_cases_give_expected_errors(void)
 {
     g_autoptr(GPtrArray) dirs = case_dirs(DATA "load");
 
-    CU_ASSERT_TRUE(dirs->len >= 17);
+    CU_ASSERT_TRUE(dirs->len >= 18);
     for (guint i = 0; i < dirs->len; i++) {
         const char *dir = dirs->pdata[i];
         g_autofree char *in_path = g_build_filename(dir, "input.json", NULL);
@@ -446,6 +446,42 @@ static void check_refuses_malformed_vmdesc(void)
     }
 }
 
+/* Names come from the files: control characters in them are escaped in
+ * paths and messages, so every line of output stays one line. */
+static void names_with_control_characters_are_escaped(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QemuVmstate) src = qemu_vmstate_from_json(
+        "{\"a\\tb\": {\"version_id\": 1}}", -1, NULL, &err);
+    g_autoptr(QemuVmstate) dst = qemu_vmstate_from_json("{}", -1, NULL,
+                                                        &err);
+    g_autoptr(QObject) vmdesc = qobject_from_json(
+        "{\"page_size\": 4096, \"devices\": [{\"name\": \"x\\ny\", "
+        "\"instance_id\": 1, \"vmsd_name\": \"v\\r\", \"version\": 1}]}",
+        &err);
+    g_autoptr(GPtrArray) r = NULL;
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dst);
+    r = qemu_vmstate_compare(src, dst);
+    CU_ASSERT_EQUAL_FATAL(r->len, 1);
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_section(r->pdata[0]),
+                           "a\tb");
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_path(r->pdata[0]),
+                           "a\\x09b");
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_message(r->pdata[0]),
+                           "a\\x09b: not in the destination");
+    g_ptr_array_unref(g_steal_pointer(&r));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(vmdesc);
+    r = qemu_vmstate_check_vmdesc(dst, vmdesc, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL_FATAL(r->len, 1);
+    CU_ASSERT_STRING_EQUAL(qemu_vmstate_finding_get_message(r->pdata[0]),
+                           "x\\x0ay#1: no vmsd \"v\\x0d\" in the destination's "
+                           "file (it lists devices with a qdev vmsd only)");
+}
+
 static const TestCase tests[] = {
     { "compare_cases_give_expected_findings",
       compare_cases_give_expected_findings },
@@ -462,6 +498,8 @@ static const TestCase tests[] = {
     { "check_findings_carry_section_and_instance",
       check_findings_carry_section_and_instance },
     { "check_refuses_malformed_vmdesc", check_refuses_malformed_vmdesc },
+    { "names_with_control_characters_are_escaped",
+      names_with_control_characters_are_escaped },
     { NULL, NULL },
 };
 

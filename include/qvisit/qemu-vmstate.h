@@ -318,8 +318,9 @@ qemu_vmstate_finding_get_instance(const QemuVmstateFinding *f);
  *
  * Returns: (transfer none): the section (with `#INSTANCE` for stream
  *   instances other than 0), then the field path and subsection names:
- *   `usb-kbd.kbd.keycodes`, `fw_cfg.fw_cfg/dma.dma_addr`; valid while @f
- *   lives.
+ *   `usb-kbd.kbd.keycodes`, `fw_cfg.fw_cfg/dma.dma_addr`; control
+ *   characters of the names, which come from the input, as `\xNN`; valid
+ *   while @f lives.
  * Since: 0.2
  */
 QVISIT_API const char *
@@ -343,7 +344,9 @@ qemu_vmstate_finding_get_description(const QemuVmstateFinding *f);
  *
  * Returns: (transfer none): one lowercase line that starts with the path:
  *   `usb-kbd.kbd.keycodes: description "usb-kbd": size 4 in the source, 2
- *   in the destination`; valid while @f lives.
+ *   in the destination`; names from the input have their control
+ *   characters as `\xNN`, as in every error message of this module;
+ *   valid while @f lives.
  * Since: 0.2
  */
 QVISIT_API const char *

@@ -25,6 +25,7 @@
 #include "qemustream/qemu-stream-codec.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
+#include "util/bswap.h"
 #include "util/error-at.h"
 
 /* --- Writer ------------------------------------------------------------- */
@@ -260,7 +261,7 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
 
 static bool legacy_stream_detect(const uint8_t *data, size_t len)
 {
-    return len >= 4 && ldl_be_p(data) == MIG_LEGACY_MAGIC;
+    return len >= 4 && ldl_be_p(data) == QS_MAGIC;
 }
 
 const MigrationFormatOps migration__format_legacy = {

@@ -36,7 +36,7 @@ qemu-file.h:qemufile qemu-file-visitor.h:qemufile
 compat.h:compat
 qemu-stream.h:qemustream
 migration.h:migration migration-transport.h:migration
-migration-output.h:migration snapshot-store.h:migration
+migration-output.h:migration snapshot-store.h:migration qemu-vmstate.h:migration
 qvisit.h:tools"
 
 # Temporary exceptions, one "FILE INCLUDED-HEADER" per line, each with its

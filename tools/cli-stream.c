@@ -31,16 +31,27 @@ MigrationStream *cli_decode_stream(const char *path)
     return cli_decode_stream_with(path, cli_example_schema, NULL);
 }
 
+static MigrationStream *decode_data_with(const char *path, GByteArray *data,
+                                        MigrationSchemaFn schema,
+                                        void *opaque);
+
 MigrationStream *cli_decode_stream_with(const char *path,
                                         MigrationSchemaFn schema,
                                         void *opaque)
 {
     g_autoptr(GByteArray) data = cli_read_input(path, CLI_INPUT_STREAM);
 
-    return data ? cli_decode_stream_data(path, data) : NULL;
+    return data ? decode_data_with(path, data, schema, opaque) : NULL;
 }
 
 MigrationStream *cli_decode_stream_data(const char *path, GByteArray *data)
+{
+    return decode_data_with(path, data, cli_example_schema, NULL);
+}
+
+static MigrationStream *decode_data_with(const char *path, GByteArray *data,
+                                        MigrationSchemaFn schema,
+                                        void *opaque)
 {
     MigrationStream *s;
     GError *err = NULL;

@@ -69,6 +69,10 @@ int cli_write_output(const char *path, const void *data, size_t len);
 int cmd_version(int argc, char **argv);
 int cmd_schemas(int argc, char **argv);
 int cmd_compat_check(int argc, char **argv);
+/* compat-check --qemu-vmstate (tools/cmd-compat-check-qemu.c): whether
+ * argv asks for it, and the command itself. */
+bool cli_compat_check_is_qemu(int argc, char **argv);
+int cli_compat_check_qemu(int argc, char **argv);
 int cmd_compat_graph(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
@@ -151,6 +155,8 @@ int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+/* tools/cmd-check.c */
+int cmd_check(int argc, char **argv);
 /* tools/cmd-snapshots.c */
 int cmd_snapshots(int argc, char **argv);
 

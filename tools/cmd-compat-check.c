@@ -516,6 +516,9 @@ int cmd_compat_check(int argc, char **argv)
     unsigned problems = 0, npaths = 0;
     const QVisitLimits *limits = cli_limits();
 
+    if (cli_compat_check_is_qemu(argc, argv)) {
+        return cli_compat_check_qemu(argc, argv);
+    }
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             check_usage(stdout);

@@ -20,6 +20,8 @@ static const CliCommand commands[] = {
     { "compat-graph", "print the compat version graph as Graphviz dot",
       cmd_compat_graph },
     { "encode", "write a stream back from a JSON dump", cmd_encode },
+    { "check", "will a QEMU stream load into a QEMU (-dump-vmstate)?",
+      cmd_check },
     { "snapshots", "list, import, export, verify and prune a snapshot store",
       cmd_snapshots },
 };

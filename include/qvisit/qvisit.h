@@ -22,6 +22,7 @@
 #include "qvisit/describe-visitor.h"
 #include "qvisit/compat.h"
 #include "qvisit/qemu-stream.h"
+#include "qvisit/qemu-vmstate.h"
 #include "qvisit/snapshot-store.h"
 
 #endif /* QVISIT_QVISIT_H */

@@ -327,6 +327,7 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
 
 const MigrationFormatOps migration__format_binary = {
     .name = "binary",
+    .cap = MIGRATION_CAP_BINARY,
     .detect = binary_stream_detect,
     .encode = binary_stream_encode,
     .decode = binary_stream_decode,

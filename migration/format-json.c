@@ -193,6 +193,7 @@ static bool json_stream_decode(MigrationStream *s, const uint8_t *data,
 
 const MigrationFormatOps migration__format_json = {
     .name = "json",
+    .cap = MIGRATION_CAP_JSON,
     .detect = json_stream_detect,
     .encode = json_stream_encode,
     .decode = json_stream_decode,

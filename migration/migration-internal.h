@@ -75,6 +75,9 @@ typedef struct MigEncSection {
 typedef struct MigrationFormatOps {
     /* migration_format_name() */
     const char *name;
+    /* The capability a destination needs to accept the format (0: none,
+     * as for legacy); see migration__format_allowed(). */
+    uint64_t cap;
     /* Whether @data (@len bytes, maybe fewer than a header) starts like a
      * stream of this format. */
     bool (*detect)(const uint8_t *data, size_t len);

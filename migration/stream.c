@@ -69,9 +69,8 @@ MigrationFormat migration_detect_format(const void *data, size_t len)
 bool migration__format_allowed(MigrationFormat format, uint64_t caps,
                                GError **errp)
 {
-    uint64_t need = format == MIGRATION_FORMAT_BINARY ? MIGRATION_CAP_BINARY
-                    : format == MIGRATION_FORMAT_JSON ? MIGRATION_CAP_JSON
-                                                      : 0;
+    const MigrationFormatOps *ops = format_ops(format);
+    uint64_t need = ops ? ops->cap : 0;
     g_autofree char *want = NULL;
     g_autofree char *have = NULL;
 

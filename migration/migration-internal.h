@@ -8,9 +8,8 @@
 #include "qvisit/migration.h"
 #include "qvisit/qemu-file.h"
 
-/* Magic numbers of the formats (docs/formats.md). */
-#define MIG_LEGACY_MAGIC 0x5145564du     /* "QEVM" */
-#define MIG_LEGACY_VERSION 3
+/* Magic numbers of the formats (docs/formats.md); the legacy format's
+ * are QEMU's, in qemustream/qemu-stream-codec.h (QS_MAGIC, QS_VERSION). */
 #define MIG_BINARY_MAGIC "QVSD"
 #define MIG_BINARY_VERSION 1
 #define MIG_JSON_FORMAT "qvisit-migration"

@@ -9,7 +9,7 @@
 #include "qvisit/qemu-file.h"
 
 /* Magic numbers of the formats (docs/formats.md); the legacy format's
- * are QEMU's, in qemustream/qemu-stream-codec.h (QS_MAGIC). */
+ * are QEMU's, in qemustream/qemu-stream-codec.h (QS_MAGIC, QS_VERSION). */
 #define MIG_BINARY_MAGIC "QVSD"
 #define MIG_BINARY_VERSION 1
 #define MIG_JSON_FORMAT "qvisit-migration"

@@ -117,8 +117,9 @@ typedef struct QsStateSink {
     /* Optional: the configuration record, as the native dump has it
      * ("machine_type", "subsections"); borrowed for the call. */
     bool (*configuration)(void *opaque, QDict *conf, GError **errp);
-    /* Every section record, after its footer. @state (transfer full) is
-     * the decoded state of a device section (FULL), else NULL. */
+    /* Must be set: every section record, after its footer. @state
+     * (transfer full) is the decoded state of a device section (FULL),
+     * else NULL. */
     bool (*record)(void *opaque, const QsRecordInfo *rec, QDict *state,
                    GError **errp);
     /* Optional: a COMMAND record; @data is lowercase hex. */

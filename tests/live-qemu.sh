@@ -1,8 +1,10 @@
 #!/bin/sh
 # Live tier (make check-live): generates fresh streams with the installed
 # qemu-system-x86_64 and checks that 'qvisit dump --qemu --ram' then
-# 'qvisit encode --qemu' gives the stream back byte for byte, and that the
-# analyze-compat dump succeeds. Skips with a message without QEMU.
+# 'qvisit encode --qemu' gives the stream back byte for byte, that the
+# analyze-compat dump succeeds, and that info, diff and convert read the
+# stream (diff of the stream with itself and with its device state
+# converted to JSON finds nothing). Skips with a message without QEMU.
 set -u
 cli=${QVISIT_CLI:-build/qvisit}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +35,13 @@ for n in $names; do
        $cli encode --qemu "$work/$n.json" "$work/$n.out" &&
        cmp -s "$work/$n.mig" "$work/$n.out" &&
        $cli dump --qemu --analyze-compat $vmdesc "$work/$n.mig" \
-           >/dev/null; then
+           >/dev/null &&
+       { [ -n "$vmdesc" ] ||
+         { $cli info "$work/$n.mig" >/dev/null &&
+           $cli diff "$work/$n.mig" "$work/$n.mig" >/dev/null &&
+           $cli convert --to json "$work/$n.mig" "$work/$n.state.json" &&
+           $cli diff "$work/$n.state.json" "$work/$n.mig" >/dev/null; }; }
+    then
         echo "live-qemu: PASS $n ($(wc -c <"$work/$n.mig") bytes)"
     else
         echo "live-qemu: FAIL $n"

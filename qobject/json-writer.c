@@ -271,21 +271,14 @@ static inline void write_scalar(Writer *w, const QObject *obj)
 
 static void write_indent(Writer *w, size_t depth)
 {
-    /* A newline and the indent of 32 levels: one copy for most lines. */
-    static const char line[] = "\n"
-        "                                                                "
-        "                                                                ";
-    size_t n = 1 + depth * 4;
+    static const char spaces[] = "                                ";
+    size_t n = depth * 4;
 
-    if (n <= sizeof(line) - 1) {
-        w_put(w, line, n);
-        return;
-    }
-    w_put(w, line, sizeof(line) - 1);
-    for (n -= sizeof(line) - 1; n > 0;) {
-        size_t chunk = MIN(n, sizeof(line) - 2);
+    w_putc(w, '\n');
+    while (n > 0) {
+        size_t chunk = MIN(n, sizeof(spaces) - 1);
 
-        w_put(w, line + 1, chunk);
+        w_put(w, spaces, chunk);
         n -= chunk;
     }
 }
@@ -343,22 +336,15 @@ static void write_value(Writer *w, const QObject *root, bool pretty)
             } else {
                 const QList *l = (const QList *)f->obj;
 
-                /* Runs of scalars (register files, byte arrays) are
-                 * written here, without a turn of the outer loop each. */
-                while (f->index < l->len &&
-                       l->elems[f->index]->type != QTYPE_QDICT &&
-                       l->elems[f->index]->type != QTYPE_QLIST) {
-                    if (f->index) {
-                        w_putc(w, ',');
-                    }
-                    if (pretty) {
-                        write_indent(w, stack->len);
-                    }
-                    write_scalar(w, l->elems[f->index++]);
-                }
                 first = f->index == 0;
                 if (f->index < l->len) {
                     obj = l->elems[f->index];
+                    /* Elements are separate allocations, often not in
+                     * cache (a register file, a byte array): ask for one
+                     * a few steps ahead. */
+                    if (f->index + 8 < l->len) {
+                        __builtin_prefetch(l->elems[f->index + 8]);
+                    }
                 }
             }
             if (!obj) {

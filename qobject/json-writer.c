@@ -15,16 +15,15 @@
  * byte, so the output is always valid UTF-8 and JSON.
  *
  * Numbers: integers exactly; a double with the fewest significant digits
- * (15, 16 or 17) that read back to the same bits, laid out as Python's
+ * (15, 16 or 17) that read back to the same bits (found by
+ * qobject/json-double.c), laid out as Python's
  * repr(): positional for decimal exponents -4..15, otherwise "1e+16",
  * "5e-324" style, and ".0" added to an integral positional value. NaN and
  * infinities have no JSON form and are written as null.
  */
 #include "qvisit/qobject.h"
 
-#include <float.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "qobject/json-writer.h"
@@ -70,15 +69,28 @@ static inline void w_putc(Writer *w, char c)
 
 #define W_LIT(w, lit) w_put((w), (lit), sizeof(lit) - 1)
 
-static void write_u64(Writer *w, uint64_t v, bool negative)
+static inline void write_u64(Writer *w, uint64_t v, bool negative)
 {
+    /* Two digits per division: most values in a dump are small. */
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "6263646566676869707172737475767778798081828384858687888990919293"
+        "949596979899";
     char buf[24];
     char *p = buf + sizeof(buf);
 
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        p -= 2;
+        memcpy(p, pairs + (v % 100) * 2, 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, pairs + v * 2, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
     if (negative) {
         *--p = '-';
     }
@@ -87,55 +99,29 @@ static void write_u64(Writer *w, uint64_t v, bool negative)
 
 static void write_double(Writer *w, double d)
 {
-    static const char *const formats[] = {
-        "%.0e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e",
-        "%.8e", "%.9e", "%.10e", "%.11e", "%.12e", "%.13e", "%.14e",
-        "%.15e", "%.16e",
-    };
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    char digits[24];
-    int ndigits = 0, exp10, prec;
-    const char *p;
-    bool negative;
+    QjsonDigits dd;
+    const char *digits = dd.digits;
+    int ndigits, exp10;
 
     if (!isfinite(d)) {
         W_LIT(w, "null");
         return;
     }
-    /*
-     * For a normal double, 15 digits (DBL_DIG) always read back when any
-     * shorter form does, and trailing zeros are stripped below, so trying
-     * 15, 16, 17 finds the shortest form. Subnormals have fewer bits, so
-     * their shortest form may need fewer than 15 digits: search from 1.
-     */
-    prec = fabs(d) < DBL_MIN && d != 0 ? 1 : 15;
-    for (; prec < 17; prec++) {
-        g_ascii_formatd(buf, sizeof(buf), formats[prec - 1], d);
-        if (g_ascii_strtod(buf, NULL) == d) {
-            break;
+    if (d == 0) {
+        /* "-0.0" for negative zero, as Python's repr(). */
+        if (signbit(d)) {
+            w_putc(w, '-');
         }
+        W_LIT(w, "0.0");
+        return;
     }
-    if (prec == 17) {
-        g_ascii_formatd(buf, sizeof(buf), formats[16], d);
-    }
-    /* buf is [-]D.DDDDe[+-]XX; split it into digits and exponent. */
-    p = buf;
-    negative = *p == '-';
-    if (negative) {
-        p++;
-    }
-    for (; *p != 'e'; p++) {
-        if (*p != '.') {
-            digits[ndigits++] = *p;
-        }
-    }
-    exp10 = atoi(p + 1);
-    while (ndigits > 1 && digits[ndigits - 1] == '0') {
-        ndigits--;
-    }
-    if (negative) {
+    if (d < 0) {
         w_putc(w, '-');
+        d = -d;
     }
+    qjson__shortest_digits(d, &dd);
+    ndigits = dd.n;
+    exp10 = dd.exp10;
     if (exp10 < -4 || exp10 >= 16) {
         w_putc(w, digits[0]);
         if (ndigits > 1) {
@@ -245,7 +231,7 @@ static void write_string(Writer *w, const char *s, size_t len)
     w_putc(w, '"');
 }
 
-static void write_scalar(Writer *w, const QObject *obj)
+static inline void write_scalar(Writer *w, const QObject *obj)
 {
     switch (obj->type) {
     case QTYPE_QNULL:
@@ -364,6 +350,12 @@ static void write_value(Writer *w, const QObject *root, Layout layout)
                 first = f->index == 0;
                 if (f->index < l->len) {
                     obj = l->elems[f->index];
+                    /* Elements are separate allocations, often not in
+                     * cache (a register file, a byte array): ask for one
+                     * a few steps ahead. */
+                    if (f->index + 8 < l->len) {
+                        __builtin_prefetch(l->elems[f->index + 8]);
+                    }
                 }
             }
             if (!obj) {

@@ -162,6 +162,19 @@ static inline bool qjson__word_is_plain(uint64_t x)
  * benchmark to measure the cost of a pre-scan) and returns a dummy
  * non-NULL pointer on success that must not be used.
  */
+/*
+ * The shortest form of a positive finite double @a, as "D.DDDe<exp10>"
+ * would show it: its significant digits without trailing zeros and its
+ * decimal exponent (qobject/json-double.c states the rule).
+ */
+typedef struct QjsonDigits {
+    char digits[24];
+    int n;
+    int exp10;
+} QjsonDigits;
+
+void qjson__shortest_digits(double a, QjsonDigits *dd);
+
 QObject *qjson__parse(const char *text, size_t len,
                       const QVisitLimits *limits, bool build, GError **errp);
 

@@ -8,6 +8,7 @@
  * line 2). The `expected` files were made with Python's
  * json.dumps(json.loads(input), indent=4, ensure_ascii=False).
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -195,6 +196,192 @@ static void random_doubles_roundtrip_bit_exact(void)
             return;
         }
     }
+}
+
+/*
+ * The writer's digit search, done the plain way: the first of 15, 16, 17
+ * correctly rounded digits (from 1 for subnormals) that reads back, then
+ * Python's repr() layout. qobject/json-writer.c takes faster paths that
+ * must give exactly this.
+ */
+static char *plain_double_text(double d)
+{
+    char buf[64], digits[24];
+    int prec, n = 0, exp10;
+    const char *p;
+    GString *out = g_string_new(NULL);
+
+    prec = fabs(d) < DBL_MIN && d != 0 ? 1 : 15;
+    for (; prec <= 17; prec++) {
+        g_ascii_formatd(buf, sizeof(buf),
+                        (const char *[]){ "%.0e", "%.1e", "%.2e", "%.3e",
+                                          "%.4e", "%.5e", "%.6e", "%.7e",
+                                          "%.8e", "%.9e", "%.10e", "%.11e",
+                                          "%.12e", "%.13e", "%.14e",
+                                          "%.15e", "%.16e" }[prec - 1], d);
+        if (prec == 17 || g_ascii_strtod(buf, NULL) == d) {
+            break;
+        }
+    }
+    p = buf;
+    if (*p == '-') {
+        g_string_append_c(out, '-');
+        p++;
+    }
+    for (; *p != 'e'; p++) {
+        if (*p != '.') {
+            digits[n++] = *p;
+        }
+    }
+    exp10 = atoi(p + 1);
+    while (n > 1 && digits[n - 1] == '0') {
+        n--;
+    }
+    if (exp10 < -4 || exp10 >= 16) {
+        g_string_append_c(out, digits[0]);
+        if (n > 1) {
+            g_string_append_c(out, '.');
+            g_string_append_len(out, digits + 1, n - 1);
+        }
+        g_string_append_printf(out, "e%c%02d", exp10 < 0 ? '-' : '+',
+                               abs(exp10));
+    } else if (exp10 < 0) {
+        g_string_append(out, "0.");
+        for (int i = -1; i > exp10; i--) {
+            g_string_append_c(out, '0');
+        }
+        g_string_append_len(out, digits, n);
+    } else if (n > exp10 + 1) {
+        g_string_append_len(out, digits, exp10 + 1);
+        g_string_append_c(out, '.');
+        g_string_append_len(out, digits + exp10 + 1, n - exp10 - 1);
+    } else {
+        g_string_append_len(out, digits, n);
+        for (int i = n; i <= exp10; i++) {
+            g_string_append_c(out, '0');
+        }
+        g_string_append(out, ".0");
+    }
+    return g_string_free(out, false);
+}
+
+static void check_double_text(double d, unsigned *bad)
+{
+    g_autoptr(QNum) n = NULL;
+    g_autoptr(GString) got = NULL;
+    g_autofree char *want = NULL;
+
+    if (!isfinite(d)) {
+        return;                 /* null: nan_and_infinity_... */
+    }
+    n = qnum_from_double(d);
+    got = qobject_to_json(QOBJECT(n));
+    want = plain_double_text(d);
+    if (strcmp(got->str, want)) {
+        if ((*bad)++ < 10) {
+            fprintf(stderr, "\n%a: got %s, plain search %s\n", d, got->str,
+                    want);
+        }
+    }
+}
+
+/* The double next to @d (>= 0) upwards or towards zero, without libm. */
+static double step_double(double d, bool up)
+{
+    uint64_t bits;
+
+    memcpy(&bits, &d, sizeof(bits));
+    if (up) {
+        bits++;
+    } else if (bits) {
+        bits--;
+    }
+    memcpy(&d, &bits, sizeof(d));
+    return d;
+}
+
+/* 2^@e for -1074 <= @e <= 1023. */
+static double power_of_two(int e)
+{
+    uint64_t bits = e >= -1022 ? (uint64_t)(e + 1023) << 52
+                               : (uint64_t)1 << (e + 1074);
+    double d;
+
+    memcpy(&d, &bits, sizeof(d));
+    return d;
+}
+
+/* Short decimals, integers, halfway digits at places 16 and 17, carries,
+ * the fast path's 2^51 bound, powers of two, subnormals and any bits. */
+static void double_writer_matches_plain_shortest_search(void)
+{
+    static const double edges[] = {
+        0.0, -0.0, 1.0, 0.1, 0.5, 1e15, 1e16, 1e22, 1e23, 1e-5, 1e-4,
+        2251799813685247.0, 2251799813685248.0, 2251799813685249.0,
+        225179981368524.75, 9007199254740991.0, 9007199254740992.0,
+        999999999999999.9, 9.999999999999999e22, 0.30000000000000004,
+        123456789012345.6, 1.2345678901234567e-300, 5e-324, 1e-310,
+        2.2250738585072014e-308, 2.225073858507201e-308,
+        1.7976931348623157e308, 4.35, 0.035, 1.005, 2.675,
+    };
+    uint64_t seed = 11;
+    unsigned bad = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(edges); i++) {
+        check_double_text(edges[i], &bad);
+        check_double_text(-edges[i], &bad);
+        check_double_text(step_double(edges[i], true), &bad);
+        check_double_text(step_double(edges[i], false), &bad);
+    }
+    for (int i = 0; i < 60000; i++) {
+        uint64_t r = test_rand_next(&seed);
+        char buf[64], m[24];
+        int ndig;
+        double d;
+
+        switch (i % 6) {
+        case 0:                 /* any finite bits */
+            memcpy(&d, &r, sizeof(d));
+            if (!isfinite(d)) {
+                continue;
+            }
+            break;
+        case 1:                 /* n / 10^k */
+            g_snprintf(buf, sizeof(buf), "%" G_GUINT64_FORMAT "e-%d",
+                       (guint64)((r >> 20) % 1000000000000000ull /
+                                 (r % 7 + 1)),
+                       (int)(r % 23));
+            d = g_ascii_strtod(buf, NULL);
+            break;
+        case 2:                 /* integers of every size */
+            d = (double)(int64_t)(r >> (r % 64));
+            break;
+        case 3:                 /* powers of two and neighbours */
+            d = step_double(power_of_two((int)(r % 2098) - 1074), r & 64);
+            break;
+        default:                /* 15-17 digits, often ending 5 or 50 */
+            ndig = 15 + (int)(r % 3);
+            for (int j = 0; j < ndig; j++) {
+                m[j] = (char)('0' + test_rand_next(&seed) % 10);
+            }
+            m[0] = (char)('1' + r % 9);
+            if (r & 8) {
+                m[ndig - 1] = '5';
+            } else if (r & 16) {
+                m[ndig - 2] = '5';
+                m[ndig - 1] = '0';
+            } else if (r & 32) {
+                memset(m + 1, '9', ndig - 1);
+            }
+            m[ndig] = '\0';
+            g_snprintf(buf, sizeof(buf), "%c.%se%d", m[0], m + 1,
+                       (int)(r >> 40) % 640 - 320);
+            d = g_ascii_strtod(buf, NULL);
+            break;
+        }
+        check_double_text(d, &bad);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
 }
 
 static void nan_and_infinity_are_written_as_null(void)
@@ -739,6 +926,8 @@ int main(void)
           double_edges_parse_and_print_like_python },
         { "random_doubles_roundtrip_bit_exact",
           random_doubles_roundtrip_bit_exact },
+        { "double_writer_matches_plain_shortest_search",
+          double_writer_matches_plain_shortest_search },
         { "nan_and_infinity_are_written_as_null",
           nan_and_infinity_are_written_as_null },
         { "compact_output_has_no_whitespace",

@@ -81,8 +81,8 @@ void qvs__add(GPtrArray *out, QemuVmstateFindingKind kind,
               const char *description, const char *fmt, ...)
     G_GNUC_PRINTF(7, 8);
 
-/* @text with control characters as \xNN, so that a message built from
- * names in the input stays one line. */
+/* @text through the project's one escape helper, qvisit_error_escape(),
+ * so that a message built from names in the input stays one line. */
 char *qvs__escape(const char *text);
 /* Applies qvs__escape() to the message of *@errp, if set; returns false. */
 bool qvs__escape_error(GError **errp);

@@ -18,18 +18,7 @@
 
 char *qvs__escape(const char *text)
 {
-    GString *out = g_string_new(NULL);
-
-    for (const char *p = text; *p; p++) {
-        unsigned char c = *p;
-
-        if (c < 0x20 || c == 0x7f) {
-            g_string_append_printf(out, "\\x%02x", c);
-        } else {
-            g_string_append_c(out, (char)c);
-        }
-    }
-    return g_string_free(out, false);
+    return qvisit_error_escape(text, -1);
 }
 
 bool qvs__escape_error(GError **errp)

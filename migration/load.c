@@ -21,7 +21,8 @@ static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
                           MigrationReport **report, GError **errp);
 
 static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
-                              const MigrationSection *sec, GError **errp)
+                              const MigrationSection *sec, size_t index,
+                              GError **errp)
 {
     g_autoptr(QDict) state =
         qobject_to(QDict, qobject_clone(QOBJECT(sec->state)));
@@ -52,17 +53,22 @@ static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
     }
     if (info->state_size) {
         /* Dry run: the walk must accept the tree before any device is
-         * written. */
-        g_autofree void *scratch = g_malloc0(info->state_size);
-        g_autoptr(Visitor) v = qobject_input_visitor_new(QOBJECT(state));
+         * written. The scratch state has the device's configuration when
+         * the device prepares it (docs/migration-core.md,
+         * "Configuration"). */
+        void *scratch = migration_device_scratch_new(info, dev->opaque, errp);
+        g_autoptr(Visitor) v = NULL;
         bool ok;
 
+        if (!scratch) {
+            return NULL;
+        }
+        v = qobject_input_visitor_new(QOBJECT(state));
         visit_set_limits(v, &r->limits);
         ok = info->visit(v, scratch, errp) && visit_complete(v, errp);
-        if (info->clear) {
-            info->clear(scratch);
-        }
+        migration_device_scratch_free(info, scratch);
         if (!ok) {
+            migration__config_error(info, index, errp);
             return NULL;
         }
     }
@@ -199,7 +205,7 @@ static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
         g_hash_table_add(seen, dev);
         dr->local_version = dev->info.version;
         prep[np].dev = dev;
-        prep[np].state = prepare_section(r, dev, sec, errp);
+        prep[np].state = prepare_section(r, dev, sec, i, errp);
         ok = prep[np].state != NULL;
         np++;
     }

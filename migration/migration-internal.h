@@ -141,6 +141,18 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
 bool migration__format_allowed(MigrationFormat format, uint64_t caps,
                                GError **errp);
 
+/*
+ * After a failed dry run of @info's walk over a prepared scratch state
+ * (section @index of the stream): turns a structural error in *@errp
+ * (UNEXPECTED, MISSING, LENGTH, or the device's own CONFIG) into
+ * QVISIT_ERROR_CONFIG saying that the configurations differ, and returns
+ * true. Returns false, leaving *@errp alone, for a device without a
+ * prepare hook (its zeroed scratch state has no configuration to blame)
+ * and for every other error.
+ */
+bool migration__config_error(const MigrationDeviceInfo *info, size_t index,
+                             GError **errp);
+
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp);

@@ -36,22 +36,12 @@ static void schemas_usage(FILE *out)
             EXAMPLE_RELEASE_MAX);
 }
 
-/* Describes @info by walking a zeroed state. */
+/* Describes @info in its describe configuration (its prepare hook with no
+ * live device), or on a zeroed state when it has no hook. */
 static QObject *describe_device(const MigrationDeviceInfo *info,
                                 GError **errp)
 {
-    void *state = g_malloc0(info->state_size);
-    g_autoptr(Visitor) v = NULL;
-    QObject *schema = NULL;
-    bool ok;
-
-    v = describe_visitor_new(&schema);
-    ok = info->visit(v, state, errp) && visit_complete(v, errp);
-    if (info->clear) {
-        info->clear(state);
-    }
-    g_free(state);
-    return ok ? schema : NULL;
+    return migration_device_describe(info, NULL, errp);
 }
 
 /* Appends the describe entry of @info, or fails naming the device. */

@@ -22,6 +22,7 @@ const char *qvisit_error_code_name(int code)
         [QVISIT_ERROR_UNKNOWN] = "UNKNOWN",
         [QVISIT_ERROR_CHECKSUM] = "CHECKSUM",
         [QVISIT_ERROR_INVALID] = "INVALID",
+        [QVISIT_ERROR_CONFIG] = "CONFIG",
     };
 
     if (code < 0 || (size_t)code >= G_N_ELEMENTS(names) || !names[code]) {

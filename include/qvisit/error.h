@@ -50,6 +50,10 @@
  * @QVISIT_ERROR_CHECKSUM: a checksum did not match the data
  * @QVISIT_ERROR_INVALID: a value is well-formed but not acceptable (for
  *   example a duplicate registration)
+ * @QVISIT_ERROR_CONFIG: the stream's layout is one the device's
+ *   configuration does not walk: a member, or an array length, that
+ *   depends on how the device is configured differs between the two
+ *   sides (since 0.2)
  *
  * Error codes of the %QVISIT_ERROR domain. Codes may be added in later
  * releases: treat an unknown code as a generic failure.
@@ -71,6 +75,7 @@ typedef enum {
     QVISIT_ERROR_UNKNOWN,
     QVISIT_ERROR_CHECKSUM,
     QVISIT_ERROR_INVALID,
+    QVISIT_ERROR_CONFIG,
 } QVisitErrorCode;
 
 /**

@@ -111,8 +111,32 @@ typedef enum {
  * @state_size: bytes of a zeroed scratch state for the dry-run walk of a
  *   load; 0 skips the dry run (the load is then only checked as QObjects)
  * @clear: (nullable): frees what a scratch state points to (strings ...)
+ * @prepare: (nullable): makes a zeroed scratch state of @state_size bytes
+ *   look like a device configured as @live before a walk reads into it or
+ *   describes it: copies the configuration the walk's shape depends on
+ *   (feature flags, counts, lengths given by properties) and allocates
+ *   what the walk fills. Runs before the dry run of a load (@live is the
+ *   registered device's state), before the describe walk of
+ *   migration_device_describe(), and wherever a scratch state is walked
+ *   for the layout of a registered device. @live is %NULL where there is
+ *   no live device (`qvisit schemas`, `convert --to legacy`): then the
+ *   hook sets up its *describe configuration*, the one that shows every
+ *   member (every optional feature on, every array that configuration
+ *   sizes with at least one element). It must not keep @live. On failure
+ *   it sets an error and the scratch state is still passed to @clear.
+ *   Since: 0.2
  *
  * The description of one device. migration_register() copies it.
+ *
+ * A walk whose shape depends on the device's configuration (a member only
+ * when a feature is on, an array whose length is a property) needs
+ * @prepare: without it, the dry run walks a zeroed state, which has no
+ * configuration, and fails on a correctly configured destination. With it,
+ * a dry run that finds a member, a missing member or an array length the
+ * configured walk does not expect fails with %QVISIT_ERROR_CONFIG, which
+ * says that the two sides' configurations differ, rather than with the
+ * %QVISIT_ERROR_UNEXPECTED, %QVISIT_ERROR_MISSING or %QVISIT_ERROR_LENGTH
+ * of a malformed stream (docs/migration-core.md, "Configuration").
  *
  * Since: 0.1
  */
@@ -126,6 +150,7 @@ typedef struct MigrationDeviceInfo {
     void (*resume)(void *opaque);
     size_t state_size;
     void (*clear)(void *state);
+    bool (*prepare)(void *scratch, const void *live, GError **errp);
 } MigrationDeviceInfo;
 
 /**
@@ -490,6 +515,86 @@ QVISIT_API bool migration_load(MigrationRegistry *r, const void *data,
  * Since: 0.1
  */
 QVISIT_API QDict *migration_snapshot(MigrationRegistry *r, GError **errp);
+
+/* --- Scratch states and schemas ----------------------------------------- */
+
+/**
+ * migration_device_scratch_new:
+ * @info: (transfer none): a device with a nonzero @state_size
+ * @live: (transfer none) (nullable): the live device whose configuration
+ *   the scratch state takes, or %NULL for the describe configuration;
+ *   only read during the call
+ * @errp: return location for an error
+ *
+ * Allocates a zeroed state of @info's @state_size bytes and runs @info's
+ * @prepare hook on it, if there is one: the state a dry run or a describe
+ * walk of @info should walk.
+ *
+ * Errors: those of @prepare, prefixed with the device id
+ * (`vser: prepare: ...`).
+ *
+ * Returns: (transfer full) (nullable): the state; release it with
+ *   migration_device_scratch_free() and the same @info.
+ * Since: 0.2
+ */
+QVISIT_API void *migration_device_scratch_new(const MigrationDeviceInfo *info,
+                                              const void *live,
+                                              GError **errp);
+
+/**
+ * migration_device_scratch_free:
+ * @info: (transfer none): the device the state was made for
+ * @scratch: (transfer full) (nullable): a state from
+ *   migration_device_scratch_new()
+ *
+ * Runs @info's @clear hook on @scratch and frees it.
+ *
+ * Since: 0.2
+ */
+QVISIT_API void migration_device_scratch_free(const MigrationDeviceInfo *info,
+                                              void *scratch);
+
+/**
+ * migration_device_describe:
+ * @info: (transfer none): a device with @visit and a nonzero @state_size
+ * @live: (transfer none) (nullable): the live device whose configuration
+ *   to describe, or %NULL for @info's describe configuration
+ * @errp: return location for an error
+ *
+ * Describes @info's layout (describe_visitor_new()) by walking a scratch
+ * state from migration_device_scratch_new(): the schema of the device as
+ * @live is configured, members present only under that configuration
+ * included and arrays sized by it described with their element layout.
+ * `qvisit schemas` calls it with %NULL.
+ *
+ * Errors: those of @prepare and of the describe walk.
+ *
+ * Returns: (transfer full) (nullable): the schema (docs/formats.md,
+ *   "Schema description"), or %NULL on error.
+ * Since: 0.2
+ */
+QVISIT_API QObject *migration_device_describe(const MigrationDeviceInfo *info,
+                                              const void *live,
+                                              GError **errp);
+
+/**
+ * migration_describe:
+ * @r: a registry
+ * @errp: return location for an error
+ *
+ * Describes every registered device as it is configured on this side
+ * (migration_device_describe() with the device's own state as @live):
+ * what a peer's stream must match for migration_load() to accept it.
+ *
+ * Errors: those of the devices' @prepare hooks and describe walks,
+ * prefixed with the device id.
+ *
+ * Returns: (transfer full) (nullable): a dict keyed "id" (or
+ *   "id#instance" for instance ids other than 0) in registration order,
+ *   each value a schema.
+ * Since: 0.2
+ */
+QVISIT_API QDict *migration_describe(MigrationRegistry *r, GError **errp);
 
 /* --- Streams without a registry ---------------------------------------- */
 

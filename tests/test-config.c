@@ -362,6 +362,13 @@ static void failing_prepare_fails_the_load_naming_the_device(void)
     pair_clear(&p);
 }
 
+static bool json_equal(const QObject *got, const char *json)
+{
+    g_autoptr(QObject) want = qobject_from_json(json, NULL);
+
+    return test_qobject_equal(got, want, __FILE__, __LINE__);
+}
+
 static const char *get_str(QDict *d, const char *key)
 {
     return qstring_get_str(qobject_to(QString, qdict_get(d, key)));
@@ -441,6 +448,16 @@ static void describe_sees_the_configuration(void)
     port = member_names(element(member(root, "ports")));
     CU_ASSERT_STRING_EQUAL(port, "id,guest_connected,host_connected,"
                            "elem_popped,iov_idx,iov_offset");
+
+    /* The gated members are marked, the absent ones listed. */
+    CU_ASSERT_TRUE(json_equal(qdict_get(root, "config_absent"),
+                              "[\"config_vector\"]"));
+    CU_ASSERT_TRUE(json_equal(
+        QOBJECT(member(element(member(root, "vq")), "align")),
+        "{\"name\": \"align\", \"type\": \"u32\", \"config\": true}"));
+    CU_ASSERT_TRUE(json_equal(
+        qdict_get(element(member(root, "vq")), "config_absent"),
+        "[\"vector\"]"));
 
     /* A PCI destination with 40 of 63 ports: MSI-X vectors, two words. */
     qobject_unref(all);

@@ -358,7 +358,80 @@ static void describe_virtio_net_queues_gives_exact_schema(void)
     CU_ASSERT_STRING_EQUAL(got_json->str, want_json->str);
 }
 
+/* A struct whose members "a" and "b" exist only under configurations. */
+static bool gated_visit(Visitor *v, bool has_a, bool has_b, GError **errp)
+{
+    uint8_t a = 1, b = 2, c = 3;
+
+    return visit_start_struct(v, "dev", errp) &&
+           (!visit_config_member(v, "a", has_a) ||
+            visit_type_u8(v, "a", &a, errp)) &&
+           (!visit_config_member(v, "b", has_b) ||
+            visit_type_u8(v, "b", &b, errp)) &&
+           visit_type_u8(v, "c", &c, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static void describe_config_member_marks_present_and_lists_absent(void)
+{
+    static const struct {
+        bool a, b;
+        const char *schema;
+    } cases[] = {
+        { true, false,
+          "{\"type\":\"struct\",\"members\":["
+          "{\"name\":\"a\",\"config\":true,\"type\":\"u8\"},"
+          "{\"name\":\"c\",\"type\":\"u8\"}],"
+          "\"config_absent\":[\"b\"]}" },
+        { false, false,
+          "{\"type\":\"struct\",\"members\":["
+          "{\"name\":\"c\",\"type\":\"u8\"}],"
+          "\"config_absent\":[\"a\",\"b\"]}" },
+        { true, true,
+          "{\"type\":\"struct\",\"members\":["
+          "{\"name\":\"a\",\"config\":true,\"type\":\"u8\"},"
+          "{\"name\":\"b\",\"config\":true,\"type\":\"u8\"},"
+          "{\"name\":\"c\",\"type\":\"u8\"}]}" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(QObject) schema = NULL;
+        g_autoptr(GString) json = NULL;
+        Visitor *v = describe_visitor_new(&schema);
+        GError *err = NULL;
+
+        CU_ASSERT_TRUE(gated_visit(v, cases[i].a, cases[i].b, &err) &&
+                       visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        json = qobject_to_json(schema);
+        CU_ASSERT_STRING_EQUAL(json->str, cases[i].schema);
+    }
+}
+
+/* Other visitors only get the answer: the tree is the plain if's. */
+static void config_member_is_invisible_to_other_visitors(void)
+{
+    g_autoptr(QObject) tree = NULL;
+    g_autoptr(GString) json = NULL;
+    Visitor *v = qobject_output_visitor_new(&tree);
+    GError *err = NULL;
+
+    CU_ASSERT_FALSE(visit_config_member(v, "x", false));
+    CU_ASSERT_TRUE(visit_config_member(v, "x", true));
+    CU_ASSERT_TRUE(gated_visit(v, false, true, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    json = qobject_to_json(tree);
+    CU_ASSERT_STRING_EQUAL(json->str, "{\"b\":2,\"c\":3}");
+}
+
 static const TestCase tests[] = {
+    { "describe_config_member_marks_present_and_lists_absent",
+      describe_config_member_marks_present_and_lists_absent },
+    { "config_member_is_invisible_to_other_visitors",
+      config_member_is_invisible_to_other_visitors },
     { "describe_test_device_gives_exact_schema",
       describe_test_device_gives_exact_schema },
     { "describe_state_counted_array_has_length_0",

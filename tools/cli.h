@@ -74,6 +74,15 @@ int cmd_compat_check(int argc, char **argv);
 bool cli_compat_check_is_qemu(int argc, char **argv);
 int cli_compat_check_qemu(int argc, char **argv);
 int cmd_compat_graph(int argc, char **argv);
+/*
+ * What compat-check cannot see in a device's @schema
+ * (tools/compat-check-unseen.c): appends one line per blind spot to @out
+ * (strings owned by @out): arrays described with length 0 and no element
+ * layout, members the described configuration lacks (a struct's
+ * "config_absent") and members present only under some configurations
+ * ("config": true).
+ */
+void cli_schema_unseen(const QObject *schema, GPtrArray *out);
 int cmd_dump(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 

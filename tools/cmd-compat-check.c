@@ -274,6 +274,7 @@ static QObject *type_only(const QObject *node)
 
     qdict_del(copy, "name");
     qdict_del(copy, "optional");
+    qdict_del(copy, "config");
     return QOBJECT(copy);
 }
 
@@ -445,6 +446,21 @@ static bool check_direction(CompatRegistry *r, const char *label,
     return true;
 }
 
+/*
+ * Prints, once each, what compat-check cannot see in either schema of a
+ * device: warnings, which do not change the result.
+ */
+static void warn_unseen(const DeviceSchema *o, const DeviceSchema *n)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
+    cli_schema_unseen(o->schema, lines);
+    cli_schema_unseen(n->schema, lines);
+    for (guint i = 0; i < lines->len; i++) {
+        printf("  warning: %s: %s\n", o->id, (char *)lines->pdata[i]);
+    }
+}
+
 /* Reports one device present in both files; returns its problem count. */
 static unsigned check_device(CompatRegistry *r, const DeviceSchema *o,
                              const DeviceSchema *n)
@@ -468,6 +484,7 @@ static unsigned check_device(CompatRegistry *r, const DeviceSchema *o,
 
         printf("  %s\n", text);
     }
+    warn_unseen(o, n);
     if (o->version == n->version) {
         if (diff.changes->len) {
             first = change_text(&g_array_index(diff.changes, Change, 0),

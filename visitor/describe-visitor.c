@@ -26,6 +26,7 @@ typedef struct DescribeVisitor {
     GArray *stack;            /* of DescribeFrame */
     QObject *root;            /* owned until handed over */
     char *optional;           /* name of the last visit_optional() */
+    char *config;             /* name of the last present config member */
     QObject **result;
 } DescribeVisitor;
 
@@ -44,8 +45,9 @@ static DescribeFrame *top(DescribeVisitor *dv)
 
 /*
  * A new node for member @name: struct members carry their name (and
- * "optional": true when visit_optional() announced them), array elements
- * and the root carry none.
+ * "optional": true when visit_optional() announced them, "config": true
+ * when visit_config_member() did), array elements and the root carry
+ * none.
  */
 static QDict *node_new(DescribeVisitor *dv, const char *name,
                        const char *type)
@@ -58,8 +60,12 @@ static QDict *node_new(DescribeVisitor *dv, const char *name,
         if (dv->optional && !strcmp(dv->optional, name)) {
             qdict_put_bool(node, "optional", true);
         }
+        if (dv->config && !strcmp(dv->config, name)) {
+            qdict_put_bool(node, "config", true);
+        }
     }
     g_clear_pointer(&dv->optional, g_free);
+    g_clear_pointer(&dv->config, g_free);
     qdict_put_str(node, "type", type);
     return node;
 }
@@ -167,6 +173,30 @@ static bool dv_optional(Visitor *v, const char *name, bool *present,
     return true;
 }
 
+/*
+ * A member the configuration has is marked on its node, which comes next;
+ * one it lacks has no node, so the struct lists its name.
+ */
+static void dv_config_member(Visitor *v, const char *name, bool present)
+{
+    DescribeVisitor *dv = to_dv(v);
+    QDict *node = top(dv)->node;
+    QList *absent;
+
+    g_free(dv->config);
+    dv->config = NULL;
+    if (present) {
+        dv->config = g_strdup(name);
+        return;
+    }
+    absent = qobject_to(QList, qdict_get(node, "config_absent"));
+    if (!absent) {
+        absent = qlist_new();
+        qdict_put(node, "config_absent", absent);
+    }
+    qlist_append_str(absent, name);
+}
+
 static bool dv_scalar(Visitor *v, const char *name, const char *type,
                       GError **errp)
 {
@@ -262,6 +292,7 @@ static void dv_free(Visitor *v)
     g_array_free(dv->stack, true);
     qobject_unref(dv->root);
     g_free(dv->optional);
+    g_free(dv->config);
     visit__cleanup(v);
     g_free(dv);
 }
@@ -287,6 +318,7 @@ Visitor *describe_visitor_new(QObject **schema)
     v->type_str = dv_type_str;
     v->type_buffer = dv_type_buffer;
     v->type_uint_array = dv_type_uint_array;
+    v->config_member = dv_config_member;
     v->complete = dv_complete;
     v->free = dv_free;
     visit__init(v, VISITOR_DESCRIBE);

@@ -94,6 +94,13 @@ struct Visitor {
      * value read yet, or the stream moved on without it).
      */
     bool (*value_offset)(Visitor *v, uint64_t *offset);
+    /*
+     * Optional; fallback does nothing. visit_config_member() announces
+     * that member @name of the innermost struct exists only under some
+     * device configurations, and whether this one has it. Reads and
+     * writes no value; a visitor that describes layouts records it.
+     */
+    void (*config_member)(Visitor *v, const char *name, bool present);
     /* Must be set: frees the implementation's state and the Visitor. */
     void (*free)(Visitor *v);
 

@@ -187,6 +187,36 @@ QVISIT_API bool visit_end_array(Visitor *v, GError **errp);
 QVISIT_API bool visit_optional(Visitor *v, const char *name, bool *present);
 
 /**
+ * visit_config_member:
+ * @v: a visitor
+ * @name: the member name, not NULL; a member of the innermost struct
+ * @present: whether the device's configuration has the member
+ *
+ * Gates a member on the device's configuration, which both sides of a
+ * migration know and the stream does not carry (a queue's `align` only on
+ * a bus with variable ring alignment, an MSI-X `vector` only with
+ * MSI-X), unlike visit_optional(), whose presence travels in the input:
+ *
+ *     if (visit_config_member(v, "align", s->has_variable_align) &&
+ *         !visit_type_u32(v, "align", &q->align, errp)) {
+ *         return false;
+ *     }
+ *
+ * Nothing is written or read: the result is @present for every visitor.
+ * The describe visitor records the gate, so schemas and
+ * `qvisit compat-check` know the member depends on configuration: its
+ * node gets `"config": true` when @present, and the struct's node lists
+ * @name under `"config_absent"` when not (docs/formats.md, "Schema
+ * description"). A plain `if` gives the same bytes and trees but leaves
+ * the member invisible to the schema of a configuration without it.
+ *
+ * Returns: @present.
+ * Since: 0.2
+ */
+QVISIT_API bool visit_config_member(Visitor *v, const char *name,
+                                    bool present);
+
+/**
  * visit_type_u8:
  * @v: a visitor
  * @name: (nullable): the member name

@@ -257,11 +257,12 @@ static bool vser_queue_visit(Visitor *v, VSerState *s, VSerQueue *q,
 {
     return visit_start_struct(v, NULL, errp) &&
            visit_type_u32(v, "num", &q->num, errp) &&
-           (!s->has_variable_vring_alignment ||
+           (!visit_config_member(v, "align",
+                                 s->has_variable_vring_alignment) ||
             visit_type_u32(v, "align", &q->align, errp)) &&
            visit_type_u64(v, "desc", &q->desc, errp) &&
            visit_type_u16(v, "last_avail_idx", &q->last_avail_idx, errp) &&
-           (!s->msix_present ||
+           (!visit_config_member(v, "vector", s->msix_present) ||
             visit_type_u16(v, "vector", &q->vector, errp)) &&
            visit_end_struct(v, errp);
 }
@@ -318,7 +319,7 @@ bool vser_visit(Visitor *v, void *opaque, GError **errp)
     bool ok;
 
     ok = visit_start_struct(v, "vser", errp) &&
-         (!s->msix_present ||
+         (!visit_config_member(v, "config_vector", s->msix_present) ||
           visit_type_u16(v, "config_vector", &s->config_vector, errp)) &&
          visit_type_u8(v, "status", &s->status, errp) &&
          visit_type_u8(v, "isr", &s->isr, errp) &&

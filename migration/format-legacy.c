@@ -183,7 +183,8 @@ static QDict *on_undescribed(void *opaque, QEMUFile *f,
     const MigrationDeviceInfo *info = d->schema(rec->idstr, rec->version_id,
                                                 d->opaque);
     uint64_t start = qemu_file_transferred(f);
-    g_autofree void *scratch = NULL;
+    const void *live = NULL;
+    void *scratch = NULL;
     g_autoptr(Visitor) in = NULL;
     QObject *tree = NULL;
     bool ok;
@@ -194,7 +195,20 @@ static QDict *on_undescribed(void *opaque, QEMUFile *f,
                          PRIu32, rec->version_id);
         return NULL;
     }
-    scratch = g_malloc0(info->state_size);
+    if (d->schema == migration__registry_schema) {
+        /* A registry's device: the payload has the shape its own
+         * configuration gives (docs/migration-core.md, "Configuration"). */
+        MigrationDevice *dev = migration__registry_find(
+            d->opaque, rec->idstr, rec->instance_id);
+
+        if (dev && dev->info.version == rec->version_id) {
+            live = dev->opaque;
+        }
+    }
+    scratch = migration_device_scratch_new(info, live, errp);
+    if (!scratch) {
+        return NULL;
+    }
     in = qemu_file_input_visitor_new(f);
     visit_set_limits(in, d->limits);
     ok = info->visit(in, scratch, errp) && visit_complete(in, errp);
@@ -209,9 +223,7 @@ static QDict *on_undescribed(void *opaque, QEMUFile *f,
         g_prefix_error(errp, "section at byte %" G_GUINT64_FORMAT ": ",
                        start);
     }
-    if (info->clear) {
-        info->clear(scratch);
-    }
+    migration_device_scratch_free(info, scratch);
     if (ok && !qobject_to(QDict, tree)) {
         qobject_unref(tree);
         qvisit__error_at(errp, QVISIT_ERROR_TYPE, rec->idstr, start,

@@ -323,20 +323,24 @@ static bool walk_tree(Visitor *v, void *ctx, GError **errp)
 }
 
 /* The legacy payload has no types: load the tree into a scratch state of
- * the device layout, then walk that state into the payload writer. */
+ * the device layout, then walk that state into the payload writer. There
+ * is no live device, so a device with a prepare hook walks its describe
+ * configuration. */
 static bool walk_scratch(Visitor *v, void *ctx, GError **errp)
 {
     StreamWalk *w = ctx;
-    g_autofree void *scratch = g_malloc0(w->info->state_size);
-    g_autoptr(Visitor) in = qobject_input_visitor_new(QOBJECT(w->sec->state));
+    void *scratch = migration_device_scratch_new(w->info, NULL, errp);
+    g_autoptr(Visitor) in = NULL;
     bool ok;
 
+    if (!scratch) {
+        return false;
+    }
+    in = qobject_input_visitor_new(QOBJECT(w->sec->state));
     visit_set_limits(in, w->limits);
     ok = w->info->visit(in, scratch, errp) && visit_complete(in, errp) &&
          w->info->visit(v, scratch, errp);
-    if (w->info->clear) {
-        w->info->clear(scratch);
-    }
+    migration_device_scratch_free(w->info, scratch);
     return ok;
 }
 

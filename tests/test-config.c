@@ -324,6 +324,59 @@ static void malformed_stream_is_not_a_config_error(void)
     }
 }
 
+/* Cuts the vmdesc record (u8 0x06, be32 N, N bytes) off a legacy stream,
+ * as QEMU's suppress-vmdesc=on writes it. */
+static void cut_vmdesc(GByteArray *bytes)
+{
+    size_t n;
+
+    for (n = bytes->len - 5; bytes->data[n] != 0x06; n--) {
+    }
+    g_byte_array_set_size(bytes, n);
+}
+
+/*
+ * Without a vmdesc the payload is read through the device's layout,
+ * whose shape the destination's configuration decides: with the hook it
+ * reads the stream right; on a zeroed state it read `align` as the high
+ * half of `desc` and failed further on.
+ */
+static void vmdesc_less_stream_reads_with_the_live_configuration(void)
+{
+    static const struct {
+        bool with_prepare;
+        int code;
+        const char *msg;
+    } cases[] = {
+        { true, 0, NULL },
+        { false, QVISIT_ERROR_RANGE,
+          "section at byte 37: vser.nr_active_ports: expected 0..0, got "
+          "348099515 at byte 115" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Pair p;
+        GError *err = NULL;
+        g_autoptr(GByteArray) stream = g_byte_array_new();
+        bool ok;
+
+        pair_init(&p, &mmio, &mmio, cases[i].with_prepare);
+        CU_ASSERT_TRUE(migration_save(p.src, MIGRATION_FORMAT_LEGACY, stream,
+                                      NULL, &err));
+        cut_vmdesc(stream);
+        ok = migration_load(p.dst, stream->data, stream->len, NULL, &err);
+        if (cases[i].code) {
+            CU_ASSERT_FALSE(ok);
+            ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+        } else {
+            CU_ASSERT_TRUE(ok);
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_TRUE(vser_equal(p.d, p.s));
+        }
+        pair_clear(&p);
+    }
+}
+
 static bool failing_prepare(void *scratch, const void *live, GError **errp)
 {
     (void)scratch;
@@ -507,6 +560,8 @@ static const TestCase tests[] = {
       misconfigured_destination_gets_config_error },
     { "malformed_stream_is_not_a_config_error",
       malformed_stream_is_not_a_config_error },
+    { "vmdesc_less_stream_reads_with_the_live_configuration",
+      vmdesc_less_stream_reads_with_the_live_configuration },
     { "failing_prepare_fails_the_load_naming_the_device",
       failing_prepare_fails_the_load_naming_the_device },
     { "describe_sees_the_configuration", describe_sees_the_configuration },

@@ -10,13 +10,17 @@
  * read it, and `qvisit schemas` / `qvisit compat-check` use it.
  *
  * The visitor reads and writes no value: walk it over a zeroed state
- * (g_malloc0 of the device's state size). visit_optional() sets *present to
- * true so optional members are described. A walk whose array lengths come
- * from the state itself (a count visited earlier) describes what the
- * zeroed state gives: such an array has length 0 and no "element" entry,
- * unless the walk, seeing visit_get_type() == VISITOR_DESCRIBE, visits a
- * scratch element to show the layout (the example virtio-net-queues does;
- * see docs/formats.md, "What a describe walk sees").
+ * (g_malloc0 of the device's state size), or over one the device's
+ * prepare hook configured (migration_device_describe()). visit_optional()
+ * sets *present to true so optional members are described;
+ * visit_config_member() is recorded as "config" and "config_absent". A
+ * walk whose array lengths come from the state itself (a count visited
+ * earlier) describes what the state gives: on a zeroed state such an
+ * array has length 0 and no "element" entry, unless a prepare hook sets
+ * the count or the walk, seeing visit_get_type() == VISITOR_DESCRIBE,
+ * visits a scratch element to show the layout (the example
+ * virtio-net-queues does; see docs/formats.md, "What a describe walk
+ * sees").
  *
  * Life cycle as for every visitor: new, one walk, visit_complete(),
  * visit_free().

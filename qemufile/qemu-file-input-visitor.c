@@ -19,9 +19,9 @@ typedef struct QemuFileInputVisitor {
     QEMUFileVisitorLink link;   /* link.f: the file, until it is closed */
     size_t allocated;       /* string bytes handed out, for max_alloc */
     /*
-     * Stream offsets of the value read last: where it starts and where
-     * the read ended, which tells whether legacy gets moved the file
-     * since (qfi_value_offset()). value_end 0: nothing read yet.
+     * Stream offsets of the value a callback read last: where it starts
+     * and where the read ended, which tells whether legacy gets moved the
+     * file since (qfi_value_offset()). value_end 0: nothing read yet.
      */
     uint64_t value_start, value_end;
 } QemuFileInputVisitor;
@@ -64,15 +64,18 @@ static inline bool read_exact(Visitor *v, void *dst, size_t len,
 /* Marks the start of a value; its end is set once it was read. */
 static inline void value_begin(Visitor *v)
 {
-    ((QemuFileInputVisitor *)v)->value_start =
-        qemu_file_transferred(file_of(v));
+    QemuFileInputVisitor *qv = (QemuFileInputVisitor *)v;
+
+    qv->value_start = qemu_file_transferred(file_of(v));
+    v->direct_value_len = 0;
 }
 
 static inline bool value_done(Visitor *v, bool ok)
 {
+    QemuFileInputVisitor *qv = (QemuFileInputVisitor *)v;
+
     if (ok) {
-        ((QemuFileInputVisitor *)v)->value_end =
-            qemu_file_transferred(file_of(v));
+        qv->value_end = qemu_file_transferred(file_of(v));
     }
     return ok;
 }
@@ -80,7 +83,17 @@ static inline bool value_done(Visitor *v, bool ok)
 static bool qfi_value_offset(Visitor *v, uint64_t *offset)
 {
     QemuFileInputVisitor *qv = (QemuFileInputVisitor *)v;
+    QEMUFile *f = file_of(v);
 
+    if (f && v->direct_value_len) {
+        /* Taken by the core from the read window (visitor-impl.h);
+         * legacy gets since moved the file past its end. */
+        if (qemu_file_transferred(f) != v->direct_value_end) {
+            return false;
+        }
+        *offset = v->direct_value_end - v->direct_value_len;
+        return true;
+    }
     if (!file_of(v) || !qv->value_end ||
         qemu_file_transferred(file_of(v)) != qv->value_end) {
         return false;
@@ -379,6 +392,9 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     v->type_uint_array = qfi_type_uint_array;
     v->value_offset = qfi_value_offset;
     v->free = qfi_free;
+    /* The fast path takes fields from the file's read window, which
+     * holds exactly the bytes the callbacks would read. */
+    v->direct_input = qemu_file__window(f);
     visit__init(v, VISITOR_INPUT);
     return v;
 }

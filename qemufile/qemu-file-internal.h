@@ -96,10 +96,10 @@ struct QEMUFile {
              * on the per-field paths.
              */
             size_t window_limit;
+            uint64_t base;      /* stream offset of buf[0] */
         };
     };
     size_t buf_size;        /* read: valid bytes in buf */
-    uint64_t base;          /* stream offset of buf[0] */
 
     /* Backend state. */
     int fd;                 /* fd backends; -1 otherwise */
@@ -125,6 +125,7 @@ G_STATIC_ASSERT(offsetof(QEMUFile, window.pos) ==
                 offsetof(QEMUFile, buf_index));
 G_STATIC_ASSERT(offsetof(QEMUFile, window.limit) ==
                 offsetof(QEMUFile, window_limit));
+G_STATIC_ASSERT(offsetof(QEMUFile, window.base) == offsetof(QEMUFile, base));
 
 /* Creates a file with a g_malloc'ed buffer; used by the backends. */
 QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable);

@@ -2,11 +2,14 @@
 #include "qvisit/qemu-file-visitor.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <float.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "tests/test-util.h"
 
@@ -1011,7 +1014,148 @@ static void range_error_names_byte_offset_of_value_read(void)
     CU_ASSERT_EQUAL(qemu_fclose(f), 0);
 }
 
+/*
+ * The core takes fields straight from a reading file's window
+ * (Visitor.direct_input). Over a file whose 32 KiB buffer refills many
+ * times, with legacy gets in between and values that straddle a refill,
+ * every value must be the one legacy code reads, and range errors must
+ * name the value's offset, or none when legacy gets or a refill moved the
+ * file since.
+ */
+static void direct_input_across_refills_matches_legacy(void)
+{
+    enum { N = 30000 };         /* 7-byte groups: 210,000 bytes */
+    g_autofree char *path = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(bytes);
+    Visitor *v;
+    int fd;
+    bool ok = true;
+
+    for (uint32_t i = 0; i < N; i++) {
+        qemu_put_be32(f, i * 2654435761u);
+        qemu_put_be16(f, (uint16_t)i);
+        qemu_put_byte(f, i & 1);
+    }
+    CU_ASSERT_EQUAL_FATAL(qemu_fclose(f), 0);
+    fd = g_file_open_tmp("qvisit-direct-XXXXXX", &path, NULL);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_FATAL(write(fd, bytes->data, bytes->len) == (ssize_t)bytes->len);
+    close(fd);
+
+    f = qemu_fopen_path(path, "rb", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    v = qemu_file_input_visitor_new(f);
+    ok = visit_start_struct(v, "dev", &err) &&
+         visit_start_array(v, "g", N, &err);
+    for (uint32_t i = 0; ok && i < N; i++) {
+        uint32_t a = 0;
+        uint16_t b = 0;
+        bool c = false;
+        uint64_t at = (uint64_t)i * 7;
+
+        if (i % 3 == 0) {
+            /* Legacy get first: the visitor's reads follow it. */
+            a = qemu_get_be32(f);
+        } else {
+            ok = visit_start_struct(v, NULL, &err) &&
+                 visit_type_u32(v, "a", &a, &err);
+            if (ok && i % 1000 == 1) {
+                g_autofree char *want = g_strdup_printf(
+                    "dev.g[%u].a: expected 0..0, got %u at byte %" PRIu64,
+                    i, a, at);
+
+                CU_ASSERT_FALSE(visit_check_range(v, "a", a, 0, 0, &err));
+                ASSERT_ERROR(err, QVISIT_ERROR_RANGE, want);
+                err = NULL;
+            }
+            ok = ok && visit_end_struct(v, &err);
+            if (!ok) {
+                break;
+            }
+            /* The struct was an element; legacy reads the rest. */
+            b = qemu_get_be16(f);
+            c = qemu_get_byte(f);
+            CU_ASSERT_EQUAL(a, i * 2654435761u);
+            CU_ASSERT_EQUAL(b, (uint16_t)i);
+            CU_ASSERT_EQUAL(c, i & 1);
+            continue;
+        }
+        ok = visit_start_struct(v, NULL, &err) &&
+             visit_type_u16(v, "b", &b, &err);
+        if (ok && i % 999 == 0) {
+            /* Legacy moved nothing since: the offset is known. */
+            g_autofree char *want = g_strdup_printf(
+                "dev.g[%u].b: expected 0..0, got %u at byte %" PRIu64,
+                i, b, at + 4);
+
+            if (b) {
+                CU_ASSERT_FALSE(visit_check_range(v, "b", b, 0, 0, &err));
+                ASSERT_ERROR(err, QVISIT_ERROR_RANGE, want);
+                err = NULL;
+            }
+        }
+        ok = ok && visit_type_bool(v, "c", &c, &err) &&
+             visit_end_struct(v, &err);
+        CU_ASSERT_EQUAL(a, i * 2654435761u);
+        CU_ASSERT_EQUAL(b, (uint16_t)i);
+        CU_ASSERT_EQUAL(c, i & 1);
+    }
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(ok && visit_end_array(v, &err) &&
+                   visit_end_struct(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(qemu_file_transferred(f), bytes->len);
+    /* A legacy get after the last visit: no offset rather than a wrong
+     * one. */
+    {
+        uint8_t x = 0;
+
+        visit_free(v);
+        v = qemu_file_input_visitor_new(f);
+        CU_ASSERT_FALSE(visit_type_u8(v, NULL, &x, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED,
+                     "stream truncated at byte 210000");
+    }
+    visit_free(v);
+    qemu_fclose(f);
+    g_unlink(path);
+}
+
+/* A bad bool or presence byte is left in the window for the callback,
+ * which reports it with its offset; the direct path never accepts it. */
+static void direct_input_leaves_bad_flags_to_the_callback(void)
+{
+    static const uint8_t in[] = { 0x01, 0x00, 0x02, 0x05 };
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_mem(in, sizeof(in));
+    Visitor *v = qemu_file_input_visitor_new(f);
+    bool a = false, b = true, c = false, present = false;
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "dev", &err) &&
+                   visit_type_bool(v, "a", &a, &err) &&
+                   visit_type_bool(v, "b", &b, &err));
+    CU_ASSERT_TRUE(a);
+    CU_ASSERT_FALSE(b);
+    CU_ASSERT_FALSE(visit_type_bool(v, "c", &c, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "dev.c: expected 0 or 1 for bool, got 2 at byte 2");
+    CU_ASSERT_FALSE(c);
+    CU_ASSERT_FALSE(visit_optional(v, "d", &present));
+    /* The pending error stops the direct path too. */
+    CU_ASSERT_FALSE(visit_end_struct(v, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "dev.d: expected 0 or 1 for presence byte, got 5 at byte 3");
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+}
+
 static const TestCase tests[] = {
+    { "direct_input_across_refills_matches_legacy",
+      direct_input_across_refills_matches_legacy },
+    { "direct_input_leaves_bad_flags_to_the_callback",
+      direct_input_leaves_bad_flags_to_the_callback },
     { "range_error_names_byte_offset_of_value_read",
       range_error_names_byte_offset_of_value_read },
     { "int_output_matches_legacy_and_reads_back",

@@ -18,7 +18,9 @@
  *
  * Reading: buf[pos, limit) are the bytes not consumed yet; the reader
  * takes bytes by advancing pos (byte_window_take()) and never writes to
- * buf. limit is 0 whenever the owner has an error. Not installed.
+ * buf. limit is 0 whenever the owner has an error. base + pos is the
+ * stream offset of the next byte; the owner moves base when it refills
+ * buf. Not installed.
  */
 #ifndef QVISIT_UTIL_BYTE_WINDOW_H
 #define QVISIT_UTIL_BYTE_WINDOW_H
@@ -31,6 +33,8 @@ typedef struct ByteWindow {
     size_t pos;         /* next byte to write (or to take) */
     size_t limit;       /* bytes up to here may be written (or taken);
                          * 0: none */
+    uint64_t base;      /* stream offset of buf[0]: a reader's
+                         * base + pos is where it is in the stream */
 } ByteWindow;
 
 /*

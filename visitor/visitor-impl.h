@@ -129,6 +129,29 @@ struct Visitor {
      */
     ByteWindow *direct_window;
 
+    /*
+     * Optional: the fast path for byte input, direct_window's mirror. An
+     * input visitor that reads exactly that encoding may lend the core
+     * its read window (util/byte-window.h, "Reading"); the core then takes
+     * integers, bools, presence bytes and buffers straight from it when
+     * the window holds them and no error is pending, and skips the
+     * callbacks, structs' and arrays' too (so such a visitor must read
+     * nothing for them and check only what the core's slow paths check).
+     * A bool or presence byte other than 0 and 1 stays in the window for
+     * the callback to report. The lender keeps limit 0 while it has an
+     * error and base + pos at the stream offset of the next byte. After
+     * each value the core takes, direct_value_end is that stream offset
+     * after the value and direct_value_len the value's size in bytes; the
+     * lender sets direct_value_len to 0 when a callback reads a value, and
+     * its value_offset callback uses the two to locate the value read
+     * last. The field-by-field load benchmark holds the QEMUFile input
+     * visitor to legacy qemu_get_*() code through this path
+     * (docs/performance.md).
+     */
+    ByteWindow *direct_input;
+    uint64_t direct_value_end;
+    size_t direct_value_len;
+
     /* Core state; implementations read it only through the helpers. */
     VisitorFrame *frames;     /* open structs/arrays, outermost first */
     size_t nframes;

@@ -168,6 +168,49 @@ static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
     return true;
 }
 
+/*
+ * The input half of the direct path: takes the next @bytes bytes
+ * big-endian into *@value and counts the element when the call may take
+ * the direct path and the window holds them. A flag (@flag: a bool or a
+ * presence byte) must be 0 or 1, else it stays for the callback to
+ * report.
+ */
+static inline bool direct_take(Visitor *v, const char *name,
+                               uint64_t *value, unsigned bytes, bool flag)
+{
+    ByteWindow *w = v->direct_input;
+    uint64_t got;
+
+    if (!w || v->pending || !direct_call_ok(v, name) ||
+        w->pos + bytes > w->limit) {
+        return false;
+    }
+    got = ldn_be_p(w->buf + w->pos, bytes);
+    if (flag && got > 1) {
+        return false;
+    }
+    w->pos += bytes;
+    v->direct_value_end = w->base + w->pos;
+    v->direct_value_len = bytes;
+    if (v->top_kind == VISITOR_FRAME_ARRAY) {
+        v->top->index++;
+    }
+    *value = got;
+    return true;
+}
+
+/*
+ * Whether a struct or array may open or close without its callback:
+ * output through the window, or input from it with no error pending and
+ * none at the lender (whose start callbacks only report that error).
+ */
+static inline bool direct_frames_ok(const Visitor *v)
+{
+    return !v->pending &&
+           (v->direct_window ||
+            (v->direct_input && v->direct_input->limit != 0));
+}
+
 static bool check_depth(Visitor *v, GError **errp)
 {
     unsigned max = MIN(v->limits.max_depth, QVISIT_DEPTH_CAP);
@@ -256,8 +299,7 @@ static G_GNUC_NO_INLINE bool start_struct_slow(Visitor *v, const char *name,
 bool visit_start_struct(Visitor *v, const char *name, GError **errp)
 {
     /* Direct path: no callback, and a frame slot is already there. */
-    if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 direct_call_ok(v, name) &&
+    if (G_LIKELY(v && direct_frames_ok(v) && direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, false, 0);
         return true;
@@ -286,8 +328,8 @@ static G_GNUC_NO_INLINE bool end_struct_slow(Visitor *v, GError **errp)
 
 bool visit_end_struct(Visitor *v, GError **errp)
 {
-    if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 v->top_kind == VISITOR_FRAME_STRUCT)) {
+    if (G_LIKELY(v && (v->direct_window || v->direct_input) &&
+                 !v->pending && v->top_kind == VISITOR_FRAME_STRUCT)) {
         close_frame(v);
         return true;
     }
@@ -330,9 +372,9 @@ bool visit_start_array(Visitor *v, const char *name, size_t len,
      * only reports the error of the window's owner, which the first
      * element then reports.
      */
-    if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 direct_call_ok(v, name) &&
-                 v->nframes < v->direct_frames)) {
+    if (G_LIKELY(v && direct_frames_ok(v) && direct_call_ok(v, name) &&
+                 v->nframes < v->direct_frames &&
+                 (v->direct_window || len <= v->limits.max_array_len))) {
         open_frame(v, name, true, len);
         return true;
     }
@@ -367,7 +409,8 @@ static G_GNUC_NO_INLINE bool end_array_slow(Visitor *v, GError **errp)
 
 bool visit_end_array(Visitor *v, GError **errp)
 {
-    if (G_LIKELY(v && v->direct_window && !v->pending &&
+    if (G_LIKELY(v && (v->direct_window || v->direct_input) &&
+                 !v->pending &&
                  v->top_kind == VISITOR_FRAME_ARRAY &&
                  v->top->index == v->top->len)) {
         close_frame(v);
@@ -404,9 +447,17 @@ static G_GNUC_NO_INLINE bool optional_slow(Visitor *v, const char *name,
 bool visit_optional(Visitor *v, const char *name, bool *present)
 {
     /* A presence byte belongs to the struct, not to an array element. */
+    uint64_t in;
+
     if (G_LIKELY(v && present && name &&
                  v->top_kind == VISITOR_FRAME_STRUCT &&
                  direct_put(v, name, *present ? 1 : 0, 1))) {
+        return *present;
+    }
+    if (G_LIKELY(v && present && name &&
+                 v->top_kind == VISITOR_FRAME_STRUCT &&
+                 direct_take(v, name, &in, 1, true))) {
+        *present = in;
         return *present;
     }
     return optional_slow(v, name, present);
@@ -487,9 +538,16 @@ static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
     bool visit_type_##kind##bits(Visitor *v, const char *name, type *obj,    \
                                  GError **errp)                              \
     {                                                                        \
+        uint64_t in;                                                         \
+                                                                             \
         /* Signed values go out as their two's complement bytes. */          \
         if (G_LIKELY(v && obj &&                                             \
                      direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
+            return true;                                                     \
+        }                                                                    \
+        if (G_LIKELY(v && obj && direct_take(v, name, &in, bits / 8,         \
+                                             false))) {                      \
+            *obj = (type)in;                                                 \
             return true;                                                     \
         }                                                                    \
         return visit_type_##kind##bits##_slow(v, name, obj, errp);           \
@@ -527,7 +585,13 @@ static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
 
 bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
 {
+    uint64_t in;
+
     if (G_LIKELY(v && obj && direct_put(v, name, *obj ? 1 : 0, 1))) {
+        return true;
+    }
+    if (G_LIKELY(v && obj && direct_take(v, name, &in, 1, true))) {
+        *obj = in;
         return true;
     }
     return visit_type_bool_slow(v, name, obj, errp);
@@ -598,6 +662,18 @@ bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
                  w->pos + len <= w->limit)) {
         memcpy(w->buf + w->pos, buf, len);
         w->pos += len;
+        if (v->top_kind == VISITOR_FRAME_ARRAY) {
+            v->top->index++;
+        }
+        return true;
+    }
+    if (G_LIKELY(v && buf && (w = v->direct_input) && !v->pending &&
+                 direct_call_ok(v, name) && w->limit && len <= w->limit &&
+                 w->pos + len <= w->limit)) {
+        memcpy(buf, w->buf + w->pos, len);
+        w->pos += len;
+        v->direct_value_end = w->base + w->pos;
+        v->direct_value_len = len;
         if (v->top_kind == VISITOR_FRAME_ARRAY) {
             v->top->index++;
         }
@@ -829,6 +905,7 @@ static bool closed_type_buffer(Visitor *v, const char *name, void *buf,
 void visit__detach(Visitor *v)
 {
     v->direct_window = NULL;
+    v->direct_input = NULL;
     v->start_struct = closed_start_struct;
     v->end_struct = closed_end;
     v->start_array = closed_start_array;

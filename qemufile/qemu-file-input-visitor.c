@@ -361,10 +361,23 @@ static bool qfi_type_uint_array(Visitor *v, void *arr, unsigned bits,
     return value_done(v, true);
 }
 
-/* The file may be closed already: then the link is detached. */
+/*
+ * As for the output visitor (qemu-file-output-visitor.c, qfo_free()): a
+ * device load creates and frees one visitor each, which cost more than
+ * a small device's fields, so an open file keeps the last freed visitor
+ * for the next qemu_file_input_visitor_new(). Once the file is closed the
+ * link is detached and the visitor is only freed.
+ */
 static void qfi_free(Visitor *v)
 {
-    qemu_file__unlink_visitor(&((QemuFileInputVisitor *)v)->link);
+    QemuFileInputVisitor *qv = (QemuFileInputVisitor *)v;
+    QEMUFile *f = qv->link.f;
+
+    if (f && !f->closing && !f->spare_input_visitor) {
+        f->spare_input_visitor = v;
+        return;
+    }
+    qemu_file__unlink_visitor(&qv->link);
     visit__cleanup(v);
     g_free(v);
 }
@@ -375,6 +388,15 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     Visitor *v;
 
     g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
+    if (f->spare_input_visitor) {
+        v = g_steal_pointer(&f->spare_input_visitor);
+        qv = (QemuFileInputVisitor *)v;
+        visit__reset(v);
+        qv->allocated = 0;
+        qv->value_start = qv->value_end = 0;
+        v->direct_value_len = 0;
+        return v;
+    }
     qv = g_new0(QemuFileInputVisitor, 1);
     v = &qv->visitor;
     qemu_file__link_visitor(f, &qv->link, v, visit__detach);

@@ -114,6 +114,8 @@ struct QEMUFile {
      * and whether qemu_fclose() has begun, after which nothing is kept.
      */
     Visitor *spare_output_visitor;
+    /* The same for qemu_file_input_visitor_new() on a reading file. */
+    Visitor *spare_input_visitor;
     bool closing;
     /* Every live visitor on this file, the two above included. */
     QEMUFileVisitorLink *visitors;

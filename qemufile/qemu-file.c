@@ -482,6 +482,7 @@ int qemu_fclose(QEMUFile *f)
     f->closing = true;
     g_clear_pointer(&f->bound_visitor, visit_free);
     g_clear_pointer(&f->spare_output_visitor, visit_free);
+    g_clear_pointer(&f->spare_input_visitor, visit_free);
     /*
      * The ones the caller still holds only borrow f: cut them loose, so
      * their visit_free() after this does not touch the freed file.

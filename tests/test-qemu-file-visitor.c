@@ -1151,7 +1151,46 @@ static void direct_input_leaves_bad_flags_to_the_callback(void)
     CU_ASSERT_EQUAL(qemu_fclose(f), 0);
 }
 
+/* A file reuses its last freed input visitor: the next one starts with
+ * no open frame, no pending error, no limits and no value read. */
+static void reused_input_visitor_starts_clean(void)
+{
+    static const uint8_t in[] = { 0x05, 0x07, 0x00, 0x09 };
+    static const QVisitLimits tight = { .max_depth = 1 };
+    g_autoptr(GError) err = NULL;
+    QEMUFile *f = qemu_fopen_mem(in, sizeof(in));
+    Visitor *v = qemu_file_input_visitor_new(f);
+    Visitor *w;
+    bool present = true;
+    uint16_t n = 0;
+
+    visit_set_limits(v, &tight);
+    CU_ASSERT_TRUE(visit_start_struct(v, "a", &err));
+    CU_ASSERT_FALSE(visit_optional(v, "p", &present));
+    visit_free(v);
+    w = qemu_file_input_visitor_new(f);
+    CU_ASSERT_PTR_EQUAL(w, v);
+    CU_ASSERT_FALSE(visit_check_range(w, "n", 9, 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "n: expected 0..8, got 9");
+    CU_ASSERT_TRUE(visit_start_struct(w, "b", &err) &&
+                   visit_start_struct(w, "c", &err) &&
+                   visit_type_u8(w, "x", (uint8_t *)&present, &err) &&
+                   visit_type_u16(w, "n", &n, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(n, 9);
+    CU_ASSERT_FALSE(visit_check_range(w, "n", n, 0, 8, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "b.c.n: expected 0..8, got 9 at byte 2");
+    CU_ASSERT_TRUE(visit_end_struct(w, &err) && visit_end_struct(w, &err) &&
+                   visit_complete(w, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(w);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+}
+
 static const TestCase tests[] = {
+    { "reused_input_visitor_starts_clean",
+      reused_input_visitor_starts_clean },
     { "direct_input_across_refills_matches_legacy",
       direct_input_across_refills_matches_legacy },
     { "direct_input_leaves_bad_flags_to_the_callback",

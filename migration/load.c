@@ -68,7 +68,12 @@ static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
         ok = info->visit(v, scratch, errp) && visit_complete(v, errp);
         migration_device_scratch_free(info, scratch);
         if (!ok) {
-            migration__config_error(info, index, errp);
+            /* Only a section at the device's own version has the
+             * device's layout but for configuration; after a transform
+             * chain a structural error may be the chain's. */
+            if (sec->version == info->version) {
+                migration__config_error(info, index, errp);
+            }
             return NULL;
         }
     }

@@ -143,7 +143,9 @@ bool migration__format_allowed(MigrationFormat format, uint64_t caps,
 
 /*
  * After a failed dry run of @info's walk over a prepared scratch state
- * (section @index of the stream): turns a structural error in *@errp
+ * (section @index of the stream, at the device's own version; load.c
+ * does not call it after a transform chain): turns a structural error in
+ * *@errp
  * (UNEXPECTED, MISSING, LENGTH, or the device's own CONFIG) into
  * QVISIT_ERROR_CONFIG saying that the configurations differ, and returns
  * true. Returns false, leaving *@errp alone, for a device without a

@@ -377,6 +377,53 @@ static void vmdesc_less_stream_reads_with_the_live_configuration(void)
     }
 }
 
+static bool identity_step(QDict *state, void *opaque, GError **errp)
+{
+    (void)state;
+    (void)opaque;
+    (void)errp;
+    return true;
+}
+
+/* After a transform chain a structural error may be the chain's own, so
+ * it keeps its code: only a section at the device's version is blamed on
+ * configuration. */
+static void converted_section_keeps_its_structural_error(void)
+{
+    Pair p;
+    GError *err = NULL;
+    g_autoptr(CompatRegistry) compat = compat_registry_new();
+    g_autoptr(MigrationStream) ms = migration_stream_new();
+    g_autoptr(GByteArray) stream = g_byte_array_new();
+    g_autoptr(QDict) all = NULL;
+
+    MigrationDeviceInfo info = vser_device_info(true);
+
+    /* A destination that loads v2 sections through a transform. */
+    p.s = vser_new(&mmio, 42);
+    p.d = vser_new(&(VSerConfig){ false, false, 31, 2 }, 0);
+    p.src = migration_registry_new();
+    p.dst = migration_registry_new();
+    CU_ASSERT_TRUE(migration_register(p.src, &info, p.s, &err));
+    info.minimum_version = 2;
+    CU_ASSERT_TRUE(migration_register(p.dst, &info, p.d, &err));
+    CU_ASSERT_TRUE(compat_register(compat, "vser", 2, 3, identity_step,
+                                   NULL, &err));
+    migration_set_compat(p.dst, compat);
+    all = migration_snapshot(p.src, &err);
+    ASSERT_NO_ERROR(err);
+    migration_stream_add(ms, "vser", 0, 2,
+                         qobject_ref(qobject_to(QDict,
+                                                qdict_get(all, "vser"))));
+    CU_ASSERT_TRUE(migration_stream_encode(ms, MIGRATION_FORMAT_JSON, NULL,
+                                           NULL, stream, &err));
+    CU_ASSERT_FALSE(migration_load(p.dst, stream->data, stream->len, NULL,
+                                   &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_UNEXPECTED,
+                 "vser.vq[0].align: unexpected member");
+    pair_clear(&p);
+}
+
 static bool failing_prepare(void *scratch, const void *live, GError **errp)
 {
     (void)scratch;
@@ -558,6 +605,8 @@ static const TestCase tests[] = {
       prepared_dry_run_loads_identical_configuration },
     { "misconfigured_destination_gets_config_error",
       misconfigured_destination_gets_config_error },
+    { "converted_section_keeps_its_structural_error",
+      converted_section_keeps_its_structural_error },
     { "malformed_stream_is_not_a_config_error",
       malformed_stream_is_not_a_config_error },
     { "vmdesc_less_stream_reads_with_the_live_configuration",

@@ -776,8 +776,10 @@ typedef const MigrationDeviceInfo *(*MigrationSchemaFn)(const char *id,
  * versions: `qvisit schemas` describes the newest of each id, and the
  * older ones let `qvisit convert --to legacy` write and read older
  * streams. Every entry needs @id, @version, @visit and a nonzero
- * @state_size: the tool walks a zeroed state of that size (released with
- * @clear) to describe the device or to write the legacy format.
+ * @state_size: the tool walks a zeroed state of that size, set up by
+ * @prepare with no live device when the entry has one (since 0.2), and
+ * released with @clear, to describe the device or to write the legacy
+ * format.
  * @instance_id, @pause and @resume are not used.
  *
  * Build a plugin like a transform plugin (%COMPAT_PLUGIN_SYMBOL), against

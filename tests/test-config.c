@@ -584,6 +584,26 @@ static void describe_sees_the_configuration(void)
     CU_ASSERT_STRING_EQUAL(fport, "id,guest_connected,host_connected,"
                            "elem_popped,iov_idx,iov_offset");
 
+    /* Instances other than 0 are keyed "id#instance". */
+    {
+        MigrationDeviceInfo second = vser_device_info(true);
+        g_autofree VSerState *d2 = vser_new(&(VSerConfig){ false, true,
+                                                           31, 1 }, 0);
+        g_autoptr(QDict) both = NULL;
+        g_autofree char *vq2 = NULL;
+
+        second.instance_id = 1;
+        CU_ASSERT_TRUE(migration_register(p.dst, &second, d2, &err));
+        both = migration_describe(p.dst, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_EQUAL(qdict_size(both), 2);
+        root = qobject_to(QDict, qdict_get(both, "vser#1"));
+        vq2 = member_names(element(member(root, "vq")));
+        CU_ASSERT_STRING_EQUAL(vq2, "num,desc,last_avail_idx,vector");
+        migration_registry_free(p.dst);
+        p.dst = NULL;
+    }
+
     /* Without the hook, the zeroed state: lengths 0, no elements. */
     zeroed = migration_device_describe(&plain, NULL, &err);
     ASSERT_NO_ERROR(err);

@@ -38,8 +38,8 @@ static const CliCase cases[] = {
       "suppress-vmdesc=on is read with 'qvisit dump --qemu --vmdesc "
       "OTHER-STREAM')\n" },
     { "Q dump --ram " DATA "pc-nodefaults.mig", 2, NULL, "",
-      "qvisit: dump: --ram, --analyze-compat, --desc and --vmdesc need "
-      "--qemu\n" },
+      "qvisit: dump: --ram, --analyze-compat, --desc, --vmdesc and "
+      "--partial need --qemu\n" },
     { "Q dump --qemu", 2, NULL, "",
       "qvisit: dump: no input stream (use - for standard input)\n" },
     { "Q dump --qemu --bogus x", 2, NULL, "",
@@ -68,9 +68,36 @@ static const CliCase cases[] = {
       DATA "pc-suppress-vmdesc.mig | Q encode --qemu - - | "
       "cmp - " DATA "pc-suppress-vmdesc.mig && echo same", 0, NULL,
       "same\n", "" },
-    { "Q dump --qemu " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
-      "qvisit: vmdesc: the stream has no description (written with "
-      "suppress-vmdesc=on?); borrow one with --vmdesc\n" },
+    { "Q dump --qemu --partial --ram " DATA "pc-suppress-vmdesc.mig "
+      "2>/dev/null | Q encode --qemu - - | cmp - " DATA
+      "pc-suppress-vmdesc.mig && echo same", 0, NULL, "same\n", "" },
+    { "cat " DATA "pc-suppress-vmdesc.mig | Q dump --qemu --partial --ram "
+      "- 2>/dev/null | Q encode --qemu - - | cmp - " DATA
+      "pc-suppress-vmdesc.mig && echo same", 0, NULL, "same\n", "" },
+    { "Q dump --qemu --partial " DATA "pc-suppress-vmdesc.mig 2>&1 "
+      ">/dev/null | grep acpi_build", 0, NULL,
+      "qvisit: dump: acpi_build (section 39): no built-in layout; kept as "
+      "opaque bytes: 1\n", "" },
+    { "Q dump --partial " DATA "pc-suppress-vmdesc.mig", 2, NULL, "",
+      "qvisit: dump: --ram, --analyze-compat, --desc, --vmdesc and "
+      "--partial need --qemu\n" },
+    { "Q check --qemu " DATA "pc-nodefaults.mig --layouts builtin | "
+      "grep -e mc146818rtc -e acpi_build", 0, NULL,
+      "ok: mc146818rtc: vmsd \"mc146818rtc\" version 3 matches the "
+      "built-in layout\nunchecked: acpi_build: no built-in layout\n", "" },
+    { "Q check --qemu " DATA "pc-nodefaults.mig --layouts other", 2, NULL,
+      "", "qvisit: check: unknown --layouts 'other' (only 'builtin')\n" },
+    { "Q check --qemu " DATA "pc-suppress-vmdesc.mig --layouts builtin", 1,
+      NULL, "", "qvisit: check: " DATA "pc-suppress-vmdesc.mig: the "
+      "stream has no vmdesc (written with suppress-vmdesc=on?): nothing to "
+      "compare; 'qvisit dump --qemu' decodes it with the built-in "
+      "layouts\n" },
+    /* Without a vmdesc, the built-in QEMU devices decode what they know;
+     * the others are listed and fail the dump unless --partial. */
+    { "{ Q dump --qemu " DATA "pc-suppress-vmdesc.mig 2>&1 >/dev/null; "
+      "echo \"exit $?\"; } | tail -2", 0, NULL,
+      "qvisit: dump: the stream has no vmdesc and sections no built-in "
+      "device knows; --partial dumps the others\nexit 1\n", "" },
     { "Q dump --qemu " DATA "pc-nodefaults.mig | Q encode --qemu - -", 1,
       NULL, "", "qvisit: records[0].ram: RAM was summarised; dump with "
       "--ram to re-encode\n" },

@@ -472,7 +472,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
 /* --- writer ------------------------------------------------------------ */
 
 /* Reads member @key as an unsigned integer of @bits bits (64: any). */
-static bool item_uint(const QDict *item, const char *key, bool required,
+bool qs__item_uint(const QDict *item, const char *key, bool required,
                       int bits, uint64_t *v, GString *path, GError **errp)
 {
     QObject *o = qdict_get(item, key);
@@ -499,7 +499,7 @@ static bool item_uint(const QDict *item, const char *key, bool required,
     return true;
 }
 
-static bool put_cstr(QEMUFile *f, const char *s, GString *path,
+bool qs__item_put_cstr(QEMUFile *f, const char *s, GString *path,
                      GError **errp)
 {
     size_t len = strlen(s);
@@ -513,7 +513,7 @@ static bool put_cstr(QEMUFile *f, const char *s, GString *path,
 }
 
 /* Decodes member "data" (base64); returns NULL with @errp set. */
-static uint8_t *item_data(const QDict *item, gsize *len, GString *path,
+uint8_t *qs__item_data(const QDict *item, gsize *len, GString *path,
                           GError **errp)
 {
     const char *b64 = qs__dict_str(item, "data");
@@ -539,7 +539,7 @@ static bool write_mem_size(QEMUFile *f, const QDict *item, QsRamWriter *w,
     QList *blocks = qobject_to(QList, qdict_get(item, "blocks"));
     uint64_t total, sum = 0, v;
 
-    if (!item_uint(item, "total", true, 64, &total, path, errp)) {
+    if (!qs__item_uint(item, "total", true, 64, &total, path, errp)) {
         return false;
     }
     if (total & (w->page_size - 1)) {
@@ -571,8 +571,8 @@ static bool write_mem_size(QEMUFile *f, const QDict *item, QsRamWriter *w,
                                  "the total 0x%" G_GINT64_MODIFIER "x",
                                  total);
         }
-        if (!put_cstr(f, id, path, errp) ||
-            !item_uint(b, "length", true, 64, &len, path, errp)) {
+        if (!qs__item_put_cstr(f, id, path, errp) ||
+            !qs__item_uint(b, "length", true, 64, &len, path, errp)) {
             return false;
         }
         if (len > total - sum) {
@@ -599,7 +599,7 @@ static bool write_mem_size(QEMUFile *f, const QDict *item, QsRamWriter *w,
                                        "block addresses");
         }
         if (w->ignore_shared) {
-            if (!item_uint(b, "addr", true, 64, &v, path, errp)) {
+            if (!qs__item_uint(b, "addr", true, 64, &v, path, errp)) {
                 return false;
             }
             qemu_put_be64(f, v);
@@ -665,7 +665,7 @@ static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'type' is missing");
     }
-    if (!item_uint(item, "addr", false, 64, &addr, path, errp)) {
+    if (!qs__item_uint(item, "addr", false, 64, &addr, path, errp)) {
         return false;
     }
     if (addr & (w->page_size - 1)) {
@@ -698,12 +698,12 @@ static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
     /* Everything after the block name, checked before it is written. */
     switch (flags) {
     case QS_RAM_ZERO:
-        if (!item_uint(item, "fill", true, 8, &v, path, errp)) {
+        if (!qs__item_uint(item, "fill", true, 8, &v, path, errp)) {
             return false;
         }
         break;
     case QS_RAM_PAGE:
-        data = item_data(item, &len, path, errp);
+        data = qs__item_data(item, &len, path, errp);
         if (!data) {
             return false;
         }
@@ -715,7 +715,7 @@ static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
         }
         break;
     case QS_RAM_COMPRESS_PAGE:
-        data = item_data(item, &len, path, errp);
+        data = qs__item_data(item, &len, path, errp);
         if (!data) {
             return false;
         }
@@ -737,7 +737,7 @@ static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
         }
         break;
     default:
-        if (!item_uint(item, "encoding", true, 8, &v, path, errp)) {
+        if (!qs__item_uint(item, "encoding", true, 8, &v, path, errp)) {
             return false;
         }
         if (v != QS_XBZRLE_ENCODING) {
@@ -747,7 +747,7 @@ static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
                                         "the XBZRLE encoding QEMU loads", v,
                                         QS_XBZRLE_ENCODING);
         }
-        data = item_data(item, &len, path, errp);
+        data = qs__item_data(item, &len, path, errp);
         if (!data) {
             return false;
         }
@@ -761,7 +761,7 @@ static bool write_item(QEMUFile *f, const QDict *item, QsRamWriter *w,
         break;
     }
     qemu_put_be64(f, addr | flags | (block ? 0 : QS_RAM_CONTINUE));
-    if (block && !put_cstr(f, block, path, errp)) {
+    if (block && !qs__item_put_cstr(f, block, path, errp)) {
         return false;
     }
     switch (flags) {

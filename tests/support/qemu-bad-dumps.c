@@ -122,12 +122,12 @@ const QemuBadDump qemu_bad_dumps[] = {
       "\"mem\", \"length\": 16777216}", NULL, QVISIT_ERROR_MISSING,
       "records[0].ram[0].blocks[0]: member 'addr' is missing (the "
       "configuration lists x-ignore-shared)" },
-    { PC, "records[3].type", "\"START\"", NULL, QVISIT_ERROR_INVALID,
-      "records[3]: START of section 'timer': only the ram section "
-      "(instance 0) is iterative" },
+    { PC, "records[3].type", "\"START\"", NULL, QVISIT_ERROR_MISSING,
+      "records[3]: member 'opaque' is missing (qvisit decodes no iterative "
+      "section of this name)" },
     { PC, "records[1].section_id", "0", NULL, QVISIT_ERROR_INVALID,
-      "records[1].section_id: PART of section 0, which no earlier START or "
-      "FULL of the ram section has" },
+      "records[1].section_id: PART of section 0, which no earlier START of "
+      "an iterative section (or FULL of the ram section) has" },
     { PC, "records[3].ram", "[]", NULL, QVISIT_ERROR_INVALID,
       "records[3].ram: only the ram section (instance 0) has RAM items" },
     { PC, "records[4].footer", "false", NULL, QVISIT_ERROR_INVALID,

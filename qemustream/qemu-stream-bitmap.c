@@ -54,7 +54,7 @@ static const char *chunk_type(unsigned flags)
  * loader acts on is the last byte read. QEMU writes one byte. The bytes
  * of a longer form are kept as "flags_bytes".
  */
-static bool read_flags(QsReader *r, unsigned *flags, QDict *item,
+static bool read_flags(QsReader *r, unsigned *flags, char hex[9],
                        GError **errp)
 {
     uint8_t b[4];
@@ -76,15 +76,13 @@ static bool read_flags(QsReader *r, unsigned *flags, QDict *item,
         }
     }
     *flags = b[n - 1];
-    if (item && n > 1) {
-        char hex[9];
-
+    hex[0] = '\0';
+    if (n > 1) {
         for (unsigned i = 0; i < n; i++) {
             hex[2 * i] = hex_digit_char(b[i] >> 4);
             hex[2 * i + 1] = hex_digit_char(b[i]);
         }
         hex[2 * n] = '\0';
-        qdict_put_str(item, "flags_bytes", hex);
     }
     return true;
 }
@@ -166,15 +164,19 @@ bool qs__read_bitmap(QsReader *r, QDict *rec, GError **errp)
         g_autoptr(QDict) item = items ? qdict_new() : NULL;
         uint64_t at = r->pos;
         const char *type;
+        char hex[9];
 
         r->cost = 0;
-        if (!read_flags(r, &flags, item, errp)) {
+        if (!read_flags(r, &flags, hex, errp)) {
             return false;
         }
         type = chunk_type(flags);
         if (item) {
             qdict_put_str(item, "type", type);
             qdict_put_uint(item, "flags", flags);
+            if (hex[0]) {
+                qdict_put_str(item, "flags_bytes", hex);
+            }
         }
         if (((flags & DBM_DEVICE_NAME) &&
              !read_name(r, "node", item, errp)) ||

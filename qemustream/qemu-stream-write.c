@@ -561,12 +561,9 @@ static bool write_iterative(QEMUFile *f, const QDict *rec, QsIterKind kind,
         if (kinds[i] != kind && qdict_haskey(rec, other)) {
             return qs__enc_member_error(path, other, errp,
                                         QVISIT_ERROR_INVALID,
-                                        "a %s record of a %s section has "
-                                        "'%s'", type,
-                                        kind == QS_ITER_OPAQUE
-                                            ? "not decoded"
-                                            : qs__iter_member(kind),
-                                        member);
+                                        "not in a %s record of this "
+                                        "section, whose payload is '%s'",
+                                        type, member);
         }
     }
     if (!o) {
@@ -622,6 +619,16 @@ static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "member 'ram' is missing (the payload of "
                                  "the " QS_RAM_IDSTR " section)");
+        }
+        for (QsIterKind k = QS_ITER_BLOCK; k <= QS_ITER_OPAQUE; k++) {
+            if (qdict_haskey(rec, qs__iter_member(k))) {
+                return qs__enc_member_error(path, qs__iter_member(k), errp,
+                                            QVISIT_ERROR_INVALID,
+                                            "not in a %s record of this "
+                                            "section, whose payload is "
+                                            "'ram'",
+                                            qs__dict_str(rec, "type"));
+            }
         }
         g_string_append(path, ".ram");
         if (!qobject_to(QList, ram)) {

@@ -596,9 +596,9 @@ static void opaque_section_errors(void)
                                           &err);
 
         CU_ASSERT_PTR_NULL(o);
-        ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_UNKNOWN,
-                            "vfio: iterative section qvisit cannot decode, "
-                            "in a stream without section footers at byte ");
+        ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                     "vfio: iterative section qvisit cannot decode, in a "
+                     "stream without section footers at byte 251495");
     }
     /* Over max_section_size (64 KiB here; the devices' fields are
      * smaller). */

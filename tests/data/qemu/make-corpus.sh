@@ -139,7 +139,8 @@ want pc-serial-nic-usb && stream pc-serial-nic-usb "" -machine pc \
 # Block migration (the "block" iterative section): a 2 MiB raw disk whose
 # first MiB holds a few bytes and whose second MiB is zero, sent with the
 # zero-blocks capability: one 1 MiB data chunk, one zero chunk. Loading
-# the stream needs a 2 MiB disk with id d0 on the destination.
+# the stream needs a 2 MiB drive d0 on the destination, attached to a
+# device (-device ide-hd,drive=d0,bus=ide.0) so that it may be written.
 if want pc-block; then
     printf 'qvisit block migration test\n' > "$work/disk.img"
     truncate -s 2M "$work/disk.img"

@@ -120,14 +120,16 @@ json.dump(d, open(sys.argv[2], "w"))
 EOF
    $cli encode --qemu "$work/$n.edited.json" "$work/$n.edited.mig" &&
    qemu-img create -q -f qcow2 "$work/$n.dst.qcow2" 2M &&
+   node=node-name=disk0 &&
    incoming "$n" "$work/$n.edited.mig" \
-       -drive "file=$work/$n.dst.qcow2,format=qcow2,if=none,id=d0,node-name=disk0" \
+       -drive "file=$work/$n.dst.qcow2,format=qcow2,if=none,id=d0,$node" \
        >"$work/$n.query" &&
    python3 - "$work/$n.query" <<'EOF'
 import json, sys
 
 blocks = json.load(open(sys.argv[1]))
-maps = [b for d in blocks for b in d.get("inserted", {}).get("dirty-bitmaps", [])]
+maps = [b for d in blocks
+        for b in d.get("inserted", {}).get("dirty-bitmaps", [])]
 maps += [b for d in blocks for b in d.get("dirty-bitmaps", [])]
 sys.exit(not any(m["name"] == "bm0" and m["count"] == 131072 for m in maps))
 EOF

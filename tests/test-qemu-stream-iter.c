@@ -251,22 +251,24 @@ static void dirty_bitmap_section_dump_has_its_chunks(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(full);
     CU_ASSERT_STRING_EQUAL(qdict_get_str(record(sum, 2), "idstr"),
                            "dirty-bitmap");
-    ASSERT_JSON(qdict_get(record(sum, 2), "dirty_bitmap"), "{\"start\": 1, \"complete\": 0, "
-                           "\"bits\": 0, \"zeroes\": 0}");
-    ASSERT_JSON(qdict_get(record(full, 2), "dirty_bitmap"), "[{\"type\": \"start\", \"flags\": 28, "
-                           "\"node\": \"d0\", \"bitmap\": \"bm0\", "
-                           "\"granularity\": 65536, \"bitmap_flags\": 1}, "
-                           "{\"type\": \"eos\", \"flags\": 1}]");
+    ASSERT_JSON(qdict_get(record(sum, 2), "dirty_bitmap"),
+                "{\"start\": 1, \"complete\": 0, \"bits\": 0, "
+                "\"zeroes\": 0}");
+    ASSERT_JSON(qdict_get(record(full, 2), "dirty_bitmap"),
+                "[{\"type\": \"start\", \"flags\": 28, \"node\": \"d0\", "
+                "\"bitmap\": \"bm0\", \"granularity\": 65536, "
+                "\"bitmap_flags\": 1}, {\"type\": \"eos\", \"flags\": 1}]");
     /* The bits of the 64 KiB that qemu-io wrote at 64 KiB: with a
      * granularity of 64 KiB, bit 1 of the first byte. */
     end_rec = record(full, 9735);
     CU_ASSERT_STRING_EQUAL(qdict_get_str(end_rec, "type"), "END");
     CU_ASSERT_EQUAL(duint(end_rec, "section_id"), 3);
-    ASSERT_JSON(qdict_get(end_rec, "dirty_bitmap"), "[{\"type\": \"bits\", \"flags\": 64, "
-                           "\"sector\": 0, \"nr_sectors\": 4096, \"data\": "
-                           "\"AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}"
-                           ", {\"type\": \"complete\", \"flags\": 32}, "
-                           "{\"type\": \"eos\", \"flags\": 1}]");
+    ASSERT_JSON(qdict_get(end_rec, "dirty_bitmap"),
+                "[{\"type\": \"bits\", \"flags\": 64, \"sector\": 0, "
+                "\"nr_sectors\": 4096, \"data\": "
+                "\"AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}, "
+                "{\"type\": \"complete\", \"flags\": 32}, "
+                "{\"type\": \"eos\", \"flags\": 1}]");
     /* While paused, every iteration sends a PART with only EOS. */
     recs = records_of(sum);
     for (size_t i = 0; i < qlist_size(recs); i++) {
@@ -536,18 +538,20 @@ static void unknown_iterative_section_is_kept_opaque(void)
 
     ASSERT_NO_ERROR(err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sum);
-    ASSERT_JSON(qdict_get(qobject_to(QDict, sum), "opaque_sections"), "[{\"idstr\": \"vfio\", \"instance_id\": "
-                           "0, \"section_id\": 99}]");
+    ASSERT_JSON(qdict_get(qobject_to(QDict, sum), "opaque_sections"),
+                "[{\"idstr\": \"vfio\", \"instance_id\": 0, "
+                "\"section_id\": 99}]");
     recs = records_of(sum);
     n = qlist_size(recs);
     ASSERT_JSON(qdict_get(record(sum, n - 3), "opaque"), "{\"bytes\": 8}");
     full = dump_bytes(s->data, s->len, true, NULL, &err);
     ASSERT_NO_ERROR(err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(full);
-    ASSERT_JSON(QOBJECT(record(full, n - 3)), "{\"type\": \"START\", \"section_id\": "
-                           "99, \"idstr\": \"vfio\", \"instance_id\": 0, "
-                           "\"version_id\": 1, \"opaque\": {\"bytes\": 8, "
-                           "\"data\": \"dmZpb34AAAA=\"}, \"footer\": true}");
+    ASSERT_JSON(QOBJECT(record(full, n - 3)),
+                "{\"type\": \"START\", \"section_id\": 99, \"idstr\": "
+                "\"vfio\", \"instance_id\": 0, \"version_id\": 1, "
+                "\"opaque\": {\"bytes\": 8, \"data\": \"dmZpb34AAAA=\"}, "
+                "\"footer\": true}");
     end_data = g_base64_encode(
         (const uint8_t *)"\x7e\0\0\0\x63\x55\x7e\0\0\0\x63\x01\0\0\0\x01\x01"
         "\x07\0\0\0\0\0\0\0\0", 26);

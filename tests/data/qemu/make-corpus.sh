@@ -154,11 +154,12 @@ fi
 # disk0 without a bitmap bm0 on the destination.
 if want pc-dirty-bitmap; then
     qemu-img create -q -f qcow2 "$work/disk.qcow2" 2M
+    node=node-name=disk0
     pre='[["block-dirty-bitmap-add", {"node": "disk0", "name": "bm0"}],
           ["human-monitor-command",
            {"command-line": "qemu-io d0 \"write -P 0x5a 65536 65536\""}]]'
     stream pc-dirty-bitmap dirty-bitmaps -machine pc \
-        -drive "file=$work/disk.qcow2,format=qcow2,if=none,id=d0,node-name=disk0"
+        -drive "file=$work/disk.qcow2,format=qcow2,if=none,id=d0,$node"
 fi
 
 # Only on request (tests/live-qemu.sh): q35 with two vCPUs, USB, virtio.

@@ -683,6 +683,77 @@ static void opaque_section_errors(void)
     }
 }
 
+/*
+ * tests/data/qemu-iter/small-iterative.mig (also a fuzz seed): header and
+ * configuration, then block (progress, zero chunk), dirty-bitmap (start,
+ * bits, zeroes, complete) and an opaque "vfio" section, EOF, no vmdesc.
+ * Read with pc-nodefaults' vmdesc, it dumps to these records and encodes
+ * back byte for byte.
+ */
+static void small_iterative_stream_round_trips(void)
+{
+    static const char *const want[] = {
+        "{\"type\": \"START\", \"section_id\": 1, \"idstr\": \"block\", "
+        "\"instance_id\": 0, \"version_id\": 1, \"block\": [{\"type\": "
+        "\"eos\"}], \"footer\": true}",
+        "{\"type\": \"PART\", \"section_id\": 1, \"block\": [{\"type\": "
+        "\"progress\", \"percent\": 0}, {\"type\": \"progress\", "
+        "\"percent\": 50}, {\"type\": \"zero_block\", \"sector\": 2048, "
+        "\"device\": \"d0\"}, {\"type\": \"eos\"}], \"footer\": true}",
+        "{\"type\": \"END\", \"section_id\": 1, \"block\": [{\"type\": "
+        "\"progress\", \"percent\": 100}, {\"type\": \"eos\"}], "
+        "\"footer\": true}",
+        "{\"type\": \"START\", \"section_id\": 3, \"idstr\": "
+        "\"dirty-bitmap\", \"instance_id\": 0, \"version_id\": 1, "
+        "\"dirty_bitmap\": [{\"type\": \"start\", \"flags\": 28, "
+        "\"node\": \"d0\", \"bitmap\": \"bm0\", \"granularity\": 65536, "
+        "\"bitmap_flags\": 1}, {\"type\": \"eos\", \"flags\": 1}], "
+        "\"footer\": true}",
+        "{\"type\": \"END\", \"section_id\": 3, \"dirty_bitmap\": "
+        "[{\"type\": \"bits\", \"flags\": 64, \"sector\": 0, "
+        "\"nr_sectors\": 4096, \"data\": \"AgAAAAAAAAA=\"}, {\"type\": "
+        "\"zeroes\", \"flags\": 66, \"sector\": 8, \"nr_sectors\": 8}, "
+        "{\"type\": \"complete\", \"flags\": 32}, {\"type\": \"eos\", "
+        "\"flags\": 1}], \"footer\": true}",
+        "{\"type\": \"START\", \"section_id\": 99, \"idstr\": \"vfio\", "
+        "\"instance_id\": 0, \"version_id\": 1, \"opaque\": {\"bytes\": "
+        "9, \"data\": \"YWJjfgAAAGNV\"}, \"footer\": true}",
+        "{\"type\": \"END\", \"section_id\": 99, \"opaque\": {\"bytes\": "
+        "3, \"data\": \"eHl6\"}, \"footer\": true}",
+        "{\"type\": \"EOF\"}",
+    };
+    g_autoptr(GByteArray) s = g_byte_array_new();
+    g_autoptr(GBytes) b = test_read_file("tests/data/qemu-iter/"
+                                         "small-iterative.mig");
+    GError *err = NULL;
+    g_autoptr(QObject) desc = qemu_stream_load_vmdesc_path(
+        DATA "pc-nodefaults.mig", NULL, &err);
+    g_autoptr(QObject) dump = NULL;
+    g_autoptr(GByteArray) out = NULL;
+    QemuStreamOptions opts;
+    QEMUFile *f;
+
+    ASSERT_NO_ERROR(err);
+    g_byte_array_append(s, g_bytes_get_data(b, NULL),
+                        (guint)g_bytes_get_size(b));
+    qemu_stream_options_init(&opts);
+    opts.vmdesc = desc;
+    opts.ram_full = true;
+    f = qemu_fopen_mem(s->data, s->len);
+    dump = qemu_stream_dump(f, &opts, &err);
+    qemu_fclose(f);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    CU_ASSERT_EQUAL_FATAL(qlist_size(records_of(dump)), G_N_ELEMENTS(want));
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+        ASSERT_JSON(QOBJECT(record(dump, i)), want[i]);
+    }
+    out = encode(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, s->data, s->len);
+}
+
 /* The state form (info, diff, convert) reads the streams; info names the
  * iterative sections. */
 static void info_and_cli_read_iterative_sections(void)
@@ -741,6 +812,8 @@ static const TestCase tests[] = {
     { "unknown_iterative_section_is_kept_opaque",
       unknown_iterative_section_is_kept_opaque },
     { "opaque_section_errors", opaque_section_errors },
+    { "small_iterative_stream_round_trips",
+      small_iterative_stream_round_trips },
     { "info_and_cli_read_iterative_sections",
       info_and_cli_read_iterative_sections },
     { NULL, NULL },

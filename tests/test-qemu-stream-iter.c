@@ -754,6 +754,44 @@ static void small_iterative_stream_round_trips(void)
     ASSERT_BYTES_EQUAL(out->data, out->len, s->data, s->len);
 }
 
+/*
+ * A vmdesc whose be32 length holds 0x7b ('{') after its last zero byte
+ * (0x00027b41: the description padded with spaces): QEMU 7.2's
+ * analyze-migration.py looks for the last NUL and the first '{' after it,
+ * lands in the length and gives up ("No Debug Migration device found");
+ * qvisit reads the stream in order, so the length is just a length.
+ */
+static void vmdesc_length_holding_a_brace_is_read(void)
+{
+    g_autoptr(GByteArray) s = read_stream("pc-nodefaults");
+    const uint32_t len = 0x00027b41;
+    uint32_t old = (uint32_t)s->data[PC_EOF + 2] << 24 |
+                   s->data[PC_EOF + 3] << 16 | s->data[PC_EOF + 4] << 8 |
+                   s->data[PC_EOF + 5];
+    GError *err = NULL;
+    g_autoptr(QObject) full = NULL;
+    g_autoptr(GByteArray) out = NULL;
+    const char *text;
+
+    CU_ASSERT_EQUAL_FATAL(s->len, PC_EOF + 6 + old);
+    s->data[PC_EOF + 2] = len >> 24;
+    s->data[PC_EOF + 3] = len >> 16 & 0xff;
+    s->data[PC_EOF + 4] = len >> 8 & 0xff;
+    s->data[PC_EOF + 5] = len & 0xff;
+    while (s->len < PC_EOF + 6 + len) {
+        g_byte_array_append(s, (const uint8_t *)" ", 1);
+    }
+    full = dump_bytes(s->data, s->len, true, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(full);
+    text = qdict_get_str(qobject_to(QDict, full), "vmdesc");
+    CU_ASSERT_EQUAL(strlen(text), len);
+    out = encode(full, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, s->data, s->len);
+}
+
 /* The state form (info, diff, convert) reads the streams; info names the
  * iterative sections. */
 static void info_and_cli_read_iterative_sections(void)
@@ -814,6 +852,8 @@ static const TestCase tests[] = {
     { "opaque_section_errors", opaque_section_errors },
     { "small_iterative_stream_round_trips",
       small_iterative_stream_round_trips },
+    { "vmdesc_length_holding_a_brace_is_read",
+      vmdesc_length_holding_a_brace_is_read },
     { "info_and_cli_read_iterative_sections",
       info_and_cli_read_iterative_sections },
     { NULL, NULL },

@@ -718,8 +718,8 @@ static void small_iterative_stream_round_trips(void)
         "{\"type\": \"START\", \"section_id\": 99, \"idstr\": \"vfio\", "
         "\"instance_id\": 0, \"version_id\": 1, \"opaque\": {\"bytes\": "
         "9, \"data\": \"YWJjfgAAAGNV\"}, \"footer\": true}",
-        "{\"type\": \"END\", \"section_id\": 99, \"opaque\": {\"bytes\": "
-        "3, \"data\": \"eHl6\"}, \"footer\": true}",
+        ("{\"type\": \"END\", \"section_id\": 99, \"opaque\": "
+         "{\"bytes\": 3, \"data\": \"eHl6\"}, \"footer\": true}"),
         "{\"type\": \"EOF\"}",
     };
     g_autoptr(GByteArray) s = g_byte_array_new();

@@ -29,6 +29,17 @@ if [ -x build/qvisit ]; then
     done
 fi
 
+# Block, dirty-bitmap and opaque iterative sections without RAM or
+# devices (tests/data/qemu-iter), read with the fixed vmdesc (selector 2)
+# and as a full dump (10).
+if [ -f tests/data/qemu-iter/small-iterative.mig ]; then
+    mkdir -p fuzz/corpus/fuzz-qemu-stream
+    { printf '\002'; cat tests/data/qemu-iter/small-iterative.mig; } \
+        >fuzz/corpus/fuzz-qemu-stream/qemu-iterative
+    { printf '\012'; cat tests/data/qemu-iter/small-iterative.mig; } \
+        >fuzz/corpus/fuzz-qemu-stream/qemu-iterative-full
+fi
+
 # One real QEMU stream, whole, for the stream reader (own vmdesc).
 if [ -f tests/data/qemu/pc-2.3-old.mig ]; then
     mkdir -p fuzz/corpus/fuzz-qemu-stream

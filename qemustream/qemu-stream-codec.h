@@ -114,6 +114,10 @@ typedef struct QsRecordInfo {
     bool is_ram;                /* the "ram" section (instance 0) */
     uint64_t at;                /* byte offset of the record's type byte */
     uint64_t bytes;             /* the record, header and footer included */
+    /* NULL for a device section; else how the iterative section was
+     * read: "ram", "block", "dirty-bitmap" or "opaque" (kept as bytes,
+     * not decoded). */
+    const char *iterative;
 } QsRecordInfo;
 
 /* What qs__read_state() hands out as it reads; @opaque is passed to

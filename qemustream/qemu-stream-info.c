@@ -74,6 +74,9 @@ static bool on_record(void *opaque, const QsRecordInfo *rec, QDict *state,
         qdict_put_uint(sec, "instance_id", rec->instance_id);
         qdict_put_uint(sec, "version_id", rec->version_id);
         qdict_put_bool(sec, "ram", rec->is_ram);
+        if (rec->iterative && !rec->is_ram) {
+            qdict_put_str(sec, "iterative", rec->iterative);
+        }
         qdict_put_uint(sec, "records", 0);
         qdict_put_uint(sec, "bytes", 0);
         qlist_append_obj(info->sections, QOBJECT(sec));

@@ -62,9 +62,21 @@ typedef struct QsReader {
 } QsReader;
 
 /*
- * What the dump's values take on the heap, charged with qs__charge() as
- * the dump grows: at least the allocation and its malloc overhead.
+ * What a START record's section is, and so how its START, PART and END
+ * payloads are read and written: QEMU 7.2's "ram" (qemu-stream-ram.c),
+ * "block" (migration/block.c; qemu-stream-block.c) and "dirty-bitmap"
+ * (migration/block-dirty-bitmap.c; qemu-stream-bitmap.c), all instance
+ * 0; any other iterative section is an opaque blob delimited by its
+ * footer (qemu-stream-opaque.c).
  */
+typedef enum {
+    QS_ITER_NONE,       /* a device section (FULL) */
+    QS_ITER_RAM,
+    QS_ITER_BLOCK,
+    QS_ITER_BITMAP,
+    QS_ITER_OPAQUE,
+} QsIterKind;
+
 /* A section as its START or FULL record introduced it. */
 typedef struct QsSection {
     uint32_t id;
@@ -72,6 +84,7 @@ typedef struct QsSection {
     uint32_t instance_id;
     uint32_t version_id;
     bool is_ram;
+    QsIterKind iter;            /* how its records' payloads are read */
 } QsSection;
 
 /*
@@ -85,6 +98,10 @@ bool qs__read_layout(QsReader *r, const QsSection *s, uint64_t at,
                      const QemuStreamOptions *opts, GHashTable *sections,
                      int footers, QDict *rec, GError **errp);
 
+/*
+ * What the dump's values take on the heap, charged with qs__charge() as
+ * the dump grows: at least the allocation and its malloc overhead.
+ */
 #define QS_COST_VALUE 48                        /* number, bool */
 #define QS_COST_STR(len) (48 + (size_t)(len))   /* a string */
 #define QS_COST_MEMBER(klen) (48 + (size_t)(klen))  /* a dict member */
@@ -233,6 +250,65 @@ typedef struct QsRamWriter {
 
 bool qs__write_ram(QEMUFile *f, const QList *items, QsRamWriter *w,
                    GString *path, GError **errp);
+
+/* Members of a dump item (RAM, block, dirty-bitmap), for the writers:
+ * @key as an unsigned integer of @bits bits (64: any; absent and not
+ * @required: 0), a name written as a u8-counted string (at most 255
+ * bytes), and "data" decoded from base64 (NULL with @errp set). */
+bool qs__item_uint(const QDict *item, const char *key, bool required,
+                   int bits, uint64_t *v, GString *path, GError **errp);
+bool qs__item_put_cstr(QEMUFile *f, const char *s, GString *path,
+                       GError **errp);
+uint8_t *qs__item_data(const QDict *item, gsize *len, GString *path,
+                       GError **errp);
+
+/* --- Iterative sections other than RAM --------------------------------- */
+
+#define QS_BLOCK_IDSTR "block"
+#define QS_BITMAP_IDSTR "dirty-bitmap"
+
+/* The kind of the iterative section @idstr, @instance_id (never NONE). */
+QsIterKind qs__iter_kind(const char *idstr, uint32_t instance_id);
+/* The native dump's member for a record's payload of @kind ("ram",
+ * "block", "dirty_bitmap", "opaque"), or NULL for a device section. */
+const char *qs__iter_member(QsIterKind kind);
+
+/* Decode one START/PART/END payload up to and including its EOS item.
+ * @rec is the native record dict (NULL when only checking): the payload
+ * goes into its "block" or "dirty_bitmap" member, as an item list with
+ * r->ram_full, else as counts. */
+bool qs__read_block(QsReader *r, QDict *rec, GError **errp);
+bool qs__read_bitmap(QsReader *r, QDict *rec, GError **errp);
+
+/*
+ * Reads the payload of a record of an iterative section qvisit does not
+ * know (section @id) as opaque bytes, up to the first footer of the
+ * section (0x7e, be32 @id) that is followed by a plausible record (see
+ * qs__record_plausible()); the footer is left for the caller. The stream
+ * must have footers. At most r->limits->max_section_size bytes (LIMIT).
+ * @rec gets "opaque": {"bytes": N[, "data": base64 with r->ram_full]}.
+ */
+bool qs__read_opaque(QsReader *r, uint32_t id, GHashTable *sections,
+                     QDict *rec, GError **errp);
+
+/*
+ * Whether the @len bytes at @p (all that is left of the stream when
+ * @at_end) can start the record that follows a section's footer: EOF
+ * then the end or a vmdesc record, a START or FULL header with a
+ * printable idstr, a PART or END of a section in @sections (keys are
+ * GUINT_TO_POINTER(section id)), or a COMMAND qvisit reads.
+ */
+bool qs__record_plausible(const uint8_t *p, size_t len, bool at_end,
+                          GHashTable *sections);
+
+/* Write an item list of the native dump as a block or dirty-bitmap
+ * payload, and an "opaque" member's bytes. */
+bool qs__write_block(QEMUFile *f, const QList *items, GString *path,
+                     GError **errp);
+bool qs__write_bitmap(QEMUFile *f, const QList *items, GString *path,
+                      GError **errp);
+bool qs__write_opaque(QEMUFile *f, const QDict *opaque, GString *path,
+                      GError **errp);
 
 /* Writes @hex ("0a0b" or "0a 0b") as bytes; it must decode to @len. */
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,

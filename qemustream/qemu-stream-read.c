@@ -456,6 +456,66 @@ static QDict *new_record(const char *type, const QsSection *s, bool header,
     return rec;
 }
 
+/*
+ * The START of an iterative section other than RAM: its version is one
+ * QEMU 7.2 loads (block: at most 1, "savevm: unsupported version";
+ * dirty-bitmap: exactly 1), and an opaque one is listed in the native
+ * dump's "opaque_sections".
+ */
+static bool start_iterative(QsReader *r, const QsSection *s, uint64_t at,
+                            QDict *dump, GError **errp)
+{
+    QList *opaque;
+    QDict *o;
+
+    if ((s->iter == QS_ITER_BLOCK && s->version_id > 1) ||
+        (s->iter == QS_ITER_BITMAP && s->version_id != 1)) {
+        return qs__error(r, errp, QVISIT_ERROR_VERSION, at,
+                         "unsupported %s section version %u, expected 1",
+                         s->idstr, s->version_id);
+    }
+    if (s->iter != QS_ITER_OPAQUE || !dump) {
+        return true;
+    }
+    opaque = qobject_to(QList, qdict_get(dump, "opaque_sections"));
+    if (!opaque) {
+        opaque = qlist_new();
+        qdict_put_obj(dump, "opaque_sections", QOBJECT(opaque));
+    }
+    if (!qs__charge(r, QS_RECORD_COST, errp)) {
+        return false;
+    }
+    o = qdict_new();
+    qdict_put_str(o, "idstr", s->idstr);
+    qdict_put_uint(o, "instance_id", s->instance_id);
+    qdict_put_uint(o, "section_id", s->id);
+    qlist_append_obj(opaque, QOBJECT(o));
+    return true;
+}
+
+/* The payload of a START, PART or END record of section @s. */
+static bool read_iterative(QsReader *r, const QsSection *s,
+                           GHashTable *sections, int footers, QDict *rec,
+                           GError **errp)
+{
+    switch (s->iter) {
+    case QS_ITER_RAM:
+        return qs__read_ram(r, rec, errp);
+    case QS_ITER_BLOCK:
+        return qs__read_block(r, rec, errp);
+    case QS_ITER_BITMAP:
+        return qs__read_bitmap(r, rec, errp);
+    default:
+        /* Only its footer tells where an unknown payload ends. */
+        if (footers == 0) {
+            return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, r->pos,
+                             "iterative section qvisit cannot decode, in "
+                             "a stream without section footers");
+        }
+        return qs__read_opaque(r, s->id, sections, rec, errp);
+    }
+}
+
 static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                             QDict *compat, const QemuStreamOptions *opts,
                             GQueue *pending, GError **errp)
@@ -528,6 +588,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
             rec = dump ? new_record(names[type], s, true, version) : NULL;
             if (!strcmp(idstr, "ram") && instance == 0) {
                 s->is_ram = true;
+                s->iter = QS_ITER_RAM;
                 if (version != 4) {
                     return qs__error(r, errp, QVISIT_ERROR_VERSION, at,
                                      "unsupported RAM section version %u",
@@ -545,6 +606,15 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                     g_queue_push_tail(pending, ram_member);
                 }
                 if (!qs__read_ram(r, rec, errp)) {
+                    return false;
+                }
+                break;
+            }
+            if (type == QS_SECTION_START) {
+                /* Live sections are never in the vmdesc. */
+                s->iter = qs__iter_kind(idstr, instance);
+                if (!start_iterative(r, s, at, dump, errp) ||
+                    !read_iterative(r, s, sections, footers, rec, errp)) {
                     return false;
                 }
                 break;
@@ -573,11 +643,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                                  "section (instance %u) is not described "
                                  "by the vmdesc", instance);
             }
-            if (type == QS_SECTION_START) {
-                return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
-                                 "iterative section other than RAM is "
-                                 "not supported");
-            } else {
+            {
                 state = qdict_new();
                 if (!qs__read_vmsd(r, desc, state, errp)) {
                     return false;
@@ -608,16 +674,16 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                                  names[type], id);
             }
             g_string_assign(r->path, s->idstr);
-            if (!s->is_ram) {
+            if (s->iter == QS_ITER_NONE) {
                 return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
                                  "%s record for a non-iterative section",
                                  names[type]);
             }
             rec = dump ? new_record(names[type], s, false, 0) : NULL;
-            if (!qs__read_ram(r, rec, errp)) {
+            if (!read_iterative(r, s, sections, footers, rec, errp)) {
                 return false;
             }
-            if (type == QS_SECTION_END && ram_member) {
+            if (type == QS_SECTION_END && s->is_ram && ram_member) {
                 ram_member->complete = true;
                 ram_member = NULL;
             }
@@ -635,6 +701,13 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                 .type = type, .section_id = s->id, .idstr = s->idstr,
                 .instance_id = s->instance_id, .version_id = s->version_id,
                 .is_ram = s->is_ram, .at = at, .bytes = r->pos - at,
+                .iterative = s->iter == QS_ITER_OPAQUE
+                                 ? "opaque"
+                                 : s->iter == QS_ITER_NONE
+                                       ? NULL
+                                       : s->iter == QS_ITER_BITMAP
+                                             ? QS_BITMAP_IDSTR
+                                             : qs__iter_member(s->iter),
             };
 
             if (!r->sink->record(r->sink->opaque, &info,

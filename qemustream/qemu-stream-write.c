@@ -410,12 +410,14 @@ typedef struct QsEncoder {
     const QemuStreamLayouts *layouts;   /* without a vmdesc, or NULL */
     uint64_t page_size;
     QsRamWriter ram;
-    GHashTable *sections;       /* section id -> RAM_SECTION or 1 */
+    GHashTable *sections;       /* section id -> SECTION_KIND(QsIterKind) */
     int footers;                /* -1 until the first section record */
     size_t footers_from;        /* that record's index */
 } QsEncoder;
 
-#define RAM_SECTION GINT_TO_POINTER(2)
+/* A section's kind as a hash table value (never NULL). */
+#define SECTION_KIND(k) GINT_TO_POINTER((int)(k) + 1)
+#define KIND_OF(p) ((QsIterKind)(GPOINTER_TO_INT(p) - 1))
 
 /* Reads member @key as an unsigned integer of @bits bits. */
 static bool get_uint(const QDict *d, const char *key, int bits,
@@ -538,7 +540,66 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
     return true;
 }
 
-static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
+/*
+ * The payload of a block, dirty-bitmap or opaque section's record: the
+ * reader tells them apart by the section, so the record must have the
+ * member of its kind and no other.
+ */
+static bool write_iterative(QEMUFile *f, const QDict *rec, QsIterKind kind,
+                            const char *type, GString *path, GError **errp)
+{
+    static const QsIterKind kinds[] = {
+        QS_ITER_RAM, QS_ITER_BLOCK, QS_ITER_BITMAP, QS_ITER_OPAQUE,
+    };
+    const char *member = qs__iter_member(kind);
+    QObject *o = qdict_get(rec, member);
+    size_t mark = path->len;
+    bool ok;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        const char *other = qs__iter_member(kinds[i]);
+
+        if (kinds[i] != kind && qdict_haskey(rec, other)) {
+            return qs__enc_member_error(path, other, errp,
+                                        QVISIT_ERROR_INVALID,
+                                        "not in a %s record of this "
+                                        "section, whose payload is '%s'",
+                                        type, member);
+        }
+    }
+    if (!o) {
+        return kind == QS_ITER_OPAQUE
+            ? qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                            "member 'opaque' is missing (qvisit decodes "
+                            "no iterative section of this name)")
+            : qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                            "member '%s' is missing", member);
+    }
+    if (qdict_haskey(rec, "state")) {
+        return qs__enc_member_error(path, "state", errp,
+                                    QVISIT_ERROR_INVALID,
+                                    "only a device section (FULL) has a "
+                                    "state");
+    }
+    g_string_append_printf(path, ".%s", member);
+    if (kind == QS_ITER_OPAQUE) {
+        ok = qobject_to(QDict, o)
+            ? qs__write_opaque(f, qobject_to(QDict, o), path, errp)
+            : qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
+                            "expected an object");
+    } else if (!qobject_to(QList, o)) {
+        ok = qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
+                           "summarised; dump with --ram to re-encode");
+    } else if (kind == QS_ITER_BLOCK) {
+        ok = qs__write_block(f, qobject_to(QList, o), path, errp);
+    } else {
+        ok = qs__write_bitmap(f, qobject_to(QList, o), path, errp);
+    }
+    g_string_truncate(path, mark);
+    return ok;
+}
+
+static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
                           const char *idstr, uint64_t inst, uint32_t version,
                           QsEncoder *e, GString *path, GError **errp)
 {
@@ -547,7 +608,12 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
     const char *opaque;
     size_t mark = path->len;
     QDict *desc;
+    bool is_ram = kind == QS_ITER_RAM;
 
+    if (kind != QS_ITER_NONE && !is_ram) {
+        return write_iterative(f, rec, kind, qs__dict_str(rec, "type"),
+                               path, errp);
+    }
     /* The reader tells RAM from a device by the section, not by the
      * member: they must agree. */
     if (is_ram) {
@@ -555,6 +621,16 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "member 'ram' is missing (the payload of "
                                  "the " QS_RAM_IDSTR " section)");
+        }
+        for (QsIterKind k = QS_ITER_BLOCK; k <= QS_ITER_OPAQUE; k++) {
+            if (qdict_haskey(rec, qs__iter_member(k))) {
+                return qs__enc_member_error(path, qs__iter_member(k), errp,
+                                            QVISIT_ERROR_INVALID,
+                                            "not in a %s record of this "
+                                            "section, whose payload is "
+                                            "'ram'",
+                                            qs__dict_str(rec, "type"));
+            }
         }
         g_string_append(path, ".ram");
         if (!qobject_to(QList, ram)) {
@@ -597,6 +673,14 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
         }
         g_string_truncate(path, mark);
         return true;
+    }
+    for (QsIterKind k = QS_ITER_BLOCK; k < QS_ITER_OPAQUE; k++) {
+        if (qdict_haskey(rec, qs__iter_member(k))) {
+            return qs__enc_member_error(path, qs__iter_member(k), errp,
+                                        QVISIT_ERROR_INVALID,
+                                        "a device section (FULL) has no "
+                                        "iterative payload");
+        }
     }
     if (!state) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
@@ -687,6 +771,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
     size_t last = qlist_size(e->records) - 1;
     uint64_t id, inst = 0, v = 0, t;
     QObject *footer;
+    QsIterKind kind;
     bool is_ram, has;
 
     for (t = 0; t < G_N_ELEMENTS(types); t++) {
@@ -728,31 +813,39 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
                                         QS_RAM_IDSTR " section is version "
                                         "%d", v, QS_RAM_VERSION);
         }
-        if (t == QS_SECTION_START && !is_ram) {
-            return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
-                                 "START of section '%s': only the "
-                                 QS_RAM_IDSTR " section (instance 0) is "
-                                 "iterative", idstr);
+        /* As the reader: any START is an iterative section, "ram" in any
+         * record is RAM. */
+        kind = is_ram ? QS_ITER_RAM
+               : t == QS_SECTION_START ? qs__iter_kind(idstr, (uint32_t)inst)
+               : QS_ITER_NONE;
+        if ((kind == QS_ITER_BLOCK && v > 1) ||
+            (kind == QS_ITER_BITMAP && v != 1)) {
+            return qs__enc_member_error(path, "version_id", errp,
+                                        QVISIT_ERROR_RANGE,
+                                        "%" G_GUINT64_FORMAT ", but QEMU "
+                                        "loads the %s section at version 1",
+                                        v, idstr);
         }
         qs__put_section_header(f, (uint8_t)t, (uint32_t)id, idstr,
                                (uint32_t)inst, (uint32_t)v);
         g_hash_table_insert(e->sections, GUINT_TO_POINTER(id),
-                            is_ram ? RAM_SECTION : GINT_TO_POINTER(1));
+                            SECTION_KIND(kind));
     } else {
         gpointer s = g_hash_table_lookup(e->sections, GUINT_TO_POINTER(id));
 
-        if (s != RAM_SECTION) {
+        if (!s || KIND_OF(s) == QS_ITER_NONE) {
             return qs__enc_member_error(path, "section_id", errp,
                                         QVISIT_ERROR_INVALID,
                                         "%s of section %" G_GUINT64_FORMAT
-                                        ", which no earlier START or FULL "
-                                        "of the " QS_RAM_IDSTR " section "
-                                        "has", type, id);
+                                        ", which no earlier START of an "
+                                        "iterative section (or FULL of the "
+                                        QS_RAM_IDSTR " section) has", type,
+                                        id);
         }
-        is_ram = true;
+        kind = KIND_OF(s);
         qs__put_section_part(f, (uint8_t)t, (uint32_t)id);
     }
-    if (!write_payload(f, rec, is_ram, idstr, inst, (uint32_t)v, e, path,
+    if (!write_payload(f, rec, kind, idstr, inst, (uint32_t)v, e, path,
                        errp)) {
         return false;
     }

@@ -4,7 +4,9 @@
 # 'qvisit encode --qemu' gives the stream back byte for byte, that the
 # analyze-compat dump succeeds, and that info, diff and convert read the
 # stream (diff of the stream with itself and with its device state
-# converted to JSON finds nothing). Skips with a message without QEMU.
+# converted to JSON finds nothing); live-qemu-iterative.sh then loads
+# edited block and dirty-bitmap streams into QEMU. Skips with a message
+# without QEMU.
 set -u
 cli=${QVISIT_CLI:-build/qvisit}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +18,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 names="pc-2.3-old pc-suppress-vmdesc pc-compress pc-ignore-shared"
-names="$names pc-serial-nic-usb q35-live"
+names="$names pc-serial-nic-usb q35-live pc-block pc-dirty-bitmap"
 echo "live-qemu: generating streams with $(${QEMU:-qemu-system-x86_64} \
     --version | head -n 1)"
 "$here/data/qemu/make-corpus.sh" "$work" $names >"$work/log" 2>&1 || {
@@ -48,4 +50,6 @@ for n in $names; do
         fail=1
     fi
 done
+# Edited block and dirty-bitmap sections, loaded into QEMU.
+"$here/live-qemu-iterative.sh" "$work" || fail=1
 exit $fail

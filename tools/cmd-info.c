@@ -103,8 +103,10 @@ static void print_qemu_info(const char *in, const QDict *info)
     for (size_t i = 0; i < qlist_size(sections); i++) {
         QDict *sec = qobject_to(QDict, qlist_get(sections, i));
 
-        devices += !qobject_to(QBool, qdict_get(sec, "ram")) ||
-                   !qbool_get_bool(qobject_to(QBool, qdict_get(sec, "ram")));
+        devices += (!qobject_to(QBool, qdict_get(sec, "ram")) ||
+                    !qbool_get_bool(qobject_to(QBool,
+                                               qdict_get(sec, "ram")))) &&
+                   !qdict_haskey(sec, "iterative");
     }
     printf("format:       legacy (QEMU savevm stream, version %" PRIu64
            ")\n", num(info, "stream_version"));
@@ -140,6 +142,27 @@ static void print_qemu_info(const char *in, const QDict *info)
                " %10" PRIu64 "\n", id, num(sec, "section_id"),
                num(sec, "instance_id"), num(sec, "version_id"),
                num(sec, "records"), num(sec, "bytes"));
+    }
+    /* Iterative sections other than RAM (block migration, dirty bitmaps,
+     * and those qvisit keeps as opaque bytes), when there are any. */
+    size_t live = 0;
+
+    for (size_t i = 0; i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        g_autofree char *id = NULL;
+        g_autofree char *kind = NULL;
+
+        if (!qdict_haskey(sec, "iterative")) {
+            continue;
+        }
+        id = text(sec, "idstr");
+        kind = text(sec, "iterative");
+        printf("%s%s#%" PRIu64 " (%s)", live++ ? ", " : "\niterative:    ",
+               id, num(sec, "instance_id"),
+               strcmp(kind, "opaque") ? "decoded" : "opaque, not decoded");
+    }
+    if (live) {
+        printf("\n");
     }
     printf("\nRAM blocks:   %zu\n", qlist_size(blocks));
     if (qlist_size(blocks)) {

@@ -32,6 +32,18 @@ static QObject *long_machine_type(void)
     return QOBJECT(qstring_from_str(name));
 }
 
+/* A dirty-bitmap chunk one byte over what QEMU's loader accepts. */
+static QObject *long_bitmap_chunk(void)
+{
+    g_autofree uint8_t *buf = g_malloc0(10241);
+    g_autofree char *b64 = g_base64_encode(buf, 10241);
+
+    return QOBJECT(qstring_from_str(b64));
+}
+
+#define BLK "pc-block"
+#define DBM "pc-dirty-bitmap"
+
 const QemuBadDump qemu_bad_dumps[] = {
     /* issue 11 item 8, in its order */
     { PC, "records[1]", NULL, long_command, QVISIT_ERROR_LENGTH,
@@ -122,12 +134,12 @@ const QemuBadDump qemu_bad_dumps[] = {
       "\"mem\", \"length\": 16777216}", NULL, QVISIT_ERROR_MISSING,
       "records[0].ram[0].blocks[0]: member 'addr' is missing (the "
       "configuration lists x-ignore-shared)" },
-    { PC, "records[3].type", "\"START\"", NULL, QVISIT_ERROR_INVALID,
-      "records[3]: START of section 'timer': only the ram section "
-      "(instance 0) is iterative" },
+    { PC, "records[3].type", "\"START\"", NULL, QVISIT_ERROR_MISSING,
+      "records[3]: member 'opaque' is missing (qvisit decodes no iterative "
+      "section of this name)" },
     { PC, "records[1].section_id", "0", NULL, QVISIT_ERROR_INVALID,
-      "records[1].section_id: PART of section 0, which no earlier START or "
-      "FULL of the ram section has" },
+      "records[1].section_id: PART of section 0, which no earlier START of "
+      "an iterative section (or FULL of the ram section) has" },
     { PC, "records[3].ram", "[]", NULL, QVISIT_ERROR_INVALID,
       "records[3].ram: only the ram section (instance 0) has RAM items" },
     { PC, "records[4].footer", "false", NULL, QVISIT_ERROR_INVALID,
@@ -138,6 +150,75 @@ const QemuBadDump qemu_bad_dumps[] = {
     { PC, "records[33]", "{\"type\": \"COMMAND\", \"cmd\": 1, "
       "\"data\": \"\"}", NULL, QVISIT_ERROR_INVALID,
       "records[33]: the last record is COMMAND, expected EOF" },
+    /* issue 13 section 1: block and dirty-bitmap sections (pc-block:
+     * records[0] START, [4] PART with a data chunk and a zero chunk;
+     * pc-dirty-bitmap: records[2] START, [9735] END with bits) */
+    { BLK, "records[4].block[0].data", "\"AAAA\"", NULL,
+      QVISIT_ERROR_LENGTH, "records[4].block[0].data: 3 bytes, expected "
+      "1048576 (a block migration chunk)" },
+    { BLK, "records[4].block[1].flags", "1", NULL, QVISIT_ERROR_INVALID,
+      "records[4].block[1].flags: 0x1 makes a 'block' item, not "
+      "'zero_block'" },
+    { BLK, "records[4].block[1].data", "\"AAAA\"", NULL,
+      QVISIT_ERROR_INVALID, "records[4].block[1].data: only a 'block' item "
+      "has data" },
+    { BLK, "records[4].block[2]", "{\"type\": \"progress\", "
+      "\"percent\": 1}", NULL, QVISIT_ERROR_INVALID,
+      "records[4].block[2]: the last item has no EOS flag (type eos)" },
+    { BLK, "records[4].block[3]", "{\"type\": \"eos\"}", NULL,
+      QVISIT_ERROR_INVALID, "records[4].block[2]: an item with the EOS flag "
+      "before the last one" },
+    { BLK, "records[4].block[0].type", "\"disk\"", NULL,
+      QVISIT_ERROR_INVALID, "records[4].block[0].type: unknown block item "
+      "type 'disk' (block, zero_block, progress or eos)" },
+    { BLK, "records[0].version_id", "2", NULL, QVISIT_ERROR_RANGE,
+      "records[0].version_id: 2, but QEMU loads the block section at "
+      "version 1" },
+    { BLK, "records[4].block", "{\"chunks\": 1}", NULL,
+      QVISIT_ERROR_MISSING, "records[4].block: summarised; dump with --ram "
+      "to re-encode" },
+    { BLK, "records[4].state", "{}", NULL, QVISIT_ERROR_INVALID,
+      "records[4].state: only a device section (FULL) has a state" },
+    { BLK, "records[4].dirty_bitmap", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records[4].dirty_bitmap: not in a PART record of this section, whose "
+      "payload is 'block'" },
+    { BLK, "records[5].block", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records[5].block: not in a PART record of this section, whose "
+      "payload is 'ram'" },
+    { BLK, "records[8].block", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records[8].block: a device section (FULL) has no iterative payload" },
+    { DBM, "records[2].dirty_bitmap[0].bitmap_flags", "8", NULL,
+      QVISIT_ERROR_RANGE, "records[2].dirty_bitmap[0].bitmap_flags: 0x08 "
+      "has reserved bits (0xf8), which QEMU refuses" },
+    { DBM, "records[9735].dirty_bitmap[0].node", "\"d0\"", NULL,
+      QVISIT_ERROR_INVALID, "records[9735].dirty_bitmap[0].node: not "
+      "written by a chunk whose flags lack DEVICE_NAME, 0x08" },
+    { DBM, "records[9735].dirty_bitmap[0].data", NULL, long_bitmap_chunk,
+      QVISIT_ERROR_LENGTH, "records[9735].dirty_bitmap[0].data: 10241 "
+      "bytes, at most 10240 (QEMU's bound for a chunk)" },
+    { DBM, "records[9735].dirty_bitmap[1].type", "\"bits\"", NULL,
+      QVISIT_ERROR_INVALID, "records[9735].dirty_bitmap[1].type: 'bits', "
+      "but flags 0x20 make a 'complete' chunk" },
+    { DBM, "records[9735].dirty_bitmap[0].flags", "192", NULL,
+      QVISIT_ERROR_RANGE, "records[9735].dirty_bitmap[0].flags: 0xc0 has "
+      "bit 0x80, which makes the flags longer: give 'flags_bytes'" },
+    { DBM, "records[2].dirty_bitmap[0].flags_bytes", "\"9c\"", NULL,
+      QVISIT_ERROR_INVALID, "records[2].dirty_bitmap[0].flags_bytes: '9c' "
+      "is not 1, 2 or 4 flag bytes as the loader reads them (0x80 in a byte "
+      "announces more)" },
+    { DBM, "records[2].dirty_bitmap[0].flags_bytes", "\"809c\"", NULL,
+      QVISIT_ERROR_INVALID, "records[2].dirty_bitmap[0].flags_bytes: "
+      "'809c' is not 1, 2 or 4 flag bytes as the loader reads them (0x80 "
+      "in a byte announces more)" },
+    { DBM, "records[2].dirty_bitmap[0].flags_bytes", "\"801d\"", NULL,
+      QVISIT_ERROR_INVALID, "records[2].dirty_bitmap[0].flags: 0x1c, but "
+      "the last of 'flags_bytes' is 0x1d (the byte the loader acts on)" },
+    { DBM, "records[2].dirty_bitmap[1].flags", "0", NULL,
+      QVISIT_ERROR_INVALID, "records[2].dirty_bitmap[1].type: 'eos', but "
+      "flags 0x00 make a 'header' chunk" },
+    { DBM, "records[2].version_id", "0", NULL, QVISIT_ERROR_RANGE,
+      "records[2].version_id: 0, but QEMU loads the dirty-bitmap section at "
+      "version 1" },
 };
 
 const size_t qemu_bad_dumps_count = G_N_ELEMENTS(qemu_bad_dumps);

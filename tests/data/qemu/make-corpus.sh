@@ -28,13 +28,14 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# qmp SOCKET NAME [CAPS [URI_FILE]]: runs the QMP side of one migration.
-# CAPS is a comma-separated list of migration capabilities to enable.
+# qmp SOCKET FILE [CAPS [PRE]]: runs the QMP side of one migration.
+# CAPS is a comma-separated list of migration capabilities to enable; PRE
+# a JSON list of [command, arguments] pairs run before the migration.
 qmp() {
-    python3 - "$1" "$2" "${3:-}" <<'EOF'
+    python3 - "$1" "$2" "${3:-}" "${4:-[]}" <<'EOF'
 import json, socket, sys, time
 
-path, dest, caps = sys.argv[1], sys.argv[2], sys.argv[3]
+path, dest, caps, pre = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 for _ in range(200):
     try:
         s = socket.socket(socket.AF_UNIX)
@@ -46,15 +47,15 @@ else:
     sys.exit("make-corpus: no QMP socket " + path)
 f = s.makefile("rw")
 
-def cmd(name, **args):
-    f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+def cmd(command, **args):
+    f.write(json.dumps({"execute": command, "arguments": args}) + "\n")
     f.flush()
     while True:
         msg = json.loads(f.readline())
         if "return" in msg:
             return msg["return"]
         if "error" in msg:
-            sys.exit("make-corpus: %s: %s" % (name, msg["error"]))
+            sys.exit("make-corpus: %s: %s" % (command, msg["error"]))
 
 json.loads(f.readline())                # greeting
 cmd("qmp_capabilities")
@@ -63,6 +64,8 @@ run = float(__import__("os").environ.get("RUN_SECONDS", "0"))
 if run > 0:
     cmd("cont")
     time.sleep(run)
+for name, args in json.loads(pre):
+    cmd(name, **args)
 if caps:
     cmd("migrate-set-capabilities",
         capabilities=[{"capability": c, "state": True}
@@ -79,7 +82,9 @@ cmd("quit")
 EOF
 }
 
-# stream NAME CAPS QEMU-ARGS...: makes $out/NAME.mig.
+# stream NAME CAPS QEMU-ARGS...: makes $out/NAME.mig. $pre (a JSON list
+# of QMP commands to run first, see qmp) is reset after each stream.
+pre='[]'
 stream() {
     name=$1
     caps=$2
@@ -88,7 +93,9 @@ stream() {
     "$QEMU" -accel tcg -m 16 -nodefaults -display none -S \
         -qmp "unix:$sock,server=on,wait=off" "$@" &
     pid=$!
-    if ! qmp "$sock" "$work/$name.mig" "$caps"; then
+    p=$pre
+    pre='[]'
+    if ! qmp "$sock" "$work/$name.mig" "$caps" "$p"; then
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
         return 1
@@ -144,6 +151,31 @@ want pc-icount && RUN_SECONDS=1 stream pc-icount "" \
     -machine pc -icount shift=auto
 want isapc-running && RUN_SECONDS=1 stream isapc-running "" \
     -machine isapc -cpu qemu32
+# Block migration (the "block" iterative section): a 2 MiB raw disk whose
+# first MiB holds a few bytes and whose second MiB is zero, sent with the
+# zero-blocks capability: one 1 MiB data chunk, one zero chunk. Loading
+# the stream needs a 2 MiB drive d0 on the destination, attached to a
+# device (-device ide-hd,drive=d0,bus=ide.0) so that it may be written.
+if want pc-block; then
+    printf 'qvisit block migration test\n' > "$work/disk.img"
+    truncate -s 2M "$work/disk.img"
+    stream pc-block block,zero-blocks -machine pc \
+        -drive "file=$work/disk.img,format=raw,if=none,id=d0"
+fi
+
+# Dirty bitmaps (the "dirty-bitmap" iterative section): a bitmap added
+# with block-dirty-bitmap-add on a 2 MiB qcow2 node, dirtied by a write
+# of 64 KiB (HMP qemu-io); granularity 64 KiB. Loading it needs node
+# disk0 without a bitmap bm0 on the destination.
+if want pc-dirty-bitmap; then
+    qemu-img create -q -f qcow2 "$work/disk.qcow2" 2M
+    node=node-name=disk0
+    pre='[["block-dirty-bitmap-add", {"node": "disk0", "name": "bm0"}],
+          ["human-monitor-command",
+           {"command-line": "qemu-io d0 \"write -P 0x5a 65536 65536\""}]]'
+    stream pc-dirty-bitmap dirty-bitmaps -machine pc \
+        -drive "file=$work/disk.qcow2,format=qcow2,if=none,id=d0,$node"
+fi
 
 # Only on request (tests/live-qemu.sh): q35 with two vCPUs, USB, virtio.
 if [ -n "$selected" ] && want q35-live; then

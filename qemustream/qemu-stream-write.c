@@ -194,9 +194,13 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     }
 }
 
+static bool write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
+                       bool is_sub, GString *path, unsigned depth,
+                       GError **errp);
+
 static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,
-                        GHashTable *seen, GString *path, unsigned depth,
-                        GError **errp)
+                        GHashTable *seen, GHashTable *written, GString *path,
+                        unsigned depth, GError **errp)
 {
     const char *name = qs__dict_str(fd, "name");
     const char *type = qs__dict_str(fd, "type");
@@ -216,6 +220,7 @@ static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,
     key = qs__field_key(seen, name, index > 0);
     g_string_append_printf(path, ".%s", key);
     v = qdict_get(state, key);
+    g_hash_table_add(written, g_strdup(key));
     if (!v) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING, "missing");
     }
@@ -250,14 +255,52 @@ static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,
     return true;
 }
 
+/*
+ * A member the vmdesc does not describe would not reach the stream: a
+ * typo next to the real field ("Scr" beside "scr") would lose the edit
+ * silently, so it is refused. @written holds the keys the walk wrote;
+ * a subsection's state may also hold its wire "__version_id".
+ */
+static bool check_members(const QDict *state, GHashTable *written,
+                          bool is_sub, GString *path, GError **errp)
+{
+    if (qdict_size(state) == g_hash_table_size(written) +
+        (is_sub && qdict_haskey(state, "__version_id"))) {
+        return true;
+    }
+    for (const QDictEntry *e = qdict_first(state); e;
+         e = qdict_next(state, e)) {
+        const char *key = qdict_entry_key(e);
+
+        if (!g_hash_table_contains(written, key) &&
+            !(is_sub && !strcmp(key, "__version_id"))) {
+            return qs__enc_member_error(path, key, errp,
+                                        QVISIT_ERROR_UNEXPECTED,
+                                        "not a field of the vmdesc, so "
+                                        "the stream cannot hold it");
+        }
+    }
+    return true;
+}
+
 bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                     GString *path, unsigned depth, GError **errp)
+{
+    return write_vmsd(f, vmsd, state, false, path, depth, errp);
+}
+
+static bool write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
+                       bool is_sub, GString *path, unsigned depth,
+                       GError **errp)
 {
     QList *fields = qobject_to(QList, qdict_get(vmsd, "fields"));
     QList *subs = qobject_to(QList, qdict_get(vmsd, "subsections"));
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
                                                        g_str_equal, g_free,
                                                        NULL);
+    g_autoptr(GHashTable) written = g_hash_table_new_full(g_str_hash,
+                                                          g_str_equal,
+                                                          g_free, NULL);
 
     if (!fields) {
         return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
@@ -275,7 +318,7 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                                  "vmdesc field entry %zu is not an object",
                                  i);
         }
-        if (!write_field(f, fd, state, seen, path, depth, errp)) {
+        if (!write_field(f, fd, state, seen, written, path, depth, errp)) {
             return false;
         }
     }
@@ -297,6 +340,7 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
         key = qs__field_key(seen, name, false);
         g_string_append_printf(path, ".%s", key);
         data = qobject_to(QDict, qdict_get(state, key));
+        g_hash_table_add(written, g_strdup(key));
         if (!data) {
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "missing subsection object");
@@ -328,12 +372,12 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
             wire = (uint64_t)version;
         }
         qs__put_subsection_header(f, name, (uint32_t)wire);
-        if (!qs__write_vmsd(f, sub, data, path, depth + 1, errp)) {
+        if (!write_vmsd(f, sub, data, true, path, depth + 1, errp)) {
             return false;
         }
         g_string_truncate(path, mark);
     }
-    return true;
+    return check_members(state, written, is_sub, path, errp);
 }
 
 /* --- records ----------------------------------------------------------- */
@@ -538,9 +582,10 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
 }
 
 static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
-                          const char *idstr, uint64_t inst, QsEncoder *e,
-                          GString *path, GError **errp)
+                          const char *idstr, uint64_t inst, uint64_t version,
+                          QsEncoder *e, GString *path, GError **errp)
 {
+    int64_t desc_version;
     QObject *ram = qdict_get(rec, "ram");
     QDict *state = qobject_to(QDict, qdict_get(rec, "state"));
     size_t mark = path->len;
@@ -585,6 +630,18 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
         return qs__enc_error(path, errp, QVISIT_ERROR_UNKNOWN,
                              "section '%s' is not described by the vmdesc",
                              idstr);
+    }
+    /* QEMU writes a section's version and its vmdesc entry's from the
+     * same vmsd; the payload is laid out by the entry, so a version the
+     * entry does not describe would be loaded by another layout. */
+    if (qs__dict_int(desc, "version", &desc_version) &&
+        (uint64_t)desc_version != version) {
+        return qs__enc_member_error(path, "version_id", errp,
+                                    QVISIT_ERROR_VERSION,
+                                    "%" G_GUINT64_FORMAT ", but the vmdesc "
+                                    "describes section '%s' at version %"
+                                    G_GINT64_FORMAT, version, idstr,
+                                    desc_version);
     }
     g_string_append(path, ".state");
     if (!qs__write_vmsd(f, desc, state, path, 0, errp)) {
@@ -649,7 +706,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
     const char *type = qs__dict_str(rec, "type");
     const char *idstr = NULL;
     size_t last = qlist_size(e->records) - 1;
-    uint64_t id, inst = 0, v, t;
+    uint64_t id, inst = 0, v = 0, t;
     QObject *footer;
     bool is_ram, has;
 
@@ -716,7 +773,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
         is_ram = true;
         qs__put_section_part(f, (uint8_t)t, (uint32_t)id);
     }
-    if (!write_payload(f, rec, is_ram, idstr, inst, e, path, errp)) {
+    if (!write_payload(f, rec, is_ram, idstr, inst, v, e, path, errp)) {
         return false;
     }
     footer = qdict_get(rec, "footer");

@@ -78,6 +78,29 @@ const QemuBadDump qemu_bad_dumps[] = {
     { PC, "records[1].ram[1].addr", "17825792", NULL, QVISIT_ERROR_RANGE,
       "records[1].ram[1].addr: 0x1100000 is past the end of RAM block "
       "'pc.ram' (0x1000000 bytes)" },
+    /* issue 13 section 3: an edit the stream cannot hold is refused, not
+     * lost. A member next to the real one ("Scr" beside "scr"): */
+    { "pc-serial-nic-usb", "records[31].state.state.Scr", "90", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[31].state.state.Scr: not a field "
+      "of the vmdesc, so the stream cannot hold it" },
+    /* the same at the top of a state and inside a subsection */
+    { PC, "records[3].state.cpu_clock_offsetx", "1", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[3].state.cpu_clock_offsetx: not a "
+      "field of the vmdesc, so the stream cannot hold it" },
+    { PC, "records[5].state.cpu/poll_control_msr.extra", "1", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[5].state.cpu/poll_control_msr."
+      "extra: not a field of the vmdesc, so the stream cannot hold it" },
+    /* __version_id belongs to subsections only */
+    { PC, "records[3].state.__version_id", "2", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[3].state.__version_id: not a "
+      "field of the vmdesc, so the stream cannot hold it" },
+    /* a section version its vmdesc entry does not describe */
+    { PC, "records[3].version_id", "3", NULL, QVISIT_ERROR_VERSION,
+      "records[3].version_id: 3, but the vmdesc describes section 'timer' "
+      "at version 2" },
+    /* a field whose JSON length differs from the vmdesc size */
+    { PC, "records[3].state.unused", "\"00\"", NULL, QVISIT_ERROR_LENGTH,
+      "records[3].state.unused: 1 bytes, expected 8" },
 
     /* every other member the encoder writes, against its wire width or
      * what the reader and QEMU's loader accept */

@@ -114,6 +114,36 @@ static bool range_error(GString *path, QNum *n, const char *type,
                          size < 8 ? (UINT64_C(1) << bits) - 1 : UINT64_MAX);
 }
 
+/*
+ * An integer written as a string, as `dump --u64-as-string` prints those
+ * that JSON tools holding numbers as doubles would round: decimal with an
+ * optional '-', or "0x" and hex digits. NULL for anything else.
+ */
+static QNum *num_from_string(const QString *str)
+{
+    const char *s = str ? qstring_get_str(str) : NULL;
+    guint64 u;
+    gint64 i;
+
+    if (!s) {
+        return NULL;
+    }
+    if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) &&
+        g_ascii_string_to_unsigned(s + 2, 16, 0, UINT64_MAX, &u, NULL) &&
+        g_ascii_isxdigit(s[2])) {
+        return qnum_from_uint(u);
+    }
+    if (g_ascii_isdigit(s[0]) &&
+        g_ascii_string_to_unsigned(s, 10, 0, UINT64_MAX, &u, NULL)) {
+        return qnum_from_uint(u);
+    }
+    if (s[0] == '-' && g_ascii_isdigit(s[1]) &&
+        g_ascii_string_to_signed(s, 10, INT64_MIN, 0, &i, NULL)) {
+        return qnum_from_int(i);
+    }
+    return NULL;
+}
+
 static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
                        int64_t size, const QObject *o, GString *path,
                        unsigned depth, GError **errp)
@@ -121,6 +151,7 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     QsKind kind = qs__native_kind(fd, type, size);
     QNum *n = qobject_to(QNum, o);
     QBool *b = qobject_to(QBool, o);
+    g_autoptr(QNum) parsed = NULL;
     int64_t s;
     uint64_t u;
 
@@ -130,6 +161,17 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     switch (kind) {
     case QS_KIND_INT:
     case QS_KIND_UINT:
+        if (!n && qobject_to(QString, o)) {
+            parsed = num_from_string(qobject_to(QString, o));
+            if (!parsed) {
+                return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
+                                     "expected an integer or an integer "
+                                     "string, got \"%s\"",
+                                     qstring_get_str(qobject_to(QString,
+                                                                o)));
+            }
+            n = parsed;
+        }
         if (!n) {
             return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
                                  "expected an integer, got %s",

@@ -23,8 +23,14 @@ static void encode_usage(FILE *out)
             "('qvisit dump --qemu --ram'). \"-\" reads the dump from\n"
             "standard input or writes the stream to standard output.\n"
             "\n"
+            "Device integers may be decimal strings (or \"0x\" hex), as\n"
+            "'qvisit dump --qemu --u64-as-string' writes those beyond\n"
+            "+-2^53.\n"
+            "\n"
             "options:\n"
             "  --qemu       the output is a real QEMU migration stream\n"
+            "  --u64-as-string  accepted for symmetry with dump: strings\n"
+            "               are read either way\n"
             "  -h, --help   show this help\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 usage error\n");
@@ -84,6 +90,8 @@ int cmd_encode(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (!strcmp(a, "--qemu")) {
             qemu = true;
+        } else if (!strcmp(a, "--u64-as-string")) {
+            /* Integer strings are always read (qemu_stream_encode()). */
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("encode: unknown option '%s'", a);
             encode_usage(stderr);

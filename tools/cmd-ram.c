@@ -98,8 +98,13 @@ static bool parse_u64(const char *s, uint64_t *v)
     return cli_parse_integer(s, &n) && qnum_get_try_uint(n, v);
 }
 
-/* The lengths of the stream's RAM blocks (its mem_size items). */
-static GHashTable *block_lengths(QList *records)
+/*
+ * The lengths of the stream's RAM blocks (its mem_size items), and the
+ * block holding the machine's RAM: "pc.ram", or, for a machine whose
+ * memory is a backend (-machine memory-backend=ID), the first block of
+ * the list, which is the backend's (QEMU lists blocks largest first).
+ */
+static GHashTable *block_lengths(QList *records, const char **main_block)
 {
     GHashTable *lengths = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                 NULL, g_free);
@@ -121,6 +126,10 @@ static GHashTable *block_lengths(QList *records)
                 uint64_t len;
 
                 if (b && get_str(b, "id") && get_u64(b, "length", &len)) {
+                    if (!*main_block ||
+                        !strcmp(get_str(b, "id"), "pc.ram")) {
+                        *main_block = get_str(b, "id");
+                    }
                     g_hash_table_insert(lengths, (gpointer)get_str(b, "id"),
                                         g_memdup2(&len, sizeof(len)));
                 }
@@ -132,7 +141,7 @@ static GHashTable *block_lengths(QList *records)
 
 /*
  * A guest-physical address of a pc (i440FX) or q35 machine as QEMU 7.2
- * lays out its RAM (hw/i386/pc_piix.c, pc_q35.c): the "pc.ram" block's
+ * lays out its RAM (hw/i386/pc_piix.c, pc_q35.c): the machine RAM block's
  * first below_4g bytes at 0, the rest at 4 GiB. below_4g is the RAM size
  * up to a limit: 3.5 GiB on pc (3 GiB when the RAM is larger, with the
  * gigabyte alignment of the machine types since 2.0), 2.75 GiB on q35
@@ -211,7 +220,8 @@ static bool guest_physical(const char *machine, uint64_t ram_size,
 }
 
 /* ADDR as (block, offset), the range checked against the block. */
-static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths)
+static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths,
+                    const char *main_block)
 {
     const char *colon = strrchr(addr, ':');
     QDict *root = qobject_to(QDict, e->dump);
@@ -242,15 +252,15 @@ static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths)
                       machine ? machine : "not recorded");
             return false;
         }
-        len = g_hash_table_lookup(lengths, "pc.ram");
+        block = g_strdup(main_block);
+        len = block ? g_hash_table_lookup(lengths, block) : NULL;
         if (!len) {
-            cli_error("ram: %s: the stream has no pc.ram block", addr);
+            cli_error("ram: %s: the stream has no RAM block", addr);
             return false;
         }
         if (!guest_physical(machine, *len, a, e->len, &e->offset)) {
             return false;
         }
-        block = g_strdup("pc.ram");
     }
     len = g_hash_table_lookup(lengths, block);
     if (!len) {
@@ -558,6 +568,7 @@ static int ram_run(bool write, const char *stream, const char *addr,
     g_autoptr(GHashTable) lengths = NULL;
     g_autoptr(GBytes) data = NULL;
     g_auto(RamEdit) e = { 0 };
+    const char *main_block = NULL;
     uint64_t page_size, base;
 
     if (write) {
@@ -588,8 +599,8 @@ static int ram_run(bool write, const char *stream, const char *addr,
     e.page_size = page_size;
     lengths = block_lengths(qobject_to(QList,
                                        qdict_get(qobject_to(QDict, dump),
-                                                 "records")));
-    if (!resolve(&e, addr, lengths) || !load_pages(&e)) {
+                                                 "records")), &main_block);
+    if (!resolve(&e, addr, lengths, main_block) || !load_pages(&e)) {
         return CLI_EXIT_FAILURE;
     }
     if (!write) {

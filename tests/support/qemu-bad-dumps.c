@@ -94,6 +94,16 @@ const QemuBadDump qemu_bad_dumps[] = {
     { PC, "records[3].state.__version_id", "2", NULL,
       QVISIT_ERROR_UNEXPECTED, "records[3].state.__version_id: not a "
       "field of the vmdesc, so the stream cannot hold it" },
+    /* integers may be strings (dump --u64-as-string), still checked */
+    { PC, "records[27].state.outport", "\"0x12c\"", NULL,
+      QVISIT_ERROR_RANGE, "records[27].state.outport: 300 does not fit "
+      "uint8 (0 to 255)" },
+    { PC, "records[27].state.outport", "\"12a\"", NULL, QVISIT_ERROR_TYPE,
+      "records[27].state.outport: expected an integer or an integer "
+      "string, got \"12a\"" },
+    { PC, "records[24].state.mouse_dx", "\"-2147483649\"", NULL,
+      QVISIT_ERROR_RANGE, "records[24].state.mouse_dx: -2147483649 does "
+      "not fit int32 (-2147483648 to 2147483647)" },
     /* a section version its vmdesc entry does not describe */
     { PC, "records[3].version_id", "3", NULL, QVISIT_ERROR_VERSION,
       "records[3].version_id: 3, but the vmdesc describes section 'timer' "

@@ -226,6 +226,15 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     }
     case QS_KIND_RAW:
     default:
+        /* The migration core's state form holds a float64 as a number
+         * (`qvisit convert`); its bits are the field's bytes. */
+        if (n && size == 8 && !strcmp(type, "float64")) {
+            double d = qnum_get_double(n);
+
+            memcpy(&u, &d, sizeof(u));
+            put_be(f, u, size);
+            return true;
+        }
         if (!qobject_to(QString, o)) {
             return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
                                  "expected a hex string, got %s",

@@ -186,6 +186,32 @@ static const EditCase cases[] = {
       "--analyze-compat or --desc\n" },
     { "Q dump --u64-as-string x", 2, "",
       "qvisit: dump: --u64-as-string needs --qemu\n" },
+    /* convert --to qemu needs what convert kept of a QEMU stream */
+    { "Q convert --to json " DATA "pc-nodefaults.mig T/c.json && "
+      "sed 's/\"qemu-stream\"/\"qemu-streams\"/' T/c.json > T/n.json && "
+      "Q convert --to qemu T/n.json T/o.mig", 1, "",
+      "qvisit: T/n.json: no 'qemu-stream' section: only a stream converted "
+      "from a QEMU stream (one with RAM) goes back to one\n" },
+    { "sed 's/\"id\": \"timer\"/\"id\": \"timex\"/' T/c.json > "
+      "T/n.json && Q convert --to qemu T/n.json T/o.mig", 1, "",
+      "qvisit: T/n.json: the QEMU stream's section 'timer' (instance 0) "
+      "has no device section\n" },
+    { "sed 's/\"cpu_ticks_offset\": 0/\"cpu_ticks_offsetx\": 0/' "
+      "T/c.json > T/n.json && Q encode --qemu T/n.json T/o.mig", 1, "",
+      "qvisit: timer.cpu_ticks_offset: missing\n" },
+    { "sed 's/\"cpu_ticks_offset\": 0/\"cpu_ticks_offset\": 0, "
+      "\"Cpu_ticks_offset\": 5/' T/c.json > T/n.json && "
+      "Q convert --to qemu T/n.json T/o.mig", 1, "",
+      "qvisit: timer.Cpu_ticks_offset: not a field of the vmdesc, so the "
+      "stream cannot hold it\n" },
+    { "test -e T/o.mig; echo $?", 0, "1\n", "" },
+    { "Q convert --to qemu " DATA "pc-nodefaults.mig T/o.mig", 1, "",
+      "qvisit: " DATA "pc-nodefaults.mig: no 'qemu-stream' section: only a "
+      "stream converted from a QEMU stream (one with RAM) goes back to "
+      "one\n" },
+    { "Q convert --to qemux x y", 2, "",
+      "qvisit: convert: unknown format 'qemux' (legacy, binary, json, "
+      "qemu)\n" },
 };
 
 static void cli_cases_give_exit_codes_and_messages(void)
@@ -198,6 +224,14 @@ static void cli_cases_give_exit_codes_and_messages(void)
         bool ok;
 
         out = run(cases[i].cmd, &err, &status);
+        {
+            /* Messages name files of the temporary folder as "T/". */
+            g_autofree char *tdir = g_strdup_printf("%s/", tmp_dir);
+            g_auto(GStrv) parts = g_strsplit(err, tdir, -1);
+
+            g_free(err);
+            err = g_strjoinv("T/", parts);
+        }
         /* A usage error prints the usage after the message. */
         ok = status == cases[i].status &&
              (status == 2 ? g_str_has_prefix(err, cases[i].err)
@@ -451,6 +485,93 @@ static void encode_takes_integer_strings(void)
     }
 }
 
+/*
+ * convert --to json|binary of every committed QEMU stream, and back with
+ * convert --to qemu (and encode --qemu for JSON), gives the stream's
+ * bytes; an edit of a device section in the JSON reaches the stream.
+ */
+static void convert_round_trips_qemu_streams(void)
+{
+    static const char *const streams[] = {
+        "pc-nodefaults", "pc-e1000", "q35-smp2-xhci-virtio", "pc-2.3-old",
+        "pc-compress", "pc-ignore-shared", "pc-serial-nic-usb",
+    };
+
+    setup_tmp();
+    for (size_t i = 0; i < G_N_ELEMENTS(streams); i++) {
+        g_autofree char *cmd = g_strdup_printf(
+            "for f in json binary; do Q convert --to $f " DATA "%s.mig "
+            "T/c.$f && Q convert --to qemu T/c.$f T/o.mig && "
+            "cmp T/o.mig " DATA "%s.mig && echo $f; done && "
+            "Q encode --qemu T/c.json T/o.mig && cmp T/o.mig " DATA
+            "%s.mig && echo encode", streams[i], streams[i], streams[i]);
+
+        expect(cmd, "json\nbinary\nencode\n");
+    }
+    /* The device sections are what diff compares; the framing is one
+     * more section. */
+    expect("Q convert --to json " DATA "pc-serial-nic-usb.mig T/c.json && "
+           "grep -c '\"id\": \"qemu-stream\"' T/c.json && "
+           "sed 's/\"scr\": 0/\"scr\": 90/' T/c.json > T/e.json && "
+           "Q convert --to qemu T/e.json T/o.mig && "
+           "Q diff " DATA "pc-serial-nic-usb.mig T/o.mig; echo $?",
+           "1\n~ serial.state.scr: 0 -> 90\n1\n");
+    /* diff reads a converted stream as the QEMU stream it holds, RAM
+     * included. */
+    expect("Q diff T/c.json " DATA "pc-serial-nic-usb.mig; "
+           "Q convert --to binary T/e.json T/e.bin && "
+           "Q ram write T/o.mig -o T/r.mig 0x2000 01 && "
+           "Q diff T/e.bin T/r.mig; echo $?",
+           "no differences\n~ ram[pc.ram]: 1 page differs: "
+           "0x2000-0x2fff\n1\n");
+    remove_tmp();
+}
+
+/*
+ * A float64 field is a number in the converted stream and its bits in
+ * the QEMU stream: timer's 8 unused bytes described as a float64 holding
+ * 1.0 (0x3ff0000000000000) come back unchanged.
+ */
+static void convert_keeps_float64_fields(void)
+{
+    g_autoptr(QObject) dump = qemu_full_dump("pc-nodefaults");
+    QDict *root = qobject_to(QDict, dump);
+    const char *vmdesc = qstring_get_str(qobject_to(QString,
+                                                    qdict_get(root,
+                                                              "vmdesc")));
+    const char *from = "{\"name\": \"unused\", \"type\": "
+                       "\"unused_buffer\", \"size\": 8}";
+    const char *to = "{\"name\": \"unused\", \"type\": \"float64\", "
+                     "\"size\": 8}";
+    g_autofree char *path = NULL;
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GString) desc = g_string_new(vmdesc);
+    const char *at = strstr(vmdesc, from);
+    QEMUFile *f;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    g_string_erase(desc, at - vmdesc, (gssize)strlen(from));
+    g_string_insert(desc, at - vmdesc, to);
+    qdict_put_str(root, "vmdesc", desc->str);
+    CU_ASSERT_TRUE_FATAL(qobject_set_path(
+        dump, "records[3].state.unused",
+        QOBJECT(qstring_from_str("3ff0000000000000"))));
+    f = qemu_fopen_bytearray(bytes);
+    CU_ASSERT_TRUE(qemu_stream_encode(f, dump, &err));
+    ASSERT_NO_ERROR(err);
+    qemu_fclose(f);
+    setup_tmp();
+    path = g_build_filename(tmp_dir, "f.mig", NULL);
+    CU_ASSERT_TRUE(g_file_set_contents(path, (char *)bytes->data,
+                                       (gssize)bytes->len, NULL));
+    expect("Q convert --to json T/f.mig T/f.json && "
+           "grep -m1 '\"unused\": ' T/f.json && "
+           "Q convert --to qemu T/f.json T/o.mig && cmp T/o.mig T/f.mig && "
+           "echo same", "                \"unused\": 1.0,\nsame\n");
+    remove_tmp();
+}
+
 static const TestCase tests[] = {
     { "cli_cases_give_exit_codes_and_messages",
       cli_cases_give_exit_codes_and_messages },
@@ -461,6 +582,9 @@ static const TestCase tests[] = {
       ram_reads_and_rewrites_xbzrle_pages },
     { "u64_as_string_round_trips", u64_as_string_round_trips },
     { "encode_takes_integer_strings", encode_takes_integer_strings },
+    { "convert_round_trips_qemu_streams",
+      convert_round_trips_qemu_streams },
+    { "convert_keeps_float64_fields", convert_keeps_float64_fields },
     { NULL, NULL },
 };
 

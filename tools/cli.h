@@ -175,6 +175,21 @@ bool cli_parse_integer(const char *s, QNum **out);
 /* Turns every integer of the device states of native dump @dump that a
  * double cannot hold (beyond +-2^53) into its decimal string. */
 void cli_qemu_u64_as_string(QObject *dump);
+/* tools/cli-qemu-convert.c: when @in is a file holding a QEMU stream
+ * (one with RAM), adds to @s, its decoded device sections, the section
+ * "qemu-stream" with everything else needed to write the stream back
+ * byte-identically; false after printing. */
+bool cli_qemu_keep_framing(MigrationStream *s, const char *in);
+/* The full native dump @s, converted by convert from a QEMU stream,
+ * stands for, its device sections' states put back (transfer full);
+ * NULL after printing. @in names the input in messages. */
+QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in);
+/* Whether @s holds the framing cli_qemu_keep_framing() adds. */
+bool cli_qemu_has_framing(const MigrationStream *s);
+/* qemu_stream_info_mem() of the QEMU stream @s stands for; NULL after
+ * printing. */
+QObject *cli_qemu_info_from_stream(const MigrationStream *s,
+                                   const char *in, QemuStreamInfoFlags flags);
 int cmd_set(int argc, char **argv);
 int cmd_ram(int argc, char **argv);
 /* tools/cmd-check.c */

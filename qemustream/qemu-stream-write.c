@@ -152,6 +152,7 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     QNum *n = qobject_to(QNum, o);
     QBool *b = qobject_to(QBool, o);
     g_autoptr(QNum) parsed = NULL;
+    uint64_t start;
     int64_t s;
     uint64_t u;
 
@@ -222,7 +223,19 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
                                  "expected an object, got %s",
                                  qobject_type_name(qobject_type(o)));
         }
-        return qs__write_vmsd(f, sub, state, path, depth + 1, errp);
+        start = qemu_file_transferred(f);
+        if (!qs__write_vmsd(f, sub, state, path, depth + 1, errp)) {
+            return false;
+        }
+        /* The reader checks a struct's bytes against its size, as a
+         * vmdesc that disagrees with the payload: so does the writer. */
+        if (qemu_file_transferred(f) - start != (uint64_t)size) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
+                                 "encoded %" G_GUINT64_FORMAT " bytes but "
+                                 "the vmdesc size is %" G_GINT64_FORMAT,
+                                 qemu_file_transferred(f) - start, size);
+        }
+        return true;
     }
     case QS_KIND_RAW:
     default:

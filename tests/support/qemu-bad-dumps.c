@@ -32,6 +32,25 @@ static QObject *long_machine_type(void)
     return QOBJECT(qstring_from_str(name));
 }
 
+/* pc-nodefaults' vmdesc with cpu's env.segs struct 25 bytes long instead
+ * of the 20 its fields take. */
+static QObject *segs_size_25(void)
+{
+    g_autoptr(QObject) dump = qemu_full_dump(PC);
+    QString *text = qobject_to(QString, qdict_get(qobject_to(QDict, dump),
+                                                  "vmdesc"));
+    const char *from = "\"size\": 20}, {\"name\": \"env.ldt\"";
+    g_autoptr(GString) desc = g_string_new(qstring_get_str(text));
+    const char *at = strstr(desc->str, from);
+    size_t pos;
+
+    g_assert(at);
+    pos = (size_t)(at - desc->str) + strlen("\"size\": ");
+    desc->str[pos] = '2';
+    desc->str[pos + 1] = '5';
+    return QOBJECT(qstring_from_str(desc->str));
+}
+
 const QemuBadDump qemu_bad_dumps[] = {
     /* issue 11 item 8, in its order */
     { PC, "records[1]", NULL, long_command, QVISIT_ERROR_LENGTH,
@@ -108,6 +127,10 @@ const QemuBadDump qemu_bad_dumps[] = {
     { PC, "records[3].version_id", "3", NULL, QVISIT_ERROR_VERSION,
       "records[3].version_id: 3, but the vmdesc describes section 'timer' "
       "at version 2" },
+    /* a vmdesc that disagrees with the payload's size */
+    { PC, "vmdesc", NULL, segs_size_25, QVISIT_ERROR_INVALID,
+      "records[5].state.env.segs[0]: encoded 20 bytes but the vmdesc size "
+      "is 25" },
     /* a field whose JSON length differs from the vmdesc size */
     { PC, "records[3].state.unused", "\"00\"", NULL, QVISIT_ERROR_LENGTH,
       "records[3].state.unused: 1 bytes, expected 8" },

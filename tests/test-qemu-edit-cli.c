@@ -425,7 +425,13 @@ static void u64_as_string_round_trips(void)
 
     setup_tmp();
     expect("Q dump --qemu --ram --u64-as-string " DATA "pc-nodefaults.mig "
-           "-o T/d.json && Q encode --qemu T/d.json T/d.mig", "");
+           "-o T/d.json && Q encode --qemu T/d.json T/d.mig && "
+           "Q encode --qemu --u64-as-string T/d.json T/e.mig && "
+           "cmp T/d.mig T/e.mig && Q set --u64-as-string " DATA
+           "pc-nodefaults.mig -o T/s.mig cpu.env.mcg_ctl=0xfffffffffffffffe "
+           "&& Q diff " DATA "pc-nodefaults.mig T/s.mig; echo $?",
+           "~ cpu.env.mcg_ctl: 18446744073709551615 -> "
+           "18446744073709551614\n1\n");
     text = read_tmp("d.json");
     dump = qobject_from_json_full(g_bytes_get_data(text, NULL),
                                   (gssize)g_bytes_get_size(text), NULL,

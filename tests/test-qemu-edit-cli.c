@@ -578,6 +578,76 @@ static void convert_keeps_float64_fields(void)
     remove_tmp();
 }
 
+/* Writes the stream of @name's dump with pc.ram @len bytes long (the
+ * block list's total grown to match) to T/@out. */
+static void write_resized(const char *name, uint64_t len, const char *out)
+{
+    g_autoptr(QObject) dump = qemu_full_dump(name);
+    QList *records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                                 "records"));
+    QDict *rec = qobject_to(QDict, qlist_get(records, 0));
+    QDict *mem = qobject_to(QDict, qlist_get(qobject_to(QList,
+        qdict_get(rec, "ram")), 0));
+    QList *blocks = qobject_to(QList, qdict_get(mem, "blocks"));
+    QDict *ram = qobject_to(QDict, qlist_get(blocks, 0));
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    g_autofree char *path = g_build_filename(tmp_dir, out, NULL);
+    uint64_t total = 0, old = 0;
+    QEMUFile *f;
+
+    CU_ASSERT_STRING_EQUAL_FATAL(qstring_get_str(qobject_to(QString,
+        qdict_get(ram, "id"))), "pc.ram");
+    qnum_get_try_uint(qobject_to(QNum, qdict_get(mem, "total")), &total);
+    qnum_get_try_uint(qobject_to(QNum, qdict_get(ram, "length")), &old);
+    qdict_put_uint(ram, "length", len);
+    qdict_put_uint(mem, "total", total - old + len);
+    f = qemu_fopen_bytearray(bytes);
+    CU_ASSERT_TRUE(qemu_stream_encode(f, dump, &err));
+    ASSERT_NO_ERROR(err);
+    qemu_fclose(f);
+    CU_ASSERT_TRUE(g_file_set_contents(path, (char *)bytes->data,
+                                       (gssize)bytes->len, NULL));
+}
+
+/*
+ * The guest-physical mapping of large guests, on streams whose pc.ram
+ * block claims 4 GiB (pc: 3 GiB below 4 GiB, with the gigabyte
+ * alignment) and 3 GiB (q35: 2 GiB below, as the RAM is over 2.75 GiB):
+ * 4 GiB is the block's offset below_4g, below_4g up to 4 GiB is a hole.
+ */
+static void ram_maps_guest_addresses_above_4g(void)
+{
+    setup_tmp();
+    write_resized("pc-nodefaults", UINT64_C(0x100000000), "pc4g.mig");
+    write_resized("q35-smp2-xhci-virtio", UINT64_C(0xc0000000), "q35.mig");
+    expect("Q ram write T/pc4g.mig -o T/pc4g-w.mig 0x100000000 0102 && "
+           "Q ram read T/pc4g-w.mig pc.ram:0xc0000000 2 && "
+           "Q ram read T/pc4g-w.mig 0xbffffffe 2 && "
+           "Q ram read T/pc4g-w.mig 0x13ffffffe 2; "
+           "Q ram read T/pc4g-w.mig 0xc0000000 1 2>&1; "
+           "Q ram read T/pc4g-w.mig 0x13fffffff 2 2>&1; echo $?",
+           "c0000000  01 02                                             "
+           "|..|\n"
+           "bffffffe  00 00                                             "
+           "|..|\n"
+           "13ffffffe  00 00                                             "
+           "|..|\n"
+           "qvisit: ram: 0xc0000000 is in the hole between the end of RAM "
+           "below 4 GiB (0xc0000000) and 4 GiB (PCI, BIOS ROM), not RAM\n"
+           "qvisit: ram: 0x13fffffff+0x2 runs past the end of RAM above 4 "
+           "GiB (0x140000000)\n1\n");
+    expect("Q ram write T/q35.mig -o T/q35-w.mig 0x100000004 0304 && "
+           "Q ram read T/q35-w.mig pc.ram:0x80000004 2; "
+           "Q ram read T/q35-w.mig 0x80000000 1 2>&1; echo $?",
+           "80000004  03 04                                             "
+           "|..|\n"
+           "qvisit: ram: 0x80000000 is in the hole between the end of RAM "
+           "below 4 GiB (0x80000000) and 4 GiB (PCI, BIOS ROM), not RAM\n"
+           "1\n");
+    remove_tmp();
+}
+
 static const TestCase tests[] = {
     { "cli_cases_give_exit_codes_and_messages",
       cli_cases_give_exit_codes_and_messages },
@@ -591,6 +661,8 @@ static const TestCase tests[] = {
     { "convert_round_trips_qemu_streams",
       convert_round_trips_qemu_streams },
     { "convert_keeps_float64_fields", convert_keeps_float64_fields },
+    { "ram_maps_guest_addresses_above_4g",
+      ram_maps_guest_addresses_above_4g },
     { NULL, NULL },
 };
 

@@ -118,6 +118,9 @@ static const EditCase cases[] = {
     { PC_SET "cpu.env.mcg_ctl=18446744073709551616", 1, "",
       "qvisit: cpu.env.mcg_ctl: expected an integer (decimal or 0x hex), "
       "got '18446744073709551616'\n" },
+    { PC_SET "0000:00:01.3/piix4_pm.smb.i2c_enable=2", 1, "",
+      "qvisit: 0000:00:01.3/piix4_pm.smb.i2c_enable: expected true or "
+      "false, got '2'\n" },
     /* the first refused edit stops everything: nothing was written */
     { "test -e T/o.mig; echo $?", 0, "1\n", "" },
     { "Q set x.mig serial.state.scr=1", 2, NULL,
@@ -306,6 +309,10 @@ static void set_changes_only_the_named_fields(void)
            "~ mc146818rtc.cmos_data[56]: 0x30 -> 0xa5\n"
            "~ i8254.channels[2].count: 65536 -> 1234\n"
            "~ serial.state.scr: 0 -> 90\n1\n");
+    /* A bool, in a section whose idstr holds ':', '/' and '.'. */
+    expect(PC_SET "0000:00:01.3/piix4_pm.smb.i2c_enable=true && Q diff "
+           DATA "pc-nodefaults.mig T/o.mig; echo $?",
+           "~ 0000:00:01.3/piix4_pm.smb.i2c_enable: false -> true\n1\n");
     /* Setting a field to its value gives the stream back. */
     expect(SERIAL "serial.state.scr=0 'mc146818rtc.cmos_data[56]=48' "
            "'i8254.channels[2].count=65536' && "

@@ -114,6 +114,36 @@ static bool range_error(GString *path, QNum *n, const char *type,
                          size < 8 ? (UINT64_C(1) << bits) - 1 : UINT64_MAX);
 }
 
+/*
+ * An integer written as a string, as `dump --u64-as-string` prints those
+ * that JSON tools holding numbers as doubles would round: decimal with an
+ * optional '-', or "0x" and hex digits. NULL for anything else.
+ */
+static QNum *num_from_string(const QString *str)
+{
+    const char *s = str ? qstring_get_str(str) : NULL;
+    guint64 u;
+    gint64 i;
+
+    if (!s) {
+        return NULL;
+    }
+    if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) &&
+        g_ascii_string_to_unsigned(s + 2, 16, 0, UINT64_MAX, &u, NULL) &&
+        g_ascii_isxdigit(s[2])) {
+        return qnum_from_uint(u);
+    }
+    if (g_ascii_isdigit(s[0]) &&
+        g_ascii_string_to_unsigned(s, 10, 0, UINT64_MAX, &u, NULL)) {
+        return qnum_from_uint(u);
+    }
+    if (s[0] == '-' && g_ascii_isdigit(s[1]) &&
+        g_ascii_string_to_signed(s, 10, INT64_MIN, 0, &i, NULL)) {
+        return qnum_from_int(i);
+    }
+    return NULL;
+}
+
 static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
                        int64_t size, const QObject *o, GString *path,
                        unsigned depth, GError **errp)
@@ -121,6 +151,8 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     QsKind kind = qs__native_kind(fd, type, size);
     QNum *n = qobject_to(QNum, o);
     QBool *b = qobject_to(QBool, o);
+    g_autoptr(QNum) parsed = NULL;
+    uint64_t start;
     int64_t s;
     uint64_t u;
 
@@ -130,6 +162,17 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     switch (kind) {
     case QS_KIND_INT:
     case QS_KIND_UINT:
+        if (!n && qobject_to(QString, o)) {
+            parsed = num_from_string(qobject_to(QString, o));
+            if (!parsed) {
+                return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
+                                     "expected an integer or an integer "
+                                     "string, got \"%s\"",
+                                     qstring_get_str(qobject_to(QString,
+                                                                o)));
+            }
+            n = parsed;
+        }
         if (!n) {
             return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
                                  "expected an integer, got %s",
@@ -180,10 +223,31 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
                                  "expected an object, got %s",
                                  qobject_type_name(qobject_type(o)));
         }
-        return qs__write_vmsd(f, sub, state, path, depth + 1, errp);
+        start = qemu_file_transferred(f);
+        if (!qs__write_vmsd(f, sub, state, path, depth + 1, errp)) {
+            return false;
+        }
+        /* The reader checks a struct's bytes against its size, as a
+         * vmdesc that disagrees with the payload: so does the writer. */
+        if (qemu_file_transferred(f) - start != (uint64_t)size) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
+                                 "encoded %" G_GUINT64_FORMAT " bytes but "
+                                 "the vmdesc size is %" G_GINT64_FORMAT,
+                                 qemu_file_transferred(f) - start, size);
+        }
+        return true;
     }
     case QS_KIND_RAW:
     default:
+        /* The migration core's state form holds a float64 as a number
+         * (`qvisit convert`); its bits are the field's bytes. */
+        if (n && size == 8 && !strcmp(type, "float64")) {
+            double d = qnum_get_double(n);
+
+            memcpy(&u, &d, sizeof(u));
+            put_be(f, u, size);
+            return true;
+        }
         if (!qobject_to(QString, o)) {
             return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
                                  "expected a hex string, got %s",
@@ -194,9 +258,13 @@ static bool write_elem(QEMUFile *f, const QDict *fd, const char *type,
     }
 }
 
+static bool write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
+                       bool is_sub, GString *path, unsigned depth,
+                       GError **errp);
+
 static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,
-                        GHashTable *seen, GString *path, unsigned depth,
-                        GError **errp)
+                        GHashTable *seen, GHashTable *written, GString *path,
+                        unsigned depth, GError **errp)
 {
     const char *name = qs__dict_str(fd, "name");
     const char *type = qs__dict_str(fd, "type");
@@ -216,6 +284,7 @@ static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,
     key = qs__field_key(seen, name, index > 0);
     g_string_append_printf(path, ".%s", key);
     v = qdict_get(state, key);
+    g_hash_table_add(written, g_strdup(key));
     if (!v) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING, "missing");
     }
@@ -250,14 +319,52 @@ static bool write_field(QEMUFile *f, const QDict *fd, const QDict *state,
     return true;
 }
 
+/*
+ * A member the vmdesc does not describe would not reach the stream: a
+ * typo next to the real field ("Scr" beside "scr") would lose the edit
+ * silently, so it is refused. @written holds the keys the walk wrote;
+ * a subsection's state may also hold its wire "__version_id".
+ */
+static bool check_members(const QDict *state, GHashTable *written,
+                          bool is_sub, GString *path, GError **errp)
+{
+    if (qdict_size(state) == g_hash_table_size(written) +
+        (is_sub && qdict_haskey(state, "__version_id"))) {
+        return true;
+    }
+    for (const QDictEntry *e = qdict_first(state); e;
+         e = qdict_next(state, e)) {
+        const char *key = qdict_entry_key(e);
+
+        if (!g_hash_table_contains(written, key) &&
+            !(is_sub && !strcmp(key, "__version_id"))) {
+            return qs__enc_member_error(path, key, errp,
+                                        QVISIT_ERROR_UNEXPECTED,
+                                        "not a field of the vmdesc, so "
+                                        "the stream cannot hold it");
+        }
+    }
+    return true;
+}
+
 bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                     GString *path, unsigned depth, GError **errp)
+{
+    return write_vmsd(f, vmsd, state, false, path, depth, errp);
+}
+
+static bool write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
+                       bool is_sub, GString *path, unsigned depth,
+                       GError **errp)
 {
     QList *fields = qobject_to(QList, qdict_get(vmsd, "fields"));
     QList *subs = qobject_to(QList, qdict_get(vmsd, "subsections"));
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
                                                        g_str_equal, g_free,
                                                        NULL);
+    g_autoptr(GHashTable) written = g_hash_table_new_full(g_str_hash,
+                                                          g_str_equal,
+                                                          g_free, NULL);
 
     if (!fields) {
         return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
@@ -275,7 +382,7 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                                  "vmdesc field entry %zu is not an object",
                                  i);
         }
-        if (!write_field(f, fd, state, seen, path, depth, errp)) {
+        if (!write_field(f, fd, state, seen, written, path, depth, errp)) {
             return false;
         }
     }
@@ -297,6 +404,7 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
         key = qs__field_key(seen, name, false);
         g_string_append_printf(path, ".%s", key);
         data = qobject_to(QDict, qdict_get(state, key));
+        g_hash_table_add(written, g_strdup(key));
         if (!data) {
             return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                                  "missing subsection object");
@@ -328,12 +436,12 @@ bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
             wire = (uint64_t)version;
         }
         qs__put_subsection_header(f, name, (uint32_t)wire);
-        if (!qs__write_vmsd(f, sub, data, path, depth + 1, errp)) {
+        if (!write_vmsd(f, sub, data, true, path, depth + 1, errp)) {
             return false;
         }
         g_string_truncate(path, mark);
     }
-    return true;
+    return check_members(state, written, is_sub, path, errp);
 }
 
 /* --- records ----------------------------------------------------------- */
@@ -600,9 +708,10 @@ static bool write_iterative(QEMUFile *f, const QDict *rec, QsIterKind kind,
 }
 
 static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
-                          const char *idstr, uint64_t inst, uint32_t version,
+                          const char *idstr, uint64_t inst, uint64_t version,
                           QsEncoder *e, GString *path, GError **errp)
 {
+    int64_t desc_version;
     QObject *ram = qdict_get(rec, "ram");
     QDict *state = qobject_to(QDict, qdict_get(rec, "state"));
     const char *opaque;
@@ -689,7 +798,8 @@ static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
     if (!e->devices && e->layouts) {
         GError *err = NULL;
 
-        if (!e->layouts->encode(e->layouts->opaque, idstr, inst, version,
+        if (!e->layouts->encode(e->layouts->opaque, idstr, inst,
+                                (uint32_t)version,
                                 state, f, &err)) {
             g_propagate_prefixed_error(errp, err, "%s.state: ", path->str);
             return false;
@@ -705,6 +815,18 @@ static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
         return qs__enc_error(path, errp, QVISIT_ERROR_UNKNOWN,
                              "section '%s' is not described by the vmdesc",
                              idstr);
+    }
+    /* QEMU writes a section's version and its vmdesc entry's from the
+     * same vmsd; the payload is laid out by the entry, so a version the
+     * entry does not describe would be loaded by another layout. */
+    if (qs__dict_int(desc, "version", &desc_version) &&
+        (uint64_t)desc_version != version) {
+        return qs__enc_member_error(path, "version_id", errp,
+                                    QVISIT_ERROR_VERSION,
+                                    "%" G_GUINT64_FORMAT ", but the vmdesc "
+                                    "describes section '%s' at version %"
+                                    G_GINT64_FORMAT, version, idstr,
+                                    desc_version);
     }
     g_string_append(path, ".state");
     if (!qs__write_vmsd(f, desc, state, path, 0, errp)) {
@@ -845,8 +967,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
         kind = KIND_OF(s);
         qs__put_section_part(f, (uint8_t)t, (uint32_t)id);
     }
-    if (!write_payload(f, rec, kind, idstr, inst, (uint32_t)v, e, path,
-                       errp)) {
+    if (!write_payload(f, rec, kind, idstr, inst, v, e, path, errp)) {
         return false;
     }
     footer = qdict_get(rec, "footer");

@@ -5,7 +5,11 @@
 # analyze-compat dump succeeds, and that info, diff and convert read the
 # stream (diff of the stream with itself and with its device state
 # converted to JSON finds nothing); live-qemu-iterative.sh then loads
-# edited block and dirty-bitmap streams into QEMU. Skips with a message
+# edited block and dirty-bitmap streams into QEMU. Then it edits pc-serial-nic-usb with
+# 'qvisit set' (serial.state.scr, a CMOS byte) and 'qvisit ram write'
+# (guest-physical 0x100000), loads the result into a QEMU started with
+# -incoming, reads the RAM back with HMP xp, migrates out again and finds
+# the field in 'qvisit dump --qemu' of that stream. Skips with a message
 # without QEMU.
 set -u
 cli=${QVISIT_CLI:-build/qvisit}
@@ -52,4 +56,89 @@ for n in $names; do
 done
 # Edited block and dirty-bitmap sections, loaded into QEMU.
 "$here/live-qemu-iterative.sh" "$work" || fail=1
+
+# load STREAM OUT ARGS...: loads STREAM into a paused QEMU with ARGS,
+# prints HMP "xp /4xb 0x100000", then migrates out to OUT.
+load() {
+    lsock=$work/load.sock
+    lsrc=$1
+    ldest=$2
+    shift 2
+    "${QEMU:-qemu-system-x86_64}" -accel tcg -m 16 -nodefaults \
+        -display none -S -qmp "unix:$lsock,server=on,wait=off" \
+        -incoming defer "$@" 2>"$work/load.err" &
+    lpid=$!
+    python3 - "$lsock" "$lsrc" "$ldest" <<'EOF'
+import json, socket, sys, time
+
+path, src, dest = sys.argv[1:4]
+for _ in range(200):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(path)
+        break
+    except OSError:
+        time.sleep(0.05)
+else:
+    sys.exit("live-qemu: no QMP socket")
+f = s.makefile("rw")
+
+def cmd(name, **args):
+    f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+    f.flush()
+    while True:
+        msg = json.loads(f.readline())
+        if "return" in msg:
+            return msg["return"]
+        if "error" in msg:
+            sys.exit("live-qemu: %s: %s" % (name, msg["error"]))
+
+def wait_migration():
+    for _ in range(600):
+        st = cmd("query-migrate").get("status")
+        if st == "completed":
+            return
+        if st in ("failed", "cancelled"):
+            sys.exit("live-qemu: migration " + st)
+        time.sleep(0.05)
+    sys.exit("live-qemu: migration did not complete")
+
+json.loads(f.readline())
+cmd("qmp_capabilities")
+cmd("migrate-incoming", uri="exec:cat " + src)
+wait_migration()
+print(cmd("human-monitor-command", **{"command-line": "xp /4xb 0x100000"}),
+      end="")
+cmd("migrate", uri="exec:cat > " + dest)
+wait_migration()
+cmd("quit")
+EOF
+    lrc=$?
+    [ $lrc -eq 0 ] || kill "$lpid" 2>/dev/null
+    wait "$lpid" 2>/dev/null
+    return $lrc
+}
+
+# An edited stream loads into QEMU with the edits: RAM read back with
+# HMP xp, the device field from the stream QEMU migrates out again.
+n=pc-serial-nic-usb
+if $cli set "$work/$n.mig" -o "$work/set.mig" serial.state.scr=0x5a \
+       'mc146818rtc.cmos_data[56]=0xa5' &&
+   $cli ram write "$work/set.mig" -o "$work/edit.mig" 0x100000 deadbeef &&
+   load "$work/edit.mig" "$work/out.mig" -machine pc \
+       -chardev null,id=s0 -device isa-serial,chardev=s0 \
+       -device rtl8139 -device virtio-net-pci \
+       -device piix3-usb-uhci -device usb-tablet >"$work/xp" &&
+   grep -q '^0*100000: 0xde 0xad 0xbe 0xef' "$work/xp" &&
+   $cli ram read "$work/out.mig" 0x100000 4 | grep -q ' de ad be ef ' &&
+   $cli dump --qemu "$work/out.mig" >"$work/out.json" &&
+   [ "$(grep -c '"scr": 90' "$work/out.json")" = 1 ]
+then
+    echo "live-qemu: PASS set and ram write load into QEMU" \
+         "($(tr -d '\r\n' <"$work/xp"))"
+else
+    echo "live-qemu: FAIL set and ram write: $(cat "$work/xp" \
+        "$work/load.err" 2>/dev/null | head -n 3)"
+    fail=1
+fi
 exit $fail

@@ -164,6 +164,43 @@ int cmd_dump(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+/*
+ * Editing QEMU streams (tools/cli-qemu-edit.c): `set`, `ram`, and
+ * `dump --qemu --u64-as-string`.
+ */
+/* The full native dump (with every RAM page) of a QEMU stream; NULL after
+ * printing the error. */
+QObject *cli_qemu_full_dump(const char *path);
+/* Encodes @dump to @output ("-": standard output; a file is replaced only
+ * when complete). With @by_section, a refusal of a device member is
+ * printed with the path `set` takes ("serial.state.scr", "dma#1.x")
+ * instead of the dump's ("records[31].state.state.scr"). Returns the exit
+ * status. */
+int cli_qemu_write(const QObject *dump, const char *output,
+                   bool by_section);
+/* Parses an integer as `set` and `ram` take it: decimal, "-" decimal or
+ * "0x" hex, within int64/uint64; *@out (transfer full) on success. */
+bool cli_parse_integer(const char *s, QNum **out);
+/* Turns every integer of the device states of native dump @dump that a
+ * double cannot hold (beyond +-2^53) into its decimal string. */
+void cli_qemu_u64_as_string(QObject *dump);
+/* tools/cli-qemu-convert.c: when @in is a file holding a QEMU stream
+ * (one with RAM), adds to @s, its decoded device sections, the section
+ * "qemu-stream" with everything else needed to write the stream back
+ * byte-identically; false after printing. */
+bool cli_qemu_keep_framing(MigrationStream *s, const char *in);
+/* The full native dump @s, converted by convert from a QEMU stream,
+ * stands for, its device sections' states put back (transfer full);
+ * NULL after printing. @in names the input in messages. */
+QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in);
+/* Whether @s holds the framing cli_qemu_keep_framing() adds. */
+bool cli_qemu_has_framing(const MigrationStream *s);
+/* qemu_stream_info_mem() of the QEMU stream @s stands for; NULL after
+ * printing. */
+QObject *cli_qemu_info_from_stream(const MigrationStream *s,
+                                   const char *in, QemuStreamInfoFlags flags);
+int cmd_set(int argc, char **argv);
+int cmd_ram(int argc, char **argv);
 /* tools/cmd-check.c */
 int cmd_check(int argc, char **argv);
 /* tools/cmd-snapshots.c */

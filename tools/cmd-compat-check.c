@@ -48,6 +48,8 @@ static void check_usage(FILE *out)
             "usage: qvisit compat-check OLD_SCHEMAS.json NEW_SCHEMAS.json\n"
             "                           [--transforms builtin|none|PLUGIN.so]\n"
             "                           [--builtin] [--without DEVICE:FROM:TO]...\n"
+            "       qvisit compat-check --qemu-vmstate SRC.json DST.json "
+            "[--reverse]\n"
             "\n"
             "Compares two releases' schema files (see 'qvisit schemas') and\n"
             "checks that the registered transforms migrate every device\n"
@@ -58,6 +60,9 @@ static void check_usage(FILE *out)
             "example devices' transforms too.\n"
             "--without drops one registered step (e.g. serial:3:2) to\n"
             "see what breaks without it.\n"
+            "--qemu-vmstate compares two QEMU -dump-vmstate files as\n"
+            "scripts/vmstate-static-checker.py does (see\n"
+            "'qvisit compat-check --qemu-vmstate --help').\n"
             "Exit status: 0 compatible, 1 a migration would fail or a file\n"
             "is bad, 2 usage error.\n\n");
     cli_limits_print_help(out);

@@ -11,7 +11,7 @@
 static void convert_usage(FILE *out)
 {
     fprintf(out,
-            "usage: qvisit convert --to legacy|binary|json\n"
+            "usage: qvisit convert --to legacy|binary|json|qemu\n"
             "                      [--devices PLUGIN.so]... [--builtin] IN "
             "OUT\n"
             "\n"
@@ -21,9 +21,13 @@ static void convert_usage(FILE *out)
             "so reading or writing it needs each device's layout: the\n"
             "example devices' layouts are built in, and a device plugin\n"
             "brings its own (docs/compat-authors.md).\n"
+            "A QEMU stream (one with RAM) converted to binary or json\n"
+            "keeps its RAM, commands and framing in a section named\n"
+            "qemu-stream, and --to qemu writes it back byte-identically,\n"
+            "with the edits made to its device sections.\n"
             "\n"
             "options:\n"
-            "  --to FORMAT          legacy, binary or json\n"
+            "  --to FORMAT          legacy, binary, json or qemu\n"
             "  --devices PLUGIN.so  use the plugin's device layouts instead\n"
             "                       of the example devices'; may be repeated\n"
             "  --builtin            with --devices, the example devices' too\n"
@@ -40,7 +44,7 @@ int cmd_convert(int argc, char **argv)
     g_autoptr(GByteArray) bytes = NULL;
     g_autoptr(CliDevices) devices = cli_devices_new();
     g_autoptr(GPtrArray) plugins = g_ptr_array_new();
-    bool builtin = false;
+    bool builtin = false, to_qemu = false;
     GError *err = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -55,9 +59,10 @@ int cmd_convert(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             to = migration_format_from_name(argv[++i]);
-            if (to == MIGRATION_FORMAT_UNKNOWN) {
+            to_qemu = !strcmp(argv[i], "qemu");
+            if (to == MIGRATION_FORMAT_UNKNOWN && !to_qemu) {
                 cli_error("convert: unknown format '%s' (legacy, binary, "
-                          "json)", argv[i]);
+                          "json, qemu)", argv[i]);
                 return CLI_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--devices") && i + 1 < argc) {
@@ -77,7 +82,7 @@ int cmd_convert(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (!in || !out || to == MIGRATION_FORMAT_UNKNOWN) {
+    if (!in || !out || (to == MIGRATION_FORMAT_UNKNOWN && !to_qemu)) {
         cli_error("convert: need --to FORMAT, IN and OUT");
         convert_usage(stderr);
         return CLI_EXIT_USAGE;
@@ -95,6 +100,14 @@ int cmd_convert(int argc, char **argv)
     }
     s = cli_decode_stream_with(in, cli_devices_schema, devices);
     if (!s) {
+        return CLI_EXIT_FAILURE;
+    }
+    if (to_qemu) {
+        g_autoptr(QObject) dump = cli_qemu_dump_from_stream(s, in);
+
+        return dump ? cli_qemu_write(dump, out, true) : CLI_EXIT_FAILURE;
+    }
+    if (to != MIGRATION_FORMAT_LEGACY && !cli_qemu_keep_framing(s, in)) {
         return CLI_EXIT_FAILURE;
     }
     bytes = g_byte_array_new();

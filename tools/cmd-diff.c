@@ -321,6 +321,14 @@ static QObject *load_tree(const char *path, QObject **info)
         }
         return doc;
     }
+    /* A QEMU stream converted to json or binary compares as the QEMU
+     * stream it holds, RAM included. */
+    if (cli_qemu_has_framing(s)) {
+        *info = cli_qemu_info_from_stream(s, path,
+                                          QEMU_STREAM_INFO_STATES |
+                                          QEMU_STREAM_INFO_RAM_DIGESTS);
+        return *info ? info_tree(qobject_to(QDict, *info)) : NULL;
+    }
     tree = qdict_new();
     for (size_t i = 0; i < migration_stream_get_size(s); i++) {
         const MigrationSection *sec = migration_stream_get_section(s, i);

@@ -35,6 +35,10 @@ static void dump_usage(FILE *out)
             "                    -f prints\n"
             "  --desc            print the stream's vmdesc as\n"
             "                    analyze-migration.py -d desc does\n"
+            "  --u64-as-string   write device integers beyond +-2^53 as\n"
+            "                    decimal strings, which tools that hold\n"
+            "                    numbers as doubles (jq 1.6) keep exact;\n"
+            "                    'qvisit encode --qemu' reads them back\n"
             "  --vmdesc FILE     decode with the description of FILE (a\n"
             "                    stream or a JSON vmdesc), for streams\n"
             "                    written with suppress-vmdesc=on\n"
@@ -128,7 +132,7 @@ static size_t report_opaque(QObject *dump)
 
 static int dump_qemu(const char *stream, const QemuStreamOptions *base,
                      const char *vmdesc_path, bool desc_only, bool partial,
-                     const char *output)
+                     bool u64_as_string, const char *output)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) borrowed = NULL;
@@ -184,6 +188,9 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
     if (opts.section_fn) {
         ok = out_put(&out, out.first ? "{}\n" : "\n}\n", 3, NULL);
     } else {
+        if (u64_as_string) {
+            cli_qemu_u64_as_string(result);
+        }
         text = qobject_to_json_pretty(result, true);
         g_string_append_c(text, '\n');
         ok = out_put(&out, text->str, text->len, NULL);
@@ -196,6 +203,7 @@ int cmd_dump(int argc, char **argv)
     QemuStreamOptions opts;
     const char *stream = NULL, *vmdesc = NULL, *output = NULL;
     bool qemu = false, desc = false, compact = false, partial = false;
+    bool u64_str = false;
 
     qemu_stream_options_init(&opts);
     opts.limits = cli_limits();
@@ -217,6 +225,8 @@ int cmd_dump(int argc, char **argv)
             desc = true;
         } else if (!strcmp(a, "--partial")) {
             partial = true;
+        } else if (!strcmp(a, "--u64-as-string")) {
+            u64_str = true;
         } else if (!strcmp(a, "--vmdesc") || !strcmp(a, "-o") ||
                    !strcmp(a, "--output")) {
             if (i + 1 >= argc) {
@@ -247,11 +257,22 @@ int cmd_dump(int argc, char **argv)
                       "--partial need --qemu");
             return CLI_EXIT_USAGE;
         }
+        if (u64_str) {
+            cli_error("dump: --u64-as-string needs --qemu");
+            return CLI_EXIT_USAGE;
+        }
         return cli_dump_native(stream, output, compact);
     }
     if (opts.ram_full && opts.analyze_compat) {
         cli_error("dump: --ram and --analyze-compat cannot be combined");
         return CLI_EXIT_USAGE;
     }
-    return dump_qemu(stream, &opts, vmdesc, desc, partial, output);
+    if (u64_str && (opts.analyze_compat || desc)) {
+        /* Their integers are analyze-migration.py's, as it prints them. */
+        cli_error("dump: --u64-as-string is for the native dump, not "
+                  "--analyze-compat or --desc");
+        return CLI_EXIT_USAGE;
+    }
+    return dump_qemu(stream, &opts, vmdesc, desc, partial, u64_str,
+                     output);
 }

@@ -21,11 +21,19 @@ static void encode_usage(FILE *out)
             "usage: qvisit encode --qemu DUMP.json OUT\n"
             "\n"
             "Writes the QEMU migration stream a full dump describes\n"
-            "('qvisit dump --qemu --ram'). \"-\" reads the dump from\n"
-            "standard input or writes the stream to standard output.\n"
+            "('qvisit dump --qemu --ram'), or the one a JSON stream made by\n"
+            "'qvisit convert --to json' from a QEMU stream holds. \"-\"\n"
+            "reads the dump from standard input or writes the stream to\n"
+            "standard output.\n"
+            "\n"
+            "Device integers may be decimal strings (or \"0x\" hex), as\n"
+            "'qvisit dump --qemu --u64-as-string' writes those beyond\n"
+            "+-2^53.\n"
             "\n"
             "options:\n"
             "  --qemu       the output is a real QEMU migration stream\n"
+            "  --u64-as-string  accepted for symmetry with dump: strings\n"
+            "               are read either way\n"
             "  -h, --help   show this help\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 usage error\n");
@@ -36,6 +44,8 @@ static int encode_qemu(const char *input, const char *output)
     g_autoptr(GError) err = NULL;
     g_autoptr(GByteArray) text = cli_read_input(input, CLI_INPUT_JSON);
     g_autoptr(QObject) dump = NULL;
+    QString *format;
+    QDict *root;
     CliOutput *out;
     QEMUFile *f;
     bool ok;
@@ -49,6 +59,16 @@ static int encode_qemu(const char *input, const char *output)
     if (!dump) {
         cli_error("%s: %s", input, err->message);
         return CLI_EXIT_FAILURE;
+    }
+    /* A QEMU stream that `convert --to json` wrote goes back too. */
+    root = qobject_to(QDict, dump);
+    format = root ? qobject_to(QString, qdict_get(root, "format")) : NULL;
+    if (format && !strcmp(qstring_get_str(format), "qvisit-migration")) {
+        g_autoptr(MigrationStream) s = cli_decode_stream_data(input, text);
+
+        qobject_unref(dump);
+        dump = s ? cli_qemu_dump_from_stream(s, input) : NULL;
+        return dump ? cli_qemu_write(dump, output, true) : CLI_EXIT_FAILURE;
     }
     out = cli_output_open(output);
     fd = out ? cli_output_get_fd(out) : -1;
@@ -87,6 +107,8 @@ int cmd_encode(int argc, char **argv)
             return CLI_EXIT_OK;
         } else if (!strcmp(a, "--qemu")) {
             qemu = true;
+        } else if (!strcmp(a, "--u64-as-string")) {
+            /* Integer strings are always read (qemu_stream_encode()). */
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("encode: unknown option '%s'", a);
             encode_usage(stderr);

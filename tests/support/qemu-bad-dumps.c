@@ -44,6 +44,25 @@ static QObject *long_bitmap_chunk(void)
 #define BLK "pc-block"
 #define DBM "pc-dirty-bitmap"
 
+/* pc-nodefaults' vmdesc with cpu's env.segs struct 25 bytes long instead
+ * of the 20 its fields take. */
+static QObject *segs_size_25(void)
+{
+    g_autoptr(QObject) dump = qemu_full_dump(PC);
+    QString *text = qobject_to(QString, qdict_get(qobject_to(QDict, dump),
+                                                  "vmdesc"));
+    const char *from = "\"size\": 20}, {\"name\": \"env.ldt\"";
+    g_autoptr(GString) desc = g_string_new(qstring_get_str(text));
+    const char *at = strstr(desc->str, from);
+    size_t pos;
+
+    g_assert(at);
+    pos = (size_t)(at - desc->str) + strlen("\"size\": ");
+    desc->str[pos] = '2';
+    desc->str[pos + 1] = '5';
+    return QOBJECT(qstring_from_str(desc->str));
+}
+
 const QemuBadDump qemu_bad_dumps[] = {
     /* issue 11 item 8, in its order */
     { PC, "records[1]", NULL, long_command, QVISIT_ERROR_LENGTH,
@@ -90,6 +109,43 @@ const QemuBadDump qemu_bad_dumps[] = {
     { PC, "records[1].ram[1].addr", "17825792", NULL, QVISIT_ERROR_RANGE,
       "records[1].ram[1].addr: 0x1100000 is past the end of RAM block "
       "'pc.ram' (0x1000000 bytes)" },
+    /* issue 13 section 3: an edit the stream cannot hold is refused, not
+     * lost. A member next to the real one ("Scr" beside "scr"): */
+    { "pc-serial-nic-usb", "records[31].state.state.Scr", "90", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[31].state.state.Scr: not a field "
+      "of the vmdesc, so the stream cannot hold it" },
+    /* the same at the top of a state and inside a subsection */
+    { PC, "records[3].state.cpu_clock_offsetx", "1", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[3].state.cpu_clock_offsetx: not a "
+      "field of the vmdesc, so the stream cannot hold it" },
+    { PC, "records[5].state.cpu/poll_control_msr.extra", "1", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[5].state.cpu/poll_control_msr."
+      "extra: not a field of the vmdesc, so the stream cannot hold it" },
+    /* __version_id belongs to subsections only */
+    { PC, "records[3].state.__version_id", "2", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[3].state.__version_id: not a "
+      "field of the vmdesc, so the stream cannot hold it" },
+    /* integers may be strings (dump --u64-as-string), still checked */
+    { PC, "records[27].state.outport", "\"0x12c\"", NULL,
+      QVISIT_ERROR_RANGE, "records[27].state.outport: 300 does not fit "
+      "uint8 (0 to 255)" },
+    { PC, "records[27].state.outport", "\"12a\"", NULL, QVISIT_ERROR_TYPE,
+      "records[27].state.outport: expected an integer or an integer "
+      "string, got \"12a\"" },
+    { PC, "records[24].state.mouse_dx", "\"-2147483649\"", NULL,
+      QVISIT_ERROR_RANGE, "records[24].state.mouse_dx: -2147483649 does "
+      "not fit int32 (-2147483648 to 2147483647)" },
+    /* a section version its vmdesc entry does not describe */
+    { PC, "records[3].version_id", "3", NULL, QVISIT_ERROR_VERSION,
+      "records[3].version_id: 3, but the vmdesc describes section 'timer' "
+      "at version 2" },
+    /* a vmdesc that disagrees with the payload's size */
+    { PC, "vmdesc", NULL, segs_size_25, QVISIT_ERROR_INVALID,
+      "records[5].state.env.segs[0]: encoded 20 bytes but the vmdesc size "
+      "is 25" },
+    /* a field whose JSON length differs from the vmdesc size */
+    { PC, "records[3].state.unused", "\"00\"", NULL, QVISIT_ERROR_LENGTH,
+      "records[3].state.unused: 1 bytes, expected 8" },
 
     /* every other member the encoder writes, against its wire width or
      * what the reader and QEMU's loader accept */

@@ -430,6 +430,22 @@ static bool run_filters(CompatRegistry *r, const char *device,
     return true;
 }
 
+bool compat_has_filter(CompatRegistry *r, const char *device,
+                       CompatFilterDirection direction)
+{
+    g_return_val_if_fail(r != NULL && device != NULL, false);
+
+    for (guint i = 0; i < r->filters->len; i++) {
+        const CompatFilter *f = &g_array_index(r->filters, CompatFilter, i);
+
+        if (f->direction == direction &&
+            (!f->device || !strcmp(f->device, device))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool compat_filter_output(CompatRegistry *r, const char *device,
                           QDict *state, GError **errp)
 {

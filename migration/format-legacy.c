@@ -259,6 +259,123 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     return ok;
 }
 
+/* --- The load's direct path -------------------------------------------- */
+
+/*
+ * A stream the destination's devices describe needs no vmdesc: each
+ * FULL payload is handed to the load, which reads it with the device's
+ * own walk through a QEMUFile input visitor, as QEMU's loader does. The
+ * vmdesc record is still checked for its framing, but not parsed.
+ */
+typedef struct LegacyScan {
+    MigScanSection sec;
+    MigrationStream *s;
+    const QVisitLimits *limits;
+    MigScanFn fn;
+    void *opaque;
+    const uint8_t *data;
+    QEMUFile *f;
+    uint64_t payload_start;
+    size_t *size_slot;
+    QDict *placeholder;     /* what the codec's sink must return */
+} LegacyScan;
+
+static Visitor *scan_open(MigScanSection *sec, const QVisitLimits *limits,
+                          GError **errp)
+{
+    LegacyScan *ls = (LegacyScan *)sec;
+    Visitor *v = qemu_file_input_visitor_new(ls->f);
+
+    (void)errp;
+    visit_set_limits(v, limits);
+    ls->payload_start = qemu_file_transferred(ls->f);
+    return v;
+}
+
+static bool scan_tape(MigScanSection *sec, const uint8_t **data,
+                      size_t *len)
+{
+    LegacyScan *ls = (LegacyScan *)sec;
+
+    *data = ls->data + ls->payload_start;
+    *len = qemu_file_transferred(ls->f) - ls->payload_start;
+    return true;
+}
+
+static QDict *scan_section(void *opaque, QEMUFile *f,
+                           const QsRecordInfo *rec, GError **errp)
+{
+    LegacyScan *ls = opaque;
+
+    ls->sec = (MigScanSection) {
+        .id = rec->idstr,
+        .instance_id = rec->instance_id,
+        .version = rec->version_id,
+        .open = scan_open,
+        .tape = scan_tape,
+    };
+    ls->f = f;
+    ls->payload_start = qemu_file_transferred(f);
+    if (!ls->fn(ls->opaque, &ls->sec, errp)) {
+        return NULL;
+    }
+    ls->size_slot = ls->sec.size_slot;
+    return qobject_ref(ls->placeholder);
+}
+
+static bool scan_record(void *opaque, const QsRecordInfo *rec, QDict *state,
+                        GError **errp)
+{
+    LegacyScan *ls = opaque;
+
+    if (!state) {
+        return true;
+    }
+    qobject_unref(state);
+    if (rec->bytes > ls->limits->max_section_size) {
+        return qvisit__error_at(errp, QVISIT_ERROR_LIMIT, NULL,
+                                rec->at + rec->bytes,
+                                "section '%s' of %" G_GUINT64_FORMAT " bytes "
+                                "exceeds max_section_size %zu", rec->idstr,
+                                rec->bytes, ls->limits->max_section_size);
+    }
+    if (ls->size_slot) {
+        *ls->size_slot = rec->bytes;
+        ls->size_slot = NULL;
+    }
+    return true;
+}
+
+static bool scan_configuration(void *opaque, QDict *conf, GError **errp)
+{
+    LegacyScan *ls = opaque;
+    LegacyDecode d = { .s = ls->s };
+
+    return on_configuration(&d, conf, errp);
+}
+
+static bool legacy_stream_scan(MigrationStream *s, const uint8_t *data,
+                               size_t len, const QVisitLimits *limits,
+                               MigScanFn fn, void *opaque, GError **errp)
+{
+    g_autoptr(QDict) placeholder = qdict_new();
+    LegacyScan ls = {
+        .s = s, .limits = limits, .fn = fn, .opaque = opaque, .data = data,
+        .placeholder = placeholder,
+    };
+    QsStateSink sink = {
+        .opaque = &ls,
+        .configuration = scan_configuration,
+        .record = scan_record,
+        .undescribed = scan_section,
+    };
+    QEMUFile *f = qemu_fopen_mem(data, len);
+    bool ok = qs__read_state(f, NULL, limits, &sink, NULL, errp);
+
+    qemu_fclose(f);
+    return ok;
+}
+
 static bool legacy_stream_detect(const uint8_t *data, size_t len)
 {
     return len >= 4 && ldl_be_p(data) == QS_MAGIC;
@@ -269,4 +386,5 @@ const MigrationFormatOps migration__format_legacy = {
     .detect = legacy_stream_detect,
     .encode = migration__encode_legacy,
     .decode = migration__decode_legacy,
+    .scan = legacy_stream_scan,
 };

@@ -67,6 +67,42 @@ typedef struct MigEncSection {
 } MigEncSection;
 
 /*
+ * A device section as a format's scan meets it, for the load's direct
+ * path (load.c): its header and ways to read its payload, valid for the
+ * call of the MigScanFn that receives it.
+ */
+typedef struct MigScanSection MigScanSection;
+struct MigScanSection {
+    const char *id;
+    uint32_t instance_id;
+    uint32_t version;
+    /* The record's bytes on the wire, or 0 while unknown (legacy: known
+     * after the footer); the MigScanFn may point @size_slot where the
+     * format stores it once known. */
+    size_t size;
+    size_t *size_slot;
+    /* A visitor that reads the payload (transfer full), to be walked at
+     * most once with the walk of the section's layout, then freed. */
+    Visitor *(*open)(MigScanSection *sec, const QVisitLimits *limits,
+                     GError **errp);
+    /* The payload as a tree, for a format whose payloads describe
+     * themselves (transfer full), or NULL with @errp set; NULL for a
+     * format that needs a description (legacy): then it may not be
+     * called. */
+    QDict *(*tree)(MigScanSection *sec, GError **errp);
+    /* After a successful walk of open()'s visitor: true, with the bytes
+     * it read, when they are the QEMUFile encoding of that walk (legacy
+     * payloads), which a QEMUFile input visitor can read again. */
+    bool (*tape)(MigScanSection *sec, const uint8_t **data, size_t *len);
+};
+
+/*
+ * What the load does with each section the scan meets. Returns false to
+ * stop the scan, with @errp set.
+ */
+typedef bool (*MigScanFn)(void *opaque, MigScanSection *sec, GError **errp);
+
+/*
  * What one format provides. stream.c holds the table of them, indexed by
  * MigrationFormat, and every detection, save, load and conversion goes
  * through it; a format file calls nothing of stream.c (the container it
@@ -91,11 +127,21 @@ typedef struct MigrationFormatOps {
     bool (*decode)(MigrationStream *s, const uint8_t *data, size_t len,
                    const QVisitLimits *limits, MigrationSchemaFn schema,
                    void *opaque, GError **errp);
+    /* Optional: the load's direct path. Reads the whole stream, checking
+     * its framing, sizes and checksums as decode() does, fills @s's
+     * header (capabilities, machine) before the first section, and hands
+     * each device section to @fn instead of decoding it into @s. */
+    bool (*scan)(MigrationStream *s, const uint8_t *data, size_t len,
+                 const QVisitLimits *limits, MigScanFn fn, void *opaque,
+                 GError **errp);
 } MigrationFormatOps;
 
 extern const MigrationFormatOps migration__format_legacy;
 extern const MigrationFormatOps migration__format_binary;
 extern const MigrationFormatOps migration__format_json;
+
+/* The operations of @format, or NULL (UNKNOWN, out of range). */
+const MigrationFormatOps *migration__format_ops(MigrationFormat format);
 
 /* Appends a whole stream of @n sections to @out (only on success). */
 bool migration__encode(MigrationFormat format, const MigEncHeader *h,
@@ -140,6 +186,15 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
  */
 bool migration__format_allowed(MigrationFormat format, uint64_t caps,
                                GError **errp);
+
+/*
+ * migration_load() without the capability check and the timing: the
+ * direct path when the format has one and every section allows it, else
+ * the stream decoded into trees and migration__load_stream().
+ */
+bool migration__load_bytes(MigrationRegistry *r, const uint8_t *data,
+                           size_t len, MigrationReport **report,
+                           GError **errp);
 
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,

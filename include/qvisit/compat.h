@@ -609,6 +609,23 @@ QVISIT_API void compat_register_filter(CompatRegistry *r, const char *device,
                                        CompatTransformFn fn, void *opaque);
 
 /**
+ * compat_has_filter:
+ * @r: a registry
+ * @device: the device id
+ * @direction: which filters
+ *
+ * Tells whether compat_filter_output() or compat_filter_input() would run
+ * any filter for @device: one registered for it or for every device. The
+ * migration core asks before it builds a device's state as a tree only
+ * for the filters.
+ *
+ * Returns: true when at least one such filter is registered.
+ * Since: 0.2
+ */
+QVISIT_API bool compat_has_filter(CompatRegistry *r, const char *device,
+                                  CompatFilterDirection direction);
+
+/**
  * compat_filter_output:
  * @r: a registry
  * @device: the device id

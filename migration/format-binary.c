@@ -379,6 +379,15 @@ typedef struct BinScan {
     void *opaque;
 } BinScan;
 
+static Visitor *scan_open(MigScanSection *sec, const QVisitLimits *limits,
+                          GError **errp)
+{
+    BinSection *bs = (BinSection *)sec;
+
+    return binary__input_visitor_new_named(bs->doc, bs->doc_len, limits,
+                                           sec->id, bs->doc_at, errp);
+}
+
 static QDict *scan_tree(MigScanSection *sec, GError **errp)
 {
     return section_tree((BinSection *)sec, errp);
@@ -397,6 +406,7 @@ static bool scan_section(void *opaque, BinSection *bs, GError **errp)
 {
     BinScan *scan = opaque;
 
+    bs->sec.open = scan_open;
     bs->sec.tree = scan_tree;
     bs->sec.tape = scan_tape;
     return scan->fn(scan->opaque, &bs->sec, errp);

@@ -396,10 +396,11 @@ static QDict *scan_tree(MigScanSection *sec, GError **errp)
 static bool scan_tape(MigScanSection *sec, const uint8_t **data,
                       size_t *len)
 {
-    (void)sec;
-    (void)data;
-    (void)len;
-    return false;
+    BinSection *bs = (BinSection *)sec;
+
+    *data = bs->doc;
+    *len = bs->doc_len;
+    return true;
 }
 
 static bool scan_section(void *opaque, BinSection *bs, GError **errp)
@@ -409,6 +410,7 @@ static bool scan_section(void *opaque, BinSection *bs, GError **errp)
     bs->sec.open = scan_open;
     bs->sec.tree = scan_tree;
     bs->sec.tape = scan_tape;
+    bs->sec.reopen = binary__input_visitor_new_checked;
     return scan->fn(scan->opaque, &bs->sec, errp);
 }
 

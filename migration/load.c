@@ -7,7 +7,8 @@
  * the device's walk through a QEMUFile output visitor, the fastest
  * encoding there is. Once every section passed, each device reads its
  * tape with the same walk through a QEMUFile input visitor; a legacy
- * payload read with the device's walk already is that tape. A device
+ * payload read with the device's walk already is that tape, and a large
+ * binary section is read again from the stream instead. A device
  * without a scratch state (state_size 0) keeps its tree and is written
  * from it, as before.
  *
@@ -31,10 +32,21 @@
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
 
+/*
+ * A section above this size is read again from the stream at the commit
+ * when its format can (binary) instead of being written to a tape: its
+ * bytes are then copied twice fewer, and most of a large state is
+ * buffers, which both ways copy once.
+ */
+#define REREAD_MIN (64 * 1024)
+
 typedef struct Prepared {
     MigrationDevice *dev;
     QDict *tree;            /* owned; only for state_size 0: walked */
     bool in_stream;         /* the tape is bytes of the stream */
+    /* in_stream: a visitor over them, or NULL for a QEMUFile's */
+    Visitor *(*reopen)(const uint8_t *data, size_t len,
+                       const QVisitLimits *limits);
     size_t tape_off;        /* in the stream or in Load.tape */
     size_t tape_len;
 } Prepared;
@@ -168,8 +180,10 @@ static bool dry_run(Load *L, Prepared *p, Visitor *in,
 
     ok = info->visit(in, scratch, errp) && visit_complete(in, errp);
     if (ok && tape_in_stream &&
-        tape_in_stream->tape(tape_in_stream, &tape, &p->tape_len)) {
+        tape_in_stream->tape(tape_in_stream, &tape, &p->tape_len) &&
+        (!tape_in_stream->reopen || p->tape_len >= REREAD_MIN)) {
         p->in_stream = true;
+        p->reopen = tape_in_stream->reopen;
         p->tape_off = tape - L->data;
     } else if (ok) {
         g_autoptr(Visitor) out = NULL;
@@ -189,19 +203,24 @@ static bool dry_run(Load *L, Prepared *p, Visitor *in,
 }
 
 /*
- * A section as a tree (borrowed): converted to the device's version and
- * through the input filters on a copy when either applies, then dry-run.
+ * A section as a tree: converted to the device's version and through the
+ * input filters when either applies, then dry-run. @state (transfer
+ * full) is rewritten in place when @shared is false (a tree decoded for
+ * this load), else a copy is (a stream's section, which the caller
+ * keeps).
  */
-static bool prepare_tree(Load *L, Prepared *p, QDict *state,
+static bool prepare_tree(Load *L, Prepared *p, QDict *state, bool shared,
                          uint32_t version, GError **errp)
 {
     MigrationRegistry *r = L->r;
     const MigrationDeviceInfo *info = &p->dev->info;
-    g_autoptr(QDict) work = qobject_ref(state);
+    g_autoptr(QDict) work = state;
 
     if (!section_is_plain(L, p->dev, version)) {
-        qobject_unref(work);
-        work = qobject_to(QDict, qobject_clone(QOBJECT(state)));
+        if (shared) {
+            work = qobject_to(QDict, qobject_clone(QOBJECT(state)));
+            qobject_unref(state);
+        }
         if (version != info->version &&
             !compat_convert(r->compat, p->dev->id, work, version,
                             info->version, errp)) {
@@ -260,6 +279,8 @@ static bool commit(Load *L, GError **errp)
 
         if (p->tree) {
             v = qobject_input_visitor_new(QOBJECT(p->tree));
+        } else if (p->reopen) {
+            v = p->reopen(L->data + p->tape_off, p->tape_len, &r->limits);
         } else {
             f = qemu_fopen_mem((p->in_stream ? L->data : L->tape->data) +
                                p->tape_off, p->tape_len);
@@ -406,8 +427,8 @@ bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                                L.reports->len - 1).skipped;
             continue;
         }
-        ok = prepare_tree(&L, prepared_add(&L, dev), sec->state,
-                          sec->version, errp);
+        ok = prepare_tree(&L, prepared_add(&L, dev),
+                          qobject_ref(sec->state), true, sec->version, errp);
     }
     ok = ok && load_finish(&L, report, errp);
     load_clear(&L);
@@ -448,9 +469,10 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         return in && dry_run(L, p, in, sec, errp);
     }
     if (sec->tree) {
-        g_autoptr(QDict) state = sec->tree(sec, errp);
+        QDict *state = sec->tree(sec, errp);
 
-        return state && prepare_tree(L, p, state, sec->version, errp);
+        return state && prepare_tree(L, p, state, false, sec->version,
+                                     errp);
     }
 fallback:
     L->fallback = true;

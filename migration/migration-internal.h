@@ -90,10 +90,15 @@ struct MigScanSection {
      * format that needs a description (legacy): then it may not be
      * called. */
     QDict *(*tree)(MigScanSection *sec, GError **errp);
-    /* After a successful walk of open()'s visitor: true, with the bytes
-     * it read, when they are the QEMUFile encoding of that walk (legacy
-     * payloads), which a QEMUFile input visitor can read again. */
+    /* After a successful walk of open()'s visitor: the bytes it read
+     * (in the stream, so valid for the whole load). */
     bool (*tape)(MigScanSection *sec, const uint8_t **data, size_t *len);
+    /* How to read those bytes again, checked already: NULL when they are
+     * the QEMUFile encoding of the walk (legacy payloads), which a
+     * QEMUFile input visitor reads; else a visitor over them (transfer
+     * full). */
+    Visitor *(*reopen)(const uint8_t *data, size_t len,
+                       const QVisitLimits *limits);
 };
 
 /*

@@ -73,9 +73,11 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
         secs[i].version = dev->info.version;
         secs[i].walk = device_walk;
         secs[i].ctx = dev;
-        /* Output filters see the QObject tree. The legacy payload has a
-         * fixed layout, so they apply to the other formats only. */
-        if (ok && r->compat && format != MIGRATION_FORMAT_LEGACY) {
+        /* Output filters see the QObject tree, which is built only for a
+         * device that has one. The legacy payload has a fixed layout, so
+         * they apply to the other formats only. */
+        if (ok && r->compat && format != MIGRATION_FORMAT_LEGACY &&
+            compat_has_filter(r->compat, dev->id, COMPAT_FILTER_OUTPUT)) {
             g_autoptr(QDict) before = device_to_qdict(dev, errp);
             QDict *after;
 

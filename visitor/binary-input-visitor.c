@@ -684,3 +684,9 @@ Visitor *binary__input_visitor_new_named(const void *data, size_t len,
     }
     return biv_new(data, len, limits, false);
 }
+
+Visitor *binary__input_visitor_new_checked(const uint8_t *data, size_t len,
+                                           const QVisitLimits *limits)
+{
+    return biv_new(data, len, limits, false);
+}

@@ -193,4 +193,12 @@ Visitor *binary__input_visitor_new_named(const void *data, size_t len,
                                          const char *root_name, size_t base,
                                          GError **errp);
 
+/*
+ * A visitor over a document that binary__input_visitor_new_named() (or
+ * binary_input_visitor_new()) accepted before, unchanged since: not
+ * validated again, not copied.
+ */
+Visitor *binary__input_visitor_new_checked(const uint8_t *data, size_t len,
+                                           const QVisitLimits *limits);
+
 #endif /* QVISIT_BINARY_WIRE_H */

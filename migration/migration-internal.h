@@ -16,10 +16,21 @@
 #define MIG_JSON_VERSION 1
 #define MIG_DEFAULT_MACHINE "qvisit"
 
+/*
+ * The vmdesc entry of a device's last legacy save and the shape of the
+ * walk it describes (shape-visitor.c): a save whose walk has the same
+ * shape reuses the entry's text instead of building it again.
+ */
+typedef struct MigVmdescCache {
+    GByteArray *shape;          /* NULL until the first legacy save */
+    GString *text;              /* the "devices" entry, as JSON */
+} MigVmdescCache;
+
 typedef struct MigrationDevice {
     MigrationDeviceInfo info;   /* info.id points at id */
     char *id;
     void *opaque;
+    MigVmdescCache vmdesc;
 } MigrationDevice;
 
 /* What a stream says about itself besides its sections. */
@@ -64,6 +75,8 @@ typedef struct MigEncSection {
     bool (*walk)(Visitor *v, void *ctx, GError **errp);
     void *ctx;
     size_t size;                /* out: bytes on the wire */
+    /* Nullable: the legacy format's vmdesc cache of the walk's device. */
+    MigVmdescCache *vmdesc_cache;
 } MigEncSection;
 
 /*
@@ -214,6 +227,12 @@ MigrationDevice *migration__registry_find(MigrationRegistry *r,
  * migration_report_free(). */
 MigrationReport *migration__report_new(MigrationFormat format, uint64_t caps,
                                        size_t n);
+
+/*
+ * A visitor that forwards a save's walk to a QEMUFile output visitor on
+ * @f and appends the walk's shape to @shape (shape-visitor.c).
+ */
+Visitor *migration__shape_visitor_new(QEMUFile *f, GByteArray *shape);
 
 /* A MigrationSchemaFn over a registry's devices (exact version only). */
 const MigrationDeviceInfo *migration__registry_schema(const char *id,

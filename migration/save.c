@@ -73,6 +73,7 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
         secs[i].version = dev->info.version;
         secs[i].walk = device_walk;
         secs[i].ctx = dev;
+        secs[i].vmdesc_cache = &dev->vmdesc;
         /* Output filters see the QObject tree, which is built only for a
          * device that has one. The legacy payload has a fixed layout, so
          * they apply to the other formats only. */

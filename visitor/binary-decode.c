@@ -30,7 +30,8 @@ typedef struct Decoder {
     size_t len;
     size_t pos;
     const QVisitLimits *limits;
-    GPtrArray *names;       /* of char *, owned */
+    GPtrArray *names;       /* of char *, into name_buf */
+    char *name_buf;         /* the names, NUL-terminated */
     size_t alloc;           /* bytes charged against max_alloc */
     size_t base;            /* stream offset of data[0], for messages */
     /* False: validate only. Values are then not built; each decoder
@@ -456,12 +457,14 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
 static QObject *dec_document(Decoder *d, const PathLink *rootp,
                              GError **errp)
 {
-    size_t count;
+    size_t count, start, end;
+    char *p;
 
     if (!dec_count(d, NULL, 1, d->limits->max_array_len, "name table size",
                    &count, errp)) {
         return NULL;
     }
+    start = d->pos;
     for (size_t i = 0; i < count; i++) {
         size_t n;
         const char *s;
@@ -477,8 +480,21 @@ static QObject *dec_document(Decoder *d, const PathLink *rootp,
                       "name %zu is not valid UTF-8", i);
             return NULL;
         }
-        g_ptr_array_add(d->names, g_strndup(s, n));
         d->pos += n;
+    }
+    /* Again, into one block: each name is shorter than its bytes with
+     * the length before it, so the names with their NULs fit. */
+    end = d->pos;
+    p = d->name_buf = g_malloc(end - start + 1);
+    for (size_t i = 0, pos = start; i < count; i++) {
+        uint64_t n = 0;
+
+        binary__get_varint(d->data, end, &pos, &n);
+        memcpy(p, d->data + pos, n);
+        p[n] = '\0';
+        g_ptr_array_add(d->names, p);
+        p += n + 1;
+        pos += n;
     }
     return dec_value(d, rootp, 0, errp);
 }
@@ -502,7 +518,7 @@ static QObject *decode(const void *data, size_t len,
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    d.names = g_ptr_array_new_with_free_func(g_free);
+    d.names = g_ptr_array_new();
     if (!build) {
         d.seen = g_array_new(false, false, sizeof(uint64_t));
     }
@@ -511,6 +527,7 @@ static QObject *decode(const void *data, size_t len,
         *consumed = d.pos;
     }
     g_ptr_array_free(d.names, true);
+    g_free(d.name_buf);
     if (d.seen) {
         g_array_free(d.seen, true);
     }

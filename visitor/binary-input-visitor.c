@@ -595,7 +595,7 @@ static Visitor *biv_new(const void *data, size_t len,
 {
     BinaryInputVisitor *biv = g_new0(BinaryInputVisitor, 1);
     Visitor *v = &biv->visitor;
-    size_t pos = 0;
+    size_t pos = 0, start;
     uint64_t count = 0;
     char *p;
 
@@ -612,7 +612,15 @@ static Visitor *biv_new(const void *data, size_t len,
     binary__get_varint(biv->data, len, &pos, &count);
     biv->n_names = count;
     biv->names = g_new(const char *, count);
-    p = biv->name_buf = g_malloc(len + 1);
+    start = pos;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t n = 0;
+
+        binary__get_varint(biv->data, len, &pos, &n);
+        pos += n;
+    }
+    p = biv->name_buf = g_malloc(pos - start + 1);
+    pos = start;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t n = 0;
 

@@ -346,6 +346,34 @@ static void filters_run_in_order_for_their_device_and_direction(void)
     ASSERT_JSON(serial, "{\"log\":\"all,s\"}");
 }
 
+/* What the migration core asks before it builds a tree for filters. */
+static void has_filter_answers_per_device_and_direction(void)
+{
+    static const struct {
+        const char *device;
+        CompatFilterDirection direction;
+        bool want;
+    } cases[] = {
+        { "e1000", COMPAT_FILTER_OUTPUT, true },
+        { "e1000", COMPAT_FILTER_INPUT, true },
+        { "serial", COMPAT_FILTER_OUTPUT, false },
+        { "serial", COMPAT_FILTER_INPUT, true },
+        { "pit", COMPAT_FILTER_INPUT, true },
+        { "pit", COMPAT_FILTER_OUTPUT, false },
+    };
+    g_autoptr(CompatRegistry) r = compat_registry_new();
+
+    CU_ASSERT_FALSE(compat_has_filter(r, "e1000", COMPAT_FILTER_OUTPUT));
+    CU_ASSERT_FALSE(compat_has_filter(r, "e1000", COMPAT_FILTER_INPUT));
+    compat_register_filter(r, "e1000", COMPAT_FILTER_OUTPUT, log_step, "a");
+    compat_register_filter(r, NULL, COMPAT_FILTER_INPUT, log_step, "all");
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CU_ASSERT_EQUAL(compat_has_filter(r, cases[i].device,
+                                          cases[i].direction),
+                        cases[i].want);
+    }
+}
+
 static void failing_filter_is_named_and_leaves_state_untouched(void)
 {
     g_autoptr(CompatRegistry) r = compat_registry_new();
@@ -1106,6 +1134,8 @@ static const TestCase tests[] = {
     { "foreach_step_sorts_devices_then_machine",
       foreach_step_sorts_devices_then_machine },
     { "default_registry_is_one_object", default_registry_is_one_object },
+    { "has_filter_answers_per_device_and_direction",
+      has_filter_answers_per_device_and_direction },
     { "filters_run_in_order_for_their_device_and_direction",
       filters_run_in_order_for_their_device_and_direction },
     { "failing_filter_is_named_and_leaves_state_untouched",

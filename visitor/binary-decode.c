@@ -38,7 +38,9 @@ typedef struct Decoder {
      * returns VALIDATED instead of a QObject, and a struct's member
      * indexes go on @seen, for the duplicate check. */
     bool build;
-    GArray *seen;           /* of uint64_t */
+    uint64_t *seen;         /* a stack: the open structs' indexes */
+    size_t n_seen;
+    size_t seen_cap;
 } Decoder;
 
 /* What a validating decoder returns for a well-formed value: never
@@ -152,10 +154,10 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
                             GError **errp);
 
 /* Whether @idx is among the member indexes from @base on. */
-static bool seen_has(const GArray *seen, size_t base, uint64_t idx)
+static bool seen_has(const Decoder *d, size_t base, uint64_t idx)
 {
-    for (size_t i = base; i < seen->len; i++) {
-        if (g_array_index(seen, uint64_t, i) == idx) {
+    for (size_t i = base; i < d->n_seen; i++) {
+        if (d->seen[i] == idx) {
             return true;
         }
     }
@@ -168,7 +170,7 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
     g_autoptr(QDict) dict = d->build ? qdict_new() : NULL;
     int64_t prev = ctx;
     bool first_member = true;
-    size_t seen_base = d->seen ? d->seen->len : 0;
+    size_t seen_base = d->n_seen;
     int64_t max_idx = -1;
 
     for (;;) {
@@ -206,13 +208,17 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
         link.name = name;
         if (dict ? qdict_haskey(dict, name)
                  : (int64_t)idx <= max_idx &&
-                       seen_has(d->seen, seen_base, idx)) {
+                       seen_has(d, seen_base, idx)) {
             dec_error(d, &link, errp, QVISIT_ERROR_PARSE, "duplicate member");
             return NULL;
         }
         if (!dict) {
             max_idx = MAX(max_idx, (int64_t)idx);
-            g_array_append_val(d->seen, idx);
+            if (d->n_seen == d->seen_cap) {
+                d->seen_cap *= 2;
+                d->seen = g_renew(uint64_t, d->seen, d->seen_cap);
+            }
+            d->seen[d->n_seen++] = idx;
         }
         if (!dec_charge(d, &link, 32, errp)) {
             return NULL;
@@ -227,7 +233,7 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
         }
     }
     if (!dict) {
-        g_array_set_size(d->seen, seen_base);
+        d->n_seen = seen_base;
         return VALIDATED;
     }
     return QOBJECT(g_steal_pointer(&dict));
@@ -520,7 +526,8 @@ static QObject *decode(const void *data, size_t len,
 
     d.names = g_ptr_array_new();
     if (!build) {
-        d.seen = g_array_new(false, false, sizeof(uint64_t));
+        d.seen_cap = 64;
+        d.seen = g_new(uint64_t, d.seen_cap);
     }
     root = dec_document(&d, root_name ? &root_link : NULL, errp);
     if (root && consumed) {
@@ -528,9 +535,7 @@ static QObject *decode(const void *data, size_t len,
     }
     g_ptr_array_free(d.names, true);
     g_free(d.name_buf);
-    if (d.seen) {
-        g_array_free(d.seen, true);
-    }
+    g_free(d.seen);
     return root;
 }
 

@@ -49,7 +49,11 @@ typedef struct BinaryInputVisitor {
     /* name -> index + 1; made on the first member the walk asks for out
      * of the document's order */
     GHashTable *name_index;
-    GArray *members;        /* of BinMember: the open structs' members */
+    /* The open structs' members, innermost last (a plain array: one is
+     * appended per member of every struct the walk opens) */
+    BinMember *members;
+    size_t n_members;
+    size_t members_cap;
     size_t root;            /* offset of the root value's tag */
     bool root_taken;
     GArray *stack;          /* of BinFrame */
@@ -104,7 +108,7 @@ typedef struct BinValue {
 static BinMember *find_member(BinaryInputVisitor *biv, BinFrame *top,
                               const char *name)
 {
-    BinMember *first = &g_array_index(biv->members, BinMember, top->mbase);
+    BinMember *first = biv->members + top->mbase;
     gpointer idx;
 
     if (!name) {
@@ -203,7 +207,7 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
     if (val.tag != BIN_TAG_STRUCT) {
         return type_error(v, errp, "object", val.tag);
     }
-    f.mbase = biv->members->len;
+    f.mbase = biv->n_members;
     prev = val.ctx;
     pos = val.pos;
     for (;;) {
@@ -212,7 +216,7 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
         uint8_t t;
 
         if (pos >= biv->len) {
-            g_array_set_size(biv->members, f.mbase);
+            biv->n_members = f.mbase;
             return corrupt(v, errp);
         }
         t = biv->data[pos++];
@@ -222,7 +226,7 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
         if (t & BIN_SEQ_NAME) {
             idx = prev + 1;
         } else if (!get_varint(biv, &pos, &idx)) {
-            g_array_set_size(biv->members, f.mbase);
+            biv->n_members = f.mbase;
             return corrupt(v, errp);
         }
         m.name = idx;
@@ -231,16 +235,21 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
         prev = idx;
         pos = binary__skip(biv->data, biv->len, m.tag, pos);
         if (!pos || idx >= biv->n_names) {
-            g_array_set_size(biv->members, f.mbase);
+            biv->n_members = f.mbase;
             return corrupt(v, errp);
         }
-        g_array_append_val(biv->members, m);
+        if (biv->n_members == biv->members_cap) {
+            biv->members_cap *= 2;
+            biv->members = g_renew(BinMember, biv->members,
+                                   biv->members_cap);
+        }
+        biv->members[biv->n_members++] = m;
     }
-    f.mcount = biv->members->len - f.mbase;
+    f.mcount = biv->n_members - f.mbase;
     parent = biv_top(biv);
     if (parent && parent->is_array && f.mcount) {
         parent->elem_first =
-            g_array_index(biv->members, BinMember, f.mbase).name;
+            biv->members[f.mbase].name;
     }
     g_array_append_val(biv->stack, f);
     return true;
@@ -251,7 +260,7 @@ static void biv_pop(BinaryInputVisitor *biv)
     BinFrame *top = biv_top(biv);
 
     if (!top->is_array) {
-        g_array_set_size(biv->members, top->mbase);
+        biv->n_members = top->mbase;
     }
     g_array_set_size(biv->stack, biv->stack->len - 1);
 }
@@ -263,8 +272,7 @@ static bool biv_end_struct(Visitor *v, GError **errp)
     bool ok = true;
 
     for (size_t i = 0; i < top->mcount; i++) {
-        BinMember *m = &g_array_index(biv->members, BinMember,
-                                      top->mbase + i);
+        BinMember *m = &biv->members[top->mbase + i];
 
         if (!m->visited) {
             ok = visit__set_error_member(v, errp, biv->names[m->name],
@@ -578,7 +586,7 @@ static void biv_free(Visitor *v)
         biv_pop(biv);
     }
     g_array_free(biv->stack, true);
-    g_array_free(biv->members, true);
+    g_free(biv->members);
     if (biv->name_index) {
         g_hash_table_destroy(biv->name_index);
     }
@@ -605,8 +613,9 @@ static Visitor *biv_new(const void *data, size_t len,
     }
     biv->data = data;
     biv->len = len;
-    biv->members = g_array_new(false, false, sizeof(BinMember));
-    biv->stack = g_array_new(false, false, sizeof(BinFrame));
+    biv->members_cap = 64;
+    biv->members = g_new(BinMember, biv->members_cap);
+    biv->stack = g_array_sized_new(false, false, sizeof(BinFrame), 8);
     /* The name table (validated: each name is shorter than its bytes
      * plus the varint before it), copied with NULs into one block. */
     binary__get_varint(biv->data, len, &pos, &count);

@@ -51,6 +51,10 @@ struct MigrationRegistry {
     bool skip_unknown;
     char *machine;
     uint32_t machine_version;
+    /* Bytes of the last save in each format: the next save reserves them
+     * in the caller's array first, so a stream of megabytes is not grown
+     * (and copied, and page-faulted) step by step. */
+    size_t save_size_hint[MIGRATION_FORMAT_JSON + 1];
     /* How this side migrates over a URI (migration-transport.h): owned,
      * NULL until a setter runs; only transport.c looks inside. */
     MigrationTransportSettings *transport;

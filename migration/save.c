@@ -104,8 +104,17 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
             .machine = r->machine,
             .machine_version = r->machine_version,
         };
+        bool known = (unsigned)format < G_N_ELEMENTS(r->save_size_hint);
 
+        if (ok && known && r->save_size_hint[format]) {
+            /* Reserve: a GByteArray keeps its allocation when cut. */
+            g_byte_array_set_size(out, start + r->save_size_hint[format]);
+            g_byte_array_set_size(out, start);
+        }
         ok = ok && migration__encode(format, &h, secs, n, out, errp);
+        if (ok && known) {
+            r->save_size_hint[format] = out->len - start;
+        }
     }
     for (size_t i = 0; i < n; i++) {
         MigrationDevice *dev = g_ptr_array_index(r->devices, i);

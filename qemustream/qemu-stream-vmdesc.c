@@ -585,8 +585,14 @@ GString *qs__vmdesc_text(uint64_t page_size, QList *devices)
 GString *qs__vmdesc_text_join(uint64_t page_size, GString *const *entries,
                               size_t n)
 {
-    GString *text = g_string_sized_new(64);
+    size_t need = 64;
+    GString *text;
 
+    /* One allocation: a large machine's vmdesc is megabytes. */
+    for (size_t i = 0; i < n; i++) {
+        need += entries[i]->len + 2;
+    }
+    text = g_string_sized_new(need);
     /* qobject__to_json_spaced()'s layout of qs__vmdesc_text()'s dict. */
     g_string_append_printf(text, "{\"page_size\": %" G_GUINT64_FORMAT
                            ", \"devices\": [", page_size);

@@ -6,7 +6,7 @@
  *    transforms converting serial and e1000 v3 -> v2), as ratios to the
  *    binary save of the same VM in the same run (issue 16's unit):
  *    targets binary load <= 1.5, legacy save and load <= 2, compat
- *    load <= 3. Best of BENCH_VM_BATCHES batches.
+ *    load <= 3. Best of BENCH_VM_BATCHES batches, the cases interleaved.
  * 2. A large VM: 64 instances of each example device plus a device with
  *    1 MiB of state: load throughput of the device payload (target
  *    >= 300 MB/s for binary and legacy), the peak resident memory a load
@@ -25,7 +25,7 @@
  *
  * Environment: BENCH_RAM_MIB (default 1024; 0 skips part 3), BENCH_REPS
  * (default 3), BENCH_VM_ITERS (default 2000), BENCH_VM_BATCHES (default
- * 5), BENCH_LARGE_COPIES (default 64), BENCH_LARGE_ITERS (default 20).
+ * 10), BENCH_LARGE_COPIES (default 64), BENCH_LARGE_ITERS (default 20).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -246,44 +246,67 @@ typedef struct Timing {
     size_t size, payload;
 } Timing;
 
-/*
- * Saves @src and loads into @dst @iters times in @batches batches and
- * keeps the best batch: the other jobs on this shared machine only ever
- * add time.
- */
-static void measure(VM *src, VM *dst, MigrationFormat fmt, size_t iters,
-                    size_t batches, Timing *t)
+/* One case: a source, a destination and a format. */
+typedef struct Case {
+    VM *src, *dst;
+    MigrationFormat fmt;
+    GByteArray *out;
+    Timing t;
+} Case;
+
+static void case_init(Case *c, VM *src, VM *dst, MigrationFormat fmt)
 {
-    g_autoptr(GByteArray) out = g_byte_array_new();
     g_autoptr(MigrationReport) rep = NULL;
     GError *err = NULL;
 
-    if (!migration_save(src->r, fmt, out, &rep, &err) ||
-        !migration_load(dst->r, out->data, out->len, NULL, &err)) {
+    c->src = src;
+    c->dst = dst;
+    c->fmt = fmt;
+    c->out = g_byte_array_new();
+    if (!migration_save(src->r, fmt, c->out, &rep, &err) ||
+        !migration_load(dst->r, c->out->data, c->out->len, NULL, &err)) {
         fprintf(stderr, "bench-migration: %s: %s\n",
                 migration_format_name(fmt), err->message);
         exit(1);
     }
-    t->size = out->len;
-    t->payload = fmt == MIGRATION_FORMAT_JSON ? 0 : report_payload(rep);
-    t->save = t->load = 1e9;
-    for (size_t b = 0; b < batches; b++) {
-        double t0 = now();
+    c->t.size = c->out->len;
+    c->t.payload = fmt == MIGRATION_FORMAT_JSON ? 0 : report_payload(rep);
+    c->t.save = c->t.load = 1e9;
+}
 
-        for (size_t i = 0; i < iters; i++) {
-            g_byte_array_set_size(out, 0);
-            if (!migration_save(src->r, fmt, out, NULL, NULL)) {
-                die("save");
-            }
+/* One batch of @iters saves, then one of @iters loads of what was saved. */
+static void case_batch(Case *c, size_t iters)
+{
+    double t0 = now();
+
+    for (size_t i = 0; i < iters; i++) {
+        g_byte_array_set_size(c->out, 0);
+        if (!migration_save(c->src->r, c->fmt, c->out, NULL, NULL)) {
+            die("save");
         }
-        t->save = MIN(t->save, (now() - t0) / iters);
-        t0 = now();
-        for (size_t i = 0; i < iters; i++) {
-            if (!migration_load(dst->r, out->data, out->len, NULL, NULL)) {
-                die("load");
-            }
+    }
+    c->t.save = MIN(c->t.save, (now() - t0) / iters);
+    t0 = now();
+    for (size_t i = 0; i < iters; i++) {
+        if (!migration_load(c->dst->r, c->out->data, c->out->len, NULL,
+                            NULL)) {
+            die("load");
         }
-        t->load = MIN(t->load, (now() - t0) / iters);
+    }
+    c->t.load = MIN(c->t.load, (now() - t0) / iters);
+}
+
+/*
+ * Runs @n cases in @batches rounds of one batch each, keeping each case's
+ * best batch: the other jobs on this shared machine only ever add time,
+ * and interleaving the cases spreads their load over all of them.
+ */
+static void measure(Case *cases, size_t n, size_t iters, size_t batches)
+{
+    for (size_t b = 0; b < batches; b++) {
+        for (size_t i = 0; i < n; i++) {
+            case_batch(&cases[i], iters);
+        }
     }
 }
 
@@ -299,24 +322,33 @@ static void bench_vm(void)
         MIGRATION_FORMAT_JSON,
     };
     size_t iters = env_size("BENCH_VM_ITERS", 2000);
-    size_t batches = env_size("BENCH_VM_BATCHES", 5);
+    size_t batches = env_size("BENCH_VM_BATCHES", 10);
+    Case cases[5];
     Timing t[3], tc[2];
     double unit;
-    VM src, dst, old;
+    VM src, dst, csrc, old;
 
     vm_init(&src, EXAMPLE_RELEASE_MAX, 1, false, 42, false);
     vm_init(&dst, EXAMPLE_RELEASE_MAX, 1, false, 0, false);
-    for (int f = 0; f < 3; f++) {
-        measure(&src, &dst, fmts[f], MAX(iters / batches, 1), batches, &t[f]);
-    }
     /* The compat path: a release 2 destination, transforms registered on
      * both sides (serial and e1000 convert v3 -> v2). */
-    vm_clear(&src);
-    vm_init(&src, EXAMPLE_RELEASE_MAX, 1, false, 42, true);
+    vm_init(&csrc, EXAMPLE_RELEASE_MAX, 1, false, 42, true);
     vm_init(&old, EXAMPLE_RELEASE_MAX - 1, 1, false, 0, true);
+    for (int f = 0; f < 3; f++) {
+        case_init(&cases[f], &src, &dst, fmts[f]);
+    }
     for (int f = 0; f < 2; f++) {
-        measure(&src, &old, fmts[f], MAX(iters / batches, 1), batches,
-                &tc[f]);
+        case_init(&cases[3 + f], &csrc, &old, fmts[f]);
+    }
+    measure(cases, G_N_ELEMENTS(cases), MAX(iters / batches, 1), batches);
+    for (int f = 0; f < 3; f++) {
+        t[f] = cases[f].t;
+    }
+    for (int f = 0; f < 2; f++) {
+        tc[f] = cases[3 + f].t;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_byte_array_free(cases[i].out, true);
     }
     unit = t[1].save;
     printf("#### Example VM (release %u, %zu devices), best of %zu batches "
@@ -354,6 +386,7 @@ static void bench_vm(void)
            tc[0].load / unit);
     vm_clear(&src);
     vm_clear(&dst);
+    vm_clear(&csrc);
     vm_clear(&old);
 }
 

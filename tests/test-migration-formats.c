@@ -964,7 +964,6 @@ static void legacy_load_reads_payloads_without_the_vmdesc(void)
     g_autoptr(CompatRegistry) compat = compat_registry_new();
     MigrationDeviceInfo newer = tdev_info("tdev", 0);
     MigrationDeviceInfo other = tdev_info("pci.0/tdev", 1);
-    g_autofree char *want = NULL;
     TDev d[2];
     GError *err = NULL;
     size_t at;

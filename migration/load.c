@@ -435,6 +435,15 @@ bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
     return ok;
 }
 
+/* Gives the direct path up: the caller decodes the stream into trees. */
+static bool direct_gives_up(Load *L, GError **errp)
+{
+    L->fallback = true;
+    g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                        "the direct path does not apply");
+    return false;
+}
+
 /* The direct path's handling of one section (a MigScanFn). */
 static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
 {
@@ -444,7 +453,7 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
     Prepared *p;
 
     if (machine_converts(L->r, L->s)) {
-        goto fallback;
+        return direct_gives_up(L, errp);
     }
     dev = section_device(L, sec->id, sec->instance_id, sec->version,
                          sec->size, errp);
@@ -455,11 +464,8 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         if (!dr->skipped) {
             return false;
         }
-        if (!sec->tree) {
-            /* A legacy payload is skipped only through its vmdesc. */
-            goto fallback;
-        }
-        return true;
+        /* A legacy payload is skipped only through its vmdesc. */
+        return sec->tree ? true : direct_gives_up(L, errp);
     }
     p = prepared_add(L, dev);
     if (sec->open && dev->info.state_size &&
@@ -474,11 +480,7 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         return state && prepare_tree(L, p, state, false, sec->version,
                                      errp);
     }
-fallback:
-    L->fallback = true;
-    g_set_error_literal(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
-                        "the direct path does not apply");
-    return false;
+    return direct_gives_up(L, errp);
 }
 
 bool migration__load_bytes(MigrationRegistry *r, const uint8_t *data,

@@ -221,9 +221,11 @@ static bool prepare_tree(Load *L, Prepared *p, QDict *state, bool shared,
             work = qobject_to(QDict, qobject_clone(QOBJECT(state)));
             qobject_unref(state);
         }
+        /* @work is this load's own: converted in place, dropped on
+         * failure. */
         if (version != info->version &&
-            !compat_convert(r->compat, p->dev->id, work, version,
-                            info->version, errp)) {
+            !compat_convert_in_place(r->compat, p->dev->id, work, version,
+                                     info->version, errp)) {
             return false;
         }
         if (!compat_filter_input(r->compat, p->dev->id, work, errp)) {

@@ -473,8 +473,27 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
     if (sec->open && dev->info.state_size &&
         section_is_plain(L, dev, sec->version)) {
         g_autoptr(Visitor) in = sec->open(sec, &L->r->limits, errp);
+        GError *err = NULL;
 
-        return in && dry_run(L, p, in, sec, errp);
+        if (!in) {
+            return false;
+        }
+        if (dry_run(L, p, in, sec, &err)) {
+            return true;
+        }
+        if (!sec->tree) {
+            /*
+             * A legacy payload the device's walk refuses: the decode
+             * through the vmdesc decides, so a load fails or succeeds
+             * exactly as it did before the direct path (a walk that
+             * reads QEMU's members in another order loads by name
+             * there), with its messages.
+             */
+            g_error_free(err);
+            return direct_gives_up(L, errp);
+        }
+        g_propagate_error(errp, err);
+        return false;
     }
     if (sec->tree) {
         QDict *state = sec->tree(sec, errp);

@@ -298,11 +298,12 @@ static bool run_transform(CompatTransformFn fn, void *opaque, QDict *state,
 }
 
 static bool convert(CompatRegistry *r, const char *device, QDict *state,
-                    uint32_t from, uint32_t to, GError **errp)
+                    uint32_t from, uint32_t to, bool in_place,
+                    GError **errp)
 {
     g_autoptr(GPtrArray) chain = NULL;
     g_autoptr(QObject) copy = NULL;
-    QDict *work;
+    QDict *work = state;
 
     if (from == to) {
         return true;
@@ -311,9 +312,12 @@ static bool convert(CompatRegistry *r, const char *device, QDict *state,
     if (!chain) {
         return no_chain_error(r, device, from, to, errp);
     }
-    /* Steps may fail half-way: work on a copy, swap it in at the end. */
-    copy = qobject_clone(QOBJECT(state));
-    work = qobject_to(QDict, copy);
+    /* Steps may fail half-way: work on a copy, swap it in at the end,
+     * unless the caller drops the state on failure anyway. */
+    if (!in_place) {
+        copy = qobject_clone(QOBJECT(state));
+        work = qobject_to(QDict, copy);
+    }
     for (guint i = 0; i < chain->len; i++) {
         const CompatStep *s = chain->pdata[i];
         g_autofree char *what = g_strdup_printf("%s v%u→v%u", device,
@@ -323,7 +327,9 @@ static bool convert(CompatRegistry *r, const char *device, QDict *state,
             return false;
         }
     }
-    compat__dict_replace(state, work);
+    if (work != state) {
+        compat__dict_replace(state, work);
+    }
     return true;
 }
 
@@ -335,7 +341,18 @@ bool compat_convert(CompatRegistry *r, const char *device, QDict *state,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    return convert(r, device, state, from_version, to_version, errp);
+    return convert(r, device, state, from_version, to_version, false, errp);
+}
+
+bool compat_convert_in_place(CompatRegistry *r, const char *device,
+                             QDict *state, uint32_t from_version,
+                             uint32_t to_version, GError **errp)
+{
+    g_return_val_if_fail(r != NULL && device != NULL && state != NULL,
+                         false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    return convert(r, device, state, from_version, to_version, true, errp);
 }
 
 bool compat_convert_machine(CompatRegistry *r, QDict *machine,
@@ -346,7 +363,7 @@ bool compat_convert_machine(CompatRegistry *r, QDict *machine,
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
     return convert(r, COMPAT_MACHINE, machine, from_version, to_version,
-                   errp);
+                   false, errp);
 }
 
 static gint str_ptr_cmp(gconstpointer a, gconstpointer b)
@@ -428,6 +445,22 @@ static bool run_filters(CompatRegistry *r, const char *device,
         compat__dict_replace(state, work);
     }
     return true;
+}
+
+bool compat_has_filter(CompatRegistry *r, const char *device,
+                       CompatFilterDirection direction)
+{
+    g_return_val_if_fail(r != NULL && device != NULL, false);
+
+    for (guint i = 0; i < r->filters->len; i++) {
+        const CompatFilter *f = &g_array_index(r->filters, CompatFilter, i);
+
+        if (f->direction == direction &&
+            (!f->device || !strcmp(f->device, device))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool compat_filter_output(CompatRegistry *r, const char *device,

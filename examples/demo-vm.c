@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <qvisit/qvisit.h>
 
@@ -35,17 +36,31 @@ typedef struct DemoVM {
 } DemoVM;
 
 static unsigned paused;
+/* CLOCK_MONOTONIC (one clock for every process of the machine) when the
+ * first device paused and when the last one resumed: run-demo.sh takes
+ * the source's pause and the destination's resume as the downtime. */
+static struct timespec first_pause, last_resume;
 
 static void demo_pause(void *opaque)
 {
     (void)opaque;
-    paused++;
+    if (!paused++) {
+        clock_gettime(CLOCK_MONOTONIC, &first_pause);
+    }
 }
 
 static void demo_resume(void *opaque)
 {
     (void)opaque;
-    paused--;
+    if (!--paused) {
+        clock_gettime(CLOCK_MONOTONIC, &last_resume);
+    }
+}
+
+static void print_clock(const char *what, const struct timespec *ts)
+{
+    printf("  %s at monotonic %lld.%09ld s\n", what, (long long)ts->tv_sec,
+           ts->tv_nsec);
 }
 
 /* On failure @vm is still fit for vm_clear(). */
@@ -197,6 +212,7 @@ static int do_listen(DemoVM *vm, const char *uri, const char *uri_file,
     }
     printf("destination: loaded the stream\n");
     print_report(vm, rep, "received");
+    print_clock("devices resumed", &last_resume);
     print_transforms(vm, rep);
     if (state_out) {
         snap = migration_snapshot(vm->r, &err);
@@ -220,6 +236,7 @@ static int do_migrate(DemoVM *vm, const char *uri)
     print_report(vm, rep, "sent");
     printf("  devices paused during the save and resumed after it: %s\n",
            paused == 0 ? "yes" : "NO");
+    print_clock("devices paused", &first_pause);
     return 0;
 }
 

@@ -42,12 +42,21 @@ uri=$(cat "$tmp/uri")
 echo "listening on $uri"
 
 step "2. source: release 3, migrating to $uri"
-"$VM" migrate --release 3 --seed "$SEED" --uri "$uri"
+"$VM" migrate --release 3 --seed "$SEED" --uri "$uri" | tee "$tmp/src.out"
 status=0
 wait "$dest_pid" || status=$?
 dest_pid=
 cat "$tmp/dest.out"
 [ $status -eq 0 ] || { echo "demo: the destination failed" >&2; exit 1; }
+# Downtime: from the source's first device pause to the destination's
+# last device resume (both CLOCK_MONOTONIC, one clock for the machine).
+paused_at=$(sed -n 's/.*devices paused at monotonic \([0-9.]*\) s/\1/p' \
+    "$tmp/src.out")
+resumed_at=$(sed -n 's/.*devices resumed at monotonic \([0-9.]*\) s/\1/p' \
+    "$tmp/dest.out")
+awk -v p="$paused_at" -v r="$resumed_at" 'BEGIN {
+    printf "downtime (source pause -> destination resume over TCP): " \
+           "%.3f ms\n", (r - p) * 1000 }'
 
 step "3. verify: destination state == source state converted v3 -> v2"
 "$VM" expect --release 3 --seed "$SEED" --to-release 2 -o "$tmp/expected.json"

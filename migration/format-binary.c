@@ -203,44 +203,82 @@ static bool check_id(const char *id, size_t at, GError **errp)
     return true;
 }
 
-static bool decode_section(MigrationStream *s, const uint8_t *body,
-                           size_t body_len, size_t base, size_t rec_size,
-                           const QVisitLimits *limits, GError **errp)
+/* A section record's body, once its framing and checksum are checked. */
+typedef struct BinSection {
+    MigScanSection sec;
+    const uint8_t *doc;         /* the binary document */
+    size_t doc_len;
+    size_t doc_at;              /* its offset in the stream */
+    const QVisitLimits *limits;
+} BinSection;
+
+typedef bool (*BinSectionFn)(void *opaque, BinSection *bs, GError **errp);
+
+/* @body (@body_len bytes) started at byte @base of the stream. */
+static bool read_section(const uint8_t *body, size_t body_len, size_t base,
+                         size_t rec_size, const QVisitLimits *limits,
+                         BinSectionFn fn, void *opaque, GError **errp)
 {
     Reader r = { .data = body, .len = body_len };
     g_autofree char *id = NULL;
-    uint32_t inst, ver;
+    BinSection bs = { .limits = limits };
+
+    id = rd_str(&r, "section id", 255, errp);
+    if (!id || !check_id(id, base + r.pos - strlen(id), errp) ||
+        !rd_u32(&r, id, &bs.sec.instance_id, errp) ||
+        !rd_u32(&r, id, &bs.sec.version, errp)) {
+        return false;
+    }
+    bs.sec.id = id;
+    bs.sec.size = rec_size;
+    bs.doc = body + r.pos;
+    bs.doc_len = body_len - r.pos;
+    bs.doc_at = base + r.pos;
+    return fn(opaque, &bs, errp);
+}
+
+/* The section's document as a tree; bytes after it are an error. */
+static QDict *section_tree(BinSection *bs, GError **errp)
+{
     size_t used = 0;
     QObject *tree;
     QDict *state;
 
-    id = rd_str(&r, "section id", 255, errp);
-    if (!id || !check_id(id, base + r.pos - strlen(id), errp) ||
-        !rd_u32(&r, id, &inst, errp) || !rd_u32(&r, id, &ver, errp)) {
-        return false;
-    }
-    tree = binary__decode_named(body + r.pos, body_len - r.pos, limits, id,
-                                base + r.pos, &used, errp);
+    tree = binary__decode_named(bs->doc, bs->doc_len, bs->limits,
+                                bs->sec.id, bs->doc_at, &used, errp);
     if (!tree) {
-        return false;
+        return NULL;
     }
     state = qobject_to(QDict, tree);
-    if (!state || used != body_len - r.pos) {
+    if (!state || used != bs->doc_len) {
         qobject_unref(tree);
-        return qvisit__error_at(errp, QVISIT_ERROR_PARSE, id,
-                                base + r.pos + used, "%s",
-                                state ? "bytes after the state"
-                                      : "the state is not a struct");
+        qvisit__error_at(errp, QVISIT_ERROR_PARSE, bs->sec.id,
+                         bs->doc_at + used, "%s",
+                         state ? "bytes after the state"
+                               : "the state is not a struct");
+        return NULL;
     }
-    migration__stream_add(s, id, inst, ver, state, rec_size);
+    return state;
+}
+
+static bool decode_section(void *opaque, BinSection *bs, GError **errp)
+{
+    MigrationStream *s = opaque;
+    QDict *state = section_tree(bs, errp);
+
+    if (!state) {
+        return false;
+    }
+    migration__stream_add(s, bs->sec.id, bs->sec.instance_id,
+                          bs->sec.version, state, bs->sec.size);
     return true;
 }
 
-/* The payloads are self-describing: no schema needed. */
-static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
-                                 size_t len, const QVisitLimits *limits,
-                                 MigrationSchemaFn schema G_GNUC_UNUSED,
-                                 void *opaque G_GNUC_UNUSED, GError **errp)
+/* Reads the header into @s and every record, handing each device
+ * section to @fn. */
+static bool binary_stream_read(MigrationStream *s, const uint8_t *data,
+                               size_t len, const QVisitLimits *limits,
+                               BinSectionFn fn, void *opaque, GError **errp)
 {
     Reader r = { .data = data, .len = len, .pos = 4 };
     g_autofree char *machine = NULL;
@@ -311,8 +349,8 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
         }
         r.pos += body_len + 4;
         if (type == REC_SECTION &&
-            !decode_section(s, body, body_len, body - data, r.pos - start,
-                            limits, errp)) {
+            !read_section(body, body_len, body - data, r.pos - start,
+                          limits, fn, opaque, errp)) {
             return false;
         }
         /* Other record types are future extensions: skipped. */
@@ -325,10 +363,72 @@ static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
     return true;
 }
 
+/* The payloads are self-describing: no schema needed. */
+static bool binary_stream_decode(MigrationStream *s, const uint8_t *data,
+                                 size_t len, const QVisitLimits *limits,
+                                 MigrationSchemaFn schema G_GNUC_UNUSED,
+                                 void *opaque G_GNUC_UNUSED, GError **errp)
+{
+    return binary_stream_read(s, data, len, limits, decode_section, s, errp);
+}
+
+/* --- The load's direct path -------------------------------------------- */
+
+typedef struct BinScan {
+    MigScanFn fn;
+    void *opaque;
+} BinScan;
+
+static Visitor *scan_open(MigScanSection *sec, const QVisitLimits *limits,
+                          GError **errp)
+{
+    BinSection *bs = (BinSection *)sec;
+
+    return binary__input_visitor_new_named(bs->doc, bs->doc_len, limits,
+                                           sec->id, bs->doc_at, errp);
+}
+
+static QDict *scan_tree(MigScanSection *sec, GError **errp)
+{
+    return section_tree((BinSection *)sec, errp);
+}
+
+static bool scan_tape(MigScanSection *sec, const uint8_t **data,
+                      size_t *len)
+{
+    BinSection *bs = (BinSection *)sec;
+
+    *data = bs->doc;
+    *len = bs->doc_len;
+    return true;
+}
+
+static bool scan_section(void *opaque, BinSection *bs, GError **errp)
+{
+    BinScan *scan = opaque;
+
+    bs->sec.open = scan_open;
+    bs->sec.tree = scan_tree;
+    bs->sec.tape = scan_tape;
+    bs->sec.reopen = binary__input_visitor_new_checked;
+    return scan->fn(scan->opaque, &bs->sec, errp);
+}
+
+static bool binary_stream_scan(MigrationStream *s, const uint8_t *data,
+                               size_t len, const QVisitLimits *limits,
+                               MigScanFn fn, void *opaque, GError **errp)
+{
+    BinScan scan = { .fn = fn, .opaque = opaque };
+
+    return binary_stream_read(s, data, len, limits, scan_section, &scan,
+                              errp);
+}
+
 const MigrationFormatOps migration__format_binary = {
     .name = "binary",
     .cap = MIGRATION_CAP_BINARY,
     .detect = binary_stream_detect,
     .encode = binary_stream_encode,
     .decode = binary_stream_decode,
+    .scan = binary_stream_scan,
 };

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "qemustream/qemu-stream-codec.h"
+#include "qobject/json-writer.h"
 #include "qvisit/error.h"
 #include "qvisit/qemu-file-visitor.h"
 #include "util/bswap.h"
@@ -60,10 +61,59 @@ static void machine_type_parse(MigrationStream *s)
     *v = '\0';
 }
 
+/*
+ * The vmdesc entry of section @sec as JSON text, for its walk just
+ * written with the shape @shape: from the cache when the shape is the
+ * cached one, else described by a second walk (into a file of its own,
+ * whose bytes are dropped) and cached. Returns a borrowed string, valid
+ * until the next save of the section's device.
+ */
+static GString *cached_entry(const MigEncSection *sec, GByteArray *shape,
+                             GError **errp)
+{
+    MigVmdescCache *c = sec->vmdesc_cache;
+    g_autoptr(GByteArray) scratch = NULL;
+    g_autoptr(Visitor) v = NULL;
+    g_autoptr(QDict) dev = NULL;
+    QList *fields = NULL;
+    QEMUFile *f;
+    bool ok;
+
+    if (c->shape && c->shape->len == shape->len &&
+        !memcmp(c->shape->data, shape->data, shape->len)) {
+        return c->text;
+    }
+    scratch = g_byte_array_new();
+    f = qemu_fopen_bytearray(scratch);
+    v = qs__vmdesc_visitor_new(f, &fields);
+    ok = sec->walk(v, sec->ctx, errp) && visit_complete(v, errp);
+    g_clear_pointer(&v, visit_free);
+    qemu_fclose(f);
+    if (!ok) {
+        return NULL;
+    }
+    dev = qs__vmdesc_device(sec->id, sec->instance_id, sec->version, fields);
+    if (c->shape) {
+        g_byte_array_free(c->shape, true);
+        g_string_free(c->text, true);
+    }
+    c->shape = g_byte_array_sized_new(shape->len);
+    g_byte_array_append(c->shape, shape->data, shape->len);
+    c->text = qobject__to_json_spaced(QOBJECT(dev));
+    return c->text;
+}
+
+static void free_text(gpointer p)
+{
+    g_string_free(p, true);
+}
+
 bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
                               size_t n, GByteArray *out, GError **errp)
 {
-    g_autoptr(QList) devices = qlist_new();
+    g_autoptr(GPtrArray) entries = g_ptr_array_new();
+    g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func(free_text);
+    g_autoptr(GByteArray) shape = g_byte_array_new();
     g_autoptr(GString) json = NULL;
     g_autofree char *machine = machine_type_name(h);
     QEMUFile *f;
@@ -85,6 +135,8 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
         uint64_t start = qemu_file_transferred(f);
         g_autoptr(Visitor) v = NULL;
         QList *fields = NULL;
+        GString *entry;
+        bool ok;
 
         if (idlen == 0 || idlen > 255) {
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
@@ -94,21 +146,34 @@ bool migration__encode_legacy(const MigEncHeader *h, MigEncSection *secs,
         }
         qs__put_section_header(f, QS_SECTION_FULL, i, secs[i].id,
                                secs[i].instance_id, secs[i].version);
-        v = qs__vmdesc_visitor_new(f, &fields);
-        if (!secs[i].walk(v, secs[i].ctx, errp) || !visit_complete(v, errp)) {
-            /* The visitor writes to f: free it first. */
-            g_clear_pointer(&v, visit_free);
+        g_byte_array_set_size(shape, 0);
+        v = secs[i].vmdesc_cache
+                ? migration__shape_visitor_new(f, shape)
+                : qs__vmdesc_visitor_new(f, &fields);
+        ok = secs[i].walk(v, secs[i].ctx, errp) && visit_complete(v, errp);
+        /* The visitor writes to f: free it first. */
+        g_clear_pointer(&v, visit_free);
+        if (ok && secs[i].vmdesc_cache) {
+            entry = cached_entry(&secs[i], shape, errp);
+            ok = entry != NULL;
+        } else if (ok) {
+            g_autoptr(QDict) dev = qs__vmdesc_device(
+                secs[i].id, secs[i].instance_id, secs[i].version, fields);
+
+            entry = qobject__to_json_spaced(QOBJECT(dev));
+            g_ptr_array_add(owned, entry);
+        }
+        if (!ok) {
             qemu_fclose(f);
             return false;
         }
+        g_ptr_array_add(entries, entry);
         qs__put_footer(f, i);
         secs[i].size = qemu_file_transferred(f) - start;
-        qlist_append(devices,
-                     qs__vmdesc_device(secs[i].id, secs[i].instance_id,
-                                       secs[i].version, fields));
     }
     qemu_put_byte(f, QS_EOF);
-    json = qs__vmdesc_text(QS_DEFAULT_PAGE_SIZE, devices);
+    json = qs__vmdesc_text_join(QS_DEFAULT_PAGE_SIZE,
+                                (GString *const *)entries->pdata, n);
     qs__put_vmdesc(f, json->str, json->len);
     ret = qemu_fclose(f);
     if (ret < 0) {
@@ -271,6 +336,123 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
     return ok;
 }
 
+/* --- The load's direct path -------------------------------------------- */
+
+/*
+ * A stream the destination's devices describe needs no vmdesc: each
+ * FULL payload is handed to the load, which reads it with the device's
+ * own walk through a QEMUFile input visitor, as QEMU's loader does. The
+ * vmdesc record is still checked for its framing, but not parsed.
+ */
+typedef struct LegacyScan {
+    MigScanSection sec;
+    MigrationStream *s;
+    const QVisitLimits *limits;
+    MigScanFn fn;
+    void *opaque;
+    const uint8_t *data;
+    QEMUFile *f;
+    uint64_t payload_start;
+    size_t *size_slot;
+    QDict *placeholder;     /* what the codec's sink must return */
+} LegacyScan;
+
+static Visitor *scan_open(MigScanSection *sec, const QVisitLimits *limits,
+                          GError **errp)
+{
+    LegacyScan *ls = (LegacyScan *)sec;
+    Visitor *v = qemu_file_input_visitor_new(ls->f);
+
+    (void)errp;
+    visit_set_limits(v, limits);
+    ls->payload_start = qemu_file_transferred(ls->f);
+    return v;
+}
+
+static bool scan_tape(MigScanSection *sec, const uint8_t **data,
+                      size_t *len)
+{
+    LegacyScan *ls = (LegacyScan *)sec;
+
+    *data = ls->data + ls->payload_start;
+    *len = qemu_file_transferred(ls->f) - ls->payload_start;
+    return true;
+}
+
+static QDict *scan_section(void *opaque, QEMUFile *f,
+                           const QsRecordInfo *rec, GError **errp)
+{
+    LegacyScan *ls = opaque;
+
+    ls->sec = (MigScanSection) {
+        .id = rec->idstr,
+        .instance_id = rec->instance_id,
+        .version = rec->version_id,
+        .open = scan_open,
+        .tape = scan_tape,
+    };
+    ls->f = f;
+    ls->payload_start = qemu_file_transferred(f);
+    if (!ls->fn(ls->opaque, &ls->sec, errp)) {
+        return NULL;
+    }
+    ls->size_slot = ls->sec.size_slot;
+    return qobject_ref(ls->placeholder);
+}
+
+static bool scan_record(void *opaque, const QsRecordInfo *rec, QDict *state,
+                        GError **errp)
+{
+    LegacyScan *ls = opaque;
+
+    if (!state) {
+        return true;
+    }
+    qobject_unref(state);
+    if (rec->bytes > ls->limits->max_section_size) {
+        return qvisit__error_at(errp, QVISIT_ERROR_LIMIT, NULL,
+                                rec->at + rec->bytes,
+                                "section '%s' of %" G_GUINT64_FORMAT " bytes "
+                                "exceeds max_section_size %zu", rec->idstr,
+                                rec->bytes, ls->limits->max_section_size);
+    }
+    if (ls->size_slot) {
+        *ls->size_slot = rec->bytes;
+        ls->size_slot = NULL;
+    }
+    return true;
+}
+
+static bool scan_configuration(void *opaque, QDict *conf, GError **errp)
+{
+    LegacyScan *ls = opaque;
+    LegacyDecode d = { .s = ls->s };
+
+    return on_configuration(&d, conf, errp);
+}
+
+static bool legacy_stream_scan(MigrationStream *s, const uint8_t *data,
+                               size_t len, const QVisitLimits *limits,
+                               MigScanFn fn, void *opaque, GError **errp)
+{
+    g_autoptr(QDict) placeholder = qdict_new();
+    LegacyScan ls = {
+        .s = s, .limits = limits, .fn = fn, .opaque = opaque, .data = data,
+        .placeholder = placeholder,
+    };
+    QsStateSink sink = {
+        .opaque = &ls,
+        .configuration = scan_configuration,
+        .record = scan_record,
+        .undescribed = scan_section,
+    };
+    QEMUFile *f = qemu_fopen_mem(data, len);
+    bool ok = qs__read_state(f, NULL, limits, &sink, NULL, errp);
+
+    qemu_fclose(f);
+    return ok;
+}
+
 static bool legacy_stream_detect(const uint8_t *data, size_t len)
 {
     return len >= 4 && ldl_be_p(data) == QS_MAGIC;
@@ -281,4 +463,5 @@ const MigrationFormatOps migration__format_legacy = {
     .detect = legacy_stream_detect,
     .encode = migration__encode_legacy,
     .decode = migration__decode_legacy,
+    .scan = legacy_stream_scan,
 };

@@ -16,10 +16,21 @@
 #define MIG_JSON_VERSION 1
 #define MIG_DEFAULT_MACHINE "qvisit"
 
+/*
+ * The vmdesc entry of a device's last legacy save and the shape of the
+ * walk it describes (shape-visitor.c): a save whose walk has the same
+ * shape reuses the entry's text instead of building it again.
+ */
+typedef struct MigVmdescCache {
+    GByteArray *shape;          /* NULL until the first legacy save */
+    GString *text;              /* the "devices" entry, as JSON */
+} MigVmdescCache;
+
 typedef struct MigrationDevice {
     MigrationDeviceInfo info;   /* info.id points at id */
     char *id;
     void *opaque;
+    MigVmdescCache vmdesc;
 } MigrationDevice;
 
 /* What a stream says about itself besides its sections. */
@@ -40,6 +51,10 @@ struct MigrationRegistry {
     bool skip_unknown;
     char *machine;
     uint32_t machine_version;
+    /* Bytes of the last save in each format: the next save reserves them
+     * in the caller's array first, so a stream of megabytes is not grown
+     * (and copied, and page-faulted) step by step. */
+    size_t save_size_hint[MIGRATION_FORMAT_JSON + 1];
     /* How this side migrates over a URI (migration-transport.h): owned,
      * NULL until a setter runs; only transport.c looks inside. */
     MigrationTransportSettings *transport;
@@ -64,7 +79,50 @@ typedef struct MigEncSection {
     bool (*walk)(Visitor *v, void *ctx, GError **errp);
     void *ctx;
     size_t size;                /* out: bytes on the wire */
+    /* Nullable: the legacy format's vmdesc cache of the walk's device. */
+    MigVmdescCache *vmdesc_cache;
 } MigEncSection;
+
+/*
+ * A device section as a format's scan meets it, for the load's direct
+ * path (load.c): its header and ways to read its payload, valid for the
+ * call of the MigScanFn that receives it.
+ */
+typedef struct MigScanSection MigScanSection;
+struct MigScanSection {
+    const char *id;
+    uint32_t instance_id;
+    uint32_t version;
+    /* The record's bytes on the wire, or 0 while unknown (legacy: known
+     * after the footer); the MigScanFn may point @size_slot where the
+     * format stores it once known. */
+    size_t size;
+    size_t *size_slot;
+    /* A visitor that reads the payload (transfer full), to be walked at
+     * most once with the walk of the section's layout, then freed. */
+    Visitor *(*open)(MigScanSection *sec, const QVisitLimits *limits,
+                     GError **errp);
+    /* The payload as a tree, for a format whose payloads describe
+     * themselves (transfer full), or NULL with @errp set; NULL for a
+     * format that needs a description (legacy): then it may not be
+     * called. */
+    QDict *(*tree)(MigScanSection *sec, GError **errp);
+    /* After a successful walk of open()'s visitor: the bytes it read
+     * (in the stream, so valid for the whole load). */
+    bool (*tape)(MigScanSection *sec, const uint8_t **data, size_t *len);
+    /* How to read those bytes again, checked already: NULL when they are
+     * the QEMUFile encoding of the walk (legacy payloads), which a
+     * QEMUFile input visitor reads; else a visitor over them (transfer
+     * full). */
+    Visitor *(*reopen)(const uint8_t *data, size_t len,
+                       const QVisitLimits *limits);
+};
+
+/*
+ * What the load does with each section the scan meets. Returns false to
+ * stop the scan, with @errp set.
+ */
+typedef bool (*MigScanFn)(void *opaque, MigScanSection *sec, GError **errp);
 
 /*
  * What one format provides. stream.c holds the table of them, indexed by
@@ -91,11 +149,21 @@ typedef struct MigrationFormatOps {
     bool (*decode)(MigrationStream *s, const uint8_t *data, size_t len,
                    const QVisitLimits *limits, MigrationSchemaFn schema,
                    void *opaque, GError **errp);
+    /* Optional: the load's direct path. Reads the whole stream, checking
+     * its framing, sizes and checksums as decode() does, fills @s's
+     * header (capabilities, machine) before the first section, and hands
+     * each device section to @fn instead of decoding it into @s. */
+    bool (*scan)(MigrationStream *s, const uint8_t *data, size_t len,
+                 const QVisitLimits *limits, MigScanFn fn, void *opaque,
+                 GError **errp);
 } MigrationFormatOps;
 
 extern const MigrationFormatOps migration__format_legacy;
 extern const MigrationFormatOps migration__format_binary;
 extern const MigrationFormatOps migration__format_json;
+
+/* The operations of @format, or NULL (UNKNOWN, out of range). */
+const MigrationFormatOps *migration__format_ops(MigrationFormat format);
 
 /* Appends a whole stream of @n sections to @out (only on success). */
 bool migration__encode(MigrationFormat format, const MigEncHeader *h,
@@ -155,6 +223,15 @@ bool migration__format_allowed(MigrationFormat format, uint64_t caps,
 bool migration__config_error(const MigrationDeviceInfo *info, size_t index,
                              GError **errp);
 
+/*
+ * migration_load() without the capability check and the timing: the
+ * direct path when the format has one and every section allows it, else
+ * the stream decoded into trees and migration__load_stream().
+ */
+bool migration__load_bytes(MigrationRegistry *r, const uint8_t *data,
+                           size_t len, MigrationReport **report,
+                           GError **errp);
+
 /* The load of migration_load() after decoding (no timing in *report). */
 bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                             MigrationReport **report, GError **errp);
@@ -168,6 +245,12 @@ MigrationDevice *migration__registry_find(MigrationRegistry *r,
  * migration_report_free(). */
 MigrationReport *migration__report_new(MigrationFormat format, uint64_t caps,
                                        size_t n);
+
+/*
+ * A visitor that forwards a save's walk to a QEMUFile output visitor on
+ * @f and appends the walk's shape to @shape (shape-visitor.c).
+ */
+Visitor *migration__shape_visitor_new(QEMUFile *f, GByteArray *shape);
 
 /* A MigrationSchemaFn over a registry's devices (exact version only). */
 const MigrationDeviceInfo *migration__registry_schema(const char *id,

@@ -50,6 +50,10 @@ static void device_free(gpointer p)
     MigrationDevice *dev = p;
 
     g_free(dev->id);
+    if (dev->vmdesc.shape) {
+        g_byte_array_free(dev->vmdesc.shape, true);
+        g_string_free(dev->vmdesc.text, true);
+    }
     g_free(dev);
 }
 

@@ -73,9 +73,12 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
         secs[i].version = dev->info.version;
         secs[i].walk = device_walk;
         secs[i].ctx = dev;
-        /* Output filters see the QObject tree. The legacy payload has a
-         * fixed layout, so they apply to the other formats only. */
-        if (ok && r->compat && format != MIGRATION_FORMAT_LEGACY) {
+        secs[i].vmdesc_cache = &dev->vmdesc;
+        /* Output filters see the QObject tree, which is built only for a
+         * device that has one. The legacy payload has a fixed layout, so
+         * they apply to the other formats only. */
+        if (ok && r->compat && format != MIGRATION_FORMAT_LEGACY &&
+            compat_has_filter(r->compat, dev->id, COMPAT_FILTER_OUTPUT)) {
             g_autoptr(QDict) before = device_to_qdict(dev, errp);
             QDict *after;
 
@@ -101,8 +104,17 @@ bool migration__save_caps(MigrationRegistry *r, MigrationFormat format,
             .machine = r->machine,
             .machine_version = r->machine_version,
         };
+        bool known = (unsigned)format < G_N_ELEMENTS(r->save_size_hint);
 
+        if (ok && known && r->save_size_hint[format]) {
+            /* Reserve: a GByteArray keeps its allocation when cut. */
+            g_byte_array_set_size(out, start + r->save_size_hint[format]);
+            g_byte_array_set_size(out, start);
+        }
         ok = ok && migration__encode(format, &h, secs, n, out, errp);
+        if (ok && known) {
+            r->save_size_hint[format] = out->len - start;
+        }
     }
     for (size_t i = 0; i < n; i++) {
         MigrationDevice *dev = g_ptr_array_index(r->devices, i);

@@ -26,6 +26,11 @@ static const MigrationFormatOps *format_ops(MigrationFormat format)
                                                     : NULL;
 }
 
+const MigrationFormatOps *migration__format_ops(MigrationFormat format)
+{
+    return format_ops(format);
+}
+
 static const struct {
     uint64_t bit;
     const char *name;

@@ -393,7 +393,6 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
     uint64_t caps = 0;
     bool handshake = false;
     g_autoptr(GByteArray) stream = g_byte_array_new();
-    g_autoptr(MigrationStream) s = NULL;
     GError *err = NULL;
     uint64_t t0 = migration__now_ns();
     unsigned io_ms = settings(r)->io_timeout_ms;
@@ -432,13 +431,8 @@ static bool incoming_socket(MigrationRegistry *r, int fd, const char *uri,
     ok = migration__format_allowed(
         migration_detect_format(stream->data, stream->len),
         handshake ? caps : r->caps, &err);
-    if (ok) {
-        s = migration_stream_decode_full(stream->data, stream->len,
-                                         &r->limits,
-                                         migration__registry_schema, r,
-                                         &err);
-        ok = s && migration__load_stream(r, s, report, &err);
-    }
+    ok = ok && migration__load_bytes(r, stream->data, stream->len, report,
+                                     &err);
     if (handshake && (caps & MIGRATION_CAP_RETURN_PATH)) {
         send_status(fd, ok, err, uri);
     }

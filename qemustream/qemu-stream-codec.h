@@ -90,6 +90,12 @@ QDict *qs__vmdesc_device(const char *idstr, uint32_t instance_id,
  * {"page_size": N, "devices": [...]} on one line. */
 GString *qs__vmdesc_text(uint64_t page_size, QList *devices);
 
+/* The same text from the devices entries already written as JSON
+ * (qs__vmdesc_device() in qobject__to_json_spaced()'s layout), for a
+ * writer that keeps them from one stream to the next. */
+GString *qs__vmdesc_text_join(uint64_t page_size, GString *const *entries,
+                              size_t n);
+
 /*
  * Finds the vmdesc record that ends the stream @data (@len bytes) and
  * parses it within @limits. *@vmdesc is NULL when the stream has none;

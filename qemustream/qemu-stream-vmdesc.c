@@ -592,3 +592,27 @@ GString *qs__vmdesc_text(uint64_t page_size, QList *devices)
     qdict_put(vmdesc, "devices", qobject_ref(devices));
     return qobject__to_json_spaced(QOBJECT(vmdesc));
 }
+
+GString *qs__vmdesc_text_join(uint64_t page_size, GString *const *entries,
+                              size_t n)
+{
+    size_t need = 64;
+    GString *text;
+
+    /* One allocation: a large machine's vmdesc is megabytes. */
+    for (size_t i = 0; i < n; i++) {
+        need += entries[i]->len + 2;
+    }
+    text = g_string_sized_new(need);
+    /* qobject__to_json_spaced()'s layout of qs__vmdesc_text()'s dict. */
+    g_string_append_printf(text, "{\"page_size\": %" G_GUINT64_FORMAT
+                           ", \"devices\": [", page_size);
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            g_string_append(text, ", ");
+        }
+        g_string_append_len(text, entries[i]->str, entries[i]->len);
+    }
+    g_string_append(text, "]}");
+    return text;
+}

@@ -120,6 +120,38 @@ static void convert_unknown_device_is_version_error(void)
     ASSERT_JSON(state, "{\"a\":1}");
 }
 
+/* The same conversion as compat_convert(), without the copy: a failing
+ * step leaves the state as far as the chain got. */
+static void convert_in_place_rewrites_the_state_itself(void)
+{
+    g_autoptr(CompatRegistry) r = compat_registry_new();
+    g_autoptr(QDict) copy = dict_from("{\"a\":1}");
+    g_autoptr(QDict) state = dict_from("{\"a\":1}");
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(compat_register(r, "e1000", 1, 2, log_step, "1-2",
+                                   &err));
+    CU_ASSERT_TRUE(compat_register(r, "e1000", 2, 3, log_step, "2-3",
+                                   &err));
+    CU_ASSERT_TRUE(compat_register(r, "e1000", 3, 4, fail_step, NULL,
+                                   &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(compat_convert(r, "e1000", copy, 1, 3, &err));
+    CU_ASSERT_TRUE(compat_convert_in_place(r, "e1000", state, 1, 3, &err));
+    ASSERT_NO_ERROR(err);
+    ASSERT_JSON(copy, "{\"a\":1,\"log\":\"1-2,2-3\"}");
+    ASSERT_JSON(state, "{\"a\":1,\"log\":\"1-2,2-3\"}");
+    CU_ASSERT_FALSE(compat_convert(r, "e1000", copy, 3, 4, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "e1000 v3→v4: x: boom");
+    ASSERT_JSON(copy, "{\"a\":1,\"log\":\"1-2,2-3\"}");
+    CU_ASSERT_FALSE(compat_convert_in_place(r, "e1000", state, 3, 4, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "e1000 v3→v4: x: boom");
+    ASSERT_JSON(state, "{\"a\":1,\"log\":\"1-2,2-3\",\"half\":\"written\"}");
+    CU_ASSERT_FALSE(compat_convert_in_place(r, "e1000", state, 4, 1, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_VERSION,
+                 "e1000: no compat chain from v4 to v1");
+}
+
 static void register_duplicate_step_is_invalid(void)
 {
     g_autoptr(CompatRegistry) r = compat_registry_new();
@@ -344,6 +376,34 @@ static void filters_run_in_order_for_their_device_and_direction(void)
     CU_ASSERT_TRUE(compat_filter_input(r, "serial", serial, &err));
     ASSERT_NO_ERROR(err);
     ASSERT_JSON(serial, "{\"log\":\"all,s\"}");
+}
+
+/* What the migration core asks before it builds a tree for filters. */
+static void has_filter_answers_per_device_and_direction(void)
+{
+    static const struct {
+        const char *device;
+        CompatFilterDirection direction;
+        bool want;
+    } cases[] = {
+        { "e1000", COMPAT_FILTER_OUTPUT, true },
+        { "e1000", COMPAT_FILTER_INPUT, true },
+        { "serial", COMPAT_FILTER_OUTPUT, false },
+        { "serial", COMPAT_FILTER_INPUT, true },
+        { "pit", COMPAT_FILTER_INPUT, true },
+        { "pit", COMPAT_FILTER_OUTPUT, false },
+    };
+    g_autoptr(CompatRegistry) r = compat_registry_new();
+
+    CU_ASSERT_FALSE(compat_has_filter(r, "e1000", COMPAT_FILTER_OUTPUT));
+    CU_ASSERT_FALSE(compat_has_filter(r, "e1000", COMPAT_FILTER_INPUT));
+    compat_register_filter(r, "e1000", COMPAT_FILTER_OUTPUT, log_step, "a");
+    compat_register_filter(r, NULL, COMPAT_FILTER_INPUT, log_step, "all");
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CU_ASSERT_EQUAL(compat_has_filter(r, cases[i].device,
+                                          cases[i].direction),
+                        cases[i].want);
+    }
 }
 
 static void failing_filter_is_named_and_leaves_state_untouched(void)
@@ -1106,6 +1166,10 @@ static const TestCase tests[] = {
     { "foreach_step_sorts_devices_then_machine",
       foreach_step_sorts_devices_then_machine },
     { "default_registry_is_one_object", default_registry_is_one_object },
+    { "convert_in_place_rewrites_the_state_itself",
+      convert_in_place_rewrites_the_state_itself },
+    { "has_filter_answers_per_device_and_direction",
+      has_filter_answers_per_device_and_direction },
     { "filters_run_in_order_for_their_device_and_direction",
       filters_run_in_order_for_their_device_and_direction },
     { "failing_filter_is_named_and_leaves_state_untouched",

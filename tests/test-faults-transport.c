@@ -295,6 +295,15 @@ static void migrate_with_fault(uint64_t caps, const char *unix_dir,
     GThread *dest_thread;
     Proxy p = { 0 };
     bool ok;
+    /*
+     * Garbage after EOF in a legacy stream lands in the vmdesc only: a
+     * destination whose devices have the stream's versions loads the
+     * intact payloads without reading the description, as QEMU's loader
+     * does (docs/migration-core.md), so both sides succeed.
+     */
+    bool vmdesc_only = kind == FAULT_GARBAGE &&
+                       !(caps & MIGRATION_CAP_BINARY) &&
+                       !strcmp(stage, "after EOF");
 
     for (ExampleVm *vm = src; vm; vm = vm == src ? d.vm : NULL) {
         migration_set_capabilities(vm->r, caps);
@@ -329,7 +338,7 @@ static void migrate_with_fault(uint64_t caps, const char *unix_dir,
     CU_ASSERT_EQUAL(src->paused, src->resumed);
     CU_ASSERT_TRUE(src->paused > 0);
     ASSERT_QOBJECT_EQUAL(QOBJECT(src_after), QOBJECT(src_before));
-    if (kind == FAULT_NONE) {
+    if (kind == FAULT_NONE || vmdesc_only) {
         ASSERT_NO_ERROR(err);
         CU_ASSERT_TRUE(ok && d.ok);
         ASSERT_QOBJECT_EQUAL(QOBJECT(dst_after), QOBJECT(src_before));

@@ -836,7 +836,9 @@ static void legacy_presence_bytes_and_strings_round_trip(void)
     CU_ASSERT_TRUE(dst.has_v && dst.v == 7);
     CU_ASSERT_STRING_EQUAL(dst.name, "caf\xc3\xa9");
 
-    /* A presence byte other than 0 and 1 names the member. */
+    /* A presence byte other than 0 and 1 names the member. The device's
+     * walk refuses the payload first; the decode through the vmdesc then
+     * gives the load's error, as it did before the direct path. */
     out->data[36] = 2;
     CU_ASSERT_FALSE(migration_load(d, out->data, out->len, NULL, &err));
     ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
@@ -919,6 +921,249 @@ static void failure_in_last_device_leaves_every_device_untouched(void)
     CU_ASSERT_TRUE(tdev_equal(&dst.dev[1], &before[1]));
     machine_clear(&src);
     machine_clear(&dst);
+}
+
+/* The offset of the first byte of the vmdesc text of a legacy stream. */
+static size_t vmdesc_text_at(const GByteArray *bytes)
+{
+    size_t v;
+
+    for (v = bytes->len - 5; bytes->data[v] != 0x06; v--) {
+    }
+    return v + 5;
+}
+
+static bool tdev_v3_step(QDict *state, void *opaque, GError **errp)
+{
+    (void)state;
+    (void)opaque;
+    (void)errp;
+    return true;
+}
+
+/*
+ * A destination whose devices have the stream's versions reads each
+ * legacy payload with the device's own walk and never parses the vmdesc,
+ * as QEMU's loader; a version that differs needs the tree, and so the
+ * vmdesc.
+ */
+static void legacy_load_reads_payloads_without_the_vmdesc(void)
+{
+    Machine src, dst;
+    g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    g_autoptr(CompatRegistry) compat = compat_registry_new();
+    MigrationDeviceInfo newer = tdev_info("tdev", 0);
+    MigrationDeviceInfo other = tdev_info("pci.0/tdev", 1);
+    TDev d[2];
+    GError *err = NULL;
+    size_t at;
+
+    machine_init(&src, true);
+    machine_init(&dst, false);
+    bytes = save(&src, MIGRATION_FORMAT_LEGACY);
+    /* {"page_size": ... becomes {?page_size": ...: no JSON any more. */
+    at = vmdesc_text_at(bytes);
+    CU_ASSERT_EQUAL(bytes->data[at + 1], '"');
+    bytes->data[at + 1] = '?';
+    s = migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_EQUAL(err ? err->code : 0, QVISIT_ERROR_PARSE);
+    g_clear_error(&err);
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[0], &dst.dev[0]));
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &dst.dev[1]));
+
+    /* tdev at version 3 on this side, converted from 2: the vmdesc is
+     * parsed, and its error is the load's. */
+    memset(d, 0, sizeof(d));
+    newer.version = 3;
+    CU_ASSERT_TRUE(compat_register(compat, "tdev", 2, 3, tdev_v3_step, NULL,
+                                   &err));
+    migration_registry_free(dst.r);
+    dst.r = migration_registry_new();
+    migration_set_compat(dst.r, compat);
+    CU_ASSERT_TRUE(migration_register(dst.r, &newer, &d[0], &err));
+    CU_ASSERT_TRUE(migration_register(dst.r, &other, &d[1], &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                   &err));
+    CU_ASSERT_EQUAL(err ? err->code : 0, QVISIT_ERROR_PARSE);
+    g_clear_error(&err);
+    CU_ASSERT_EQUAL(d[0].u8, 0);
+    bytes->data[at + 1] = '"';
+    CU_ASSERT_TRUE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[0], &d[0]));
+    CU_ASSERT_TRUE(tdev_equal(&src.dev[1], &d[1]));
+    tdev_clear(&d[0]);
+    tdev_clear(&d[1]);
+    machine_clear(&src);
+    machine_clear(&dst);
+}
+
+/* Opt's members in another order: a walk that reads the legacy payload
+ * positionally fails (the string's length comes from the wrong bytes). */
+static bool opt_visit_reordered(Visitor *v, void *opaque, GError **errp)
+{
+    Opt *o = opaque;
+
+    if (!visit_start_struct(v, "opt", errp) ||
+        !visit_type_str(v, "name", &o->name, errp)) {
+        return false;
+    }
+    if (visit_optional(v, "v", &o->has_v) &&
+        !visit_type_u8(v, "v", &o->v, errp)) {
+        return false;
+    }
+    return visit_end_struct(v, errp);
+}
+
+/*
+ * When a device's walk refuses a legacy payload, the load decodes the
+ * stream through its vmdesc and decides there, as before the direct
+ * path: a walk that asks for the members in another order loads them by
+ * name.
+ */
+static void legacy_load_falls_back_to_the_vmdesc_when_the_walk_refuses(void)
+{
+    static const MigrationDeviceInfo info = {
+        .id = "opt", .version = 1, .visit = opt_visit,
+        .state_size = sizeof(Opt), .clear = opt_clear,
+    };
+    MigrationDeviceInfo reordered = info;
+    Opt src = { .has_v = true, .v = 7, .name = g_strdup("caf\xc3\xa9") };
+    Opt dst = { 0 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationRegistry) r G_GNUC_UNUSED =
+        legacy_save_one(&info, &src, out);
+    g_autoptr(MigrationRegistry) d = migration_registry_new();
+    GError *err = NULL;
+
+    reordered.visit = opt_visit_reordered;
+    CU_ASSERT_TRUE(migration_register(d, &reordered, &dst, &err));
+    CU_ASSERT_TRUE(migration_load(d, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(dst.has_v && dst.v == 7);
+    CU_ASSERT_STRING_EQUAL(dst.name, "caf\xc3\xa9");
+    opt_clear(&src);
+    opt_clear(&dst);
+}
+
+/* A device whose state is one large buffer: a binary section above the
+ * size the load reads again from the stream instead of taping it. */
+#define BIG_SIZE (100 * 1024)
+
+typedef struct Big {
+    uint8_t data[BIG_SIZE];
+} Big;
+
+static bool big_visit(Visitor *v, void *opaque, GError **errp)
+{
+    Big *b = opaque;
+
+    return visit_start_struct(v, "big", errp) &&
+           visit_type_buffer(v, "data", b->data, BIG_SIZE, errp) &&
+           visit_end_struct(v, errp);
+}
+
+static void binary_large_section_loads_all_or_nothing(void)
+{
+    static const MigrationDeviceInfo big_info = {
+        .id = "big", .version = 1, .visit = big_visit,
+        .state_size = sizeof(Big),
+    };
+    MigrationDeviceInfo tinfo = tdev_info("tdev", 0);
+    g_autoptr(MigrationRegistry) sr = migration_registry_new();
+    g_autoptr(MigrationRegistry) dr = migration_registry_new();
+    g_autofree Big *src = g_new0(Big, 1);
+    g_autofree Big *dst = g_new0(Big, 1);
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    g_autoptr(GByteArray) bad = g_byte_array_new();
+    g_autoptr(MigrationStream) s = NULL;
+    TDev st, dt;
+    GError *err = NULL;
+    QDict *state;
+
+    memset(&dt, 0, sizeof(dt));
+    tdev_fill(&st, 3);
+    for (size_t i = 0; i < BIG_SIZE; i++) {
+        src->data[i] = (uint8_t)(i * 7 + 1);
+    }
+    CU_ASSERT_TRUE(migration_register(sr, &big_info, src, &err));
+    CU_ASSERT_TRUE(migration_register(sr, &tinfo, &st, &err));
+    CU_ASSERT_TRUE(migration_register(dr, &big_info, dst, &err));
+    CU_ASSERT_TRUE(migration_register(dr, &tinfo, &dt, &err));
+    CU_ASSERT_TRUE(migration_save(sr, MIGRATION_FORMAT_BINARY, bytes, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+
+    /* The device after the large one fails its dry run: nothing is
+     * written, the large one included. */
+    s = migration_stream_decode(bytes->data, bytes->len, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    state = migration_stream_get_section(s, 1)->state;
+    qdict_put_int(state, "u8", 300);
+    CU_ASSERT_TRUE(migration_stream_encode(s, MIGRATION_FORMAT_BINARY, NULL,
+                                           NULL, bad, &err));
+    CU_ASSERT_FALSE(migration_load(dr, bad->data, bad->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE, "tdev.u8: 300 does not fit u8");
+    CU_ASSERT_EQUAL(dst->data[0], 0);
+    CU_ASSERT_EQUAL(dst->data[BIG_SIZE - 1], 0);
+
+    CU_ASSERT_TRUE(migration_load(dr, bytes->data, bytes->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(memcmp(src->data, dst->data, BIG_SIZE), 0);
+    CU_ASSERT_TRUE(tdev_equal(&st, &dt));
+    tdev_clear(&st);
+    tdev_clear(&dt);
+}
+
+/*
+ * A legacy save reuses a device's vmdesc entry while the walk has the
+ * same shape; a different shape (presence, string length) is described
+ * anew: every stream equals the one a registry saving for the first
+ * time writes.
+ */
+static void legacy_save_vmdesc_follows_the_walk_shape(void)
+{
+    static const MigrationDeviceInfo info = {
+        .id = "opt", .version = 1, .visit = opt_visit,
+        .state_size = sizeof(Opt), .clear = opt_clear,
+    };
+    static const struct {
+        bool has_v;
+        const char *name;
+    } states[] = {
+        { true, "ab" }, { true, "ab" }, { false, "ab" }, { false, "abcd" },
+        { true, "ab" },
+    };
+    Opt o = { 0 };
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &o, &err));
+    for (size_t i = 0; i < G_N_ELEMENTS(states); i++) {
+        g_autoptr(GByteArray) got = g_byte_array_new();
+        g_autoptr(GByteArray) want = g_byte_array_new();
+        g_autoptr(MigrationRegistry) fresh = migration_registry_new();
+
+        o.has_v = states[i].has_v;
+        o.v = 9;
+        g_free(o.name);
+        o.name = g_strdup(states[i].name);
+        CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, got, NULL,
+                                      &err));
+        CU_ASSERT_TRUE(migration_register(fresh, &info, &o, &err));
+        CU_ASSERT_TRUE(migration_save(fresh, MIGRATION_FORMAT_LEGACY, want,
+                                      NULL, &err));
+        ASSERT_NO_ERROR(err);
+        ASSERT_BYTES_EQUAL(got->data, got->len, want->data, want->len);
+    }
+    opt_clear(&o);
 }
 
 static void unknown_section_fails_unless_skipped(void)
@@ -1152,6 +1397,14 @@ static const TestCase tests[] = {
       legacy_without_vmdesc_loads_through_the_registry },
     { "failure_in_last_device_leaves_every_device_untouched",
       failure_in_last_device_leaves_every_device_untouched },
+    { "legacy_load_reads_payloads_without_the_vmdesc",
+      legacy_load_reads_payloads_without_the_vmdesc },
+    { "legacy_load_falls_back_to_the_vmdesc_when_the_walk_refuses",
+      legacy_load_falls_back_to_the_vmdesc_when_the_walk_refuses },
+    { "binary_large_section_loads_all_or_nothing",
+      binary_large_section_loads_all_or_nothing },
+    { "legacy_save_vmdesc_follows_the_walk_shape",
+      legacy_save_vmdesc_follows_the_walk_shape },
     { "unknown_section_fails_unless_skipped",
       unknown_section_fails_unless_skipped },
     { "version_mismatch_without_compat_is_a_version_error",

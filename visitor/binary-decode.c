@@ -30,10 +30,23 @@ typedef struct Decoder {
     size_t len;
     size_t pos;
     const QVisitLimits *limits;
-    GPtrArray *names;       /* of char *, owned */
+    GPtrArray *names;       /* of char *, into name_buf */
+    char *name_buf;         /* the names, NUL-terminated */
     size_t alloc;           /* bytes charged against max_alloc */
     size_t base;            /* stream offset of data[0], for messages */
+    /* False: validate only. Values are then not built; each decoder
+     * returns VALIDATED instead of a QObject, and a struct's member
+     * indexes go on @seen, for the duplicate check. */
+    bool build;
+    uint64_t *seen;         /* a stack: the open structs' indexes */
+    size_t n_seen;
+    size_t seen_cap;
 } Decoder;
+
+/* What a validating decoder returns for a well-formed value: never
+ * dereferenced or freed. */
+static char validated;
+#define VALIDATED ((QObject *)&validated)
 
 static void append_path(GString *s, const PathLink *p)
 {
@@ -140,12 +153,25 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
                             unsigned depth, int64_t ctx, int64_t *first,
                             GError **errp);
 
+/* Whether @idx is among the member indexes from @base on. */
+static bool seen_has(const Decoder *d, size_t base, uint64_t idx)
+{
+    for (size_t i = base; i < d->n_seen; i++) {
+        if (d->seen[i] == idx) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
                            int64_t ctx, int64_t *first, GError **errp)
 {
-    g_autoptr(QDict) dict = qdict_new();
+    g_autoptr(QDict) dict = d->build ? qdict_new() : NULL;
     int64_t prev = ctx;
     bool first_member = true;
+    size_t seen_base = d->n_seen;
+    int64_t max_idx = -1;
 
     for (;;) {
         uint64_t idx;
@@ -180,9 +206,19 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
         first_member = false;
         name = g_ptr_array_index(d->names, idx);
         link.name = name;
-        if (qdict_haskey(dict, name)) {
+        if (dict ? qdict_haskey(dict, name)
+                 : (int64_t)idx <= max_idx &&
+                       seen_has(d, seen_base, idx)) {
             dec_error(d, &link, errp, QVISIT_ERROR_PARSE, "duplicate member");
             return NULL;
+        }
+        if (!dict) {
+            max_idx = MAX(max_idx, (int64_t)idx);
+            if (d->n_seen == d->seen_cap) {
+                d->seen_cap *= 2;
+                d->seen = g_renew(uint64_t, d->seen, d->seen_cap);
+            }
+            d->seen[d->n_seen++] = idx;
         }
         if (!dec_charge(d, &link, 32, errp)) {
             return NULL;
@@ -192,7 +228,13 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
         if (!val) {
             return NULL;
         }
-        qdict_put_obj(dict, name, val);
+        if (dict) {
+            qdict_put_obj(dict, name, val);
+        }
+    }
+    if (!dict) {
+        d->n_seen = seen_base;
+        return VALIDATED;
     }
     return QOBJECT(g_steal_pointer(&dict));
 }
@@ -200,7 +242,7 @@ static QObject *dec_struct(Decoder *d, const PathLink *p, unsigned depth,
 static QObject *dec_array(Decoder *d, const PathLink *p, unsigned depth,
                           int64_t ctx, GError **errp)
 {
-    g_autoptr(QList) list = qlist_new();
+    g_autoptr(QList) list = d->build ? qlist_new() : NULL;
     int64_t elem_first = -1;
     size_t n;
 
@@ -226,15 +268,17 @@ static QObject *dec_array(Decoder *d, const PathLink *p, unsigned depth,
         if (!val) {
             return NULL;
         }
-        qlist_append_obj(list, val);
+        if (list) {
+            qlist_append_obj(list, val);
+        }
     }
-    return QOBJECT(g_steal_pointer(&list));
+    return list ? QOBJECT(g_steal_pointer(&list)) : VALIDATED;
 }
 
 static QObject *dec_uint_array(Decoder *d, const PathLink *p,
                                unsigned bytes, GError **errp)
 {
-    g_autoptr(QList) list = qlist_new();
+    g_autoptr(QList) list = NULL;
     size_t n;
 
     if (!dec_count(d, p, bytes, d->limits->max_array_len, "array length", &n,
@@ -242,6 +286,11 @@ static QObject *dec_uint_array(Decoder *d, const PathLink *p,
         !dec_charge(d, p, n * 16, errp)) {
         return NULL;
     }
+    if (!d->build) {
+        d->pos += n * bytes;
+        return VALIDATED;
+    }
+    list = qlist_new();
     for (size_t i = 0; i < n; i++) {
         qlist_append_uint(list, ldn_be_p(d->data + d->pos, bytes));
         d->pos += bytes;
@@ -268,12 +317,21 @@ static QObject *dec_bytes(Decoder *d, const PathLink *p, bool is_str,
             dec_error(d, p, errp, QVISIT_ERROR_PARSE, "invalid UTF-8");
             return NULL;
         }
+        if (!d->build) {
+            d->pos += n;
+            return VALIDATED;
+        }
         s = g_strndup((const char *)b, n);
         d->pos += n;
         return QOBJECT(qstring_from_str(s));
     } else {
-        g_autofree char *s = g_malloc(2 * n + 1);
+        g_autofree char *s = NULL;
 
+        if (!d->build) {
+            d->pos += n;
+            return VALIDATED;
+        }
+        s = g_malloc(2 * n + 1);
         hex_encode(b, n, s);
         d->pos += n;
         return QOBJECT(qstring_from_str(s));
@@ -293,6 +351,9 @@ static QObject *dec_fixed(Decoder *d, const PathLink *p,
     }
     u = ldn_be_p(d->data + d->pos, bytes);
     d->pos += bytes;
+    if (!d->build) {
+        return VALIDATED;
+    }
     if (!t->is_signed) {
         return QOBJECT(qnum_from_uint(u));
     }
@@ -319,7 +380,7 @@ static QObject *dec_varint_value(Decoder *d, const PathLink *p,
                       "%" PRIu64 " does not fit u%u", u, bits);
             return NULL;
         }
-        return QOBJECT(qnum_from_uint(u));
+        return d->build ? QOBJECT(qnum_from_uint(u)) : VALIDATED;
     }
     s = binary__unzigzag(u);
     if (bits < 64 && (s < -(INT64_C(1) << (bits - 1)) ||
@@ -328,7 +389,7 @@ static QObject *dec_varint_value(Decoder *d, const PathLink *p,
                   "%" PRId64 " does not fit i%u", s, bits);
         return NULL;
     }
-    return QOBJECT(qnum_from_int(s));
+    return d->build ? QOBJECT(qnum_from_int(s)) : VALIDATED;
 }
 
 static QObject *dec_value(Decoder *d, const PathLink *p, unsigned depth,
@@ -364,7 +425,8 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
     case BIN_SHAPE_VARINT:
         return dec_varint_value(d, p, t, errp);
     case BIN_SHAPE_BOOL:
-        return QOBJECT(qbool_from_bool(tag == BIN_TAG_TRUE));
+        return d->build ? QOBJECT(qbool_from_bool(tag == BIN_TAG_TRUE))
+                        : VALIDATED;
     case BIN_SHAPE_F64: {
         double x;
 
@@ -375,6 +437,9 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
         }
         u = ldq_be_p(d->data + d->pos);
         d->pos += 8;
+        if (!d->build) {
+            return VALIDATED;
+        }
         memcpy(&x, &u, sizeof(x));
         return QOBJECT(qnum_from_double(x));
     }
@@ -394,57 +459,101 @@ static QObject *dec_payload(Decoder *d, const PathLink *p, uint8_t tag,
     }
 }
 
-QObject *binary__decode_named(const void *data, size_t len,
-                              const QVisitLimits *limits,
-                              const char *root_name, size_t base,
-                              size_t *consumed, GError **errp)
+/* The name table into @d->names, then the root value. */
+static QObject *dec_document(Decoder *d, const PathLink *rootp,
+                             GError **errp)
+{
+    size_t count, start, end;
+    char *p;
+
+    if (!dec_count(d, NULL, 1, d->limits->max_array_len, "name table size",
+                   &count, errp)) {
+        return NULL;
+    }
+    start = d->pos;
+    for (size_t i = 0; i < count; i++) {
+        size_t n;
+        const char *s;
+
+        if (!dec_count(d, NULL, 1, d->limits->max_string_len, "name length",
+                       &n, errp) ||
+            !dec_charge(d, NULL, n + 1, errp)) {
+            return NULL;
+        }
+        s = (const char *)d->data + d->pos;
+        if (!g_utf8_validate(s, n, NULL) || memchr(s, '\0', n)) {
+            dec_error(d, NULL, errp, QVISIT_ERROR_PARSE,
+                      "name %zu is not valid UTF-8", i);
+            return NULL;
+        }
+        d->pos += n;
+    }
+    /* Again, into one block: each name is shorter than its bytes with
+     * the length before it, so the names with their NULs fit. */
+    end = d->pos;
+    p = d->name_buf = g_malloc(end - start + 1);
+    for (size_t i = 0, pos = start; i < count; i++) {
+        uint64_t n = 0;
+
+        binary__get_varint(d->data, end, &pos, &n);
+        memcpy(p, d->data + pos, n);
+        p[n] = '\0';
+        g_ptr_array_add(d->names, p);
+        p += n + 1;
+        pos += n;
+    }
+    return dec_value(d, rootp, 0, errp);
+}
+
+/* Decodes (@build) or validates one document; see binary__decode_named(). */
+static QObject *decode(const void *data, size_t len,
+                       const QVisitLimits *limits, const char *root_name,
+                       size_t base, bool build, size_t *consumed,
+                       GError **errp)
 {
     PathLink root_link = { .name = root_name };
-    const PathLink *rootp = root_name ? &root_link : NULL;
     Decoder d = {
         .data = data,
         .len = len,
         .limits = limits ? limits : qvisit_limits_default(),
         .base = base,
+        .build = build,
     };
-    size_t count;
     QObject *root;
 
     g_return_val_if_fail(data != NULL || len == 0, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    d.names = g_ptr_array_new_with_free_func(g_free);
-    if (!dec_count(&d, NULL, 1, d.limits->max_array_len, "name table size",
-                   &count, errp)) {
-        g_ptr_array_free(d.names, true);
-        return NULL;
+    d.names = g_ptr_array_new();
+    if (!build) {
+        d.seen_cap = 64;
+        d.seen = g_new(uint64_t, d.seen_cap);
     }
-    for (size_t i = 0; i < count; i++) {
-        size_t n;
-        const char *s;
-
-        if (!dec_count(&d, NULL, 1, d.limits->max_string_len, "name length",
-                       &n, errp) ||
-            !dec_charge(&d, NULL, n + 1, errp)) {
-            g_ptr_array_free(d.names, true);
-            return NULL;
-        }
-        s = (const char *)d.data + d.pos;
-        if (!g_utf8_validate(s, n, NULL) || memchr(s, '\0', n)) {
-            dec_error(&d, NULL, errp, QVISIT_ERROR_PARSE,
-                      "name %zu is not valid UTF-8", i);
-            g_ptr_array_free(d.names, true);
-            return NULL;
-        }
-        g_ptr_array_add(d.names, g_strndup(s, n));
-        d.pos += n;
-    }
-    root = dec_value(&d, rootp, 0, errp);
-    g_ptr_array_free(d.names, true);
+    root = dec_document(&d, root_name ? &root_link : NULL, errp);
     if (root && consumed) {
         *consumed = d.pos;
     }
+    g_ptr_array_free(d.names, true);
+    g_free(d.name_buf);
+    g_free(d.seen);
     return root;
+}
+
+QObject *binary__decode_named(const void *data, size_t len,
+                              const QVisitLimits *limits,
+                              const char *root_name, size_t base,
+                              size_t *consumed, GError **errp)
+{
+    return decode(data, len, limits, root_name, base, true, consumed, errp);
+}
+
+bool binary__validate_named(const void *data, size_t len,
+                            const QVisitLimits *limits,
+                            const char *root_name, size_t base,
+                            size_t *consumed, GError **errp)
+{
+    return decode(data, len, limits, root_name, base, false, consumed,
+                  errp) != NULL;
 }
 
 QObject *binary_decode(const void *data, size_t len,

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "util/error-at.h"
 #include "util/hex.h"
 #include "visitor/binary-internal.h"
 #include "visitor/visitor-impl.h"
@@ -28,7 +29,9 @@ typedef struct BinMember {
 
 typedef struct BinFrame {
     bool is_array;
-    GArray *members;        /* structs: of BinMember */
+    size_t mbase;           /* structs: first member in .members */
+    size_t mcount;          /* structs: how many */
+    size_t next;            /* structs: the member after the last one found */
     size_t pos;             /* arrays: offset of the next element */
     unsigned width;         /* typed arrays: bytes per element, else 0 */
     int64_t ctx;            /* arrays: name context of element structs */
@@ -37,10 +40,20 @@ typedef struct BinFrame {
 
 typedef struct BinaryInputVisitor {
     Visitor visitor;
-    uint8_t *data;          /* a copy of the document */
+    const uint8_t *data;    /* the document */
+    uint8_t *copy;          /* owned: data, when it is a copy */
     size_t len;
-    GPtrArray *names;       /* index -> name */
-    GHashTable *name_index; /* name -> index + 1 */
+    const char **names;     /* index -> name, pointing into name_buf */
+    size_t n_names;
+    char *name_buf;         /* the names, NUL-terminated */
+    /* name -> index + 1; made on the first member the walk asks for out
+     * of the document's order */
+    GHashTable *name_index;
+    /* The open structs' members, innermost last (a plain array: one is
+     * appended per member of every struct the walk opens) */
+    BinMember *members;
+    size_t n_members;
+    size_t members_cap;
     size_t root;            /* offset of the root value's tag */
     bool root_taken;
     GArray *stack;          /* of BinFrame */
@@ -86,6 +99,42 @@ typedef struct BinValue {
     int64_t ctx;
 } BinValue;
 
+/*
+ * The member @name of the struct @top, or NULL. A walk usually asks for
+ * the members in the order they were written, so the member after the
+ * last one found is tried first, with one string compare; anything else
+ * goes through the name index.
+ */
+static BinMember *find_member(BinaryInputVisitor *biv, BinFrame *top,
+                              const char *name)
+{
+    BinMember *first = biv->members + top->mbase;
+    gpointer idx;
+
+    if (!name) {
+        return NULL;
+    }
+    if (top->next < top->mcount &&
+        !strcmp(biv->names[first[top->next].name], name)) {
+        return &first[top->next++];
+    }
+    if (!biv->name_index) {
+        biv->name_index = g_hash_table_new(g_str_hash, g_str_equal);
+        for (size_t i = 0; i < biv->n_names; i++) {
+            g_hash_table_insert(biv->name_index, (char *)biv->names[i],
+                                GSIZE_TO_POINTER(i + 1));
+        }
+    }
+    idx = g_hash_table_lookup(biv->name_index, name);
+    for (size_t i = 0; idx && i < top->mcount; i++) {
+        if (first[i].name == GPOINTER_TO_SIZE(idx) - 1) {
+            top->next = i + 1;
+            return &first[i];
+        }
+    }
+    return NULL;
+}
+
 /* Finds the value for @name in the innermost container (or the root). */
 static bool biv_get(Visitor *v, const char *name, BinValue *val,
                     GError **errp)
@@ -130,18 +179,14 @@ static bool biv_get(Visitor *v, const char *name, BinValue *val,
         return top->pos ? true : corrupt(v, errp);
     }
     {
-        gpointer idx = g_hash_table_lookup(biv->name_index, name);
+        BinMember *m = find_member(biv, top, name);
 
-        for (size_t i = 0; idx && i < top->members->len; i++) {
-            BinMember *m = &g_array_index(top->members, BinMember, i);
-
-            if (m->name == GPOINTER_TO_SIZE(idx) - 1) {
-                m->visited = true;
-                val->tag = m->tag;
-                val->pos = m->pos;
-                val->ctx = m->name;
-                return true;
-            }
+        if (m) {
+            m->visited = true;
+            val->tag = m->tag;
+            val->pos = m->pos;
+            val->ctx = m->name;
+            return true;
         }
     }
     return visit__set_error(v, errp, QVISIT_ERROR_MISSING, "missing");
@@ -162,7 +207,7 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
     if (val.tag != BIN_TAG_STRUCT) {
         return type_error(v, errp, "object", val.tag);
     }
-    f.members = g_array_new(false, false, sizeof(BinMember));
+    f.mbase = biv->n_members;
     prev = val.ctx;
     pos = val.pos;
     for (;;) {
@@ -171,7 +216,7 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
         uint8_t t;
 
         if (pos >= biv->len) {
-            g_array_free(f.members, true);
+            biv->n_members = f.mbase;
             return corrupt(v, errp);
         }
         t = biv->data[pos++];
@@ -181,7 +226,7 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
         if (t & BIN_SEQ_NAME) {
             idx = prev + 1;
         } else if (!get_varint(biv, &pos, &idx)) {
-            g_array_free(f.members, true);
+            biv->n_members = f.mbase;
             return corrupt(v, errp);
         }
         m.name = idx;
@@ -189,16 +234,22 @@ static bool biv_start_struct(Visitor *v, const char *name, GError **errp)
         m.pos = pos;
         prev = idx;
         pos = binary__skip(biv->data, biv->len, m.tag, pos);
-        if (!pos || idx >= biv->names->len) {
-            g_array_free(f.members, true);
+        if (!pos || idx >= biv->n_names) {
+            biv->n_members = f.mbase;
             return corrupt(v, errp);
         }
-        g_array_append_val(f.members, m);
+        if (biv->n_members == biv->members_cap) {
+            biv->members_cap *= 2;
+            biv->members = g_renew(BinMember, biv->members,
+                                   biv->members_cap);
+        }
+        biv->members[biv->n_members++] = m;
     }
+    f.mcount = biv->n_members - f.mbase;
     parent = biv_top(biv);
-    if (parent && parent->is_array && f.members->len) {
+    if (parent && parent->is_array && f.mcount) {
         parent->elem_first =
-            g_array_index(f.members, BinMember, 0).name;
+            biv->members[f.mbase].name;
     }
     g_array_append_val(biv->stack, f);
     return true;
@@ -208,8 +259,8 @@ static void biv_pop(BinaryInputVisitor *biv)
 {
     BinFrame *top = biv_top(biv);
 
-    if (top->members) {
-        g_array_free(top->members, true);
+    if (!top->is_array) {
+        biv->n_members = top->mbase;
     }
     g_array_set_size(biv->stack, biv->stack->len - 1);
 }
@@ -220,13 +271,11 @@ static bool biv_end_struct(Visitor *v, GError **errp)
     BinFrame *top = biv_top(biv);
     bool ok = true;
 
-    for (size_t i = 0; i < top->members->len; i++) {
-        BinMember *m = &g_array_index(top->members, BinMember, i);
+    for (size_t i = 0; i < top->mcount; i++) {
+        BinMember *m = &biv->members[top->mbase + i];
 
         if (!m->visited) {
-            ok = visit__set_error_member(v, errp,
-                                         g_ptr_array_index(biv->names,
-                                                           m->name),
+            ok = visit__set_error_member(v, errp, biv->names[m->name],
                                          QVISIT_ERROR_UNEXPECTED,
                                          "unexpected member");
             break;
@@ -280,16 +329,15 @@ static bool biv_optional(Visitor *v, const char *name, bool *present,
 {
     BinaryInputVisitor *biv = to_biv(v);
     BinFrame *top = biv_top(biv);
-    gpointer idx = g_hash_table_lookup(biv->name_index, name);
 
     (void)errp;
     *present = false;
-    for (size_t i = 0; top && !top->is_array && idx &&
-                       i < top->members->len; i++) {
-        if (g_array_index(top->members, BinMember, i).name ==
-            GPOINTER_TO_SIZE(idx) - 1) {
-            *present = true;
-        }
+    if (top && !top->is_array) {
+        size_t next = top->next;
+
+        /* Only looks: the member's own visit marks it and moves on. */
+        *present = find_member(biv, top, name) != NULL;
+        top->next = next;
     }
     return true;
 }
@@ -538,56 +586,59 @@ static void biv_free(Visitor *v)
         biv_pop(biv);
     }
     g_array_free(biv->stack, true);
-    g_hash_table_destroy(biv->name_index);
-    g_ptr_array_free(biv->names, true);
-    g_free(biv->data);
+    g_free(biv->members);
+    if (biv->name_index) {
+        g_hash_table_destroy(biv->name_index);
+    }
+    g_free(biv->names);
+    g_free(biv->name_buf);
+    g_free(biv->copy);
     visit__cleanup(v);
     g_free(biv);
 }
 
-Visitor *binary_input_visitor_new(const void *data, size_t len,
-                                  const QVisitLimits *limits, GError **errp)
+/* The visitor over @data, validated: borrowed, or copied when @copy. */
+static Visitor *biv_new(const void *data, size_t len,
+                        const QVisitLimits *limits, bool copy)
 {
-    g_autoptr(QObject) check = NULL;
-    BinaryInputVisitor *biv;
-    Visitor *v;
-    size_t used = 0;
-    size_t pos = 0;
+    BinaryInputVisitor *biv = g_new0(BinaryInputVisitor, 1);
+    Visitor *v = &biv->visitor;
+    size_t pos = 0, start;
     uint64_t count = 0;
+    char *p;
 
-    g_return_val_if_fail(data != NULL || len == 0, NULL);
-    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
-
-    /* Validate everything first, with the limits. */
-    check = binary_decode(data, len, limits, &used, errp);
-    if (!check) {
-        return NULL;
+    if (copy) {
+        biv->copy = g_memdup2(data, len);
+        data = biv->copy;
     }
-    if (used != len) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
-                    "%zu trailing bytes after the document at byte %zu",
-                    len - used, used);
-        return NULL;
-    }
-    biv = g_new0(BinaryInputVisitor, 1);
-    v = &biv->visitor;
-    biv->data = g_memdup2(data, len);
+    biv->data = data;
     biv->len = len;
-    biv->names = g_ptr_array_new_with_free_func(g_free);
-    biv->name_index = g_hash_table_new(g_str_hash, g_str_equal);
-    biv->stack = g_array_new(false, false, sizeof(BinFrame));
-    /* The name table (validated above). */
+    biv->members_cap = 64;
+    biv->members = g_new(BinMember, biv->members_cap);
+    biv->stack = g_array_sized_new(false, false, sizeof(BinFrame), 8);
+    /* The name table (validated: each name is shorter than its bytes
+     * plus the varint before it), copied with NULs into one block. */
     binary__get_varint(biv->data, len, &pos, &count);
+    biv->n_names = count;
+    biv->names = g_new(const char *, count);
+    start = pos;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t n = 0;
-        char *name;
 
         binary__get_varint(biv->data, len, &pos, &n);
-        name = g_strndup((const char *)biv->data + pos, n);
         pos += n;
-        g_ptr_array_add(biv->names, name);
-        g_hash_table_insert(biv->name_index, name,
-                            GSIZE_TO_POINTER(biv->names->len));
+    }
+    p = biv->name_buf = g_malloc(pos - start + 1);
+    pos = start;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t n = 0;
+
+        binary__get_varint(biv->data, len, &pos, &n);
+        memcpy(p, biv->data + pos, n);
+        p[n] = '\0';
+        biv->names[i] = p;
+        p += n + 1;
+        pos += n;
     }
     biv->root = pos;
     v->start_struct = biv_start_struct;
@@ -606,4 +657,53 @@ Visitor *binary_input_visitor_new(const void *data, size_t len,
     visit__init(v, VISITOR_INPUT);
     visit_set_limits(v, limits ? limits : qvisit_limits_default());
     return v;
+}
+
+Visitor *binary_input_visitor_new(const void *data, size_t len,
+                                  const QVisitLimits *limits, GError **errp)
+{
+    size_t used = 0;
+
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    /* Validate everything first, with the limits. */
+    if (!binary__validate_named(data, len, limits, NULL, 0, &used, errp)) {
+        return NULL;
+    }
+    if (used != len) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_PARSE,
+                    "%zu trailing bytes after the document at byte %zu",
+                    len - used, used);
+        return NULL;
+    }
+    return biv_new(data, len, limits, true);
+}
+
+Visitor *binary__input_visitor_new_named(const void *data, size_t len,
+                                         const QVisitLimits *limits,
+                                         const char *root_name, size_t base,
+                                         GError **errp)
+{
+    size_t used = 0;
+
+    g_return_val_if_fail(data != NULL || len == 0, NULL);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
+
+    if (!binary__validate_named(data, len, limits, root_name, base, &used,
+                                errp)) {
+        return NULL;
+    }
+    if (used != len) {
+        qvisit__error_at(errp, QVISIT_ERROR_PARSE, root_name, base + used,
+                         "bytes after the state");
+        return NULL;
+    }
+    return biv_new(data, len, limits, false);
+}
+
+Visitor *binary__input_visitor_new_checked(const uint8_t *data, size_t len,
+                                           const QVisitLimits *limits)
+{
+    return biv_new(data, len, limits, false);
 }

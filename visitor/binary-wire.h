@@ -15,6 +15,7 @@
 
 #include "qvisit/limits.h"
 #include "qvisit/qobject.h"
+#include "qvisit/visitor.h"
 #include "util/bswap.h"
 
 /*
@@ -170,5 +171,34 @@ QObject *binary__decode_named(const void *data, size_t len,
                               const QVisitLimits *limits,
                               const char *root_name, size_t base,
                               size_t *consumed, GError **errp);
+
+/*
+ * binary__decode_named() without building the tree: every check and
+ * limit of the decoder, the same errors. True when the document is
+ * well formed.
+ */
+bool binary__validate_named(const void *data, size_t len,
+                            const QVisitLimits *limits,
+                            const char *root_name, size_t base,
+                            size_t *consumed, GError **errp);
+
+/*
+ * binary_input_visitor_new() for one section of a stream: validation
+ * errors name @root_name first and count byte offsets from @base, as
+ * binary__decode_named()'s do. @data is not copied: it must outlive the
+ * visitor.
+ */
+Visitor *binary__input_visitor_new_named(const void *data, size_t len,
+                                         const QVisitLimits *limits,
+                                         const char *root_name, size_t base,
+                                         GError **errp);
+
+/*
+ * A visitor over a document that binary__input_visitor_new_named() (or
+ * binary_input_visitor_new()) accepted before, unchanged since: not
+ * validated again, not copied.
+ */
+Visitor *binary__input_visitor_new_checked(const uint8_t *data, size_t len,
+                                           const QVisitLimits *limits);
 
 #endif /* QVISIT_BINARY_WIRE_H */

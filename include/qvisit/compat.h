@@ -257,6 +257,32 @@ QVISIT_API bool compat_convert(CompatRegistry *r, const char *device,
                                uint32_t to_version, GError **errp);
 
 /**
+ * compat_convert_in_place:
+ * @r: a registry
+ * @device: the device id
+ * @state: (transfer none): the device's state at @from_version; rewritten
+ *   in place, also on failure
+ * @from_version: the version @state has
+ * @to_version: the version wanted
+ * @errp: return location for an error
+ *
+ * compat_convert() without its copy of @state: the steps rewrite @state
+ * itself, so a failing step leaves it as far as the chain got. For a
+ * caller that drops the state on failure (the migration core's load
+ * converts trees it decoded itself), it saves copying the state and
+ * putting the copy back member by member.
+ *
+ * Errors: those of compat_convert().
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool compat_convert_in_place(CompatRegistry *r,
+                                        const char *device, QDict *state,
+                                        uint32_t from_version,
+                                        uint32_t to_version, GError **errp);
+
+/**
  * compat_find_chain:
  * @r: a registry
  * @device: the device id, or %COMPAT_MACHINE for machine steps
@@ -607,6 +633,23 @@ QVISIT_API bool compat_resize_array(QDict *state, const char *path,
 QVISIT_API void compat_register_filter(CompatRegistry *r, const char *device,
                                        CompatFilterDirection direction,
                                        CompatTransformFn fn, void *opaque);
+
+/**
+ * compat_has_filter:
+ * @r: a registry
+ * @device: the device id
+ * @direction: which filters
+ *
+ * Tells whether compat_filter_output() or compat_filter_input() would run
+ * any filter for @device: one registered for it or for every device. The
+ * migration core asks before it builds a device's state as a tree only
+ * for the filters.
+ *
+ * Returns: true when at least one such filter is registered.
+ * Since: 0.2
+ */
+QVISIT_API bool compat_has_filter(CompatRegistry *r, const char *device,
+                                  CompatFilterDirection direction);
 
 /**
  * compat_filter_output:

@@ -164,6 +164,42 @@ static bool qfi_optional(Visitor *v, const char *name, bool *present,
     return true;
 }
 
+/*
+ * QEMU's subsection header: QEMU_VM_SUBSECTION, the name as a u8-counted string,
+ * be32 version (vmstate_subsection_load() in QEMU 7.2's
+ * migration/vmstate.c). Like QEMU, look ahead first: anything but a
+ * header with this name (the struct's next subsection, the section
+ * footer, a parent's next field) means the subsection is absent.
+ */
+static bool qfi_start_subsection(Visitor *v, const char *name,
+                                 uint32_t *version, bool *present,
+                                 GError **errp)
+{
+    QEMUFile *f = file_of(v);
+    size_t len = strlen(name);
+    uint8_t *buf;
+    uint64_t ver;
+
+    *present = false;
+    if (qemu_file_get_error(f)) {
+        return read_error(v, errp);
+    }
+    if (len > 255 ||
+        qemu_peek_buffer(f, &buf, 2 + len, 0) < 2 + len ||
+        buf[0] != QEMU_VM_SUBSECTION || buf[1] != len ||
+        memcmp(buf + 2, name, len) != 0) {
+        return true;
+    }
+    value_begin(v);
+    qemu_file_skip(f, 2 + len);
+    if (!value_done(v, read_be(v, &ver, 4, errp))) {
+        return false;
+    }
+    *version = (uint32_t)ver;
+    *present = true;
+    return true;
+}
+
 static bool qfi_type_int(Visitor *v, const char *name, int64_t *obj,
                          unsigned bits, GError **errp)
 {
@@ -370,6 +406,7 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     v->start_array = qfi_start_array;
     v->end_array = qfi_end_array;
     v->optional = qfi_optional;
+    v->start_subsection = qfi_start_subsection;
     v->type_int = qfi_type_int;
     v->type_uint = qfi_type_uint;
     v->type_bool = qfi_type_bool;

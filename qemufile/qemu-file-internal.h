@@ -25,6 +25,14 @@
 /* Internal buffer size; also the largest qemu_peek_buffer() window. */
 #define QEMU_FILE_BUF_SIZE 32768
 
+/*
+ * The byte that starts a subsection header in QEMU 7.2's vmsd payloads
+ * (QEMU_VM_SUBSECTION in migration/savevm.c), which the QEMUFile
+ * visitors write and read for visit_start_subsection(). The wire codec
+ * above has the same value as QS_SUBSECTION.
+ */
+#define QEMU_VM_SUBSECTION 0x05
+
 typedef struct QEMUFileOps {
     /*
      * Writing files: write every byte of @iov, retrying short writes and

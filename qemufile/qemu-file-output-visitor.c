@@ -82,6 +82,31 @@ static bool qfo_optional(Visitor *v, const char *name, bool *present,
     return put_be(v, *present ? 1 : 0, 1, errp);
 }
 
+/* QEMU's subsection header: QEMU_VM_SUBSECTION, u8-counted name, be32
+ * version. */
+static bool qfo_start_subsection(Visitor *v, const char *name,
+                                 uint32_t *version, bool *present,
+                                 GError **errp)
+{
+    size_t len = strlen(name);
+
+    if (!*present) {
+        return true;
+    }
+    if (len > 255) {
+        return visit__set_error(v, errp, QVISIT_ERROR_INVALID,
+                                "subsection name of %zu bytes exceeds 255",
+                                len);
+    }
+    if (!put_be(v, QEMU_VM_SUBSECTION, 1, errp) ||
+        !put_be(v, len, 1, errp)) {
+        return false;
+    }
+    /* A failed put leaves the sticky error, which the next put reports. */
+    qemu_put_buffer(file_of(v), (const uint8_t *)name, len);
+    return put_be(v, *version, 4, errp);
+}
+
 static bool qfo_type_int(Visitor *v, const char *name, int64_t *obj,
                          unsigned bits, GError **errp)
 {
@@ -250,6 +275,7 @@ Visitor *qemu_file_output_visitor_new(QEMUFile *f)
     v->start_array = qfo_start_array;
     v->end_array = qfo_end_array;
     v->optional = qfo_optional;
+    v->start_subsection = qfo_start_subsection;
     v->type_int = qfo_type_int;
     v->type_uint = qfo_type_uint;
     v->type_bool = qfo_type_bool;

@@ -75,6 +75,12 @@ bool qs__dict_int(const QDict *d, const char *key, int64_t *v);
  * description of those bytes, the "fields" of the section's vmdesc entry.
  */
 Visitor *qs__vmdesc_visitor_new(QEMUFile *f, QList **fields);
+/* qs__vmdesc_visitor_new() that also sets *@subsections (nullable; transfer
+ * full, NULL when there were none) to the vmsds of the subsections
+ * (visit_start_subsection()) of the walk's root struct, as the
+ * "subsections" of the section's vmdesc entry. */
+Visitor *qs__vmdesc_visitor_new_full(QEMUFile *f, QList **fields,
+                                     QList **subsections);
 
 /* A vmdesc "devices" entry of a section, taking @fields (transfer full). */
 QDict *qs__vmdesc_device(const char *idstr, uint32_t instance_id,

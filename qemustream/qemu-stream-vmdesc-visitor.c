@@ -19,8 +19,11 @@
 
 typedef struct VDFrame {
     bool is_array;
+    bool is_subsection;
+    uint32_t version;   /* subsections: the version written */
     char *name;
     QList *items;       /* struct: named fields; array: element descs */
+    QList *subs;        /* struct: its subsections' vmsds, or NULL */
     uint64_t start;
     QDict *uniform;     /* native arrays: the one element description */
     size_t uniform_n;
@@ -33,6 +36,8 @@ typedef struct VmdescVisitor {
     QList **result;
     GArray *stack;      /* of VDFrame */
     QList *root_fields;
+    QList *root_subs;   /* the root struct's subsections, or NULL */
+    QList **subs_result;
 } VmdescVisitor;
 
 static VmdescVisitor *to_vd(Visitor *v)
@@ -95,8 +100,8 @@ static QDict *leaf(const char *type, uint64_t size, const char *qvisit)
     return d;
 }
 
-static QDict *struct_desc(const char *name, QList *fields, uint64_t size,
-                          const char *qvisit)
+static QDict *struct_desc(const char *name, QList *fields, QList *subs,
+                          uint64_t size, const char *qvisit)
 {
     QDict *d = qdict_new();
     QDict *vmsd = qdict_new();
@@ -104,6 +109,9 @@ static QDict *struct_desc(const char *name, QList *fields, uint64_t size,
     qdict_put_str(vmsd, "vmsd_name", name ? name : "");
     qdict_put_int(vmsd, "version", 1);
     qdict_put(vmsd, "fields", fields);
+    if (subs) {
+        qdict_put(vmsd, "subsections", subs);
+    }
     qdict_put_str(d, "type", "struct");
     qdict_put(d, "struct", vmsd);
     qdict_put_uint(d, "size", size);
@@ -146,16 +154,51 @@ static bool vd_end_struct(Visitor *v, GError **errp)
     }
     f = *top(vd);
     g_array_set_size(vd->stack, vd->stack->len - 1);
-    if (!vd->stack->len) {
+    if (f.is_subsection) {
+        /* A subsection is a vmsd of its own in its struct's list. */
+        VDFrame *parent = top(vd);
+        QList **subs = parent ? &parent->subs : &vd->root_subs;
+        QDict *vmsd = qdict_new();
+
+        qdict_put_str(vmsd, "vmsd_name", f.name);
+        qdict_put_uint(vmsd, "version", f.version);
+        qdict_put(vmsd, "fields", f.items);
+        if (f.subs) {
+            qdict_put(vmsd, "subsections", f.subs);
+        }
+        if (!*subs) {
+            *subs = qlist_new();
+        }
+        qlist_append(*subs, vmsd);
+    } else if (!vd->stack->len) {
         /* The device's root struct: its fields are the vmsd's. */
         qobject_unref(vd->root_fields);
         vd->root_fields = f.items;
+        qobject_unref(vd->root_subs);
+        vd->root_subs = f.subs;
     } else {
         add_item(vd, f.name,
-                 struct_desc(f.name, f.items,
+                 struct_desc(f.name, f.items, f.subs,
                              qemu_file_transferred(vd->f) - f.start, NULL));
     }
     g_free(f.name);
+    return true;
+}
+
+static bool vd_start_subsection(Visitor *v, const char *name,
+                                uint32_t *version, bool *present,
+                                GError **errp)
+{
+    VmdescVisitor *vd = to_vd(v);
+
+    if (!visit_start_subsection(vd->inner, name, version, present, errp)) {
+        return false;
+    }
+    if (*present) {
+        push(vd, name, false);
+        top(vd)->is_subsection = true;
+        top(vd)->version = *version;
+    }
     return true;
 }
 
@@ -223,7 +266,7 @@ static bool vd_end_array(Visitor *v, GError **errp)
 
         array_fields(fields, name, &f);
         qlist_append(parent->items,
-                     struct_desc(name, fields,
+                     struct_desc(name, fields, NULL,
                                  qemu_file_transferred(vd->f) - f.start,
                                  "array"));
     } else {
@@ -378,6 +421,9 @@ static bool vd_complete(Visitor *v, GError **errp)
         return false;
     }
     *vd->result = qobject_ref(vd->root_fields);
+    if (vd->subs_result) {
+        *vd->subs_result = vd->root_subs ? qobject_ref(vd->root_subs) : NULL;
+    }
     return true;
 }
 
@@ -392,20 +438,29 @@ static void vd_free(Visitor *v)
 
         g_free(f->name);
         qobject_unref(f->items);
+        qobject_unref(f->subs);
         qobject_unref(f->uniform);
     }
     g_array_free(vd->stack, true);
     qobject_unref(vd->root_fields);
+    qobject_unref(vd->root_subs);
     g_free(vd);
 }
 
 Visitor *qs__vmdesc_visitor_new(QEMUFile *f, QList **fields)
+{
+    return qs__vmdesc_visitor_new_full(f, fields, NULL);
+}
+
+Visitor *qs__vmdesc_visitor_new_full(QEMUFile *f, QList **fields,
+                                     QList **subsections)
 {
     VmdescVisitor *vd = g_new0(VmdescVisitor, 1);
 
     vd->inner = qemu_file_output_visitor_new(f);
     vd->f = f;
     vd->result = fields;
+    vd->subs_result = subsections;
     vd->stack = g_array_new(false, false, sizeof(VDFrame));
     vd->root_fields = qlist_new();
     vd->visitor.start_struct = vd_start_struct;
@@ -413,6 +468,7 @@ Visitor *qs__vmdesc_visitor_new(QEMUFile *f, QList **fields)
     vd->visitor.start_array = vd_start_array;
     vd->visitor.end_array = vd_end_array;
     vd->visitor.optional = vd_optional;
+    vd->visitor.start_subsection = vd_start_subsection;
     vd->visitor.type_int = vd_type_int;
     vd->visitor.type_uint = vd_type_uint;
     vd->visitor.type_bool = vd_type_bool;

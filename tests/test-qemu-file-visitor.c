@@ -325,6 +325,176 @@ static void optional_truncated_fails_next_call(void)
     CU_ASSERT_EQUAL(qemu_fclose(f), -EIO);
 }
 
+/* --- QEMU subsections ------------------------------------------------ */
+
+typedef struct Drive {
+    uint8_t head;
+    bool has_rate, has_lock;
+    uint32_t rate_version;
+    uint8_t rate;
+    uint16_t lock;
+} Drive;
+
+/* fdc's "fdrive" with a second, made-up subsection after it. */
+static bool drive_walk(Visitor *v, Drive *d, GError **errp)
+{
+    uint32_t lock_version = 2;
+
+    d->rate_version = 1;
+    return visit_start_struct(v, "fdrive", errp) &&
+           visit_type_u8(v, "head", &d->head, errp) &&
+           visit_start_subsection(v, "fdrive/media_rate", &d->rate_version,
+                                  &d->has_rate, errp) &&
+           (!d->has_rate ||
+            (visit_type_u8(v, "media_rate", &d->rate, errp) &&
+             visit_end_subsection(v, errp))) &&
+           visit_start_subsection(v, "fdrive/lock", &lock_version,
+                                  &d->has_lock, errp) &&
+           (!d->has_lock ||
+            (visit_type_u16(v, "lock", &d->lock, errp) &&
+             visit_end_subsection(v, errp))) &&
+           visit_end_struct(v, errp);
+}
+
+static const uint8_t drive_both[] = {
+    0x07,
+    0x05, 17, 'f', 'd', 'r', 'i', 'v', 'e', '/', 'm', 'e', 'd', 'i', 'a',
+    '_', 'r', 'a', 't', 'e', 0x00, 0x00, 0x00, 0x01, 0x42,
+    0x05, 11, 'f', 'd', 'r', 'i', 'v', 'e', '/', 'l', 'o', 'c', 'k',
+    0x00, 0x00, 0x00, 0x02, 0xbe, 0xef,
+    0x7e,   /* what follows the struct: a section footer */
+};
+
+static void subsection_writes_qemu_header_only_when_present(void)
+{
+    static const struct {
+        bool rate, lock;
+        size_t len;     /* bytes of drive_both written, footer aside */
+    } cases[] = {
+        { true, true, sizeof(drive_both) - 1 },
+        { false, false, 1 },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        g_autoptr(GError) err = NULL;
+        QEMUFile *f = qemu_fopen_bytearray(out);
+        Visitor *v = qemu_file_output_visitor_new(f);
+        Drive d = { .head = 7, .has_rate = cases[i].rate, .rate = 0x42,
+                    .has_lock = cases[i].lock, .lock = 0xbeef };
+
+        CU_ASSERT_TRUE(drive_walk(v, &d, &err) && visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+        ASSERT_BYTES_EQUAL(out->data, out->len, drive_both, cases[i].len);
+    }
+}
+
+static void subsection_input_finds_present_and_absent_ones(void)
+{
+    /* Both; neither (the footer follows); only the second, which the
+     * first's look-ahead must leave unconsumed. */
+    static const uint8_t neither[] = { 0x07, 0x7e };
+    g_autoptr(GByteArray) second = g_byte_array_new();
+    struct {
+        const uint8_t *bytes;
+        size_t len;
+        bool rate, lock;
+    } cases[] = {
+        { drive_both, sizeof(drive_both), true, true },
+        { neither, sizeof(neither), false, false },
+        { NULL, 0, false, true },
+    };
+
+    g_byte_array_append(second, drive_both, 1);
+    g_byte_array_append(second, drive_both + 25, sizeof(drive_both) - 25);
+    cases[2].bytes = second->data;
+    cases[2].len = second->len;
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) err = NULL;
+        QEMUFile *f = qemu_fopen_mem(cases[i].bytes, cases[i].len);
+        Visitor *v = qemu_file_input_visitor_new(f);
+        Drive d = { .has_rate = !cases[i].rate, .has_lock = !cases[i].lock };
+
+        CU_ASSERT_TRUE(drive_walk(v, &d, &err) && visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_EQUAL(d.head, 7);
+        CU_ASSERT_EQUAL(d.has_rate, cases[i].rate);
+        CU_ASSERT_EQUAL(d.has_lock, cases[i].lock);
+        CU_ASSERT_EQUAL(d.rate, cases[i].rate ? 0x42 : 0);
+        CU_ASSERT_EQUAL(d.lock, cases[i].lock ? 0xbeef : 0);
+        CU_ASSERT_EQUAL(d.rate_version, 1);
+        visit_free(v);
+        /* The look-ahead left the footer in place. */
+        CU_ASSERT_EQUAL(qemu_get_byte(f), 0x7e);
+        CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    }
+}
+
+static void subsection_input_errors(void)
+{
+    static const struct {
+        size_t cut;             /* bytes of drive_both kept */
+        uint8_t version;        /* replaces media_rate's version byte */
+        int code;
+        const char *msg;
+    } cases[] = {
+        { sizeof(drive_both), 2, QVISIT_ERROR_VERSION,
+          "fdrive.fdrive/media_rate: subsection version 2 is newer than 1, "
+          "the newest this walk reads" },
+        { 21, 1, QVISIT_ERROR_TRUNCATED,
+          "fdrive.fdrive/media_rate: stream truncated at byte 21" },
+        { 24, 1, QVISIT_ERROR_TRUNCATED,
+          "fdrive.fdrive/media_rate.media_rate: stream truncated at byte 24" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree uint8_t *bytes = g_memdup2(drive_both, cases[i].cut);
+        g_autoptr(GError) err = NULL;
+        QEMUFile *f;
+        Visitor *v;
+        Drive d = { 0 };
+
+        if (cases[i].cut > 23) {
+            bytes[23] = cases[i].version;
+        }
+        f = qemu_fopen_mem(bytes, cases[i].cut);
+        v = qemu_file_input_visitor_new(f);
+        CU_ASSERT_FALSE(drive_walk(v, &d, &err));
+        ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+        /* Unchanged unless the header was read whole. */
+        CU_ASSERT_EQUAL(d.has_rate, i == 2);
+        visit_free(v);
+        qemu_fclose(f);
+    }
+}
+
+static void subsection_is_an_object_member_in_trees(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) tree = NULL;
+    g_autoptr(QObject) want = qobject_from_json(
+        "{\"head\": 7, \"fdrive/lock\": {\"lock\": 48879}}", &err);
+    Visitor *v = qobject_output_visitor_new(&tree);
+    Drive d = { .head = 7, .has_lock = true, .lock = 0xbeef, .rate = 9 };
+    Drive back = { .has_rate = true };
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE(drive_walk(v, &d, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    ASSERT_QOBJECT_EQUAL(tree, want);
+
+    v = qobject_input_visitor_new(tree);
+    CU_ASSERT_TRUE(drive_walk(v, &back, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_FALSE(back.has_rate);
+    CU_ASSERT_TRUE(back.has_lock);
+    CU_ASSERT_EQUAL(back.lock, 0xbeef);
+}
+
 /* --- a small nested walk: every truncation point ---------------------- */
 
 typedef struct Chan {
@@ -1028,6 +1198,13 @@ static const TestCase tests[] = {
       optional_bad_presence_byte_fails_next_call },
     { "optional_truncated_fails_next_call",
       optional_truncated_fails_next_call },
+    { "subsection_writes_qemu_header_only_when_present",
+      subsection_writes_qemu_header_only_when_present },
+    { "subsection_input_finds_present_and_absent_ones",
+      subsection_input_finds_present_and_absent_ones },
+    { "subsection_input_errors", subsection_input_errors },
+    { "subsection_is_an_object_member_in_trees",
+      subsection_is_an_object_member_in_trees },
     { "nested_walk_matches_legacy_and_reads_back",
       nested_walk_matches_legacy_and_reads_back },
     { "nested_walk_truncated_at_every_offset_names_member",

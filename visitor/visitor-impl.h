@@ -62,6 +62,16 @@ struct Visitor {
      */
     bool (*optional)(Visitor *v, const char *name, bool *present,
                      GError **errp);
+    /*
+     * Optional; fallback: optional() for @name, then start_struct().
+     * Starts a QEMU subsection (visit_start_subsection()): output: write
+     * its header when *present; input: set *present and *version from
+     * the input. Not called while an error is pending. The core opens
+     * the struct frame when *present; end_struct() closes it.
+     */
+    bool (*start_subsection)(Visitor *v, const char *name,
+                             uint32_t *version, bool *present,
+                             GError **errp);
     /* Must be set. See the header comment for widths. */
     bool (*type_int)(Visitor *v, const char *name, int64_t *obj,
                      unsigned bits, GError **errp);

@@ -412,6 +412,63 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     return optional_slow(v, name, present);
 }
 
+bool visit_start_subsection(Visitor *v, const char *name, uint32_t *version,
+                            bool *present, GError **errp)
+{
+    uint32_t want, got;
+    bool p;
+
+    g_return_val_if_fail(v != NULL && name != NULL, false);
+    g_return_val_if_fail(version != NULL && present != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    g_return_val_if_fail(v->top != NULL && !v->top->is_array, false);
+
+    if (!v->start_subsection) {
+        /* Tree and self-describing formats: an optional struct member. */
+        if (!visit_optional(v, name, present)) {
+            if (v->pending) {
+                g_propagate_error(errp, g_steal_pointer(&v->pending));
+                return false;
+            }
+            return true;
+        }
+        return visit_start_struct(v, name, errp);
+    }
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    want = got = *version;
+    p = *present;
+    if (!v->start_subsection(v, name, &got, &p, errp)) {
+        end_call(v);
+        return false;
+    }
+    if (p && v->type == VISITOR_INPUT && got > want) {
+        visit__set_error(v, errp, QVISIT_ERROR_VERSION,
+                         "subsection version %" PRIu32 " is newer than %"
+                         PRIu32 ", the newest this walk reads", got, want);
+        end_call(v);
+        return false;
+    }
+    if (p && !check_depth(v, errp)) {
+        end_call(v);
+        return false;
+    }
+    *present = p;
+    *version = got;
+    if (!p) {
+        end_call(v);
+        return true;
+    }
+    push_frame(v, name, false, 0);
+    return true;
+}
+
+bool visit_end_subsection(Visitor *v, GError **errp)
+{
+    return visit_end_struct(v, errp);
+}
+
 /* Integers: one path for every width, so range checks exist once. */
 static inline bool visit_uint(Visitor *v, const char *name, uint64_t *obj,
                        unsigned bits, GError **errp)
@@ -834,6 +891,7 @@ void visit__detach(Visitor *v)
     v->start_array = closed_start_array;
     v->end_array = closed_end;
     v->optional = closed_optional;
+    v->start_subsection = NULL;
     v->type_int = closed_type_int;
     v->type_uint = closed_type_uint;
     v->type_bool = closed_type_bool;

@@ -187,6 +187,63 @@ QVISIT_API bool visit_end_array(Visitor *v, GError **errp);
 QVISIT_API bool visit_optional(Visitor *v, const char *name, bool *present);
 
 /**
+ * visit_start_subsection:
+ * @v: a visitor
+ * @name: (transfer none): the subsection's name, not NULL; QEMU names a
+ *   subsection "<parent vmsd>/<part>" ("fdrive/media_rate"). Not copied:
+ *   it must stay valid until visit_end_subsection(), as literals do.
+ * @version: (inout): output visitors: the version to write; input
+ *   visitors: on entry the newest version the walk reads, on return the
+ *   version of the input (left unchanged by inputs that carry none)
+ * @present: (inout): output visitors: whether to write the subsection
+ *   (QEMU's `needed()`); input visitors: set from the input
+ * @errp: return location for an error
+ *
+ * Starts a QEMU subsection of the innermost struct: an optional group of
+ * members that follows the struct's own members, with a name and a
+ * version of its own. Only a walk of QEMU device state needs it.
+ * QEMUFile visitors write and read QEMU's subsection header (byte 0x05,
+ * the name as a u8-counted string, be32 version) and nothing when absent;
+ * an input visitor looks ahead without consuming and finds the
+ * subsection absent when the next bytes are not a header with @name (the
+ * next subsection of the struct, or what follows the struct). Every other
+ * visitor treats it as an optional struct member named @name
+ * (visit_optional() followed by visit_start_struct()).
+ *
+ * When *@present ends up false, nothing was started: skip the
+ * subsection's members and do not call visit_end_subsection(). A walk
+ * keeps the presence in its state, so that what it read it writes back:
+ *     ok = visit_start_subsection(v, "fdrive/media_rate", &ver,
+ *                                 &d->has_media_rate, errp) &&
+ *          (!d->has_media_rate ||
+ *           (visit_type_u8(v, "media_rate", &d->media_rate, errp) &&
+ *            visit_end_subsection(v, errp)));
+ *
+ * Errors: %QVISIT_ERROR_VERSION when the input's version is above the
+ * *@version the walk reads; %QVISIT_ERROR_TRUNCATED inside the header;
+ * the errors of visit_start_struct().
+ *
+ * Returns: true on success, whether the subsection is present or not.
+ * Since: 0.2
+ */
+QVISIT_API bool visit_start_subsection(Visitor *v, const char *name,
+                                       uint32_t *version, bool *present,
+                                       GError **errp);
+
+/**
+ * visit_end_subsection:
+ * @v: a visitor
+ * @errp: return location for an error
+ *
+ * Closes the subsection opened by a visit_start_subsection() that found
+ * it present; the errors of visit_end_struct().
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool visit_end_subsection(Visitor *v, GError **errp);
+
+/**
  * visit_type_u8:
  * @v: a visitor
  * @name: (nullable): the member name

@@ -50,7 +50,7 @@ QVISIT_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fPIC -fvisibility=hidden \
 LIB_SRCS := $(sort $(wildcard util/*.c qobject/*.c visitor/*.c qemufile/*.c \
                               compat/*.c qemustream/*.c migration/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
-DEV_SRCS := $(sort $(wildcard examples/devices/*.c))
+DEV_SRCS := $(sort $(wildcard examples/devices/*.c examples/qemu-devices/*.c))
 DEV_OBJS := $(DEV_SRCS:%.c=$(B)/%.o)
 TOOL_SRCS := $(sort $(wildcard tools/*.c))
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)

@@ -65,6 +65,26 @@ typedef struct QsReader {
  * What the dump's values take on the heap, charged with qs__charge() as
  * the dump grows: at least the allocation and its malloc overhead.
  */
+/* A section as its START or FULL record introduced it. */
+typedef struct QsSection {
+    uint32_t id;
+    char *idstr;
+    uint32_t instance_id;
+    uint32_t version_id;
+    bool is_ram;
+} QsSection;
+
+/*
+ * A FULL section of a stream without vmdesc, through @opts->layouts
+ * (qemu-stream-layouts.c): its state goes into @rec; a section the
+ * layouts do not know is, with @opts->partial, skipped up to its footer
+ * and kept as "opaque" hex. @sections: the section id -> QsSection table
+ * so far; @footers: whether the stream has footers (-1: not known yet).
+ */
+bool qs__read_layout(QsReader *r, const QsSection *s, uint64_t at,
+                     const QemuStreamOptions *opts, GHashTable *sections,
+                     int footers, QDict *rec, GError **errp);
+
 #define QS_COST_VALUE 48                        /* number, bool */
 #define QS_COST_STR(len) (48 + (size_t)(len))   /* a string */
 #define QS_COST_MEMBER(klen) (48 + (size_t)(klen))  /* a dict member */

@@ -10,14 +10,6 @@
 #include "qemufile/qemu-file-window.h"
 #include "util/hex.h"
 
-typedef struct QsSection {
-    uint32_t id;
-    char *idstr;
-    uint32_t instance_id;
-    uint32_t version_id;
-    bool is_ram;
-} QsSection;
-
 /* An analyze-compat member waiting for the members before it. */
 typedef struct QsPending {
     char *key;
@@ -559,6 +551,15 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
             }
             desc = devices ? qs__vmdesc_lookup(devices, idstr, instance)
                            : NULL;
+            if (!devices && type == QS_SECTION_FULL && rec &&
+                opts->layouts) {
+                /* No vmdesc: the caller's layouts know the device. */
+                if (!qs__read_layout(r, s, at, opts, sections, footers, rec,
+                                     errp)) {
+                    return false;
+                }
+                break;
+            }
             if (!desc && !devices && type == QS_SECTION_FULL &&
                 r->sink && r->sink->undescribed) {
                 /* No vmdesc: the migration core knows the layout. */
@@ -886,10 +887,17 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     r.path = path;
     r.ram_blocks = ram_blocks;
     r.ram_lengths = ram_lengths;
-    if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
+    if (!vmdesc && opts->layouts && !r.compat) {
+        /* Decoded through the layouts (qs__read_layout()). */
+        r.page_size = QS_DEFAULT_PAGE_SIZE;
+    } else if (!vmdesc) {
+        qs__vmdesc_missing(errp);
         return NULL;
+    } else if (!qs__vmdesc_check(vmdesc, &r.page_size, errp)) {
+        return NULL;
+    } else {
+        devices = qs__vmdesc_index(vmdesc);
     }
-    devices = qs__vmdesc_index(vmdesc);
     if (!read_header(&r, &version, errp)) {
         return NULL;
     }
@@ -907,7 +915,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
         qdict_put_obj(r.ram_summary, "blocks", QOBJECT(qlist_new()));
         qdict_put_obj(dump, "ram", QOBJECT(r.ram_summary));
         qdict_put_obj(dump, "records", QOBJECT(qlist_new()));
-        if (borrowed) {
+        if (borrowed && vmdesc) {
             g_autoptr(GString) text = qobject_to_json(vmdesc);
 
             if (!qs__charge(&r, QS_COST_STR(text->len), errp)) {

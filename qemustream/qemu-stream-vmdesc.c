@@ -378,6 +378,7 @@ QObject *qs__run_fd(int fd, const QemuStreamOptions *opts, QsStreamFn fn,
     QObject *o = NULL;
     struct stat st;
     uint64_t size, own_len = 0;
+    bool layouts = false;
     int owned;
 
     limits = opts && opts->limits ? opts->limits : qvisit_limits_default();
@@ -393,16 +394,26 @@ QObject *qs__run_fd(int fd, const QemuStreamOptions *opts, QsStreamFn fn,
         fd = owned;
     }
     if (!opts || !opts->vmdesc) {
-        own = find_vmdesc(fd, size, limits, &own_len, errp);
+        GError *err = NULL;
+
+        own = find_vmdesc(fd, size, limits, &own_len, &err);
+        /* Without a vmdesc the caller's layouts may know the devices. */
+        if (!own && opts && opts->layouts &&
+            g_error_matches(err, QVISIT_ERROR, QVISIT_ERROR_MISSING)) {
+            g_clear_error(&err);
+            layouts = true;
+        } else if (err) {
+            g_propagate_error(errp, err);
+        }
     }
-    if (!own && (!opts || !opts->vmdesc)) {
+    if (!own && !layouts && (!opts || !opts->vmdesc)) {
         /* find_vmdesc() has set the error */
     } else if (lseek(fd, 0, SEEK_SET) < 0) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_IO, "stream: %s",
                     g_strerror(errno));
     } else {
-        o = run_from(fd, own ? own : opts->vmdesc, own == NULL, own_len, fn,
-                     ctx, errp);
+        o = run_from(fd, own ? own : opts->vmdesc, own == NULL && !layouts,
+                     own_len, fn, ctx, errp);
     }
     if (owned >= 0) {
         close(owned);

@@ -407,6 +407,7 @@ typedef struct QsEncoder {
     QList *records;
     GHashTable *devices;        /* "idstr\x1finstance" -> vmdesc entry */
     const char *vmdesc;         /* text after EOF, or NULL */
+    const QemuStreamLayouts *layouts;   /* without a vmdesc, or NULL */
     uint64_t page_size;
     QsRamWriter ram;
     GHashTable *sections;       /* section id -> RAM_SECTION or 1 */
@@ -538,11 +539,12 @@ static bool write_configuration(QEMUFile *f, const QDict *conf,
 }
 
 static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
-                          const char *idstr, uint64_t inst, QsEncoder *e,
-                          GString *path, GError **errp)
+                          const char *idstr, uint64_t inst, uint32_t version,
+                          QsEncoder *e, GString *path, GError **errp)
 {
     QObject *ram = qdict_get(rec, "ram");
     QDict *state = qobject_to(QDict, qdict_get(rec, "state"));
+    const char *opaque;
     size_t mark = path->len;
     QDict *desc;
 
@@ -572,9 +574,43 @@ static bool write_payload(QEMUFile *f, const QDict *rec, bool is_ram,
                                     "only the " QS_RAM_IDSTR " section "
                                     "(instance 0) has RAM items");
     }
+    opaque = qs__dict_str(rec, "opaque");
+    if (opaque) {
+        /* A section the reader skipped without knowing it: its bytes. */
+        size_t len = strlen(opaque);
+
+        if (state) {
+            return qs__enc_member_error(path, "opaque", errp,
+                                        QVISIT_ERROR_INVALID,
+                                        "a record has 'state' or 'opaque', "
+                                        "not both");
+        }
+        if (len % 2) {
+            return qs__enc_member_error(path, "opaque", errp,
+                                        QVISIT_ERROR_LENGTH,
+                                        "odd number of hex digits (%zu)",
+                                        len);
+        }
+        g_string_append(path, ".opaque");
+        if (!qs__write_hex(f, opaque, len / 2, path, errp)) {
+            return false;
+        }
+        g_string_truncate(path, mark);
+        return true;
+    }
     if (!state) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
                              "member 'state' is missing");
+    }
+    if (!e->devices && e->layouts) {
+        GError *err = NULL;
+
+        if (!e->layouts->encode(e->layouts->opaque, idstr, inst, version,
+                                state, f, &err)) {
+            g_propagate_prefixed_error(errp, err, "%s.state: ", path->str);
+            return false;
+        }
+        return true;
     }
     if (!e->devices) {
         return qs__enc_error(path, errp, QVISIT_ERROR_MISSING,
@@ -649,7 +685,7 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
     const char *type = qs__dict_str(rec, "type");
     const char *idstr = NULL;
     size_t last = qlist_size(e->records) - 1;
-    uint64_t id, inst = 0, v, t;
+    uint64_t id, inst = 0, v = 0, t;
     QObject *footer;
     bool is_ram, has;
 
@@ -716,7 +752,8 @@ static bool write_record(QEMUFile *f, const QDict *rec, size_t index,
         is_ram = true;
         qs__put_section_part(f, (uint8_t)t, (uint32_t)id);
     }
-    if (!write_payload(f, rec, is_ram, idstr, inst, e, path, errp)) {
+    if (!write_payload(f, rec, is_ram, idstr, inst, (uint32_t)v, e, path,
+                       errp)) {
         return false;
     }
     footer = qdict_get(rec, "footer");
@@ -793,6 +830,14 @@ bool qemu_stream_encode(QEMUFile *f, const QObject *dump, GError **errp)
 
 bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
                              const QVisitLimits *limits, GError **errp)
+{
+    return qemu_stream_encode_layouts(f, dump, limits, NULL, errp);
+}
+
+bool qemu_stream_encode_layouts(QEMUFile *f, const QObject *dump,
+                                const QVisitLimits *limits,
+                                const QemuStreamLayouts *layouts,
+                                GError **errp)
 {
     QDict *root = qobject_to(QDict, dump);
     g_autoptr(GString) path = g_string_new(NULL);
@@ -883,6 +928,7 @@ bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
         devices = qs__vmdesc_index(desc);
     }
     e.devices = devices;
+    e.layouts = layouts;
 
     /* Check everything before the first byte reaches @f: a first pass
      * writes into a file that discards, so an invalid dump writes

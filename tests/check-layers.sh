@@ -26,7 +26,7 @@ build=${1:-build}
 
 # Lowest first. A folder that does not exist (yet) is skipped.
 LAYERS="util qobject visitor qemufile compat qemustream migration
-examples/devices tools"
+examples/devices examples/qemu-devices tools"
 
 # The layer of each public header.
 PUBLIC="common.h:util error.h:util limits.h:util

@@ -12,6 +12,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/qemu-devices/qemu-devices.h"
 #include "tools/cli.h"
 
 static void dump_usage(FILE *out)
@@ -37,6 +38,11 @@ static void dump_usage(FILE *out)
             "  --vmdesc FILE     decode with the description of FILE (a\n"
             "                    stream or a JSON vmdesc), for streams\n"
             "                    written with suppress-vmdesc=on\n"
+            "  --partial         a stream without a vmdesc is decoded\n"
+            "                    through the built-in QEMU devices; keep\n"
+            "                    the sections they do not know as opaque\n"
+            "                    bytes (found by their footer) instead of\n"
+            "                    failing\n"
             "  -o, --output FILE write to FILE instead of standard output\n"
             "  -h, --help        show this help\n"
             "\n"
@@ -84,8 +90,44 @@ static bool write_member(const char *key, QObject *value, void *opaque,
            out_put(o, text->str + 1, text->len - 3, errp);
 }
 
+/*
+ * Reports the sections of a stream without a vmdesc that no built-in
+ * device decoded (kept as "opaque" bytes); returns how many.
+ */
+static size_t report_opaque(QObject *dump)
+{
+    QDict *root = qobject_to(QDict, dump);
+    QList *records = root ? qobject_to(QList, qdict_get(root, "records"))
+                          : NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; records && i < qlist_size(records); i++) {
+        QDict *rec = qobject_to(QDict, qlist_get(records, i));
+        QString *hex = rec ? qobject_to(QString, qdict_get(rec, "opaque"))
+                           : NULL;
+        QNum *id = rec ? qobject_to(QNum, qdict_get(rec, "section_id"))
+                       : NULL;
+        QString *idstr = rec ? qobject_to(QString, qdict_get(rec, "idstr"))
+                             : NULL;
+        uint64_t sid = 0;
+
+        if (!hex || !idstr) {
+            continue;
+        }
+        if (id) {
+            qnum_get_try_uint(id, &sid);
+        }
+        cli_error("dump: %s (section %" G_GUINT64_FORMAT "): no built-in "
+                  "layout; %zu bytes kept as opaque",
+                  qstring_get_str(idstr), sid,
+                  strlen(qstring_get_str(hex)) / 2);
+        n++;
+    }
+    return n;
+}
+
 static int dump_qemu(const char *stream, const QemuStreamOptions *base,
-                     const char *vmdesc_path, bool desc_only,
+                     const char *vmdesc_path, bool desc_only, bool partial,
                      const char *output)
 {
     g_autoptr(GError) err = NULL;
@@ -117,6 +159,11 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
         if (opts.analyze_compat) {
             opts.section_fn = write_member;
             opts.section_opaque = &out;
+        } else if (!opts.vmdesc) {
+            /* Used only when the stream has no vmdesc. Unknown sections
+             * are always skipped, so that all are reported. */
+            opts.layouts = qemu_devices_layouts();
+            opts.partial = true;
         }
         result = qemu_stream_dump_path(stream, &opts, &err);
     }
@@ -127,6 +174,11 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
         if (!cli_output_failed(out.out)) {
             cli_error("%s", err->message);
         }
+        return cli_output_close(out.out, false);
+    }
+    if (!opts.analyze_compat && report_opaque(result) && !partial) {
+        cli_error("dump: the stream has no vmdesc and sections no built-in "
+                  "device knows; --partial dumps the others");
         return cli_output_close(out.out, false);
     }
     if (opts.section_fn) {
@@ -143,7 +195,7 @@ int cmd_dump(int argc, char **argv)
 {
     QemuStreamOptions opts;
     const char *stream = NULL, *vmdesc = NULL, *output = NULL;
-    bool qemu = false, desc = false, compact = false;
+    bool qemu = false, desc = false, compact = false, partial = false;
 
     qemu_stream_options_init(&opts);
     opts.limits = cli_limits();
@@ -163,6 +215,8 @@ int cmd_dump(int argc, char **argv)
             opts.analyze_compat = true;
         } else if (!strcmp(a, "--desc")) {
             desc = true;
+        } else if (!strcmp(a, "--partial")) {
+            partial = true;
         } else if (!strcmp(a, "--vmdesc") || !strcmp(a, "-o") ||
                    !strcmp(a, "--output")) {
             if (i + 1 >= argc) {
@@ -187,9 +241,10 @@ int cmd_dump(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (!qemu) {
-        if (opts.ram_full || opts.analyze_compat || desc || vmdesc) {
-            cli_error("dump: --ram, --analyze-compat, --desc and --vmdesc "
-                      "need --qemu");
+        if (opts.ram_full || opts.analyze_compat || desc || vmdesc ||
+            partial) {
+            cli_error("dump: --ram, --analyze-compat, --desc, --vmdesc and "
+                      "--partial need --qemu");
             return CLI_EXIT_USAGE;
         }
         return cli_dump_native(stream, output, compact);
@@ -198,5 +253,5 @@ int cmd_dump(int argc, char **argv)
         cli_error("dump: --ram and --analyze-compat cannot be combined");
         return CLI_EXIT_USAGE;
     }
-    return dump_qemu(stream, &opts, vmdesc, desc, output);
+    return dump_qemu(stream, &opts, vmdesc, desc, partial, output);
 }

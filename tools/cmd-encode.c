@@ -12,6 +12,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/qemu-devices/qemu-devices.h"
 #include "tools/cli.h"
 
 static void encode_usage(FILE *out)
@@ -55,7 +56,9 @@ static int encode_qemu(const char *input, const char *output)
         return out ? cli_output_close(out, false) : CLI_EXIT_FAILURE;
     }
     f = qemu_fopen_fd(fd, "wb");
-    ok = qemu_stream_encode_full(f, dump, cli_limits(), &err);
+    /* A dump of a stream without a vmdesc: the built-in QEMU devices. */
+    ok = qemu_stream_encode_layouts(f, dump, cli_limits(),
+                                    qemu_devices_layouts(), &err);
     rc = qemu_fclose(f);
     if (rc < 0) {
         /* The file's first error is the output's; whatever the encoder

@@ -64,6 +64,38 @@ typedef bool (*QemuStreamSectionFn)(const char *key, QObject *value,
                                     void *opaque, GError **errp);
 
 /**
+ * QemuStreamLayouts:
+ * @decode: decodes the payload of FULL section @idstr (instance
+ *   @instance_id, version @version_id) from @f, positioned at the
+ *   payload's first byte, consuming exactly the payload. Returns the
+ *   section's state (transfer full) as the vmdesc-based native dump has
+ *   it, or NULL with @errp set: %QVISIT_ERROR_UNKNOWN, having read
+ *   nothing, when it has no layout for the section; any other code for a
+ *   payload that does not fit the layout
+ * @encode: the reverse: writes @state (transfer none) of section @idstr
+ *   as its payload onto @f. Returns false with @errp set, writing
+ *   nothing, when @state does not fit the layout, or
+ *   %QVISIT_ERROR_UNKNOWN when it has no layout for the section
+ * @opaque: passed to both
+ *
+ * Device layouts known without a vmdesc, e.g. the qvisit CLI's built-in
+ * QEMU devices: they decode and encode the device sections of a stream
+ * written without a vmdesc (QEMU's suppress-vmdesc=on). The structure
+ * must outlive the calls that use it.
+ *
+ * Since: 0.2
+ */
+typedef struct QemuStreamLayouts {
+    QDict *(*decode)(void *opaque, const char *idstr, uint32_t instance_id,
+                     uint32_t version_id, QEMUFile *f,
+                     const QVisitLimits *limits, GError **errp);
+    bool (*encode)(void *opaque, const char *idstr, uint32_t instance_id,
+                   uint32_t version_id, QDict *state, QEMUFile *f,
+                   GError **errp);
+    void *opaque;
+} QemuStreamLayouts;
+
+/**
  * QemuStreamOptions:
  * @analyze_compat: produce analyze-migration.py's document instead of the
  *   native dump
@@ -82,6 +114,16 @@ typedef bool (*QemuStreamSectionFn)(const char *key, QObject *value,
  *   two members are handed out separately, where analyze-migration.py
  *   would print only the second (QEMU does not reuse ids)
  * @section_opaque: passed to @section_fn
+ * @layouts: (nullable) (transfer none): native dump only: for a stream
+ *   that has no vmdesc (and no @vmdesc given), decode each device section
+ *   through these layouts instead of failing with %QVISIT_ERROR_MISSING;
+ *   RAM is split at 4 KiB pages (x86's), and the dump has no "vmdesc"
+ *   member (since 0.2)
+ * @partial: with @layouts: a section they do not know is skipped by
+ *   searching for its footer and kept in the dump as "opaque" bytes
+ *   (see docs/qemu-streams.md, "Streams without a vmdesc", for how a
+ *   footer is recognised); without @partial such a section is
+ *   %QVISIT_ERROR_UNKNOWN (since 0.2)
  *
  * Since: 0.1
  */
@@ -92,6 +134,8 @@ typedef struct QemuStreamOptions {
     const QVisitLimits *limits;
     QemuStreamSectionFn section_fn;
     void *section_opaque;
+    const QemuStreamLayouts *layouts;
+    bool partial;
 } QemuStreamOptions;
 
 /**
@@ -249,6 +293,31 @@ QVISIT_API bool qemu_stream_encode(QEMUFile *f, const QObject *dump,
 QVISIT_API bool qemu_stream_encode_full(QEMUFile *f, const QObject *dump,
                                         const QVisitLimits *limits,
                                         GError **errp);
+
+/**
+ * qemu_stream_encode_layouts:
+ * @f: (transfer none): a file opened for writing
+ * @dump: (transfer none): a native dump made with @ram_full
+ * @limits: (nullable) (transfer none): as for qemu_stream_encode_full()
+ * @layouts: (nullable) (transfer none): encode the device sections of a
+ *   dump that has no vmdesc (one made with #QemuStreamOptions.layouts)
+ *   through these
+ * @errp: return location for an error
+ *
+ * qemu_stream_encode_full() for dumps of streams without a vmdesc too:
+ * a FULL record's "state" is written by @layouts when the dump has no
+ * vmdesc, and a record with "opaque" bytes instead of a state (a section
+ * skipped with #QemuStreamOptions.partial) is written as those bytes.
+ *
+ * Errors: those of qemu_stream_encode(), and those of @layouts->encode.
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool qemu_stream_encode_layouts(QEMUFile *f, const QObject *dump,
+                                           const QVisitLimits *limits,
+                                           const QemuStreamLayouts *layouts,
+                                           GError **errp);
 
 /**
  * QemuStreamInfoFlags:

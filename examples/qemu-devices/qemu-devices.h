@@ -1,0 +1,131 @@
+/*
+ * The built-in QEMU devices: qvisit walks of the device sections QEMU 7.2
+ * writes (mc146818rtc, i8254, ...), written from the facts of QEMU's
+ * VMStateDescriptions. With them qvisit decodes a QEMU stream that has
+ * no vmdesc (QEMU's suppress-vmdesc=on), re-encodes it byte for byte, and
+ * checks a stream's vmdesc against what it knows (`qvisit check --qemu
+ * STREAM --layouts builtin`); docs/qemu-streams.md, "Streams without a
+ * vmdesc".
+ *
+ * Not public API: linked into the CLI, tests and benchmarks as part of
+ * build/libqvisit-devices.a. Each QemuDevice describes one section kind
+ * at a range of versions. A device's walk, run by a QEMUFile input
+ * visitor into a QObject output visitor, gives exactly the section's
+ * "state" in the vmdesc-based `qvisit dump --qemu` (same member names and
+ * order, same values), and the reverse walk gives the payload's bytes.
+ * /work/wt/qemu-devices-interface.md (while the work is split) and
+ * docs/qemu-streams.md give the rules for writing one.
+ */
+#ifndef QVISIT_QEMU_DEVICES_H
+#define QVISIT_QEMU_DEVICES_H
+
+#include <qvisit/qvisit.h>
+
+/*
+ * A walk of one vmsd: visits the vmsd's fields, then its subsections, as
+ * members of the struct the caller has open (the runner opens the
+ * section's root struct; a VMSTATE_STRUCT field's walk is called between
+ * visit_start_struct(v, "field") and visit_end_struct()). @version is the
+ * vmsd version being read or written (the section's version_id for the
+ * top-level vmsd). The walk works with every visitor; an input walk may
+ * leave @state partly written on failure, and clear() still releases it.
+ */
+typedef bool (*QemuDeviceWalk)(Visitor *v, void *state, uint32_t version,
+                               GError **errp);
+
+typedef struct QemuDevice {
+    /* The catalogue key: the section idstr's last "/" component, e.g.
+     * "I440FX" for "0000:00:00.0/I440FX"; the whole idstr when it has
+     * no "/". */
+    const char *name;
+    /* The vmdesc's "vmsd_name" of the section. */
+    const char *vmsd_name;
+    /* The version_id QEMU 7.2 writes. */
+    uint32_t version;
+    /* The oldest version_id @visit reads. */
+    uint32_t minimum_version;
+    /* Bytes of the state struct; the runners allocate it zeroed. */
+    size_t state_size;
+    QemuDeviceWalk visit;
+    /* Nullable: frees what the walk allocated inside the state. */
+    void (*clear)(void *state);
+} QemuDevice;
+
+/*
+ * Returns the descriptor for section @idstr (the whole idstr as in the
+ * stream) at @version, or NULL when no descriptor has that name and a
+ * version range holding @version. The pointer is static.
+ */
+const QemuDevice *qemu_devices_find(const char *idstr, uint32_t version);
+
+/*
+ * Returns every descriptor, in catalogue order (a static array), and sets
+ * *@n to their number.
+ */
+const QemuDevice *const *qemu_devices_list(size_t *n);
+
+/*
+ * Decodes one section payload: @dev's walk of @version through a
+ * QEMUFile input visitor on @f (positioned at the payload's first byte;
+ * exactly the payload is consumed) into a zeroed state, then through a
+ * QObject output visitor. Errors name "<idstr>.<path>" and the byte
+ * offset; @limits (nullable) bounds what is read.
+ *
+ * Returns: (transfer full): the state tree, or NULL with @errp set.
+ */
+QDict *qemu_device_decode(const QemuDevice *dev, const char *idstr,
+                          uint32_t version, QEMUFile *f,
+                          const QVisitLimits *limits, GError **errp);
+
+/*
+ * The reverse of qemu_device_decode(): @state through a QObject input
+ * visitor into a zeroed state, then through a QEMUFile output visitor
+ * onto @f (opened for writing). Writes nothing when @state does not fit
+ * the walk.
+ *
+ * Returns: true on success.
+ */
+bool qemu_device_encode(const QemuDevice *dev, const char *idstr,
+                        uint32_t version, QDict *state, QEMUFile *f,
+                        GError **errp);
+
+/*
+ * The vmdesc description of a decoded section, for comparing with a
+ * stream's own: @state re-walked through the codec's vmdesc visitor.
+ * Sets *@fields and *@subsections (transfer full; NULL when there are
+ * none) to the "fields" and "subsections" of the section's vmdesc entry
+ * as the walk writes them (types are qvisit's visit types, not QEMU's
+ * VMStateInfo names).
+ *
+ * Returns: true on success.
+ */
+bool qemu_device_describe(const QemuDevice *dev, const char *idstr,
+                          uint32_t version, QDict *state, QList **fields,
+                          QList **subsections, GError **errp);
+
+/*
+ * Visits QEMU subsection @name, written at @version, whose fields @walk
+ * visits (with the version read or written): the usual
+ * visit_start_subsection() ... visit_end_subsection() of a subsection
+ * whose presence the state keeps in *@present. An input older than
+ * @minimum_version is QVISIT_ERROR_VERSION, as QEMU refuses it.
+ */
+bool qemu_dev_subsection(Visitor *v, const char *name, uint32_t version,
+                         uint32_t minimum_version, bool *present,
+                         QemuDeviceWalk walk, void *state, GError **errp);
+
+/*
+ * The catalogue as #QemuStreamLayouts, for qemu_stream_dump_path() and
+ * qemu_stream_encode_layouts() on streams without a vmdesc: a section
+ * whose name and version no descriptor has is QVISIT_ERROR_UNKNOWN
+ * ("<idstr>: no built-in layout for version N"), read or written
+ * nothing. The pointer is static.
+ */
+const QemuStreamLayouts *qemu_devices_layouts(void);
+
+/* The built-in devices, one `const QemuDevice` each (qemu-devices-list.h). */
+#define QEMU_DEVICE(sym) extern const QemuDevice sym;
+#include "examples/qemu-devices/qemu-devices-list.h"
+#undef QEMU_DEVICE
+
+#endif /* QVISIT_QEMU_DEVICES_H */

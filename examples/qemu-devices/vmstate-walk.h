@@ -1,0 +1,82 @@
+/*
+ * Small helpers shared by the built-in QEMU device walks of this folder:
+ * VMState shapes that need more than one visit call (arrays of signed
+ * integers, counted or fixed, and the PCIDevice struct that many PCI
+ * devices embed). Subsections go through qemu_dev_subsection().
+ *
+ * Facts about the wire layout come from QEMU 7.2's VMStateDescriptions
+ * (migration/vmstate.c, hw/pci/pci.c); the code is qvisit's own.
+ */
+#ifndef QVISIT_EXAMPLES_QEMU_DEVICES_VMSTATE_WALK_H
+#define QVISIT_EXAMPLES_QEMU_DEVICES_VMSTATE_WALK_H
+
+#include "examples/qemu-devices/qemu-devices.h"
+
+/*
+ * vmstate_walk_i32_varray:
+ * @v: a visitor
+ * @name: (transfer none): the member name
+ * @arr: (inout) (array length=n): the elements
+ * @n: the element count, already visited and checked by the caller
+ * @errp: return location for an error
+ *
+ * A VMSTATE_VARRAY_INT32 of @n int32 elements as QEMU's vmdesc describes
+ * it, so as the vmdesc-based decode shapes it: nothing for 0 elements, a
+ * plain int32 member for 1 (QEMU writes "array_len" only for more than
+ * one element), a list otherwise.
+ *
+ * Returns: true on success.
+ */
+bool vmstate_walk_i32_varray(Visitor *v, const char *name, int32_t *arr,
+                             size_t n, GError **errp);
+
+/*
+ * vmstate_walk_i32_array:
+ * @v: a visitor
+ * @name: (transfer none): the member name
+ * @arr: (inout) (array length=n): the elements, @n > 1
+ * @n: the element count
+ * @errp: return location for an error
+ *
+ * A fixed VMSTATE_INT32_ARRAY: a list of @n signed numbers.
+ *
+ * Returns: true on success.
+ */
+bool vmstate_walk_i32_array(Visitor *v, const char *name, int32_t *arr,
+                            size_t n, GError **errp);
+
+/* PCI_CONFIG_SPACE_SIZE and PCIE_CONFIG_SPACE_SIZE, PCI_NUM_PINS. */
+#define QEMU_PCI_CONFIG_SIZE 256
+#define QEMU_PCIE_CONFIG_SIZE 4096
+#define QEMU_PCI_NUM_PINS 4
+
+/*
+ * QEMU 7.2's "PCIDevice" vmsd (version 2, always written and read at that
+ * version, as every VMSTATE_STRUCT): version_id ("int32 le"), the config
+ * space, 256 bytes for conventional PCI ("config[0]") or 4096 for PCI
+ * Express ("config[1]"; a configuration fact, not in the stream), and
+ * the four INTx levels as be32 0 or 1 ("pci irq state").
+ */
+typedef struct QemuPCIDevice {
+    int32_t version_id;
+    uint8_t config[QEMU_PCIE_CONFIG_SIZE];
+    uint8_t irq_state[QEMU_PCI_NUM_PINS * 4];
+} QemuPCIDevice;
+
+/*
+ * vmstate_walk_pci_device:
+ * @v: a visitor
+ * @name: (transfer none): the member name of the embedded PCIDevice
+ *   ("parent_obj", "dev")
+ * @d: (inout): the state
+ * @express: the device is PCI Express (4096 bytes of config space)
+ * @errp: return location for an error
+ *
+ * The PCIDevice struct member of a PCI device's section.
+ *
+ * Returns: true on success.
+ */
+bool vmstate_walk_pci_device(Visitor *v, const char *name, QemuPCIDevice *d,
+                             bool express, GError **errp);
+
+#endif /* QVISIT_EXAMPLES_QEMU_DEVICES_VMSTATE_WALK_H */

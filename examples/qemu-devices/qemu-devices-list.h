@@ -16,3 +16,15 @@ QEMU_DEVICE(qemu_dev_timer)
  *
  */
 /* --- qdevs --------------------------------------------------------------- */
+QEMU_DEVICE(qemu_dev_ps2kbd)
+QEMU_DEVICE(qemu_dev_ps2mouse)
+QEMU_DEVICE(qemu_dev_pckbd)
+QEMU_DEVICE(qemu_dev_port92)
+QEMU_DEVICE(qemu_dev_fw_cfg)
+QEMU_DEVICE(qemu_dev_pcihost)
+QEMU_DEVICE(qemu_dev_pcibus)
+QEMU_DEVICE(qemu_dev_i440fx)
+QEMU_DEVICE(qemu_dev_piix3)
+QEMU_DEVICE(qemu_dev_serial)
+QEMU_DEVICE(qemu_dev_e1000)
+QEMU_DEVICE(qemu_dev_vmmouse)

@@ -1,8 +1,8 @@
 /*
  * The built-in QEMU devices of examples/qemu-devices/ that describe the
- * PC's input, firmware, PCI, UART, NIC and vmmouse sections (ps2.c,
- * pckbd.c, port92.c, fw-cfg.c, pci.c, i440fx.c, piix3.c, serial.c,
- * e1000.c, vmmouse.c), section by section:
+ * PC's input, firmware, PCI, IDE, UART, NIC and vmmouse sections (ps2.c,
+ * pckbd.c, port92.c, fw-cfg.c, pci.c, i440fx.c, piix3.c, ide.c,
+ * serial.c, e1000.c, vmmouse.c), section by section:
  *
  *  - every section of those devices in the streams of tests/data/qemu,
  *    and every case of tests/data/qemu-devices (sections of streams made
@@ -26,7 +26,7 @@
 /* The devices of this suite: the last component of their idstr. */
 static const char *const suite_devices[] = {
     "ps2kbd", "ps2mouse", "pckbd", "port92", "fw_cfg", "PCIHost", "PCIBUS",
-    "I440FX", "PIIX3", "serial", "e1000", "vmmouse", NULL,
+    "I440FX", "PIIX3", "serial", "e1000", "vmmouse", "ide", NULL,
 };
 
 static bool suite_device(const char *idstr)
@@ -248,9 +248,9 @@ static void corpus_sections_decode_without_the_vmdesc(void)
             checked++;
         }
     }
-    /* pc: 10 sections of these devices, plus e1000 or serial; q35: no
-     * I440FX and PIIX3, plus serial; pc-2.3-old: no PCIHost. */
-    CU_ASSERT_EQUAL(checked, 70);
+    /* pc: 11 sections of these devices, plus e1000 or serial; q35: no
+     * I440FX, PIIX3 and ide, plus serial; pc-2.3-old: no PCIHost. */
+    CU_ASSERT_EQUAL(checked, 76);
 }
 
 /* Every case folder of tests/data/qemu-devices. */
@@ -297,7 +297,7 @@ static void cases_decode_and_reencode(void)
                       want);
         checked++;
     }
-    CU_ASSERT_EQUAL(checked, 19);
+    CU_ASSERT_EQUAL(checked, 21);
 }
 
 static uint8_t *from_hex(const char *hex, size_t *n)

@@ -33,7 +33,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The devices whose sections become cases (last idstr component).
 DEVICES="ps2kbd ps2mouse pckbd port92 fw_cfg PCIHost PCIBUS I440FX PIIX3
-serial e1000 vmmouse"
+serial e1000 vmmouse ide"
 
 # drive SOCKET DEST HMP...: sends each HMP command, then migrates to DEST.
 drive() {
@@ -176,8 +176,23 @@ POKES="$POKES;o /b 0x64 0xd4;o /b 0x60 0xe8;o /b 0x64 0xd4;o /b 0x60 0x02"
 POKES="$POKES;o /b 0x3f9 0x02;o /b 0x3ff 0x55;o /b 0x3fa 0x01"
 POKES="$POKES;o /b 0x3fc 0x10;o /b 0x3f8 0x41"
 
-stream pc-poked "$POKES" -machine pc \
-    -chardev null,id=s0 -device isa-serial,chardev=s0
+# IDE (pc only): IDENTIFY DEVICE on the primary master, its 256 data
+# words read back (identify_data, no transfer left in flight), and the
+# CD-ROM's tray opened: "ide_drive/tray_state".
+IDE_POKES=";o /b 0x1f6 0xa0;o /b 0x1f7 0xec"
+i=0
+while [ $i -lt 256 ]; do
+    IDE_POKES="$IDE_POKES;i /w 0x1f0"
+    i=$((i + 1))
+done
+IDE_POKES="$IDE_POKES;eject -f cdd"
+truncate -s 1M "$work/disk.img"
+
+stream pc-poked "$POKES$IDE_POKES" -machine pc \
+    -chardev null,id=s0 -device isa-serial,chardev=s0 \
+    -drive "if=none,id=hd,file=$work/disk.img,format=raw" \
+    -device ide-hd,drive=hd,bus=ide.0 \
+    -drive if=none,id=cdd,media=cdrom -device ide-cd,drive=cdd,bus=ide.1
 stream q35-poked "$POKES" -machine q35 \
     -chardev null,id=s0 -device isa-serial,chardev=s0
 # e1000 of an old machine type: mit_state only (tests/data/qemu/pc-e1000

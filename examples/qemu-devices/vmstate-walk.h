@@ -1,8 +1,9 @@
 /*
  * Small helpers shared by the built-in QEMU device walks of this folder:
  * VMState shapes that need more than one visit call (arrays of signed
- * integers, counted or fixed, and the PCIDevice struct that many PCI
- * devices embed). Subsections go through qemu_dev_subsection().
+ * integers, counted or fixed, the PCIDevice struct that many PCI devices
+ * embed, the SMBus controller of the power management functions).
+ * Subsections go through qemu_dev_subsection().
  *
  * Facts about the wire layout come from QEMU 7.2's VMStateDescriptions
  * (migration/vmstate.c, hw/pci/pci.c); the code is qvisit's own.
@@ -78,5 +79,43 @@ typedef struct QemuPCIDevice {
  */
 bool vmstate_walk_pci_device(Visitor *v, const char *name, QemuPCIDevice *d,
                              bool express, GError **errp);
+
+/* PM_SMBUS_MAX_MSG_SIZE */
+#define QEMU_PM_SMBUS_MAX_MSG_SIZE 32
+
+/*
+ * QEMU 7.2's "pmsmb" vmsd (hw/i2c/pm_smbus.c, v1): the SMBus host
+ * controller of the PIIX4 and ICH9 power management functions.
+ */
+typedef struct QemuPMSMBus {
+    uint8_t smb_stat;
+    uint8_t smb_ctl;
+    uint8_t smb_cmd;
+    uint8_t smb_addr;
+    uint8_t smb_data0;
+    uint8_t smb_data1;
+    uint32_t smb_index;
+    uint8_t smb_data[QEMU_PM_SMBUS_MAX_MSG_SIZE];
+    uint8_t smb_auxctl;
+    uint8_t smb_blkdata;
+    bool i2c_enable;
+    bool op_done;
+    bool in_i2c_block_read;
+    bool start_transaction_on_status_read;
+} QemuPMSMBus;
+
+/*
+ * vmstate_walk_pmsmb:
+ * @v: a visitor
+ * @name: (transfer none): the member name of the struct ("smb")
+ * @smb: (inout): the state
+ * @errp: return location for an error
+ *
+ * The pmsmb struct member of a power management function's section.
+ *
+ * Returns: true on success.
+ */
+bool vmstate_walk_pmsmb(Visitor *v, const char *name, QemuPMSMBus *smb,
+                        GError **errp);
 
 #endif /* QVISIT_EXAMPLES_QEMU_DEVICES_VMSTATE_WALK_H */

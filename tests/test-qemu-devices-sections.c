@@ -27,7 +27,8 @@
 static const char *const suite_devices[] = {
     "ps2kbd", "ps2mouse", "pckbd", "port92", "fw_cfg", "PCIHost", "PCIBUS",
     "I440FX", "PIIX3", "serial", "e1000", "vmmouse", "ide", "piix4_pm",
-    "pcspk", "i2c_bus", "acpi_build", "kvm-tpr-opt", NULL,
+    "pcspk", "i2c_bus", "acpi_build", "kvm-tpr-opt", "mch", "ICH9LPC",
+    "ich9_smb", NULL,
 };
 
 static bool suite_device(const char *idstr)
@@ -291,9 +292,9 @@ static void corpus_sections_decode_without_the_vmdesc(void)
         }
     }
     /* pc: 16 sections of these devices, plus e1000 or serial; q35: no
-     * I440FX, PIIX3, ide and piix4_pm, plus serial; pc-2.3-old: no
-     * PCIHost and pcspk, and piix4_pm above. */
-    CU_ASSERT_EQUAL(checked, 108);
+     * I440FX, PIIX3, ide and piix4_pm, plus serial, mch, ICH9LPC and
+     * ich9_smb; pc-2.3-old: no PCIHost and pcspk, and piix4_pm above. */
+    CU_ASSERT_EQUAL(checked, 111);
 }
 
 /* Every case folder of tests/data/qemu-devices. */
@@ -340,7 +341,7 @@ static void cases_decode_and_reencode(void)
                       want);
         checked++;
     }
-    CU_ASSERT_EQUAL(checked, 21);
+    CU_ASSERT_EQUAL(checked, 24);
 }
 
 static uint8_t *from_hex(const char *hex, size_t *n)

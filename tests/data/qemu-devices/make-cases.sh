@@ -15,7 +15,8 @@
 #   payload   the section's payload bytes, as QEMU wrote them
 #   expected  the section's state as `qvisit dump --qemu` decodes it
 #             through the stream's vmdesc (the reference the built-in
-#             description must reproduce without the vmdesc)
+#             description must reproduce without the vmdesc); indented
+#             JSON, or one line for payloads over 4 KiB
 # A section whose payload equals an earlier case's is not written again.
 # QEMU=/path/to/qemu-system-x86_64 picks another binary; QVISIT defaults
 # to build/qvisit.
@@ -33,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The devices whose sections become cases (last idstr component).
 DEVICES="ps2kbd ps2mouse pckbd port92 fw_cfg PCIHost PCIBUS I440FX PIIX3
-serial e1000 vmmouse ide"
+serial e1000 vmmouse ide mch ICH9LPC ich9_smb"
 
 # drive SOCKET DEST HMP...: sends each HMP command, then migrates to DEST.
 drive() {
@@ -130,7 +131,8 @@ for sec in info["sections"]:
     with open(os.path.join(out, case, "payload"), "wb") as f:
         f.write(payload)
     with open(os.path.join(out, case, "expected"), "w") as f:
-        json.dump(state["state"], f, indent=4)
+        json.dump(state["state"], f,
+                  indent=4 if len(payload) <= 4096 else None)
         f.write("\n")
     print("  %s: %d bytes" % (case, len(payload)))
 PY
@@ -160,7 +162,8 @@ stream() {
 }
 
 # Port writes (HMP "o /b PORT VALUE"):
-#   0xcf9 2        PIIX3 reset control register: "PIIX3/rcr"
+#   0xcf9 2        reset control register: "PIIX3/rcr" (pc),
+#                  "ICH9LPC/rst_cnt" (q35)
 #   0x64 d1, 0x60  i8042 output port not at its reset value: "pckbd_outport"
 #   0x60 ed, 07    keyboard LEDs on, reply bytes queued: "ps2kbd/ledstate",
 #                  "ps2kbd/command_reply_queue"

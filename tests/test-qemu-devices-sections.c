@@ -28,7 +28,7 @@ static const char *const suite_devices[] = {
     "ps2kbd", "ps2mouse", "pckbd", "port92", "fw_cfg", "PCIHost", "PCIBUS",
     "I440FX", "PIIX3", "serial", "e1000", "vmmouse", "ide", "piix4_pm",
     "pcspk", "i2c_bus", "acpi_build", "kvm-tpr-opt", "mch", "ICH9LPC",
-    "ich9_smb", NULL,
+    "ich9_smb", "cpu", NULL,
 };
 
 static bool suite_device(const char *idstr)
@@ -291,10 +291,11 @@ static void corpus_sections_decode_without_the_vmdesc(void)
             checked++;
         }
     }
-    /* pc: 16 sections of these devices, plus e1000 or serial; q35: no
-     * I440FX, PIIX3, ide and piix4_pm, plus serial, mch, ICH9LPC and
-     * ich9_smb; pc-2.3-old: no PCIHost and pcspk, and piix4_pm above. */
-    CU_ASSERT_EQUAL(checked, 111);
+    /* pc: 17 sections of these devices, plus e1000 or serial; q35: no
+     * I440FX, PIIX3, ide and piix4_pm, plus serial, mch, ICH9LPC,
+     * ich9_smb and a second cpu; pc-2.3-old: no PCIHost and pcspk, and
+     * piix4_pm above. */
+    CU_ASSERT_EQUAL(checked, 119);
 }
 
 /* Every case folder of tests/data/qemu-devices. */
@@ -341,7 +342,7 @@ static void cases_decode_and_reencode(void)
                       want);
         checked++;
     }
-    CU_ASSERT_EQUAL(checked, 24);
+    CU_ASSERT_EQUAL(checked, 36);
 }
 
 static uint8_t *from_hex(const char *hex, size_t *n)
@@ -500,6 +501,26 @@ static void bad_payloads_are_errors_with_path_and_offset(void)
 }
 
 /*
+ * cpu: the fields of version 12 (1817 bytes, zeros here), then a
+ * subsection of state the walk does not describe (MPX bounds registers):
+ * an error naming it, not a misread.
+ */
+static void cpu_state_it_does_not_describe_is_an_error(void)
+{
+    g_autofree char *zeros = g_strnfill(2 * 1817, '0');
+    /* 0x05, "cpu/mpx", version 1 */
+    g_autofree char *hex = g_strconcat(zeros, "05" "07" "6370752f6d7078"
+                                       "00000001", NULL);
+    GError *err = NULL;
+    g_autofree char *got = decode_hex("cpu", 12, hex, NULL, &err);
+
+    CU_ASSERT_PTR_NULL(got);
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "cpu.cpu/mpx: state of a CPU feature the built-in cpu "
+                 "does not describe");
+}
+
+/*
  * A state made by hand (a zeroed state, or a tree without versions)
  * writes each subsection at the version QEMU 7.2 writes.
  */
@@ -542,6 +563,8 @@ static const TestCase tests[] = {
       older_versions_leave_out_their_fields },
     { "old_subsection_versions_reencode_at_qemus",
       old_subsection_versions_reencode_at_qemus },
+    { "cpu_state_it_does_not_describe_is_an_error",
+      cpu_state_it_does_not_describe_is_an_error },
     { "bad_payloads_are_errors_with_path_and_offset",
       bad_payloads_are_errors_with_path_and_offset },
     { "subsections_without_a_version_are_written_at_qemus",

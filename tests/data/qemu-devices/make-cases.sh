@@ -34,9 +34,10 @@ trap 'rm -rf "$work"' EXIT
 
 # The devices whose sections become cases (last idstr component).
 DEVICES="ps2kbd ps2mouse pckbd port92 fw_cfg PCIHost PCIBUS I440FX PIIX3
-serial e1000 vmmouse ide mch ICH9LPC ich9_smb"
+serial e1000 vmmouse ide mch ICH9LPC ich9_smb cpu"
 
-# drive SOCKET DEST HMP...: sends each HMP command, then migrates to DEST.
+# drive SOCKET DEST HMP...: sends each HMP command ("sleep SECONDS"
+# waits), then migrates to DEST.
 drive() {
     python3 - "$@" <<'PY'
 import json, socket, sys, time
@@ -66,7 +67,10 @@ def cmd(name, **args):
 json.loads(f.readline())                # greeting
 cmd("qmp_capabilities")
 for h in hmp:
-    cmd("human-monitor-command", **{"command-line": h})
+    if h.startswith("sleep "):
+        time.sleep(float(h[6:]))
+    else:
+        cmd("human-monitor-command", **{"command-line": h})
 cmd("migrate", uri="exec:cat > " + dest)
 while True:
     st = cmd("query-migrate").get("status")
@@ -198,6 +202,10 @@ stream pc-poked "$POKES$IDE_POKES" -machine pc \
     -drive if=none,id=cdd,media=cdrom -device ide-cd,drive=cdd,bus=ide.1
 stream q35-poked "$POKES" -machine q35 \
     -chardev null,id=s0 -device isa-serial,chardev=s0
+# A guest that ran its firmware for a second (SeaBIOS, which finds no
+# boot device): CPU registers, MTRRs and MSRs away from their reset
+# values, with two vCPUs.
+stream pc-running "cont;sleep 1;stop" -machine pc -smp 2
 # e1000 of an old machine type: mit_state only (tests/data/qemu/pc-e1000
 # has all three subsections).
 stream pc-2.3-e1000 "" -machine pc-i440fx-2.3 -device e1000

@@ -720,13 +720,15 @@ QObject *qemu_stream_dump(QEMUFile *f, const QemuStreamOptions *opts,
 {
     g_return_val_if_fail(f != NULL && !qemu_file_is_writable(f), NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
-    if (!opts || !opts->vmdesc) {
+    if (!opts || (!opts->vmdesc && !opts->layouts)) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
                     "vmdesc: a description is needed to decode a stream "
                     "from a QEMUFile; use qemu_stream_dump_fd()");
         return NULL;
     }
-    return qs__dump(f, opts, opts->vmdesc, true, errp);
+    /* Without @opts->vmdesc the stream has none: decode through the
+     * layouts (its vmdesc record, if any, is then only checked). */
+    return qs__dump(f, opts, opts->vmdesc, opts->vmdesc != NULL, errp);
 }
 
 /* The header: magic (what the bytes are, if not a stream) and version. */

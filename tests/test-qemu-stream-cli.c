@@ -68,6 +68,16 @@ static const CliCase cases[] = {
       DATA "pc-suppress-vmdesc.mig | Q encode --qemu - - | "
       "cmp - " DATA "pc-suppress-vmdesc.mig && echo same", 0, NULL,
       "same\n", "" },
+    { "Q dump --qemu --partial --ram " DATA "pc-suppress-vmdesc.mig "
+      "2>/dev/null | Q encode --qemu - - | cmp - " DATA
+      "pc-suppress-vmdesc.mig && echo same", 0, NULL, "same\n", "" },
+    { "Q dump --qemu --partial " DATA "pc-suppress-vmdesc.mig 2>&1 "
+      ">/dev/null | grep acpi_build", 0, NULL,
+      "qvisit: dump: acpi_build (section 39): no built-in layout; kept as "
+      "opaque bytes: 1\n", "" },
+    { "Q dump --partial " DATA "pc-suppress-vmdesc.mig", 2, NULL, "",
+      "qvisit: dump: --ram, --analyze-compat, --desc, --vmdesc and "
+      "--partial need --qemu\n" },
     /* Without a vmdesc, the built-in QEMU devices decode what they know;
      * the others are listed and fail the dump unless --partial. */
     { "{ Q dump --qemu " DATA "pc-suppress-vmdesc.mig 2>&1 >/dev/null; "

@@ -118,7 +118,7 @@ static size_t report_opaque(QObject *dump)
             qnum_get_try_uint(id, &sid);
         }
         cli_error("dump: %s (section %" G_GUINT64_FORMAT "): no built-in "
-                  "layout; %zu bytes kept as opaque",
+                  "layout; kept as opaque bytes: %zu",
                   qstring_get_str(idstr), sid,
                   strlen(qstring_get_str(hex)) / 2);
         n++;

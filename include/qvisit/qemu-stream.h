@@ -158,9 +158,11 @@ QVISIT_API void qemu_stream_options_init(QemuStreamOptions *opts);
  *
  * Decodes a whole stream in one forward pass. A QEMUFile cannot seek, so
  * the description must be given in @opts->vmdesc; use qemu_stream_dump_fd()
- * or qemu_stream_dump_path() to use the stream's own vmdesc.
+ * or qemu_stream_dump_path() to use the stream's own vmdesc. Since 0.2,
+ * @opts->layouts without @opts->vmdesc decodes a stream that has no
+ * vmdesc through those layouts.
  *
- * Errors: %QVISIT_ERROR_MISSING without @opts->vmdesc;
+ * Errors: %QVISIT_ERROR_MISSING without @opts->vmdesc or @opts->layouts;
  * %QVISIT_ERROR_PARSE for a bad magic, an unknown record type, a missing
  * or mismatched section footer, an unknown RAM flag combination or an
  * invalid vmdesc; %QVISIT_ERROR_VERSION for a stream version other than 3;

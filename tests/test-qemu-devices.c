@@ -1,0 +1,466 @@
+/*
+ * The built-in QEMU devices (examples/qemu-devices/) and the decode of
+ * streams without a vmdesc: every committed QEMU stream, stripped of its
+ * vmdesc, decodes through the built-in devices as the vmdesc-based decode
+ * does for every section they know, and re-encodes byte for byte; the
+ * footer search that skips the others; the devices' own checks.
+ */
+#include <string.h>
+
+#include "examples/qemu-devices/qemu-devices.h"
+#include "tests/test-util.h"
+
+#define DATA "tests/data/qemu/"
+
+/* Every committed stream with a vmdesc and section footers. */
+static const char *const streams[] = {
+    "pc-nodefaults", "pc-e1000", "q35-smp2-xhci-virtio", "pc-compress",
+    "pc-ignore-shared", "pc-serial-nic-usb",
+};
+
+static GBytes *read_stream(const char *name)
+{
+    g_autofree char *path = g_strdup_printf(DATA "%s.mig", name);
+
+    return test_read_file(path);
+}
+
+/* The length of @data without its vmdesc record (0x06, be32 N, N bytes
+ * of text at the very end after the EOF byte), or @len if it has none. */
+static size_t stripped_len(const uint8_t *data, size_t len)
+{
+    for (size_t i = len >= 6 ? len - 6 : 0; i > 0; i--) {
+        if (data[i] == 0x06 && data[i - 1] == 0x00 && data[i + 5] == '{') {
+            uint32_t n = (uint32_t)data[i + 1] << 24 |
+                         (uint32_t)data[i + 2] << 16 |
+                         (uint32_t)data[i + 3] << 8 | data[i + 4];
+
+            if ((uint64_t)i + 5 + n == len) {
+                return i;
+            }
+        }
+    }
+    return len;
+}
+
+/* Dumps @len bytes through the built-in devices. */
+static QObject *dump_builtin(const void *data, size_t len, bool partial,
+                             bool ram, GError **errp)
+{
+    QemuStreamOptions opts;
+    QEMUFile *f = qemu_fopen_mem(data, len);
+    QObject *o;
+
+    qemu_stream_options_init(&opts);
+    opts.layouts = qemu_devices_layouts();
+    opts.partial = partial;
+    opts.ram_full = ram;
+    o = qemu_stream_dump(f, &opts, errp);
+    qemu_fclose(f);
+    return o;
+}
+
+static GByteArray *encode_builtin(const QObject *dump, GError **errp)
+{
+    GByteArray *out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    bool ok = qemu_stream_encode_layouts(f, dump, NULL,
+                                         qemu_devices_layouts(), errp);
+
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    if (!ok) {
+        g_byte_array_unref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static bool json_equal(QObject *a, QObject *b)
+{
+    g_autoptr(GString) ta = qobject_to_json(a);
+    g_autoptr(GString) tb = qobject_to_json(b);
+
+    return !strcmp(ta->str, tb->str);
+}
+
+/* Compares the records of the stripped dump @got with the vmdesc-based
+ * @want; adds the name of every device decoded to @seen. */
+static void compare_records(const char *stream, QDict *got, QDict *want,
+                            GHashTable *seen)
+{
+    QList *gr = qobject_to(QList, qdict_get(got, "records"));
+    QList *wr = qobject_to(QList, qdict_get(want, "records"));
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gr);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wr);
+    CU_ASSERT_EQUAL_FATAL(qlist_size(gr), qlist_size(wr));
+    for (size_t i = 0; i < qlist_size(gr); i++) {
+        QDict *g = qobject_to(QDict, qlist_get(gr, i));
+        QDict *w = qobject_to(QDict, qlist_get(wr, i));
+        QObject *state = qdict_get(g, "state");
+        const char *idstr = qdict_haskey(g, "idstr")
+            ? qstring_get_str(qobject_to(QString, qdict_get(g, "idstr")))
+            : NULL;
+        QNum *version = qobject_to(QNum, qdict_get(g, "version_id"));
+        uint64_t ver = 0;
+
+        /* Header, footer, RAM: the same members. */
+        for (const QDictEntry *e = qdict_first(w); e; e = qdict_next(w, e)) {
+            const char *key = qdict_entry_key(e);
+
+            if (strcmp(key, "state") != 0) {
+                CU_ASSERT_TRUE(qdict_haskey(g, key) &&
+                               json_equal(qdict_get(g, key),
+                                          qdict_entry_value(e)));
+            }
+        }
+        if (version) {
+            qnum_get_try_uint(version, &ver);
+        }
+        if (state) {
+            bool same = json_equal(state, qdict_get(w, "state"));
+
+            if (!same) {
+                fprintf(stderr, "\n%s: records[%zu] (%s) differs\n", stream,
+                        i, idstr);
+            }
+            CU_ASSERT_TRUE(same);
+            g_hash_table_add(seen, (gpointer)qemu_devices_find(idstr,
+                                                               ver)->name);
+        } else if (qdict_haskey(g, "opaque")) {
+            /* Only what no built-in device knows is skipped. */
+            CU_ASSERT_PTR_NULL(qemu_devices_find(idstr, ver));
+        }
+    }
+}
+
+static void stripped_streams_decode_as_with_their_vmdesc(void)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    const QemuDevice *const *all;
+    size_t n;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(streams); i++) {
+        g_autoptr(GBytes) bytes = read_stream(streams[i]);
+        g_autofree char *path = g_strdup_printf(DATA "%s.mig", streams[i]);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) want = qemu_stream_dump_path(path, NULL, &err);
+        g_autoptr(QObject) got = NULL;
+        size_t len;
+        const uint8_t *data = g_bytes_get_data(bytes, &len);
+        size_t cut = stripped_len(data, len);
+
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_TRUE_FATAL(cut < len);
+        got = dump_builtin(data, cut, true, false, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+        /* The stream has none. */
+        CU_ASSERT_EQUAL(qobject_type(qdict_get(qobject_to(QDict, got),
+                                               "vmdesc")), QTYPE_QNULL);
+        CU_ASSERT_TRUE(json_equal(qdict_get(qobject_to(QDict, got), "ram"),
+                                  qdict_get(qobject_to(QDict, want), "ram")));
+        compare_records(streams[i], qobject_to(QDict, got),
+                        qobject_to(QDict, want), seen);
+    }
+    /* Every built-in device is proven on at least one real section. */
+    all = qemu_devices_list(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!g_hash_table_contains(seen, all[i]->name)) {
+            fprintf(stderr, "\n%s: in no committed stream\n", all[i]->name);
+            CU_FAIL("a built-in device decoded no section");
+        }
+    }
+}
+
+static void stripped_streams_reencode_byte_for_byte(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(streams); i++) {
+        g_autoptr(GBytes) bytes = read_stream(streams[i]);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) dump = NULL;
+        g_autoptr(GByteArray) out = NULL;
+        size_t len;
+        const uint8_t *data = g_bytes_get_data(bytes, &len);
+        size_t cut = stripped_len(data, len);
+
+        dump = dump_builtin(data, cut, true, true, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+        out = encode_builtin(dump, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        ASSERT_BYTES_EQUAL(out->data, out->len, data, cut);
+    }
+}
+
+/* The committed stream QEMU wrote with suppress-vmdesc=on decodes as
+ * with the vmdesc of its donor (pc-suppress-vmdesc.vmdesc-from). */
+static void suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc(void)
+{
+    g_autoptr(GBytes) bytes = read_stream("pc-suppress-vmdesc");
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) desc = qemu_stream_load_vmdesc_path(
+        DATA "pc-nodefaults.mig", NULL, &err);
+    g_autoptr(QObject) want = NULL;
+    g_autoptr(QObject) got = NULL;
+    QemuStreamOptions opts;
+    size_t len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+
+    ASSERT_NO_ERROR(err);
+    qemu_stream_options_init(&opts);
+    opts.vmdesc = desc;
+    want = qemu_stream_dump_path(DATA "pc-suppress-vmdesc.mig", &opts, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+    /* The borrowed vmdesc is no part of the stream. */
+    qdict_del(qobject_to(QDict, want), "borrowed_vmdesc");
+    got = dump_builtin(data, len, true, false, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    compare_records("pc-suppress-vmdesc", qobject_to(QDict, got),
+                    qobject_to(QDict, want), seen);
+    CU_ASSERT_TRUE(g_hash_table_contains(seen, "mc146818rtc"));
+}
+
+/* --- crafted streams: the footer search ------------------------------ */
+
+typedef struct Crafted {
+    bool footers;
+    const uint8_t *payload;     /* of section "mystery" (id 1) */
+    size_t payload_len;
+    bool cut_after_payload;     /* the stream ends inside "mystery" */
+} Crafted;
+
+/* A stream of an i8259 section (id 0, known), "mystery" (id 1, version
+ * 1, unknown) and EOF, without vmdesc. */
+static GByteArray *craft(const Crafted *c)
+{
+    static const uint8_t pic[16] = { 0x01, 0x02, 0x03 };
+    GByteArray *out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+
+    qemu_put_be32(f, 0x5145564d);
+    qemu_put_be32(f, 3);
+    qemu_put_byte(f, 0x04);
+    qemu_put_be32(f, 0);
+    qemu_put_counted_string(f, "i8259");
+    qemu_put_be32(f, 0);
+    qemu_put_be32(f, 1);
+    qemu_put_buffer(f, pic, sizeof(pic));
+    if (c->footers) {
+        qemu_put_byte(f, 0x7e);
+        qemu_put_be32(f, 0);
+    }
+    qemu_put_byte(f, 0x04);
+    qemu_put_be32(f, 1);
+    qemu_put_counted_string(f, "mystery");
+    qemu_put_be32(f, 0);
+    qemu_put_be32(f, 1);
+    qemu_put_buffer(f, c->payload, c->payload_len);
+    if (!c->cut_after_payload) {
+        if (c->footers) {
+            qemu_put_byte(f, 0x7e);
+            qemu_put_be32(f, 1);
+        }
+        qemu_put_byte(f, 0x00);
+    }
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    return out;
+}
+
+/* Where "mystery"'s record and payload start in a crafted stream. */
+#define CRAFT_MYSTERY_AT(footers) (8 + 19 + 16 + ((footers) ? 5 : 0))
+#define CRAFT_PAYLOAD_AT(footers) (CRAFT_MYSTERY_AT(footers) + 21)
+
+static void unknown_section_is_skipped_to_its_footer(void)
+{
+    /* A footer of this section inside the payload, but followed by 0xff,
+     * which starts no record: not the end. */
+    static const uint8_t payload[] = {
+        0x01, 0x02, 0x7e, 0x00, 0x00, 0x00, 0x01, 0xff, 0x03,
+    };
+    Crafted c = { true, payload, sizeof(payload), false };
+    g_autoptr(GByteArray) stream = craft(&c);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) dump = dump_builtin(stream->data, stream->len, true,
+                                           true, &err);
+    g_autoptr(GByteArray) back = NULL;
+    QList *records;
+    QDict *rec;
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                          "records"));
+    CU_ASSERT_EQUAL_FATAL(qlist_size(records), 3);
+    rec = qobject_to(QDict, qlist_get(records, 0));
+    CU_ASSERT_TRUE(qdict_haskey(rec, "state"));
+    rec = qobject_to(QDict, qlist_get(records, 1));
+    CU_ASSERT_FALSE(qdict_haskey(rec, "state"));
+    CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                                                      qdict_get(rec,
+                                                                "opaque"))),
+                           "01027e00000001ff03");
+    back = encode_builtin(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    ASSERT_BYTES_EQUAL(back->data, back->len, stream->data, stream->len);
+}
+
+static void unknown_section_errors(void)
+{
+    static const uint8_t payload[] = { 0x01, 0x02, 0x03 };
+    /* A footer of this section followed by what reads as EOF and a
+     * vmdesc: the search ends there, and the bytes left are an error (a
+     * vmdesc of 0x027e0000 bytes), not data. */
+    static const uint8_t fake_eof[] = {
+        0x01, 0x7e, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x02,
+    };
+    g_autofree char *unknown = g_strdup_printf(
+        "mystery: no vmdesc and no layout known for version 1 at byte %d",
+        CRAFT_MYSTERY_AT(true));
+    g_autofree char *no_footers = g_strdup_printf(
+        "mystery: no vmdesc and no layout known for version 1, and a "
+        "stream without section footers cannot be skipped at byte %d",
+        CRAFT_MYSTERY_AT(false));
+    g_autofree char *truncated = g_strdup_printf(
+        "mystery: no section footer found after the 3 bytes of the "
+        "unknown section at byte %d", CRAFT_MYSTERY_AT(true));
+    g_autofree char *early = g_strdup_printf(
+        "vmdesc: stream truncated inside the description (3 of 41811968 "
+        "bytes) at byte %d", CRAFT_PAYLOAD_AT(true) + 15);
+    const struct {
+        Crafted c;
+        bool partial;
+        int code;
+        const char *msg;
+    } cases[] = {
+        { { true, payload, sizeof(payload), false }, false,
+          QVISIT_ERROR_UNKNOWN, unknown },
+        { { false, payload, sizeof(payload), false }, true,
+          QVISIT_ERROR_UNKNOWN, no_footers },
+        { { true, payload, sizeof(payload), true }, true,
+          QVISIT_ERROR_TRUNCATED, truncated },
+        { { true, fake_eof, sizeof(fake_eof), false }, true,
+          QVISIT_ERROR_TRUNCATED, early },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GByteArray) stream = craft(&cases[i].c);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) dump = dump_builtin(stream->data, stream->len,
+                                               cases[i].partial, false,
+                                               &err);
+
+        CU_ASSERT_PTR_NULL(dump);
+        ASSERT_ERROR(err, cases[i].code, cases[i].msg);
+    }
+}
+
+/* --- the catalogue and the devices' own checks ----------------------- */
+
+static void find_goes_by_last_idstr_component_and_version(void)
+{
+    static const struct {
+        const char *idstr;
+        uint32_t version;
+        const char *name;   /* NULL: not found */
+    } cases[] = {
+        { "mc146818rtc", 3, "mc146818rtc" },
+        { "mc146818rtc", 1, "mc146818rtc" },
+        { "mc146818rtc", 4, NULL },
+        { "apic", 2, NULL },
+        { "0000:00:1f.0/hpet", 2, "hpet" },
+        { "Timer", 2, NULL },
+        { "", 1, NULL },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const QemuDevice *d = qemu_devices_find(cases[i].idstr,
+                                                cases[i].version);
+
+        if (cases[i].name) {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+            CU_ASSERT_STRING_EQUAL(d->name, cases[i].name);
+        } else {
+            CU_ASSERT_PTR_NULL(d);
+        }
+    }
+}
+
+/* Decodes @len bytes as section @idstr at @version. */
+static QDict *decode_bytes(const char *idstr, uint32_t version,
+                           const uint8_t *data, size_t len, GError **errp)
+{
+    const QemuDevice *dev = qemu_devices_find(idstr, version);
+    QEMUFile *f = qemu_fopen_mem(data, len);
+    QDict *d;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dev);
+    d = qemu_device_decode(dev, idstr, version, f, NULL, errp);
+    qemu_fclose(f);
+    return d;
+}
+
+static void device_input_errors(void)
+{
+    /* hpet: config, isr, counter, then num_timers 33 (at byte 24). */
+    uint8_t hpet[25] = { 0 };
+    /* timer v2: 24 bytes of fields, then "timer/icount" at version 2. */
+    uint8_t timer[24 + 2 + 12 + 4] = { 0 };
+    g_autoptr(GError) err = NULL;
+    QDict *d;
+
+    hpet[24] = 33;
+    d = decode_bytes("hpet", 2, hpet, sizeof(hpet), &err);
+    CU_ASSERT_PTR_NULL(d);
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "hpet.num_timers: 33 is outside 3..32");
+
+    timer[24] = 0x05;
+    timer[25] = 12;
+    memcpy(timer + 26, "timer/icount", 12);
+    timer[41] = 2;
+    d = decode_bytes("timer", 2, timer, sizeof(timer), &err);
+    CU_ASSERT_PTR_NULL(d);
+    ASSERT_ERROR(err, QVISIT_ERROR_VERSION,
+                 "timer.timer/icount: subsection version 2 is newer than 1, "
+                 "the newest this walk reads");
+
+    /* A version-1 timer has no cpu_clock_offset: 16 bytes. */
+    d = decode_bytes("timer", 1, timer, 16, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(qdict_size(d), 2);
+    CU_ASSERT_FALSE(qdict_haskey(d, "cpu_clock_offset"));
+    qobject_unref(d);
+
+    d = decode_bytes("i8259", 1, hpet, 15, &err);
+    CU_ASSERT_PTR_NULL(d);
+    ASSERT_ERROR(err, QVISIT_ERROR_TRUNCATED,
+                 "i8259.elcr: stream truncated at byte 15");
+}
+
+static const TestCase tests[] = {
+    { "stripped_streams_decode_as_with_their_vmdesc",
+      stripped_streams_decode_as_with_their_vmdesc },
+    { "stripped_streams_reencode_byte_for_byte",
+      stripped_streams_reencode_byte_for_byte },
+    { "suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc",
+      suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc },
+    { "unknown_section_is_skipped_to_its_footer",
+      unknown_section_is_skipped_to_its_footer },
+    { "unknown_section_errors", unknown_section_errors },
+    { "find_goes_by_last_idstr_component_and_version",
+      find_goes_by_last_idstr_component_and_version },
+    { "device_input_errors", device_input_errors },
+    { NULL, NULL },
+};
+
+int main(void)
+{
+    return test_run_suite("qemu-devices", tests);
+}

@@ -6,6 +6,9 @@
  * footer search that skips the others; the devices' own checks.
  */
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "examples/qemu-devices/qemu-devices.h"
 #include "tests/test-util.h"
@@ -444,6 +447,196 @@ static void device_input_errors(void)
                  "i8259.elcr: stream truncated at byte 15");
 }
 
+/* --- check --qemu STREAM --layouts builtin --------------------------- */
+
+/* Writes pc-nodefaults.mig with its vmdesc changed by @edit to a
+ * temporary file; returns its path. */
+static char *stream_with_vmdesc(void (*edit)(QList *devices))
+{
+    g_autoptr(GBytes) bytes = read_stream("pc-nodefaults");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) desc = NULL;
+    g_autoptr(GString) text = NULL;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    char *path = NULL;
+    size_t len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+    size_t cut = stripped_len(data, len);
+    uint8_t head[5] = { 0x06 };
+    int fd;
+
+    desc = qobject_from_json_full((const char *)data + cut + 5,
+                                  len - cut - 5, NULL, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(desc);
+    edit(qobject_to(QList, qdict_get(qobject_to(QDict, desc), "devices")));
+    text = qobject_to_json(desc);
+    head[1] = text->len >> 24;
+    head[2] = text->len >> 16;
+    head[3] = text->len >> 8;
+    head[4] = text->len;
+    g_byte_array_append(out, data, cut);
+    g_byte_array_append(out, head, 5);
+    g_byte_array_append(out, (const uint8_t *)text->str, text->len);
+    fd = g_file_open_tmp("qvisit-check-XXXXXX.mig", &path, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_TRUE_FATAL(fd >= 0);
+    CU_ASSERT_TRUE(g_file_set_contents(path, (const char *)out->data,
+                                       out->len, NULL));
+    close(fd);
+    return path;
+}
+
+static QDict *device_entry(QList *devices, const char *name)
+{
+    for (size_t i = 0; i < qlist_size(devices); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(devices, i));
+        QString *n = qobject_to(QString, qdict_get(d, "name"));
+
+        if (n && !strcmp(qstring_get_str(n), name)) {
+            return d;
+        }
+    }
+    CU_FAIL_FATAL("no such device in the vmdesc");
+    return NULL;
+}
+
+static QDict *field_entry(QDict *vmsd, const char *name)
+{
+    QList *fields = qobject_to(QList, qdict_get(vmsd, "fields"));
+
+    for (size_t i = 0; i < qlist_size(fields); i++) {
+        QDict *f = qobject_to(QDict, qlist_get(fields, i));
+        QString *n = qobject_to(QString, qdict_get(f, "name"));
+
+        if (n && !strcmp(qstring_get_str(n), name)) {
+            return f;
+        }
+    }
+    CU_FAIL_FATAL("no such field in the vmdesc");
+    return NULL;
+}
+
+static void edit_none(QList *devices)
+{
+    (void)devices;
+}
+
+static void edit_rtc_version(QList *devices)
+{
+    qdict_put_int(device_entry(devices, "mc146818rtc"), "version", 4);
+}
+
+static void edit_pit_vmsd_name(QList *devices)
+{
+    qdict_put_str(device_entry(devices, "i8254"), "vmsd_name", "pit");
+}
+
+/* Two u8 fields swapped: the stream decodes, in another order. */
+static void edit_pic_order(QList *devices)
+{
+    QDict *pic = device_entry(devices, "i8259");
+
+    qdict_put_str(field_entry(pic, "irr"), "name", "imr-was-irr");
+    qdict_put_str(field_entry(pic, "imr"), "name", "irr");
+    qdict_put_str(field_entry(pic, "imr-was-irr"), "name", "imr");
+}
+
+/* The first two u32 of apic as one u64. */
+static void edit_apic_size(QList *devices)
+{
+    QDict *apic = device_entry(devices, "apic");
+    QDict *f = field_entry(apic, "apicbase");
+    QList *fields = qobject_to(QList, qdict_get(apic, "fields"));
+    QList *rest = qlist_new();
+
+    /* apicbase as a u64 takes id, arb_id, tpr and the first byte of
+     * spurious_vec, which keeps 3 bytes: the payload still adds up, but
+     * the walk reads apicbase as a u32. */
+    qdict_put_str(f, "type", "uint64");
+    qdict_put_int(f, "size", 8);
+    for (size_t i = 0; i < qlist_size(fields); i++) {
+        QDict *e = qobject_to(QDict, qlist_get(fields, i));
+        const char *n = qstring_get_str(qobject_to(QString,
+                                                   qdict_get(e, "name")));
+
+        if (!strcmp(n, "id") || !strcmp(n, "arb_id") ||
+            !strcmp(n, "tpr")) {
+            continue;
+        }
+        if (!strcmp(n, "spurious_vec")) {
+            qdict_put_int(e, "size", 3);
+            qdict_put_str(e, "type", "buffer");
+        }
+        qlist_append_obj(rest, qobject_ref(QOBJECT(e)));
+    }
+    qdict_put_obj(apic, "fields", QOBJECT(rest));
+}
+
+static void check_finds_disagreements_with_builtin_layouts(void)
+{
+    static const struct {
+        void (*edit)(QList *devices);
+        unsigned ok, differ;
+        const char *line;   /* the line that must be there */
+    } cases[] = {
+        { edit_none, 13, 0,
+          "ok: mc146818rtc: vmsd \"mc146818rtc\" version 3 matches the "
+          "built-in layout" },
+        { edit_rtc_version, 12, 1,
+          "differs: version: mc146818rtc: version 4 is outside the "
+          "built-in layout's 1..3" },
+        { edit_pit_vmsd_name, 12, 1,
+          "differs: vmsd-name: i8254: vmsd \"pit\" in the stream, "
+          "\"i8254\" in the built-in layout" },
+        { edit_pic_order, 12, 1,
+          "differs: field: i8259.imr: the built-in layout has \"irr\" "
+          "here" },
+        { edit_apic_size, 12, 1,
+          "differs: walk: apic: the built-in walk does not read the "
+          "vmdesc's decode: apic.apicbase: 18365689176021532672 does not fit "
+          "u32" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path = stream_with_vmdesc(cases[i].edit);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GPtrArray) lines = NULL;
+        unsigned counts[3];
+        bool found = false;
+
+        lines = qemu_devices_check_stream(path, NULL, counts, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
+        CU_ASSERT_EQUAL(counts[QEMU_DEVICES_CHECK_OK], cases[i].ok);
+        CU_ASSERT_EQUAL(counts[QEMU_DEVICES_CHECK_DIFFERS], cases[i].differ);
+        CU_ASSERT_EQUAL(lines->len, 30);
+        for (guint k = 0; k < lines->len; k++) {
+            found = found || !strcmp(lines->pdata[k], cases[i].line);
+        }
+        if (!found) {
+            for (guint k = 0; k < lines->len; k++) {
+                fprintf(stderr, "%s\n", (char *)lines->pdata[k]);
+            }
+        }
+        CU_ASSERT_TRUE(found);
+        g_unlink(path);
+    }
+}
+
+static void check_needs_a_vmdesc(void)
+{
+    g_autoptr(GError) err = NULL;
+    unsigned counts[3];
+    GPtrArray *lines = qemu_devices_check_stream(DATA "pc-suppress-vmdesc.mig",
+                                                 NULL, counts, &err);
+
+    CU_ASSERT_PTR_NULL(lines);
+    ASSERT_ERROR(err, QVISIT_ERROR_MISSING,
+                 "vmdesc: the stream has no description (written with "
+                 "suppress-vmdesc=on?); borrow one with --vmdesc");
+}
+
 static const TestCase tests[] = {
     { "stripped_streams_decode_as_with_their_vmdesc",
       stripped_streams_decode_as_with_their_vmdesc },
@@ -457,6 +650,9 @@ static const TestCase tests[] = {
     { "find_goes_by_last_idstr_component_and_version",
       find_goes_by_last_idstr_component_and_version },
     { "device_input_errors", device_input_errors },
+    { "check_finds_disagreements_with_builtin_layouts",
+      check_finds_disagreements_with_builtin_layouts },
+    { "check_needs_a_vmdesc", check_needs_a_vmdesc },
     { NULL, NULL },
 };
 

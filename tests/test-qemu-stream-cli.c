@@ -78,6 +78,17 @@ static const CliCase cases[] = {
     { "Q dump --partial " DATA "pc-suppress-vmdesc.mig", 2, NULL, "",
       "qvisit: dump: --ram, --analyze-compat, --desc, --vmdesc and "
       "--partial need --qemu\n" },
+    { "Q check --qemu " DATA "pc-nodefaults.mig --layouts builtin | "
+      "grep -e mc146818rtc -e acpi_build", 0, NULL,
+      "ok: mc146818rtc: vmsd \"mc146818rtc\" version 3 matches the "
+      "built-in layout\nunchecked: acpi_build: no built-in layout\n", "" },
+    { "Q check --qemu " DATA "pc-nodefaults.mig --layouts other", 2, NULL,
+      "", "qvisit: check: unknown --layouts 'other' (only 'builtin')\n" },
+    { "Q check --qemu " DATA "pc-suppress-vmdesc.mig --layouts builtin", 1,
+      NULL, "", "qvisit: check: " DATA "pc-suppress-vmdesc.mig: the "
+      "stream has no vmdesc (written with suppress-vmdesc=on?): nothing to "
+      "compare; 'qvisit dump --qemu' decodes it with the built-in "
+      "layouts\n" },
     /* Without a vmdesc, the built-in QEMU devices decode what they know;
      * the others are listed and fail the dump unless --partial. */
     { "{ Q dump --qemu " DATA "pc-suppress-vmdesc.mig 2>&1 >/dev/null; "

@@ -91,7 +91,8 @@ static const CliCase cases[] = {
     { "Q check " S "pc-nodefaults.mig --against " DUMP, 2, "",
       "qvisit: check: only QEMU streams (--qemu) can be checked so far\n" },
     { "Q check --qemu " S "pc-nodefaults.mig", 2, "",
-      "qvisit: check: expected --qemu STREAM --against DST.json\n" },
+      "qvisit: check: expected --qemu STREAM and one of --against DST.json or "
+      "--layouts builtin\n" },
     { "Q check --qemu " S "pc-nodefaults.mig --against", 2, "",
       "qvisit: check: --against needs an argument\n" },
     { "Q check --qemu - --against -", 2, "",

@@ -17,12 +17,14 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/qemu-devices/qemu-devices.h"
 #include "tools/cli.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: qvisit check --qemu STREAM --against DST.json\n"
+            "       qvisit check --qemu STREAM --layouts builtin\n"
             "\n"
             "Tells whether the device sections of a QEMU migration stream\n"
             "would load into the QEMU that wrote DST.json with\n"
@@ -37,9 +39,16 @@ static void usage(FILE *out)
             "-dump-vmstate lists devices with a qdev vmsd only) are\n"
             "counted as unchecked. \"-\" reads standard input.\n"
             "\n"
+            "With --layouts builtin, compares the stream's vmdesc with the\n"
+            "built-in QEMU devices' descriptions instead: vmsd names and\n"
+            "versions, fields, sizes and subsections, one line per\n"
+            "section (ok, differs, or unchecked when no built-in device\n"
+            "knows it).\n"
+            "\n"
             "options:\n"
             "  --qemu            STREAM is a QEMU stream (required)\n"
             "  --against FILE    the destination's -dump-vmstate file\n"
+            "  --layouts builtin compare with the built-in QEMU devices\n"
             "  -h, --help        show this help\n"
             "\n"
             "exit status: 0 every checked section loads, 1 a section is\n"
@@ -47,9 +56,50 @@ static void usage(FILE *out)
     cli_limits_print_help(out);
 }
 
+/* check --qemu STREAM --layouts builtin. */
+static int check_builtin(const char *stream)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autoptr(GError) err = NULL;
+    unsigned counts[3];
+    unsigned total;
+
+    lines = qemu_devices_check_stream(stream, cli_limits(), counts, &err);
+    if (!lines && err->code == QVISIT_ERROR_MISSING) {
+        cli_error("check: %s: the stream has no vmdesc (written with "
+                  "suppress-vmdesc=on?): nothing to compare; 'qvisit dump "
+                  "--qemu' decodes it with the built-in layouts", stream);
+        return CLI_EXIT_FAILURE;
+    }
+    if (!lines) {
+        cli_error("check: %s%s%s", g_str_has_prefix(err->message, stream)
+                  ? "" : stream, g_str_has_prefix(err->message, stream)
+                  ? "" : ": ", err->message);
+        return CLI_EXIT_FAILURE;
+    }
+    for (guint i = 0; i < lines->len; i++) {
+        printf("%s\n", (const char *)lines->pdata[i]);
+    }
+    total = counts[QEMU_DEVICES_CHECK_OK] +
+            counts[QEMU_DEVICES_CHECK_DIFFERS] +
+            counts[QEMU_DEVICES_CHECK_UNCHECKED];
+    printf("result: %u section%s: %u match, %u differ, %u unchecked\n",
+           total, total == 1 ? "" : "s", counts[QEMU_DEVICES_CHECK_OK],
+           counts[QEMU_DEVICES_CHECK_DIFFERS],
+           counts[QEMU_DEVICES_CHECK_UNCHECKED]);
+    if (counts[QEMU_DEVICES_CHECK_DIFFERS]) {
+        cli_error("check: %u section%s differ%s from the built-in layouts",
+                  counts[QEMU_DEVICES_CHECK_DIFFERS],
+                  counts[QEMU_DEVICES_CHECK_DIFFERS] == 1 ? "" : "s",
+                  counts[QEMU_DEVICES_CHECK_DIFFERS] == 1 ? "s" : "");
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv)
 {
-    const char *stream = NULL, *against = NULL;
+    const char *stream = NULL, *against = NULL, *layouts = NULL;
     g_autoptr(QemuVmstate) dst = NULL;
     g_autoptr(QObject) vmdesc = NULL;
     g_autoptr(GPtrArray) findings = NULL;
@@ -69,6 +119,12 @@ int cmd_check(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             against = argv[++i];
+        } else if (!strcmp(argv[i], "--layouts")) {
+            if (i + 1 == argc) {
+                cli_error("check: --layouts needs an argument");
+                return CLI_EXIT_USAGE;
+            }
+            layouts = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("check: unknown option '%s'", argv[i]);
             usage(stderr);
@@ -84,8 +140,17 @@ int cmd_check(int argc, char **argv)
         cli_error("check: only QEMU streams (--qemu) can be checked so far");
         return CLI_EXIT_USAGE;
     }
-    if (!stream || !against) {
-        cli_error("check: expected --qemu STREAM --against DST.json");
+    if (layouts && strcmp(layouts, "builtin") != 0) {
+        cli_error("check: unknown --layouts '%s' (only 'builtin')",
+                  layouts);
+        return CLI_EXIT_USAGE;
+    }
+    if (layouts && stream && !against) {
+        return check_builtin(stream);
+    }
+    if (!stream || !against || layouts) {
+        cli_error("check: expected --qemu STREAM and one of --against "
+                  "DST.json or --layouts builtin");
         return CLI_EXIT_USAGE;
     }
     if (!strcmp(stream, "-") && !strcmp(against, "-")) {

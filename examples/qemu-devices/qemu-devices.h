@@ -123,6 +123,31 @@ bool qemu_dev_subsection(Visitor *v, const char *name, uint32_t version,
  */
 const QemuStreamLayouts *qemu_devices_layouts(void);
 
+/* The verdict on one section of qemu_devices_check_stream(). */
+typedef enum QemuDevicesCheck {
+    QEMU_DEVICES_CHECK_OK,          /* the descriptions agree */
+    QEMU_DEVICES_CHECK_DIFFERS,     /* they disagree (the line says how) */
+    QEMU_DEVICES_CHECK_UNCHECKED,   /* no built-in device for it */
+} QemuDevicesCheck;
+
+/*
+ * `qvisit check --qemu STREAM --layouts builtin`: compares each device
+ * section of the vmdesc of the stream at @path with the description the
+ * built-in device writes for the same state (decoded through the
+ * vmdesc): vmsd name and version, field names, order, element counts and
+ * sizes, nested structs, subsection names and versions (not type names).
+ * @counts[QemuDevicesCheck] are set to the number of sections of each
+ * verdict.
+ *
+ * Returns: (transfer full): one line per section, in stream order
+ *   ("ok: ...", "differs: KIND: PATH: ...", "unchecked: ..."), or NULL
+ *   with @errp set for a stream that cannot be read or has no vmdesc
+ *   (QVISIT_ERROR_MISSING).
+ */
+GPtrArray *qemu_devices_check_stream(const char *path,
+                                     const QVisitLimits *limits,
+                                     unsigned counts[3], GError **errp);
+
 /* The built-in devices, one `const QemuDevice` each (qemu-devices-list.h). */
 #define QEMU_DEVICE(sym) extern const QemuDevice sym;
 #include "examples/qemu-devices/qemu-devices-list.h"

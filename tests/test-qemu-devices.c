@@ -18,7 +18,8 @@
 /* Every committed stream with a vmdesc and section footers. */
 static const char *const streams[] = {
     "pc-nodefaults", "pc-e1000", "q35-smp2-xhci-virtio", "pc-compress",
-    "pc-ignore-shared", "pc-serial-nic-usb",
+    "pc-ignore-shared", "pc-serial-nic-usb", "pc-running-smp4", "pc-icount",
+    "isapc-running",
 };
 
 static GBytes *read_stream(const char *name)

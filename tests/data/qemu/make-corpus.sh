@@ -58,6 +58,11 @@ def cmd(name, **args):
 
 json.loads(f.readline())                # greeting
 cmd("qmp_capabilities")
+# RUN_SECONDS: let the guest run (its firmware) before migrating.
+run = float(__import__("os").environ.get("RUN_SECONDS", "0"))
+if run > 0:
+    cmd("cont")
+    time.sleep(run)
 if caps:
     cmd("migrate-set-capabilities",
         capabilities=[{"capability": c, "state": True}
@@ -128,6 +133,17 @@ want pc-serial-nic-usb && stream pc-serial-nic-usb "" -machine pc \
     -chardev null,id=s0 -device isa-serial,chardev=s0 \
     -device rtl8139 -device virtio-net-pci \
     -device piix3-usb-uhci -device usb-tablet
+
+# Running guests (the firmware has run for a second, so the timers, the
+# interrupt controllers and the vCPUs are not in their reset state), with
+# several vCPUs and other machine types; read without their vmdesc by the
+# built-in QEMU devices (tests/test-qemu-devices.c).
+want pc-running-smp4 && RUN_SECONDS=1 stream pc-running-smp4 "" \
+    -machine pc -smp 4
+want pc-icount && RUN_SECONDS=1 stream pc-icount "" \
+    -machine pc -icount shift=auto
+want isapc-running && RUN_SECONDS=1 stream isapc-running "" \
+    -machine isapc -cpu qemu32
 
 # Only on request (tests/live-qemu.sh): q35 with two vCPUs, USB, virtio.
 if [ -n "$selected" ] && want q35-live; then

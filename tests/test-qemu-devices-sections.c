@@ -523,6 +523,36 @@ static void cpu_state_it_does_not_describe_is_an_error(void)
 }
 
 /*
+ * ICH9LPC: the "ich9_pm/cpuhp" subsection, whose length is the number of
+ * possible CPUs, inserted where QEMU sends it (before "ich9_pm/pcihp")
+ * in a real section: an error naming it.
+ */
+static void ich9_lpc_cpu_hotplug_state_is_an_error(void)
+{
+    static const char pcihp[] = "\x05\x0dich9_pm/pcihp";
+    static const char cpuhp[] = "\x05\x0dich9_pm/cpuhp\x00\x00\x00\x01";
+    g_autoptr(GBytes) payload = test_read_file(CASES "q35-poked-ICH9LPC/"
+                                               "payload");
+    size_t len;
+    const uint8_t *data = g_bytes_get_data(payload, &len);
+    const uint8_t *at = memmem(data, len, pcihp, sizeof(pcihp) - 1);
+    g_autoptr(GByteArray) edited = g_byte_array_new();
+    g_autoptr(QDict) got = NULL;
+    GError *err = NULL;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    g_byte_array_append(edited, data, (guint)(at - data));
+    g_byte_array_append(edited, (const uint8_t *)cpuhp, sizeof(cpuhp) - 1);
+    g_byte_array_append(edited, at, (guint)(len - (size_t)(at - data)));
+    got = decode("0000:00:1f.0/ICH9LPC", 1, edited->data, edited->len, NULL,
+                 &err);
+    CU_ASSERT_PTR_NULL(got);
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "0000:00:1f.0/ICH9LPC.pm.ich9_pm/cpuhp: modern CPU hotplug "
+                 "state, whose length the built-in ICH9LPC does not know");
+}
+
+/*
  * A state made by hand (a zeroed state, or a tree without versions)
  * writes each subsection at the version QEMU 7.2 writes.
  */
@@ -567,6 +597,8 @@ static const TestCase tests[] = {
       old_subsection_versions_reencode_at_qemus },
     { "cpu_state_it_does_not_describe_is_an_error",
       cpu_state_it_does_not_describe_is_an_error },
+    { "ich9_lpc_cpu_hotplug_state_is_an_error",
+      ich9_lpc_cpu_hotplug_state_is_an_error },
     { "bad_payloads_are_errors_with_path_and_offset",
       bad_payloads_are_errors_with_path_and_offset },
     { "subsections_without_a_version_are_written_at_qemus",

@@ -11,7 +11,11 @@
  * the SMBus state migrated (machine types from 4.0), ACPI PCI hotplug of
  * bridges on (so the hotplug registers of all 256 buses, not the one of
  * the root bus), the ACPI index migrated (from 7.0), and memory hotplug
- * with no DIMM slots (-m without slots=). An older machine type's
+ * with no DIMM slots (-m without slots=). The "piix4_pm/cpuhp"
+ * subsection, sent once the guest uses the modern CPU hotplug interface,
+ * holds one struct per possible CPU, a count the stream does not carry:
+ * a section that has it is an UNKNOWN error naming it. An older machine
+ * type's
  * section does not fit it: the decode then fails, or leaves bytes before
  * the footer, which the stream reader reports.
  */
@@ -42,6 +46,7 @@ typedef struct QemuPIIX4PMState {
     uint32_t acpi_index;
     bool memhp_present;
     uint32_t memhp_selector;
+    bool cpuhp_present;
 } QemuPIIX4PMState;
 
 static bool piix4_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
@@ -56,6 +61,18 @@ static bool piix4_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
     return visit_start_struct(v, "acpi_memory_hotplug", errp) &&
            visit_type_u32(v, "selector", &s->memhp_selector, errp) &&
            visit_end_struct(v, errp);
+}
+
+/* "piix4_pm/cpuhp": a "CPU hotplug state" with one struct per possible
+ * CPU, a count the stream does not carry. */
+static bool piix4_pm_cpuhp_visit(Visitor *v, void *state, uint32_t version,
+                                 GError **errp)
+{
+    (void)state;
+    (void)version;
+    return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNKNOWN,
+                           "modern CPU hotplug state, whose length the "
+                           "built-in piix4_pm does not know");
 }
 
 static bool piix4_pm_hotplug_visit(Visitor *v, QemuPIIX4PMState *s,
@@ -107,7 +124,9 @@ static bool piix4_pm_visit(Visitor *v, void *state, uint32_t version,
            visit_end_struct(v, errp) &&
            piix4_pm_hotplug_visit(v, s, errp) &&
            qemu_dev_subsection(v, "piix4_pm/memhp", 1, 1, &s->memhp_present,
-                               piix4_pm_memhp_visit, s, errp);
+                               piix4_pm_memhp_visit, s, errp) &&
+           qemu_dev_subsection(v, "piix4_pm/cpuhp", 1, 1, &s->cpuhp_present,
+                               piix4_pm_cpuhp_visit, s, errp);
 }
 
 const QemuDevice qemu_dev_piix4_pm = {

@@ -15,8 +15,8 @@
  * (machine types from 4.0), memory hotplug has no DIMM slots, and the
  * "ich9_pm/cpuhp" subsection, whose length depends on the number of
  * possible CPUs and which is only sent once the guest switched to the
- * modern CPU hotplug interface, is not described: a stream that has it
- * does not decode.
+ * modern CPU hotplug interface, is not described: a section that has it
+ * is an UNKNOWN error naming it.
  */
 #include "examples/qemu-devices/vmstate-walk.h"
 
@@ -87,6 +87,7 @@ typedef struct QemuICH9PMRegs {
     uint32_t memhp_selector;
     bool tco_present;
     QemuTCORegs tco;
+    bool cpuhp_present;
     bool pcihp_present;
     uint32_t hotplug_select;
     uint32_t pci_up[QEMU_ICH9_PCIHP_BUSES];
@@ -147,6 +148,18 @@ static bool ich9_pm_tco_visit(Visitor *v, void *state, uint32_t version,
            visit_end_struct(v, errp);
 }
 
+/* "ich9_pm/cpuhp": a "CPU hotplug state" with one struct per possible
+ * CPU, a count the stream does not carry. */
+static bool ich9_pm_cpuhp_visit(Visitor *v, void *state, uint32_t version,
+                                GError **errp)
+{
+    (void)state;
+    (void)version;
+    return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNKNOWN,
+                           "modern CPU hotplug state, whose length the "
+                           "built-in ICH9LPC does not know");
+}
+
 static bool ich9_pm_pcihp_visit(Visitor *v, void *state, uint32_t version,
                                 GError **errp)
 {
@@ -198,6 +211,9 @@ static bool ich9_pm_visit(Visitor *v, QemuICH9PMRegs *pm, GError **errp)
                                errp) &&
            qemu_dev_subsection(v, "ich9_pm/tco", 1, 1, &pm->tco_present,
                                ich9_pm_tco_visit, pm, errp) &&
+           qemu_dev_subsection(v, "ich9_pm/cpuhp", 1, 1,
+                               &pm->cpuhp_present, ich9_pm_cpuhp_visit, pm,
+                               errp) &&
            qemu_dev_subsection(v, "ich9_pm/pcihp", 1, 1,
                                &pm->pcihp_present, ich9_pm_pcihp_visit, pm,
                                errp) &&

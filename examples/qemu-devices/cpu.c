@@ -7,13 +7,13 @@
  * reset value or its feature is on.
  *
  * The subsections made of integers and integer arrays are described by
- * a table (cpu_subs[] below), in QEMU's order. Four carry structures
- * that only KVM or CPU features TCG does not emulate produce: cpu/mpx,
- * cpu/avx512, cpu/nested_state and cpu/arch_lbr. They are named in the
- * table so that a stream that has one gets an error naming it instead of
- * a misread.
+ * field tables (vmstate-walk.h; cpu_subs[] below), in QEMU's order.
+ * Four carry structures that only KVM or CPU features TCG does not
+ * emulate produce: cpu/mpx, cpu/avx512, cpu/nested_state and
+ * cpu/arch_lbr. They are named in the table so that a stream that has
+ * one gets an error naming it instead of a misread.
  */
-#include "examples/qemu-devices/qemu-devices.h"
+#include "examples/qemu-devices/vmstate-walk.h"
 
 /* CPU_NB_REGS, MCE_BANKS_DEF * 4, MSR_MTRRcap_VCNT, CPU_NB_REGS XMM. */
 #define CPU_NB_REGS 16
@@ -30,142 +30,138 @@ typedef struct CpuSegment {
 
 /* --- Subsections by table ------------------------------------------- */
 
-typedef enum {
-    CPU_U8,
-    CPU_U16,
-    CPU_U32,
-    CPU_U64,
-    CPU_I64,
-} CpuFieldKind;
-
-typedef struct CpuField {
-    const char *name;
-    CpuFieldKind kind;
-    uint16_t count;     /* 0: a single value; else an array */
-} CpuField;
-
 typedef struct CpuSub {
     const char *name;
     /* NULL: state this walk does not describe (see above). */
-    const CpuField *fields;
+    const VmstateWalkField *fields;
 } CpuSub;
 
-#define F(n, k) { n, k, 0 }
-#define A(n, k, c) { n, k, c }
-#define END { NULL, 0, 0 }
+#define F(n, k) { n, VMSTATE_WALK_ ## k, 0, 0 }
+#define A(n, k, c) { n, VMSTATE_WALK_ ## k, c, 0 }
+#define END { NULL, 0, 0, 0 }
 
-static const CpuField sub_exception_info[] = {
-    F("env.exception_pending", CPU_U8), F("env.exception_injected", CPU_U8),
-    F("env.exception_has_payload", CPU_U8),
-    F("env.exception_payload", CPU_U64), END,
+static const VmstateWalkField sub_exception_info[] = {
+    F("env.exception_pending", U8), F("env.exception_injected", U8),
+    F("env.exception_has_payload", U8),
+    F("env.exception_payload", U64), END,
 };
-static const CpuField sub_async_pf[] = {
-    F("env.async_pf_en_msr", CPU_U64), END,
+static const VmstateWalkField sub_async_pf[] = {
+    F("env.async_pf_en_msr", U64), END,
 };
-static const CpuField sub_async_pf_int[] = {
-    F("env.async_pf_int_msr", CPU_U64), END,
+static const VmstateWalkField sub_async_pf_int[] = {
+    F("env.async_pf_int_msr", U64), END,
 };
-static const CpuField sub_pv_eoi[] = { F("env.pv_eoi_en_msr", CPU_U64), END };
-static const CpuField sub_steal_time[] = {
-    F("env.steal_time_msr", CPU_U64), END,
+static const VmstateWalkField sub_pv_eoi[] = {
+    F("env.pv_eoi_en_msr", U64), END,
 };
-static const CpuField sub_poll_control[] = {
-    F("env.poll_control_msr", CPU_U64), END,
+static const VmstateWalkField sub_steal_time[] = {
+    F("env.steal_time_msr", U64), END,
 };
-static const CpuField sub_fpop_ip_dp[] = {
-    F("env.fpop", CPU_U16), F("env.fpip", CPU_U64), F("env.fpdp", CPU_U64),
+static const VmstateWalkField sub_poll_control[] = {
+    F("env.poll_control_msr", U64), END,
+};
+static const VmstateWalkField sub_fpop_ip_dp[] = {
+    F("env.fpop", U16), F("env.fpip", U64), F("env.fpdp", U64),
     END,
 };
-static const CpuField sub_tsc_adjust[] = { F("env.tsc_adjust", CPU_U64), END };
-static const CpuField sub_tscdeadline[] = {
-    F("env.tsc_deadline", CPU_U64), END,
+static const VmstateWalkField sub_tsc_adjust[] = {
+    F("env.tsc_adjust", U64), END,
 };
-static const CpuField sub_misc_enable[] = {
-    F("env.msr_ia32_misc_enable", CPU_U64), END,
+static const VmstateWalkField sub_tscdeadline[] = {
+    F("env.tsc_deadline", U64), END,
 };
-static const CpuField sub_feature_control[] = {
-    F("env.msr_ia32_feature_control", CPU_U64), END,
+static const VmstateWalkField sub_misc_enable[] = {
+    F("env.msr_ia32_misc_enable", U64), END,
+};
+static const VmstateWalkField sub_feature_control[] = {
+    F("env.msr_ia32_feature_control", U64), END,
 };
 /* MAX_FIXED_COUNTERS 3; MAX_GP_COUNTERS is MSR_IA32_PERF_STATUS -
  * MSR_P6_EVNTSEL0 = 0x198 - 0x186 = 18. */
-static const CpuField sub_pmu[] = {
-    F("env.msr_fixed_ctr_ctrl", CPU_U64), F("env.msr_global_ctrl", CPU_U64),
-    F("env.msr_global_status", CPU_U64),
-    F("env.msr_global_ovf_ctrl", CPU_U64),
-    A("env.msr_fixed_counters", CPU_U64, 3),
-    A("env.msr_gp_counters", CPU_U64, 18),
-    A("env.msr_gp_evtsel", CPU_U64, 18), END,
+static const VmstateWalkField sub_pmu[] = {
+    F("env.msr_fixed_ctr_ctrl", U64), F("env.msr_global_ctrl", U64),
+    F("env.msr_global_status", U64),
+    F("env.msr_global_ovf_ctrl", U64),
+    A("env.msr_fixed_counters", U64, 3),
+    A("env.msr_gp_counters", U64, 18),
+    A("env.msr_gp_evtsel", U64, 18), END,
 };
-static const CpuField sub_hv_hypercall[] = {
-    F("env.msr_hv_guest_os_id", CPU_U64), F("env.msr_hv_hypercall", CPU_U64),
+static const VmstateWalkField sub_hv_hypercall[] = {
+    F("env.msr_hv_guest_os_id", U64), F("env.msr_hv_hypercall", U64),
     END,
 };
-static const CpuField sub_hv_vapic[] = { F("env.msr_hv_vapic", CPU_U64), END };
-static const CpuField sub_hv_time[] = { F("env.msr_hv_tsc", CPU_U64), END };
-/* HV_CRASH_PARAMS: P0..P4. */
-static const CpuField sub_hv_crash[] = {
-    A("env.msr_hv_crash_params", CPU_U64, 5), END,
+static const VmstateWalkField sub_hv_vapic[] = {
+    F("env.msr_hv_vapic", U64), END,
 };
-static const CpuField sub_hv_runtime[] = {
-    F("env.msr_hv_runtime", CPU_U64), END,
+static const VmstateWalkField sub_hv_time[] = { F("env.msr_hv_tsc", U64), END };
+/* HV_CRASH_PARAMS: P0..P4. */
+static const VmstateWalkField sub_hv_crash[] = {
+    A("env.msr_hv_crash_params", U64, 5), END,
+};
+static const VmstateWalkField sub_hv_runtime[] = {
+    F("env.msr_hv_runtime", U64), END,
 };
 /* HV_SINT_COUNT 16, HV_STIMER_COUNT 4. */
-static const CpuField sub_hv_synic[] = {
-    F("env.msr_hv_synic_control", CPU_U64),
-    F("env.msr_hv_synic_evt_page", CPU_U64),
-    F("env.msr_hv_synic_msg_page", CPU_U64),
-    A("env.msr_hv_synic_sint", CPU_U64, 16), END,
+static const VmstateWalkField sub_hv_synic[] = {
+    F("env.msr_hv_synic_control", U64),
+    F("env.msr_hv_synic_evt_page", U64),
+    F("env.msr_hv_synic_msg_page", U64),
+    A("env.msr_hv_synic_sint", U64, 16), END,
 };
-static const CpuField sub_hv_stimer[] = {
-    A("env.msr_hv_stimer_config", CPU_U64, 4),
-    A("env.msr_hv_stimer_count", CPU_U64, 4), END,
+static const VmstateWalkField sub_hv_stimer[] = {
+    A("env.msr_hv_stimer_config", U64, 4),
+    A("env.msr_hv_stimer_count", U64, 4), END,
 };
-static const CpuField sub_hv_reenlightenment[] = {
-    F("env.msr_hv_reenlightenment_control", CPU_U64),
-    F("env.msr_hv_tsc_emulation_control", CPU_U64),
-    F("env.msr_hv_tsc_emulation_status", CPU_U64), END,
+static const VmstateWalkField sub_hv_reenlightenment[] = {
+    F("env.msr_hv_reenlightenment_control", U64),
+    F("env.msr_hv_tsc_emulation_control", U64),
+    F("env.msr_hv_tsc_emulation_status", U64), END,
 };
-static const CpuField sub_xss[] = { F("env.xss", CPU_U64), END };
-static const CpuField sub_umwait[] = { F("env.umwait", CPU_U32), END };
-static const CpuField sub_tsc_khz[] = { F("env.tsc_khz", CPU_I64), END };
-static const CpuField sub_smi_count[] = {
-    F("env.msr_smi_count", CPU_U64), END,
+static const VmstateWalkField sub_xss[] = { F("env.xss", U64), END };
+static const VmstateWalkField sub_umwait[] = { F("env.umwait", U32), END };
+static const VmstateWalkField sub_tsc_khz[] = { F("env.tsc_khz", I64), END };
+static const VmstateWalkField sub_smi_count[] = {
+    F("env.msr_smi_count", U64), END,
 };
-static const CpuField sub_pkru[] = { F("env.pkru", CPU_U32), END };
-static const CpuField sub_pkrs[] = { F("env.pkrs", CPU_U32), END };
-static const CpuField sub_spec_ctrl[] = { F("env.spec_ctrl", CPU_U64), END };
-static const CpuField sub_amd_tsc_scale[] = {
-    F("env.amd_tsc_scale_msr", CPU_U64), END,
+static const VmstateWalkField sub_pkru[] = { F("env.pkru", U32), END };
+static const VmstateWalkField sub_pkrs[] = { F("env.pkrs", U32), END };
+static const VmstateWalkField sub_spec_ctrl[] = {
+    F("env.spec_ctrl", U64), END,
 };
-static const CpuField sub_mcg_ext_ctl[] = {
-    F("env.mcg_ext_ctl", CPU_U64), END,
+static const VmstateWalkField sub_amd_tsc_scale[] = {
+    F("env.amd_tsc_scale_msr", U64), END,
+};
+static const VmstateWalkField sub_mcg_ext_ctl[] = {
+    F("env.mcg_ext_ctl", U64), END,
 };
 /* MAX_RTIT_ADDRS 8. */
-static const CpuField sub_intel_pt[] = {
-    F("env.msr_rtit_ctrl", CPU_U64), F("env.msr_rtit_status", CPU_U64),
-    F("env.msr_rtit_output_base", CPU_U64),
-    F("env.msr_rtit_output_mask", CPU_U64),
-    F("env.msr_rtit_cr3_match", CPU_U64),
-    A("env.msr_rtit_addrs", CPU_U64, 8), END,
+static const VmstateWalkField sub_intel_pt[] = {
+    F("env.msr_rtit_ctrl", U64), F("env.msr_rtit_status", U64),
+    F("env.msr_rtit_output_base", U64),
+    F("env.msr_rtit_output_mask", U64),
+    F("env.msr_rtit_cr3_match", U64),
+    A("env.msr_rtit_addrs", U64, 8), END,
 };
-static const CpuField sub_virt_ssbd[] = { F("env.virt_ssbd", CPU_U64), END };
-static const CpuField sub_svm_npt[] = {
-    F("env.nested_cr3", CPU_U64), F("env.nested_pg_mode", CPU_U32), END,
+static const VmstateWalkField sub_virt_ssbd[] = {
+    F("env.virt_ssbd", U64), END,
 };
-static const CpuField sub_svm_guest[] = { F("env.int_ctl", CPU_U32), END };
-static const CpuField sub_tsx_ctrl[] = { F("env.tsx_ctrl", CPU_U32), END };
-static const CpuField sub_sgx[] = {
-    A("env.msr_ia32_sgxlepubkeyhash", CPU_U64, 4), END,
+static const VmstateWalkField sub_svm_npt[] = {
+    F("env.nested_cr3", U64), F("env.nested_pg_mode", U32), END,
 };
-static const CpuField sub_pdptrs[] = { A("env.pdptrs", CPU_U64, 4), END };
-static const CpuField sub_xfd[] = {
-    F("env.msr_xfd", CPU_U64), F("env.msr_xfd_err", CPU_U64), END,
+static const VmstateWalkField sub_svm_guest[] = { F("env.int_ctl", U32), END };
+static const VmstateWalkField sub_tsx_ctrl[] = { F("env.tsx_ctrl", U32), END };
+static const VmstateWalkField sub_sgx[] = {
+    A("env.msr_ia32_sgxlepubkeyhash", U64, 4), END,
 };
-static const CpuField sub_amx_xtile[] = {
-    A("env.xtilecfg", CPU_U8, 64), A("env.xtiledata", CPU_U8, 8192), END,
+static const VmstateWalkField sub_pdptrs[] = { A("env.pdptrs", U64, 4), END };
+static const VmstateWalkField sub_xfd[] = {
+    F("env.msr_xfd", U64), F("env.msr_xfd_err", U64), END,
 };
-static const CpuField sub_triple_fault[] = {
-    F("env.triple_fault_pending", CPU_U8), END,
+static const VmstateWalkField sub_amx_xtile[] = {
+    A("env.xtilecfg", U8, 64), A("env.xtiledata", U8, 8192), END,
+};
+static const VmstateWalkField sub_triple_fault[] = {
+    F("env.triple_fault_pending", U8), END,
 };
 
 /* QEMU's order (vmstate_x86_cpu.subsections, TARGET_X86_64 and
@@ -300,59 +296,6 @@ typedef struct QemuX86CPUState {
     uint64_t sub_vals[CPU_SUB_SLOTS];
 } QemuX86CPUState;
 
-/* One value of a table field through a temporary of its width. */
-static bool cpu_field_value(Visitor *v, const char *name, CpuFieldKind kind,
-                            uint64_t *slot, GError **errp)
-{
-    bool ok = false;
-
-    switch (kind) {
-    case CPU_U8: {
-        uint8_t x = (uint8_t)*slot;
-
-        ok = visit_type_u8(v, name, &x, errp);
-        *slot = x;
-        break;
-    }
-    case CPU_U16: {
-        uint16_t x = (uint16_t)*slot;
-
-        ok = visit_type_u16(v, name, &x, errp);
-        *slot = x;
-        break;
-    }
-    case CPU_U32: {
-        uint32_t x = (uint32_t)*slot;
-
-        ok = visit_type_u32(v, name, &x, errp);
-        *slot = x;
-        break;
-    }
-    case CPU_U64:
-        ok = visit_type_u64(v, name, slot, errp);
-        break;
-    case CPU_I64: {
-        int64_t x = (int64_t)*slot;
-
-        ok = visit_type_i64(v, name, &x, errp);
-        *slot = (uint64_t)x;
-        break;
-    }
-    }
-    return ok;
-}
-
-/* The number of value slots of a table subsection. */
-static size_t cpu_sub_slots(const CpuField *fields)
-{
-    size_t n = 0;
-
-    for (const CpuField *f = fields; f && f->name; f++) {
-        n += f->count ? f->count : 1;
-    }
-    return n;
-}
-
 typedef struct CpuSubWalk {
     const CpuSub *sub;
     uint64_t *vals;
@@ -362,34 +305,13 @@ static bool cpu_sub_visit(Visitor *v, void *opaque, uint32_t version,
                           GError **errp)
 {
     const CpuSubWalk *w = opaque;
-    uint64_t *slot = w->vals;
 
-    (void)version;
     if (!w->sub->fields) {
         return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNKNOWN,
                                "state of a CPU feature the built-in cpu "
                                "does not describe");
     }
-    for (const CpuField *f = w->sub->fields; f->name; f++) {
-        if (!f->count) {
-            if (!cpu_field_value(v, f->name, f->kind, slot++, errp)) {
-                return false;
-            }
-            continue;
-        }
-        if (!visit_start_array(v, f->name, f->count, errp)) {
-            return false;
-        }
-        for (size_t i = 0; i < f->count; i++) {
-            if (!cpu_field_value(v, NULL, f->kind, slot++, errp)) {
-                return false;
-            }
-        }
-        if (!visit_end_array(v, errp)) {
-            return false;
-        }
-    }
-    return true;
+    return vmstate_walk_fields(v, w->sub->fields, version, w->vals, errp);
 }
 
 static bool cpu_subsections_visit(Visitor *v, QemuX86CPUState *s,
@@ -399,15 +321,15 @@ static bool cpu_subsections_visit(Visitor *v, QemuX86CPUState *s,
 
     for (size_t i = 0; i < CPU_NSUBS; i++) {
         CpuSubWalk w = { &cpu_subs[i], s->sub_vals + base };
+        size_t slots = vmstate_walk_field_slots(cpu_subs[i].fields);
 
-        g_return_val_if_fail(base + cpu_sub_slots(cpu_subs[i].fields) <=
-                             CPU_SUB_SLOTS, false);
+        g_return_val_if_fail(base + slots <= CPU_SUB_SLOTS, false);
         if (!qemu_dev_subsection(v, cpu_subs[i].name, 1, 1,
                                  &s->sub_present[i], cpu_sub_visit, &w,
                                  errp)) {
             return false;
         }
-        base += cpu_sub_slots(cpu_subs[i].fields);
+        base += slots;
     }
     return true;
 }

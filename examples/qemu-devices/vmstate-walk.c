@@ -1,6 +1,6 @@
 /*
  * Helpers shared by the built-in QEMU device walks: signed arrays, the
- * embedded PCIDevice, the SMBus controller.
+ * embedded PCIDevice, the SMBus controller, field tables.
  */
 #include "examples/qemu-devices/vmstate-walk.h"
 
@@ -69,4 +69,110 @@ bool vmstate_walk_pmsmb(Visitor *v, const char *name, QemuPMSMBus *smb,
            visit_type_bool(v, "start_transaction_on_status_read",
                            &smb->start_transaction_on_status_read, errp) &&
            visit_end_struct(v, errp);
+}
+
+static size_t field_slots(const VmstateWalkField *f)
+{
+    if (f->kind == VMSTATE_WALK_BUFFER) {
+        return (f->count + 7u) / 8u;
+    }
+    return f->count ? f->count : 1;
+}
+
+size_t vmstate_walk_field_slots(const VmstateWalkField *fields)
+{
+    size_t n = 0;
+
+    for (const VmstateWalkField *f = fields; f && f->name; f++) {
+        n += field_slots(f);
+    }
+    return n;
+}
+
+/* One integer through a temporary of its width. */
+static bool walk_value(Visitor *v, const char *name, VmstateWalkKind kind,
+                       uint64_t *slot, GError **errp)
+{
+    bool ok = false;
+
+    switch (kind) {
+    case VMSTATE_WALK_U8: {
+        uint8_t x = (uint8_t)*slot;
+
+        ok = visit_type_u8(v, name, &x, errp);
+        *slot = x;
+        break;
+    }
+    case VMSTATE_WALK_U16: {
+        uint16_t x = (uint16_t)*slot;
+
+        ok = visit_type_u16(v, name, &x, errp);
+        *slot = x;
+        break;
+    }
+    case VMSTATE_WALK_U32: {
+        uint32_t x = (uint32_t)*slot;
+
+        ok = visit_type_u32(v, name, &x, errp);
+        *slot = x;
+        break;
+    }
+    case VMSTATE_WALK_U64:
+        ok = visit_type_u64(v, name, slot, errp);
+        break;
+    case VMSTATE_WALK_I32: {
+        int32_t x = (int32_t)*slot;
+
+        ok = visit_type_i32(v, name, &x, errp);
+        *slot = (uint64_t)(int64_t)x;
+        break;
+    }
+    case VMSTATE_WALK_I64: {
+        int64_t x = (int64_t)*slot;
+
+        ok = visit_type_i64(v, name, &x, errp);
+        *slot = (uint64_t)x;
+        break;
+    }
+    case VMSTATE_WALK_BUFFER:
+        g_assert_not_reached();
+    }
+    return ok;
+}
+
+bool vmstate_walk_fields(Visitor *v, const VmstateWalkField *fields,
+                         uint32_t version, uint64_t *slots, GError **errp)
+{
+    for (const VmstateWalkField *f = fields; f->name; f++) {
+        uint64_t *slot = slots;
+
+        slots += field_slots(f);
+        if (f->version > version) {
+            continue;
+        }
+        if (f->kind == VMSTATE_WALK_BUFFER) {
+            if (!visit_type_buffer(v, f->name, slot, f->count, errp)) {
+                return false;
+            }
+            continue;
+        }
+        if (!f->count) {
+            if (!walk_value(v, f->name, f->kind, slot, errp)) {
+                return false;
+            }
+            continue;
+        }
+        if (!visit_start_array(v, f->name, f->count, errp)) {
+            return false;
+        }
+        for (size_t i = 0; i < f->count; i++) {
+            if (!walk_value(v, NULL, f->kind, slot++, errp)) {
+                return false;
+            }
+        }
+        if (!visit_end_array(v, errp)) {
+            return false;
+        }
+    }
+    return true;
 }

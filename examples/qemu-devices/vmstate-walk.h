@@ -2,7 +2,8 @@
  * Small helpers shared by the built-in QEMU device walks of this folder:
  * VMState shapes that need more than one visit call (arrays of signed
  * integers, counted or fixed, the PCIDevice struct that many PCI devices
- * embed, the SMBus controller of the power management functions).
+ * embed, the SMBus controller of the power management functions), and
+ * a field table for vmsds of plain integers (cpu subsections, rtl8139).
  * Subsections go through qemu_dev_subsection().
  *
  * Facts about the wire layout come from QEMU 7.2's VMStateDescriptions
@@ -117,5 +118,55 @@ typedef struct QemuPMSMBus {
  */
 bool vmstate_walk_pmsmb(Visitor *v, const char *name, QemuPMSMBus *smb,
                         GError **errp);
+
+/*
+ * A field table, for vmsds made of plain integers, integer arrays and
+ * byte buffers: one row per VMSTATE_* line, walked in order by
+ * vmstate_walk_fields() into a flat array of value slots (one uint64_t
+ * per integer element, buffers packed 8 bytes a slot).
+ */
+typedef enum {
+    VMSTATE_WALK_U8,
+    VMSTATE_WALK_U16,
+    VMSTATE_WALK_U32,
+    VMSTATE_WALK_U64,
+    VMSTATE_WALK_I32,
+    VMSTATE_WALK_I64,
+    VMSTATE_WALK_BUFFER,    /* @count bytes, a hex string in trees */
+} VmstateWalkKind;
+
+typedef struct VmstateWalkField {
+    const char *name;       /* the vmdesc name; NULL ends a table */
+    VmstateWalkKind kind;
+    uint16_t count;         /* arrays: elements (0: a single value);
+                               buffers: bytes */
+    uint8_t version;        /* the VMSTATE_*_V version; 0: always */
+} VmstateWalkField;
+
+/*
+ * vmstate_walk_field_slots:
+ * @fields: (array zero-terminated=1): a table
+ *
+ * Returns: the number of value slots vmstate_walk_fields() uses for
+ *   @fields (all of them, whatever the version).
+ */
+size_t vmstate_walk_field_slots(const VmstateWalkField *fields);
+
+/*
+ * vmstate_walk_fields:
+ * @v: a visitor, with the fields' struct open
+ * @fields: (array zero-terminated=1): the table
+ * @version: the vmsd version being read or written: a row whose
+ *   version is above it is skipped (its slots stay as they are)
+ * @slots: (inout) (array): vmstate_walk_field_slots() values
+ * @errp: return location for an error
+ *
+ * Visits every row of @fields: a single value, an array of @count
+ * elements, or a buffer of @count bytes.
+ *
+ * Returns: true on success.
+ */
+bool vmstate_walk_fields(Visitor *v, const VmstateWalkField *fields,
+                         uint32_t version, uint64_t *slots, GError **errp);
 
 #endif /* QVISIT_EXAMPLES_QEMU_DEVICES_VMSTATE_WALK_H */

@@ -1,9 +1,9 @@
 /*
  * The built-in QEMU devices of examples/qemu-devices/ that describe the
  * sections of the PC's and q35's CPUs, input, firmware, PCI, IDE, AHCI,
- * power management, UART, NIC and other devices (cpu.c, ps2.c, pckbd.c,
+ * power management, UART, NIC, USB and other devices (cpu.c, ps2.c, pckbd.c,
  * port92.c, fw-cfg.c, pci.c, i440fx.c, piix3.c, ide.c, ich9-ahci.c,
- * piix4-pm.c, q35.c, pc-misc.c, serial.c, e1000.c, rtl8139.c,
+ * piix4-pm.c, q35.c, pc-misc.c, serial.c, e1000.c, rtl8139.c, usb.c,
  * vmmouse.c), section by section:
  *
  *  - every section of those devices in the streams of tests/data/qemu,
@@ -30,7 +30,8 @@ static const char *const suite_devices[] = {
     "ps2kbd", "ps2mouse", "pckbd", "port92", "fw_cfg", "PCIHost", "PCIBUS",
     "I440FX", "PIIX3", "serial", "e1000", "vmmouse", "ide", "piix4_pm",
     "pcspk", "i2c_bus", "acpi_build", "kvm-tpr-opt", "mch", "ICH9LPC",
-    "ich9_smb", "cpu", "ich9_ahci", "rtl8139", NULL,
+    "ich9_smb", "cpu", "ich9_ahci", "rtl8139", "uhci", "usb-ptr",
+    "usb-kbd", NULL,
 };
 
 static bool suite_device(const char *idstr)
@@ -293,12 +294,12 @@ static void corpus_sections_decode_without_the_vmdesc(void)
             checked++;
         }
     }
-    /* pc: 17 sections of these devices, plus e1000 or serial and
-     * rtl8139 (pc-serial-nic-usb); q35: no
+    /* pc: 17 sections of these devices, plus e1000 or serial, rtl8139,
+     * uhci and usb-ptr (pc-serial-nic-usb); q35: usb-kbd and no
      * I440FX, PIIX3, ide and piix4_pm, plus serial, mch, ICH9LPC,
      * ich9_smb, ich9_ahci and a second cpu; pc-2.3-old: no PCIHost and
      * pcspk, and piix4_pm above. */
-    CU_ASSERT_EQUAL(checked, 121);
+    CU_ASSERT_EQUAL(checked, 124);
 }
 
 /* Every case folder of tests/data/qemu-devices. */

@@ -2,7 +2,8 @@
  * QEMU 7.2's PCI IDE controllers (PIIX3/PIIX4 IDE, section
  * "<pci addr>/ide"; hw/ide/pci.c, vmsd "ide" v3, oldest 0): the
  * PCIDevice, the two bus-master DMA engines, the two buses and the two
- * drives of each bus (hw/ide/core.c). Each of the nested vmsds has
+ * drives of each bus (hw/ide/core.c); and the isapc machine's ISA IDE
+ * controller ("isa-ide", below). Each of the nested vmsds has
  * subsections, so QEMU's vmdesc lists their elements one by one
  * ("index"); the decode shapes them as lists all the same.
  */
@@ -118,4 +119,39 @@ const QemuDevice qemu_dev_ide = {
     .minimum_version = 0,
     .state_size = sizeof(QemuPCIIDEState),
     .visit = ide_visit,
+};
+
+/* --- "isa-ide" v3 (hw/ide/isa.c) ------------------------------------- */
+
+/*
+ * The ISA IDE controller of the isapc machine: one bus (from version 1)
+ * and its two drives (from version 3), no PCI and no DMA.
+ */
+typedef struct QemuISAIDEState {
+    QemuIDEBus bus;
+    QemuIDEDrive drives[2];
+} QemuISAIDEState;
+
+static bool isa_ide_visit(Visitor *v, void *state, uint32_t version,
+                          GError **errp)
+{
+    QemuISAIDEState *s = state;
+
+    if (version >= 1 && !vmstate_walk_ide_bus(v, "bus", &s->bus, errp)) {
+        return false;
+    }
+    return version < 3 ||
+           (visit_start_array(v, "bus.ifs", 2, errp) &&
+            vmstate_walk_ide_drive(v, NULL, &s->drives[0], errp) &&
+            vmstate_walk_ide_drive(v, NULL, &s->drives[1], errp) &&
+            visit_end_array(v, errp));
+}
+
+const QemuDevice qemu_dev_isa_ide = {
+    .name = "isa-ide",
+    .vmsd_name = "isa-ide",
+    .version = 3,
+    .minimum_version = 0,
+    .state_size = sizeof(QemuISAIDEState),
+    .visit = isa_ide_visit,
 };

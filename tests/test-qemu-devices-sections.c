@@ -31,7 +31,7 @@ static const char *const suite_devices[] = {
     "I440FX", "PIIX3", "serial", "e1000", "vmmouse", "ide", "piix4_pm",
     "pcspk", "i2c_bus", "acpi_build", "kvm-tpr-opt", "mch", "ICH9LPC",
     "ich9_smb", "cpu", "ich9_ahci", "rtl8139", "uhci", "usb-ptr",
-    "usb-kbd", NULL,
+    "usb-kbd", "isa-ide", NULL,
 };
 
 static bool suite_device(const char *idstr)
@@ -244,7 +244,8 @@ static void corpus_sections_decode_without_the_vmdesc(void)
 {
     static const char *const streams[] = {
         "pc-nodefaults", "pc-e1000", "q35-smp2-xhci-virtio", "pc-2.3-old",
-        "pc-compress", "pc-ignore-shared", "pc-serial-nic-usb", NULL,
+        "pc-compress", "pc-ignore-shared", "pc-serial-nic-usb",
+        "pc-icount", "pc-running-smp4", "isapc-running", NULL,
     };
     unsigned checked = 0;
 
@@ -298,8 +299,9 @@ static void corpus_sections_decode_without_the_vmdesc(void)
      * uhci and usb-ptr (pc-serial-nic-usb); q35: usb-kbd and no
      * I440FX, PIIX3, ide and piix4_pm, plus serial, mch, ICH9LPC,
      * ich9_smb, ich9_ahci and a second cpu; pc-2.3-old: no PCIHost and
-     * pcspk, and piix4_pm above. */
-    CU_ASSERT_EQUAL(checked, 124);
+     * pcspk, and piix4_pm above; pc-running-smp4: four cpus; isapc: 11
+     * (no PCI, ACPI or SMBus; two isa-ide). */
+    CU_ASSERT_EQUAL(checked, 172);
 }
 
 /* Every case folder of tests/data/qemu-devices. */

@@ -134,6 +134,13 @@ static bool walk_value(Visitor *v, const char *name, VmstateWalkKind kind,
         *slot = (uint64_t)x;
         break;
     }
+    case VMSTATE_WALK_BOOL: {
+        bool x = *slot != 0;
+
+        ok = visit_type_bool(v, name, &x, errp);
+        *slot = x;
+        break;
+    }
     case VMSTATE_WALK_BUFFER:
         g_assert_not_reached();
     }

@@ -120,8 +120,8 @@ bool vmstate_walk_pmsmb(Visitor *v, const char *name, QemuPMSMBus *smb,
                         GError **errp);
 
 /*
- * A field table, for vmsds made of plain integers, integer arrays and
- * byte buffers: one row per VMSTATE_* line, walked in order by
+ * A field table, for vmsds made of plain integers, bools, integer arrays
+ * and byte buffers: one row per VMSTATE_* line, walked in order by
  * vmstate_walk_fields() into a flat array of value slots (one uint64_t
  * per integer element, buffers packed 8 bytes a slot).
  */
@@ -132,6 +132,7 @@ typedef enum {
     VMSTATE_WALK_U64,
     VMSTATE_WALK_I32,
     VMSTATE_WALK_I64,
+    VMSTATE_WALK_BOOL,
     VMSTATE_WALK_BUFFER,    /* @count bytes, a hex string in trees */
 } VmstateWalkKind;
 

@@ -4,7 +4,7 @@
  * power management, UART, NIC, USB and other devices (cpu.c, ps2.c, pckbd.c,
  * port92.c, fw-cfg.c, pci.c, i440fx.c, piix3.c, ide.c, ich9-ahci.c,
  * piix4-pm.c, q35.c, pc-misc.c, serial.c, e1000.c, rtl8139.c, usb.c,
- * vmmouse.c), section by section:
+ * xhci.c, vmmouse.c), section by section:
  *
  *  - every section of those devices in the streams of tests/data/qemu,
  *    and every case of tests/data/qemu-devices (sections of streams made
@@ -31,7 +31,7 @@ static const char *const suite_devices[] = {
     "I440FX", "PIIX3", "serial", "e1000", "vmmouse", "ide", "piix4_pm",
     "pcspk", "i2c_bus", "acpi_build", "kvm-tpr-opt", "mch", "ICH9LPC",
     "ich9_smb", "cpu", "ich9_ahci", "rtl8139", "uhci", "usb-ptr",
-    "usb-kbd", "isa-ide", NULL,
+    "usb-kbd", "isa-ide", "xhci", NULL,
 };
 
 static bool suite_device(const char *idstr)
@@ -296,12 +296,12 @@ static void corpus_sections_decode_without_the_vmdesc(void)
         }
     }
     /* pc: 17 sections of these devices, plus e1000 or serial, rtl8139,
-     * uhci and usb-ptr (pc-serial-nic-usb); q35: usb-kbd and no
+     * uhci and usb-ptr (pc-serial-nic-usb); q35: xhci, usb-kbd and no
      * I440FX, PIIX3, ide and piix4_pm, plus serial, mch, ICH9LPC,
      * ich9_smb, ich9_ahci and a second cpu; pc-2.3-old: no PCIHost and
      * pcspk, and piix4_pm above; pc-running-smp4: four cpus; isapc: 11
      * (no PCI, ACPI or SMBus; two isa-ide). */
-    CU_ASSERT_EQUAL(checked, 172);
+    CU_ASSERT_EQUAL(checked, 173);
 }
 
 /* Every case folder of tests/data/qemu-devices. */

@@ -448,6 +448,39 @@ static void device_input_errors(void)
                  "i8259.elcr: stream truncated at byte 15");
 }
 
+/* Every built-in device's walk describes a zeroed state, as the describe
+ * visitor runs it, at each version it reads. */
+static void every_device_describes_a_zeroed_state(void)
+{
+    const QemuDevice *const *all;
+    size_t n;
+
+    all = qemu_devices_list(&n);
+    for (size_t i = 0; i < n; i++) {
+        for (uint32_t ver = all[i]->minimum_version; ver <= all[i]->version;
+             ver++) {
+            g_autoptr(GError) err = NULL;
+            g_autoptr(QObject) schema = NULL;
+            g_autofree void *state = g_malloc0(all[i]->state_size);
+            Visitor *v = describe_visitor_new(&schema);
+            bool ok = visit_start_struct(v, all[i]->name, &err) &&
+                      all[i]->visit(v, state, ver, &err) &&
+                      visit_end_struct(v, &err) && visit_complete(v, &err);
+
+            visit_free(v);
+            if (all[i]->clear) {
+                all[i]->clear(state);
+            }
+            if (err) {
+                fprintf(stderr, "\n%s v%u: %s\n", all[i]->name, ver,
+                        err->message);
+            }
+            CU_ASSERT_TRUE(ok);
+            CU_ASSERT_PTR_NOT_NULL(schema);
+        }
+    }
+}
+
 /* --- check --qemu STREAM --layouts builtin --------------------------- */
 
 /* Writes pc-nodefaults.mig with its vmdesc changed by @edit to a
@@ -651,6 +684,8 @@ static const TestCase tests[] = {
     { "find_goes_by_last_idstr_component_and_version",
       find_goes_by_last_idstr_component_and_version },
     { "device_input_errors", device_input_errors },
+    { "every_device_describes_a_zeroed_state",
+      every_device_describes_a_zeroed_state },
     { "check_finds_disagreements_with_builtin_layouts",
       check_finds_disagreements_with_builtin_layouts },
     { "check_needs_a_vmdesc", check_needs_a_vmdesc },

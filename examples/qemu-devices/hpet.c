@@ -77,6 +77,11 @@ static bool hpet_visit(Visitor *v, void *opaque, uint32_t version,
     } else if (!visit_type_u8(v, "num_timers", &s->num_timers, errp)) {
         return false;
     }
+    /* A describe walk runs over a zeroed state: describe the smallest
+     * timer array QEMU has, so that the schema shows the timers. */
+    if (visit_get_type(v) == VISITOR_DESCRIBE && s->num_timers == 0) {
+        s->num_timers = HPET_MIN_TIMERS;
+    }
     /* VMSTATE_VALIDATE("num_timers in range"), before the array. */
     if (s->num_timers < HPET_MIN_TIMERS || s->num_timers > HPET_MAX_TIMERS) {
         return visit_set_error(v, errp, "num_timers", QVISIT_ERROR_RANGE,

@@ -198,6 +198,117 @@ static void stripped_streams_reencode_byte_for_byte(void)
     }
 }
 
+/*
+ * Section by section, in every committed stream with a vmdesc, footers
+ * or not (pc-2.3-old has none, so no footer search can reach its later
+ * sections): each payload of a built-in device, cut out of the stream
+ * with the record sizes qemu_stream_info_mem() reports, decodes alone as
+ * the vmdesc-based dump has it and re-encodes to the same bytes.
+ */
+static void every_known_section_decodes_and_reencodes_alone(void)
+{
+    static const char *const more[] = { "pc-2.3-old" };
+    size_t decoded = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(streams) + G_N_ELEMENTS(more);
+         i++) {
+        const char *name = i < G_N_ELEMENTS(streams)
+            ? streams[i] : more[i - G_N_ELEMENTS(streams)];
+        g_autoptr(GBytes) bytes = read_stream(name);
+        g_autofree char *path = g_strdup_printf(DATA "%s.mig", name);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) dump = qemu_stream_dump_path(path, NULL, &err);
+        g_autoptr(QObject) info = NULL;
+        QList *sections, *records;
+        size_t len, at;
+        const uint8_t *data = g_bytes_get_data(bytes, &len);
+        uint64_t total = 0;
+
+        info = qemu_stream_info_mem(data, len, NULL,
+                                    QEMU_STREAM_INFO_DEFAULT, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(info);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+        sections = qobject_to(QList, qdict_get(qobject_to(QDict, info),
+                                               "sections"));
+        records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                              "records"));
+        /* No COMMANDs: the section records end at the EOF byte. */
+        CU_ASSERT_EQUAL_FATAL(qlist_size(qobject_to(QList,
+            qdict_get(qobject_to(QDict, info), "commands"))), 0);
+        for (size_t k = 0; k < qlist_size(sections); k++) {
+            QDict *sec = qobject_to(QDict, qlist_get(sections, k));
+            uint64_t b = 0;
+
+            qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "bytes")), &b);
+            total += b;
+        }
+        at = stripped_len(data, len) - 1 - total;
+        for (size_t k = 0; k < qlist_size(sections); k++) {
+            QDict *sec = qobject_to(QDict, qlist_get(sections, k));
+            const char *idstr = qstring_get_str(qobject_to(QString,
+                                                qdict_get(sec, "idstr")));
+            uint64_t b = 0, id = 0, ver = 0, inst = 0;
+            const QemuDevice *dev;
+            size_t head, foot, plen;
+            g_autoptr(GByteArray) out = NULL;
+            QEMUFile *f;
+            QDict *state;
+            QDict *want = NULL;
+
+            qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "bytes")), &b);
+            qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "section_id")),
+                              &id);
+            qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "version_id")),
+                              &ver);
+            qnum_get_try_uint(qobject_to(QNum,
+                                         qdict_get(sec, "instance_id")),
+                              &inst);
+            dev = qemu_devices_find(idstr, (uint32_t)ver);
+            head = 1 + 4 + 1 + strlen(idstr) + 4 + 4;
+            foot = data[at + b - 5] == 0x7e &&
+                   data[at + b - 1] == (id & 0xff) &&
+                   data[at + b - 2] == ((id >> 8) & 0xff) ? 5 : 0;
+            plen = b - head - foot;
+            for (size_t r = 0; dev && r < qlist_size(records); r++) {
+                QDict *rec = qobject_to(QDict, qlist_get(records, r));
+                QNum *rid = qobject_to(QNum, qdict_get(rec, "section_id"));
+                uint64_t v = 0;
+
+                if (rid && qnum_get_try_uint(rid, &v) && v == id &&
+                    qdict_haskey(rec, "state")) {
+                    want = qobject_to(QDict, qdict_get(rec, "state"));
+                }
+            }
+            if (dev) {
+                CU_ASSERT_EQUAL_FATAL(data[at], 0x04);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+                f = qemu_fopen_mem(data + at + head, plen);
+                state = qemu_device_decode(dev, idstr, (uint32_t)ver, f,
+                                           NULL, &err);
+                ASSERT_NO_ERROR(err);
+                CU_ASSERT_EQUAL(qemu_file_transferred(f), plen);
+                qemu_fclose(f);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(state);
+                CU_ASSERT_TRUE(json_equal(QOBJECT(state), QOBJECT(want)));
+                out = g_byte_array_new();
+                f = qemu_fopen_bytearray(out);
+                CU_ASSERT_TRUE(qemu_device_encode(dev, idstr, (uint32_t)ver,
+                                                  state, f, &err));
+                ASSERT_NO_ERROR(err);
+                CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+                ASSERT_BYTES_EQUAL(out->data, out->len, data + at + head,
+                                   plen);
+                qobject_unref(state);
+                decoded++;
+            }
+            at += b;
+        }
+        CU_ASSERT_EQUAL(data[at], 0x00);
+    }
+    CU_ASSERT_TRUE(decoded >= 100);
+}
+
 /* The committed stream QEMU wrote with suppress-vmdesc=on decodes as
  * with the vmdesc of its donor (pc-suppress-vmdesc.vmdesc-from). */
 static void suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc(void)
@@ -676,6 +787,8 @@ static const TestCase tests[] = {
       stripped_streams_decode_as_with_their_vmdesc },
     { "stripped_streams_reencode_byte_for_byte",
       stripped_streams_reencode_byte_for_byte },
+    { "every_known_section_decodes_and_reencodes_alone",
+      every_known_section_decodes_and_reencodes_alone },
     { "suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc",
       suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc },
     { "unknown_section_is_skipped_to_its_footer",

@@ -165,8 +165,8 @@ static bool qfi_optional(Visitor *v, const char *name, bool *present,
 }
 
 /*
- * QEMU's subsection header: QEMU_VM_SUBSECTION, the name as a u8-counted string,
- * be32 version (vmstate_subsection_load() in QEMU 7.2's
+ * QEMU's subsection header: QEMU_VM_SUBSECTION, the name as a u8-counted
+ * string, be32 version (vmstate_subsection_load() in QEMU 7.2's
  * migration/vmstate.c). Like QEMU, look ahead first: anything but a
  * header with this name (the struct's next subsection, the section
  * footer, a parent's next field) means the subsection is absent.

@@ -71,6 +71,9 @@ static const CliCase cases[] = {
     { "Q dump --qemu --partial --ram " DATA "pc-suppress-vmdesc.mig "
       "2>/dev/null | Q encode --qemu - - | cmp - " DATA
       "pc-suppress-vmdesc.mig && echo same", 0, NULL, "same\n", "" },
+    { "cat " DATA "pc-suppress-vmdesc.mig | Q dump --qemu --partial --ram "
+      "- 2>/dev/null | Q encode --qemu - - | cmp - " DATA
+      "pc-suppress-vmdesc.mig && echo same", 0, NULL, "same\n", "" },
     { "Q dump --qemu --partial " DATA "pc-suppress-vmdesc.mig 2>&1 "
       ">/dev/null | grep acpi_build", 0, NULL,
       "qvisit: dump: acpi_build (section 39): no built-in layout; kept as "

@@ -8,7 +8,7 @@
  * The ports come first as a VMSTATE_STRUCT_VARRAY_POINTER_INT32 counted
  * by the port count, which follows them (as VMSTATE_INT32_EQUAL): the
  * count is a configuration fact, 6 for the ICH9 (ICH_AHCI_NR_PORTS).
- * The walk reads 6 ports and then checks that the stream says 6.
+ * The walk reads 6 ports and then checks that the input says 6.
  */
 #include "examples/qemu-devices/ide-drive.h"
 
@@ -126,8 +126,9 @@ static bool ahci_visit(Visitor *v, QemuICH9AHCIState *s, GError **errp)
     }
     return visit_type_u32(v, "idp_index", &s->idp_index, errp) &&
            visit_type_i32(v, "ports", &s->ports, errp) &&
-           visit_check_range(v, "ports", s->ports, QEMU_ICH9_AHCI_PORTS,
-                             QEMU_ICH9_AHCI_PORTS, errp) &&
+           (!visit_is_input(v) ||
+            visit_check_range(v, "ports", s->ports, QEMU_ICH9_AHCI_PORTS,
+                              QEMU_ICH9_AHCI_PORTS, errp)) &&
            visit_end_struct(v, errp);
 }
 

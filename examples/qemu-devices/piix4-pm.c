@@ -125,8 +125,10 @@ static bool piix4_pm_visit(Visitor *v, void *state, uint32_t version,
            piix4_pm_hotplug_visit(v, s, errp) &&
            qemu_dev_subsection(v, "piix4_pm/memhp", 1, 1, &s->memhp_present,
                                piix4_pm_memhp_visit, s, errp) &&
-           qemu_dev_subsection(v, "piix4_pm/cpuhp", 1, 1, &s->cpuhp_present,
-                               piix4_pm_cpuhp_visit, s, errp);
+           (visit_get_type(v) == VISITOR_DESCRIBE ||
+            qemu_dev_subsection(v, "piix4_pm/cpuhp", 1, 1,
+                                &s->cpuhp_present, piix4_pm_cpuhp_visit, s,
+                                errp));
 }
 
 const QemuDevice qemu_dev_piix4_pm = {

@@ -211,9 +211,10 @@ static bool ich9_pm_visit(Visitor *v, QemuICH9PMRegs *pm, GError **errp)
                                errp) &&
            qemu_dev_subsection(v, "ich9_pm/tco", 1, 1, &pm->tco_present,
                                ich9_pm_tco_visit, pm, errp) &&
-           qemu_dev_subsection(v, "ich9_pm/cpuhp", 1, 1,
-                               &pm->cpuhp_present, ich9_pm_cpuhp_visit, pm,
-                               errp) &&
+           (visit_get_type(v) == VISITOR_DESCRIBE ||
+            qemu_dev_subsection(v, "ich9_pm/cpuhp", 1, 1,
+                                &pm->cpuhp_present, ich9_pm_cpuhp_visit, pm,
+                                errp)) &&
            qemu_dev_subsection(v, "ich9_pm/pcihp", 1, 1,
                                &pm->pcihp_present, ich9_pm_pcihp_visit, pm,
                                errp) &&

@@ -265,6 +265,13 @@ static void every_known_section_decodes_and_reencodes_alone(void)
                                          qdict_get(sec, "instance_id")),
                               &inst);
             dev = qemu_devices_find(idstr, (uint32_t)ver);
+            /* pc-i440fx-2.3 sends no SMBus state and no ACPI index:
+             * not the configuration the built-in piix4_pm describes
+             * (test-qemu-devices-sections checks the error). */
+            if (!strcmp(name, "pc-2.3-old") &&
+                g_str_has_suffix(idstr, "/piix4_pm")) {
+                dev = NULL;
+            }
             head = 1 + 4 + 1 + strlen(idstr) + 4 + 4;
             foot = data[at + b - 5] == 0x7e &&
                    data[at + b - 1] == (id & 0xff) &&

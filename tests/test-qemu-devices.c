@@ -354,6 +354,8 @@ typedef struct Crafted {
     const uint8_t *payload;     /* of section "mystery" (id 1) */
     size_t payload_len;
     bool cut_after_payload;     /* the stream ends inside "mystery" */
+    const uint8_t *after;       /* records between "mystery" and EOF */
+    size_t after_len;
 } Crafted;
 
 /* A stream of an i8259 section (id 0, known), "mystery" (id 1, version
@@ -387,6 +389,7 @@ static GByteArray *craft(const Crafted *c)
             qemu_put_byte(f, 0x7e);
             qemu_put_be32(f, 1);
         }
+        qemu_put_buffer(f, c->after, c->after_len);
         qemu_put_byte(f, 0x00);
     }
     CU_ASSERT_EQUAL(qemu_fclose(f), 0);
@@ -404,7 +407,7 @@ static void unknown_section_is_skipped_to_its_footer(void)
     static const uint8_t payload[] = {
         0x01, 0x02, 0x7e, 0x00, 0x00, 0x00, 0x01, 0xff, 0x03,
     };
-    Crafted c = { true, payload, sizeof(payload), false };
+    Crafted c = { true, payload, sizeof(payload), false, NULL, 0 };
     g_autoptr(GByteArray) stream = craft(&c);
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) dump = dump_builtin(stream->data, stream->len, true,
@@ -426,6 +429,51 @@ static void unknown_section_is_skipped_to_its_footer(void)
                                                       qdict_get(rec,
                                                                 "opaque"))),
                            "01027e00000001ff03");
+    back = encode_builtin(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    ASSERT_BYTES_EQUAL(back->data, back->len, stream->data, stream->len);
+}
+
+/* What follows a footer decides whether it ends the section: a COMMAND
+ * QEMU knows with its length does, one it does not know does not. */
+static void footer_search_accepts_a_following_command(void)
+{
+    /* PING (2) with its 4 bytes. */
+    static const uint8_t ping[] = { 0x08, 0x00, 0x02, 0x00, 0x04,
+                                    0xde, 0xad, 0xbe, 0xef };
+    /* A footer of "mystery" followed by command 0 (unknown), then by
+     * PING of 3 bytes (it takes 4): neither ends the payload. */
+    static const uint8_t payload[] = {
+        0x7e, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00,
+        0x7e, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x02, 0x00, 0x03,
+    };
+    Crafted c = { true, payload, sizeof(payload), false, ping,
+                  sizeof(ping) };
+    g_autoptr(GByteArray) stream = craft(&c);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) dump = dump_builtin(stream->data, stream->len, true,
+                                           true, &err);
+    g_autoptr(GByteArray) back = NULL;
+    QList *records;
+    QDict *rec;
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                          "records"));
+    CU_ASSERT_EQUAL_FATAL(qlist_size(records), 4);
+    rec = qobject_to(QDict, qlist_get(records, 1));
+    CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                                                      qdict_get(rec,
+                                                                "opaque"))),
+                           "7e0000000108000000007e00000001080002"
+                           "0003");
+    rec = qobject_to(QDict, qlist_get(records, 2));
+    CU_ASSERT_STRING_EQUAL(qstring_get_str(qobject_to(QString,
+                                                      qdict_get(rec,
+                                                                "type"))),
+                           "COMMAND");
     back = encode_builtin(dump, &err);
     ASSERT_NO_ERROR(err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
@@ -460,13 +508,13 @@ static void unknown_section_errors(void)
         int code;
         const char *msg;
     } cases[] = {
-        { { true, payload, sizeof(payload), false }, false,
+        { { true, payload, sizeof(payload), false, NULL, 0 }, false,
           QVISIT_ERROR_UNKNOWN, unknown },
-        { { false, payload, sizeof(payload), false }, true,
+        { { false, payload, sizeof(payload), false, NULL, 0 }, true,
           QVISIT_ERROR_UNKNOWN, no_footers },
-        { { true, payload, sizeof(payload), true }, true,
+        { { true, payload, sizeof(payload), true, NULL, 0 }, true,
           QVISIT_ERROR_TRUNCATED, truncated },
-        { { true, fake_eof, sizeof(fake_eof), false }, true,
+        { { true, fake_eof, sizeof(fake_eof), false, NULL, 0 }, true,
           QVISIT_ERROR_TRUNCATED, early },
     };
 
@@ -800,6 +848,8 @@ static const TestCase tests[] = {
       suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc },
     { "unknown_section_is_skipped_to_its_footer",
       unknown_section_is_skipped_to_its_footer },
+    { "footer_search_accepts_a_following_command",
+      footer_search_accepts_a_following_command },
     { "unknown_section_errors", unknown_section_errors },
     { "find_goes_by_last_idstr_component_and_version",
       find_goes_by_last_idstr_component_and_version },

@@ -265,6 +265,13 @@ static void every_known_section_decodes_and_reencodes_alone(void)
                                          qdict_get(sec, "instance_id")),
                               &inst);
             dev = qemu_devices_find(idstr, (uint32_t)ver);
+            /* pc-i440fx-2.3 sends no SMBus state and no ACPI index:
+             * not the configuration the built-in piix4_pm describes
+             * (test-qemu-devices-sections checks the error). */
+            if (!strcmp(name, "pc-2.3-old") &&
+                g_str_has_suffix(idstr, "/piix4_pm")) {
+                dev = NULL;
+            }
             head = 1 + 4 + 1 + strlen(idstr) + 4 + 4;
             foot = data[at + b - 5] == 0x7e &&
                    data[at + b - 1] == (id & 0xff) &&
@@ -773,19 +780,19 @@ static void check_finds_disagreements_with_builtin_layouts(void)
         unsigned ok, differ;
         const char *line;   /* the line that must be there */
     } cases[] = {
-        { edit_none, 13, 0,
+        { edit_none, 30, 0,
           "ok: mc146818rtc: vmsd \"mc146818rtc\" version 3 matches the "
           "built-in layout" },
-        { edit_rtc_version, 12, 1,
+        { edit_rtc_version, 29, 1,
           "differs: version: mc146818rtc: version 4 is outside the "
           "built-in layout's 1..3" },
-        { edit_pit_vmsd_name, 12, 1,
+        { edit_pit_vmsd_name, 29, 1,
           "differs: vmsd-name: i8254: vmsd \"pit\" in the stream, "
           "\"i8254\" in the built-in layout" },
-        { edit_pic_order, 12, 1,
+        { edit_pic_order, 29, 1,
           "differs: field: i8259.imr: the built-in layout has \"irr\" "
           "here" },
-        { edit_apic_size, 12, 1,
+        { edit_apic_size, 29, 1,
           "differs: walk: apic: the built-in walk does not read the "
           "vmdesc's decode: apic.apicbase: 18365689176021532672 does not fit "
           "u32" },

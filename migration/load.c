@@ -14,11 +14,35 @@
 typedef struct Prepared {
     MigrationDevice *dev;
     QDict *state;       /* converted, owned */
+    uint32_t version;   /* the layout version of state */
 } Prepared;
 
 /* Converts and checks one section; returns the state to load. */
 static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
                           MigrationReport **report, GError **errp);
+
+/* Dry run: the walk must accept the tree of layout @version before any
+ * device is written. */
+static bool dry_run(MigrationRegistry *r, const MigrationDeviceInfo *info,
+                    QDict *state, uint32_t version, GError **errp)
+{
+    g_autofree void *scratch = NULL;
+    g_autoptr(Visitor) v = NULL;
+    bool ok;
+
+    if (!info->state_size) {
+        return true;
+    }
+    scratch = g_malloc0(info->state_size);
+    v = qobject_input_visitor_new(QOBJECT(state));
+    visit_set_limits(v, &r->limits);
+    visit_set_version(v, version);
+    ok = info->visit(v, scratch, errp) && visit_complete(v, errp);
+    if (info->clear) {
+        info->clear(scratch);
+    }
+    return ok;
+}
 
 static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
                               const MigrationSection *sec, GError **errp)
@@ -33,6 +57,12 @@ static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
                     " is older than the minimum %" PRIu32 " this side loads",
                     dev->id, sec->version, info->minimum_version);
         return NULL;
+    }
+    if (sec->version != info->version &&
+        migration__walks_version(info, sec->version)) {
+        /* The walk's version gates read this layout: no transform. */
+        return dry_run(r, info, state, sec->version, errp)
+                   ? g_steal_pointer(&state) : NULL;
     }
     if (sec->version != info->version && !r->compat) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_VERSION,
@@ -50,21 +80,8 @@ static QDict *prepare_section(MigrationRegistry *r, MigrationDevice *dev,
     if (r->compat && !compat_filter_input(r->compat, dev->id, state, errp)) {
         return NULL;
     }
-    if (info->state_size) {
-        /* Dry run: the walk must accept the tree before any device is
-         * written. */
-        g_autofree void *scratch = g_malloc0(info->state_size);
-        g_autoptr(Visitor) v = qobject_input_visitor_new(QOBJECT(state));
-        bool ok;
-
-        visit_set_limits(v, &r->limits);
-        ok = info->visit(v, scratch, errp) && visit_complete(v, errp);
-        if (info->clear) {
-            info->clear(scratch);
-        }
-        if (!ok) {
-            return NULL;
-        }
+    if (!dry_run(r, info, state, info->version, errp)) {
+        return NULL;
     }
     return g_steal_pointer(&state);
 }
@@ -200,6 +217,8 @@ static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
         dr->local_version = dev->info.version;
         prep[np].dev = dev;
         prep[np].state = prepare_section(r, dev, sec, errp);
+        prep[np].version = migration__walks_version(&dev->info, sec->version)
+                               ? sec->version : dev->info.version;
         ok = prep[np].state != NULL;
         np++;
     }
@@ -219,6 +238,7 @@ static bool load_sections(MigrationRegistry *r, const MigrationStream *s,
                 qobject_input_visitor_new(QOBJECT(prep[i].state));
 
             visit_set_limits(v, &r->limits);
+            visit_set_version(v, prep[i].version);
             ok = dev->info.visit(v, dev->opaque, errp) &&
                  visit_complete(v, errp);
         }

@@ -46,6 +46,7 @@ static QObject *describe_device(const MigrationDeviceInfo *info,
     bool ok;
 
     v = describe_visitor_new(&schema);
+    visit_set_version(v, info->version);
     ok = info->visit(v, state, errp) && visit_complete(v, errp);
     if (info->clear) {
         info->clear(state);

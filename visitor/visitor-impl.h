@@ -137,6 +137,7 @@ struct Visitor {
     GError *pending;          /* from a failed visit_optional() */
     QVisitLimits limits;
     bool limits_set;          /* visit_set_limits() was called */
+    uint32_t version;         /* visit_set_version(); 0: the newest */
     bool completed;
 };
 

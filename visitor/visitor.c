@@ -708,6 +708,26 @@ VisitorType visit_get_type(const Visitor *v)
     return v->type;
 }
 
+void visit_set_version(Visitor *v, uint32_t version)
+{
+    g_return_if_fail(v != NULL);
+    v->version = version;
+}
+
+uint32_t visit_get_version(const Visitor *v)
+{
+    g_return_val_if_fail(v != NULL, 0);
+    return v->version;
+}
+
+bool visit_since(const Visitor *v, uint32_t version)
+{
+    g_return_val_if_fail(v != NULL, true);
+    /* 0 is "no version given": the walk visits its newest layout, so
+     * every gate is open. */
+    return v->version == 0 || v->version >= version;
+}
+
 void visit_set_limits(Visitor *v, const QVisitLimits *limits)
 {
     g_return_if_fail(v != NULL && limits != NULL);

@@ -111,6 +111,13 @@ typedef enum {
  * @state_size: bytes of a zeroed scratch state for the dry-run walk of a
  *   load; 0 skips the dry run (the load is then only checked as QObjects)
  * @clear: (nullable): frees what a scratch state points to (strings ...)
+ * @minimum_walk_version: the oldest version @visit walks itself, skipping
+ *   with version gates (visit_since()) the fields an older layout lacks;
+ *   0 (the default) when it walks only @version. A section of a version
+ *   from @minimum_walk_version to @version loads with no compat
+ *   transform: the walk runs with visit_set_version() set to the
+ *   section's version (since 0.2). Between @minimum_version and
+ *   @version, or 0
  *
  * The description of one device. migration_register() copies it.
  *
@@ -126,6 +133,7 @@ typedef struct MigrationDeviceInfo {
     void (*resume)(void *opaque);
     size_t state_size;
     void (*clear)(void *state);
+    uint32_t minimum_walk_version;
 } MigrationDeviceInfo;
 
 /**

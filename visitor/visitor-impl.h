@@ -76,6 +76,13 @@ struct Visitor {
     bool (*type_buffer)(Visitor *v, const char *name, void *buf, size_t len,
                         GError **errp);
     /*
+     * Optional; fallback is type_int of 32 bits, the enum's wire form.
+     * Tree visitors write the value's name from @names (NULL-terminated)
+     * and read a name or a number; the core range-checks the result.
+     */
+    bool (*type_enum)(Visitor *v, const char *name, int64_t *obj,
+                      const char *const *names, GError **errp);
+    /*
      * Optional; fallback is one type_uint call per element. Called between
      * the core's start_array and end_array callbacks for the array, so it
      * visits only the elements. It may call visit__set_index() before

@@ -696,6 +696,38 @@ bool visit_type_u64_array(Visitor *v, const char *name, uint64_t *arr,
     return visit_uint_array(v, name, arr, 64, n, errp);
 }
 
+bool visit_type_enum(Visitor *v, const char *name, int *obj,
+                     const char *const *names, GError **errp)
+{
+    int64_t value;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL && obj != NULL && names != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    value = *obj;
+    if (!v->type_enum) {
+        if (!visit_int(v, name, &value, 32, errp)) {
+            return false;
+        }
+        *obj = (int)value;
+        return true;
+    }
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    ok = v->type_enum(v, name, &value, names, errp);
+    if (ok && (value < INT32_MIN || value > INT32_MAX)) {
+        ok = visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                              "%" PRId64 " does not fit i32", value);
+    }
+    end_call(v);
+    if (ok) {
+        *obj = (int)value;
+    }
+    return ok;
+}
+
 bool visit_is_input(const Visitor *v)
 {
     g_return_val_if_fail(v != NULL, false);
@@ -861,6 +893,7 @@ void visit__detach(Visitor *v)
     v->type_str = closed_type_str;
     v->type_buffer = closed_type_buffer;
     v->type_uint_array = NULL;
+    v->type_enum = NULL;
     v->complete = closed_end;
 }
 

@@ -321,6 +321,33 @@ QVISIT_API bool visit_type_buffer(Visitor *v, const char *name, void *buf,
                                   size_t len, GError **errp);
 
 /**
+ * visit_type_enum:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @obj: (inout): the value, an index into @names
+ * @names: (transfer none) (array zero-terminated=1): the names of the
+ *   values 0, 1, ..., NULL-terminated
+ * @errp: return location for an error
+ *
+ * Visits an enum, as QEMU's visit_type_enum() does with a lookup table.
+ * Byte formats (QEMUFile, binary) carry it as visit_type_i32(); QObject
+ * and JSON output write the name of a named value (`"mode": "fifo"`) and
+ * the number of any other; their input takes a name or an integer; the
+ * describe visitor records an "i32" node with an "enum" list of the
+ * names.
+ *
+ * Errors: %QVISIT_ERROR_INVALID for a name @names lacks
+ * (`uart.mode: 'fast' is not a name of the enum`), %QVISIT_ERROR_TYPE
+ * for neither a string nor an integer, %QVISIT_ERROR_RANGE for a number
+ * outside int32, and the errors of visit_type_i32().
+ *
+ * Returns: true on success; on failure *@obj is unchanged.
+ * Since: 0.2
+ */
+QVISIT_API bool visit_type_enum(Visitor *v, const char *name, int *obj,
+                                const char *const *names, GError **errp);
+
+/**
  * visit_type_u8_array:
  * @v: a visitor
  * @name: (nullable): the member name

@@ -133,41 +133,6 @@ static inline void end_call(Visitor *v)
  * path, which does all checks, flushes and reports errors.
  */
 
-/*
- * True when a member call on @name is well-formed for the innermost frame
- * (struct members are named, array elements are not and stay within the
- * announced length).
- */
-static inline bool direct_call_ok(const Visitor *v, const char *name)
-{
-    return v->top_kind == VISITOR_FRAME_STRUCT
-           ? name != NULL
-           : v->top_kind == VISITOR_FRAME_ROOT ||
-             (name == NULL && v->top->index < v->top->len);
-}
-
-/*
- * Puts @value's low @bytes bytes big-endian and counts the element when
- * the call may take the direct path and the buffer has room.
- */
-static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
-                              unsigned bytes)
-{
-    ByteWindow *w = v->direct_window;
-    VisitorFrameKind kind = v->top_kind;
-
-    /* A pending error implies an empty window (see visitor-impl.h). */
-    if (!w || !direct_call_ok(v, name) || w->pos + bytes > w->limit) {
-        return false;
-    }
-    stn_be_p(w->buf + w->pos, bytes, value);
-    w->pos += bytes;
-    if (kind == VISITOR_FRAME_ARRAY) {
-        v->top->index++;
-    }
-    return true;
-}
-
 static bool check_depth(Visitor *v, GError **errp)
 {
     unsigned max = MIN(v->limits.max_depth, QVISIT_DEPTH_CAP);
@@ -257,7 +222,7 @@ bool visit_start_struct(Visitor *v, const char *name, GError **errp)
 {
     /* Direct path: no callback, and a frame slot is already there. */
     if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 direct_call_ok(v, name) &&
+                 visit__direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, false, 0);
         return true;
@@ -331,7 +296,7 @@ bool visit_start_array(Visitor *v, const char *name, size_t len,
      * element then reports.
      */
     if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 direct_call_ok(v, name) &&
+                 visit__direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, true, len);
         return true;
@@ -406,7 +371,7 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     /* A presence byte belongs to the struct, not to an array element. */
     if (G_LIKELY(v && present && name &&
                  v->top_kind == VISITOR_FRAME_STRUCT &&
-                 direct_put(v, name, *present ? 1 : 0, 1))) {
+                 visit__direct_put(v, name, *present ? 1 : 0, 1))) {
         return *present;
     }
     return optional_slow(v, name, present);
@@ -489,7 +454,7 @@ static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
     {                                                                        \
         /* Signed values go out as their two's complement bytes. */          \
         if (G_LIKELY(v && obj &&                                             \
-                     direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
+                     visit__direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
             return true;                                                     \
         }                                                                    \
         return visit_type_##kind##bits##_slow(v, name, obj, errp);           \
@@ -503,6 +468,41 @@ DEFINE_VISIT_INTEGER(i, int8_t, int64_t, visit_int, 8)
 DEFINE_VISIT_INTEGER(i, int16_t, int64_t, visit_int, 16)
 DEFINE_VISIT_INTEGER(i, int32_t, int64_t, visit_int, 32)
 DEFINE_VISIT_INTEGER(i, int64_t, int64_t, visit_int, 64)
+
+bool visit__type_int_at(Visitor *v, const char *name, void *p,
+                        unsigned size, bool is_signed, GError **errp)
+{
+    unsigned bits = size * 8;
+    uint64_t u;
+    int64_t i;
+
+    g_return_val_if_fail(v != NULL && p != NULL, false);
+    if (is_signed) {
+        i = size == 1 ? *(int8_t *)p : size == 2 ? *(int16_t *)p
+            : size == 4 ? *(int32_t *)p : *(int64_t *)p;
+        if (!visit_int(v, name, &i, bits, errp)) {
+            return false;
+        }
+        u = (uint64_t)i;
+    } else {
+        u = size == 1 ? *(uint8_t *)p : size == 2 ? *(uint16_t *)p
+            : size == 4 ? *(uint32_t *)p : *(uint64_t *)p;
+        if (!visit_uint(v, name, &u, bits, errp)) {
+            return false;
+        }
+    }
+    /* The core checked the value fits @size bytes. */
+    if (size == 1) {
+        *(uint8_t *)p = (uint8_t)u;
+    } else if (size == 2) {
+        *(uint16_t *)p = (uint16_t)u;
+    } else if (size == 4) {
+        *(uint32_t *)p = (uint32_t)u;
+    } else {
+        *(uint64_t *)p = u;
+    }
+    return true;
+}
 
 static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
                                                   const char *name, bool *obj,
@@ -527,7 +527,7 @@ static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
 
 bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
 {
-    if (G_LIKELY(v && obj && direct_put(v, name, *obj ? 1 : 0, 1))) {
+    if (G_LIKELY(v && obj && visit__direct_put(v, name, *obj ? 1 : 0, 1))) {
         return true;
     }
     return visit_type_bool_slow(v, name, obj, errp);
@@ -594,7 +594,7 @@ bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
      * len against limit first keeps pos + len from overflowing.
      */
     if (G_LIKELY(v && buf && (w = v->direct_window) &&
-                 direct_call_ok(v, name) && len <= w->limit &&
+                 visit__direct_call_ok(v, name) && len <= w->limit &&
                  w->pos + len <= w->limit)) {
         memcpy(w->buf + w->pos, buf, len);
         w->pos += len;

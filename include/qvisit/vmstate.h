@@ -210,16 +210,17 @@ typedef struct VMStateDescription VMStateDescription;
  * Since: 0.2
  */
 typedef struct VMStateField {
+    /* What every field's visit reads comes first, in one cache line. */
     const char *name;
     size_t offset;
     size_t size;
     VMStateType type;
     unsigned flags;
+    int version_id;
+    bool (*field_exists)(void *opaque, int version_id);
     size_t num;
     size_t num_offset;
     VMStateType num_type;
-    int version_id;
-    bool (*field_exists)(void *opaque, int version_id);
     const VMStateDescription *vmsd;
     bool (*walk)(Visitor *v, const char *name, void *field, GError **errp);
     const char *const *enum_names;

@@ -36,9 +36,9 @@ static void schemas_usage(FILE *out)
             EXAMPLE_RELEASE_MAX);
 }
 
-/* Describes @info by walking a zeroed state. */
+/* Describes layout @version of @info by walking a zeroed state. */
 static QObject *describe_device(const MigrationDeviceInfo *info,
-                                GError **errp)
+                                uint32_t version, GError **errp)
 {
     void *state = g_malloc0(info->state_size);
     g_autoptr(Visitor) v = NULL;
@@ -46,7 +46,7 @@ static QObject *describe_device(const MigrationDeviceInfo *info,
     bool ok;
 
     v = describe_visitor_new(&schema);
-    visit_set_version(v, info->version);
+    visit_set_version(v, version);
     ok = info->visit(v, state, errp) && visit_complete(v, errp);
     if (info->clear) {
         info->clear(state);
@@ -60,7 +60,7 @@ static bool add_entry(QList *devices, const MigrationDeviceInfo *info,
                       GError **errp)
 {
     g_autoptr(QDict) entry = qdict_new();
-    QObject *schema = describe_device(info, errp);
+    QObject *schema = describe_device(info, info->version, errp);
 
     if (!schema) {
         g_prefix_error(errp, "%s v%u: ", info->id, info->version);
@@ -70,6 +70,29 @@ static bool add_entry(QList *devices, const MigrationDeviceInfo *info,
     qdict_put_uint(entry, "version", info->version);
     qdict_put_uint(entry, "minimum_version", info->minimum_version);
     qdict_put_obj(entry, "schema", schema);
+    /* A walk that reads older versions itself (version gates): the
+     * layout of each, for compat-check to compare older files with. */
+    if (info->minimum_walk_version &&
+        info->minimum_walk_version < info->version) {
+        g_autoptr(QList) layouts = qlist_new();
+
+        qdict_put_uint(entry, "minimum_walk_version",
+                       info->minimum_walk_version);
+        for (uint32_t ver = info->minimum_walk_version; ver < info->version;
+             ver++) {
+            g_autoptr(QDict) layout = qdict_new();
+            QObject *old = describe_device(info, ver, errp);
+
+            if (!old) {
+                g_prefix_error(errp, "%s v%u: ", info->id, ver);
+                return false;
+            }
+            qdict_put_uint(layout, "version", ver);
+            qdict_put_obj(layout, "schema", old);
+            qlist_append(layouts, g_steal_pointer(&layout));
+        }
+        qdict_put(entry, "layouts", g_steal_pointer(&layouts));
+    }
     qlist_append(devices, g_steal_pointer(&entry));
     return true;
 }

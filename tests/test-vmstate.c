@@ -655,6 +655,32 @@ static void allocated_array_is_bounded_by_the_limits(void)
     dev_clear(&back);
 }
 
+/* ... and by max_alloc for the bytes of the elements. */
+static void allocated_array_is_bounded_by_max_alloc(void)
+{
+    g_autoptr(GString) json = g_string_new(dev_json);
+    QVisitLimits limits;
+    Visitor *v;
+    Dev back;
+    GError *err = NULL;
+
+    g_string_replace(json, "\"nq\":3", "\"nq\":600", 1);
+    memset(&back, 0, sizeof(back));
+    back.has_msix = true;
+    qvisit_limits_init(&limits);
+    limits.max_alloc = 1000;
+    v = json_input_visitor_new(json->str, json->len, &err);
+    ASSERT_NO_ERROR(err);
+    visit_set_limits(v, &limits);
+    CU_ASSERT_FALSE(dev_table_visit(v, &back, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_LIMIT,
+                 "dev.q: 600 elements of 2 bytes exceed max_alloc (1000 "
+                 "bytes)");
+    CU_ASSERT_PTR_NULL(back.q);
+    visit_free(v);
+    dev_clear(&back);
+}
+
 /* A load replaces an allocation: the old one is freed (valgrind). */
 static void load_replaces_allocated_pointers(void)
 {
@@ -755,6 +781,61 @@ static void enum_is_a_name_in_trees_and_i32_in_bytes(void)
     dev_clear(&s);
 }
 
+/*
+ * Untrusted bytes: every truncation is a TRUNCATED error, and every byte
+ * flipped to 0xff either loads or fails with an error, never reading or
+ * writing past what the table allows (ASan, valgrind) or leaking what
+ * VMS_ALLOC fields allocated.
+ */
+static void every_cut_and_corrupted_byte_fails_cleanly(void)
+{
+    Dev s;
+    g_autoptr(GByteArray) good = NULL;
+
+    dev_fill(&s);
+    good = to_qemu_file(dev_table_visit, &s, 0);
+    for (size_t cut = 0; cut < good->len; cut++) {
+        QEMUFile *f = qemu_fopen_mem(good->data, cut);
+        Visitor *v = qemu_file_input_visitor_new(f);
+        Dev back;
+        GError *err = NULL;
+
+        memset(&back, 0, sizeof(back));
+        back.has_msix = true;
+        CU_ASSERT_FALSE(dev_table_visit(v, &back, &err) &&
+                        visit_complete(v, &err));
+        CU_ASSERT_TRUE(err != NULL &&
+                       err->code == QVISIT_ERROR_TRUNCATED);
+        g_clear_error(&err);
+        visit_free(v);
+        qemu_fclose(f);
+        dev_clear(&back);
+    }
+    for (size_t at = 0; at < good->len; at++) {
+        g_autoptr(GByteArray) bad = g_byte_array_new();
+        QEMUFile *f;
+        Visitor *v;
+        Dev back;
+        GError *err = NULL;
+        bool ok;
+
+        g_byte_array_append(bad, good->data, good->len);
+        bad->data[at] = 0xff;
+        f = qemu_fopen_mem(bad->data, bad->len);
+        v = qemu_file_input_visitor_new(f);
+        memset(&back, 0, sizeof(back));
+        back.has_msix = true;
+        ok = dev_table_visit(v, &back, &err) && visit_complete(v, &err);
+        CU_ASSERT_TRUE(ok ? err == NULL : err != NULL);
+        g_clear_error(&err);
+        visit_free(v);
+        qemu_fclose(f);
+        CU_ASSERT_TRUE(back.nports <= 4 || !ok);
+        dev_clear(&back);
+    }
+    dev_clear(&s);
+}
+
 /* --- through the migration core ----------------------------------------- */
 
 static MigrationDeviceInfo dev_info(uint32_t version)
@@ -828,11 +909,15 @@ static const TestCase tests[] = {
       counted_array_beyond_its_room_is_a_range_error },
     { "allocated_array_is_bounded_by_the_limits",
       allocated_array_is_bounded_by_the_limits },
+    { "allocated_array_is_bounded_by_max_alloc",
+      allocated_array_is_bounded_by_max_alloc },
     { "load_replaces_allocated_pointers", load_replaces_allocated_pointers },
     { "null_pointer_on_output_is_invalid",
       null_pointer_on_output_is_invalid },
     { "enum_is_a_name_in_trees_and_i32_in_bytes",
       enum_is_a_name_in_trees_and_i32_in_bytes },
+    { "every_cut_and_corrupted_byte_fails_cleanly",
+      every_cut_and_corrupted_byte_fails_cleanly },
     { "table_device_migrates_in_every_format",
       table_device_migrates_in_every_format },
     { NULL, NULL },

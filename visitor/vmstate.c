@@ -309,11 +309,19 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
         void **slot = (void **)base;
 
         if ((f->flags & VMS_ALLOC) && v->type == VISITOR_INPUT) {
-            /* The count was checked above: allocate what it says. */
+            size_t each = f->type == VMSTATE_TYPE_BUFFER ? 1 : f->size;
+
+            /* The count was checked above; its bytes are bounded too, so
+             * a count within max_array_len of large elements cannot make
+             * g_malloc0() abort. */
+            if (n > v->limits.max_alloc / MAX(each, 1)) {
+                return visit_set_error(v, errp, name, QVISIT_ERROR_LIMIT,
+                                       "%zu elements of %zu bytes exceed "
+                                       "max_alloc (%zu bytes)", n, each,
+                                       v->limits.max_alloc);
+            }
             g_free(*slot);
-            *slot = n ? g_malloc0_n(n, f->type == VMSTATE_TYPE_BUFFER
-                                          ? 1 : f->size)
-                      : NULL;
+            *slot = n ? g_malloc0_n(n, each) : NULL;
         }
         base = *slot;
         if (!base && n && !describe) {

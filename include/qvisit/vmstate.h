@@ -69,7 +69,8 @@
  * (`vser.ports: 9 elements, more than the 8 it has room for`,
  * %QVISIT_ERROR_RANGE). QEMU has no such check; here a corrupt count
  * cannot write past an array. A pointer field with VMS_ALLOC is
- * (re)allocated on input, g_malloc0() of the elements read (NULL for
+ * (re)allocated on input, its bytes first checked against max_alloc
+ * (%QVISIT_ERROR_LIMIT), g_malloc0() of the elements read (NULL for
  * none), after g_free() of what it pointed to; vmstate_clear() frees all
  * such memory of a state.
  *

@@ -247,7 +247,7 @@ static void check_same(Case *c)
 
 int main(int argc, char **argv)
 {
-    unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 10;
+    unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 40;
     const char *only = argc > 2 ? argv[2] : NULL;
     static const char *const kind_names[RUN_KINDS] = {
         "save (QEMUFile output)", "load (QEMUFile input)",

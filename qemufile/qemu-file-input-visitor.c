@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-internal.h"
+#include "qemufile/qemu-file-window.h"
 #include "util/bswap.h"
 #include "visitor/visitor-impl.h"
 
@@ -365,6 +366,8 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     qv = g_new0(QemuFileInputVisitor, 1);
     v = &qv->visitor;
     qemu_file__link_visitor(f, &qv->link, v, visit__detach);
+    /* Field tables read plain fields in place (visitor-impl.h). */
+    v->direct_read_window = qemu_file__read_window(f);
     v->start_struct = qfi_start_struct;
     v->end_struct = qfi_end_struct;
     v->start_array = qfi_start_array;

@@ -5,6 +5,8 @@
  * allocated arrays, and their checks.
  */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/test-util.h"
 
@@ -836,6 +838,78 @@ static void every_cut_and_corrupted_byte_fails_cleanly(void)
     dev_clear(&s);
 }
 
+/*
+ * Plain fields are taken straight from a reading QEMUFile's buffer: across
+ * its refills (a stream of many states read through a pipe), and with a
+ * bad bool byte left to the visitor, which reports it with its offset.
+ */
+static void reads_in_place_across_refills_and_reports_bad_bools(void)
+{
+    Dev s;
+    g_autoptr(GByteArray) all = g_byte_array_new();
+    g_autoptr(GByteArray) one = NULL;
+    int fds[2];
+    QEMUFile *f;
+    GError *err = NULL;
+    enum { N = 400 };
+
+    dev_fill(&s);
+    one = to_qemu_file(dev_table_visit, &s, 0);
+    for (int i = 0; i < N; i++) {
+        g_byte_array_append(all, one->data, one->len);
+    }
+    /* 400 x 148 bytes, more than one buffer of the file. */
+    CU_ASSERT_FATAL(pipe(fds) == 0);
+    if (fork() == 0) {
+        close(fds[0]);
+        for (size_t off = 0; off < all->len;) {
+            ssize_t w = write(fds[1], all->data + off,
+                              MIN(all->len - off, 1000));
+
+            if (w <= 0) {
+                _exit(1);
+            }
+            off += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    f = qemu_fopen_fd(fds[0], "rb");
+    for (int i = 0; i < N; i++) {
+        Visitor *v = qemu_file_input_visitor_new(f);
+        Dev back;
+
+        memset(&back, 0, sizeof(back));
+        back.has_msix = true;
+        CU_ASSERT_TRUE(dev_table_visit(v, &back, &err) &&
+                       visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        CU_ASSERT_TRUE(dev_equal(&s, &back));
+        dev_clear(&back);
+    }
+    CU_ASSERT_EQUAL(qemu_file_transferred(f), all->len);
+    qemu_fclose(f);
+    wait(NULL);
+
+    /* flag, the bool after u8 .. i64 (30 bytes), holds 2. */
+    one->data[30] = 2;
+    f = qemu_fopen_mem(one->data, one->len);
+    {
+        Visitor *v = qemu_file_input_visitor_new(f);
+        Dev back;
+
+        memset(&back, 0, sizeof(back));
+        CU_ASSERT_FALSE(dev_table_visit(v, &back, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                     "dev.flag: expected 0 or 1 for bool, got 2 at byte 30");
+        visit_free(v);
+        dev_clear(&back);
+    }
+    qemu_fclose(f);
+    dev_clear(&s);
+}
+
 /* --- through the migration core ----------------------------------------- */
 
 static MigrationDeviceInfo dev_info(uint32_t version)
@@ -918,6 +992,8 @@ static const TestCase tests[] = {
       enum_is_a_name_in_trees_and_i32_in_bytes },
     { "every_cut_and_corrupted_byte_fails_cleanly",
       every_cut_and_corrupted_byte_fails_cleanly },
+    { "reads_in_place_across_refills_and_reports_bad_bools",
+      reads_in_place_across_refills_and_reports_bad_bools },
     { "table_device_migrates_in_every_format",
       table_device_migrates_in_every_format },
     { NULL, NULL },

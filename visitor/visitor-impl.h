@@ -130,6 +130,20 @@ struct Visitor {
      */
     ByteWindow *direct_window;
 
+    /*
+     * Optional: the reading side of the same idea. An input visitor whose
+     * encoding of integers is exactly their fixed-width big-endian bytes
+     * and of bools one byte 0 or 1 may lend the window of its input
+     * (util/byte-window.h, reading): buf[pos, limit) are the bytes not
+     * consumed yet, limit 0 while the input has an error. The core does
+     * not use it; the field-table interpreter (visitor/vmstate.c) takes
+     * runs of plain integer and bool fields from it, and leaves anything
+     * unusual (too few bytes, a bool byte other than 0 and 1, a pending
+     * error) to the ordinary calls, which refill or report. Must stay
+     * valid as long as the visitor.
+     */
+    ByteWindow *direct_read_window;
+
     /* Core state; implementations read it only through the helpers. */
     VisitorFrame *frames;     /* open structs/arrays, outermost first */
     size_t nframes;

@@ -881,6 +881,7 @@ static bool closed_type_buffer(Visitor *v, const char *name, void *buf,
 void visit__detach(Visitor *v)
 {
     v->direct_window = NULL;
+    v->direct_read_window = NULL;
     v->start_struct = closed_start_struct;
     v->end_struct = closed_end;
     v->start_array = closed_start_array;

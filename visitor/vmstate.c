@@ -165,6 +165,58 @@ static const VMStateField *put_run(Visitor *v, const VMStateField *f,
 }
 
 /*
+ * The input side of put_run(), for a visitor that lends its input as a
+ * read window (visitor-impl.h, direct_read_window): takes the run of
+ * plain integer and bool fields from @f on straight from the window, as
+ * the visitor would read each, and returns the first field it did not
+ * take. Too few bytes, a bool byte other than 0 or 1, or a pending error
+ * stop the run, and the ordinary calls refill or report.
+ */
+static const VMStateField *get_run(Visitor *v, const VMStateField *f,
+                                   char *opaque, int version)
+{
+    ByteWindow *w = v->direct_read_window;
+    size_t pos = w->pos;
+    size_t limit = w->limit;
+    const uint8_t *buf = w->buf;
+
+    if (v->top_kind != VISITOR_FRAME_STRUCT || v->pending) {
+        return f;
+    }
+    for (; f->name; f++) {
+        void *p = opaque + f->offset;
+
+        if (f->flags > VMS_SINGLE || f->field_exists ||
+            f->type < VMSTATE_TYPE_U8 || f->type > VMSTATE_TYPE_BOOL ||
+            pos + 8 > limit) {
+            break;
+        }
+        if (f->version_id > version) {
+            continue;
+        }
+        if (f->type == VMSTATE_TYPE_BOOL) {
+            if (buf[pos] > 1) {
+                break;
+            }
+            *(bool *)p = buf[pos++];
+        } else if (f->size == 1) {
+            *(uint8_t *)p = buf[pos++];
+        } else if (f->size == 2) {
+            *(uint16_t *)p = lduw_be_p(buf + pos);
+            pos += 2;
+        } else if (f->size == 4) {
+            *(uint32_t *)p = ldl_be_p(buf + pos);
+            pos += 4;
+        } else {
+            *(uint64_t *)p = ldq_be_p(buf + pos);
+            pos += 8;
+        }
+    }
+    w->pos = pos;
+    return f;
+}
+
+/*
  * A plain scalar field, the common case: one switch and the visit call,
  * inlined into the table loop.
  */
@@ -390,8 +442,11 @@ static bool visit_vmsd(Visitor *v, const char *name,
     v->version = (uint32_t)version;
     ok = true;
     for (const VMStateField *f = vmsd->fields; ok && f->name; f++) {
-        if (v->direct_window) {
-            f = put_run(v, f, opaque, version);
+        if ((v->direct_window || v->direct_read_window) &&
+            f->flags <= VMS_SINGLE && f->type >= VMSTATE_TYPE_U8 &&
+            f->type <= VMSTATE_TYPE_BOOL) {
+            f = v->direct_window ? put_run(v, f, opaque, version)
+                                 : get_run(v, f, opaque, version);
             if (!f->name) {
                 break;
             }
@@ -408,9 +463,25 @@ static bool visit_vmsd(Visitor *v, const char *name,
             ok = visit_scalar(v, f->name, f->type, p, errp);
             continue;
         }
-        if (f->type == VMSTATE_TYPE_STRUCT && f->flags <= VMS_SINGLE) {
+        /* The other common lines, without the general field code. */
+        if (f->flags <= VMS_SINGLE && f->type == VMSTATE_TYPE_STRUCT) {
             ok = visit_vmsd(v, f->name, f->vmsd, (char *)opaque + f->offset,
                             f->vmsd->version_id, errp);
+            continue;
+        }
+        if (f->flags <= VMS_SINGLE && f->type == VMSTATE_TYPE_BUFFER) {
+            ok = visit_type_buffer(v, f->name, (char *)opaque + f->offset,
+                                   f->size, errp);
+            continue;
+        }
+        if (f->flags <= VMS_SINGLE && f->type == VMSTATE_TYPE_WALK) {
+            ok = f->walk(v, f->name, (char *)opaque + f->offset, errp);
+            continue;
+        }
+        if (f->flags == VMS_ARRAY && f->type >= VMSTATE_TYPE_U8 &&
+            f->type <= VMSTATE_TYPE_U64 && v->type != VISITOR_DESCRIBE) {
+            ok = visit_native_array(v, f, (char *)opaque + f->offset,
+                                    f->num, errp);
             continue;
         }
         ok = visit_field(v, f->type != VMSTATE_TYPE_UNUSED ? f->name

@@ -170,6 +170,32 @@ static void version_stays_set_across_walks(void)
     qobject_unref(tree);
 }
 
+/*
+ * A QEMUFile keeps a freed output visitor for its next
+ * qemu_file_output_visitor_new(): the new owner's walk must not inherit
+ * the old owner's version (it would skip gated fields, or fail a table).
+ */
+static void recycled_qemu_file_visitor_starts_at_the_newest_version(void)
+{
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    VSer s = vser_src;
+    GError *err = NULL;
+
+    visit_set_version(v, 1);
+    CU_ASSERT_TRUE(vser_visit(v, &s, &err) && visit_complete(v, &err));
+    visit_free(v);
+    v = qemu_file_output_visitor_new(f);
+    CU_ASSERT_EQUAL(visit_get_version(v), 0);
+    CU_ASSERT_TRUE(vser_visit(v, &s, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    /* 4 bytes of the v1 walk, then 9 of the newest. */
+    CU_ASSERT_EQUAL(out->len, 4 + 9);
+}
+
 /* --- the migration core ------------------------------------------------ */
 
 static MigrationDeviceInfo vser_info(uint32_t version, uint32_t min_walk)
@@ -328,6 +354,8 @@ static const TestCase tests[] = {
     { "describe_at_a_version_gives_that_layout",
       describe_at_a_version_gives_that_layout },
     { "version_stays_set_across_walks", version_stays_set_across_walks },
+    { "recycled_qemu_file_visitor_starts_at_the_newest_version",
+      recycled_qemu_file_visitor_starts_at_the_newest_version },
     { "load_reads_older_sections_through_gates",
       load_reads_older_sections_through_gates },
     { "load_without_walk_versions_still_needs_transforms",

@@ -52,6 +52,8 @@ void visit__reset(Visitor *v)
         update_direct_frames(v);
     }
     v->completed = false;
+    /* A reused visitor has a new owner, who sets the version it walks. */
+    v->version = 0;
 }
 
 void visit__cleanup(Visitor *v)

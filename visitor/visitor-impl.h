@@ -26,7 +26,6 @@
 
 #include "qvisit/visitor.h"
 #include "qvisit/error.h"
-#include "util/bswap.h"
 #include "util/byte-window.h"
 
 typedef enum VisitorFrameKind {
@@ -162,46 +161,6 @@ struct Visitor {
     uint32_t version;         /* visit_set_version(); 0: the newest */
     bool completed;
 };
-
-/*
- * The direct path's test and store (see direct_window above), here so the
- * core's visit calls and the field-table interpreter (visitor/vmstate.c)
- * share them.
- */
-/*
- * True when a member call on @name is well-formed for the innermost frame
- * (struct members are named, array elements are not and stay within the
- * announced length).
- */
-static inline bool visit__direct_call_ok(const Visitor *v, const char *name)
-{
-    return v->top_kind == VISITOR_FRAME_STRUCT
-           ? name != NULL
-           : v->top_kind == VISITOR_FRAME_ROOT ||
-             (name == NULL && v->top->index < v->top->len);
-}
-
-/*
- * Puts @value's low @bytes bytes big-endian and counts the element when
- * the call may take the direct path and the buffer has room.
- */
-static inline bool visit__direct_put(Visitor *v, const char *name,
-                                     uint64_t value, unsigned bytes)
-{
-    ByteWindow *w = v->direct_window;
-    VisitorFrameKind kind = v->top_kind;
-
-    /* A pending error implies an empty window (see visitor-impl.h). */
-    if (!w || !visit__direct_call_ok(v, name) || w->pos + bytes > w->limit) {
-        return false;
-    }
-    stn_be_p(w->buf + w->pos, bytes, value);
-    w->pos += bytes;
-    if (kind == VISITOR_FRAME_ARRAY) {
-        v->top->index++;
-    }
-    return true;
-}
 
 /*
  * visit_type_u8() .. visit_type_i64() of the integer of @size bytes (1,

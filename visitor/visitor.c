@@ -135,6 +135,41 @@ static inline void end_call(Visitor *v)
  * path, which does all checks, flushes and reports errors.
  */
 
+/*
+ * True when a member call on @name is well-formed for the innermost frame
+ * (struct members are named, array elements are not and stay within the
+ * announced length).
+ */
+static inline bool direct_call_ok(const Visitor *v, const char *name)
+{
+    return v->top_kind == VISITOR_FRAME_STRUCT
+           ? name != NULL
+           : v->top_kind == VISITOR_FRAME_ROOT ||
+             (name == NULL && v->top->index < v->top->len);
+}
+
+/*
+ * Puts @value's low @bytes bytes big-endian and counts the element when
+ * the call may take the direct path and the buffer has room.
+ */
+static inline bool direct_put(Visitor *v, const char *name, uint64_t value,
+                              unsigned bytes)
+{
+    ByteWindow *w = v->direct_window;
+    VisitorFrameKind kind = v->top_kind;
+
+    /* A pending error implies an empty window (see visitor-impl.h). */
+    if (!w || !direct_call_ok(v, name) || w->pos + bytes > w->limit) {
+        return false;
+    }
+    stn_be_p(w->buf + w->pos, bytes, value);
+    w->pos += bytes;
+    if (kind == VISITOR_FRAME_ARRAY) {
+        v->top->index++;
+    }
+    return true;
+}
+
 static bool check_depth(Visitor *v, GError **errp)
 {
     unsigned max = MIN(v->limits.max_depth, QVISIT_DEPTH_CAP);
@@ -224,7 +259,7 @@ bool visit_start_struct(Visitor *v, const char *name, GError **errp)
 {
     /* Direct path: no callback, and a frame slot is already there. */
     if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 visit__direct_call_ok(v, name) &&
+                 direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, false, 0);
         return true;
@@ -298,7 +333,7 @@ bool visit_start_array(Visitor *v, const char *name, size_t len,
      * element then reports.
      */
     if (G_LIKELY(v && v->direct_window && !v->pending &&
-                 visit__direct_call_ok(v, name) &&
+                 direct_call_ok(v, name) &&
                  v->nframes < v->direct_frames)) {
         open_frame(v, name, true, len);
         return true;
@@ -373,7 +408,7 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     /* A presence byte belongs to the struct, not to an array element. */
     if (G_LIKELY(v && present && name &&
                  v->top_kind == VISITOR_FRAME_STRUCT &&
-                 visit__direct_put(v, name, *present ? 1 : 0, 1))) {
+                 direct_put(v, name, *present ? 1 : 0, 1))) {
         return *present;
     }
     return optional_slow(v, name, present);
@@ -456,7 +491,7 @@ static inline bool visit_int(Visitor *v, const char *name, int64_t *obj,
     {                                                                        \
         /* Signed values go out as their two's complement bytes. */          \
         if (G_LIKELY(v && obj &&                                             \
-                     visit__direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
+                     direct_put(v, name, (uint64_t)*obj, bits / 8))) {       \
             return true;                                                     \
         }                                                                    \
         return visit_type_##kind##bits##_slow(v, name, obj, errp);           \
@@ -529,7 +564,7 @@ static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
 
 bool visit_type_bool(Visitor *v, const char *name, bool *obj, GError **errp)
 {
-    if (G_LIKELY(v && obj && visit__direct_put(v, name, *obj ? 1 : 0, 1))) {
+    if (G_LIKELY(v && obj && direct_put(v, name, *obj ? 1 : 0, 1))) {
         return true;
     }
     return visit_type_bool_slow(v, name, obj, errp);
@@ -596,7 +631,7 @@ bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
      * len against limit first keeps pos + len from overflowing.
      */
     if (G_LIKELY(v && buf && (w = v->direct_window) &&
-                 visit__direct_call_ok(v, name) && len <= w->limit &&
+                 direct_call_ok(v, name) && len <= w->limit &&
                  w->pos + len <= w->limit)) {
         memcpy(w->buf + w->pos, buf, len);
         w->pos += len;

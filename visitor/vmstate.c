@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qvisit/describe-visitor.h"
+#include "util/bswap.h"
 #include "visitor/visitor-impl.h"
 
 static bool visit_vmsd(Visitor *v, const char *name,

@@ -276,12 +276,14 @@ static QDict *on_undescribed(void *opaque, QEMUFile *f,
     }
     in = qemu_file_input_visitor_new(f);
     visit_set_limits(in, d->limits);
+    visit_set_version(in, rec->version_id);
     ok = info->visit(in, scratch, errp) && visit_complete(in, errp);
     /* The visitor reads from f, which the codec reads on from here. */
     g_clear_pointer(&in, visit_free);
     if (ok) {
         g_autoptr(Visitor) out = qobject_output_visitor_new(&tree);
 
+        visit_set_version(out, rec->version_id);
         ok = info->visit(out, scratch, errp) && visit_complete(out, errp);
     }
     if (!ok) {

@@ -49,6 +49,7 @@ typedef struct Prepared {
                        const QVisitLimits *limits);
     size_t tape_off;        /* in the stream or in Load.tape */
     size_t tape_len;
+    uint32_t version;       /* the layout version the walks visit */
 } Prepared;
 
 typedef struct Load {
@@ -145,7 +146,8 @@ static MigrationDevice *section_device(Load *L, const char *id,
                     dev->id, version, dev->info.minimum_version);
         return NULL;
     }
-    if (version != dev->info.version && !r->compat) {
+    if (version != dev->info.version && !r->compat &&
+        !migration__walks_version(&dev->info, version)) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_VERSION,
                     "%s: stream version %" PRIu32
                     " differs from local version %" PRIu32
@@ -156,10 +158,14 @@ static MigrationDevice *section_device(Load *L, const char *id,
     return dev;
 }
 
-/* Whether the section reaches the device unchanged, so needs no tree. */
+/*
+ * Whether the section reaches the device unchanged, so needs no tree: at
+ * a version the device's walk visits itself (its own, or an older one
+ * through version gates) and without input filters.
+ */
 static bool section_is_plain(Load *L, MigrationDevice *dev, uint32_t version)
 {
-    return version == dev->info.version &&
+    return migration__walks_version(&dev->info, version) &&
            !(L->r->compat && compat_has_filter(L->r->compat, dev->id,
                                                COMPAT_FILTER_INPUT));
 }
@@ -186,6 +192,7 @@ static bool dry_run(Load *L, Prepared *p, Visitor *in,
     if (!scratch) {
         return false;
     }
+    visit_set_version(in, p->version);
     ok = info->visit(in, scratch, errp) && visit_complete(in, errp);
     if (!ok && own_version) {
         migration__config_error(info, L->reports->len - 1, errp);
@@ -204,6 +211,7 @@ static bool dry_run(Load *L, Prepared *p, Visitor *in,
         }
         p->tape_off = qemu_file_transferred(L->tape_file);
         out = qemu_file_output_visitor_new(L->tape_file);
+        visit_set_version(out, p->version);
         ok = info->visit(out, scratch, errp) && visit_complete(out, errp);
         p->tape_len = qemu_file_transferred(L->tape_file) - p->tape_off;
     }
@@ -232,7 +240,7 @@ static bool prepare_tree(Load *L, Prepared *p, QDict *state, bool shared,
         }
         /* @work is this load's own: converted in place, dropped on
          * failure. */
-        if (version != info->version &&
+        if (version != p->version &&
             !compat_convert_in_place(r->compat, p->dev->id, work, version,
                                      info->version, errp)) {
             return false;
@@ -245,15 +253,25 @@ static bool prepare_tree(Load *L, Prepared *p, QDict *state, bool shared,
         g_autoptr(Visitor) v = qobject_input_visitor_new(QOBJECT(work));
 
         visit_set_limits(v, &r->limits);
-        return dry_run(L, p, v, NULL, version == info->version, errp);
+        return dry_run(L, p, v, NULL, version == p->version, errp);
     }
     p->tree = g_steal_pointer(&work);
     return true;
 }
 
-static Prepared *prepared_add(Load *L, MigrationDevice *dev)
+/*
+ * A section of layout @version for @dev: its walks visit @version when
+ * they read it through version gates, else the device's own version
+ * (the tree is converted to it first).
+ */
+static Prepared *prepared_add(Load *L, MigrationDevice *dev,
+                              uint32_t version)
 {
-    Prepared p = { .dev = dev };
+    Prepared p = {
+        .dev = dev,
+        .version = migration__walks_version(&dev->info, version)
+                       ? version : dev->info.version,
+    };
 
     g_array_append_val(L->prep, p);
     return &g_array_index(L->prep, Prepared, L->prep->len - 1);
@@ -298,6 +316,7 @@ static bool commit(Load *L, GError **errp)
             v = qemu_file_input_visitor_new(f);
         }
         visit_set_limits(v, &r->limits);
+        visit_set_version(v, p->version);
         ok = dev->info.visit(v, dev->opaque, errp) &&
              visit_complete(v, errp);
         g_clear_pointer(&v, visit_free);
@@ -438,7 +457,7 @@ bool migration__load_stream(MigrationRegistry *r, const MigrationStream *s,
                                L.reports->len - 1).skipped;
             continue;
         }
-        ok = prepare_tree(&L, prepared_add(&L, dev),
+        ok = prepare_tree(&L, prepared_add(&L, dev, sec->version),
                           qobject_ref(sec->state), true, sec->version, errp);
     }
     ok = ok && load_finish(&L, report, errp);
@@ -478,7 +497,7 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         /* A legacy payload is skipped only through its vmdesc. */
         return sec->tree ? true : direct_gives_up(L, errp);
     }
-    p = prepared_add(L, dev);
+    p = prepared_add(L, dev, sec->version);
     if (sec->open && dev->info.state_size &&
         section_is_plain(L, dev, sec->version)) {
         g_autoptr(Visitor) in = sec->open(sec, &L->r->limits, errp);

@@ -252,7 +252,15 @@ MigrationReport *migration__report_new(MigrationFormat format, uint64_t caps,
  */
 Visitor *migration__shape_visitor_new(QEMUFile *f, GByteArray *shape);
 
-/* A MigrationSchemaFn over a registry's devices (exact version only). */
+/*
+ * Whether @info's walk visits layout @version itself: its own version, or
+ * one from its minimum_walk_version on, through version gates.
+ */
+bool migration__walks_version(const MigrationDeviceInfo *info,
+                              uint32_t version);
+
+/* A MigrationSchemaFn over a registry's devices: the device whose walk
+ * visits @version (migration__walks_version()). */
 const MigrationDeviceInfo *migration__registry_schema(const char *id,
                                                       uint32_t version,
                                                       void *opaque);

@@ -125,6 +125,15 @@ bool migration_register(MigrationRegistry *r, const MigrationDeviceInfo *info,
                     info->id, info->minimum_version, info->version);
         return false;
     }
+    if (info->minimum_walk_version &&
+        (info->minimum_walk_version < info->minimum_version ||
+         info->minimum_walk_version > info->version)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
+                    "%s: minimum walk version %" PRIu32 " outside %" PRIu32
+                    "..%" PRIu32, info->id, info->minimum_walk_version,
+                    info->minimum_version, info->version);
+        return false;
+    }
     if (migration__registry_find(r, info->id, info->instance_id)) {
         g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_INVALID,
                     "%s: instance %" PRIu32 " is already registered",
@@ -197,9 +206,20 @@ const MigrationDeviceInfo *migration__registry_schema(const char *id,
     for (size_t i = 0; i < r->devices->len; i++) {
         MigrationDevice *dev = g_ptr_array_index(r->devices, i);
 
-        if (dev->info.version == version && !strcmp(dev->id, id)) {
+        if (migration__walks_version(&dev->info, version) &&
+            !strcmp(dev->id, id)) {
             return &dev->info;
         }
     }
     return NULL;
+}
+
+bool migration__walks_version(const MigrationDeviceInfo *info,
+                              uint32_t version)
+{
+    if (version == info->version) {
+        return true;
+    }
+    return info->minimum_walk_version &&
+           version >= info->minimum_walk_version && version < info->version;
 }

@@ -14,6 +14,8 @@ static bool device_walk(Visitor *v, void *ctx, GError **errp)
 {
     MigrationDevice *dev = ctx;
 
+    /* A save writes the newest layout; version gates see it. */
+    visit_set_version(v, dev->info.version);
     return dev->info.visit(v, dev->opaque, errp);
 }
 
@@ -35,6 +37,7 @@ static QDict *device_to_qdict(MigrationDevice *dev, GError **errp)
     QObject *tree = NULL;
 
     v = qobject_output_visitor_new(&tree);
+    visit_set_version(v, dev->info.version);
     if (!dev->info.visit(v, dev->opaque, errp) || !visit_complete(v, errp)) {
         return NULL;
     }

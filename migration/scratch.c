@@ -66,6 +66,8 @@ QObject *migration_device_describe(const MigrationDeviceInfo *info,
         return NULL;
     }
     v = describe_visitor_new(&schema);
+    /* The layout of the device's own version (version gates see it). */
+    visit_set_version(v, info->version);
     ok = info->visit(v, scratch, errp) && visit_complete(v, errp);
     migration_device_scratch_free(info, scratch);
     return ok ? schema : NULL;

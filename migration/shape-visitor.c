@@ -30,6 +30,7 @@ enum {
     SHAPE_STR,
     SHAPE_BUFFER,
     SHAPE_UINT_ARRAY,
+    SHAPE_SUBSECTION,
 };
 
 typedef struct ShapeVisitor {
@@ -91,6 +92,16 @@ static bool sv_optional(Visitor *v, const char *name, bool *present,
     visit_optional(to_sv(v)->inner, name, present);
     record(v, SHAPE_OPTIONAL, name, *present);
     return true;
+}
+
+/* QEMU's subsection header, as the vmdesc visitor writes it. */
+static bool sv_start_subsection(Visitor *v, const char *name,
+                                uint32_t *version, bool *present,
+                                GError **errp)
+{
+    record(v, SHAPE_SUBSECTION, name, (uint64_t)*version << 1 | *present);
+    return visit_start_subsection(to_sv(v)->inner, name, version, present,
+                                  errp);
 }
 
 static bool sv_type_int(Visitor *v, const char *name, int64_t *obj,
@@ -233,6 +244,7 @@ Visitor *migration__shape_visitor_new(QEMUFile *f, GByteArray *shape)
     sv->visitor.start_array = sv_start_array;
     sv->visitor.end_array = sv_end_array;
     sv->visitor.optional = sv_optional;
+    sv->visitor.start_subsection = sv_start_subsection;
     sv->visitor.type_int = sv_type_int;
     sv->visitor.type_uint = sv_type_uint;
     sv->visitor.type_bool = sv_type_bool;

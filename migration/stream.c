@@ -343,6 +343,10 @@ static bool walk_scratch(Visitor *v, void *ctx, GError **errp)
     }
     in = qobject_input_visitor_new(QOBJECT(w->sec->state));
     visit_set_limits(in, w->limits);
+    /* The section's layout, which a gated walk may visit below its own
+     * newest version. */
+    visit_set_version(in, w->sec->version);
+    visit_set_version(v, w->sec->version);
     ok = w->info->visit(in, scratch, errp) && visit_complete(in, errp) &&
          w->info->visit(v, scratch, errp);
     migration_device_scratch_free(w->info, scratch);

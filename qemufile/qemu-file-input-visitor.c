@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-internal.h"
+#include "qemufile/qemu-file-window.h"
 #include "util/bswap.h"
 #include "visitor/visitor-impl.h"
 

@@ -32,6 +32,7 @@ examples/devices examples/qemu-devices tools"
 PUBLIC="common.h:util error.h:util limits.h:util
 qobject.h:qobject
 visitor.h:visitor binary-visitor.h:visitor describe-visitor.h:visitor
+vmstate.h:visitor
 qemu-file.h:qemufile qemu-file-visitor.h:qemufile
 compat.h:compat
 qemu-stream.h:qemustream

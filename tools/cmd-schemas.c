@@ -36,12 +36,24 @@ static void schemas_usage(FILE *out)
             EXAMPLE_RELEASE_MAX);
 }
 
-/* Describes @info in its describe configuration (its prepare hook with no
- * live device), or on a zeroed state when it has no hook. */
+/* Describes layout @version of @info in its describe configuration (its
+ * prepare hook with no live device), or on a zeroed state without one. */
 static QObject *describe_device(const MigrationDeviceInfo *info,
-                                GError **errp)
+                                uint32_t version, GError **errp)
 {
-    return migration_device_describe(info, NULL, errp);
+    void *state = migration_device_scratch_new(info, NULL, errp);
+    g_autoptr(Visitor) v = NULL;
+    QObject *schema = NULL;
+    bool ok;
+
+    if (!state) {
+        return NULL;
+    }
+    v = describe_visitor_new(&schema);
+    visit_set_version(v, version);
+    ok = info->visit(v, state, errp) && visit_complete(v, errp);
+    migration_device_scratch_free(info, state);
+    return ok ? schema : NULL;
 }
 
 /* Appends the describe entry of @info, or fails naming the device. */
@@ -49,7 +61,7 @@ static bool add_entry(QList *devices, const MigrationDeviceInfo *info,
                       GError **errp)
 {
     g_autoptr(QDict) entry = qdict_new();
-    QObject *schema = describe_device(info, errp);
+    QObject *schema = describe_device(info, info->version, errp);
 
     if (!schema) {
         g_prefix_error(errp, "%s v%u: ", info->id, info->version);
@@ -59,6 +71,29 @@ static bool add_entry(QList *devices, const MigrationDeviceInfo *info,
     qdict_put_uint(entry, "version", info->version);
     qdict_put_uint(entry, "minimum_version", info->minimum_version);
     qdict_put_obj(entry, "schema", schema);
+    /* A walk that reads older versions itself (version gates): the
+     * layout of each, for compat-check to compare older files with. */
+    if (info->minimum_walk_version &&
+        info->minimum_walk_version < info->version) {
+        g_autoptr(QList) layouts = qlist_new();
+
+        qdict_put_uint(entry, "minimum_walk_version",
+                       info->minimum_walk_version);
+        for (uint32_t ver = info->minimum_walk_version; ver < info->version;
+             ver++) {
+            g_autoptr(QDict) layout = qdict_new();
+            QObject *old = describe_device(info, ver, errp);
+
+            if (!old) {
+                g_prefix_error(errp, "%s v%u: ", info->id, ver);
+                return false;
+            }
+            qdict_put_uint(layout, "version", ver);
+            qdict_put_obj(layout, "schema", old);
+            qlist_append(layouts, g_steal_pointer(&layout));
+        }
+        qdict_put(entry, "layouts", g_steal_pointer(&layouts));
+    }
     qlist_append(devices, g_steal_pointer(&entry));
     return true;
 }

@@ -27,6 +27,7 @@ typedef struct DescribeVisitor {
     QObject *root;            /* owned until handed over */
     char *optional;           /* name of the last visit_optional() */
     char *config;             /* name of the last present config member */
+    bool sample_next;         /* the next array is a sampled one */
     QObject **result;
 } DescribeVisitor;
 
@@ -143,7 +144,10 @@ static bool dv_start_array(Visitor *v, const char *name, size_t len,
     QDict *node = node_new(dv, name, "array");
 
     (void)errp;
-    qdict_put_uint(node, "length", len);
+    /* A sampled array is described with the length its zeroed state
+     * has, 0, and the layout of the one element the walk visits. */
+    qdict_put_uint(node, "length", dv->sample_next ? 0 : len);
+    dv->sample_next = false;
     push(dv, node, true);
     return true;
 }
@@ -240,6 +244,22 @@ static bool dv_type_str(Visitor *v, const char *name, char **obj,
     return dv_scalar(v, name, "str", errp);
 }
 
+/* An enum is an i32 on the wire; the schema lists its names too. */
+static bool dv_type_enum(Visitor *v, const char *name, int64_t *obj,
+                         const char *const *names, GError **errp)
+{
+    DescribeVisitor *dv = to_dv(v);
+    QDict *node = node_new(dv, name, "i32");
+    QList *list = qlist_new();
+
+    (void)obj;
+    for (size_t i = 0; names[i]; i++) {
+        qlist_append_str(list, names[i]);
+    }
+    qdict_put(node, "enum", list);
+    return attach(dv, node, errp);
+}
+
 static bool dv_type_buffer(Visitor *v, const char *name, void *buf,
                            size_t len, GError **errp)
 {
@@ -297,6 +317,20 @@ static void dv_free(Visitor *v)
     g_free(dv);
 }
 
+bool describe_visitor_start_sample_array(Visitor *v, const char *name,
+                                         GError **errp)
+{
+    g_return_val_if_fail(v != NULL && v->free == dv_free, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    to_dv(v)->sample_next = true;
+    if (!visit_start_array(v, name, 1, errp)) {
+        to_dv(v)->sample_next = false;
+        return false;
+    }
+    return true;
+}
+
 Visitor *describe_visitor_new(QObject **schema)
 {
     DescribeVisitor *dv;
@@ -317,6 +351,7 @@ Visitor *describe_visitor_new(QObject **schema)
     v->type_number = dv_type_number;
     v->type_str = dv_type_str;
     v->type_buffer = dv_type_buffer;
+    v->type_enum = dv_type_enum;
     v->type_uint_array = dv_type_uint_array;
     v->config_member = dv_config_member;
     v->complete = dv_complete;

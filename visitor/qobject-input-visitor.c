@@ -231,6 +231,41 @@ static bool qiv_type_uint(Visitor *v, const char *name, uint64_t *obj,
     return true;
 }
 
+/* A name of @names or an integer (a value without a name, or a tree
+ * from a format that has no names, such as a vmdesc-decoded stream). */
+static bool qiv_type_enum(Visitor *v, const char *name, int64_t *obj,
+                          const char *const *names, GError **errp)
+{
+    QObject *o = qiv_get(v, name, errp);
+    QString *s;
+    QNum *num;
+
+    if (!o) {
+        return false;
+    }
+    s = qobject_to(QString, o);
+    if (s) {
+        for (int64_t i = 0; names[i]; i++) {
+            if (!strcmp(names[i], qstring_get_str(s))) {
+                *obj = i;
+                return true;
+            }
+        }
+        return visit__set_error(v, errp, QVISIT_ERROR_INVALID,
+                                "'%s' is not a name of the enum",
+                                qstring_get_str(s));
+    }
+    num = qobject_to(QNum, o);
+    if (!num || qnum_is_double(num)) {
+        return type_error(v, errp, "enum", o);
+    }
+    if (!qnum_get_try_int(num, obj)) {
+        return visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                                "value does not fit i32");
+    }
+    return true;
+}
+
 static bool qiv_type_bool(Visitor *v, const char *name, bool *obj,
                           GError **errp)
 {
@@ -344,6 +379,7 @@ Visitor *qobject_input_visitor_new(QObject *root)
     v->type_bool = qiv_type_bool;
     v->type_number = qiv_type_number;
     v->type_str = qiv_type_str;
+    v->type_enum = qiv_type_enum;
     v->type_buffer = qiv_type_buffer;
     v->free = qiv_free;
     visit__init(v, VISITOR_INPUT);

@@ -111,6 +111,20 @@ static bool qov_type_uint(Visitor *v, const char *name, uint64_t *obj,
     return qov_add(v, name, QOBJECT(qnum_from_uint(*obj)), errp);
 }
 
+/* A value with a name is written as the name; any other as a number,
+ * so a state is never refused for a value the table does not name. */
+static bool qov_type_enum(Visitor *v, const char *name, int64_t *obj,
+                          const char *const *names, GError **errp)
+{
+    for (int64_t i = 0; names[i]; i++) {
+        if (i == *obj) {
+            return qov_add(v, name, QOBJECT(qstring_from_str(names[i])),
+                           errp);
+        }
+    }
+    return qov_add(v, name, QOBJECT(qnum_from_int(*obj)), errp);
+}
+
 static bool qov_type_bool(Visitor *v, const char *name, bool *obj,
                           GError **errp)
 {
@@ -200,6 +214,7 @@ static QObjectOutputVisitor *qov_new(void)
     v->type_bool = qov_type_bool;
     v->type_number = qov_type_number;
     v->type_str = qov_type_str;
+    v->type_enum = qov_type_enum;
     v->type_buffer = qov_type_buffer;
     v->complete = qov_complete;
     v->free = qov_free;

@@ -86,6 +86,13 @@ struct Visitor {
     bool (*type_buffer)(Visitor *v, const char *name, void *buf, size_t len,
                         GError **errp);
     /*
+     * Optional; fallback is type_int of 32 bits, the enum's wire form.
+     * Tree visitors write the value's name from @names (NULL-terminated)
+     * and read a name or a number; the core range-checks the result.
+     */
+    bool (*type_enum)(Visitor *v, const char *name, int64_t *obj,
+                      const char *const *names, GError **errp);
+    /*
      * Optional; fallback is one type_uint call per element. Called between
      * the core's start_array and end_array callbacks for the array, so it
      * visits only the elements. It may call visit__set_index() before
@@ -177,8 +184,17 @@ struct Visitor {
     GError *pending;          /* from a failed visit_optional() */
     QVisitLimits limits;
     bool limits_set;          /* visit_set_limits() was called */
+    uint32_t version;         /* visit_set_version(); 0: the newest */
     bool completed;
 };
+
+/*
+ * visit_type_u8() .. visit_type_i64() of the integer of @size bytes (1,
+ * 2, 4 or 8) at @p, in one call without the direct path: for the
+ * field-table interpreter, which picks the width from the table.
+ */
+bool visit__type_int_at(Visitor *v, const char *name, void *p,
+                        unsigned size, bool is_signed, GError **errp);
 
 /*
  * Initialises the core part of a freshly g_new0'ed visitor. Call from every

@@ -52,6 +52,8 @@ void visit__reset(Visitor *v)
         update_direct_frames(v);
     }
     v->completed = false;
+    /* A reused visitor has a new owner, who sets the version it walks. */
+    v->version = 0;
 }
 
 void visit__cleanup(Visitor *v)
@@ -619,6 +621,41 @@ DEFINE_VISIT_INTEGER(i, int16_t, int64_t, visit_int, 16)
 DEFINE_VISIT_INTEGER(i, int32_t, int64_t, visit_int, 32)
 DEFINE_VISIT_INTEGER(i, int64_t, int64_t, visit_int, 64)
 
+bool visit__type_int_at(Visitor *v, const char *name, void *p,
+                        unsigned size, bool is_signed, GError **errp)
+{
+    unsigned bits = size * 8;
+    uint64_t u;
+    int64_t i;
+
+    g_return_val_if_fail(v != NULL && p != NULL, false);
+    if (is_signed) {
+        i = size == 1 ? *(int8_t *)p : size == 2 ? *(int16_t *)p
+            : size == 4 ? *(int32_t *)p : *(int64_t *)p;
+        if (!visit_int(v, name, &i, bits, errp)) {
+            return false;
+        }
+        u = (uint64_t)i;
+    } else {
+        u = size == 1 ? *(uint8_t *)p : size == 2 ? *(uint16_t *)p
+            : size == 4 ? *(uint32_t *)p : *(uint64_t *)p;
+        if (!visit_uint(v, name, &u, bits, errp)) {
+            return false;
+        }
+    }
+    /* The core checked the value fits @size bytes. */
+    if (size == 1) {
+        *(uint8_t *)p = (uint8_t)u;
+    } else if (size == 2) {
+        *(uint16_t *)p = (uint16_t)u;
+    } else if (size == 4) {
+        *(uint32_t *)p = (uint32_t)u;
+    } else {
+        *(uint64_t *)p = u;
+    }
+    return true;
+}
+
 static G_GNUC_NO_INLINE bool visit_type_bool_slow(Visitor *v,
                                                   const char *name, bool *obj,
                                                   GError **errp)
@@ -829,6 +866,38 @@ bool visit_type_u64_array(Visitor *v, const char *name, uint64_t *arr,
     return visit_uint_array(v, name, arr, 64, n, errp);
 }
 
+bool visit_type_enum(Visitor *v, const char *name, int *obj,
+                     const char *const *names, GError **errp)
+{
+    int64_t value;
+    bool ok;
+
+    g_return_val_if_fail(v != NULL && obj != NULL && names != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    value = *obj;
+    if (!v->type_enum) {
+        if (!visit_int(v, name, &value, 32, errp)) {
+            return false;
+        }
+        *obj = (int)value;
+        return true;
+    }
+    if (!begin_call(v, name, errp)) {
+        return false;
+    }
+    ok = v->type_enum(v, name, &value, names, errp);
+    if (ok && (value < INT32_MIN || value > INT32_MAX)) {
+        ok = visit__set_error(v, errp, QVISIT_ERROR_RANGE,
+                              "%" PRId64 " does not fit i32", value);
+    }
+    end_call(v);
+    if (ok) {
+        *obj = (int)value;
+    }
+    return ok;
+}
+
 bool visit_is_input(const Visitor *v)
 {
     g_return_val_if_fail(v != NULL, false);
@@ -839,6 +908,26 @@ VisitorType visit_get_type(const Visitor *v)
 {
     g_return_val_if_fail(v != NULL, VISITOR_OUTPUT);
     return v->type;
+}
+
+void visit_set_version(Visitor *v, uint32_t version)
+{
+    g_return_if_fail(v != NULL);
+    v->version = version;
+}
+
+uint32_t visit_get_version(const Visitor *v)
+{
+    g_return_val_if_fail(v != NULL, 0);
+    return v->version;
+}
+
+bool visit_since(const Visitor *v, uint32_t version)
+{
+    g_return_val_if_fail(v != NULL, true);
+    /* 0 is "no version given": the walk visits its newest layout, so
+     * every gate is open. */
+    return v->version == 0 || v->version >= version;
 }
 
 void visit_set_limits(Visitor *v, const QVisitLimits *limits)
@@ -976,6 +1065,7 @@ void visit__detach(Visitor *v)
     v->type_str = closed_type_str;
     v->type_buffer = closed_type_buffer;
     v->type_uint_array = NULL;
+    v->type_enum = NULL;
     v->complete = closed_end;
 }
 

@@ -48,4 +48,27 @@
  */
 QVISIT_API Visitor *describe_visitor_new(QObject **schema);
 
+/**
+ * describe_visitor_start_sample_array:
+ * @v: a visitor made by describe_visitor_new()
+ * @name: (nullable) (transfer none): as for visit_start_array()
+ * @errp: return location for an error
+ *
+ * Opens an array whose length the state gives (a count visited before),
+ * for a walk that wants its schema exact: the array is described with
+ * "length": 0, what a zeroed state has, and with the "element" layout of
+ * the one element the walk visits next, a scratch one, before
+ * visit_end_array(). vmstate_visit() does this for every counted array;
+ * a hand-written walk may too, instead of the "length": 1 a scratch
+ * element in visit_start_array() gives.
+ *
+ * Errors: those of visit_start_array().
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool describe_visitor_start_sample_array(Visitor *v,
+                                                    const char *name,
+                                                    GError **errp);
+
 #endif /* QVISIT_DESCRIBE_VISITOR_H */

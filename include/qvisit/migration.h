@@ -125,6 +125,13 @@ typedef enum {
  *   sizes with at least one element). It must not keep @live. On failure
  *   it sets an error and the scratch state is still passed to @clear.
  *   Since: 0.2
+ * @minimum_walk_version: the oldest version @visit walks itself, skipping
+ *   with version gates (visit_since()) the fields an older layout lacks;
+ *   0 (the default) when it walks only @version. A section of a version
+ *   from @minimum_walk_version to @version loads with no compat
+ *   transform: the walk runs with visit_set_version() set to the
+ *   section's version (since 0.2). Between @minimum_version and
+ *   @version, or 0
  *
  * The description of one device. migration_register() copies it.
  *
@@ -151,6 +158,7 @@ typedef struct MigrationDeviceInfo {
     size_t state_size;
     void (*clear)(void *state);
     bool (*prepare)(void *scratch, const void *live, GError **errp);
+    uint32_t minimum_walk_version;
 } MigrationDeviceInfo;
 
 /**

@@ -20,6 +20,7 @@
 #include "qvisit/migration-transport.h"
 #include "qvisit/migration-output.h"
 #include "qvisit/describe-visitor.h"
+#include "qvisit/vmstate.h"
 #include "qvisit/compat.h"
 #include "qvisit/qemu-stream.h"
 #include "qvisit/qemu-vmstate.h"

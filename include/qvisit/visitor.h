@@ -67,6 +67,22 @@
  * == Limits ==
  * Input visitors apply QVisitLimits (nesting depth, string length, array
  * length, total bytes allocated); see visit_set_limits().
+ *
+ * == Versions ==
+ * A walk may cover several versions of a device's layout, as QEMU's
+ * VMSTATE_*_V() fields do. The owner of the visitor says which version is
+ * visited (visit_set_version(): the version being written, the stream
+ * section's version being read, the version being described) and the walk
+ * skips the fields a historic layout lacks with one call:
+ *     return visit_start_struct(v, "vser", errp) &&
+ *            visit_type_u32(v, "ports", &s->ports, errp) &&
+ *            (!visit_since(v, 3) ||
+ *             visit_type_u32(v, "elem_popped", &s->elem_popped, errp)) &&
+ *            visit_end_struct(v, errp);
+ * Version 0, the default, means the newest layout: every gate is open, so
+ * a walk that nobody gives a version visits all its fields. Gates say
+ * which fields a layout has; a field whose meaning changed still needs a
+ * compat transform (docs/visitor-contract.md, "Versions").
  */
 #ifndef QVISIT_VISITOR_H
 #define QVISIT_VISITOR_H
@@ -392,6 +408,33 @@ QVISIT_API bool visit_type_buffer(Visitor *v, const char *name, void *buf,
                                   size_t len, GError **errp);
 
 /**
+ * visit_type_enum:
+ * @v: a visitor
+ * @name: (nullable): the member name
+ * @obj: (inout): the value, an index into @names
+ * @names: (transfer none) (array zero-terminated=1): the names of the
+ *   values 0, 1, ..., NULL-terminated
+ * @errp: return location for an error
+ *
+ * Visits an enum, as QEMU's visit_type_enum() does with a lookup table.
+ * Byte formats (QEMUFile, binary) carry it as visit_type_i32(); QObject
+ * and JSON output write the name of a named value (`"mode": "fifo"`) and
+ * the number of any other; their input takes a name or an integer; the
+ * describe visitor records an "i32" node with an "enum" list of the
+ * names.
+ *
+ * Errors: %QVISIT_ERROR_INVALID for a name @names lacks
+ * (`uart.mode: 'fast' is not a name of the enum`), %QVISIT_ERROR_TYPE
+ * for neither a string nor an integer, %QVISIT_ERROR_RANGE for a number
+ * outside int32, and the errors of visit_type_i32().
+ *
+ * Returns: true on success; on failure *@obj is unchanged.
+ * Since: 0.2
+ */
+QVISIT_API bool visit_type_enum(Visitor *v, const char *name, int *obj,
+                                const char *const *names, GError **errp);
+
+/**
  * visit_type_u8_array:
  * @v: a visitor
  * @name: (nullable): the member name
@@ -521,6 +564,49 @@ QVISIT_API bool visit_is_input(const Visitor *v);
  * Since: 0.1
  */
 QVISIT_API VisitorType visit_get_type(const Visitor *v);
+
+/**
+ * visit_set_version:
+ * @v: a visitor
+ * @version: the version of the layout the walk visits; 0 for the newest
+ *
+ * Sets the layout version the walk reads with visit_get_version() and
+ * visit_since(): for an output visitor the version being written, for an
+ * input visitor the version of the input (the migration core passes the
+ * stream section's version), for a describe visitor the version being
+ * described. It stays set for later walks on @v until changed; nested
+ * layouts with versions of their own (a VMStateDescription of a struct
+ * field) set and restore it around their part of the walk.
+ *
+ * Since: 0.2
+ */
+QVISIT_API void visit_set_version(Visitor *v, uint32_t version);
+
+/**
+ * visit_get_version:
+ * @v: a visitor
+ *
+ * Returns: the version given to visit_set_version(), or 0 when none was
+ *   (the walk then visits its newest layout).
+ * Since: 0.2
+ */
+QVISIT_API uint32_t visit_get_version(const Visitor *v);
+
+/**
+ * visit_since:
+ * @v: a visitor
+ * @version: the layout version that added a field
+ *
+ * The version gate: whether the layout being visited has a field that
+ * was added in @version, as QEMU's `VMSTATE_UINT32_V(f, S, 3)` field is
+ * read only from streams of version 3 and later. Use it to skip the field
+ * in the same `&&` chain: `(!visit_since(v, 3) || visit_type_u32(...))`.
+ *
+ * Returns: true when visit_get_version() is 0 (the newest layout) or at
+ *   least @version.
+ * Since: 0.2
+ */
+QVISIT_API bool visit_since(const Visitor *v, uint32_t version);
 
 /**
  * visit_set_limits:

@@ -1,0 +1,563 @@
+/*
+ * Field tables (include/qvisit/vmstate.h): a VMStateDescription turned
+ * into the visit calls a hand-written walk of the same state makes.
+ *
+ * The interpreter only calls the public visit API, so every visitor, and
+ * the core's fast path for byte output, works on tables unchanged. It
+ * reads the visitor's limits (visitor-impl.h) to bound counted arrays
+ * behind pointers before it allocates them.
+ */
+#include "qvisit/vmstate.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "qvisit/describe-visitor.h"
+#include "util/bswap.h"
+#include "visitor/visitor-impl.h"
+
+static bool visit_vmsd(Visitor *v, const char *name,
+                       const VMStateDescription *vmsd, void *opaque,
+                       int version, GError **errp);
+
+/* Reads the count field of a counted array or buffer. */
+static int64_t read_count(const VMStateField *f, const void *opaque)
+{
+    const char *p = (const char *)opaque + f->num_offset;
+
+    switch (f->num_type) {
+    case VMSTATE_TYPE_U8:
+        return *(const uint8_t *)p;
+    case VMSTATE_TYPE_U16:
+        return *(const uint16_t *)p;
+    case VMSTATE_TYPE_I32:
+        return *(const int32_t *)p;
+    default:
+        return *(const uint32_t *)p;
+    }
+}
+
+/*
+ * The element count of @f, checked against the room it has before
+ * anything is stored or allocated: a fixed array's num, a counted
+ * array's capacity (num, or for one behind a pointer the visitor's
+ * max_array_len), a buffer's capacity (size, or max_string_len behind a
+ * pointer).
+ */
+static bool field_count(Visitor *v, const VMStateField *f, void *opaque,
+                        size_t *n, GError **errp)
+{
+    int64_t count;
+    uint64_t room;
+
+    if (f->flags & VMS_ARRAY) {
+        *n = f->num;
+        return true;
+    }
+    if (!(f->flags & (VMS_VARRAY | VMS_VBUFFER))) {
+        *n = 1;
+        return true;
+    }
+    count = read_count(f, opaque);
+    if (f->flags & VMS_VARRAY) {
+        room = f->num ? f->num : v->limits.max_array_len;
+    } else {
+        room = !(f->flags & VMS_POINTER) ? f->size
+                                         : v->limits.max_string_len / 2;
+    }
+    if (count < 0 || (uint64_t)count > room) {
+        return visit_set_error(v, errp, f->name, QVISIT_ERROR_RANGE,
+                               "%" PRId64 " %s, more than the %" PRIu64
+                               " it has room for", count,
+                               f->flags & VMS_VARRAY ? "elements" : "bytes",
+                               room);
+    }
+    *n = (size_t)count;
+    return true;
+}
+
+/* Visits one element at @p of a scalar, struct, walk or enum field. */
+static bool visit_elem(Visitor *v, const char *name, const VMStateField *f,
+                       void *p, GError **errp)
+{
+    switch (f->type) {
+    case VMSTATE_TYPE_U8:
+        return visit_type_u8(v, name, p, errp);
+    case VMSTATE_TYPE_U16:
+        return visit_type_u16(v, name, p, errp);
+    case VMSTATE_TYPE_U32:
+        return visit_type_u32(v, name, p, errp);
+    case VMSTATE_TYPE_U64:
+        return visit_type_u64(v, name, p, errp);
+    case VMSTATE_TYPE_I8:
+        return visit_type_i8(v, name, p, errp);
+    case VMSTATE_TYPE_I16:
+        return visit_type_i16(v, name, p, errp);
+    case VMSTATE_TYPE_I32:
+        return visit_type_i32(v, name, p, errp);
+    case VMSTATE_TYPE_I64:
+        return visit_type_i64(v, name, p, errp);
+    case VMSTATE_TYPE_BOOL:
+        return visit_type_bool(v, name, p, errp);
+    case VMSTATE_TYPE_FLOAT64:
+        return visit_type_number(v, name, p, errp);
+    case VMSTATE_TYPE_ENUM:
+        g_return_val_if_fail(f->size == sizeof(int), false);
+        return visit_type_enum(v, name, p, f->enum_names, errp);
+    case VMSTATE_TYPE_STRUCT:
+        /* A nested description is visited at its own version, as QEMU
+         * loads it. */
+        return visit_vmsd(v, name, f->vmsd, p, f->vmsd->version_id, errp);
+    case VMSTATE_TYPE_WALK:
+        return f->walk(v, name, p, errp);
+    default:
+        g_return_val_if_reached(false);
+    }
+}
+
+/*
+ * For a visitor that lends a byte window (visitor-impl.h, direct_window):
+ * stores the run of plain integer and bool fields from @f on straight
+ * into it, as the core's visit calls would store each (big-endian bytes,
+ * bools 0 or 1), keeping the window's position in a register for the
+ * whole run; so a table saves as fast as a hand-written walk. Returns
+ * the first field it did not store: one that is not plain, has a test,
+ * or does not fit the window (the ordinary calls then flush or report).
+ */
+static const VMStateField *put_run(Visitor *v, const VMStateField *f,
+                                   const char *opaque, int version)
+{
+    ByteWindow *w = v->direct_window;
+    size_t pos = w->pos;
+    size_t limit = w->limit;
+    uint8_t *buf = w->buf;
+
+    if (v->top_kind != VISITOR_FRAME_STRUCT) {
+        return f;
+    }
+    for (; f->name; f++) {
+        const void *p = opaque + f->offset;
+
+        if (f->flags > VMS_SINGLE || f->field_exists ||
+            f->type < VMSTATE_TYPE_U8 || f->type > VMSTATE_TYPE_BOOL ||
+            pos + 8 > limit) {
+            break;
+        }
+        if (f->version_id > version) {
+            continue;
+        }
+        if (f->type == VMSTATE_TYPE_BOOL) {
+            buf[pos++] = *(const bool *)p ? 1 : 0;
+        } else if (f->size == 1) {
+            buf[pos++] = *(const uint8_t *)p;
+        } else if (f->size == 2) {
+            stw_be_p(buf + pos, *(const uint16_t *)p);
+            pos += 2;
+        } else if (f->size == 4) {
+            stl_be_p(buf + pos, *(const uint32_t *)p);
+            pos += 4;
+        } else {
+            stq_be_p(buf + pos, *(const uint64_t *)p);
+            pos += 8;
+        }
+    }
+    w->pos = pos;
+    return f;
+}
+
+/*
+ * The input side of put_run(), for a visitor that lends its input as a
+ * read window (visitor-impl.h, direct_input): takes the run of
+ * plain integer and bool fields from @f on straight from the window, as
+ * the visitor would read each, and returns the first field it did not
+ * take. Too few bytes, a bool byte other than 0 or 1, or a pending error
+ * stop the run, and the ordinary calls refill or report.
+ */
+static const VMStateField *get_run(Visitor *v, const VMStateField *f,
+                                   char *opaque, int version)
+{
+    ByteWindow *w = v->direct_input;
+    size_t pos = w->pos;
+    size_t last = 0;            /* the size of the last field taken */
+    size_t limit = w->limit;
+    const uint8_t *buf = w->buf;
+
+    if (v->top_kind != VISITOR_FRAME_STRUCT || v->pending) {
+        return f;
+    }
+    for (; f->name; f++) {
+        void *p = opaque + f->offset;
+
+        if (f->flags > VMS_SINGLE || f->field_exists ||
+            f->type < VMSTATE_TYPE_U8 || f->type > VMSTATE_TYPE_BOOL ||
+            pos + 8 > limit) {
+            break;
+        }
+        if (f->version_id > version) {
+            continue;
+        }
+        if (f->type == VMSTATE_TYPE_BOOL) {
+            if (buf[pos] > 1) {
+                break;
+            }
+            *(bool *)p = buf[pos++];
+        } else if (f->size == 1) {
+            *(uint8_t *)p = buf[pos++];
+        } else if (f->size == 2) {
+            *(uint16_t *)p = lduw_be_p(buf + pos);
+            pos += 2;
+        } else if (f->size == 4) {
+            *(uint32_t *)p = ldl_be_p(buf + pos);
+            pos += 4;
+        } else {
+            *(uint64_t *)p = ldq_be_p(buf + pos);
+            pos += 8;
+        }
+        last = f->type == VMSTATE_TYPE_BOOL ? 1 : f->size;
+    }
+    if (pos != w->pos) {
+        /* Error offsets name the last value taken (visitor-impl.h). */
+        v->direct_value_end = w->base + pos;
+        v->direct_value_len = last;
+    }
+    w->pos = pos;
+    return f;
+}
+
+/*
+ * A plain scalar field, the common case: one switch and the visit call,
+ * inlined into the table loop.
+ */
+static inline bool visit_scalar(Visitor *v, const char *name,
+                                VMStateType type, void *p, GError **errp)
+{
+    /* Integers by their width and sign: a few compares in place of a
+     * jump table whose target changes from field to field. */
+    if (G_LIKELY(type <= VMSTATE_TYPE_I64)) {
+        static const uint8_t size[] = { 0, 1, 2, 4, 8, 1, 2, 4, 8 };
+
+        return visit__type_int_at(v, name, p, size[type],
+                                  type >= VMSTATE_TYPE_I8, errp);
+    }
+    switch (type) {
+    case VMSTATE_TYPE_U8:
+        return visit_type_u8(v, name, p, errp);
+    case VMSTATE_TYPE_U16:
+        return visit_type_u16(v, name, p, errp);
+    case VMSTATE_TYPE_U32:
+        return visit_type_u32(v, name, p, errp);
+    case VMSTATE_TYPE_U64:
+        return visit_type_u64(v, name, p, errp);
+    case VMSTATE_TYPE_I8:
+        return visit_type_i8(v, name, p, errp);
+    case VMSTATE_TYPE_I16:
+        return visit_type_i16(v, name, p, errp);
+    case VMSTATE_TYPE_I32:
+        return visit_type_i32(v, name, p, errp);
+    case VMSTATE_TYPE_I64:
+        return visit_type_i64(v, name, p, errp);
+    case VMSTATE_TYPE_BOOL:
+        return visit_type_bool(v, name, p, errp);
+    default:
+        return visit_type_number(v, name, p, errp);
+    }
+}
+
+/* Unsigned scalars go through the native array calls, which binary
+ * visitors move in bulk. */
+static bool visit_native_array(Visitor *v, const VMStateField *f,
+                               void *p, size_t n, GError **errp)
+{
+    switch (f->type) {
+    case VMSTATE_TYPE_U8:
+        return visit_type_u8_array(v, f->name, p, n, errp);
+    case VMSTATE_TYPE_U16:
+        return visit_type_u16_array(v, f->name, p, n, errp);
+    case VMSTATE_TYPE_U32:
+        return visit_type_u32_array(v, f->name, p, n, errp);
+    default:
+        return visit_type_u64_array(v, f->name, p, n, errp);
+    }
+}
+
+/* Bytes of a field that are written as zeros and skipped on input. */
+static bool visit_unused(Visitor *v, const char *name, size_t size,
+                         GError **errp)
+{
+    uint8_t small[64] = { 0 };
+    uint8_t *big;
+    bool ok;
+
+    if (size <= sizeof(small)) {
+        return visit_type_buffer(v, name, small, size, errp);
+    }
+    big = g_malloc0(size);
+    ok = visit_type_buffer(v, name, big, size, errp);
+    g_free(big);
+    return ok;
+}
+
+/*
+ * The member name of field @i: its own, or "name#N" for the N-th field
+ * of that name in the table (so repeated "unused" runs stay distinct, as
+ * in the native dump of a vmdesc).
+ */
+static const char *member_name(const VMStateDescription *vmsd, size_t i,
+                               char *buf, size_t buf_len)
+{
+    const char *name = vmsd->fields[i].name;
+    unsigned seen = 1;
+
+    if (vmsd->fields[i].type != VMSTATE_TYPE_UNUSED) {
+        return name;
+    }
+    for (size_t j = 0; j < i; j++) {
+        seen += !strcmp(vmsd->fields[j].name, name);
+    }
+    if (seen == 1) {
+        return name;
+    }
+    g_snprintf(buf, buf_len, "%s#%u", name, seen);
+    return buf;
+}
+
+/*
+ * The parts of a describe walk that need scratch elements: a pointer
+ * that is not set up (@base NULL), and a counted array, described with
+ * length 0 as in the zeroed state and the layout of one element.
+ */
+static bool describe_field(Visitor *v, const char *name,
+                           const VMStateField *f, char *base, size_t n,
+                           GError **errp)
+{
+    void *scratch = base ? NULL : g_malloc0_n(MAX(n, 1), f->size);
+    char *elems = base ? base : scratch;
+    bool ok;
+
+    if (!(f->flags & (VMS_ARRAY | VMS_VARRAY))) {
+        ok = visit_elem(v, name, f, elems, errp);
+    } else if (f->flags & VMS_VARRAY) {
+        ok = describe_visitor_start_sample_array(v, name, errp) &&
+             visit_elem(v, NULL, f, elems, errp) &&
+             visit_end_array(v, errp);
+    } else {
+        ok = visit_start_array(v, name, n, errp);
+        for (size_t i = 0; ok && i < n; i++) {
+            ok = visit_elem(v, NULL, f, elems + i * f->size, errp);
+        }
+        ok = ok && visit_end_array(v, errp);
+    }
+    g_free(scratch);
+    return ok;
+}
+
+static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
+                        void *opaque, GError **errp)
+{
+    char *base = (char *)opaque + f->offset;
+    bool describe = v->type == VISITOR_DESCRIBE;
+    size_t n = 0;
+    bool ok;
+
+    if (f->type == VMSTATE_TYPE_UNUSED) {
+        return visit_unused(v, name, f->size, errp);
+    }
+    if (!field_count(v, f, opaque, &n, errp)) {
+        return false;
+    }
+    if (f->flags & VMS_POINTER) {
+        void **slot = (void **)base;
+
+        if ((f->flags & VMS_ALLOC) && v->type == VISITOR_INPUT) {
+            size_t each = f->type == VMSTATE_TYPE_BUFFER ? 1 : f->size;
+
+            /* The count was checked above; its bytes are bounded too, so
+             * a count within max_array_len of large elements cannot make
+             * g_malloc0() abort. */
+            if (n > v->limits.max_alloc / MAX(each, 1)) {
+                return visit_set_error(v, errp, name, QVISIT_ERROR_LIMIT,
+                                       "%zu elements of %zu bytes exceed "
+                                       "max_alloc (%zu bytes)", n, each,
+                                       v->limits.max_alloc);
+            }
+            g_free(*slot);
+            *slot = n ? g_malloc0_n(n, each) : NULL;
+        }
+        base = *slot;
+        if (!base && n && !describe) {
+            return visit_set_error(v, errp, name, QVISIT_ERROR_INVALID,
+                                   "null pointer to %zu elements", n);
+        }
+    }
+    if (f->type == VMSTATE_TYPE_BUFFER) {
+        static uint8_t none[1];
+
+        return visit_type_buffer(v, name, base ? base : (char *)none,
+                                 f->flags & VMS_VBUFFER ? n : f->size,
+                                 errp);
+    }
+    if (describe && (!base || (f->flags & VMS_VARRAY))) {
+        return describe_field(v, name, f, base, n, errp);
+    }
+    if (!base) {
+        /* Only a pointer to no elements is NULL here. */
+        return visit_start_array(v, name, 0, errp) &&
+               visit_end_array(v, errp);
+    }
+    if (!(f->flags & (VMS_ARRAY | VMS_VARRAY))) {
+        return visit_elem(v, name, f, base, errp);
+    }
+    if (f->type >= VMSTATE_TYPE_U8 && f->type <= VMSTATE_TYPE_U64) {
+        return visit_native_array(v, f, base, n, errp);
+    }
+    ok = visit_start_array(v, name, n, errp);
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = visit_elem(v, NULL, f, base + i * f->size, errp);
+    }
+    return ok && visit_end_array(v, errp);
+}
+
+static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
+                             void *opaque, GError **errp)
+{
+    bool present = v->type == VISITOR_OUTPUT &&
+                   (!sub->needed || sub->needed(opaque));
+
+    if (!visit_optional(v, sub->name, &present)) {
+        return true;
+    }
+    return visit_vmsd(v, sub->name, sub, opaque, sub->version_id, errp);
+}
+
+static bool visit_vmsd(Visitor *v, const char *name,
+                       const VMStateDescription *vmsd, void *opaque,
+                       int version, GError **errp)
+{
+    uint32_t saved = v->version;
+    char buf[80];
+    bool ok;
+
+    if (G_UNLIKELY(version > vmsd->version_id ||
+                   version < vmsd->minimum_version_id)) {
+        return visit_set_error(v, errp, name, QVISIT_ERROR_VERSION,
+                               "version %d outside %d..%d", version,
+                               vmsd->minimum_version_id, vmsd->version_id);
+    }
+    if (!visit_start_struct(v, name, errp)) {
+        return false;
+    }
+    /* Walks called from the table see the version being visited. */
+    v->version = (uint32_t)version;
+    ok = true;
+    for (const VMStateField *f = vmsd->fields; ok && f->name; f++) {
+        if ((v->direct_window || v->direct_input) &&
+            f->flags <= VMS_SINGLE && f->type >= VMSTATE_TYPE_U8 &&
+            f->type <= VMSTATE_TYPE_BOOL) {
+            f = v->direct_window ? put_run(v, f, opaque, version)
+                                 : get_run(v, f, opaque, version);
+            if (!f->name) {
+                break;
+            }
+        }
+        if (f->version_id > version ||
+            (f->field_exists && !f->field_exists(opaque, version))) {
+            continue;
+        }
+        if (G_LIKELY(f->flags <= VMS_SINGLE &&
+                     f->type >= VMSTATE_TYPE_U8 &&
+                     f->type <= VMSTATE_TYPE_FLOAT64)) {
+            void *p = (char *)opaque + f->offset;
+
+            ok = visit_scalar(v, f->name, f->type, p, errp);
+            continue;
+        }
+        /* The other common lines, without the general field code. */
+        if (f->flags <= VMS_SINGLE && f->type == VMSTATE_TYPE_STRUCT) {
+            ok = visit_vmsd(v, f->name, f->vmsd, (char *)opaque + f->offset,
+                            f->vmsd->version_id, errp);
+            continue;
+        }
+        if (f->flags <= VMS_SINGLE && f->type == VMSTATE_TYPE_BUFFER) {
+            ok = visit_type_buffer(v, f->name, (char *)opaque + f->offset,
+                                   f->size, errp);
+            continue;
+        }
+        if (f->flags <= VMS_SINGLE && f->type == VMSTATE_TYPE_WALK) {
+            ok = f->walk(v, f->name, (char *)opaque + f->offset, errp);
+            continue;
+        }
+        if (f->flags == VMS_ARRAY && f->type >= VMSTATE_TYPE_U8 &&
+            f->type <= VMSTATE_TYPE_U64 && v->type != VISITOR_DESCRIBE) {
+            ok = visit_native_array(v, f, (char *)opaque + f->offset,
+                                    f->num, errp);
+            continue;
+        }
+        ok = visit_field(v, f->type != VMSTATE_TYPE_UNUSED ? f->name
+                         : member_name(vmsd, (size_t)(f - vmsd->fields),
+                                       buf, sizeof(buf)),
+                         f, opaque, errp);
+    }
+    for (size_t i = 0; ok && vmsd->subsections && vmsd->subsections[i];
+         i++) {
+        ok = visit_subsection(v, vmsd->subsections[i], opaque, errp);
+    }
+    v->version = saved;
+    return ok && visit_end_struct(v, errp);
+}
+
+bool vmstate_visit(Visitor *v, const char *name,
+                   const VMStateDescription *vmsd, void *opaque,
+                   GError **errp)
+{
+    uint32_t version;
+
+    g_return_val_if_fail(v != NULL && vmsd != NULL && opaque != NULL,
+                         false);
+    g_return_val_if_fail(vmsd->fields != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+
+    /* The visitor's version is the device's layout, the root of the walk;
+     * a table a walk visits inside it has its own, as a nested
+     * description has in QEMU. */
+    version = v->nframes ? 0 : visit_get_version(v);
+    if (version > INT32_MAX) {
+        return visit_set_error(v, errp, name, QVISIT_ERROR_VERSION,
+                               "version %" PRIu32 " outside %d..%d", version,
+                               vmsd->minimum_version_id, vmsd->version_id);
+    }
+    return visit_vmsd(v, name, vmsd, opaque,
+                      version ? (int)version : vmsd->version_id, errp);
+}
+
+void vmstate_clear(const VMStateDescription *vmsd, void *opaque)
+{
+    g_return_if_fail(vmsd != NULL && opaque != NULL);
+
+    for (size_t i = 0; vmsd->fields[i].name; i++) {
+        const VMStateField *f = &vmsd->fields[i];
+        char *base = (char *)opaque + f->offset;
+        size_t n = 1;
+
+        if (f->type == VMSTATE_TYPE_STRUCT) {
+            char *elems = (f->flags & VMS_POINTER) ? *(char **)base : base;
+
+            if (f->flags & VMS_ARRAY) {
+                n = f->num;
+            } else if (f->flags & VMS_VARRAY) {
+                int64_t count = read_count(f, opaque);
+                uint64_t room = f->num ? f->num : UINT64_MAX;
+
+                n = count < 0 ? 0 : (size_t)MIN((uint64_t)count, room);
+            }
+            for (size_t j = 0; elems && j < n; j++) {
+                vmstate_clear(f->vmsd, elems + j * f->size);
+            }
+        }
+        if ((f->flags & VMS_POINTER) && (f->flags & VMS_ALLOC)) {
+            g_clear_pointer((void **)base, g_free);
+        }
+    }
+    for (size_t i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        vmstate_clear(vmsd->subsections[i], opaque);
+    }
+}

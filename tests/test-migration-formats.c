@@ -1166,6 +1166,61 @@ static void legacy_save_vmdesc_follows_the_walk_shape(void)
     opt_clear(&o);
 }
 
+typedef struct Sub {
+    uint8_t a, b;
+    bool has_extra;
+} Sub;
+
+/* A QEMU-style device with a subsection "sub/extra" (version 2). */
+static bool sub_visit(Visitor *v, void *opaque, GError **errp)
+{
+    Sub *s = opaque;
+    uint32_t version = 2;
+
+    return visit_start_struct(v, "sub", errp) &&
+           visit_type_u8(v, "a", &s->a, errp) &&
+           visit_start_subsection(v, "sub/extra", &version, &s->has_extra,
+                                  errp) &&
+           (!s->has_extra ||
+            (visit_type_u8(v, "b", &s->b, errp) &&
+             visit_end_subsection(v, errp))) &&
+           visit_end_struct(v, errp);
+}
+
+/* The second save of a device reuses its vmdesc entry through the shape
+ * visitor, which must write QEMU's subsection header as the first did
+ * (it wrote a presence byte instead). */
+static void legacy_save_cached_keeps_qemu_subsections(void)
+{
+    static const MigrationDeviceInfo info = {
+        .id = "sub", .version = 1, .visit = sub_visit,
+        .state_size = sizeof(Sub),
+    };
+    Sub s = { .a = 0x11, .b = 0x22, .has_extra = true };
+    Sub d = { 0 };
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autoptr(MigrationRegistry) dst = migration_registry_new();
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(migration_register(r, &info, &s, &err));
+    CU_ASSERT_TRUE(migration_register(dst, &info, &d, &err));
+    for (int i = 0; i < 3; i++) {
+        g_autoptr(GByteArray) out = g_byte_array_new();
+
+        CU_ASSERT_TRUE(migration_save(r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                      &err));
+        ASSERT_NO_ERROR(err);
+        /* Header 19, section header 17: a, then 0x05, the name, be32 2,
+         * b. */
+        ASSERT_BYTES_EQUAL(out->data + 36, 17,
+                           "\x11\x05\x09sub/extra\0\0\0\x02\x22", 17);
+        memset(&d, 0, sizeof(d));
+        CU_ASSERT_TRUE(migration_load(dst, out->data, out->len, NULL, &err));
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_TRUE(d.a == 0x11 && d.b == 0x22 && d.has_extra);
+    }
+}
+
 static void unknown_section_fails_unless_skipped(void)
 {
     Machine src, dst;
@@ -1405,6 +1460,8 @@ static const TestCase tests[] = {
       binary_large_section_loads_all_or_nothing },
     { "legacy_save_vmdesc_follows_the_walk_shape",
       legacy_save_vmdesc_follows_the_walk_shape },
+    { "legacy_save_cached_keeps_qemu_subsections",
+      legacy_save_cached_keeps_qemu_subsections },
     { "unknown_section_fails_unless_skipped",
       unknown_section_fails_unless_skipped },
     { "version_mismatch_without_compat_is_a_version_error",

@@ -399,6 +399,7 @@ static void legacy_compat_load_parses_only_the_entries_it_needs(void)
     want = converted(&src, &dst);
     got = migration_snapshot(dst.r, NULL);
     ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
     CU_ASSERT_EQUAL_FATAL(rep->n_devices, src.n);
     for (size_t i = 0; i < src.n; i++) {
         CU_ASSERT_STRING_EQUAL(rep->devices[i].id, src.devs[i]->id);
@@ -634,6 +635,7 @@ static void legacy_compat_load_skips_unknown_sections(void)
     ASSERT_NO_ERROR(err);
     s = migration_stream_decode(out->data, out->len, NULL, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
     CU_ASSERT_EQUAL_FATAL(rep->n_devices, src.n);
     CU_ASSERT_STRING_EQUAL(rep->devices[1].id, "pit");
     CU_ASSERT_TRUE(rep->devices[1].skipped);

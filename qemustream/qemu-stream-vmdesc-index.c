@@ -92,6 +92,11 @@ static bool scan_string(QsVmdescIndex *ix, size_t p, size_t *end, bool *raw)
     return scan_fail(ix, p, "unterminated string");
 }
 
+/* The bytes that matter when passing over a container. */
+static const bool structural[256] = {
+    ['"'] = true, ['{'] = true, ['}'] = true, ['['] = true, [']'] = true,
+};
+
 /* Deeper containers than this are left to the parser. */
 #define SCAN_DEPTH 64
 
@@ -124,8 +129,17 @@ static bool skip_value(QsVmdescIndex *ix, size_t p, unsigned depth,
     }
     depth = MIN(depth, SCAN_DEPTH);
     for (; p < ix->len; p++) {
-        char c = ix->text[p];
+        char c;
 
+        /* Most of a description is names and numbers: pass them in a
+         * tight loop. */
+        while (p < ix->len && !structural[(uint8_t)ix->text[p]]) {
+            p++;
+        }
+        if (p == ix->len) {
+            break;
+        }
+        c = ix->text[p];
         switch (c) {
         case '"':
             if (!scan_string(ix, p, &p, &raw)) {

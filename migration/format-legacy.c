@@ -409,7 +409,7 @@ static QDict *scan_tree(MigScanSection *sec, GError **errp)
                                          ls->limits);
     }
     entry = qs__vmdesc_index_entry(ls->index, sec->id, sec->instance_id,
-                                   errp);
+                                   sec->vmdesc_entry, errp);
     return entry ? qs__read_described(ls->f, sec->id, entry, ls->limits,
                                       &ls->alloc, errp)
                  : NULL;

@@ -462,9 +462,12 @@ static bool direct_gives_up(Load *L, GError **errp)
 
 /*
  * The section's tree (transfer full), or NULL with @errp set; a failure
- * the format's whole decode decides gives the direct path up.
+ * the format's whole decode decides gives the direct path up. @dev
+ * (nullable): the section's device, which keeps the vmdesc entry a
+ * legacy tree comes through for the next load.
  */
-static QDict *section_tree(Load *L, MigScanSection *sec, GError **errp)
+static QDict *section_tree(Load *L, MigScanSection *sec,
+                           MigrationDevice *dev, GError **errp)
 {
     GError *err = NULL;
     QDict *state;
@@ -473,6 +476,7 @@ static QDict *section_tree(Load *L, MigScanSection *sec, GError **errp)
         direct_gives_up(L, errp);
         return NULL;
     }
+    sec->vmdesc_entry = dev ? &dev->vmdesc_entry : NULL;
     L->decode_decides |= sec->decode_decides;
     state = sec->tree(sec, &err);
     if (!state && sec->decode_decides) {
@@ -511,7 +515,7 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         }
         /* A legacy payload is passed over by decoding it through its
          * vmdesc entry: nothing else says where it ends. */
-        state = section_tree(L, sec, errp);
+        state = section_tree(L, sec, NULL, errp);
         qobject_unref(state);
         return state != NULL;
     }
@@ -545,7 +549,7 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
      * vmdesc's other entries are not parsed), so a load where only some
      * sections' versions differ reads the others directly.
      */
-    state = section_tree(L, sec, errp);
+    state = section_tree(L, sec, dev, errp);
     if (!state) {
         return false;
     }

@@ -5,6 +5,7 @@
 #ifndef QVISIT_MIGRATION_INTERNAL_H
 #define QVISIT_MIGRATION_INTERNAL_H
 
+#include "qemustream/qemu-stream-codec.h"
 #include "qvisit/migration.h"
 #include "qvisit/qemu-file.h"
 
@@ -31,6 +32,9 @@ typedef struct MigrationDevice {
     char *id;
     void *opaque;
     MigVmdescCache vmdesc;
+    /* The vmdesc entry a legacy load last decoded the device's section
+     * through, when its version differed (format-legacy.c). */
+    QsVmdescEntryCache vmdesc_entry;
 } MigrationDevice;
 
 /* What a stream says about itself besides its sections. */
@@ -112,6 +116,9 @@ struct MigScanSection {
      * instead of reporting it. A payload the load skips must still be
      * read through tree(). */
     bool decode_decides;
+    /* Nullable, set by the MigScanFn before tree(): where the section's
+     * device keeps the vmdesc entry its last legacy tree came through. */
+    QsVmdescEntryCache *vmdesc_entry;
     /* After a successful walk of open()'s visitor: the bytes it read
      * (in the stream, so valid for the whole load). */
     bool (*tape)(MigScanSection *sec, const uint8_t **data, size_t *len);

@@ -135,12 +135,30 @@ QsVmdescIndex *qs__vmdesc_index_new(const char *text, size_t len,
                                     uint64_t off, const QVisitLimits *limits);
 void qs__vmdesc_index_free(QsVmdescIndex *ix);
 
+/*
+ * A parsed entry kept from one load to the next, keyed by its exact
+ * text and the limits it was parsed within: a destination that loads
+ * streams of the same layout again parses each entry once, as a source
+ * keeps the entries it wrote (MigVmdescCache). Zero-initialised when
+ * empty; emptied with qs__vmdesc_entry_cache_clear().
+ */
+typedef struct QsVmdescEntryCache {
+    char *text;
+    size_t len;
+    QVisitLimits limits;
+    QDict *entry;
+} QsVmdescEntryCache;
+
+void qs__vmdesc_entry_cache_clear(QsVmdescEntryCache *c);
+
 /* The first "devices" entry of section @idstr, @instance_id, parsed
- * (transfer full); NULL with @errp set when there is none (UNKNOWN), the
- * scan cannot read the text (PARSE) or the entry is no JSON within the
- * limits. */
+ * (transfer full), or taken from @cache (nullable) when its text is the
+ * cached one, which it then becomes; NULL with @errp set when there is
+ * none (UNKNOWN), the scan cannot read the text (PARSE) or the entry is
+ * no JSON within the limits. */
 QDict *qs__vmdesc_index_entry(QsVmdescIndex *ix, const char *idstr,
-                              uint32_t instance_id, GError **errp);
+                              uint32_t instance_id, QsVmdescEntryCache *cache,
+                              GError **errp);
 
 /*
  * Decodes the payload of FULL section @idstr from @f, positioned at its

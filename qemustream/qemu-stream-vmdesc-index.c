@@ -393,11 +393,31 @@ void qs__vmdesc_index_free(QsVmdescIndex *ix)
     }
 }
 
+static bool same_limits(const QVisitLimits *a, const QVisitLimits *b)
+{
+    return a->max_depth == b->max_depth &&
+           a->max_string_len == b->max_string_len &&
+           a->max_array_len == b->max_array_len &&
+           a->max_alloc == b->max_alloc &&
+           a->max_section_size == b->max_section_size;
+}
+
+void qs__vmdesc_entry_cache_clear(QsVmdescEntryCache *c)
+{
+    g_clear_pointer(&c->text, g_free);
+    c->len = 0;
+    qobject_unref(c->entry);
+    c->entry = NULL;
+}
+
 QDict *qs__vmdesc_index_entry(QsVmdescIndex *ix, const char *idstr,
-                              uint32_t instance_id, GError **errp)
+                              uint32_t instance_id, QsVmdescEntryCache *cache,
+                              GError **errp)
 {
     g_autofree char *key = entry_key(idstr, strlen(idstr), instance_id);
     const QsEntrySpan *span;
+    const char *text;
+    size_t len;
     GError *err = NULL;
     QObject *entry;
 
@@ -419,9 +439,14 @@ QDict *qs__vmdesc_index_entry(QsVmdescIndex *ix, const char *idstr,
                                  "by the vmdesc", instance_id);
         return NULL;
     }
-    entry = qobject_from_json_full(ix->text + span->start,
-                                   span->end - span->start, &ix->limits,
-                                   &err);
+    text = ix->text + span->start;
+    len = span->end - span->start;
+    if (cache && cache->entry && cache->len == len &&
+        same_limits(&cache->limits, &ix->limits) &&
+        !memcmp(cache->text, text, len)) {
+        return qobject_ref(cache->entry);
+    }
+    entry = qobject_from_json_full(text, len, &ix->limits, &err);
     if (!entry) {
         g_set_error(errp, QVISIT_ERROR, err->code,
                     "vmdesc: invalid JSON at byte %" G_GUINT64_FORMAT ": %s",
@@ -429,6 +454,14 @@ QDict *qs__vmdesc_index_entry(QsVmdescIndex *ix, const char *idstr,
         g_error_free(err);
         return NULL;
     }
+    if (cache) {
+        qs__vmdesc_entry_cache_clear(cache);
+        cache->text = g_memdup2(text, len);
+        cache->len = len;
+        cache->limits = ix->limits;
+        cache->entry = qobject_to(QDict, qobject_ref(entry));
+    }
+    /* A '{' starts every span: the parse is an object. */
     return qobject_to(QDict, entry);
 }
 

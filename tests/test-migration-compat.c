@@ -592,6 +592,58 @@ static void legacy_compat_load_failures_are_the_decodes(void)
 }
 
 /*
+ * A destination keeps each vmdesc entry it parsed for the next load, by
+ * its exact text: a stream whose serial entry differs (a field renamed,
+ * so the tree is another) is decoded through its own entry, never the
+ * one kept, and ends as on a fresh destination; the first stream then
+ * loads again.
+ */
+static void legacy_compat_load_reuses_an_entry_only_for_its_text(void)
+{
+    VM src, dst, fresh;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GByteArray) renamed = NULL;
+    g_autoptr(GString) text = NULL;
+    g_autoptr(QDict) want = NULL;
+    g_autoptr(QDict) got = NULL;
+    GError *want_err = NULL;
+    GError *err = NULL;
+
+    vm_init(&src, 3, 35);
+    vm_init(&dst, 2, 0);
+    vm_init(&fresh, 2, 0);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    text = vmdesc_of(out);
+    CU_ASSERT_EQUAL(g_string_replace(text, "{\"name\": \"scr\"",
+                                     "{\"name\": \"scx\"", 1), 1);
+    renamed = with_vmdesc(out, text->str);
+    CU_ASSERT_FALSE(migration_load(fresh.r, renamed->data, renamed->len,
+                                   NULL, &want_err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want_err);
+
+    for (int round = 0; round < 2; round++) {
+        CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len, NULL,
+                                      &err));
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_FALSE(migration_load(dst.r, renamed->data, renamed->len,
+                                       NULL, &err));
+        ASSERT_ERROR(err, want_err->code, want_err->message);
+        g_clear_error(&err);
+    }
+    CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    want = converted(&src, &dst);
+    got = migration_snapshot(dst.r, NULL);
+    ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+    g_clear_error(&want_err);
+    vm_clear(&src);
+    vm_clear(&dst);
+    vm_clear(&fresh);
+}
+
+/*
  * A section the destination does not know, skipped, in a legacy stream
  * that also needs trees: its payload is passed over through its vmdesc
  * entry, and the report lists it as skipped with its size.
@@ -664,6 +716,8 @@ static const TestCase tests[] = {
       legacy_compat_load_reads_vmdesc_entries_as_the_parser },
     { "legacy_compat_load_failures_are_the_decodes",
       legacy_compat_load_failures_are_the_decodes },
+    { "legacy_compat_load_reuses_an_entry_only_for_its_text",
+      legacy_compat_load_reuses_an_entry_only_for_its_text },
     { "legacy_compat_load_skips_unknown_sections",
       legacy_compat_load_skips_unknown_sections },
     { NULL, NULL },

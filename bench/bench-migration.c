@@ -378,12 +378,12 @@ static void bench_vm(void)
     }
     printf("\nTargets (ratios to the unit): binary load %.2f <= 1.5 %s; "
            "legacy save %.2f <= 2 %s; legacy load %.2f <= 2 %s; compat "
-           "load (binary) %.2f <= 3 %s, (legacy) %.2f.\n\n",
+           "load (binary) %.2f <= 3 %s, (legacy) %.2f <= 3 %s.\n\n",
            t[1].load / unit, verdict(t[1].load / unit, 1.5),
            t[0].save / unit, verdict(t[0].save / unit, 2),
            t[0].load / unit, verdict(t[0].load / unit, 2),
            tc[1].load / unit, verdict(tc[1].load / unit, 3),
-           tc[0].load / unit);
+           tc[0].load / unit, verdict(tc[0].load / unit, 3));
     vm_clear(&src);
     vm_clear(&dst);
     vm_clear(&csrc);

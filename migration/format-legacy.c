@@ -344,7 +344,11 @@ bool migration__decode_legacy(MigrationStream *s, const uint8_t *data,
  * A stream the destination's devices describe needs no vmdesc: each
  * FULL payload is handed to the load, which reads it with the device's
  * own walk through a QEMUFile input visitor, as QEMU's loader does. The
- * vmdesc record is still checked for its framing, but not parsed.
+ * vmdesc record is still checked for its framing, but not parsed. A
+ * section the load needs as a tree (its version differs, so compat
+ * transforms run) is decoded through its own vmdesc entry, found and
+ * parsed alone (qs__vmdesc_index_entry()); the rest of the vmdesc is
+ * not parsed.
  */
 typedef struct LegacyScan {
     MigScanSection sec;
@@ -353,10 +357,13 @@ typedef struct LegacyScan {
     MigScanFn fn;
     void *opaque;
     const uint8_t *data;
+    size_t len;
     QEMUFile *f;
     uint64_t payload_start;
     size_t *size_slot;
     QDict *placeholder;     /* what the codec's sink must return */
+    QsVmdescIndex *index;   /* NULL until a section needs a tree */
+    size_t alloc;           /* the trees' charge against max_alloc */
 } LegacyScan;
 
 static Visitor *scan_open(MigScanSection *sec, const QVisitLimits *limits,
@@ -381,6 +388,35 @@ static bool scan_tape(MigScanSection *sec, const uint8_t **data,
     return true;
 }
 
+/* The payload decoded through its vmdesc entry. */
+static QDict *scan_tree(MigScanSection *sec, GError **errp)
+{
+    LegacyScan *ls = (LegacyScan *)sec;
+    g_autoptr(QDict) entry = NULL;
+    size_t text_off;
+
+    if (!ls->index) {
+        if (!qs__vmdesc_locate(ls->data, ls->len, ls->limits, &text_off,
+                               errp)) {
+            return NULL;
+        }
+        if (!text_off) {
+            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_MISSING,
+                        "%s: no vmdesc to decode the section with",
+                        sec->id);
+            return NULL;
+        }
+        ls->index = qs__vmdesc_index_new((const char *)ls->data + text_off,
+                                         ls->len - text_off, text_off,
+                                         ls->limits);
+    }
+    entry = qs__vmdesc_index_entry(ls->index, sec->id, sec->instance_id,
+                                   sec->vmdesc_entry, errp);
+    return entry ? qs__read_described(ls->f, sec->id, entry, ls->limits,
+                                      &ls->alloc, errp)
+                 : NULL;
+}
+
 static QDict *scan_section(void *opaque, QEMUFile *f,
                            const QsRecordInfo *rec, GError **errp)
 {
@@ -391,7 +427,9 @@ static QDict *scan_section(void *opaque, QEMUFile *f,
         .instance_id = rec->instance_id,
         .version = rec->version_id,
         .open = scan_open,
+        .tree = scan_tree,
         .tape = scan_tape,
+        .decode_decides = true,
     };
     ls->f = f;
     ls->payload_start = qemu_file_transferred(f);
@@ -440,7 +478,7 @@ static bool legacy_stream_scan(MigrationStream *s, const uint8_t *data,
     g_autoptr(QDict) placeholder = qdict_new();
     LegacyScan ls = {
         .s = s, .limits = limits, .fn = fn, .opaque = opaque, .data = data,
-        .placeholder = placeholder,
+        .len = len, .placeholder = placeholder,
     };
     QsStateSink sink = {
         .opaque = &ls,
@@ -452,6 +490,7 @@ static bool legacy_stream_scan(MigrationStream *s, const uint8_t *data,
     bool ok = qs__read_state(f, NULL, limits, &sink, NULL, errp);
 
     qemu_fclose(f);
+    qs__vmdesc_index_free(ls.index);
     return ok;
 }
 

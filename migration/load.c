@@ -17,10 +17,13 @@
  * state, with no tree, when the stream's version is the device's and no
  * input filter or machine step needs the tree; a legacy stream is then
  * read without parsing its vmdesc, as QEMU's loader does. Any other
- * section of a self-describing format is decoded into a tree, converted
- * and filtered, and walked into the scratch state from there. A legacy
- * section that needs a tree sends the whole load to the tree path: the
- * stream decoded through its vmdesc, then migration__load_stream().
+ * section is decoded into a tree (a legacy payload through its own
+ * vmdesc entry, the only part of the vmdesc parsed), converted and
+ * filtered, and walked into the scratch state from there. A legacy
+ * section the direct path cannot take (a payload its walk refuses, any
+ * failure once a tree was taken) sends the whole load to the tree path:
+ * the stream decoded through its whole vmdesc, then
+ * migration__load_stream(), which decides with its messages.
  */
 #include "qvisit/migration.h"
 
@@ -62,6 +65,8 @@ typedef struct Load {
     GByteArray *tape;           /* the other tapes, back to back */
     QEMUFile *tape_file;        /* writes @tape */
     bool fallback;              /* the direct path gave up */
+    bool decode_decides;        /* a tree was taken from a section whose
+                                 * failures the whole decode decides */
 } Load;
 
 static void load_init(Load *L, MigrationRegistry *r,
@@ -474,12 +479,42 @@ static bool direct_gives_up(Load *L, GError **errp)
     return false;
 }
 
+/*
+ * The section's tree (transfer full), or NULL with @errp set; a failure
+ * the format's whole decode decides gives the direct path up. @dev
+ * (nullable): the section's device, which keeps the vmdesc entry a
+ * legacy tree comes through for the next load.
+ */
+static QDict *section_tree(Load *L, MigScanSection *sec,
+                           MigrationDevice *dev, GError **errp)
+{
+    GError *err = NULL;
+    QDict *state;
+
+    if (!sec->tree) {
+        direct_gives_up(L, errp);
+        return NULL;
+    }
+    sec->vmdesc_entry = dev ? &dev->vmdesc_entry : NULL;
+    L->decode_decides |= sec->decode_decides;
+    state = sec->tree(sec, &err);
+    if (!state && sec->decode_decides) {
+        g_error_free(err);
+        direct_gives_up(L, errp);
+    } else if (!state) {
+        g_propagate_error(errp, err);
+    }
+    return state;
+}
+
 /* The direct path's handling of one section (a MigScanFn). */
 static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
 {
     Load *L = opaque;
     MigrationDevice *dev;
     MigrationDeviceReport *dr;
+    QDict *state;
+    GError *err = NULL;
     Prepared *p;
 
     if (machine_converts(L->r, L->s)) {
@@ -494,14 +529,19 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         if (!dr->skipped) {
             return false;
         }
-        /* A legacy payload is skipped only through its vmdesc. */
-        return sec->tree ? true : direct_gives_up(L, errp);
+        if (!sec->decode_decides) {
+            return true;
+        }
+        /* A legacy payload is passed over by decoding it through its
+         * vmdesc entry: nothing else says where it ends. */
+        state = section_tree(L, sec, NULL, errp);
+        qobject_unref(state);
+        return state != NULL;
     }
     p = prepared_add(L, dev, sec->version);
     if (sec->open && dev->info.state_size &&
         section_is_plain(L, dev, sec->version)) {
         g_autoptr(Visitor) in = sec->open(sec, &L->r->limits, errp);
-        GError *err = NULL;
 
         if (!in) {
             return false;
@@ -509,7 +549,7 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         if (dry_run(L, p, in, sec, true, &err)) {
             return true;
         }
-        if (!sec->tree) {
+        if (sec->decode_decides) {
             /*
              * A legacy payload the device's walk refuses: the decode
              * through the vmdesc decides, so a load fails or succeeds
@@ -523,13 +563,24 @@ static bool scan_section(void *opaque, MigScanSection *sec, GError **errp)
         g_propagate_error(errp, err);
         return false;
     }
-    if (sec->tree) {
-        QDict *state = sec->tree(sec, errp);
-
-        return state && prepare_tree(L, p, state, false, sec->version,
-                                     errp);
+    /*
+     * A tree: a legacy payload through its own vmdesc entry (the
+     * vmdesc's other entries are not parsed), so a load where only some
+     * sections' versions differ reads the others directly.
+     */
+    state = section_tree(L, sec, dev, errp);
+    if (!state) {
+        return false;
     }
-    return direct_gives_up(L, errp);
+    if (prepare_tree(L, p, state, false, sec->version, &err)) {
+        return true;
+    }
+    if (sec->decode_decides) {
+        g_error_free(err);
+        return direct_gives_up(L, errp);
+    }
+    g_propagate_error(errp, err);
+    return false;
 }
 
 bool migration__load_bytes(MigrationRegistry *r, const uint8_t *data,
@@ -548,8 +599,12 @@ bool migration__load_bytes(MigrationRegistry *r, const uint8_t *data,
 
         hdr->format = format;
         load_init(&L, r, hdr, data);
-        ok = ops->scan(hdr, data, len, &r->limits, scan_section, &L, &err) &&
-             load_finish(&L, report, &err);
+        ok = ops->scan(hdr, data, len, &r->limits, scan_section, &L, &err);
+        /* Once a section came through its vmdesc entry, the whole decode
+         * decides any failure of the scan (a later payload, a footer),
+         * so its messages stay those of the decode through the vmdesc. */
+        L.fallback |= !ok && L.decode_decides;
+        ok = ok && load_finish(&L, report, &err);
         load_clear(&L);
         if (ok || !L.fallback) {
             if (err) {

@@ -5,6 +5,7 @@
 #ifndef QVISIT_MIGRATION_INTERNAL_H
 #define QVISIT_MIGRATION_INTERNAL_H
 
+#include "qemustream/qemu-stream-codec.h"
 #include "qvisit/migration.h"
 #include "qvisit/qemu-file.h"
 
@@ -31,6 +32,9 @@ typedef struct MigrationDevice {
     char *id;
     void *opaque;
     MigVmdescCache vmdesc;
+    /* The vmdesc entry a legacy load last decoded the device's section
+     * through, when its version differed (format-legacy.c). */
+    QsVmdescEntryCache vmdesc_entry;
 } MigrationDevice;
 
 /* What a stream says about itself besides its sections. */
@@ -102,11 +106,19 @@ struct MigScanSection {
      * most once with the walk of the section's layout, then freed. */
     Visitor *(*open)(MigScanSection *sec, const QVisitLimits *limits,
                      GError **errp);
-    /* The payload as a tree, for a format whose payloads describe
-     * themselves (transfer full), or NULL with @errp set; NULL for a
-     * format that needs a description (legacy): then it may not be
-     * called. */
+    /* The payload as a tree (transfer full), or NULL with @errp set:
+     * decoded schema-free (binary, JSON), or through the section's own
+     * vmdesc entry (legacy). Called at most once, instead of open(). */
     QDict *(*tree)(MigScanSection *sec, GError **errp);
+    /* A failure of this section, or of the scan once a tree was taken,
+     * is decided by the format's whole decode (legacy: through the full
+     * vmdesc, with its messages): the load gives the direct path up
+     * instead of reporting it. A payload the load skips must still be
+     * read through tree(). */
+    bool decode_decides;
+    /* Nullable, set by the MigScanFn before tree(): where the section's
+     * device keeps the vmdesc entry its last legacy tree came through. */
+    QsVmdescEntryCache *vmdesc_entry;
     /* After a successful walk of open()'s visitor: the bytes it read
      * (in the stream, so valid for the whole load). */
     bool (*tape)(MigScanSection *sec, const uint8_t **data, size_t *len);

@@ -54,6 +54,7 @@ static void device_free(gpointer p)
         g_byte_array_free(dev->vmdesc.shape, true);
         g_string_free(dev->vmdesc.text, true);
     }
+    qs__vmdesc_entry_cache_clear(&dev->vmdesc_entry);
     g_free(dev);
 }
 

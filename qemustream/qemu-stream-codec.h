@@ -108,6 +108,69 @@ bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
                          const QVisitLimits *limits, QObject **vmdesc,
                          size_t *text_len, GError **errp);
 
+/*
+ * Finds the vmdesc record that ends the stream @data (@len bytes), as
+ * qs__vmdesc_from_mem() does, without parsing it: *@text_off is the
+ * offset of its text (which runs to @len), 0 when the stream has none.
+ * Errors: a stream cut inside it, as qs__vmdesc_from_mem().
+ */
+bool qs__vmdesc_locate(const uint8_t *data, size_t len,
+                       const QVisitLimits *limits, size_t *text_off,
+                       GError **errp);
+
+/*
+ * A vmdesc whose "devices" entries are parsed one at a time, when asked
+ * for (qemu-stream-vmdesc-index.c): the text is scanned up to the entry
+ * wanted, and only that entry is parsed. The parts passed over are not
+ * checked; a text the scan cannot read makes every lookup fail
+ * (QVISIT_ERROR_PARSE), and the caller parses the whole vmdesc instead.
+ */
+typedef struct QsVmdescIndex QsVmdescIndex;
+
+/* An index over the vmdesc text @text (@len bytes, borrowed: it must
+ * outlive the index) found at byte @off of its stream; entries are
+ * parsed within @limits (nullable: the defaults), their nesting counted
+ * from the text's root. Free with qs__vmdesc_index_free(). */
+QsVmdescIndex *qs__vmdesc_index_new(const char *text, size_t len,
+                                    uint64_t off, const QVisitLimits *limits);
+void qs__vmdesc_index_free(QsVmdescIndex *ix);
+
+/*
+ * A parsed entry kept from one load to the next, keyed by its exact
+ * text and the limits it was parsed within: a destination that loads
+ * streams of the same layout again parses each entry once, as a source
+ * keeps the entries it wrote (MigVmdescCache). Zero-initialised when
+ * empty; emptied with qs__vmdesc_entry_cache_clear().
+ */
+typedef struct QsVmdescEntryCache {
+    char *text;
+    size_t len;
+    QVisitLimits limits;
+    QDict *entry;
+} QsVmdescEntryCache;
+
+void qs__vmdesc_entry_cache_clear(QsVmdescEntryCache *c);
+
+/* The first "devices" entry of section @idstr, @instance_id, parsed
+ * (transfer full), or taken from @cache (nullable) when its text is the
+ * cached one, which it then becomes; NULL with @errp set when there is
+ * none (UNKNOWN), the scan cannot read the text (PARSE) or the entry is
+ * no JSON within the limits. */
+QDict *qs__vmdesc_index_entry(QsVmdescIndex *ix, const char *idstr,
+                              uint32_t instance_id, QsVmdescEntryCache *cache,
+                              GError **errp);
+
+/*
+ * Decodes the payload of FULL section @idstr from @f, positioned at its
+ * first byte, through its vmdesc entry @entry, as qs__read_state() does
+ * with a whole vmdesc, consuming exactly the payload. @alloc: what was
+ * charged against @limits->max_alloc before (in) and after (out).
+ * Returns the state (transfer full), or NULL with @errp set.
+ */
+QDict *qs__read_described(QEMUFile *f, const char *idstr, const QDict *entry,
+                          const QVisitLimits *limits, size_t *alloc,
+                          GError **errp);
+
 /* --- Reading streams as device state ---------------------------------- */
 
 /* A section record as the reader met it. */

@@ -171,30 +171,50 @@ static QObject *parse_vmdesc(const char *text, size_t len, uint64_t off,
     return desc;
 }
 
-bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
-                         const QVisitLimits *limits, QObject **vmdesc,
-                         size_t *text_len, GError **errp)
+bool qs__vmdesc_locate(const uint8_t *data, size_t len,
+                       const QVisitLimits *limits, size_t *text_off,
+                       GError **errp)
 {
-    uint64_t cap, win, text_off = 0, cut_at = 0, cut_len = 0;
+    uint64_t cap, win, off = 0, cut_at = 0, cut_len = 0;
 
     if (!limits) {
         limits = qvisit_limits_default();
     }
     cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
     win = MIN((uint64_t)len, cap);
-    *vmdesc = NULL;
+    *text_off = 0;
     if (win >= 6 && scan_vmdesc(data + (len - win), win - 6, len - win, len,
-                                &text_off, &cut_at, &cut_len)) {
+                                &off, &cut_at, &cut_len)) {
+        *text_off = off;
+        return true;
+    }
+    if (cut_at) {
+        cut_error(errp, len, cut_at, cut_len);
+        return false;
+    }
+    return true;
+}
+
+bool qs__vmdesc_from_mem(const uint8_t *data, size_t len,
+                         const QVisitLimits *limits, QObject **vmdesc,
+                         size_t *text_len, GError **errp)
+{
+    size_t text_off;
+
+    if (!limits) {
+        limits = qvisit_limits_default();
+    }
+    *vmdesc = NULL;
+    if (!qs__vmdesc_locate(data, len, limits, &text_off, errp)) {
+        return false;
+    }
+    if (text_off) {
         if (text_len) {
             *text_len = len - text_off;
         }
         *vmdesc = parse_vmdesc((const char *)data + text_off,
                                len - text_off, text_off, limits, errp);
         return *vmdesc != NULL;
-    }
-    if (cut_at) {
-        cut_error(errp, len, cut_at, cut_len);
-        return false;
     }
     return true;
 }

@@ -398,9 +398,39 @@ static bool field_desc(const QDict *fd, QsFieldDesc *d)
     return ok && has_size && d->name && d->type;
 }
 
+/*
+ * qs__field_key() for the reader, with the table of names seen made only
+ * when a name repeats. Every key of @out comes from here (qs__read_vmsd()
+ * gets it empty), and a renamed key holds '#', so for a name without
+ * '#' absent from @out the count is 0, and present in @out but not in
+ * *@seen it is 1. Returns the key: @name, or one owned by *@owned.
+ */
+static const char *field_key(GHashTable **seen, const QDict *out,
+                             const char *name, bool continues, char **owned)
+{
+    unsigned count;
+
+    if (!strchr(name, '#') && !qdict_haskey(out, name)) {
+        return name;
+    }
+    if (!*seen) {
+        *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    if (strchr(name, '#')) {
+        return *owned = qs__field_key(*seen, name, continues);
+    }
+    count = MAX(GPOINTER_TO_UINT(g_hash_table_lookup(*seen, name)), 1);
+    if (!continues) {
+        count++;
+        g_hash_table_insert(*seen, g_strdup(name), GUINT_TO_POINTER(count));
+    }
+    return count == 1 ? name
+                      : (*owned = g_strdup_printf("%s#%u", name, count));
+}
+
 /* Reads the elements of one vmdesc field entry and stores them in @out. */
 static bool read_field(QsReader *r, const QDict *fd, QDict *out,
-                       GHashTable *seen, GError **errp)
+                       GHashTable **seen, GError **errp)
 {
     QsFieldDesc d;
     size_t mark = r->path->len;
@@ -479,24 +509,23 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                 g_string_truncate(r->path, emark);
             }
         }
-        if (!r->compat) {
-            key = qs__field_key(seen, d.name, false);
-        }
-        qdict_put_obj(out, key ? key : d.name,
+        qdict_put_obj(out,
+                      r->compat ? d.name
+                                : field_key(seen, out, d.name, false, &key),
                       QOBJECT(g_steal_pointer(&list)));
     } else if (d.index >= 0) {
+        const char *k = r->compat ? d.name
+                        : field_key(seen, out, d.name, d.index > 0, &key);
         QList *list;
         QObject *o;
 
-        key = r->compat ? g_strdup(d.name)
-                        : qs__field_key(seen, d.name, d.index > 0);
-        if (!qdict_haskey(out, key)) {
+        if (!qdict_haskey(out, k)) {
             if (!qs__charge(r, QS_COST_LIST, errp)) {
                 return false;
             }
-            qdict_put_obj(out, key, QOBJECT(qlist_new()));
+            qdict_put_obj(out, k, QOBJECT(qlist_new()));
         }
-        list = qobject_to(QList, qdict_get(out, key));
+        list = qobject_to(QList, qdict_get(out, k));
         if (!list || qlist_size(list) != (uint64_t)d.index) {
             return qs__error(r, errp, QVISIT_ERROR_INVALID, r->pos,
                              "vmdesc index %" G_GINT64_FORMAT " out of "
@@ -518,17 +547,17 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
         }
         /* analyze-migration.py lets a repeated name replace the value in
          * place; the native dump keeps both (see qs__field_key()). */
-        if (!r->compat) {
-            key = qs__field_key(seen, d.name, false);
-        }
-        qdict_put_obj(out, key ? key : d.name, o);
+        qdict_put_obj(out,
+                      r->compat ? d.name
+                                : field_key(seen, out, d.name, false, &key),
+                      o);
     }
     g_string_truncate(r->path, mark);
     return true;
 }
 
 static bool read_subsection(QsReader *r, const QDict *sub, QDict *out,
-                            GHashTable *seen, GError **errp)
+                            GHashTable **seen, GError **errp)
 {
     const char *want = qs__dict_str(sub, "vmsd_name");
     uint64_t at = r->pos;
@@ -568,8 +597,9 @@ static bool read_subsection(QsReader *r, const QDict *sub, QDict *out,
     if (!r->compat && desc_version != (int64_t)version) {
         qdict_put_uint(data, "__version_id", version);
     }
-    key = r->compat ? g_strdup(name) : qs__field_key(seen, name, false);
-    qdict_put_obj(out, key, QOBJECT(g_steal_pointer(&data)));
+    qdict_put_obj(out,
+                  r->compat ? name : field_key(seen, out, name, false, &key),
+                  QOBJECT(g_steal_pointer(&data)));
     return true;
 }
 
@@ -578,9 +608,9 @@ bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out, GError **errp)
     QList *fields = qobject_to(QList, qdict_get(vmsd, "fields"));
     QObject *subs_obj = qdict_get(vmsd, "subsections");
     QList *subs = qobject_to(QList, subs_obj);
-    /* Only the native dump renames repeated names (qs__field_key()). */
-    g_autoptr(GHashTable) seen = r->compat ? NULL
-        : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* Repeated names are renamed but in analyze-compat form; the table
+     * is made at the first repeat (field_key()). */
+    g_autoptr(GHashTable) seen = NULL;
     bool ok = true;
 
     if (!fields || (subs_obj && !subs)) {
@@ -600,7 +630,7 @@ bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out, GError **errp)
                            "vmdesc field entry %zu is not an object", i);
             break;
         }
-        ok = read_field(r, fd, out, seen, errp);
+        ok = read_field(r, fd, out, &seen, errp);
     }
     for (size_t i = 0; ok && subs && i < qlist_size(subs); i++) {
         QDict *sub = qobject_to(QDict, qlist_get(subs, i));
@@ -610,7 +640,7 @@ bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out, GError **errp)
                            "vmdesc subsection %zu is not an object", i);
             break;
         }
-        ok = read_subsection(r, sub, out, seen, errp);
+        ok = read_subsection(r, sub, out, &seen, errp);
     }
     r->depth--;
     return ok;

@@ -306,6 +306,401 @@ static void machine_steps_run_before_device_steps(void)
     vm_clear(&dst);
 }
 
+/* --- The legacy compat path: only the vmdesc entries it needs ---------- */
+
+/* The vmdesc text of a legacy stream: where it starts. */
+static size_t vmdesc_text_at(const GByteArray *bytes)
+{
+    size_t v;
+
+    for (v = bytes->len - 5; bytes->data[v] != 0x06; v--) {
+    }
+    return v + 5;
+}
+
+/* @bytes with its vmdesc text replaced by @text. */
+static GByteArray *with_vmdesc(const GByteArray *bytes, const char *text)
+{
+    size_t at = vmdesc_text_at(bytes);
+    size_t len = strlen(text);
+    GByteArray *out = g_byte_array_new();
+    uint8_t be[4] = { len >> 24, len >> 16, len >> 8, len };
+
+    g_byte_array_append(out, bytes->data, at - 4);
+    g_byte_array_append(out, be, 4);
+    g_byte_array_append(out, (const uint8_t *)text, len);
+    return out;
+}
+
+static GString *vmdesc_of(const GByteArray *bytes)
+{
+    size_t at = vmdesc_text_at(bytes);
+
+    return g_string_new_len((const char *)bytes->data + at,
+                            bytes->len - at);
+}
+
+/* The release 3 VM's state as a release 2 destination must load it. */
+static QDict *converted(VM *src, VM *dst)
+{
+    QDict *want = migration_snapshot(src->r, NULL);
+
+    for (size_t i = 0; i < src->n; i++) {
+        CU_ASSERT_TRUE(compat_convert(src->compat, src->devs[i]->id,
+                                      qobject_to(QDict,
+                                                 qdict_get(want,
+                                                           src->devs[i]->id)),
+                                      src->devs[i]->version,
+                                      dst->devs[i]->version, NULL));
+    }
+    return want;
+}
+
+/*
+ * Release 3 -> 2 in the legacy format: serial and e1000 need trees, so
+ * their payloads are decoded through their vmdesc entries; the other
+ * sections are read by the devices' walks. An entry the load does not
+ * need is not parsed: garbage there (virtio-net-queues', after e1000's)
+ * fails the whole-stream decode, not the load.
+ */
+static void legacy_compat_load_parses_only_the_entries_it_needs(void)
+{
+    VM src, dst;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GByteArray) bad = NULL;
+    g_autoptr(GString) text = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    g_autoptr(MigrationReport) rep = NULL;
+    g_autoptr(QDict) want = NULL;
+    g_autoptr(QDict) got = NULL;
+    GError *err = NULL;
+    char *entry;
+
+    vm_init(&src, 3, 31);
+    vm_init(&dst, 2, 0);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    text = vmdesc_of(out);
+    entry = strstr(text->str, "{\"name\": \"virtio-net-queues\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(entry);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text->str, "{\"name\": \"e1000\""));
+    CU_ASSERT_TRUE(strstr(text->str, "{\"name\": \"e1000\"") < entry);
+    /* {"name": "virtio-net-queues", "instance_id" ... loses a quote. */
+    entry[1] = '?';
+    bad = with_vmdesc(out, text->str);
+    s = migration_stream_decode(bad->data, bad->len, NULL, &err);
+    CU_ASSERT_PTR_NULL(s);
+    ASSERT_ERROR_PREFIX(err, QVISIT_ERROR_PARSE, "vmdesc: invalid JSON");
+    g_clear_error(&err);
+
+    CU_ASSERT_TRUE(migration_load(dst.r, bad->data, bad->len, &rep, &err));
+    ASSERT_NO_ERROR(err);
+    want = converted(&src, &dst);
+    got = migration_snapshot(dst.r, NULL);
+    ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+    CU_ASSERT_EQUAL_FATAL(rep->n_devices, src.n);
+    for (size_t i = 0; i < src.n; i++) {
+        CU_ASSERT_STRING_EQUAL(rep->devices[i].id, src.devs[i]->id);
+        CU_ASSERT_EQUAL(rep->devices[i].stream_version,
+                        src.devs[i]->version);
+        CU_ASSERT_EQUAL(rep->devices[i].local_version,
+                        dst.devs[i]->version);
+    }
+    /* The section sizes are the stream's (legacy: FULL header, payload,
+     * footer), as the whole decode gives them. */
+    g_clear_pointer(&s, migration_stream_free);
+    s = migration_stream_decode(out->data, out->len, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    for (size_t i = 0; i < src.n; i++) {
+        CU_ASSERT_EQUAL(rep->devices[i].bytes,
+                        migration_stream_get_section(s, i)->size);
+    }
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
+/*
+ * Vmdesc texts the entry scan must read as the JSON parser does, or
+ * leave to it: each is the stream's own vmdesc rewritten, and the load
+ * must end as the whole-stream decode says (loaded, or its error).
+ */
+static void legacy_compat_load_reads_vmdesc_entries_as_the_parser(void)
+{
+    static const struct {
+        const char *what;
+        const char *find;       /* first occurrence replaced */
+        const char *replace;
+        bool loads;
+        const char *end;        /* nullable: replaces the final '}' */
+    } cases[] = {
+        /* Not the layout QEMU writes: the scan leaves it to the parser. */
+        { "devices before page_size", "{\"page_size\": 4096, ",
+          "{\"x\": [1, {\"]\": \"[\"}], ", true,
+          ", \"page_size\": 4096}" },
+        { "an escaped name", "\"name\": \"serial\"",
+          "\"name\": \"ser\\u0069al\"", true, NULL },
+        { "an instance id as a double", "\"instance_id\": 0",
+          "\"instance_id\": 0.0", false, NULL },
+        /* Strings holding brackets, quotes and escapes before the entry
+         * wanted: passed over, not taken for structure. */
+        { "brackets in strings", "\"devices\": [",
+          "\"devices\": [{\"name\": \"x]}\\\"{\", \"instance_id\": 0, "
+          "\"fields\": [{\"name\": \"a\\\\\", \"q\": \"}]\"}, [[{}]]]}, ", true, NULL },
+        /* A second entry for serial, first: the first one decodes. */
+        { "a repeated entry, the first wrong", "\"devices\": [",
+          "\"devices\": [{\"name\": \"serial\", \"instance_id\": 0, "
+          "\"fields\": [{\"name\": \"dll\", \"type\": \"uint32\", "
+          "\"size\": 4}]}, ", false, NULL },
+        { "a repeated entry, the first right", "\"devices\": [",
+          NULL, true, NULL },
+        { "an entry without instance_id", "\"name\": \"pit\", "
+          "\"instance_id\": 0", "\"name\": \"pit\"", false, NULL },
+        { "page_size not a power of two", "\"page_size\": 4096",
+          "\"page_size\": 4095", false, NULL },
+        { "unpaired brackets in an entry passed over",
+          "\"name\": \"pit\", \"instance_id\": 0, \"vmsd_name\": \"pit\", "
+          "\"version\": 1, \"fields\": [",
+          "\"name\": \"pit\", \"instance_id\": 0, \"vmsd_name\": \"pit\", "
+          "\"version\": 1, \"fields\": [}, ", false, NULL },
+    };
+    VM src;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    GError *err = NULL;
+
+    vm_init(&src, 3, 32);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GString) text = vmdesc_of(out);
+        g_autoptr(GByteArray) bytes = NULL;
+        g_autoptr(MigrationStream) s = NULL;
+        g_autoptr(QDict) before = NULL;
+        g_autoptr(QDict) got = NULL;
+        GError *decode_err = NULL;
+        VM dst;
+        bool ok;
+
+
+        vm_init(&dst, 2, 0);
+        if (cases[i].replace) {
+            CU_ASSERT_EQUAL(g_string_replace(text, cases[i].find,
+                                             cases[i].replace, 1), 1);
+            if (cases[i].end) {
+                g_string_truncate(text, text->len - 1);
+                g_string_append(text, cases[i].end);
+            }
+        } else {
+            /* The serial entry, twice. */
+            const char *e = strstr(text->str, "{\"name\": \"serial\"");
+            const char *end = strstr(e, "{\"name\": \"pit\"");
+            g_autofree char *copy = g_strndup(e, end - e);
+
+            g_string_insert(text, e - text->str, copy);
+        }
+        bytes = with_vmdesc(out, text->str);
+        s = migration_stream_decode(bytes->data, bytes->len, NULL,
+                                    &decode_err);
+        before = migration_snapshot(dst.r, NULL);
+        ok = migration_load(dst.r, bytes->data, bytes->len, NULL, &err);
+        if (ok != cases[i].loads) {
+            fprintf(stderr, "case '%s': load %s\n", cases[i].what,
+                    ok ? "succeeded" : err->message);
+        }
+        CU_ASSERT_EQUAL(ok, cases[i].loads);
+        got = migration_snapshot(dst.r, NULL);
+        if (ok) {
+            g_autoptr(QDict) want = converted(&src, &dst);
+
+            ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+        } else {
+            /* The decode's error, code and message, and nothing written. */
+            CU_ASSERT_PTR_NULL(s);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(decode_err);
+            ASSERT_ERROR(err, decode_err->code, decode_err->message);
+            ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(before));
+        }
+        g_clear_error(&decode_err);
+        g_clear_error(&err);
+        vm_clear(&dst);
+    }
+    vm_clear(&src);
+}
+
+/*
+ * Once a section went through its vmdesc entry, a failure later in the
+ * stream is the whole-stream decode's, with its message: a footer that
+ * names another section, after the pit (read directly, after serial's
+ * tree), and a payload cut short.
+ */
+static void legacy_compat_load_failures_are_the_decodes(void)
+{
+    VM src;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationStream) s = NULL;
+    GError *err = NULL;
+    size_t pit_end = 0;
+
+    vm_init(&src, 3, 33);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    s = migration_stream_decode(out->data, out->len, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    /* Header (8), configuration (5 + "qvisit"), serial's, pit's. */
+    pit_end = 8 + 5 + 6 + migration_stream_get_section(s, 0)->size +
+              migration_stream_get_section(s, 1)->size;
+    CU_ASSERT_EQUAL_FATAL(out->data[pit_end - 5], 0x7e);
+    CU_ASSERT_EQUAL_FATAL(out->data[pit_end - 1], 1);
+    for (int c = 0; c < 2; c++) {
+        g_autoptr(GByteArray) bytes = g_byte_array_new();
+        g_autoptr(MigrationStream) ds = NULL;
+        g_autoptr(QDict) before = NULL;
+        g_autoptr(QDict) got = NULL;
+        GError *decode_err = NULL;
+        VM dst;
+
+        g_byte_array_append(bytes, out->data, out->len);
+        if (c == 0) {
+            bytes->data[pit_end - 1] = 7;
+        } else {
+            /* The e1000 payload loses its last byte (the footer moves). */
+            size_t e1000_end = pit_end +
+                migration_stream_get_section(s, 2)->size +
+                migration_stream_get_section(s, 3)->size;
+
+            g_byte_array_remove_index(bytes, e1000_end - 6);
+        }
+        vm_init(&dst, 2, 0);
+        before = migration_snapshot(dst.r, NULL);
+        ds = migration_stream_decode(bytes->data, bytes->len, NULL,
+                                     &decode_err);
+        CU_ASSERT_PTR_NULL(ds);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(decode_err);
+        CU_ASSERT_FALSE(migration_load(dst.r, bytes->data, bytes->len, NULL,
+                                       &err));
+        ASSERT_ERROR(err, decode_err->code, decode_err->message);
+        got = migration_snapshot(dst.r, NULL);
+        ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(before));
+        g_clear_error(&decode_err);
+        g_clear_error(&err);
+        vm_clear(&dst);
+    }
+    vm_clear(&src);
+}
+
+/*
+ * A destination keeps each vmdesc entry it parsed for the next load, by
+ * its exact text: a stream whose serial entry differs (a field renamed,
+ * so the tree is another) is decoded through its own entry, never the
+ * one kept, and ends as on a fresh destination; the first stream then
+ * loads again.
+ */
+static void legacy_compat_load_reuses_an_entry_only_for_its_text(void)
+{
+    VM src, dst, fresh;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(GByteArray) renamed = NULL;
+    g_autoptr(GString) text = NULL;
+    g_autoptr(QDict) want = NULL;
+    g_autoptr(QDict) got = NULL;
+    GError *want_err = NULL;
+    GError *err = NULL;
+
+    vm_init(&src, 3, 35);
+    vm_init(&dst, 2, 0);
+    vm_init(&fresh, 2, 0);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    text = vmdesc_of(out);
+    CU_ASSERT_EQUAL(g_string_replace(text, "{\"name\": \"scr\"",
+                                     "{\"name\": \"scx\"", 1), 1);
+    renamed = with_vmdesc(out, text->str);
+    CU_ASSERT_FALSE(migration_load(fresh.r, renamed->data, renamed->len,
+                                   NULL, &want_err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want_err);
+
+    for (int round = 0; round < 2; round++) {
+        CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len, NULL,
+                                      &err));
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_FALSE(migration_load(dst.r, renamed->data, renamed->len,
+                                       NULL, &err));
+        ASSERT_ERROR(err, want_err->code, want_err->message);
+        g_clear_error(&err);
+    }
+    CU_ASSERT_TRUE(migration_load(dst.r, out->data, out->len, NULL, &err));
+    ASSERT_NO_ERROR(err);
+    want = converted(&src, &dst);
+    got = migration_snapshot(dst.r, NULL);
+    ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+    g_clear_error(&want_err);
+    vm_clear(&src);
+    vm_clear(&dst);
+    vm_clear(&fresh);
+}
+
+/*
+ * A section the destination does not know, skipped, in a legacy stream
+ * that also needs trees: its payload is passed over through its vmdesc
+ * entry, and the report lists it as skipped with its size.
+ */
+static void legacy_compat_load_skips_unknown_sections(void)
+{
+    VM src, dst;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    g_autoptr(MigrationReport) rep = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    g_autoptr(MigrationRegistry) r = migration_registry_new();
+    g_autoptr(QDict) want = NULL;
+    g_autoptr(QDict) got = NULL;
+    GError *err = NULL;
+
+    vm_init(&src, 3, 34);
+    vm_init(&dst, 2, 0);
+    CU_ASSERT_TRUE(migration_save(src.r, MIGRATION_FORMAT_LEGACY, out, NULL,
+                                  &err));
+    ASSERT_NO_ERROR(err);
+    /* This destination lacks the pit, the second section. */
+    migration_set_compat(r, dst.compat);
+    for (size_t i = 0; i < dst.n; i++) {
+        const ExampleDevice *d = dst.devs[i];
+        MigrationDeviceInfo info = {
+            .id = d->id, .version = d->version, .minimum_version = 1,
+            .visit = d->visit, .state_size = d->state_size,
+            .clear = d->clear,
+        };
+
+        if (strcmp(d->id, "pit")) {
+            CU_ASSERT_TRUE(migration_register(r, &info, dst.states[i],
+                                              &err));
+        }
+    }
+    CU_ASSERT_FALSE(migration_load(r, out->data, out->len, NULL, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "pit: unknown device (section 1, instance 0)");
+    migration_set_skip_unknown(r, true);
+    CU_ASSERT_TRUE(migration_load(r, out->data, out->len, &rep, &err));
+    ASSERT_NO_ERROR(err);
+    s = migration_stream_decode(out->data, out->len, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+    CU_ASSERT_EQUAL_FATAL(rep->n_devices, src.n);
+    CU_ASSERT_STRING_EQUAL(rep->devices[1].id, "pit");
+    CU_ASSERT_TRUE(rep->devices[1].skipped);
+    CU_ASSERT_EQUAL(rep->devices[1].bytes,
+                    migration_stream_get_section(s, 1)->size);
+    want = converted(&src, &dst);
+    qdict_del(want, "pit");
+    got = migration_snapshot(r, NULL);
+    ASSERT_QOBJECT_EQUAL(QOBJECT(got), QOBJECT(want));
+    vm_clear(&src);
+    vm_clear(&dst);
+}
+
 static const TestCase tests[] = {
     { "every_release_pair_in_every_format_equals_the_transforms",
       every_release_pair_in_every_format_equals_the_transforms },
@@ -315,6 +710,16 @@ static const TestCase tests[] = {
     { "missing_chain_is_a_version_error", missing_chain_is_a_version_error },
     { "machine_steps_run_before_device_steps",
       machine_steps_run_before_device_steps },
+    { "legacy_compat_load_parses_only_the_entries_it_needs",
+      legacy_compat_load_parses_only_the_entries_it_needs },
+    { "legacy_compat_load_reads_vmdesc_entries_as_the_parser",
+      legacy_compat_load_reads_vmdesc_entries_as_the_parser },
+    { "legacy_compat_load_failures_are_the_decodes",
+      legacy_compat_load_failures_are_the_decodes },
+    { "legacy_compat_load_reuses_an_entry_only_for_its_text",
+      legacy_compat_load_reuses_an_entry_only_for_its_text },
+    { "legacy_compat_load_skips_unknown_sections",
+      legacy_compat_load_skips_unknown_sections },
     { NULL, NULL },
 };
 

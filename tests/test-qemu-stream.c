@@ -479,6 +479,61 @@ static void invalid_vmdesc_json_is_a_parse_error(void)
                         "vmdesc: invalid JSON at byte 251868: ");
 }
 
+/*
+ * Repeated field names get numbered keys in the dump ("a", "a#2", ...),
+ * also next to a field whose own name looks numbered (its value takes
+ * the key, as a repeat would), array elements by index continuing their
+ * array, and a whole array repeated.
+ */
+static void repeated_field_names_get_numbered_keys(void)
+{
+    static const uint8_t stream[] = {
+        'Q', 'E', 'V', 'M', 0, 0, 0, 3,
+        0x04, 0, 0, 0, 0, 3, 'd', 'e', 'v', 0, 0, 0, 0, 0, 0, 0, 1,
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+        0x00,
+    };
+    g_autoptr(QObject) desc = qobject_from_json(
+        "{\"page_size\": 4096, \"devices\": [{\"name\": \"dev\", "
+        "\"instance_id\": 0, \"vmsd_name\": \"dev\", \"version\": 1, "
+        "\"fields\": ["
+        "{\"name\": \"a\", \"type\": \"uint8\", \"size\": 1}, "
+        "{\"name\": \"a\", \"type\": \"uint8\", \"size\": 1}, "
+        "{\"name\": \"a#2\", \"type\": \"uint8\", \"size\": 1}, "
+        "{\"name\": \"a\", \"type\": \"uint8\", \"size\": 1}, "
+        "{\"name\": \"b\", \"type\": \"uint8\", \"size\": 1, \"index\": 0}, "
+        "{\"name\": \"b\", \"type\": \"uint8\", \"size\": 1, \"index\": 1}, "
+        "{\"name\": \"b\", \"type\": \"uint8\", \"size\": 1, \"index\": 0}, "
+        "{\"name\": \"c\", \"type\": \"uint8\", \"size\": 1, "
+        "\"array_len\": 2}, "
+        "{\"name\": \"c\", \"type\": \"uint8\", \"size\": 1}]}]}", NULL);
+    g_autoptr(QObject) want = qobject_from_json(
+        "{\"a\": 1, \"a#2\": 3, \"a#3\": 4, \"b\": [5, 6], \"b#2\": [7], "
+        "\"c\": [8, 9], \"c#2\": 10}", NULL);
+    g_autoptr(QObject) o = NULL;
+    QDict *rec;
+    GError *err = NULL;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(desc);
+    o = dump_mem(stream, sizeof(stream), desc, false, false, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    rec = qobject_to(QDict, qlist_get(qobject_to(QList,
+                                                 qdict_get(qobject_to(QDict,
+                                                                      o),
+                                                           "records")), 0));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+    ASSERT_QOBJECT_EQUAL(qdict_get(rec, "state"), want);
+    /* In document order, too. */
+    {
+        g_autoptr(GString) text = qobject_to_json(qdict_get(rec, "state"));
+
+        CU_ASSERT_STRING_EQUAL(text->str,
+                               "{\"a\":1,\"a#2\":3,\"a#3\":4,\"b\":[5,6],"
+                               "\"b#2\":[7],\"c\":[8,9],\"c#2\":10}");
+    }
+}
+
 static void section_disagreeing_with_vmdesc_size_is_invalid(void)
 {
     g_autoptr(GBytes) bytes = test_read_file(DATA "pc-nodefaults.mig");
@@ -1457,6 +1512,8 @@ static const TestCase tests[] = {
       truncation_names_field_path_and_offset },
     { "corrupted_streams_give_exact_errors",
       corrupted_streams_give_exact_errors },
+    { "repeated_field_names_get_numbered_keys",
+      repeated_field_names_get_numbered_keys },
     { "invalid_vmdesc_json_is_a_parse_error",
       invalid_vmdesc_json_is_a_parse_error },
     { "section_disagreeing_with_vmdesc_size_is_invalid",

@@ -53,6 +53,8 @@ typedef struct QsReader {
     GHashTable *ram_digests;    /* block id -> GArray of uint64_t, one
                                  * digest per page (0: never sent), or
                                  * NULL when not asked for */
+    GArray *ram_block_digests;  /* ram_block's array in ram_digests, or
+                                 * NULL: looked up at its first page */
     uint8_t *page_buf;          /* a page, for the digests */
     uint64_t fill_digest[256];  /* a page filled with each byte (0: not
                                  * computed yet) */
@@ -200,8 +202,22 @@ QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size);
 bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out,
                    GError **errp);
 
-/* A page's digest (never 0, which marks a page never sent). */
+/* A page's digest (never 0, which marks a page never sent), computed
+ * the fastest way this CPU has (qemu-stream-digest.c). */
 uint64_t qs__page_digest(const uint8_t *page, size_t len);
+
+/* The ways to compute it; each gives the same value. */
+typedef enum {
+    QS_DIGEST_SCALAR,
+    QS_DIGEST_SSE2,     /* x86-64 only */
+    QS_DIGEST_AVX2,     /* x86-64 with AVX2 only */
+} QsDigestImpl;
+
+/* The fastest way this CPU has. */
+QsDigestImpl qs__digest_best(void);
+/* qs__page_digest() computed by @impl, which the CPU must have. */
+uint64_t qs__page_digest_with(const uint8_t *page, size_t len,
+                              QsDigestImpl impl);
 
 /* Decodes one RAM record payload (up to and including EOS). @rec is the
  * native record dict (NULL in compat mode). */

@@ -131,6 +131,7 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t addr,
         }
         g_free(r->ram_block);
         r->ram_block = g_steal_pointer(&id);
+        r->ram_block_digests = NULL;
     }
     if (addr >= r->ram_block_len) {
         return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
@@ -207,50 +208,6 @@ bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
     return inflate_page(data, len, page, page_size);
 }
 
-/* One step of a digest lane: mix in a word, multiply, fold. */
-static inline uint64_t digest_lane(uint64_t h, const uint8_t *p)
-{
-    uint64_t w;
-
-    memcpy(&w, p, 8);
-    h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-    return h ^ (h >> 29);
-}
-
-uint64_t qs__page_digest(const uint8_t *page, size_t len)
-{
-    /* Not cryptographic: four independent multiply-xorshift lanes over
-     * 32 bytes at a time (so the multiplies overlap instead of waiting
-     * for each other), folded with a final avalanche: a diff digests
-     * every page of two big guests, and this is most of its work. The
-     * lanes are four scalars, not an array, so that they stay in
-     * registers. */
-    uint64_t h0 = UINT64_C(0x9e3779b97f4a7c15) ^ len;
-    uint64_t h1 = UINT64_C(0xc2b2ae3d27d4eb4f);
-    uint64_t h2 = UINT64_C(0x165667b19e3779f9);
-    uint64_t h3 = UINT64_C(0x27d4eb2f165667c5);
-    uint64_t d;
-    size_t i = 0;
-
-    for (; i + 32 <= len; i += 32) {
-        h0 = digest_lane(h0, page + i);
-        h1 = digest_lane(h1, page + i + 8);
-        h2 = digest_lane(h2, page + i + 16);
-        h3 = digest_lane(h3, page + i + 24);
-    }
-    for (; i < len; i++) {
-        h0 = (h0 ^ page[i]) * UINT64_C(0x100000001b3);
-    }
-    d = h0;
-    d = (d ^ (h1 + (d << 6) + (d >> 2))) * UINT64_C(0x9e3779b97f4a7c15);
-    d = (d ^ (h2 + (d << 6) + (d >> 2))) * UINT64_C(0x9e3779b97f4a7c15);
-    d = (d ^ (h3 + (d << 6) + (d >> 2))) * UINT64_C(0x9e3779b97f4a7c15);
-    d ^= d >> 33;
-    d *= UINT64_C(0xc4ceb9fe1a85ec53);
-    d ^= d >> 33;
-    return d ? d : 1;
-}
-
 /*
  * The digest slot of the page at @addr of the current block, when
  * digests are kept. The block's digests are allocated at its
@@ -260,13 +217,18 @@ uint64_t qs__page_digest(const uint8_t *page, size_t len)
 static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
                         GError **errp)
 {
-    GArray *d;
+    GArray *d = r->ram_block_digests;
     uint64_t i = addr / r->page_size;
 
-    d = g_hash_table_lookup(r->ram_digests, r->ram_block);
-    if (!d) {
-        d = g_array_new(false, true, sizeof(uint64_t));
-        g_hash_table_insert(r->ram_digests, g_strdup(r->ram_block), d);
+    /* Pages of one block come in runs: one lookup per run, not per
+     * page. */
+    if (G_UNLIKELY(!d)) {
+        d = g_hash_table_lookup(r->ram_digests, r->ram_block);
+        if (!d) {
+            d = g_array_new(false, true, sizeof(uint64_t));
+            g_hash_table_insert(r->ram_digests, g_strdup(r->ram_block), d);
+        }
+        r->ram_block_digests = d;
     }
     if (i >= d->len) {
         uint64_t n = (r->ram_block_len + r->page_size - 1) / r->page_size;

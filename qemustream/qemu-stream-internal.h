@@ -55,6 +55,9 @@ typedef struct QsReader {
                                  * NULL when not asked for */
     GArray *ram_block_digests;  /* ram_block's array in ram_digests, or
                                  * NULL: looked up at its first page */
+    uint64_t ram_block_counts[4];   /* pages of each kind read since
+                                     * ram_block became the block, not
+                                     * yet in its summary */
     uint8_t *page_buf;          /* a page, for the digests */
     uint64_t fill_digest[256];  /* a page filled with each byte (0: not
                                  * computed yet) */

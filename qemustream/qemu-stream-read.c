@@ -831,7 +831,13 @@ static bool read_header(QsReader *r, uint32_t *version, GError **errp)
 static bool put_digests(QsReader *r, QDict *summary, GError **errp)
 {
     QList *blocks = qobject_to(QList, qdict_get(summary, "blocks"));
+    char pairs[256][2];
 
+    /* Two digits a byte from a table: a 1 GiB block is 4 MiB of hex. */
+    for (int v = 0; v < 256; v++) {
+        pairs[v][0] = hex_digit_char(v >> 4);
+        pairs[v][1] = hex_digit_char(v);
+    }
     for (size_t i = 0; i < qlist_size(blocks); i++) {
         QDict *b = qobject_to(QDict, qlist_get(blocks, i));
         GArray *d = g_hash_table_lookup(r->ram_digests,
@@ -849,8 +855,9 @@ static bool put_digests(QsReader *r, QDict *summary, GError **errp)
         for (guint k = 0; k < d->len; k++) {
             uint64_t v = g_array_index(d, uint64_t, k);
 
-            for (int j = 0; j < 16; j++) {
-                hex[k * 16 + j] = hex_digit_char(v >> (60 - 4 * j));
+            for (int j = 0; j < 8; j++) {
+                memcpy(hex + k * 16 + 2 * j, pairs[(v >> (56 - 8 * j)) & 0xff],
+                       2);
             }
         }
         hex[d->len * 16] = '\0';

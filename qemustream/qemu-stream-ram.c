@@ -264,7 +264,7 @@ bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
 static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
                         GError **errp)
 {
-    GArray *d = r->ram_block_digests;
+    QsDigestTable *d = r->ram_block_digests;
     uint64_t i = addr / r->page_size;
 
     /* Pages of one block come in runs: one lookup per run, not per
@@ -272,7 +272,7 @@ static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
     if (G_UNLIKELY(!d)) {
         d = g_hash_table_lookup(r->ram_digests, r->ram_block);
         if (!d) {
-            d = g_array_new(false, true, sizeof(uint64_t));
+            d = qs__digest_table_new();
             g_hash_table_insert(r->ram_digests, g_strdup(r->ram_block), d);
         }
         r->ram_block_digests = d;
@@ -285,9 +285,9 @@ static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
         if (!qs__charge(r, (n - d->len) * sizeof(uint64_t), errp)) {
             return false;
         }
-        g_array_set_size(d, n);
+        qs__digest_table_grow(d, n);
     }
-    *slot = &g_array_index(d, uint64_t, i);
+    *slot = &d->d[i];
     return true;
 }
 

@@ -3,7 +3,8 @@
  * dump --qemu` of one (issue 13, section 5: within 2x, with memory
  * bounded by the largest section plus a few bytes per RAM page), as
  * whole processes: CPU time (user + system from wait4(), best and median
- * of BENCH_REPS runs, default 5), wall time and peak RSS.
+ * of BENCH_REPS runs, default 5, the commands taking turns), wall time
+ * and peak RSS.
  *
  * The streams are pc-nodefaults.mig with pc.ram grown to 1 GiB in its
  * MEM_SIZE list and one more PART record that sends all 262,144 pages of
@@ -11,6 +12,10 @@
  * START; the second stream differs from the first in 3 pages. The
  * original PART and END records follow unchanged (their pages are inside
  * the first 16 MiB), then the devices, EOF and the vmdesc.
+ *
+ * Two more rows run this program to read the streams with the QEMUFile
+ * reader's 32 KiB read() calls and do nothing else (`--read FILE...`):
+ * what reading costs, the floor of dump (one stream) and of diff (two).
  *
  * Environment: BUILD_DIR (default build), BENCH_REPS, BENCH_TMPDIR
  * (default /tmp; needs 2.1 GB), BENCH_KEEP (keep the two streams).
@@ -77,27 +82,42 @@ static Run run_once(char **argv, int want)
     return r;
 }
 
-static Run run_median(char **argv, int want, int reps)
-{
+/* The runs of one command so far. */
+typedef struct Samples {
     double t[64], c[64];
+    long max_rss_kib;
+    int n;
+    bool failed;
+} Samples;
+
+static void sample(Samples *sm, char **argv, int want)
+{
+    Run one = sm->failed ? (Run){ 0 } : run_once(argv, want);
+
+    if (!one.ok) {
+        sm->failed = true;
+        return;
+    }
+    sm->t[sm->n] = one.seconds;
+    sm->c[sm->n] = one.cpu;
+    sm->n++;
+    sm->max_rss_kib = MAX(sm->max_rss_kib, one.max_rss_kib);
+}
+
+/* Medians and best of the samples. */
+static Run summarise(Samples *sm)
+{
     Run r = { 0 };
 
-    reps = MIN(MAX(reps, 1), 64);
-    for (int i = 0; i < reps; i++) {
-        Run one = run_once(argv, want);
-
-        if (!one.ok) {
-            return one;
-        }
-        t[i] = one.seconds;
-        c[i] = one.cpu;
-        r.max_rss_kib = MAX(r.max_rss_kib, one.max_rss_kib);
+    if (sm->failed || sm->n == 0) {
+        return r;
     }
-    qsort(t, reps, sizeof(t[0]), cmp_double);
-    qsort(c, reps, sizeof(c[0]), cmp_double);
-    r.seconds = t[reps / 2];
-    r.cpu = c[reps / 2];
-    r.cpu_best = c[0];
+    qsort(sm->t, sm->n, sizeof(sm->t[0]), cmp_double);
+    qsort(sm->c, sm->n, sizeof(sm->c[0]), cmp_double);
+    r.seconds = sm->t[sm->n / 2];
+    r.cpu = sm->c[sm->n / 2];
+    r.cpu_best = sm->c[0];
+    r.max_rss_kib = sm->max_rss_kib;
     r.ok = true;
     return r;
 }
@@ -202,13 +222,38 @@ static bool make_stream(const char *path, int variant)
     return fclose(f) == 0;
 }
 
-int main(void)
+/* `bench-qemu-info --read FILE...`: reads each file to its end with
+ * 32 KiB read() calls (QEMU_FILE_BUF_SIZE), as the stream reader does. */
+static int read_files(int n, char **paths)
+{
+    static uint8_t buf[32768];
+
+    for (int i = 0; i < n; i++) {
+        int fd = open(paths[i], O_RDONLY);
+        ssize_t r;
+
+        if (fd < 0) {
+            return 1;
+        }
+        while ((r = read(fd, buf, sizeof(buf))) > 0) {
+            /* nothing: the reads are what is measured */
+        }
+        close(fd);
+        if (r < 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     const char *build = getenv("BUILD_DIR") ? getenv("BUILD_DIR") : "build";
     const char *tmp = getenv("BENCH_TMPDIR") ? getenv("BENCH_TMPDIR")
                                              : "/tmp";
     int reps = getenv("BENCH_REPS") ? atoi(getenv("BENCH_REPS")) : 5;
     g_autofree char *cli = g_strdup_printf("%s/qvisit", build);
+    char *self = argv[0];
     g_autofree char *a = g_strdup_printf("%s/qvisit-bench-1g-a-%d.mig", tmp,
                                          (int)getpid());
     g_autofree char *b = g_strdup_printf("%s/qvisit-bench-1g-b-%d.mig", tmp,
@@ -218,6 +263,10 @@ int main(void)
     char *info_json_argv[] = { cli, "info", "--json", a, NULL };
     char *diff_argv[] = { cli, "diff", a, b, NULL };
     char *same_argv[] = { cli, "diff", a, a, NULL };
+    /* The floor: this program reading the streams with the 32 KiB
+     * read() calls the QEMUFile reader makes, and nothing else. */
+    char *read_a_argv[] = { self, "--read", a, NULL };
+    char *read_both_argv[] = { self, "--read", a, b, NULL };
     struct {
         const char *what;
         char **argv;
@@ -228,11 +277,18 @@ int main(void)
         { "`info --json A`", info_json_argv, 0 },
         { "`diff A B` (3 pages differ)", diff_argv, 1 },
         { "`diff A A`", same_argv, 0 },
+        { "read A (32 KiB reads, nothing else)", read_a_argv, 0 },
+        { "read A and B (32 KiB reads, nothing else)", read_both_argv, 0 },
     };
+    Samples samples[G_N_ELEMENTS(runs)];
     Run base = { 0 };
     struct stat sb;
     int status = 0;
 
+    memset(samples, 0, sizeof(samples));
+    if (argc > 1 && !strcmp(argv[1], "--read")) {
+        return read_files(argc - 2, argv + 2);
+    }
     if (!make_stream(a, 0) || !make_stream(b, 1) || stat(a, &sb) < 0) {
         fprintf(stderr, "bench-qemu-info: cannot write %s, %s\n", a, b);
         unlink(a);
@@ -248,8 +304,16 @@ int main(void)
            (long long)sb.st_size, reps);
     printf("| command | CPU ms, best / median | wall ms | peak RSS | "
            "vs dump --qemu |\n|---|---:|---:|---:|---:|\n");
+    /* Round robin, one run of each command in turn, so that the load
+     * of a shared machine weighs on every row alike. */
+    reps = MIN(MAX(reps, 1), 64);
+    for (int k = 0; k < reps; k++) {
+        for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
+            sample(&samples[i], runs[i].argv, runs[i].exit_status);
+        }
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
-        Run r = run_median(runs[i].argv, runs[i].exit_status, reps);
+        Run r = summarise(&samples[i]);
 
         if (!r.ok) {
             fprintf(stderr, "bench-qemu-info: %s failed\n", runs[i].what);
@@ -266,7 +330,9 @@ int main(void)
     }
     printf("\nMemory bound: 262,144 pages x 8 bytes of digest = 2 MiB per "
            "stream for diff; the largest record (the 1 GiB PART) is never "
-           "held.\n");
+           "held. The read rows are the cost of the read() calls "
+           "alone: diff reads two streams, so its floor is the second "
+           "one.\n");
     if (!getenv("BENCH_KEEP")) {
         unlink(a);
         unlink(b);

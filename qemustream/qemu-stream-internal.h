@@ -24,6 +24,9 @@ typedef struct QsIntCache {
     int kind;
 } QsIntCache;
 
+/* One RAM block's page digests (qemu-stream-digest.c). */
+typedef struct QsDigestTable QsDigestTable;
+
 /* One forward pass over a stream. */
 typedef struct QsReader {
     QEMUFile *f;
@@ -50,9 +53,14 @@ typedef struct QsReader {
     QDict *ram_sizes;           /* compat: "section sizes" (borrowed) */
     QDict *ram_summary;         /* native: top-level "ram" (borrowed) */
     GHashTable *ram_blocks;     /* native: block id -> summary dict */
-    GHashTable *ram_digests;    /* block id -> GArray of uint64_t, one
-                                 * digest per page (0: never sent), or
-                                 * NULL when not asked for */
+    GHashTable *ram_digests;    /* block id -> QsDigestTable, or NULL
+                                 * when not asked for */
+    QsDigestTable *ram_block_digests;   /* ram_block's table in
+                                         * ram_digests, or NULL: looked
+                                         * up at its first page */
+    uint64_t ram_block_counts[4];   /* pages of each kind read since
+                                     * ram_block became the block, not
+                                     * yet in its summary */
     uint8_t *page_buf;          /* a page, for the digests */
     uint64_t fill_digest[256];  /* a page filled with each byte (0: not
                                  * computed yet) */
@@ -200,8 +208,42 @@ QsKind qs__native_kind(const QDict *fd, const char *type, int64_t size);
 bool qs__read_vmsd(QsReader *r, const QDict *vmsd, QDict *out,
                    GError **errp);
 
-/* A page's digest (never 0, which marks a page never sent). */
+/* A page's digest (never 0, which marks a page never sent), computed
+ * the fastest way this CPU has (qemu-stream-digest.c). */
 uint64_t qs__page_digest(const uint8_t *page, size_t len);
+
+/* The ways to compute it; each gives the same value. */
+typedef enum {
+    QS_DIGEST_SCALAR,
+    QS_DIGEST_SSE2,     /* x86-64 only */
+    QS_DIGEST_AVX2,     /* x86-64 with AVX2 only */
+} QsDigestImpl;
+
+/* The fastest way this CPU has. */
+QsDigestImpl qs__digest_best(void);
+/* qs__page_digest() computed by @impl, which the CPU must have. */
+uint64_t qs__page_digest_with(const uint8_t *page, size_t len,
+                              QsDigestImpl impl);
+
+/* One RAM block's digests, a slot per page: 0 for a page never sent. */
+struct QsDigestTable {
+    uint64_t *d;
+    size_t len;
+};
+
+/* An empty table; qs__digest_table_free() releases it. */
+QsDigestTable *qs__digest_table_new(void);
+/* Makes the table @len slots long at least, new slots 0. Aborts, as
+ * g_malloc() does, when there is no memory: callers charge max_alloc
+ * first. */
+void qs__digest_table_grow(QsDigestTable *t, size_t len);
+void qs__digest_table_free(QsDigestTable *t);
+
+/* @len zeroed bytes for a big buffer written once (a digest table, its
+ * hex), from a mapping with huge pages asked for; aborts when there is
+ * no memory. Released with qs__big_free() and the same @len. */
+void *qs__big_alloc(size_t len);
+void qs__big_free(void *p, size_t len);
 
 /* Decodes one RAM record payload (up to and including EOS). @rec is the
  * native record dict (NULL in compat mode). */

@@ -34,12 +34,58 @@ static QDict *block_summary(QsReader *r, const char *id)
     return b;
 }
 
-static void count(QDict *d, const char *key)
-{
-    uint64_t n = 0;
+/* The kinds of page record, as counted in r->ram_block_counts. */
+enum {
+    KIND_PAGE,
+    KIND_ZERO,
+    KIND_COMPRESSED,
+    KIND_XBZRLE,
+    KIND_COUNT,
+    KIND_NONE = KIND_COUNT,
+};
 
-    qnum_get_try_uint(qobject_to(QNum, qdict_get(d, key)), &n);
-    qdict_put_uint(d, key, n + 1);
+static const char *const kind_keys[KIND_COUNT] = {
+    [KIND_PAGE] = "pages",
+    [KIND_ZERO] = "zero_pages",
+    [KIND_COMPRESSED] = "compressed_pages",
+    [KIND_XBZRLE] = "xbzrle_pages",
+};
+
+G_STATIC_ASSERT(sizeof(((QsReader *)0)->ram_block_counts) ==
+                KIND_COUNT * sizeof(uint64_t));
+
+/* Adds @n[] to the counts of @d. */
+static void add_counts(QDict *d, const uint64_t *n)
+{
+    for (int k = 0; k < KIND_COUNT; k++) {
+        uint64_t v = 0;
+
+        if (n[k]) {
+            qnum_get_try_uint(qobject_to(QNum, qdict_get(d, kind_keys[k])),
+                              &v);
+            qdict_put_uint(d, kind_keys[k], v + n[k]);
+        }
+    }
+}
+
+/*
+ * Moves the pages counted for the current block into its summary. Pages
+ * are counted in r->ram_block_counts, not in the summary's QNums, as
+ * updating a dict for every page was a tenth of `qvisit info`'s work;
+ * the summary is up to date whenever the block changes and at each
+ * record's end.
+ */
+static void flush_block_counts(QsReader *r)
+{
+    uint64_t none[KIND_COUNT] = { 0 };
+
+    if (!memcmp(r->ram_block_counts, none, sizeof(none))) {
+        return;
+    }
+    if (r->ram_block && !r->compat) {
+        add_counts(block_summary(r, r->ram_block), r->ram_block_counts);
+    }
+    memset(r->ram_block_counts, 0, sizeof(r->ram_block_counts));
 }
 
 static bool read_mem_size(QsReader *r, uint64_t total, QDict *item,
@@ -129,8 +175,10 @@ static bool read_block_name(QsReader *r, uint64_t flags, uint64_t addr,
             }
             qdict_put_str(item, "block", id);
         }
+        flush_block_counts(r);
         g_free(r->ram_block);
         r->ram_block = g_steal_pointer(&id);
+        r->ram_block_digests = NULL;
     }
     if (addr >= r->ram_block_len) {
         return qs__error(r, errp, QVISIT_ERROR_INVALID, at,
@@ -207,50 +255,6 @@ bool qs__zlib_page_ok(const uint8_t *data, size_t len, uint64_t page_size)
     return inflate_page(data, len, page, page_size);
 }
 
-/* One step of a digest lane: mix in a word, multiply, fold. */
-static inline uint64_t digest_lane(uint64_t h, const uint8_t *p)
-{
-    uint64_t w;
-
-    memcpy(&w, p, 8);
-    h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-    return h ^ (h >> 29);
-}
-
-uint64_t qs__page_digest(const uint8_t *page, size_t len)
-{
-    /* Not cryptographic: four independent multiply-xorshift lanes over
-     * 32 bytes at a time (so the multiplies overlap instead of waiting
-     * for each other), folded with a final avalanche: a diff digests
-     * every page of two big guests, and this is most of its work. The
-     * lanes are four scalars, not an array, so that they stay in
-     * registers. */
-    uint64_t h0 = UINT64_C(0x9e3779b97f4a7c15) ^ len;
-    uint64_t h1 = UINT64_C(0xc2b2ae3d27d4eb4f);
-    uint64_t h2 = UINT64_C(0x165667b19e3779f9);
-    uint64_t h3 = UINT64_C(0x27d4eb2f165667c5);
-    uint64_t d;
-    size_t i = 0;
-
-    for (; i + 32 <= len; i += 32) {
-        h0 = digest_lane(h0, page + i);
-        h1 = digest_lane(h1, page + i + 8);
-        h2 = digest_lane(h2, page + i + 16);
-        h3 = digest_lane(h3, page + i + 24);
-    }
-    for (; i < len; i++) {
-        h0 = (h0 ^ page[i]) * UINT64_C(0x100000001b3);
-    }
-    d = h0;
-    d = (d ^ (h1 + (d << 6) + (d >> 2))) * UINT64_C(0x9e3779b97f4a7c15);
-    d = (d ^ (h2 + (d << 6) + (d >> 2))) * UINT64_C(0x9e3779b97f4a7c15);
-    d = (d ^ (h3 + (d << 6) + (d >> 2))) * UINT64_C(0x9e3779b97f4a7c15);
-    d ^= d >> 33;
-    d *= UINT64_C(0xc4ceb9fe1a85ec53);
-    d ^= d >> 33;
-    return d ? d : 1;
-}
-
 /*
  * The digest slot of the page at @addr of the current block, when
  * digests are kept. The block's digests are allocated at its
@@ -260,13 +264,18 @@ uint64_t qs__page_digest(const uint8_t *page, size_t len)
 static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
                         GError **errp)
 {
-    GArray *d;
+    QsDigestTable *d = r->ram_block_digests;
     uint64_t i = addr / r->page_size;
 
-    d = g_hash_table_lookup(r->ram_digests, r->ram_block);
-    if (!d) {
-        d = g_array_new(false, true, sizeof(uint64_t));
-        g_hash_table_insert(r->ram_digests, g_strdup(r->ram_block), d);
+    /* Pages of one block come in runs: one lookup per run, not per
+     * page. */
+    if (G_UNLIKELY(!d)) {
+        d = g_hash_table_lookup(r->ram_digests, r->ram_block);
+        if (!d) {
+            d = qs__digest_table_new();
+            g_hash_table_insert(r->ram_digests, g_strdup(r->ram_block), d);
+        }
+        r->ram_block_digests = d;
     }
     if (i >= d->len) {
         uint64_t n = (r->ram_block_len + r->page_size - 1) / r->page_size;
@@ -276,9 +285,9 @@ static bool digest_slot(QsReader *r, uint64_t addr, uint64_t **slot,
         if (!qs__charge(r, (n - d->len) * sizeof(uint64_t), errp)) {
             return false;
         }
-        g_array_set_size(d, n);
+        qs__digest_table_grow(d, n);
     }
-    *slot = &g_array_index(d, uint64_t, i);
+    *slot = &d->d[i];
     return true;
 }
 
@@ -340,6 +349,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
 {
     g_autoptr(QList) items = rec && r->ram_full ? qlist_new() : NULL;
     g_autoptr(QDict) counts = rec && !r->ram_full ? qdict_new() : NULL;
+    uint64_t rec_counts[KIND_COUNT] = { 0 };
     uint64_t mask = r->page_size - 1;
 
     if (counts) {
@@ -351,7 +361,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
     for (;;) {
         uint64_t at = r->pos, w, flags, addr;
         g_autoptr(QDict) item = items ? qdict_new() : NULL;
-        const char *kind = NULL;
+        int kind = KIND_NONE;
         uint64_t *slot = NULL;
 
         r->cost = 0;
@@ -375,7 +385,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         case QS_RAM_ZERO: {
             uint8_t fill;
 
-            kind = "zero_pages";
+            kind = KIND_ZERO;
             if (item) {
                 qdict_put_str(item, "type", "zero");
                 qdict_put_uint(item, "addr", addr);
@@ -395,7 +405,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             break;
         }
         case QS_RAM_PAGE:
-            kind = "pages";
+            kind = KIND_PAGE;
             if (item) {
                 qdict_put_str(item, "type", "page");
                 qdict_put_uint(item, "addr", addr);
@@ -411,7 +421,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             }
             break;
         case QS_RAM_COMPRESS_PAGE:
-            kind = "compressed_pages";
+            kind = KIND_COMPRESSED;
             if (item) {
                 qdict_put_str(item, "type", "compressed");
                 qdict_put_uint(item, "addr", addr);
@@ -427,7 +437,7 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
             uint8_t enc;
             uint16_t len;
 
-            kind = "xbzrle_pages";
+            kind = KIND_XBZRLE;
             if (item) {
                 qdict_put_str(item, "type", "xbzrle");
                 qdict_put_uint(item, "addr", addr);
@@ -470,6 +480,10 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
                 }
                 qlist_append_obj(items, QOBJECT(g_steal_pointer(&item)));
             }
+            flush_block_counts(r);
+            if (counts) {
+                add_counts(counts, rec_counts);
+            }
             if (rec) {
                 qdict_put_obj(rec, "ram", items
                               ? QOBJECT(g_steal_pointer(&items))
@@ -479,11 +493,9 @@ bool qs__read_ram(QsReader *r, QDict *rec, GError **errp)
         default:
             return bad_flags(r, at, flags, errp);
         }
-        if (kind && !r->compat) {
-            count(block_summary(r, r->ram_block), kind);
-            if (counts) {
-                count(counts, kind);
-            }
+        if (kind != KIND_NONE) {
+            r->ram_block_counts[kind]++;
+            rec_counts[kind]++;
         }
         if (item) {
             if (!qs__charge(r, QS_RAM_ITEM_COST + r->cost, errp)) {

@@ -831,12 +831,18 @@ static bool read_header(QsReader *r, uint32_t *version, GError **errp)
 static bool put_digests(QsReader *r, QDict *summary, GError **errp)
 {
     QList *blocks = qobject_to(QList, qdict_get(summary, "blocks"));
+    char pairs[256][2];
 
+    /* Two digits a byte from a table: a 1 GiB block is 4 MiB of hex. */
+    for (int v = 0; v < 256; v++) {
+        pairs[v][0] = hex_digit_char(v >> 4);
+        pairs[v][1] = hex_digit_char(v);
+    }
     for (size_t i = 0; i < qlist_size(blocks); i++) {
         QDict *b = qobject_to(QDict, qlist_get(blocks, i));
-        GArray *d = g_hash_table_lookup(r->ram_digests,
-                                        qs__dict_str(b, "id"));
-        g_autofree char *hex = NULL;
+        QsDigestTable *d = g_hash_table_lookup(r->ram_digests,
+                                               qs__dict_str(b, "id"));
+        char *hex;
 
         if (!d) {
             qdict_put_str(b, "digests", "");
@@ -845,16 +851,18 @@ static bool put_digests(QsReader *r, QDict *summary, GError **errp)
         if (!qs__charge(r, QS_COST_STR(d->len * 16), errp)) {
             return false;
         }
-        hex = g_malloc(d->len * 16 + 1);
-        for (guint k = 0; k < d->len; k++) {
-            uint64_t v = g_array_index(d, uint64_t, k);
+        hex = qs__big_alloc(d->len * 16 + 1);
+        for (size_t k = 0; k < d->len; k++) {
+            uint64_t v = d->d[k];
 
-            for (int j = 0; j < 16; j++) {
-                hex[k * 16 + j] = hex_digit_char(v >> (60 - 4 * j));
+            for (int j = 0; j < 8; j++) {
+                memcpy(hex + k * 16 + 2 * j, pairs[(v >> (56 - 8 * j)) & 0xff],
+                       2);
             }
         }
         hex[d->len * 16] = '\0';
         qdict_put_str(b, "digests", hex);
+        qs__big_free(hex, d->len * 16 + 1);
     }
     return true;
 }
@@ -910,7 +918,8 @@ bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
     if (ram_digests) {
         r.ram_digests = g_hash_table_new_full(g_str_hash, g_str_equal,
                                               g_free,
-                                              (GDestroyNotify)g_array_unref);
+                                              (GDestroyNotify)
+                                              qs__digest_table_free);
         r.page_buf = g_malloc(r.page_size);
     }
     ok = read_header(&r, &version, errp);

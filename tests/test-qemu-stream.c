@@ -1495,9 +1495,44 @@ static void info_summarises_streams_and_digests_final_memory(void)
     }
 }
 
+/*
+ * The digests of pc-nodefaults.mig's pages are fixed values: the digest
+ * (qemustream/qemu-stream-digest.c) gives the same on every machine,
+ * whichever of its scalar, SSE2 or AVX2 forms runs, so `info --json`
+ * output can be compared across machines.
+ */
+static void ram_digests_are_fixed_values(void)
+{
+    static const struct {
+        const char *block;
+        size_t page;
+        const char *want;
+    } cases[] = {
+        { "pc.ram", 0, "74dad5c57acbd0a2" },            /* zeros */
+        { "pc.ram", 4095, "74dad5c57acbd0a2" },
+        { "/rom@etc/acpi/tables", 0, "7bfd5fb28db6d6f7" },
+        { "/rom@etc/table-loader", 0, "791c403e5b577dbd" },
+        { "/rom@etc/acpi/rsdp", 0, "686fcbce4e16d07c" },
+    };
+    g_autoptr(QObject) info = NULL;
+    GError *err = NULL;
+
+    info = qemu_stream_info_path(DATA "pc-nodefaults.mig", NULL,
+                                 QEMU_STREAM_INFO_RAM_DIGESTS, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(info);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = page_digest(info, cases[i].block,
+                                           cases[i].page);
+
+        CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+    }
+}
+
 static const TestCase tests[] = {
     { "info_summarises_streams_and_digests_final_memory",
       info_summarises_streams_and_digests_final_memory },
+    { "ram_digests_are_fixed_values", ram_digests_are_fixed_values },
     { "migration_core_decodes_qemu_streams",
       migration_core_decodes_qemu_streams },
     { "compat_dump_equals_analyze_migration_output",

@@ -53,7 +53,7 @@
  *
  * So one table gives QEMU's own bytes: a description written from QEMU
  * 7.2's, with its subsections, reads and writes the section payload QEMU
- * does (see the built-in devices mc146818rtc, serial and hpet in
+ * does (see the built-in devices mc146818rtc, serial and e1000 in
  * examples/qemu-devices/). A subsection is written when its @needed says
  * so, or, with VMSTATE_PRESENT(), when the state says it was read.
  *

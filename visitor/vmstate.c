@@ -504,7 +504,8 @@ static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
     uint32_t version = (uint32_t)sub->version_id;
     bool present = false;
 
-    if (v->type != VISITOR_INPUT) {
+    /* Only an output visitor asks: a describe walk's state is scratch. */
+    if (v->type == VISITOR_OUTPUT) {
         present = flag ? *flag : !sub->needed || sub->needed(opaque);
     }
     if (!visit_start_subsection(v, sub->name, &version, &present, errp)) {

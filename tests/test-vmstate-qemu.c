@@ -352,6 +352,71 @@ static void members_go_into_the_callers_struct(void)
     qobject_unref(tree);
 }
 
+/* needed() reads live device state: only a walk that writes asks it, not
+ * a describe walk over a scratch state. */
+static unsigned needed_calls;
+
+static bool counting_needed(void *opaque)
+{
+    (void)opaque;
+    needed_calls++;
+    return true;
+}
+
+static const VMStateDescription vmstate_counted_b = {
+    .name = "sub/b",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = counting_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16(b, Sub),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_counted = {
+    .name = "sub",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(a, Sub),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_counted_b,
+        NULL
+    },
+};
+
+static void describe_does_not_ask_needed(void)
+{
+    Sub s = { 0 };
+    QObject *schema = NULL, *tree = NULL;
+    Visitor *v = describe_visitor_new(&schema);
+    GError *err = NULL;
+
+    needed_calls = 0;
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_counted, &s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(needed_calls, 0);
+    {
+        g_autoptr(GString) json = qobject_to_json(schema);
+
+        CU_ASSERT_PTR_NOT_NULL(strstr(json->str, "\"sub/b\""));
+    }
+    qobject_unref(schema);
+
+    v = qobject_output_visitor_new(&tree);
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_counted, &s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(needed_calls, 1);
+    qobject_unref(tree);
+}
+
 static const TestCase tests[] = {
     { "table_decodes_and_encodes_qemu_i8254_sections",
       table_decodes_and_encodes_qemu_i8254_sections },
@@ -363,6 +428,7 @@ static const TestCase tests[] = {
       subsection_version_outside_its_range_is_an_error },
     { "members_go_into_the_callers_struct",
       members_go_into_the_callers_struct },
+    { "describe_does_not_ask_needed", describe_does_not_ask_needed },
     { NULL, NULL },
 };
 

@@ -59,7 +59,9 @@
  *
  * Names follow QEMU 7.2's vmdesc: VMSTATE_UNUSED() fields are "unused",
  * and when a table has several, "unused[0]", "unused[1]" ..., as QEMU
- * names a repeated field name. Other field names are used as written.
+ * names a repeated field name. Other field names are used as written:
+ * give a repeated one its vmdesc name ("mac_reg[0]") in the field's
+ * .name, as examples/qemu-devices/e1000.c does.
  *
  * == Versions ==
  * A table is visited at the visitor's version (visit_get_version(); 0 is

@@ -183,11 +183,252 @@ static void version_2_layout_has_no_irq_disabled(void)
     qobject_unref(tree);
 }
 
+/*
+ * A subsection whose presence the state keeps (VMSTATE_PRESENT): what is
+ * read is written back, whatever needed() says, as a device decoded
+ * from a stream must re-encode it.
+ */
+typedef struct Sub {
+    uint8_t a;
+    bool has_b;
+    uint16_t b;
+} Sub;
+
+static bool never_needed(void *opaque)
+{
+    (void)opaque;
+    return false;
+}
+
+static const VMStateDescription vmstate_sub_b = {
+    .name = "sub/b",
+    .version_id = 3,
+    .minimum_version_id = 2,
+    .needed = never_needed,
+    .present = VMSTATE_PRESENT(Sub, has_b),
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16(b, Sub),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_sub = {
+    .name = "sub",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(a, Sub),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_sub_b,
+        NULL
+    },
+};
+
+static const uint8_t sub_bytes[] =
+    "\x07" "\x05\x05" "sub/b" "\0\0\0\x03" "\x12\x34";
+
+/* Reads @len bytes of @data into @s with the table; the error in @errp. */
+static bool sub_read(const uint8_t *data, size_t len, Sub *s, GError **errp)
+{
+    QEMUFile *f = qemu_fopen_mem(data, len);
+    Visitor *v = qemu_file_input_visitor_new(f);
+    bool ok = vmstate_visit(v, "sub", &vmstate_sub, s, errp) &&
+              visit_complete(v, errp);
+
+    visit_free(v);
+    qemu_fclose(f);
+    return ok;
+}
+
+static GByteArray *sub_write(Sub *s)
+{
+    GByteArray *out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_sub, s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    return out;
+}
+
+static void present_flag_keeps_what_the_stream_had(void)
+{
+    Sub s = { 0 }, back = { 0 };
+    GError *err = NULL;
+    g_autoptr(GByteArray) out = NULL;
+    QObject *tree = NULL, *want;
+    Visitor *v;
+
+    CU_ASSERT_TRUE(sub_read(sub_bytes, sizeof(sub_bytes) - 1, &s, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_EQUAL(s.a, 7);
+    CU_ASSERT_TRUE(s.has_b);
+    CU_ASSERT_EQUAL(s.b, 0x1234);
+    /* needed() says no, the flag says yes: the record is written. */
+    out = sub_write(&s);
+    ASSERT_BYTES_EQUAL(out->data, out->len, sub_bytes,
+                       sizeof(sub_bytes) - 1);
+    /* Through a tree the flag is the member's presence. */
+    v = qobject_output_visitor_new(&tree);
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_sub, &s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    want = qobject_from_json("{\"a\":7,\"sub/b\":{\"b\":4660}}", NULL);
+    ASSERT_QOBJECT_EQUAL(tree, want);
+    qobject_unref(want);
+    v = qobject_input_visitor_new(tree);
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_sub, &back, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    qobject_unref(tree);
+    CU_ASSERT_TRUE(back.has_b);
+    CU_ASSERT_EQUAL(back.b, 0x1234);
+    /* A stream without the record clears the flag and keeps b. */
+    CU_ASSERT_TRUE(sub_read(sub_bytes, 1, &back, &err));
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_FALSE(back.has_b);
+    CU_ASSERT_EQUAL(back.b, 0x1234);
+    g_byte_array_unref(out);
+    out = sub_write(&back);
+    ASSERT_BYTES_EQUAL(out->data, out->len, "\x07", 1);
+}
+
+/* The subsection's own version: within its minimum..version_id. */
+static void subsection_version_outside_its_range_is_an_error(void)
+{
+    static const struct {
+        uint8_t version;
+        const char *msg;
+    } cases[] = {
+        { 1, "sub.sub/b: version 1 outside 2..3" },
+        { 4, "sub.sub/b: subsection version 4 is newer than 3, the newest "
+             "this walk reads" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        uint8_t bytes[sizeof(sub_bytes) - 1];
+        Sub s = { 0 };
+        GError *err = NULL;
+
+        memcpy(bytes, sub_bytes, sizeof(bytes));
+        bytes[11] = cases[i].version;
+        CU_ASSERT_FALSE(sub_read(bytes, sizeof(bytes), &s, &err));
+        ASSERT_ERROR(err, QVISIT_ERROR_VERSION, cases[i].msg);
+    }
+}
+
+/* The members of a table inside a struct the caller opened. */
+static void members_go_into_the_callers_struct(void)
+{
+    Sub s = { .a = 7, .has_b = true, .b = 0x1234 };
+    QObject *tree = NULL;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(visit_start_struct(v, "sub", &err) &&
+                   vmstate_visit_members(v, &vmstate_sub, &s, 0, &err) &&
+                   visit_end_struct(v, &err) && visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(qemu_fclose(f), 0);
+    ASSERT_BYTES_EQUAL(out->data, out->len, sub_bytes,
+                       sizeof(sub_bytes) - 1);
+
+    v = qobject_output_visitor_new(&tree);
+    CU_ASSERT_TRUE(visit_start_struct(v, "sub", &err));
+    CU_ASSERT_FALSE(vmstate_visit_members(v, &vmstate_sub, &s, 2, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_VERSION, "sub: version 2 outside 1..1");
+    visit_free(v);
+    qobject_unref(tree);
+}
+
+/* needed() reads live device state: only a walk that writes asks it, not
+ * a describe walk over a scratch state. */
+static unsigned needed_calls;
+
+static bool counting_needed(void *opaque)
+{
+    (void)opaque;
+    needed_calls++;
+    return true;
+}
+
+static const VMStateDescription vmstate_counted_b = {
+    .name = "sub/b",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = counting_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16(b, Sub),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_counted = {
+    .name = "sub",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(a, Sub),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_counted_b,
+        NULL
+    },
+};
+
+static void describe_does_not_ask_needed(void)
+{
+    Sub s = { 0 };
+    QObject *schema = NULL, *tree = NULL;
+    Visitor *v = describe_visitor_new(&schema);
+    GError *err = NULL;
+
+    needed_calls = 0;
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_counted, &s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(needed_calls, 0);
+    {
+        g_autoptr(GString) json = qobject_to_json(schema);
+
+        CU_ASSERT_PTR_NOT_NULL(strstr(json->str, "\"sub/b\""));
+    }
+    qobject_unref(schema);
+
+    v = qobject_output_visitor_new(&tree);
+    CU_ASSERT_TRUE(vmstate_visit(v, "sub", &vmstate_counted, &s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    CU_ASSERT_EQUAL(needed_calls, 1);
+    qobject_unref(tree);
+}
+
 static const TestCase tests[] = {
     { "table_decodes_and_encodes_qemu_i8254_sections",
       table_decodes_and_encodes_qemu_i8254_sections },
     { "version_2_layout_has_no_irq_disabled",
       version_2_layout_has_no_irq_disabled },
+    { "present_flag_keeps_what_the_stream_had",
+      present_flag_keeps_what_the_stream_had },
+    { "subsection_version_outside_its_range_is_an_error",
+      subsection_version_outside_its_range_is_an_error },
+    { "members_go_into_the_callers_struct",
+      members_go_into_the_callers_struct },
+    { "describe_does_not_ask_needed", describe_does_not_ask_needed },
     { NULL, NULL },
 };
 

@@ -19,6 +19,10 @@
 static bool visit_vmsd(Visitor *v, const char *name,
                        const VMStateDescription *vmsd, void *opaque,
                        int version, GError **errp);
+static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
+                          void *opaque, int version, GError **errp);
+static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
+                             void *opaque, GError **errp);
 
 /* Reads the count field of a counted array or buffer. */
 static int64_t read_count(const VMStateField *f, const void *opaque)
@@ -298,26 +302,27 @@ static bool visit_unused(Visitor *v, const char *name, size_t size,
 }
 
 /*
- * The member name of field @i: its own, or "name#N" for the N-th field
- * of that name in the table (so repeated "unused" runs stay distinct, as
- * in the native dump of a vmdesc).
+ * The member name of unused field @i: QEMU 7.2's vmdesc name for it
+ * (vmsd_desc_field_start() in migration/vmstate.c), "name" when the table
+ * has one field of that name, else "name[N]" for the N-th (from 0), so
+ * repeated "unused" runs stay distinct as in the vmdesc-based decode.
  */
 static const char *member_name(const VMStateDescription *vmsd, size_t i,
                                char *buf, size_t buf_len)
 {
     const char *name = vmsd->fields[i].name;
-    unsigned seen = 1;
+    unsigned before = 0, total = 0;
 
-    if (vmsd->fields[i].type != VMSTATE_TYPE_UNUSED) {
+    for (size_t j = 0; vmsd->fields[j].name; j++) {
+        if (!strcmp(vmsd->fields[j].name, name)) {
+            before += j < i;
+            total++;
+        }
+    }
+    if (total == 1) {
         return name;
     }
-    for (size_t j = 0; j < i; j++) {
-        seen += !strcmp(vmsd->fields[j].name, name);
-    }
-    if (seen == 1) {
-        return name;
-    }
-    g_snprintf(buf, buf_len, "%s#%u", name, seen);
+    g_snprintf(buf, buf_len, "%s[%u]", name, before);
     return buf;
 }
 
@@ -417,38 +422,19 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
     return ok && visit_end_array(v, errp);
 }
 
-static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
-                             void *opaque, GError **errp)
-{
-    bool present = v->type == VISITOR_OUTPUT &&
-                   (!sub->needed || sub->needed(opaque));
-
-    if (!visit_optional(v, sub->name, &present)) {
-        return true;
-    }
-    return visit_vmsd(v, sub->name, sub, opaque, sub->version_id, errp);
-}
-
-static bool visit_vmsd(Visitor *v, const char *name,
-                       const VMStateDescription *vmsd, void *opaque,
-                       int version, GError **errp)
+/*
+ * The fields and subsections of @vmsd, at @version, as members of the
+ * struct (or subsection) open on @v.
+ */
+static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
+                          void *opaque, int version, GError **errp)
 {
     uint32_t saved = v->version;
     char buf[80];
-    bool ok;
+    bool ok = true;
 
-    if (G_UNLIKELY(version > vmsd->version_id ||
-                   version < vmsd->minimum_version_id)) {
-        return visit_set_error(v, errp, name, QVISIT_ERROR_VERSION,
-                               "version %d outside %d..%d", version,
-                               vmsd->minimum_version_id, vmsd->version_id);
-    }
-    if (!visit_start_struct(v, name, errp)) {
-        return false;
-    }
     /* Walks called from the table see the version being visited. */
     v->version = (uint32_t)version;
-    ok = true;
     for (const VMStateField *f = vmsd->fields; ok && f->name; f++) {
         if ((v->direct_window || v->direct_input) &&
             f->flags <= VMS_SINGLE && f->type >= VMSTATE_TYPE_U8 &&
@@ -502,7 +488,59 @@ static bool visit_vmsd(Visitor *v, const char *name,
         ok = visit_subsection(v, vmsd->subsections[i], opaque, errp);
     }
     v->version = saved;
-    return ok && visit_end_struct(v, errp);
+    return ok;
+}
+
+/*
+ * A subsection goes through visit_start_subsection(): QEMUFile visitors
+ * write and read QEMU's record (0x05, the name, be32 version, the
+ * fields), the others see an optional struct member of that name.
+ */
+static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
+                             void *opaque, GError **errp)
+{
+    bool *flag = sub->present ? (bool *)((char *)opaque + sub->present - 1)
+                              : NULL;
+    uint32_t version = (uint32_t)sub->version_id;
+    bool present = false;
+
+    /* Only an output visitor asks: a describe walk's state is scratch. */
+    if (v->type == VISITOR_OUTPUT) {
+        present = flag ? *flag : !sub->needed || sub->needed(opaque);
+    }
+    if (!visit_start_subsection(v, sub->name, &version, &present, errp)) {
+        return false;
+    }
+    if (flag && v->type == VISITOR_INPUT) {
+        *flag = present;
+    }
+    if (!present) {
+        return true;
+    }
+    /* visit_start_subsection() rejected a version above version_id. */
+    if (version < (uint32_t)sub->minimum_version_id) {
+        return visit_set_error(v, errp, NULL, QVISIT_ERROR_VERSION,
+                               "version %" PRIu32 " outside %d..%d",
+                               version, sub->minimum_version_id,
+                               sub->version_id);
+    }
+    return visit_members(v, sub, opaque, (int)version, errp) &&
+           visit_end_subsection(v, errp);
+}
+
+static bool visit_vmsd(Visitor *v, const char *name,
+                       const VMStateDescription *vmsd, void *opaque,
+                       int version, GError **errp)
+{
+    if (G_UNLIKELY(version > vmsd->version_id ||
+                   version < vmsd->minimum_version_id)) {
+        return visit_set_error(v, errp, name, QVISIT_ERROR_VERSION,
+                               "version %d outside %d..%d", version,
+                               vmsd->minimum_version_id, vmsd->version_id);
+    }
+    return visit_start_struct(v, name, errp) &&
+           visit_members(v, vmsd, opaque, version, errp) &&
+           visit_end_struct(v, errp);
 }
 
 bool vmstate_visit(Visitor *v, const char *name,
@@ -527,6 +565,27 @@ bool vmstate_visit(Visitor *v, const char *name,
     }
     return visit_vmsd(v, name, vmsd, opaque,
                       version ? (int)version : vmsd->version_id, errp);
+}
+
+bool vmstate_visit_members(Visitor *v, const VMStateDescription *vmsd,
+                           void *opaque, uint32_t version, GError **errp)
+{
+    g_return_val_if_fail(v != NULL && vmsd != NULL && opaque != NULL,
+                         false);
+    g_return_val_if_fail(vmsd->fields != NULL, false);
+    g_return_val_if_fail(errp == NULL || *errp == NULL, false);
+    g_return_val_if_fail(v->top != NULL && !v->top->is_array, false);
+
+    if (!version) {
+        version = (uint32_t)vmsd->version_id;
+    }
+    if (version > (uint32_t)vmsd->version_id ||
+        version < (uint32_t)vmsd->minimum_version_id) {
+        return visit_set_error(v, errp, NULL, QVISIT_ERROR_VERSION,
+                               "version %" PRIu32 " outside %d..%d", version,
+                               vmsd->minimum_version_id, vmsd->version_id);
+    }
+    return visit_members(v, vmsd, opaque, (int)version, errp);
 }
 
 void vmstate_clear(const VMStateDescription *vmsd, void *opaque)

@@ -10,28 +10,29 @@
  * "e1000/tx_tso_state" (the TSO context apart from the checksum-offload
  * one; from 2.12).
  *
- * The state mirrors the stream, not QEMU's memory: the registers sent one
- * by one, the tables and the full register file are stored apart, so
- * that a stream whose copies disagree re-encodes as it was.
+ * Field tables, line for line QEMU's, with three differences:
+ * - the state mirrors the stream, not QEMU's memory: the registers sent
+ *   one by one, the tables and the full register file are stored apart,
+ *   so that a stream whose copies disagree re-encodes as it was. The
+ *   three VMSTATE_UINT32_SUB_ARRAY(mac_reg, ...) lines are arrays of
+ *   their own, named as QEMU's vmdesc numbers the repeated "mac_reg":
+ *   "mac_reg[0]" .. "mac_reg[2]";
+ * - VMSTATE_PCI_DEVICE is a VMSTATE_WALK of the shared PCIDevice walk
+ *   (a table calling a walk);
+ * - the subsections' presence is kept in the state (VMSTATE_PRESENT) in
+ *   place of QEMU's needed() tests of device properties.
  */
 #include "examples/qemu-devices/vmstate-walk.h"
 
-/* The MAC registers the main vmsd sends one by one, in its order; QEMU
- * names them "mac_reg[<register>]". */
-static const char *const e1000_regs[] = {
-    "mac_reg[CTRL]", "mac_reg[EECD]", "mac_reg[EERD]", "mac_reg[GPRC]",
-    "mac_reg[GPTC]", "mac_reg[ICR]", "mac_reg[ICS]", "mac_reg[IMC]",
-    "mac_reg[IMS]", "mac_reg[LEDCTL]", "mac_reg[MANC]", "mac_reg[MDIC]",
-    "mac_reg[MPC]", "mac_reg[PBA]", "mac_reg[RCTL]", "mac_reg[RDBAH]",
-    "mac_reg[RDBAL]", "mac_reg[RDH]", "mac_reg[RDLEN]", "mac_reg[RDT]",
-    "mac_reg[STATUS]", "mac_reg[SWSM]", "mac_reg[TCTL]", "mac_reg[TDBAH]",
-    "mac_reg[TDBAL]", "mac_reg[TDH]", "mac_reg[TDLEN]", "mac_reg[TDT]",
-    "mac_reg[TORH]", "mac_reg[TORL]", "mac_reg[TOTH]", "mac_reg[TOTL]",
-    "mac_reg[TPR]", "mac_reg[TPT]", "mac_reg[TXDCTL]", "mac_reg[WUFC]",
-    "mac_reg[VET]",
+/* The MAC registers the vmsds send one by one, named as in QEMU (there
+ * they index the register file; here an array of just these), so that
+ * VMSTATE_UINT32(mac_reg[CTRL], ...) spells QEMU's member name. */
+enum {
+    CTRL, EECD, EERD, GPRC, GPTC, ICR, ICS, IMC, IMS, LEDCTL, MANC, MDIC,
+    MPC, PBA, RCTL, RDBAH, RDBAL, RDH, RDLEN, RDT, STATUS, SWSM, TCTL,
+    TDBAH, TDBAL, TDH, TDLEN, TDT, TORH, TORL, TOTH, TOTL, TPR, TPT,
+    TXDCTL, WUFC, VET, RDTR, RADV, TADV, ITR, E1000_NREGS
 };
-
-#define E1000_NREGS G_N_ELEMENTS(e1000_regs)
 
 /* Sizes from hw/net/e1000.c and e1000x_common.h: the TX header and data
  * buffers, EEPROM words, PHY registers, the RA, MTA and VFTA tables and
@@ -63,158 +64,192 @@ typedef struct QemuE1000TxProps {
 
 typedef struct QemuE1000State {
     QemuPCIDevice parent_obj;
-    uint8_t unused_instance_id[4];
-    uint8_t unused_mmio_base[4];
     uint32_t rxbuf_size;
     uint32_t rxbuf_min_shift;
-    uint32_t val_in;
-    uint16_t bitnum_in;
-    uint16_t bitnum_out;
-    uint16_t reading;
-    uint32_t old_eecd;
+    struct {
+        uint32_t val_in;
+        uint16_t bitnum_in;
+        uint16_t bitnum_out;
+        uint16_t reading;
+        uint32_t old_eecd;
+    } eecd_state;
     QemuE1000TxProps mig_props;
-    uint16_t tx_size;
-    uint16_t tx_tso_frames;
-    uint8_t tx_sum_needed;
-    uint8_t tx_header[E1000_TX_HEADER_SIZE];
-    uint8_t tx_data[E1000_TX_DATA_SIZE];
+    struct {
+        uint16_t size;
+        uint16_t tso_frames;
+        uint8_t sum_needed;
+        uint8_t header[E1000_TX_HEADER_SIZE];
+        uint8_t data[E1000_TX_DATA_SIZE];
+        QemuE1000TxProps tso_props;
+    } tx;
     uint16_t eeprom_data[E1000_EEPROM_WORDS];
     uint16_t phy_reg[E1000_PHY_REGS];
-    uint32_t regs[E1000_NREGS];
+    uint32_t mac_reg[E1000_NREGS];
     uint32_t ra[E1000_RA_WORDS];
     uint32_t mta[E1000_MTA_WORDS];
     uint32_t vfta[E1000_VFTA_WORDS];
     bool mit_present;
-    uint32_t rdtr;
-    uint32_t radv;
-    uint32_t tadv;
-    uint32_t itr;
     bool mit_irq_level;
     bool full_mac_present;
-    uint32_t mac_reg[E1000_MAC_REGS];
+    uint32_t full_mac_reg[E1000_MAC_REGS];
     bool tso_present;
-    QemuE1000TxProps tso_props;
 } QemuE1000State;
 
-static bool e1000_main_visit(Visitor *v, QemuE1000State *s, uint32_t version,
-                             GError **errp)
-{
-    QemuE1000TxProps *p = &s->mig_props;
-
-    if (!vmstate_walk_pci_device(v, "parent_obj", &s->parent_obj, false,
-                                 errp)) {
-        return false;
-    }
-    /* Two VMSTATE_UNUSED fields, both named "unused": the old instance
-     * id, only in version 1, then the old MMIO base. */
-    if (version == 1 &&
-        !visit_type_buffer(v, "unused[0]", s->unused_instance_id,
-                           sizeof(s->unused_instance_id), errp)) {
-        return false;
-    }
-    if (!visit_type_buffer(v, "unused[1]", s->unused_mmio_base,
-                           sizeof(s->unused_mmio_base), errp) ||
-        !visit_type_u32(v, "rxbuf_size", &s->rxbuf_size, errp) ||
-        !visit_type_u32(v, "rxbuf_min_shift", &s->rxbuf_min_shift, errp) ||
-        !visit_type_u32(v, "eecd_state.val_in", &s->val_in, errp) ||
-        !visit_type_u16(v, "eecd_state.bitnum_in", &s->bitnum_in, errp) ||
-        !visit_type_u16(v, "eecd_state.bitnum_out", &s->bitnum_out,
-                        errp) ||
-        !visit_type_u16(v, "eecd_state.reading", &s->reading, errp) ||
-        !visit_type_u32(v, "eecd_state.old_eecd", &s->old_eecd, errp) ||
-        !visit_type_u8(v, "mig_props.ipcss", &p->ipcss, errp) ||
-        !visit_type_u8(v, "mig_props.ipcso", &p->ipcso, errp) ||
-        !visit_type_u16(v, "mig_props.ipcse", &p->ipcse, errp) ||
-        !visit_type_u8(v, "mig_props.tucss", &p->tucss, errp) ||
-        !visit_type_u8(v, "mig_props.tucso", &p->tucso, errp) ||
-        !visit_type_u16(v, "mig_props.tucse", &p->tucse, errp) ||
-        !visit_type_u32(v, "mig_props.paylen", &p->paylen, errp) ||
-        !visit_type_u8(v, "mig_props.hdr_len", &p->hdr_len, errp) ||
-        !visit_type_u16(v, "mig_props.mss", &p->mss, errp) ||
-        !visit_type_u16(v, "tx.size", &s->tx_size, errp) ||
-        !visit_type_u16(v, "tx.tso_frames", &s->tx_tso_frames, errp) ||
-        !visit_type_u8(v, "tx.sum_needed", &s->tx_sum_needed, errp) ||
-        !visit_type_i8(v, "mig_props.ip", &p->ip, errp) ||
-        !visit_type_i8(v, "mig_props.tcp", &p->tcp, errp) ||
-        !visit_type_buffer(v, "tx.header", s->tx_header,
-                           sizeof(s->tx_header), errp) ||
-        !visit_type_buffer(v, "tx.data", s->tx_data, sizeof(s->tx_data),
-                           errp) ||
-        !visit_type_u16_array(v, "eeprom_data", s->eeprom_data,
-                              E1000_EEPROM_WORDS, errp) ||
-        !visit_type_u16_array(v, "phy_reg", s->phy_reg, E1000_PHY_REGS,
-                              errp)) {
-        return false;
-    }
-    for (size_t i = 0; i < E1000_NREGS; i++) {
-        if (!visit_type_u32(v, e1000_regs[i], &s->regs[i], errp)) {
-            return false;
-        }
-    }
-    /* Three VMSTATE_UINT32_SUB_ARRAY fields of mac_reg: RA, MTA, VFTA. */
-    return visit_type_u32_array(v, "mac_reg[0]", s->ra, E1000_RA_WORDS,
-                                errp) &&
-           visit_type_u32_array(v, "mac_reg[1]", s->mta, E1000_MTA_WORDS,
-                                errp) &&
-           visit_type_u32_array(v, "mac_reg[2]", s->vfta, E1000_VFTA_WORDS,
-                                errp);
+/* A u32 array field under @_name, a vmdesc name no C member spells. */
+#define E1000_U32_ARRAY_NAMED(_name, _f, _n) {                            \
+    .name = (_name), .num = (_n), .size = sizeof(uint32_t),             \
+    .type = VMSTATE_TYPE_U32, .flags = VMS_ARRAY,                       \
+    .offset = vmstate_offset_array(QemuE1000State, _f, uint32_t, _n),   \
 }
 
-static bool e1000_mit_visit(Visitor *v, void *state, uint32_t version,
-                            GError **errp)
+static bool e1000_pci_walk(Visitor *v, const char *name, void *field,
+                           GError **errp)
 {
-    QemuE1000State *s = state;
-
-    (void)version;
-    return visit_type_u32(v, "mac_reg[RDTR]", &s->rdtr, errp) &&
-           visit_type_u32(v, "mac_reg[RADV]", &s->radv, errp) &&
-           visit_type_u32(v, "mac_reg[TADV]", &s->tadv, errp) &&
-           visit_type_u32(v, "mac_reg[ITR]", &s->itr, errp) &&
-           visit_type_bool(v, "mit_irq_level", &s->mit_irq_level, errp);
+    return vmstate_walk_pci_device(v, name, field, false, errp);
 }
 
-static bool e1000_full_mac_visit(Visitor *v, void *state, uint32_t version,
-                                 GError **errp)
+static bool is_version_1(void *opaque, int version_id)
 {
-    QemuE1000State *s = state;
-
-    (void)version;
-    return visit_type_u32_array(v, "mac_reg", s->mac_reg, E1000_MAC_REGS,
-                                errp);
+    (void)opaque;
+    return version_id == 1;
 }
 
-static bool e1000_tso_visit(Visitor *v, void *state, uint32_t version,
-                            GError **errp)
-{
-    QemuE1000TxProps *p = &((QemuE1000State *)state)->tso_props;
+static const VMStateDescription vmstate_e1000_mit_state = {
+    .name = "e1000/mit_state",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .present = VMSTATE_PRESENT(QemuE1000State, mit_present),
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(mac_reg[RDTR], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RADV], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TADV], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[ITR], QemuE1000State),
+        VMSTATE_BOOL(mit_irq_level, QemuE1000State),
+        VMSTATE_END_OF_LIST()
+    }
+};
 
-    (void)version;
-    return visit_type_u8(v, "tx.tso_props.ipcss", &p->ipcss, errp) &&
-           visit_type_u8(v, "tx.tso_props.ipcso", &p->ipcso, errp) &&
-           visit_type_u16(v, "tx.tso_props.ipcse", &p->ipcse, errp) &&
-           visit_type_u8(v, "tx.tso_props.tucss", &p->tucss, errp) &&
-           visit_type_u8(v, "tx.tso_props.tucso", &p->tucso, errp) &&
-           visit_type_u16(v, "tx.tso_props.tucse", &p->tucse, errp) &&
-           visit_type_u32(v, "tx.tso_props.paylen", &p->paylen, errp) &&
-           visit_type_u8(v, "tx.tso_props.hdr_len", &p->hdr_len, errp) &&
-           visit_type_u16(v, "tx.tso_props.mss", &p->mss, errp) &&
-           visit_type_i8(v, "tx.tso_props.ip", &p->ip, errp) &&
-           visit_type_i8(v, "tx.tso_props.tcp", &p->tcp, errp);
-}
+static const VMStateDescription vmstate_e1000_full_mac_state = {
+    .name = "e1000/full_mac_state",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .present = VMSTATE_PRESENT(QemuE1000State, full_mac_present),
+    .fields = (const VMStateField[]) {
+        /* VMSTATE_UINT32_ARRAY(mac_reg, E1000State, 0x8000) */
+        E1000_U32_ARRAY_NAMED("mac_reg", full_mac_reg, E1000_MAC_REGS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_e1000_tx_tso_state = {
+    .name = "e1000/tx_tso_state",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .present = VMSTATE_PRESENT(QemuE1000State, tso_present),
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(tx.tso_props.ipcss, QemuE1000State),
+        VMSTATE_UINT8(tx.tso_props.ipcso, QemuE1000State),
+        VMSTATE_UINT16(tx.tso_props.ipcse, QemuE1000State),
+        VMSTATE_UINT8(tx.tso_props.tucss, QemuE1000State),
+        VMSTATE_UINT8(tx.tso_props.tucso, QemuE1000State),
+        VMSTATE_UINT16(tx.tso_props.tucse, QemuE1000State),
+        VMSTATE_UINT32(tx.tso_props.paylen, QemuE1000State),
+        VMSTATE_UINT8(tx.tso_props.hdr_len, QemuE1000State),
+        VMSTATE_UINT16(tx.tso_props.mss, QemuE1000State),
+        VMSTATE_INT8(tx.tso_props.ip, QemuE1000State),
+        VMSTATE_INT8(tx.tso_props.tcp, QemuE1000State),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_e1000 = {
+    .name = "e1000",
+    .version_id = 2,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_WALK(parent_obj, QemuE1000State, e1000_pci_walk),
+        VMSTATE_UNUSED_TEST(is_version_1, 4), /* was instance id */
+        VMSTATE_UNUSED(4), /* Was mmio_base.  */
+        VMSTATE_UINT32(rxbuf_size, QemuE1000State),
+        VMSTATE_UINT32(rxbuf_min_shift, QemuE1000State),
+        VMSTATE_UINT32(eecd_state.val_in, QemuE1000State),
+        VMSTATE_UINT16(eecd_state.bitnum_in, QemuE1000State),
+        VMSTATE_UINT16(eecd_state.bitnum_out, QemuE1000State),
+        VMSTATE_UINT16(eecd_state.reading, QemuE1000State),
+        VMSTATE_UINT32(eecd_state.old_eecd, QemuE1000State),
+        VMSTATE_UINT8(mig_props.ipcss, QemuE1000State),
+        VMSTATE_UINT8(mig_props.ipcso, QemuE1000State),
+        VMSTATE_UINT16(mig_props.ipcse, QemuE1000State),
+        VMSTATE_UINT8(mig_props.tucss, QemuE1000State),
+        VMSTATE_UINT8(mig_props.tucso, QemuE1000State),
+        VMSTATE_UINT16(mig_props.tucse, QemuE1000State),
+        VMSTATE_UINT32(mig_props.paylen, QemuE1000State),
+        VMSTATE_UINT8(mig_props.hdr_len, QemuE1000State),
+        VMSTATE_UINT16(mig_props.mss, QemuE1000State),
+        VMSTATE_UINT16(tx.size, QemuE1000State),
+        VMSTATE_UINT16(tx.tso_frames, QemuE1000State),
+        VMSTATE_UINT8(tx.sum_needed, QemuE1000State),
+        VMSTATE_INT8(mig_props.ip, QemuE1000State),
+        VMSTATE_INT8(mig_props.tcp, QemuE1000State),
+        VMSTATE_BUFFER(tx.header, QemuE1000State),
+        VMSTATE_BUFFER(tx.data, QemuE1000State),
+        VMSTATE_UINT16_ARRAY(eeprom_data, QemuE1000State, 64),
+        VMSTATE_UINT16_ARRAY(phy_reg, QemuE1000State, 0x20),
+        VMSTATE_UINT32(mac_reg[CTRL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[EECD], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[EERD], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[GPRC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[GPTC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[ICR], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[ICS], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[IMC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[IMS], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[LEDCTL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[MANC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[MDIC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[MPC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[PBA], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RCTL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RDBAH], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RDBAL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RDH], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RDLEN], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[RDT], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[STATUS], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[SWSM], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TCTL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TDBAH], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TDBAL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TDH], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TDLEN], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TDT], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TORH], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TORL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TOTH], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TOTL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TPR], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TPT], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[TXDCTL], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[WUFC], QemuE1000State),
+        VMSTATE_UINT32(mac_reg[VET], QemuE1000State),
+        /* VMSTATE_UINT32_SUB_ARRAY(mac_reg, E1000State, RA, 32) etc. */
+        E1000_U32_ARRAY_NAMED("mac_reg[0]", ra, E1000_RA_WORDS),
+        E1000_U32_ARRAY_NAMED("mac_reg[1]", mta, E1000_MTA_WORDS),
+        E1000_U32_ARRAY_NAMED("mac_reg[2]", vfta, E1000_VFTA_WORDS),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_e1000_mit_state,
+        &vmstate_e1000_full_mac_state,
+        &vmstate_e1000_tx_tso_state,
+        NULL
+    }
+};
 
 static bool e1000_visit(Visitor *v, void *state, uint32_t version,
                         GError **errp)
 {
-    QemuE1000State *s = state;
-
-    return e1000_main_visit(v, s, version, errp) &&
-           qemu_dev_subsection(v, "e1000/mit_state", 1, 1, &s->mit_present,
-                               e1000_mit_visit, s, errp) &&
-           qemu_dev_subsection(v, "e1000/full_mac_state", 1, 1,
-                               &s->full_mac_present, e1000_full_mac_visit, s,
-                               errp) &&
-           qemu_dev_subsection(v, "e1000/tx_tso_state", 1, 1,
-                               &s->tso_present, e1000_tso_visit, s, errp);
+    return vmstate_visit_members(v, &vmstate_e1000, state, version, errp);
 }
 
 const QemuDevice qemu_dev_e1000 = {

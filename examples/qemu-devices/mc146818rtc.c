@@ -3,16 +3,20 @@
  * vmstate_rtc, version 3, minimum 1) and its subsection
  * "mc146818rtc/irq_reinject_on_ack_count" (sent while the lost-tick
  * policy "slew" has interrupts left to reinject).
+ *
+ * A field table, line for line QEMU's (docs/converting-devices.md, "From
+ * VMState", uses it as the worked example): the two VMSTATE_UNUSED runs
+ * are "unused[0]" and "unused[1]" as in QEMU's vmdesc, written as zeros
+ * and ignored on load as QEMU does; timers (VMSTATE_TIMER_PTR) are their
+ * expiry, an int64 (-1: not armed).
  */
 #include "examples/qemu-devices/qemu-devices.h"
 
 typedef struct RTCState {
     uint8_t cmos_data[128];
     uint8_t cmos_index;
-    uint8_t unused0[7 * 4];
     int64_t periodic_timer;
     int64_t next_periodic_time;
-    uint8_t unused1[3 * 8];
     uint32_t irq_coalesced;
     uint32_t period;
     uint64_t base_rtc;
@@ -24,44 +28,54 @@ typedef struct RTCState {
     uint16_t irq_reinject_on_ack_count;
 } RTCState;
 
-static bool reinject_visit(Visitor *v, void *opaque, uint32_t version,
-                           GError **errp)
+static bool rtc_irq_reinject_on_ack_count_needed(void *opaque)
 {
-    RTCState *s = opaque;
-
-    (void)version;
-    return visit_type_u16(v, "irq_reinject_on_ack_count",
-                          &s->irq_reinject_on_ack_count, errp);
+    return ((RTCState *)opaque)->irq_reinject_on_ack_count != 0;
 }
+
+static const VMStateDescription vmstate_rtc_irq_reinject_on_ack_count = {
+    .name = "mc146818rtc/irq_reinject_on_ack_count",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = rtc_irq_reinject_on_ack_count_needed,
+    /* What the stream had, so re-encoding writes the same record. */
+    .present = VMSTATE_PRESENT(RTCState, has_reinject),
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16(irq_reinject_on_ack_count, RTCState),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_rtc = {
+    .name = "mc146818rtc",
+    .version_id = 3,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BUFFER(cmos_data, RTCState),
+        VMSTATE_UINT8(cmos_index, RTCState),
+        VMSTATE_UNUSED(7 * 4),
+        VMSTATE_INT64(periodic_timer, RTCState),        /* TIMER_PTR */
+        VMSTATE_INT64(next_periodic_time, RTCState),
+        VMSTATE_UNUSED(3 * 8),
+        VMSTATE_UINT32_V(irq_coalesced, RTCState, 2),
+        VMSTATE_UINT32_V(period, RTCState, 2),
+        VMSTATE_UINT64_V(base_rtc, RTCState, 3),
+        VMSTATE_UINT64_V(last_update, RTCState, 3),
+        VMSTATE_INT64_V(offset, RTCState, 3),
+        VMSTATE_INT64_V(update_timer, RTCState, 3),      /* TIMER_PTR_V */
+        VMSTATE_UINT64_V(next_alarm_time, RTCState, 3),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_rtc_irq_reinject_on_ack_count,
+        NULL
+    }
+};
 
 static bool rtc_visit(Visitor *v, void *opaque, uint32_t version,
                       GError **errp)
 {
-    RTCState *s = opaque;
-
-    return visit_type_buffer(v, "cmos_data", s->cmos_data,
-                             sizeof(s->cmos_data), errp) &&
-           visit_type_u8(v, "cmos_index", &s->cmos_index, errp) &&
-           visit_type_buffer(v, "unused[0]", s->unused0, sizeof(s->unused0),
-                             errp) &&
-           visit_type_i64(v, "periodic_timer", &s->periodic_timer, errp) &&
-           visit_type_i64(v, "next_periodic_time", &s->next_periodic_time,
-                          errp) &&
-           visit_type_buffer(v, "unused[1]", s->unused1, sizeof(s->unused1),
-                             errp) &&
-           (version < 2 ||
-            (visit_type_u32(v, "irq_coalesced", &s->irq_coalesced, errp) &&
-             visit_type_u32(v, "period", &s->period, errp))) &&
-           (version < 3 ||
-            (visit_type_u64(v, "base_rtc", &s->base_rtc, errp) &&
-             visit_type_u64(v, "last_update", &s->last_update, errp) &&
-             visit_type_i64(v, "offset", &s->offset, errp) &&
-             visit_type_i64(v, "update_timer", &s->update_timer, errp) &&
-             visit_type_u64(v, "next_alarm_time", &s->next_alarm_time,
-                            errp))) &&
-           qemu_dev_subsection(v, "mc146818rtc/irq_reinject_on_ack_count",
-                               1, 1, &s->has_reinject, reinject_visit, s,
-                               errp);
+    return vmstate_visit_members(v, &vmstate_rtc, opaque, version, errp);
 }
 
 const QemuDevice qemu_dev_mc146818rtc = {

@@ -5,11 +5,18 @@
  * a VMSTATE_STRUCT always at that version, so the v2 "divider" and v3
  * "fcr_vmstate" fields are always there) and its seven subsections, each
  * sent when its part of the state is not the idle value.
+ *
+ * Field tables, line for line QEMU's. QEMU's needed() tests (serial.c)
+ * are left out: each subsection's presence is kept in the state
+ * (VMSTATE_PRESENT), so a decoded section writes back the subsections it
+ * had. Timers (VMSTATE_TIMER_PTR) are their expiry in ns, -1 when not
+ * armed.
  */
-#include "examples/qemu-devices/vmstate-walk.h"
+#include "examples/qemu-devices/qemu-devices.h"
 
-/* UART_FIFO_LENGTH: the capacity of both FIFOs, a VMSTATE_VBUFFER_UINT32
- * whose length is the Fifo8's capacity, not in the stream. */
+/* UART_FIFO_LENGTH: the capacity of both FIFOs. QEMU's Fifo8 data is a
+ * VMSTATE_VBUFFER_UINT32 whose length is the capacity, a configuration
+ * fact not in the stream: here a buffer of that size. */
 #define QEMU_UART_FIFO_LENGTH 16
 
 typedef struct QemuFifo8 {
@@ -48,130 +55,110 @@ typedef struct QemuSerialState {
     int64_t modem_status_poll;
 } QemuSerialState;
 
-/* vmsd "Fifo8" v1, a VMSTATE_STRUCT. */
-static bool fifo8_visit(Visitor *v, const char *name, QemuFifo8 *f,
-                        GError **errp)
-{
-    return visit_start_struct(v, name, errp) &&
-           visit_type_buffer(v, "data", f->data, sizeof(f->data), errp) &&
-           visit_type_u32(v, "head", &f->head, errp) &&
-           visit_type_u32(v, "num", &f->num, errp) &&
-           visit_end_struct(v, errp);
+typedef struct QemuISASerialState {
+    QemuSerialState state;
+} QemuISASerialState;
+
+static const VMStateDescription vmstate_fifo8 = {
+    .name = "Fifo8",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BUFFER(data, QemuFifo8),        /* VBUFFER_UINT32 */
+        VMSTATE_UINT32(head, QemuFifo8),
+        VMSTATE_UINT32(num, QemuFifo8),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+/* One subsection of version 1 whose presence @_flag keeps. */
+#define SERIAL_SUBSECTION(_name, _flag, ...) {                          \
+    .name = (_name), .version_id = 1, .minimum_version_id = 1,          \
+    .present = VMSTATE_PRESENT(QemuSerialState, _flag),                 \
+    .fields = (const VMStateField[]) {                                  \
+        __VA_ARGS__, VMSTATE_END_OF_LIST()                              \
+    },                                                                  \
 }
 
-static bool serial_thr_ipending_visit(Visitor *v, void *state,
-                                     uint32_t version, GError **errp)
-{
-    QemuSerialState *s = state;
+static const VMStateDescription vmstate_serial_thr_ipending =
+    SERIAL_SUBSECTION("serial/thr_ipending", thr_ipending_present,
+                      VMSTATE_INT32(thr_ipending, QemuSerialState));
 
-    (void)version;
-    return visit_type_i32(v, "thr_ipending", &s->thr_ipending, errp);
-}
+static const VMStateDescription vmstate_serial_tsr =
+    SERIAL_SUBSECTION("serial/tsr", tsr_present,
+                      VMSTATE_UINT32(tsr_retry, QemuSerialState),
+                      VMSTATE_UINT8(thr, QemuSerialState),
+                      VMSTATE_UINT8(tsr, QemuSerialState));
 
-static bool serial_tsr_visit(Visitor *v, void *state, uint32_t version,
-                             GError **errp)
-{
-    QemuSerialState *s = state;
+static const VMStateDescription vmstate_serial_recv_fifo =
+    SERIAL_SUBSECTION("serial/recv_fifo", recv_fifo_present,
+                      VMSTATE_STRUCT(recv_fifo, QemuSerialState, 1,
+                                     vmstate_fifo8, QemuFifo8));
 
-    (void)version;
-    return visit_type_u32(v, "tsr_retry", &s->tsr_retry, errp) &&
-           visit_type_u8(v, "thr", &s->thr, errp) &&
-           visit_type_u8(v, "tsr", &s->tsr, errp);
-}
+static const VMStateDescription vmstate_serial_xmit_fifo =
+    SERIAL_SUBSECTION("serial/xmit_fifo", xmit_fifo_present,
+                      VMSTATE_STRUCT(xmit_fifo, QemuSerialState, 1,
+                                     vmstate_fifo8, QemuFifo8));
 
-static bool serial_recv_fifo_visit(Visitor *v, void *state,
-                                   uint32_t version, GError **errp)
-{
-    QemuSerialState *s = state;
+static const VMStateDescription vmstate_serial_fifo_timeout_timer =
+    SERIAL_SUBSECTION("serial/fifo_timeout_timer",
+                      fifo_timeout_timer_present,
+                      VMSTATE_INT64(fifo_timeout_timer, QemuSerialState));
 
-    (void)version;
-    return fifo8_visit(v, "recv_fifo", &s->recv_fifo, errp);
-}
+static const VMStateDescription vmstate_serial_timeout_ipending =
+    SERIAL_SUBSECTION("serial/timeout_ipending", timeout_ipending_present,
+                      VMSTATE_INT32(timeout_ipending, QemuSerialState));
 
-static bool serial_xmit_fifo_visit(Visitor *v, void *state,
-                                   uint32_t version, GError **errp)
-{
-    QemuSerialState *s = state;
+static const VMStateDescription vmstate_serial_poll =
+    SERIAL_SUBSECTION("serial/poll", poll_present,
+                      VMSTATE_INT32(poll_msl, QemuSerialState),
+                      VMSTATE_INT64(modem_status_poll, QemuSerialState));
 
-    (void)version;
-    return fifo8_visit(v, "xmit_fifo", &s->xmit_fifo, errp);
-}
+static const VMStateDescription vmstate_serial = {
+    .name = "serial",
+    .version_id = 3,
+    .minimum_version_id = 2,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16_V(divider, QemuSerialState, 2),
+        VMSTATE_UINT8(rbr, QemuSerialState),
+        VMSTATE_UINT8(ier, QemuSerialState),
+        VMSTATE_UINT8(iir, QemuSerialState),
+        VMSTATE_UINT8(lcr, QemuSerialState),
+        VMSTATE_UINT8(mcr, QemuSerialState),
+        VMSTATE_UINT8(lsr, QemuSerialState),
+        VMSTATE_UINT8(msr, QemuSerialState),
+        VMSTATE_UINT8(scr, QemuSerialState),
+        VMSTATE_UINT8_V(fcr_vmstate, QemuSerialState, 3),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_serial_thr_ipending,
+        &vmstate_serial_tsr,
+        &vmstate_serial_recv_fifo,
+        &vmstate_serial_xmit_fifo,
+        &vmstate_serial_fifo_timeout_timer,
+        &vmstate_serial_timeout_ipending,
+        &vmstate_serial_poll,
+        NULL
+    }
+};
 
-/* Timers are their expiry in ns, -1 when not armed. */
-static bool serial_fifo_timeout_timer_visit(Visitor *v, void *state,
-                                            uint32_t version, GError **errp)
-{
-    QemuSerialState *s = state;
-
-    (void)version;
-    return visit_type_i64(v, "fifo_timeout_timer", &s->fifo_timeout_timer,
-                          errp);
-}
-
-static bool serial_timeout_ipending_visit(Visitor *v, void *state,
-                                          uint32_t version, GError **errp)
-{
-    QemuSerialState *s = state;
-
-    (void)version;
-    return visit_type_i32(v, "timeout_ipending", &s->timeout_ipending,
-                          errp);
-}
-
-static bool serial_poll_visit(Visitor *v, void *state, uint32_t version,
-                              GError **errp)
-{
-    QemuSerialState *s = state;
-
-    (void)version;
-    return visit_type_i32(v, "poll_msl", &s->poll_msl, errp) &&
-           visit_type_i64(v, "modem_status_poll", &s->modem_status_poll,
-                          errp);
-}
-
-static bool serial_subsections_visit(Visitor *v, QemuSerialState *s,
-                                     GError **errp)
-{
-    return qemu_dev_subsection(v, "serial/thr_ipending", 1, 1,
-                               &s->thr_ipending_present,
-                               serial_thr_ipending_visit, s, errp) &&
-           qemu_dev_subsection(v, "serial/tsr", 1, 1, &s->tsr_present,
-                               serial_tsr_visit, s, errp) &&
-           qemu_dev_subsection(v, "serial/recv_fifo", 1, 1,
-                               &s->recv_fifo_present,
-                               serial_recv_fifo_visit, s, errp) &&
-           qemu_dev_subsection(v, "serial/xmit_fifo", 1, 1,
-                               &s->xmit_fifo_present,
-                               serial_xmit_fifo_visit, s, errp) &&
-           qemu_dev_subsection(v, "serial/fifo_timeout_timer", 1, 1,
-                               &s->fifo_timeout_timer_present,
-                               serial_fifo_timeout_timer_visit, s, errp) &&
-           qemu_dev_subsection(v, "serial/timeout_ipending", 1, 1,
-                               &s->timeout_ipending_present,
-                               serial_timeout_ipending_visit, s, errp) &&
-           qemu_dev_subsection(v, "serial/poll", 1, 1, &s->poll_present,
-                               serial_poll_visit, s, errp);
-}
+static const VMStateDescription vmstate_isa_serial = {
+    .name = "serial",
+    .version_id = 3,
+    .minimum_version_id = 2,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(state, QemuISASerialState, 0, vmstate_serial,
+                       QemuSerialState),
+        VMSTATE_END_OF_LIST()
+    }
+};
 
 static bool serial_visit(Visitor *v, void *state, uint32_t version,
                          GError **errp)
 {
-    QemuSerialState *s = state;
-
-    (void)version;
-    return visit_start_struct(v, "state", errp) &&
-           visit_type_u16(v, "divider", &s->divider, errp) &&
-           visit_type_u8(v, "rbr", &s->rbr, errp) &&
-           visit_type_u8(v, "ier", &s->ier, errp) &&
-           visit_type_u8(v, "iir", &s->iir, errp) &&
-           visit_type_u8(v, "lcr", &s->lcr, errp) &&
-           visit_type_u8(v, "mcr", &s->mcr, errp) &&
-           visit_type_u8(v, "lsr", &s->lsr, errp) &&
-           visit_type_u8(v, "msr", &s->msr, errp) &&
-           visit_type_u8(v, "scr", &s->scr, errp) &&
-           visit_type_u8(v, "fcr_vmstate", &s->fcr_vmstate, errp) &&
-           serial_subsections_visit(v, s, errp) &&
-           visit_end_struct(v, errp);
+    return vmstate_visit_members(v, &vmstate_isa_serial, state, version,
+                                 errp);
 }
 
 const QemuDevice qemu_dev_serial = {
@@ -179,6 +166,6 @@ const QemuDevice qemu_dev_serial = {
     .vmsd_name = "serial",
     .version = 3,
     .minimum_version = 2,
-    .state_size = sizeof(QemuSerialState),
+    .state_size = sizeof(QemuISASerialState),
     .visit = serial_visit,
 };

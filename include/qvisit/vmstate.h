@@ -42,22 +42,35 @@
  * visit_type_number(); arrays of them a visit_start_array() of their
  * elements (the native visit_type_u8_array() ... for unsigned ones);
  * buffers visit_type_buffer(); a struct field the nested description's
- * struct; a subsection an optional member (visit_optional()) named by
- * the subsection's description, holding its struct; a VMSTATE_WALK()
+ * struct; a subsection visit_start_subsection() with the subsection's
+ * description name and version_id, then its fields and subsections, so
+ * QEMUFile visitors write and read QEMU's subsection record (0x05, the
+ * name, be32 version, the fields; nothing when absent) and the other
+ * visitors see an optional struct member of that name; a VMSTATE_WALK()
  * field whatever its walk visits. Tables and walks mix both ways: a walk
- * calls vmstate_visit() for a part of its state, a table calls a walk
- * for a field.
+ * calls vmstate_visit() (or vmstate_visit_members()) for a part of its
+ * state, a table calls a walk for a field.
  *
- * Names follow QEMU's vmdesc: VMSTATE_UNUSED() fields are "unused", and a
- * name repeated in one table is "unused#2", "unused#3" ..., as the native
- * `qvisit dump --qemu` names repeated vmdesc fields.
+ * So one table gives QEMU's own bytes: a description written from QEMU
+ * 7.2's, with its subsections, reads and writes the section payload QEMU
+ * does (see the built-in devices mc146818rtc, serial and e1000 in
+ * examples/qemu-devices/). A subsection is written when its @needed says
+ * so, or, with VMSTATE_PRESENT(), when the state says it was read.
+ *
+ * Names follow QEMU 7.2's vmdesc: VMSTATE_UNUSED() fields are "unused",
+ * and when a table has several, "unused[0]", "unused[1]" ..., as QEMU
+ * names a repeated field name. Other field names are used as written:
+ * give a repeated one its vmdesc name ("mac_reg[0]") in the field's
+ * .name, as examples/qemu-devices/e1000.c does.
  *
  * == Versions ==
  * A table is visited at the visitor's version (visit_get_version(); 0 is
  * the description's version_id): a field whose version_id is above it is
  * skipped, as in QEMU, and one whose field_exists() test says no is
- * skipped too. A struct field and a subsection are visited at their own
- * description's version_id, as QEMU loads them.
+ * skipped too. A struct field is visited at its own description's
+ * version_id, as QEMU loads it; a subsection at the version its input
+ * says (its version_id on output): one outside its
+ * minimum_version_id..version_id is %QVISIT_ERROR_VERSION.
  *
  * == Counted arrays, buffers and pointers ==
  * The count of a counted array (VMSTATE_*VARRAY*) or of a buffer whose
@@ -236,9 +249,16 @@ typedef struct VMStateField {
  *   (always when NULL)
  * @fields: the fields, ended by VMSTATE_END_OF_LIST()
  * @subsections: (nullable): NULL-terminated subsections, each visited
- *   after the fields as an optional member
+ *   after the fields with visit_start_subsection()
+ * @present: qvisit's own, for a subsection: where the state keeps
+ *   whether the subsection is there, as VMSTATE_PRESENT() gives it (0:
+ *   nowhere). Input visitors store what the input had; output visitors
+ *   write the subsection when it is true, and @needed is not called. A
+ *   state decoded from a stream then writes back the same subsections,
+ *   whatever @needed would say. Since: 0.2
  *
- * A table, as QEMU's struct of the same name (the members qvisit uses).
+ * A table, as QEMU's struct of the same name (the members qvisit uses,
+ * plus @present).
  *
  * Since: 0.2
  */
@@ -249,7 +269,13 @@ struct VMStateDescription {
     bool (*needed)(void *opaque);
     const VMStateField *fields;
     const VMStateDescription *const *subsections;
+    size_t present;
 };
+
+/* The VMStateDescription.present of a subsection whose presence the
+ * bool @_f of state @_s keeps (its offset plus one, so 0 is "none"). */
+#define VMSTATE_PRESENT(_s, _f) \
+    (offsetof(_s, _f) + 1 + 0 * sizeof((bool *)0 == &((_s *)0)->_f))
 
 /**
  * vmstate_visit:
@@ -277,6 +303,32 @@ struct VMStateDescription {
 QVISIT_API bool vmstate_visit(Visitor *v, const char *name,
                               const VMStateDescription *vmsd, void *opaque,
                               GError **errp);
+
+/**
+ * vmstate_visit_members:
+ * @v: a visitor with a struct (or subsection) open
+ * @vmsd: (transfer none): the table
+ * @opaque: the state the table's offsets are relative to
+ * @version: the layout version to visit (0: @vmsd's version_id)
+ * @errp: return location for an error
+ *
+ * Visits @vmsd's fields and subsections as members of the struct the
+ * caller has open, at @version, without a struct of their own: a walk
+ * whose caller opened the struct (a QEMU section's root, as the built-in
+ * QEMU devices are called) or that adds members of its own around the
+ * table's. vmstate_visit() is visit_start_struct(), this and
+ * visit_end_struct().
+ *
+ * Errors: those of vmstate_visit(); the version error names the open
+ * struct.
+ *
+ * Returns: true on success.
+ * Since: 0.2
+ */
+QVISIT_API bool vmstate_visit_members(Visitor *v,
+                                      const VMStateDescription *vmsd,
+                                      void *opaque, uint32_t version,
+                                      GError **errp);
 
 /**
  * vmstate_clear:

@@ -61,7 +61,9 @@ TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TESTS := $(TEST_SRCS:%.c=$(B)/%)
 PLUGIN_SRCS := $(sort $(wildcard tests/plugins/*.c))
-# Always under build/ (tests name them by path), even for sanitizer builds.
+# Always under build/ (tests name them by path), even for sanitizer builds,
+# so both trees share them: they are built without sanitizers (see their
+# rule below).
 PLUGINS := $(PLUGIN_SRCS:tests/plugins/%.c=build/tests/plugins/%.so)
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCHES := $(BENCH_SRCS:%.c=$(B)/%)
@@ -147,11 +149,15 @@ $(B)/bench/%: $(B)/bench/%.o $(LINK_DEVICES) $(STATIC_LIB)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LINK_DEVICES) $(STATIC_LIB) \
 	    $(DEPS_LIBS) $(EXTRA_LIBS) $(LDFLAGS)
 
+# The plugins of both trees are the same files, so they never take the
+# sanitizer flags: a plain CLI cannot load a plugin built with ASan ("ASan
+# runtime does not come first"), while an ASan CLI loads a plain one.
+PLUGIN_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize%,$(CFLAGS))
 build/tests/plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)
-	$(Q)$(CC) $(filter-out -fvisibility=hidden,$(QVISIT_CFLAGS)) $(CFLAGS) \
-	    -MMD -MP -shared -o $@ $<
+	$(Q)$(CC) $(filter-out -fvisibility=hidden,$(QVISIT_CFLAGS)) \
+	    $(PLUGIN_CFLAGS) -MMD -MP -shared -o $@ $<
 
 # Each suite is its own process, so a crash hides no other suite.
 # TEST_WRAPPER lets check-valgrind reuse this rule.
@@ -160,6 +166,7 @@ check: all $(TESTS) $(PLUGINS)
 	$(Q)CC='$(CC)' DEPS_CFLAGS='$(DEPS_CFLAGS)' \
 	    tests/check-exports.sh $(SHARED_LIB) include
 	$(Q)tests/check-layers.sh $(B)
+	$(Q)tests/check-plugins.sh $(PLUGINS)
 	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
 	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
 	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)

@@ -124,6 +124,7 @@ static bool save_unhooked(MigrationRegistry *r, MigrationFormat format,
     MigrationRegistry copy = *r;
     g_autoptr(GPtrArray) devs = g_ptr_array_new_full(r->devices->len,
                                                      g_free);
+    bool ok;
 
     for (size_t i = 0; i < r->devices->len; i++) {
         MigrationDevice *dev = g_memdup2(g_ptr_array_index(r->devices, i),
@@ -134,7 +135,18 @@ static bool save_unhooked(MigrationRegistry *r, MigrationFormat format,
         g_ptr_array_add(devs, dev);
     }
     copy.devices = devs;
-    return migration_save(&copy, format, out, report, errp);
+    ok = migration_save(&copy, format, out, report, errp);
+    /* A legacy save fills or replaces a device's vmdesc cache (freeing
+     * the one the copy shared with the registry's device): hand the
+     * copy's cache back, or it leaks and the registry keeps freed
+     * pointers. */
+    for (size_t i = 0; i < r->devices->len; i++) {
+        MigrationDevice *dev = g_ptr_array_index(r->devices, i);
+        const MigrationDevice *used = g_ptr_array_index(devs, i);
+
+        dev->vmdesc = used->vmdesc;
+    }
+    return ok;
 }
 
 static SnapshotMeta *meta_from_report(const char *name, MigrationRegistry *r,

@@ -508,6 +508,9 @@ static void convert_round_trips_qemu_streams(void)
     static const char *const streams[] = {
         "pc-nodefaults", "pc-e1000", "q35-smp2-xhci-virtio", "pc-2.3-old",
         "pc-compress", "pc-ignore-shared", "pc-serial-nic-usb",
+        "pc-block", "pc-dirty-bitmap", "pc-icount", "pc-running-smp4",
+        /* Two sections "isa-ide" instance 0 */
+        "isapc-running",
     };
 
     setup_tmp();

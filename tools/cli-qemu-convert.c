@@ -54,6 +54,26 @@ static gssize find_section(const MigrationStream *s, const char *id,
     return -1;
 }
 
+/*
+ * The first section with @id and @instance that no record took yet. QEMU
+ * may write two sections under one id and instance (isapc's two isa-ide
+ * controllers are both "isa-ide" instance 0); they pair with the records
+ * in stream order.
+ */
+static gssize find_unused_section(const MigrationStream *s, const char *id,
+                                  uint32_t instance, const bool *used)
+{
+    for (size_t i = 0; i < migration_stream_get_size(s); i++) {
+        const MigrationSection *sec = migration_stream_get_section(s, i);
+
+        if (!used[i] && sec->instance_id == instance &&
+            !strcmp(sec->id, id)) {
+            return (gssize)i;
+        }
+    }
+    return -1;
+}
+
 /* A stream QEMU wrote carries RAM; the migration core's legacy streams,
  * which convert back through device layouts, never do. */
 static bool is_vm_stream(const char *in)
@@ -155,7 +175,7 @@ QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in)
             !rec_u32(rec, "instance_id", &inst)) {
             continue;
         }
-        k = find_section(s, idstr, inst);
+        k = find_unused_section(s, idstr, inst, used);
         if (k < 0) {
             cli_error("%s: the QEMU stream's section '%s' (instance %u) "
                       "has no device section", in, idstr, inst);

@@ -569,6 +569,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         case QS_SECTION_FULL: {
             g_autofree char *idstr = NULL;
             uint32_t instance, version;
+            int64_t desc_version;
             QDict *desc;
 
             if (!qs__be32(r, &id, errp) ||
@@ -642,6 +643,17 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                 return qs__error(r, errp, QVISIT_ERROR_UNKNOWN, at,
                                  "section (instance %u) is not described "
                                  "by the vmdesc", instance);
+            }
+            /* The payload is laid out by the entry, which QEMU writes
+             * from the same vmsd as the section's version: another
+             * version would be another layout (the encoder refuses it
+             * too). */
+            if (qs__dict_int(desc, "version", &desc_version) &&
+                desc_version != (int64_t)version) {
+                return qs__error(r, errp, QVISIT_ERROR_VERSION, at,
+                                 "section (instance %u) has version %u, but "
+                                 "the vmdesc describes version %" G_GINT64_FORMAT,
+                                 instance, version, desc_version);
             }
             {
                 state = qdict_new();

@@ -651,6 +651,8 @@ static void every_device_describes_a_zeroed_state(void)
 
 /* Writes pc-nodefaults.mig with its vmdesc changed by @edit to a
  * temporary file; returns its path. */
+static void edit_rtc_version(QList *devices);
+
 static char *stream_with_vmdesc(void (*edit)(QList *devices))
 {
     g_autoptr(GBytes) bytes = read_stream("pc-nodefaults");
@@ -676,6 +678,15 @@ static char *stream_with_vmdesc(void (*edit)(QList *devices))
     head[3] = text->len >> 8;
     head[4] = text->len;
     g_byte_array_append(out, data, cut);
+    if (edit == edit_rtc_version) {
+        /* The section says so too: the reader refuses a section whose
+         * version its vmdesc entry does not describe. */
+        static const char rtc[] = "\x0bmc146818rtc";
+        uint8_t *at = memmem(out->data, out->len, rtc, sizeof(rtc) - 1);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        at[sizeof(rtc) - 1 + 4 + 3] = 4;    /* after the be32 instance */
+    }
     g_byte_array_append(out, head, 5);
     g_byte_array_append(out, (const uint8_t *)text->str, text->len);
     fd = g_file_open_tmp("qvisit-check-XXXXXX.mig", &path, &err);

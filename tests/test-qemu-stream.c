@@ -564,6 +564,35 @@ static void section_disagreeing_with_vmdesc_size_is_invalid(void)
                  "25 at byte 239343");
 }
 
+/* The reader refuses a section whose version its vmdesc entry does not
+ * describe, as the encoder does: a full dump of it could not be encoded
+ * back (found by fuzz-qemu-stream's re-encode check). */
+static void section_version_disagreeing_with_vmdesc_is_refused(void)
+{
+    g_autoptr(GBytes) bytes = test_read_file(DATA "pc-nodefaults.mig");
+    g_autoptr(QObject) desc = load_desc("pc-nodefaults");
+    QList *devices = qobject_to(QList, qdict_get(qobject_to(QDict, desc),
+                                                 "devices"));
+    g_autoptr(QObject) o = NULL;
+    GError *err = NULL;
+
+    for (size_t i = 0; i < qlist_size(devices); i++) {
+        QDict *d = qobject_to(QDict, qlist_get(devices, i));
+
+        if (!strcmp(qstring_get_str(qobject_to(QString,
+                                               qdict_get(d, "name"))),
+                    "mc146818rtc")) {
+            qdict_put_int(d, "version", 9);
+        }
+    }
+    o = dump_mem(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
+                 desc, false, false, &err);
+    CU_ASSERT_PTR_NULL(o);
+    ASSERT_ERROR(err, QVISIT_ERROR_VERSION,
+                 "mc146818rtc: section (instance 0) has version 3, but the "
+                 "vmdesc describes version 9 at byte 242838");
+}
+
 static void wrong_field_width_is_caught_by_the_footer(void)
 {
     g_autoptr(GBytes) bytes = test_read_file(DATA "pc-nodefaults.mig");
@@ -1551,6 +1580,8 @@ static const TestCase tests[] = {
       repeated_field_names_get_numbered_keys },
     { "invalid_vmdesc_json_is_a_parse_error",
       invalid_vmdesc_json_is_a_parse_error },
+    { "section_version_disagreeing_with_vmdesc_is_refused",
+      section_version_disagreeing_with_vmdesc_is_refused },
     { "section_disagreeing_with_vmdesc_size_is_invalid",
       section_disagreeing_with_vmdesc_size_is_invalid },
     { "wrong_field_width_is_caught_by_the_footer",

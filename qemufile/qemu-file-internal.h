@@ -26,6 +26,19 @@
 #define QEMU_FILE_BUF_SIZE 32768
 
 /*
+ * What a reading file with a read() backend buffers once it has consumed
+ * QEMU_FILE_READ_GROW_AFTER bytes (before that, QEMU_FILE_BUF_SIZE, so a
+ * small stream costs no more memory than it did): each fill then asks for
+ * this much. A system call costs about as much as copying 16 KiB on a
+ * virtual machine, and RAM pages stream through here (docs/performance.md,
+ * "info and diff"); 256 KiB still fits in a core's L2 cache, where the
+ * pages are then digested or parsed. Everything that promises a window
+ * keeps to QEMU_FILE_BUF_SIZE.
+ */
+#define QEMU_FILE_READ_BUF_SIZE 262144
+#define QEMU_FILE_READ_GROW_AFTER (1024 * 1024)
+
+/*
  * The byte that starts a subsection header in QEMU 7.2's vmsd payloads
  * (QEMU_VM_SUBSECTION in migration/savevm.c), which the QEMUFile
  * visitors write and read for visit_start_subsection(). The wire codec
@@ -108,6 +121,7 @@ struct QEMUFile {
         };
     };
     size_t buf_size;        /* read: valid bytes in buf */
+    size_t buf_cap;         /* bytes allocated at buf, when owns_buf */
 
     /* Backend state. */
     int fd;                 /* fd backends; -1 otherwise */

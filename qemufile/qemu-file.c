@@ -18,7 +18,8 @@ QEMUFile *qemu_file__new(const QEMUFileOps *ops, bool writable)
     f->writable = writable;
     f->window_limit = writable ? QEMU_FILE_BUF_SIZE : 0;
     f->fd = -1;
-    f->buf = g_malloc(QEMU_FILE_BUF_SIZE);
+    f->buf_cap = QEMU_FILE_BUF_SIZE;
+    f->buf = g_malloc(f->buf_cap);
     f->owns_buf = true;
     return f;
 }
@@ -174,13 +175,23 @@ size_t qemu_file__fill(QEMUFile *f, size_t want)
         return avail;
     }
     /* Slide the unconsumed tail to the front, then read behind it. */
-    memmove(f->buf, f->buf + f->buf_index, avail);
+    if (f->owns_buf && f->buf_cap < QEMU_FILE_READ_BUF_SIZE &&
+        f->base + f->buf_index >= QEMU_FILE_READ_GROW_AFTER) {
+        uint8_t *bigger = g_malloc(QEMU_FILE_READ_BUF_SIZE);
+
+        memcpy(bigger, f->buf + f->buf_index, avail);
+        g_free(f->buf);
+        f->buf = bigger;
+        f->buf_cap = QEMU_FILE_READ_BUF_SIZE;
+    } else {
+        memmove(f->buf, f->buf + f->buf_index, avail);
+    }
     f->base += f->buf_index;
     f->buf_index = 0;
     f->buf_size = avail;
     while (f->buf_size < want) {
         ssize_t r = f->ops->read(f, f->buf + f->buf_size,
-                                 QEMU_FILE_BUF_SIZE - f->buf_size);
+                                 f->buf_cap - f->buf_size);
         if (r < 0) {
             qemu_file_set_error(f, (int)r);
             break;

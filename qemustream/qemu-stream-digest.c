@@ -15,9 +15,9 @@
  * pages could collide, as with any 64-bit digest.
  */
 #include "qemustream/qemu-stream-internal.h"
+#include "util/big-alloc.h"
 
 #include <string.h>
-#include <sys/mman.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QS_DIGEST_X86 1
@@ -200,37 +200,6 @@ uint64_t qs__page_digest(const uint8_t *page, size_t len)
 
 /* --- the digest tables ------------------------------------------------- */
 
-/*
- * A table is mapped rather than malloc()ed, with huge pages asked for:
- * it is 8 bytes per RAM page (2 MiB for 1 GiB of RAM), written once
- * page by page, and on a virtual machine with shadow page tables every
- * first touch of a 4 KiB page costs some 15 us (measured: 64 MiB touched
- * took 0.30 s of CPU with 4 KiB pages, 0.15 s with 2 MiB ones), which
- * was a tenth of a 1 GiB diff. A fresh mapping is zeroed, so the table
- * starts as "never sent" at no cost.
- */
-void *qs__big_alloc(size_t len)
-{
-    void *p = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    if (p == MAP_FAILED) {
-        g_error("%s: failed to map %zu bytes", G_STRLOC, len);
-    }
-#ifdef MADV_HUGEPAGE
-    /* Advice only: without transparent huge pages nothing changes. */
-    madvise(p, len ? len : 1, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
-void qs__big_free(void *p, size_t len)
-{
-    if (p) {
-        munmap(p, len ? len : 1);
-    }
-}
-
 QsDigestTable *qs__digest_table_new(void)
 {
     return g_new0(QsDigestTable, 1);
@@ -243,11 +212,11 @@ void qs__digest_table_grow(QsDigestTable *t, size_t len)
     if (len <= t->len) {
         return;
     }
-    d = qs__big_alloc(len * sizeof(uint64_t));
+    d = big_alloc(len * sizeof(uint64_t));
     if (t->len) {
         memcpy(d, t->d, t->len * sizeof(uint64_t));
     }
-    qs__big_free(t->d, t->len * sizeof(uint64_t));
+    big_free(t->d, t->len * sizeof(uint64_t));
     t->d = d;
     t->len = len;
 }
@@ -255,7 +224,7 @@ void qs__digest_table_grow(QsDigestTable *t, size_t len)
 void qs__digest_table_free(QsDigestTable *t)
 {
     if (t) {
-        qs__big_free(t->d, t->len * sizeof(uint64_t));
+        big_free(t->d, t->len * sizeof(uint64_t));
         g_free(t);
     }
 }

@@ -239,11 +239,6 @@ QsDigestTable *qs__digest_table_new(void);
 void qs__digest_table_grow(QsDigestTable *t, size_t len);
 void qs__digest_table_free(QsDigestTable *t);
 
-/* @len zeroed bytes for a big buffer written once (a digest table, its
- * hex), from a mapping with huge pages asked for; aborts when there is
- * no memory. Released with qs__big_free() and the same @len. */
-void *qs__big_alloc(size_t len);
-void qs__big_free(void *p, size_t len);
 
 /* Decodes one RAM record payload (up to and including EOS). @rec is the
  * native record dict (NULL in compat mode). */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "qemufile/qemu-file-window.h"
-#include "util/hex.h"
 
 /* An analyze-compat member waiting for the members before it. */
 typedef struct QsPending {
@@ -839,22 +838,19 @@ static bool read_header(QsReader *r, uint32_t *version, GError **errp)
     return true;
 }
 
-/* Puts each block's digests into its summary as hex, 16 digits a page. */
+/*
+ * Puts each block's digests into its summary as hex, 16 digits a page.
+ * The tables are turned big-endian in place (they are not read again),
+ * so the hex is their bytes', written once, straight into the QString.
+ */
 static bool put_digests(QsReader *r, QDict *summary, GError **errp)
 {
     QList *blocks = qobject_to(QList, qdict_get(summary, "blocks"));
-    char pairs[256][2];
 
-    /* Two digits a byte from a table: a 1 GiB block is 4 MiB of hex. */
-    for (int v = 0; v < 256; v++) {
-        pairs[v][0] = hex_digit_char(v >> 4);
-        pairs[v][1] = hex_digit_char(v);
-    }
     for (size_t i = 0; i < qlist_size(blocks); i++) {
         QDict *b = qobject_to(QDict, qlist_get(blocks, i));
         QsDigestTable *d = g_hash_table_lookup(r->ram_digests,
                                                qs__dict_str(b, "id"));
-        char *hex;
 
         if (!d) {
             qdict_put_str(b, "digests", "");
@@ -863,18 +859,11 @@ static bool put_digests(QsReader *r, QDict *summary, GError **errp)
         if (!qs__charge(r, QS_COST_STR(d->len * 16), errp)) {
             return false;
         }
-        hex = qs__big_alloc(d->len * 16 + 1);
         for (size_t k = 0; k < d->len; k++) {
-            uint64_t v = d->d[k];
-
-            for (int j = 0; j < 8; j++) {
-                memcpy(hex + k * 16 + 2 * j, pairs[(v >> (56 - 8 * j)) & 0xff],
-                       2);
-            }
+            d->d[k] = GUINT64_TO_BE(d->d[k]);
         }
-        hex[d->len * 16] = '\0';
-        qdict_put_str(b, "digests", hex);
-        qs__big_free(hex, d->len * 16 + 1);
+        qdict_put_obj(b, "digests", QOBJECT(qstring_from_hex(d->d,
+                                                             d->len * 8)));
     }
     return true;
 }

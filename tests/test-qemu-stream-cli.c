@@ -153,6 +153,26 @@ static const CliCase cases[] = {
       DATA "pc-nodefaults-e1000.diff", NULL, "" },
     { "Q diff --ignore", 2, NULL, "", "qvisit: diff: --ignore needs a "
       "pattern\n" },
+    /* diff reads its second input on a thread of its own: still only the
+     * first input's error when both are bad, the second's when it alone
+     * is; the footer of the RAM section is the byte changed. */
+    { "d=$(mktemp -d) && cp " DATA "pc-nodefaults.mig $d/a.mig && "
+      "cp " DATA "pc-nodefaults.mig $d/b.mig && "
+      "printf '\\377' | dd of=$d/a.mig bs=1 seek=239000 conv=notrunc "
+      "2>/dev/null && "
+      "printf '\\376' | dd of=$d/b.mig bs=1 seek=239000 conv=notrunc "
+      "2>/dev/null && { Q diff $d/a.mig $d/b.mig; echo \"exit $?\"; "
+      "Q diff $d/b.mig $d/a.mig; echo \"exit $?\"; } 2>&1 | "
+      "sed \"s|$d/||\"; rm -rf $d", 0, NULL,
+      "qvisit: a.mig: ram: missing section footer (got byte 0xff) at byte "
+      "239000\nexit 1\nqvisit: b.mig: ram: missing section footer (got "
+      "byte 0xfe) at byte 239000\nexit 1\n", "" },
+    { "d=$(mktemp -d) && cp " DATA "pc-nodefaults.mig $d/b.mig && "
+      "printf '\\376' | dd of=$d/b.mig bs=1 seek=239000 conv=notrunc "
+      "2>/dev/null && Q diff " DATA "pc-nodefaults.mig $d/b.mig 2>&1 | "
+      "sed \"s|$d/||\"; rm -rf $d", 0, NULL,
+      "qvisit: b.mig: ram: missing section footer (got byte 0xfe) at byte "
+      "239000\n", "" },
     /* convert keeps every device field: its output diffs equal. */
     { "Q convert --to json " DATA "q35-smp2-xhci-virtio.mig - | "
       "Q diff - " DATA "q35-smp2-xhci-virtio.mig", 0, NULL,

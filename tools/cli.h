@@ -31,6 +31,13 @@ typedef struct CliCommand {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Makes cli_error() on the calling thread append its lines to @into
+ * instead of printing them (NULL: print again), so that a worker thread's
+ * errors can be printed in the order the command would print them alone.
+ */
+void cli_error_capture(GString *into);
+
+/*
  * Outputs (tools/cli-output.c). Every file and standard output a command
  * writes goes through these, by the rules of <qvisit/migration-output.h>
  * (regular files replaced atomically with their mode kept, devices, FIFOs

@@ -280,7 +280,77 @@ static QObject *info_tree(QDict *info)
  * QEMU savevm stream with a vmdesc also gives its summary in *@info, for
  * the RAM.
  */
-static QObject *load_tree(const char *path, QObject **info)
+/*
+ * The QEMU-stream reading of one input (cli_qemu_info()), done ahead on a
+ * thread of its own: reading a 1 GiB stream is a core's worth of read()
+ * copying, so diff reads its second input beside the first and takes
+ * about the wall time of one dump. Its errors are kept, to be printed
+ * after the first input's, as a diff done in turn prints them.
+ */
+typedef struct PreRead {
+    const char *path;
+    QObject *info;          /* the summary, or NULL */
+    GByteArray *data;       /* what cli_qemu_info() read and kept */
+    bool failed;
+    GString *errors;
+    GThread *thread;
+    bool ready;             /* the thread ran: the fields above hold */
+} PreRead;
+
+static gpointer pre_read_run(gpointer opaque)
+{
+    PreRead *pr = opaque;
+
+    cli_error_capture(pr->errors);
+    pr->info = cli_qemu_info(pr->path, CLI_INPUT_STREAM_OR_JSON,
+                             QEMU_STREAM_INFO_STATES |
+                             QEMU_STREAM_INFO_RAM_DIGESTS, &pr->data,
+                             &pr->failed);
+    cli_error_capture(NULL);
+    return NULL;
+}
+
+/* Starts reading @path; standard input is left to load_tree(). */
+static void pre_read_start(PreRead *pr, const char *path)
+{
+    *pr = (PreRead){ .path = path };
+    if (strcmp(path, "-")) {
+        pr->errors = g_string_new(NULL);
+        pr->thread = g_thread_new("diff-read", pre_read_run, pr);
+    }
+}
+
+/* Waits for the reading; prints its errors when @report. */
+static void pre_read_finish(PreRead *pr, bool report)
+{
+    if (!pr->thread) {
+        return;
+    }
+    g_thread_join(pr->thread);
+    pr->thread = NULL;
+    pr->ready = true;
+    if (report) {
+        fputs(pr->errors->str, stderr);
+    }
+    g_string_free(pr->errors, true);
+    pr->errors = NULL;
+}
+
+static void pre_read_clear(PreRead *pr)
+{
+    pre_read_finish(pr, false);
+    qobject_unref(pr->info);
+    if (pr->data) {
+        g_byte_array_unref(pr->data);
+    }
+    *pr = (PreRead){ 0 };
+}
+
+/*
+ * With @pre (a finished pre_read_start() of @path), its result stands for
+ * the cli_qemu_info() call, and is taken over.
+ */
+static QObject *load_tree(const char *path, PreRead *pre, QObject **info)
 {
     g_autoptr(GByteArray) data = NULL;
     g_autoptr(MigrationStream) s = NULL;
@@ -288,9 +358,15 @@ static QObject *load_tree(const char *path, QObject **info)
     QDict *tree;
     bool failed;
 
-    *info = cli_qemu_info(path, CLI_INPUT_STREAM_OR_JSON,
-                          QEMU_STREAM_INFO_STATES |
-                          QEMU_STREAM_INFO_RAM_DIGESTS, &data, &failed);
+    if (pre && pre->ready) {
+        *info = g_steal_pointer(&pre->info);
+        data = g_steal_pointer(&pre->data);
+        failed = pre->failed;
+    } else {
+        *info = cli_qemu_info(path, CLI_INPUT_STREAM_OR_JSON,
+                              QEMU_STREAM_INFO_STATES |
+                              QEMU_STREAM_INFO_RAM_DIGESTS, &data, &failed);
+    }
     if (failed) {
         return NULL;
     }
@@ -475,6 +551,7 @@ int cmd_diff(int argc, char **argv)
     g_autoptr(QObject) ia = NULL;
     g_autoptr(QObject) ib = NULL;
     g_autoptr(GString) path = g_string_new(NULL);
+    PreRead pre_b;
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -515,8 +592,11 @@ int cmd_diff(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     c.ignore = ignore;
-    a = load_tree(pa, &ia);
-    b = a ? load_tree(pb, &ib) : NULL;
+    pre_read_start(&pre_b, pb);
+    a = load_tree(pa, NULL, &ia);
+    pre_read_finish(&pre_b, a != NULL);
+    b = a ? load_tree(pb, &pre_b, &ib) : NULL;
+    pre_read_clear(&pre_b);
     if (!a || !b) {
         return CLI_EXIT_FAILURE;
     }

@@ -29,14 +29,27 @@ static const CliCommand commands[] = {
       cmd_snapshots },
 };
 
+static _Thread_local GString *captured_errors;
+
+void cli_error_capture(GString *into)
+{
+    captured_errors = into;
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    fputs("qvisit: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (captured_errors) {
+        g_string_append(captured_errors, "qvisit: ");
+        g_string_append_vprintf(captured_errors, fmt, ap);
+        g_string_append_c(captured_errors, '\n');
+    } else {
+        fputs("qvisit: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    }
     va_end(ap);
 }
 

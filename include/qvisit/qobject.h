@@ -291,6 +291,22 @@ QVISIT_API double qnum_get_double(const QNum *qn);
 QVISIT_API QString *qstring_from_str(const char *str);
 
 /**
+ * qstring_from_hex:
+ * @data: (array length=len) (nullable): the bytes; may be %NULL when @len
+ *   is 0
+ * @len: how many bytes
+ *
+ * A string of the 2 × @len lowercase hex digits of @data, as buffers are
+ * written in QObject trees (visit_type_buffer()'s "hex" form), built in
+ * place: no intermediate copy of the text, which matters for the
+ * megabytes of a RAM digest list.
+ *
+ * Returns: (transfer full): a new QString.
+ * Since: 0.2
+ */
+QVISIT_API QString *qstring_from_hex(const void *data, size_t len);
+
+/**
  * qstring_get_str:
  * @qs: a QString
  *

@@ -148,25 +148,34 @@ int cli_dump_native(const char *stream, const char *output, bool compact)
     return cli_write_output(output, text->str, text->len);
 }
 
-static GHashTable *schema_cache;
+/*
+ * The MigrationDeviceInfo of each example device and version, made once
+ * per thread: diff reads its two inputs on two threads, and a decode may
+ * keep caches in the infos it is given, so threads share none.
+ */
+static GPrivate schema_cache = G_PRIVATE_INIT((GDestroyNotify)
+                                              g_hash_table_unref);
 
 const MigrationDeviceInfo *cli_example_schema(const char *id,
                                               uint32_t version, void *opaque)
 {
     const ExampleDevice *dev = example_device_find(id, version);
     g_autofree char *key = NULL;
+    GHashTable *cache;
     MigrationDeviceInfo *info;
 
     (void)opaque;
     if (!dev) {
         return NULL;
     }
-    if (!schema_cache) {
-        schema_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                             g_free);
+    cache = g_private_get(&schema_cache);
+    if (!cache) {
+        cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                      g_free);
+        g_private_set(&schema_cache, cache);
     }
     key = g_strdup_printf("%s/%u", id, version);
-    info = g_hash_table_lookup(schema_cache, key);
+    info = g_hash_table_lookup(cache, key);
     if (!info) {
         info = g_new0(MigrationDeviceInfo, 1);
         info->id = dev->id;
@@ -175,7 +184,7 @@ const MigrationDeviceInfo *cli_example_schema(const char *id,
         info->visit = dev->visit;
         info->state_size = dev->state_size;
         info->clear = dev->clear;
-        g_hash_table_insert(schema_cache, g_steal_pointer(&key), info);
+        g_hash_table_insert(cache, g_steal_pointer(&key), info);
     }
     return info;
 }

@@ -62,54 +62,15 @@ static void vd_clear(VdVmsd *v)
     g_free(v->subs);
 }
 
-static bool vd_bad(GError **errp, int code, const GString *path,
-                   const char *key, const char *what)
-{
-    g_set_error(errp, QVISIT_ERROR, code, "%s.%s: %s", path->str, key, what);
-    return false;
-}
-
-static bool vd_str(const QDict *d, const char *key, bool optional,
-                   const GString *path, const char **out, GError **errp)
-{
-    QObject *o = qdict_get(d, key);
-
-    *out = NULL;
-    if (!o && optional) {
-        return true;
-    }
-    if (!qobject_to(QString, o)) {
-        return vd_bad(errp, o ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
-                      path, key, o ? "expected a string" : "missing member");
-    }
-    *out = qstring_get_str(qobject_to(QString, o));
-    return true;
-}
-
+/* A non-negative (@min 0) or any integer member. */
 static bool vd_int(const QDict *d, const char *key, bool optional,
                    int64_t min, const GString *path, bool *present,
                    int64_t *out, GError **errp)
 {
-    QObject *o = qdict_get(d, key);
-    QNum *n = qobject_to(QNum, o);
-
-    if (present) {
-        *present = o != NULL;
-    }
-    if (!o && optional) {
-        return true;
-    }
-    if (!o) {
-        return vd_bad(errp, QVISIT_ERROR_MISSING, path, key,
-                      "missing member");
-    }
-    if (!n || qnum_is_double(n) || !qnum_get_try_int(n, out) || *out < min) {
-        return vd_bad(errp, n && !qnum_is_double(n) ? QVISIT_ERROR_RANGE
-                                                    : QVISIT_ERROR_TYPE,
-                      path, key, min == 0 ? "expected a non-negative integer"
-                                     : "expected an integer");
-    }
-    return true;
+    return qvs__get_int(d, key, path, optional, min, INT64_MAX,
+                        min == 0 ? "expected a non-negative integer"
+                                 : "expected an integer",
+                        present, out, errp);
 }
 
 static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
@@ -123,8 +84,8 @@ static bool vd_load_field(const QDict *d, GString *path, VdField *out,
     size_t mark = path->len;
     bool ok;
 
-    if (!vd_str(d, "name", false, path, &out->name, errp) ||
-        !vd_str(d, "type", false, path, &out->type, errp) ||
+    if (!qvs__get_str(d, "name", path, false, &out->name, errp) ||
+        !qvs__get_str(d, "type", path, false, &out->type, errp) ||
         !vd_int(d, "size", false, 0, path, NULL, &out->size, errp) ||
         !vd_int(d, "index", true, 0, path, &out->has_index, &out->index,
                 errp)) {
@@ -133,8 +94,8 @@ static bool vd_load_field(const QDict *d, GString *path, VdField *out,
     if (st) {
         nested = qobject_to(QDict, st);
         if (!nested) {
-            return vd_bad(errp, QVISIT_ERROR_TYPE, path, "struct",
-                          "expected an object");
+            return qvs__bad(errp, QVISIT_ERROR_TYPE, path, "struct",
+                            "expected an object");
         }
         g_string_append(path, ".struct");
     } else if (qdict_haskey(d, "fields")) {
@@ -163,8 +124,8 @@ static bool vd_load_list(const QDict *d, const char *key, GString *path,
         return true;
     }
     if (!l) {
-        return vd_bad(errp, QVISIT_ERROR_TYPE, path, key,
-                      "expected an array");
+        return qvs__bad(errp, QVISIT_ERROR_TYPE, path, key,
+                        "expected an array");
     }
     *n = qlist_size(l);
     *items = g_malloc0(*n ? *n * size : 1);
@@ -192,7 +153,7 @@ static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
     void *fields = NULL, *subs = NULL;
     bool ok;
 
-    if (!vd_str(d, "vmsd_name", old_style_ok, path, &out->name, errp)) {
+    if (!qvs__get_str(d, "vmsd_name", path, old_style_ok, &out->name, errp)) {
         return false;
     }
     if (out->name && !vd_int(d, "version", false, INT64_MIN, path, NULL,
@@ -581,7 +542,7 @@ GPtrArray *qemu_vmstate_check_vmdesc(const QemuVmstate *dst,
                         "%s: expected an object", path->str);
             return NULL;
         }
-        ok = vd_str(d, "name", false, path, &idstr, errp) &&
+        ok = qvs__get_str(d, "name", path, false, &idstr, errp) &&
              vd_int(d, "instance_id", false, 0, path, NULL, &instance,
                     errp) &&
              vd_load_vmsd(d, path, true, &dev, errp);

@@ -196,32 +196,34 @@ void qemu_vmstate_free(QemuVmstate *vs)
     g_free(vs);
 }
 
-static bool bad(GError **errp, int code, const GString *path,
-                const char *key, const char *what)
+bool qvs__bad(GError **errp, int code, const GString *path, const char *key,
+              const char *what)
 {
     g_set_error(errp, QVISIT_ERROR, code, "%s.%s: %s", path->str, key, what);
     return false;
 }
 
-static bool get_str(const QDict *d, const char *key, const GString *path,
-                    const char **out, GError **errp)
+bool qvs__get_str(const QDict *d, const char *key, const GString *path,
+                  bool optional, const char **out, GError **errp)
 {
     QObject *o = qdict_get(d, key);
     QString *s = qobject_to(QString, o);
 
+    if (!o && optional) {
+        *out = NULL;
+        return true;
+    }
     if (!s) {
-        return bad(errp, o ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING, path,
-                   key, o ? "expected a string" : "missing member");
+        return qvs__bad(errp, o ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
+                        path, key, o ? "expected a string" : "missing member");
     }
     *out = qstring_get_str(s);
     return true;
 }
 
-/* An integer member; @optional ones may be absent (*@present false). */
-static bool get_int(const QDict *d, const char *key, const GString *path,
-                    bool optional, int64_t min, int64_t max,
-                    const char *what, bool *present, int64_t *out,
-                    GError **errp)
+bool qvs__get_int(const QDict *d, const char *key, const GString *path,
+                  bool optional, int64_t min, int64_t max, const char *what,
+                  bool *present, int64_t *out, GError **errp)
 {
     QObject *o = qdict_get(d, key);
     QNum *n = qobject_to(QNum, o);
@@ -233,14 +235,15 @@ static bool get_int(const QDict *d, const char *key, const GString *path,
         return true;
     }
     if (!o) {
-        return bad(errp, QVISIT_ERROR_MISSING, path, key, "missing member");
+        return qvs__bad(errp, QVISIT_ERROR_MISSING, path, key,
+                        "missing member");
     }
     if (!n || qnum_is_double(n)) {
-        return bad(errp, QVISIT_ERROR_TYPE, path, key, what);
+        return qvs__bad(errp, QVISIT_ERROR_TYPE, path, key, what);
     }
     /* A uint above INT64_MAX fails qnum_get_try_int(). */
     if (!qnum_get_try_int(n, out) || *out < min || *out > max) {
-        return bad(errp, QVISIT_ERROR_RANGE, path, key, what);
+        return qvs__bad(errp, QVISIT_ERROR_RANGE, path, key, what);
     }
     return true;
 }
@@ -248,11 +251,12 @@ static bool get_int(const QDict *d, const char *key, const GString *path,
 static bool get_version(const QDict *d, const GString *path, QvsVersion *v,
                         GError **errp)
 {
-    return get_int(d, "version_id", path, false, INT64_MIN, INT64_MAX,
-                   "expected an integer", NULL, &v->version_id, errp) &&
-           get_int(d, "minimum_version_id", path, true, INT64_MIN,
-                   INT64_MAX, "expected an integer", &v->has_min,
-                   &v->minimum_version_id, errp);
+    return qvs__get_int(d, "version_id", path, false, INT64_MIN, INT64_MAX,
+                        "expected an integer", NULL, &v->version_id,
+                        errp) &&
+           qvs__get_int(d, "minimum_version_id", path, true, INT64_MIN,
+                        INT64_MAX, "expected an integer", &v->has_min,
+                        &v->minimum_version_id, errp);
 }
 
 /* A member that must be an object or a list when present. */
@@ -262,9 +266,9 @@ static QObject *get_typed(const QDict *d, const char *key, QType type,
     QObject *o = qdict_get(d, key);
 
     if (o && qobject_type(o) != type) {
-        *ok = bad(errp, QVISIT_ERROR_TYPE, path, key,
-                  type == QTYPE_QDICT ? "expected an object"
-                                      : "expected an array");
+        *ok = qvs__bad(errp, QVISIT_ERROR_TYPE, path, key,
+                       type == QTYPE_QDICT ? "expected an object"
+                                           : "expected an array");
         return NULL;
     }
     return o;
@@ -281,17 +285,18 @@ static bool load_field(const QDict *d, GString *path, QvsField *out,
     bool ok = true;
 
     out->dict = d;
-    if (!get_str(d, "field", path, &out->name, errp) ||
+    if (!qvs__get_str(d, "field", path, false, &out->name, errp) ||
         !get_version(d, path, &out->v, errp) ||
-        !get_int(d, "size", path, false, 0, QVS_SIZE_MAX,
-                 "expected an integer from 0 to 2^62", NULL, &out->size,
-                 errp)) {
+        !qvs__get_int(d, "size", path, false, 0, QVS_SIZE_MAX,
+                      "expected an integer from 0 to 2^62", NULL, &out->size,
+                      errp)) {
         return false;
     }
     if (!qobject_to(QBool, exists)) {
-        return bad(errp, exists ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
-                   path, "field_exists",
-                   exists ? "expected a boolean" : "missing member");
+        return qvs__bad(errp,
+                        exists ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
+                        path, "field_exists",
+                        exists ? "expected a boolean" : "missing member");
     }
     out->field_exists = qbool_get_bool(qobject_to(QBool, exists));
     desc = get_typed(d, "Description", QTYPE_QDICT, path, &ok, errp);
@@ -350,7 +355,7 @@ static bool load_desc(const QDict *d, GString *path, QvsDesc *out,
     bool ok;
 
     out->dict = d;
-    ok = get_str(d, "name", path, &out->name, errp) &&
+    ok = qvs__get_str(d, "name", path, false, &out->name, errp) &&
          get_version(d, path, &out->v, errp);
     /* Whatever was allocated is attached before an error returns, so
      * desc_clear() frees it. */
@@ -441,7 +446,8 @@ static QemuVmstate *from_json(const char *text, gssize len,
             return NULL;
         }
         if (!strcmp(key, QVS_MACHINE_KEY)) {
-            if (!get_str(d, "Name", path, &vs->machine, errp)) {
+            if (!qvs__get_str(d, "Name", path, false, &vs->machine,
+                              errp)) {
                 return NULL;
             }
         } else if (!load_section(vs, key, d, errp)) {

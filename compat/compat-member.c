@@ -86,6 +86,29 @@ static bool for_each_match(QDict *state, const CompatPath *p,
     return true;
 }
 
+/*
+ * The start of the helpers below: parses @path into *@p and, when it has
+ * wildcards, runs @op with @opaque on each match. Returns true when that
+ * finished the helper, whose result is then *@ok (false, with @errp set,
+ * for a path that does not parse); false when the helper goes on with
+ * the concrete path *@p.
+ */
+static bool run_wildcards(QDict *state, const char *path, MemberOp op,
+                          void *opaque, CompatPath **p, bool *ok,
+                          GError **errp)
+{
+    *p = compat__path_parse(path, errp);
+    if (!*p) {
+        *ok = false;
+        return true;
+    }
+    if (!compat__path_wildcards(*p)) {
+        return false;
+    }
+    *ok = for_each_match(state, *p, NULL, op, opaque, errp);
+    return true;
+}
+
 QObject *compat_get_member(QDict *state, const char *path, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
@@ -144,20 +167,16 @@ bool compat_set_member(QDict *state, const char *path, QObject *value,
 {
     g_autoptr(QObject) val = value;
     g_autoptr(CompatPath) p = NULL;
+    ValueOp o = { compat_set_member, val };
     QObject *container;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (!p) {
-        return false;
-    }
-    if (compat__path_wildcards(p)) {
-        ValueOp o = { compat_set_member, val };
-
-        return for_each_match(state, p, NULL, value_op, &o, errp);
+    if (run_wildcards(state, path, value_op, &o, &p, &ok, errp)) {
+        return ok;
     }
     if (compat__path_last_name(p)) {
         QDict *parent = compat__path_parent_dict(state, p, errp);
@@ -192,17 +211,17 @@ bool compat_rename_member(QDict *state, const char *path,
     g_autoptr(CompatPath) p = NULL;
     const char *name;
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL && new_name != NULL,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        return for_each_match(state, p, NULL, rename_op, (void *)new_name,
-                              errp);
+    if (run_wildcards(state, path, rename_op, (void *)new_name, &p, &ok,
+                      errp)) {
+        return ok;
     }
-    if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+    if (!compat__path_walk(QOBJECT(state), p, p->n, errp)) {
         return false;
     }
     parent = compat__path_parent_dict(state, p, errp);
@@ -234,20 +253,16 @@ bool compat_add_member(QDict *state, const char *path, QObject *value,
 {
     g_autoptr(QObject) val = value;
     g_autoptr(CompatPath) p = NULL;
+    ValueOp o = { compat_add_member, val };
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (!p) {
-        return false;
-    }
-    if (compat__path_wildcards(p)) {
-        ValueOp o = { compat_add_member, val };
-
-        return for_each_match(state, p, NULL, value_op, &o, errp);
+    if (run_wildcards(state, path, value_op, &o, &p, &ok, errp)) {
+        return ok;
     }
     parent = compat__path_parent_dict(state, p, errp);
     if (!parent) {
@@ -272,15 +287,15 @@ bool compat_drop_member(QDict *state, const char *path, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        return for_each_match(state, p, NULL, drop_op, NULL, errp);
+    if (run_wildcards(state, path, drop_op, NULL, &p, &ok, errp)) {
+        return ok;
     }
-    if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+    if (!compat__path_walk(QOBJECT(state), p, p->n, errp)) {
         return false;
     }
     parent = compat__path_parent_dict(state, p, errp);
@@ -349,22 +364,21 @@ bool compat_change_int_width(QDict *state, const char *path, unsigned bits,
 {
     g_autoptr(CompatPath) p = NULL;
     g_autoptr(QList) fresh = NULL;
+    IntWidth w = { bits, is_signed };
     QObject *obj;
     QList *list;
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL, false);
     g_return_val_if_fail(bits == 8 || bits == 16 || bits == 32 || bits == 64,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        IntWidth w = { bits, is_signed };
-
-        return for_each_match(state, p, NULL, int_width_op, &w, errp);
+    if (run_wildcards(state, path, int_width_op, &w, &p, &ok, errp)) {
+        return ok;
     }
-    obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+    obj = compat__path_walk(QOBJECT(state), p, p->n, errp);
     if (!obj) {
         return false;
     }
@@ -494,19 +508,18 @@ bool compat_resize_array(QDict *state, const char *path, size_t len,
                          const QObject *fill, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
+    Resize r = { len, fill };
     QObject *obj;
     QList *list;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        Resize r = { len, fill };
-
-        return for_each_match(state, p, NULL, resize_op, &r, errp);
+    if (run_wildcards(state, path, resize_op, &r, &p, &ok, errp)) {
+        return ok;
     }
-    obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+    obj = compat__path_walk(QOBJECT(state), p, p->n, errp);
     if (!obj) {
         return false;
     }

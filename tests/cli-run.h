@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tests/test-util.h"
+
 /* What one run gave; release it with cli_run_clear(). */
 typedef struct CliRun {
     int status;             /* the exit status; -1 when killed */
@@ -49,5 +51,14 @@ typedef struct CliCase {
  * when it is unset) in the current folder and checks it; prints each case
  * that fails with what it gave, and fails the test. */
 void cli_run_cases(const CliCase *cases, size_t n);
+
+/*
+ * The main() of a suite whose commands run in a temporary folder: makes
+ * *@dir from @tmpl (g_dir_make_tmp()), runs @setup (nullable; false: the
+ * suite does not run), then suite @name's @tests, then removes the
+ * folder. Returns the exit code.
+ */
+int cli_run_suite_in_tmp(const char *name, const TestCase *tests,
+                         const char *tmpl, char **dir, bool (*setup)(void));
 
 #endif /* QVISIT_TESTS_CLI_RUN_H */

@@ -368,19 +368,6 @@ static const TestCase tests[] = {
 
 int main(void)
 {
-    g_autofree char *cmd = NULL;
-    int ret;
-
-    dir = g_dir_make_tmp("qvisit-cli-XXXXXX", NULL);
-    if (!dir || !write_streams()) {
-        fprintf(stderr, "test-migration-cli: cannot write the streams\n");
-        return 1;
-    }
-    ret = test_run_suite("migration-cli", tests);
-    cmd = g_strdup_printf("rm -rf '%s'", dir);
-    if (system(cmd) != 0) {
-        ret = 1;
-    }
-    g_free(dir);
-    return ret;
+    return cli_run_suite_in_tmp("migration-cli", tests,
+                                "qvisit-cli-XXXXXX", &dir, write_streams);
 }

@@ -65,8 +65,8 @@ static const CliCase cases[] = {
       C "identical/dst.json", 1, NULL, "",
       "qvisit: compat-check: /nonexistent.json: open: No such file or "
       "directory\n" },
-    { "echo '[]' | Q compat-check --qemu-vmstate - " C "identical/dst.json", 1, NULL,
-      "", "qvisit: compat-check: -: (root): not a -dump-vmstate file: "
+    { "echo '[]' | Q compat-check --qemu-vmstate - " C "identical/dst.json", 1,
+      NULL, "", "qvisit: compat-check: -: (root): not a -dump-vmstate file: "
       "expected an object, got array\n" },
     { "Q compat-check --max-alloc 100 --qemu-vmstate " PAIR, 1, NULL, "",
       "qvisit: compat-check: " C "qemu-dump1-dump2/src.json: stream larger "

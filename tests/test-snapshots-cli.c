@@ -344,19 +344,6 @@ static const TestCase tests[] = {
 
 int main(void)
 {
-    g_autofree char *cmd = NULL;
-    int ret;
-
-    dir = g_dir_make_tmp("qvisit-snapcli-XXXXXX", NULL);
-    if (!dir || !write_streams()) {
-        fprintf(stderr, "test-snapshots-cli: cannot write the streams\n");
-        return 1;
-    }
-    ret = test_run_suite("snapshots-cli", tests);
-    cmd = g_strdup_printf("rm -rf '%s'", dir);
-    if (system(cmd) != 0) {
-        ret = 1;
-    }
-    g_free(dir);
-    return ret;
+    return cli_run_suite_in_tmp("snapshots-cli", tests,
+                                "qvisit-snapcli-XXXXXX", &dir, write_streams);
 }

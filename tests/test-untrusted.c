@@ -747,27 +747,6 @@ static const TestCase tests[] = {
 
 int main(void)
 {
-    GError *err = NULL;
-    int ret;
-
-    dir = g_dir_make_tmp("qvisit-untrusted-XXXXXX", &err);
-    if (!dir) {
-        fprintf(stderr, "%s\n", err->message);
-        g_error_free(err);
-        return 1;
-    }
-    ret = test_run_suite("untrusted", tests);
-    {
-        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-        const char *n;
-
-        while (d && (n = g_dir_read_name(d))) {
-            g_autofree char *p = g_build_filename(dir, n, NULL);
-
-            unlink(p);
-        }
-    }
-    rmdir(dir);
-    g_free(dir);
-    return ret;
+    return cli_run_suite_in_tmp("untrusted", tests,
+                                "qvisit-untrusted-XXXXXX", &dir, NULL);
 }

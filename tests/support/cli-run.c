@@ -4,10 +4,9 @@
 #include "tests/cli-run.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-
-#include "tests/test-util.h"
 
 char *cli_run_path(void)
 {
@@ -105,4 +104,30 @@ void cli_run_cases(const CliCase *cases, size_t n)
         CU_ASSERT_TRUE(ok);
         cli_run_clear(&r);
     }
+}
+
+int cli_run_suite_in_tmp(const char *name, const TestCase *tests,
+                         const char *tmpl, char **dir, bool (*setup)(void))
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *cmd = NULL;
+    int ret;
+
+    *dir = g_dir_make_tmp(tmpl, &err);
+    if (!*dir) {
+        fprintf(stderr, "test-%s: %s\n", name, err->message);
+        return 1;
+    }
+    if (setup && !setup()) {
+        fprintf(stderr, "test-%s: cannot set up %s\n", name, *dir);
+        ret = 1;
+    } else {
+        ret = test_run_suite(name, tests);
+    }
+    cmd = g_strdup_printf("rm -rf '%s'", *dir);
+    if (system(cmd) != 0) {
+        ret = 1;
+    }
+    g_clear_pointer(dir, g_free);
+    return ret;
 }

@@ -22,10 +22,8 @@ incoming() {
     stream=$2
     shift 2
     sock=$work/$name.in.sock
-    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S -machine pc \
-        -incoming defer -qmp "unix:$sock,server=on,wait=off" "$@" \
-        >"$work/$name.in.log" 2>&1 &
-    pid=$!
+    qemu_paused "$sock" -machine pc -incoming defer "$@" \
+        >"$work/$name.in.log" 2>&1
     qmp_python "" "$sock" "$stream" <<'EOF'
 cmd("migrate-incoming", uri="exec:cat " + sys.argv[1])
 wait_migration("incoming migration", tries=400)
@@ -33,7 +31,7 @@ print(json.dumps(cmd("query-block")))
 cmd("quit")
 EOF
     st=$?
-    wait "$pid" 2>/dev/null
+    wait "$qemu_pid" 2>/dev/null
     return $st
 }
 

@@ -65,10 +65,7 @@ load() {
     lsrc=$1
     ldest=$2
     shift 2
-    "${QEMU:-qemu-system-x86_64}" -accel tcg -m 16 -nodefaults \
-        -display none -S -qmp "unix:$lsock,server=on,wait=off" \
-        -incoming defer "$@" 2>"$work/load.err" &
-    lpid=$!
+    qemu_paused "$lsock" -incoming defer "$@" 2>"$work/load.err"
     qmp_python live-qemu "$lsock" "$lsrc" "$ldest" <<'EOF'
 src, dest = sys.argv[1:3]
 cmd("migrate-incoming", uri="exec:cat " + src)
@@ -80,8 +77,11 @@ wait_migration(tries=600)
 cmd("quit")
 EOF
     lrc=$?
-    [ $lrc -eq 0 ] || kill "$lpid" 2>/dev/null
-    wait "$lpid" 2>/dev/null
+    if [ $lrc -eq 0 ]; then
+        wait "$qemu_pid" 2>/dev/null
+    else
+        qemu_stop
+    fi
     return $lrc
 }
 

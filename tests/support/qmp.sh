@@ -2,6 +2,14 @@
 # QMP: tests/live-qemu.sh, tests/live-qemu-iterative.sh,
 # tests/data/qemu/make-corpus.sh, tests/data/qemu-devices/make-cases.sh.
 #
+# qemu_paused SOCKET QEMU-ARGS...
+#   Starts $QEMU (default qemu-system-x86_64) in the background, paused
+#   (-S), with TCG, 16 MiB of RAM, no default devices, no display and QMP
+#   on the unix socket SOCKET, then QEMU-ARGS; its pid in $qemu_pid.
+#
+# qemu_stop
+#   Kills $qemu_pid (after a QMP script that failed) and waits for it.
+#
 # qmp_python WHO SOCKET [ARG...] <<'EOF' ... EOF
 #   Runs the Python script given on standard input after a prelude that
 #   connects to QEMU's QMP unix socket SOCKET (retrying for 10 s while
@@ -71,6 +79,19 @@ json.loads(_qmp_file.readline())        # greeting
 cmd("qmp_capabilities")
 EOF
 )
+
+qemu_paused() {
+    _qmp_sock=$1
+    shift
+    "${QEMU:-qemu-system-x86_64}" -accel tcg -m 16 -nodefaults -display none \
+        -S -qmp "unix:$_qmp_sock,server=on,wait=off" "$@" &
+    qemu_pid=$!
+}
+
+qemu_stop() {
+    kill "$qemu_pid" 2>/dev/null || true
+    wait "$qemu_pid" 2>/dev/null || true
+}
 
 qmp_python() {
     python3 -c "$_QMP_PRELUDE

@@ -118,20 +118,17 @@ stream() {
     hmp=$2
     shift 2
     sock=$work/$name.sock
-    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S \
-        -qmp "unix:$sock,server=on,wait=off" "$@" &
-    pid=$!
+    qemu_paused "$sock" "$@"
     old_ifs=$IFS
     IFS=';'
     # shellcheck disable=SC2086
     if ! drive "$sock" "$work/$name.mig" $hmp; then
         IFS=$old_ifs
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        qemu_stop
         return 1
     fi
     IFS=$old_ifs
-    wait "$pid"
+    wait "$qemu_pid"
     extract "$name"
 }
 

@@ -60,17 +60,14 @@ stream() {
     caps=$2
     shift 2
     sock=$work/$name.sock
-    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S \
-        -qmp "unix:$sock,server=on,wait=off" "$@" &
-    pid=$!
+    qemu_paused "$sock" "$@"
     p=$pre
     pre='[]'
     if ! qmp "$sock" "$work/$name.mig" "$caps" "$p"; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        qemu_stop
         return 1
     fi
-    wait "$pid"
+    wait "$qemu_pid"
     mv "$work/$name.mig" "$out/$name.mig"
     echo "  $name.mig $(wc -c < "$out/$name.mig") bytes"
 }

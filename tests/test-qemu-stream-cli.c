@@ -287,9 +287,7 @@ static void encode_refuses_invalid_documents_and_writes_nothing(void)
 static char *run_sh(const char *cmd, int *status)
 {
     const char *cli = g_getenv("QVISIT_CLI");
-    g_autofree char *prefix = g_strdup_printf("%s ", cli ? cli : "false");
-    g_auto(GStrv) parts = g_strsplit(cmd, "Q ", -1);
-    g_autofree char *full = g_strjoinv(prefix, parts);
+    g_autofree char *full = cli_run_expand(cmd, cli ? cli : "false");
     char *argv[] = { "/bin/sh", "-c", full, NULL };
     g_autoptr(GError) err = NULL;
     char *out = NULL;

@@ -31,21 +31,13 @@ static bool write_streams(void)
     MigrationDeviceInfo b = tdev_info("pci.0/tdev", 1);
     g_autoptr(MigrationRegistry) r = migration_registry_new();
     TDev d[2];
-    static const char *const names[] = { NULL, "s.legacy", "s.bin",
-                                         "s.json" };
 
     tdev_fill(&d[0], 1);
     tdev_fill(&d[1], 2);
     migration_register(r, &a, &d[0], NULL);
     migration_register(r, &b, &d[1], NULL);
-    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
-        g_autoptr(GByteArray) out = g_byte_array_new();
-        g_autofree char *path = g_build_filename(dir, names[f], NULL);
-
-        if (!migration_save(r, f, out, NULL, NULL) ||
-            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
-            return false;
-        }
+    if (!tdev_write_streams(r, dir)) {
+        return false;
     }
     /* A second state: one member changed. */
     d[1].u16 = 7;

@@ -46,23 +46,14 @@ static bool write_streams(void)
 {
     MigrationDeviceInfo a = tdev_info("tdev", 0);
     g_autoptr(MigrationRegistry) r = migration_registry_new();
-    static const char *const names[] = { NULL, "s.legacy", "s.bin",
-                                         "s.json" };
     TDev d;
+    bool ok;
 
     tdev_fill(&d, 1);
     migration_register(r, &a, &d, NULL);
-    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
-        g_autoptr(GByteArray) out = g_byte_array_new();
-        g_autofree char *path = g_build_filename(dir, names[f], NULL);
-
-        if (!migration_save(r, f, out, NULL, NULL) ||
-            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
-            return false;
-        }
-    }
+    ok = tdev_write_streams(r, dir);
     tdev_clear(&d);
-    return true;
+    return ok;
 }
 
 static gsize file_size(const char *name)

@@ -111,40 +111,16 @@ static bool vd_load_field(const QDict *d, GString *path, VdField *out,
     return ok;
 }
 
-static bool vd_load_list(const QDict *d, const char *key, GString *path,
-                         bool fields, void **items, size_t *n, GError **errp)
+static bool vd_field_item(const QDict *item, GString *path, void *out,
+                          GError **errp)
 {
-    QObject *o = qdict_get(d, key);
-    QList *l = qobject_to(QList, o);
-    size_t mark = path->len;
-    size_t size = fields ? sizeof(VdField) : sizeof(VdVmsd);
-    bool ok = true;
+    return vd_load_field(item, path, out, errp);
+}
 
-    if (!o) {
-        return true;
-    }
-    if (!l) {
-        return qvs__bad(errp, QVISIT_ERROR_TYPE, path, key,
-                        "expected an array");
-    }
-    *n = qlist_size(l);
-    *items = g_malloc0(*n ? *n * size : 1);
-    for (size_t i = 0; i < *n && ok; i++) {
-        QDict *item = qobject_to(QDict, qlist_get(l, i));
-
-        g_string_append_printf(path, ".%s[%zu]", key, i);
-        if (!item) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
-                        "%s: expected an object", path->str);
-            ok = false;
-        } else if (fields) {
-            ok = vd_load_field(item, path, (VdField *)*items + i, errp);
-        } else {
-            ok = vd_load_vmsd(item, path, false, (VdVmsd *)*items + i, errp);
-        }
-        g_string_truncate(path, mark);
-    }
-    return ok;
+static bool vd_sub_item(const QDict *item, GString *path, void *out,
+                        GError **errp)
+{
+    return vd_load_vmsd(item, path, false, out, errp);
 }
 
 static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
@@ -160,12 +136,12 @@ static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
                              &out->version, errp)) {
         return false;
     }
-    ok = vd_load_list(d, "fields", path, true, &fields, &out->n_fields,
-                      errp);
+    ok = qvs__load_list(d, "fields", path, sizeof(VdField), vd_field_item,
+                        &fields, &out->n_fields, errp);
     out->fields = fields;
     if (ok) {
-        ok = vd_load_list(d, "subsections", path, false, &subs,
-                          &out->n_subs, errp);
+        ok = qvs__load_list(d, "subsections", path, sizeof(VdVmsd),
+                            vd_sub_item, &subs, &out->n_subs, errp);
         out->subs = subs;
     }
     return ok;

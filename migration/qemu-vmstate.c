@@ -314,23 +314,26 @@ static bool load_field(const QDict *d, GString *path, QvsField *out,
     return ok;
 }
 
-/* Loads list member @key of @d: fields when @fields, else subsections. */
-static bool load_list(const QDict *d, const char *key, GString *path,
-                      bool fields, void **items, size_t *n, GError **errp)
+bool qvs__load_list(const QDict *d, const char *key, GString *path,
+                    size_t size, QvsItemLoader load, void **items, size_t *n,
+                    GError **errp)
 {
-    bool ok = true;
-    QList *l = qobject_to(QList, get_typed(d, key, QTYPE_QLIST, path, &ok,
-                                           errp));
+    QObject *o = qdict_get(d, key);
+    QList *l = qobject_to(QList, o);
     size_t mark = path->len;
-    size_t size = fields ? sizeof(QvsField) : sizeof(QvsDesc);
+    bool ok = true;
 
-    if (!ok || !l) {
-        return ok;
+    if (!o) {
+        return true;
+    }
+    if (!l) {
+        return qvs__bad(errp, QVISIT_ERROR_TYPE, path, key,
+                        "expected an array");
     }
     *n = qlist_size(l);
     /* One byte for an empty list keeps "present" distinct from NULL. */
     *items = g_malloc0(*n ? *n * size : 1);
-    for (size_t i = 0; i < qlist_size(l) && ok; i++) {
+    for (size_t i = 0; i < *n && ok; i++) {
         QDict *item = qobject_to(QDict, qlist_get(l, i));
 
         g_string_append_printf(path, ".%s[%zu]", key, i);
@@ -338,14 +341,24 @@ static bool load_list(const QDict *d, const char *key, GString *path,
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
                         "%s: expected an object", path->str);
             ok = false;
-        } else if (fields) {
-            ok = load_field(item, path, (QvsField *)*items + i, errp);
         } else {
-            ok = load_desc(item, path, (QvsDesc *)*items + i, errp);
+            ok = load(item, path, (char *)*items + i * size, errp);
         }
         g_string_truncate(path, mark);
     }
     return ok;
+}
+
+static bool load_field_item(const QDict *item, GString *path, void *out,
+                            GError **errp)
+{
+    return load_field(item, path, out, errp);
+}
+
+static bool load_desc_item(const QDict *item, GString *path, void *out,
+                           GError **errp)
+{
+    return load_desc(item, path, out, errp);
 }
 
 static bool load_desc(const QDict *d, GString *path, QvsDesc *out,
@@ -360,13 +373,14 @@ static bool load_desc(const QDict *d, GString *path, QvsDesc *out,
     /* Whatever was allocated is attached before an error returns, so
      * desc_clear() frees it. */
     if (ok) {
-        ok = load_list(d, "Fields", path, true, &fields, &out->n_fields,
-                       errp);
+        ok = qvs__load_list(d, "Fields", path, sizeof(QvsField),
+                            load_field_item, &fields, &out->n_fields, errp);
         out->fields = fields;
     }
     if (ok) {
-        ok = load_list(d, "Subsections", path, false, &subs,
-                       &out->n_subsections, errp);
+        ok = qvs__load_list(d, "Subsections", path, sizeof(QvsDesc),
+                            load_desc_item, &subs, &out->n_subsections,
+                            errp);
         out->subsections = subs;
     }
     return ok;

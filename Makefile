@@ -214,7 +214,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_SUPPORT_SRCS := fuzz/fuzz-common.c tests/support/fuzz-sink.c \
-                     tests/support/fuzz-harness.c tests/support/example-vm.c
+                     tests/support/fuzz-harness.c tests/support/example-vm.c \
+                     tests/support/vmstate-dev.c
 FUZZ_SRCS := $(filter-out $(FUZZ_SUPPORT_SRCS), \
                             $(sort $(wildcard fuzz/fuzz-*.c)))
 FUZZ_TARGETS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)

@@ -61,28 +61,6 @@ static const VMStateDescription vmstate_pit = {
     },
 };
 
-/* The EEPROM state keeps its range check as a walk: a table field can
- * call one. The same code as the example's e1000__eecd_visit(). */
-static bool eecd_walk(Visitor *v, const char *name, void *field,
-                      GError **errp)
-{
-    E1000EecdState *e = field;
-    uint16_t bitnum_out = e->bitnum_out;
-
-    if (!visit_start_struct(v, name, errp) ||
-        !visit_type_u16(v, "val_in", &e->val_in, errp) ||
-        !visit_type_u16(v, "bitnum_in", &e->bitnum_in, errp) ||
-        !visit_type_u16(v, "bitnum_out", &bitnum_out, errp) ||
-        !visit_check_range(v, "bitnum_out",
-                           bitnum_out, 0, E1000_EEPROM_BITS - 1, errp)) {
-        return false;
-    }
-    e->bitnum_out = bitnum_out;
-    return visit_type_bool(v, "reading", &e->reading, errp) &&
-           visit_type_u32(v, "old_eecd", &e->old_eecd, errp) &&
-           visit_end_struct(v, errp);
-}
-
 static const VMStateDescription vmstate_e1000_tx = {
     .name = "tx",
     .version_id = 1,
@@ -123,7 +101,9 @@ static const VMStateDescription vmstate_e1000 = {
     .minimum_version_id = 3,
     .fields = (const VMStateField[]) {
         VMSTATE_BUFFER(mac, E1000State),
-        VMSTATE_WALK(eecd_state, E1000State, eecd_walk),
+        /* The EEPROM state keeps its range check as a walk: a table
+         * field can call one. */
+        VMSTATE_WALK(eecd_state, E1000State, e1000_eecd_walk),
         VMSTATE_STRUCT(tx, E1000State, 0, vmstate_e1000_tx, E1000TxState),
         VMSTATE_STRUCT(rx, E1000State, 0, vmstate_e1000_rx, E1000RxState),
         VMSTATE_UINT16_ARRAY(eeprom_data, E1000State, E1000_EEPROM_WORDS),

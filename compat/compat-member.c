@@ -19,6 +19,35 @@ static bool exists_error(const char *path, GError **errp)
     return false;
 }
 
+/* TYPE: "<where>: expected integer, got <type of @obj>". */
+static bool int_type_error(const char *where, QObject *obj, GError **errp)
+{
+    QNum *n = qobject_to(QNum, obj);
+
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
+                "%s: expected integer, got %s", where,
+                n ? "double" : qobject_type_name(qobject_type(obj)));
+    return false;
+}
+
+/* RANGE: "<where>: <@n> does not fit <what>", @n signed or not as it is. */
+static bool fit_error(const char *where, QNum *n, const char *what,
+                      GError **errp)
+{
+    int64_t i;
+    uint64_t u;
+
+    if (qnum_get_try_int(n, &i)) {
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                    "%s: %" PRId64 " does not fit %s", where, i, what);
+    } else {
+        qnum_get_try_uint(n, &u);
+        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
+                    "%s: %" PRIu64 " does not fit %s", where, u, what);
+    }
+    return false;
+}
+
 /*
  * One run of a helper on a concrete path (and a second one, for moves),
  * with the helper's other arguments in @opaque.
@@ -57,6 +86,29 @@ static bool for_each_match(QDict *state, const CompatPath *p,
     return true;
 }
 
+/*
+ * The start of the helpers below: parses @path into *@p and, when it has
+ * wildcards, runs @op with @opaque on each match. Returns true when that
+ * finished the helper, whose result is then *@ok (false, with @errp set,
+ * for a path that does not parse); false when the helper goes on with
+ * the concrete path *@p.
+ */
+static bool run_wildcards(QDict *state, const char *path, MemberOp op,
+                          void *opaque, CompatPath **p, bool *ok,
+                          GError **errp)
+{
+    *p = compat__path_parse(path, errp);
+    if (!*p) {
+        *ok = false;
+        return true;
+    }
+    if (!compat__path_wildcards(*p)) {
+        return false;
+    }
+    *ok = for_each_match(state, *p, NULL, op, opaque, errp);
+    return true;
+}
+
 QObject *compat_get_member(QDict *state, const char *path, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
@@ -73,7 +125,6 @@ bool compat_get_uint(QDict *state, const char *path, uint64_t max,
 {
     QObject *obj;
     QNum *n;
-    int64_t i;
     uint64_t u;
 
     g_return_val_if_fail(value != NULL, false);
@@ -84,33 +135,31 @@ bool compat_get_uint(QDict *state, const char *path, uint64_t max,
     }
     n = qobject_to(QNum, obj);
     if (!n || qnum_is_double(n)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
-                    "%s: expected integer, got %s", path,
-                    n ? "double" : qobject_type_name(qobject_type(obj)));
-        return false;
+        return int_type_error(path, obj, errp);
     }
-    if (!qnum_get_try_uint(n, &u)) {
-        qnum_get_try_int(n, &i);
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                    "%s: %" PRId64 " does not fit 0..%" PRIu64, path, i,
-                    max);
-        return false;
-    }
-    if (u > max) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                    "%s: %" PRIu64 " does not fit 0..%" PRIu64, path, u,
-                    max);
-        return false;
+    if (!qnum_get_try_uint(n, &u) || u > max) {
+        g_autofree char *range = g_strdup_printf("0..%" PRIu64, max);
+
+        return fit_error(path, n, range, errp);
     }
     *value = u;
     return true;
 }
 
-static bool set_op(QDict *state, const char *path, const char *path2,
-                   void *opaque, GError **errp)
+/* compat_set_member() or compat_add_member() with a copy of a value. */
+typedef struct ValueOp {
+    bool (*fn)(QDict *state, const char *path, QObject *value,
+               GError **errp);
+    const QObject *value;
+} ValueOp;
+
+static bool value_op(QDict *state, const char *path, const char *path2,
+                     void *opaque, GError **errp)
 {
+    const ValueOp *o = opaque;
+
     (void)path2;
-    return compat_set_member(state, path, qobject_clone(opaque), errp);
+    return o->fn(state, path, qobject_clone(o->value), errp);
 }
 
 bool compat_set_member(QDict *state, const char *path, QObject *value,
@@ -118,18 +167,16 @@ bool compat_set_member(QDict *state, const char *path, QObject *value,
 {
     g_autoptr(QObject) val = value;
     g_autoptr(CompatPath) p = NULL;
+    ValueOp o = { compat_set_member, val };
     QObject *container;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (!p) {
-        return false;
-    }
-    if (compat__path_wildcards(p)) {
-        return for_each_match(state, p, NULL, set_op, val, errp);
+    if (run_wildcards(state, path, value_op, &o, &p, &ok, errp)) {
+        return ok;
     }
     if (compat__path_last_name(p)) {
         QDict *parent = compat__path_parent_dict(state, p, errp);
@@ -164,17 +211,17 @@ bool compat_rename_member(QDict *state, const char *path,
     g_autoptr(CompatPath) p = NULL;
     const char *name;
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL && new_name != NULL,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        return for_each_match(state, p, NULL, rename_op, (void *)new_name,
-                              errp);
+    if (run_wildcards(state, path, rename_op, (void *)new_name, &p, &ok,
+                      errp)) {
+        return ok;
     }
-    if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+    if (!compat__path_walk(QOBJECT(state), p, p->n, errp)) {
         return false;
     }
     parent = compat__path_parent_dict(state, p, errp);
@@ -201,30 +248,21 @@ bool compat_rename_member(QDict *state, const char *path,
     return true;
 }
 
-static bool add_op(QDict *state, const char *path, const char *path2,
-                   void *opaque, GError **errp)
-{
-    (void)path2;
-    return compat_add_member(state, path, qobject_clone(opaque), errp);
-}
-
 bool compat_add_member(QDict *state, const char *path, QObject *value,
                        GError **errp)
 {
     g_autoptr(QObject) val = value;
     g_autoptr(CompatPath) p = NULL;
+    ValueOp o = { compat_add_member, val };
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL && value != NULL,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (!p) {
-        return false;
-    }
-    if (compat__path_wildcards(p)) {
-        return for_each_match(state, p, NULL, add_op, val, errp);
+    if (run_wildcards(state, path, value_op, &o, &p, &ok, errp)) {
+        return ok;
     }
     parent = compat__path_parent_dict(state, p, errp);
     if (!parent) {
@@ -249,15 +287,15 @@ bool compat_drop_member(QDict *state, const char *path, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        return for_each_match(state, p, NULL, drop_op, NULL, errp);
+    if (run_wildcards(state, path, drop_op, NULL, &p, &ok, errp)) {
+        return ok;
     }
-    if (!p || !compat__path_walk(QOBJECT(state), p, p->n, errp)) {
+    if (!compat__path_walk(QOBJECT(state), p, p->n, errp)) {
         return false;
     }
     parent = compat__path_parent_dict(state, p, errp);
@@ -287,39 +325,21 @@ static QNum *int_rewidth(QObject *obj, const char *path, gssize index,
     uint64_t u;
 
     if (!n || qnum_is_double(n)) {
-        g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
-                    "%s: expected integer, got %s", where,
-                    n ? "double" : qobject_type_name(qobject_type(obj)));
+        int_type_error(where, obj, errp);
         return NULL;
     }
     if (is_signed) {
         int64_t max = bits == 64 ? INT64_MAX : (INT64_C(1) << (bits - 1)) - 1;
 
         if (!qnum_get_try_int(n, &i) || i > max || i < -max - 1) {
-            if (qnum_get_try_int(n, &i)) {
-                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                            "%s: %" PRId64 " does not fit %s", where, i,
-                            type);
-            } else {
-                qnum_get_try_uint(n, &u);
-                g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                            "%s: %" PRIu64 " does not fit %s", where, u,
-                            type);
-            }
+            fit_error(where, n, type, errp);
             return NULL;
         }
         return qnum_from_int(i);
     }
     if (!qnum_get_try_uint(n, &u) ||
         (bits < 64 && u > (UINT64_C(1) << bits) - 1)) {
-        if (qnum_get_try_uint(n, &u)) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                        "%s: %" PRIu64 " does not fit %s", where, u, type);
-        } else {
-            qnum_get_try_int(n, &i);
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_RANGE,
-                        "%s: %" PRId64 " does not fit %s", where, i, type);
-        }
+        fit_error(where, n, type, errp);
         return NULL;
     }
     return qnum_from_uint(u);
@@ -344,22 +364,21 @@ bool compat_change_int_width(QDict *state, const char *path, unsigned bits,
 {
     g_autoptr(CompatPath) p = NULL;
     g_autoptr(QList) fresh = NULL;
+    IntWidth w = { bits, is_signed };
     QObject *obj;
     QList *list;
     QDict *parent;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL, false);
     g_return_val_if_fail(bits == 8 || bits == 16 || bits == 32 || bits == 64,
                          false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        IntWidth w = { bits, is_signed };
-
-        return for_each_match(state, p, NULL, int_width_op, &w, errp);
+    if (run_wildcards(state, path, int_width_op, &w, &p, &ok, errp)) {
+        return ok;
     }
-    obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+    obj = compat__path_walk(QOBJECT(state), p, p->n, errp);
     if (!obj) {
         return false;
     }
@@ -489,19 +508,18 @@ bool compat_resize_array(QDict *state, const char *path, size_t len,
                          const QObject *fill, GError **errp)
 {
     g_autoptr(CompatPath) p = NULL;
+    Resize r = { len, fill };
     QObject *obj;
     QList *list;
+    bool ok;
 
     g_return_val_if_fail(state != NULL && path != NULL, false);
     g_return_val_if_fail(errp == NULL || *errp == NULL, false);
 
-    p = compat__path_parse(path, errp);
-    if (p && compat__path_wildcards(p)) {
-        Resize r = { len, fill };
-
-        return for_each_match(state, p, NULL, resize_op, &r, errp);
+    if (run_wildcards(state, path, resize_op, &r, &p, &ok, errp)) {
+        return ok;
     }
-    obj = p ? compat__path_walk(QOBJECT(state), p, p->n, errp) : NULL;
+    obj = compat__path_walk(QOBJECT(state), p, p->n, errp);
     if (!obj) {
         return false;
     }

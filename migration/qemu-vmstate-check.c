@@ -62,54 +62,15 @@ static void vd_clear(VdVmsd *v)
     g_free(v->subs);
 }
 
-static bool vd_bad(GError **errp, int code, const GString *path,
-                   const char *key, const char *what)
-{
-    g_set_error(errp, QVISIT_ERROR, code, "%s.%s: %s", path->str, key, what);
-    return false;
-}
-
-static bool vd_str(const QDict *d, const char *key, bool optional,
-                   const GString *path, const char **out, GError **errp)
-{
-    QObject *o = qdict_get(d, key);
-
-    *out = NULL;
-    if (!o && optional) {
-        return true;
-    }
-    if (!qobject_to(QString, o)) {
-        return vd_bad(errp, o ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
-                      path, key, o ? "expected a string" : "missing member");
-    }
-    *out = qstring_get_str(qobject_to(QString, o));
-    return true;
-}
-
+/* A non-negative (@min 0) or any integer member. */
 static bool vd_int(const QDict *d, const char *key, bool optional,
                    int64_t min, const GString *path, bool *present,
                    int64_t *out, GError **errp)
 {
-    QObject *o = qdict_get(d, key);
-    QNum *n = qobject_to(QNum, o);
-
-    if (present) {
-        *present = o != NULL;
-    }
-    if (!o && optional) {
-        return true;
-    }
-    if (!o) {
-        return vd_bad(errp, QVISIT_ERROR_MISSING, path, key,
-                      "missing member");
-    }
-    if (!n || qnum_is_double(n) || !qnum_get_try_int(n, out) || *out < min) {
-        return vd_bad(errp, n && !qnum_is_double(n) ? QVISIT_ERROR_RANGE
-                                                    : QVISIT_ERROR_TYPE,
-                      path, key, min == 0 ? "expected a non-negative integer"
-                                     : "expected an integer");
-    }
-    return true;
+    return qvs__get_int(d, key, path, optional, min, INT64_MAX,
+                        min == 0 ? "expected a non-negative integer"
+                                 : "expected an integer",
+                        present, out, errp);
 }
 
 static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
@@ -123,8 +84,8 @@ static bool vd_load_field(const QDict *d, GString *path, VdField *out,
     size_t mark = path->len;
     bool ok;
 
-    if (!vd_str(d, "name", false, path, &out->name, errp) ||
-        !vd_str(d, "type", false, path, &out->type, errp) ||
+    if (!qvs__get_str(d, "name", path, false, &out->name, errp) ||
+        !qvs__get_str(d, "type", path, false, &out->type, errp) ||
         !vd_int(d, "size", false, 0, path, NULL, &out->size, errp) ||
         !vd_int(d, "index", true, 0, path, &out->has_index, &out->index,
                 errp)) {
@@ -133,8 +94,8 @@ static bool vd_load_field(const QDict *d, GString *path, VdField *out,
     if (st) {
         nested = qobject_to(QDict, st);
         if (!nested) {
-            return vd_bad(errp, QVISIT_ERROR_TYPE, path, "struct",
-                          "expected an object");
+            return qvs__bad(errp, QVISIT_ERROR_TYPE, path, "struct",
+                            "expected an object");
         }
         g_string_append(path, ".struct");
     } else if (qdict_haskey(d, "fields")) {
@@ -150,40 +111,16 @@ static bool vd_load_field(const QDict *d, GString *path, VdField *out,
     return ok;
 }
 
-static bool vd_load_list(const QDict *d, const char *key, GString *path,
-                         bool fields, void **items, size_t *n, GError **errp)
+static bool vd_field_item(const QDict *item, GString *path, void *out,
+                          GError **errp)
 {
-    QObject *o = qdict_get(d, key);
-    QList *l = qobject_to(QList, o);
-    size_t mark = path->len;
-    size_t size = fields ? sizeof(VdField) : sizeof(VdVmsd);
-    bool ok = true;
+    return vd_load_field(item, path, out, errp);
+}
 
-    if (!o) {
-        return true;
-    }
-    if (!l) {
-        return vd_bad(errp, QVISIT_ERROR_TYPE, path, key,
-                      "expected an array");
-    }
-    *n = qlist_size(l);
-    *items = g_malloc0(*n ? *n * size : 1);
-    for (size_t i = 0; i < *n && ok; i++) {
-        QDict *item = qobject_to(QDict, qlist_get(l, i));
-
-        g_string_append_printf(path, ".%s[%zu]", key, i);
-        if (!item) {
-            g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
-                        "%s: expected an object", path->str);
-            ok = false;
-        } else if (fields) {
-            ok = vd_load_field(item, path, (VdField *)*items + i, errp);
-        } else {
-            ok = vd_load_vmsd(item, path, false, (VdVmsd *)*items + i, errp);
-        }
-        g_string_truncate(path, mark);
-    }
-    return ok;
+static bool vd_sub_item(const QDict *item, GString *path, void *out,
+                        GError **errp)
+{
+    return vd_load_vmsd(item, path, false, out, errp);
 }
 
 static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
@@ -192,19 +129,19 @@ static bool vd_load_vmsd(const QDict *d, GString *path, bool old_style_ok,
     void *fields = NULL, *subs = NULL;
     bool ok;
 
-    if (!vd_str(d, "vmsd_name", old_style_ok, path, &out->name, errp)) {
+    if (!qvs__get_str(d, "vmsd_name", path, old_style_ok, &out->name, errp)) {
         return false;
     }
     if (out->name && !vd_int(d, "version", false, INT64_MIN, path, NULL,
                              &out->version, errp)) {
         return false;
     }
-    ok = vd_load_list(d, "fields", path, true, &fields, &out->n_fields,
-                      errp);
+    ok = qvs__load_list(d, "fields", path, sizeof(VdField), vd_field_item,
+                        &fields, &out->n_fields, errp);
     out->fields = fields;
     if (ok) {
-        ok = vd_load_list(d, "subsections", path, false, &subs,
-                          &out->n_subs, errp);
+        ok = qvs__load_list(d, "subsections", path, sizeof(VdVmsd),
+                            vd_sub_item, &subs, &out->n_subs, errp);
         out->subs = subs;
     }
     return ok;
@@ -581,7 +518,7 @@ GPtrArray *qemu_vmstate_check_vmdesc(const QemuVmstate *dst,
                         "%s: expected an object", path->str);
             return NULL;
         }
-        ok = vd_str(d, "name", false, path, &idstr, errp) &&
+        ok = qvs__get_str(d, "name", path, false, &idstr, errp) &&
              vd_int(d, "instance_id", false, 0, path, NULL, &instance,
                     errp) &&
              vd_load_vmsd(d, path, true, &dev, errp);

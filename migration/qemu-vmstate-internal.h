@@ -87,6 +87,33 @@ char *qvs__escape(const char *text);
 /* Applies qvs__escape() to the message of *@errp, if set; returns false. */
 bool qvs__escape_error(GError **errp);
 
+/* Members of the dump's objects (the object at @path): sets the error
+ * "<path>.<key>: <what>" with @code and returns false. */
+bool qvs__bad(GError **errp, int code, const GString *path, const char *key,
+              const char *what);
+/* A string member (borrowed from @d); an @optional one may be absent
+ * (*@out NULL). MISSING or TYPE otherwise. */
+bool qvs__get_str(const QDict *d, const char *key, const GString *path,
+                  bool optional, const char **out, GError **errp);
+/* An integer member from @min to @max; an @optional one may be absent
+ * (*@present false). MISSING; TYPE (not an integer) or RANGE with the
+ * message @what. */
+bool qvs__get_int(const QDict *d, const char *key, const GString *path,
+                  bool optional, int64_t min, int64_t max, const char *what,
+                  bool *present, int64_t *out, GError **errp);
+/* Loads object @item into @out, one element of qvs__load_list(). */
+typedef bool (*QvsItemLoader)(const QDict *item, GString *path, void *out,
+                              GError **errp);
+/*
+ * List member @key of @d, when present (else true, *@items untouched):
+ * a new array *@items of *@n elements of @size bytes (one byte for an
+ * empty list), each an object that @load loads with "<path>.<key>[i]" in
+ * @path. TYPE when it is not a list or an element is not an object.
+ */
+bool qvs__load_list(const QDict *d, const char *key, GString *path,
+                    size_t size, QvsItemLoader load, void **items, size_t *n,
+                    GError **errp);
+
 /* A new array that frees the findings it holds. */
 GPtrArray *qvs__findings_new(void);
 

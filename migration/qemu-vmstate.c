@@ -196,32 +196,34 @@ void qemu_vmstate_free(QemuVmstate *vs)
     g_free(vs);
 }
 
-static bool bad(GError **errp, int code, const GString *path,
-                const char *key, const char *what)
+bool qvs__bad(GError **errp, int code, const GString *path, const char *key,
+              const char *what)
 {
     g_set_error(errp, QVISIT_ERROR, code, "%s.%s: %s", path->str, key, what);
     return false;
 }
 
-static bool get_str(const QDict *d, const char *key, const GString *path,
-                    const char **out, GError **errp)
+bool qvs__get_str(const QDict *d, const char *key, const GString *path,
+                  bool optional, const char **out, GError **errp)
 {
     QObject *o = qdict_get(d, key);
     QString *s = qobject_to(QString, o);
 
+    if (!o && optional) {
+        *out = NULL;
+        return true;
+    }
     if (!s) {
-        return bad(errp, o ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING, path,
-                   key, o ? "expected a string" : "missing member");
+        return qvs__bad(errp, o ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
+                        path, key, o ? "expected a string" : "missing member");
     }
     *out = qstring_get_str(s);
     return true;
 }
 
-/* An integer member; @optional ones may be absent (*@present false). */
-static bool get_int(const QDict *d, const char *key, const GString *path,
-                    bool optional, int64_t min, int64_t max,
-                    const char *what, bool *present, int64_t *out,
-                    GError **errp)
+bool qvs__get_int(const QDict *d, const char *key, const GString *path,
+                  bool optional, int64_t min, int64_t max, const char *what,
+                  bool *present, int64_t *out, GError **errp)
 {
     QObject *o = qdict_get(d, key);
     QNum *n = qobject_to(QNum, o);
@@ -233,14 +235,15 @@ static bool get_int(const QDict *d, const char *key, const GString *path,
         return true;
     }
     if (!o) {
-        return bad(errp, QVISIT_ERROR_MISSING, path, key, "missing member");
+        return qvs__bad(errp, QVISIT_ERROR_MISSING, path, key,
+                        "missing member");
     }
     if (!n || qnum_is_double(n)) {
-        return bad(errp, QVISIT_ERROR_TYPE, path, key, what);
+        return qvs__bad(errp, QVISIT_ERROR_TYPE, path, key, what);
     }
     /* A uint above INT64_MAX fails qnum_get_try_int(). */
     if (!qnum_get_try_int(n, out) || *out < min || *out > max) {
-        return bad(errp, QVISIT_ERROR_RANGE, path, key, what);
+        return qvs__bad(errp, QVISIT_ERROR_RANGE, path, key, what);
     }
     return true;
 }
@@ -248,11 +251,12 @@ static bool get_int(const QDict *d, const char *key, const GString *path,
 static bool get_version(const QDict *d, const GString *path, QvsVersion *v,
                         GError **errp)
 {
-    return get_int(d, "version_id", path, false, INT64_MIN, INT64_MAX,
-                   "expected an integer", NULL, &v->version_id, errp) &&
-           get_int(d, "minimum_version_id", path, true, INT64_MIN,
-                   INT64_MAX, "expected an integer", &v->has_min,
-                   &v->minimum_version_id, errp);
+    return qvs__get_int(d, "version_id", path, false, INT64_MIN, INT64_MAX,
+                        "expected an integer", NULL, &v->version_id,
+                        errp) &&
+           qvs__get_int(d, "minimum_version_id", path, true, INT64_MIN,
+                        INT64_MAX, "expected an integer", &v->has_min,
+                        &v->minimum_version_id, errp);
 }
 
 /* A member that must be an object or a list when present. */
@@ -262,9 +266,9 @@ static QObject *get_typed(const QDict *d, const char *key, QType type,
     QObject *o = qdict_get(d, key);
 
     if (o && qobject_type(o) != type) {
-        *ok = bad(errp, QVISIT_ERROR_TYPE, path, key,
-                  type == QTYPE_QDICT ? "expected an object"
-                                      : "expected an array");
+        *ok = qvs__bad(errp, QVISIT_ERROR_TYPE, path, key,
+                       type == QTYPE_QDICT ? "expected an object"
+                                           : "expected an array");
         return NULL;
     }
     return o;
@@ -281,17 +285,18 @@ static bool load_field(const QDict *d, GString *path, QvsField *out,
     bool ok = true;
 
     out->dict = d;
-    if (!get_str(d, "field", path, &out->name, errp) ||
+    if (!qvs__get_str(d, "field", path, false, &out->name, errp) ||
         !get_version(d, path, &out->v, errp) ||
-        !get_int(d, "size", path, false, 0, QVS_SIZE_MAX,
-                 "expected an integer from 0 to 2^62", NULL, &out->size,
-                 errp)) {
+        !qvs__get_int(d, "size", path, false, 0, QVS_SIZE_MAX,
+                      "expected an integer from 0 to 2^62", NULL, &out->size,
+                      errp)) {
         return false;
     }
     if (!qobject_to(QBool, exists)) {
-        return bad(errp, exists ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
-                   path, "field_exists",
-                   exists ? "expected a boolean" : "missing member");
+        return qvs__bad(errp,
+                        exists ? QVISIT_ERROR_TYPE : QVISIT_ERROR_MISSING,
+                        path, "field_exists",
+                        exists ? "expected a boolean" : "missing member");
     }
     out->field_exists = qbool_get_bool(qobject_to(QBool, exists));
     desc = get_typed(d, "Description", QTYPE_QDICT, path, &ok, errp);
@@ -309,23 +314,26 @@ static bool load_field(const QDict *d, GString *path, QvsField *out,
     return ok;
 }
 
-/* Loads list member @key of @d: fields when @fields, else subsections. */
-static bool load_list(const QDict *d, const char *key, GString *path,
-                      bool fields, void **items, size_t *n, GError **errp)
+bool qvs__load_list(const QDict *d, const char *key, GString *path,
+                    size_t size, QvsItemLoader load, void **items, size_t *n,
+                    GError **errp)
 {
-    bool ok = true;
-    QList *l = qobject_to(QList, get_typed(d, key, QTYPE_QLIST, path, &ok,
-                                           errp));
+    QObject *o = qdict_get(d, key);
+    QList *l = qobject_to(QList, o);
     size_t mark = path->len;
-    size_t size = fields ? sizeof(QvsField) : sizeof(QvsDesc);
+    bool ok = true;
 
-    if (!ok || !l) {
-        return ok;
+    if (!o) {
+        return true;
+    }
+    if (!l) {
+        return qvs__bad(errp, QVISIT_ERROR_TYPE, path, key,
+                        "expected an array");
     }
     *n = qlist_size(l);
     /* One byte for an empty list keeps "present" distinct from NULL. */
     *items = g_malloc0(*n ? *n * size : 1);
-    for (size_t i = 0; i < qlist_size(l) && ok; i++) {
+    for (size_t i = 0; i < *n && ok; i++) {
         QDict *item = qobject_to(QDict, qlist_get(l, i));
 
         g_string_append_printf(path, ".%s[%zu]", key, i);
@@ -333,14 +341,24 @@ static bool load_list(const QDict *d, const char *key, GString *path,
             g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_TYPE,
                         "%s: expected an object", path->str);
             ok = false;
-        } else if (fields) {
-            ok = load_field(item, path, (QvsField *)*items + i, errp);
         } else {
-            ok = load_desc(item, path, (QvsDesc *)*items + i, errp);
+            ok = load(item, path, (char *)*items + i * size, errp);
         }
         g_string_truncate(path, mark);
     }
     return ok;
+}
+
+static bool load_field_item(const QDict *item, GString *path, void *out,
+                            GError **errp)
+{
+    return load_field(item, path, out, errp);
+}
+
+static bool load_desc_item(const QDict *item, GString *path, void *out,
+                           GError **errp)
+{
+    return load_desc(item, path, out, errp);
 }
 
 static bool load_desc(const QDict *d, GString *path, QvsDesc *out,
@@ -350,18 +368,19 @@ static bool load_desc(const QDict *d, GString *path, QvsDesc *out,
     bool ok;
 
     out->dict = d;
-    ok = get_str(d, "name", path, &out->name, errp) &&
+    ok = qvs__get_str(d, "name", path, false, &out->name, errp) &&
          get_version(d, path, &out->v, errp);
     /* Whatever was allocated is attached before an error returns, so
      * desc_clear() frees it. */
     if (ok) {
-        ok = load_list(d, "Fields", path, true, &fields, &out->n_fields,
-                       errp);
+        ok = qvs__load_list(d, "Fields", path, sizeof(QvsField),
+                            load_field_item, &fields, &out->n_fields, errp);
         out->fields = fields;
     }
     if (ok) {
-        ok = load_list(d, "Subsections", path, false, &subs,
-                       &out->n_subsections, errp);
+        ok = qvs__load_list(d, "Subsections", path, sizeof(QvsDesc),
+                            load_desc_item, &subs, &out->n_subsections,
+                            errp);
         out->subsections = subs;
     }
     return ok;
@@ -441,7 +460,8 @@ static QemuVmstate *from_json(const char *text, gssize len,
             return NULL;
         }
         if (!strcmp(key, QVS_MACHINE_KEY)) {
-            if (!get_str(d, "Name", path, &vs->machine, errp)) {
+            if (!qvs__get_str(d, "Name", path, false, &vs->machine,
+                              errp)) {
                 return NULL;
             }
         } else if (!load_section(vs, key, d, errp)) {

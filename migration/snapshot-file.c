@@ -165,6 +165,25 @@ void snapshot__unlock(int fd)
     }
 }
 
+SnapshotMeta *snapshot__meta_locked(SnapshotStore *s, const char *name,
+                                    bool exclusive, SnapshotMetaFn fn,
+                                    GError **errp)
+{
+    SnapshotMeta *m;
+    int lock;
+
+    if (!snapshot_name_check(name, errp)) {
+        return NULL;
+    }
+    lock = snapshot__lock(s, exclusive, errp);
+    if (lock < 0) {
+        return NULL;
+    }
+    m = fn(s, name, errp);
+    snapshot__unlock(lock);
+    return m;
+}
+
 /* --- Files --------------------------------------------------------------- */
 
 /* Writes all of @len bytes; false with an error naming @file. */

@@ -86,6 +86,18 @@ int64_t snapshot__now(SnapshotStore *s);
 int snapshot__lock(SnapshotStore *s, bool exclusive, GError **errp);
 void snapshot__unlock(int fd);
 
+/* Something done to snapshot @name with the store locked. */
+typedef SnapshotMeta *(*SnapshotMetaFn)(SnapshotStore *s, const char *name,
+                                        GError **errp);
+/*
+ * Checks @name (snapshot_name_check()), takes the lock (@exclusive or
+ * shared), calls @fn and unlocks. Returns what @fn returns, or NULL with
+ * an error when the name is refused or the lock not taken.
+ */
+SnapshotMeta *snapshot__meta_locked(SnapshotStore *s, const char *name,
+                                    bool exclusive, SnapshotMetaFn fn,
+                                    GError **errp);
+
 /* NAME.meta.json and NAME.HASH.payload (HASH from "sha256:..."). */
 char *snapshot__meta_file(const char *name);
 char *snapshot__payload_file(const char *name, const char *checksum);

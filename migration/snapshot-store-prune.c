@@ -304,20 +304,8 @@ static SnapshotMeta *rebuild_locked(SnapshotStore *s, const char *name,
 SnapshotMeta *snapshot_store_rebuild_meta(SnapshotStore *store,
                                           const char *name, GError **errp)
 {
-    SnapshotMeta *m;
-    int lock;
-
     g_return_val_if_fail(store != NULL && name != NULL, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    if (!snapshot_name_check(name, errp)) {
-        return NULL;
-    }
-    lock = snapshot__lock(store, true, errp);
-    if (lock < 0) {
-        return NULL;
-    }
-    m = rebuild_locked(store, name, errp);
-    snapshot__unlock(lock);
-    return m;
+    return snapshot__meta_locked(store, name, true, rebuild_locked, errp);
 }

@@ -203,20 +203,9 @@ GPtrArray *snapshot_store_list(SnapshotStore *store, GError **errp)
 SnapshotMeta *snapshot_store_show(SnapshotStore *store, const char *name,
                                   GError **errp)
 {
-    SnapshotMeta *m;
-    int lock;
-
     g_return_val_if_fail(store != NULL && name != NULL, NULL);
     g_return_val_if_fail(errp == NULL || *errp == NULL, NULL);
 
-    if (!snapshot_name_check(name, errp)) {
-        return NULL;
-    }
-    lock = snapshot__lock(store, false, errp);
-    if (lock < 0) {
-        return NULL;
-    }
-    m = snapshot__read_meta(store, name, errp);
-    snapshot__unlock(lock);
-    return m;
+    return snapshot__meta_locked(store, name, false, snapshot__read_meta,
+                                 errp);
 }

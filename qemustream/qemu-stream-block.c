@@ -235,25 +235,5 @@ static bool write_item(QEMUFile *f, const QDict *item, bool last,
 bool qs__write_block(QEMUFile *f, const QList *items, GString *path,
                      GError **errp)
 {
-    size_t n = qlist_size(items);
-
-    if (n == 0) {
-        return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
-                             "no items, expected at least an eos item");
-    }
-    for (size_t i = 0; i < n; i++) {
-        QDict *item = qobject_to(QDict, qlist_get(items, i));
-        size_t mark = path->len;
-
-        g_string_append_printf(path, "[%zu]", i);
-        if (!item) {
-            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
-                                 "expected an object");
-        }
-        if (!write_item(f, item, i == n - 1, path, errp)) {
-            return false;
-        }
-        g_string_truncate(path, mark);
-    }
-    return true;
+    return qs__write_items(f, items, "item", write_item, path, errp);
 }

@@ -338,6 +338,16 @@ bool qs__read_opaque(QsReader *r, uint32_t id, GHashTable *sections,
 bool qs__record_plausible(const uint8_t *p, size_t len, bool at_end,
                           GHashTable *sections);
 
+/* Writes one item of an item list; @last: it is the list's last. */
+typedef bool (*QsItemWriter)(QEMUFile *f, const QDict *item, bool last,
+                             GString *path, GError **errp);
+/* Writes each item of @items, an item list of the native dump, with
+ * @write_item, @path extended by "[i]" meanwhile. A list that is empty
+ * (INVALID: "no <noun>s, expected at least an eos <noun>") or holds a
+ * non-object (TYPE) is an error. */
+bool qs__write_items(QEMUFile *f, const QList *items, const char *noun,
+                     QsItemWriter write_item, GString *path, GError **errp);
+
 /* Write an item list of the native dump as a block or dirty-bitmap
  * payload, and an "opaque" member's bytes. */
 bool qs__write_block(QEMUFile *f, const QList *items, GString *path,

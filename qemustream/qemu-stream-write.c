@@ -41,6 +41,33 @@ bool qs__enc_member_error(GString *path, const char *key, GError **errp,
     return false;
 }
 
+bool qs__write_items(QEMUFile *f, const QList *items, const char *noun,
+                     QsItemWriter write_item, GString *path, GError **errp)
+{
+    size_t n = qlist_size(items);
+
+    if (n == 0) {
+        return qs__enc_error(path, errp, QVISIT_ERROR_INVALID,
+                             "no %ss, expected at least an eos %s", noun,
+                             noun);
+    }
+    for (size_t i = 0; i < n; i++) {
+        QDict *item = qobject_to(QDict, qlist_get(items, i));
+        size_t mark = path->len;
+
+        g_string_append_printf(path, "[%zu]", i);
+        if (!item) {
+            return qs__enc_error(path, errp, QVISIT_ERROR_TYPE,
+                                 "expected an object");
+        }
+        if (!write_item(f, item, i == n - 1, path, errp)) {
+            return false;
+        }
+        g_string_truncate(path, mark);
+    }
+    return true;
+}
+
 bool qs__write_hex(QEMUFile *f, const char *hex, uint64_t len,
                    GString *path, GError **errp)
 {

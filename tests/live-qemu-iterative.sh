@@ -13,6 +13,7 @@ work=$1
 cli=${QVISIT_CLI:-build/qvisit}
 QEMU=${QEMU:-qemu-system-x86_64}
 fail=0
+. "$(cd "$(dirname "$0")" && pwd)/support/qmp.sh"
 
 # incoming NAME STREAM QEMU-ARGS...: loads STREAM into a paused QEMU and
 # prints the JSON of query-block once the migration completed.
@@ -21,52 +22,16 @@ incoming() {
     stream=$2
     shift 2
     sock=$work/$name.in.sock
-    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S -machine pc \
-        -incoming defer -qmp "unix:$sock,server=on,wait=off" "$@" \
-        >"$work/$name.in.log" 2>&1 &
-    pid=$!
-    python3 - "$sock" "$stream" <<'EOF'
-import json, socket, sys, time
-
-path, stream = sys.argv[1], sys.argv[2]
-for _ in range(200):
-    try:
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(path)
-        break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("no QMP socket")
-f = s.makefile("rw")
-
-def cmd(command, **args):
-    f.write(json.dumps({"execute": command, "arguments": args}) + "\n")
-    f.flush()
-    while True:
-        msg = json.loads(f.readline())
-        if "return" in msg:
-            return msg["return"]
-        if "error" in msg:
-            sys.exit("%s: %s" % (command, msg["error"]))
-
-json.loads(f.readline())
-cmd("qmp_capabilities")
-cmd("migrate-incoming", uri="exec:cat " + stream)
-for _ in range(400):
-    st = cmd("query-migrate").get("status")
-    if st == "completed":
-        break
-    if st in ("failed", "cancelled"):
-        sys.exit("incoming migration " + st)
-    time.sleep(0.05)
-else:
-    sys.exit("incoming migration did not complete")
+    qemu_paused "$sock" -machine pc -incoming defer "$@" \
+        >"$work/$name.in.log" 2>&1
+    qmp_python "" "$sock" "$stream" <<'EOF'
+cmd("migrate-incoming", uri="exec:cat " + sys.argv[1])
+wait_migration("incoming migration", tries=400)
 print(json.dumps(cmd("query-block")))
 cmd("quit")
 EOF
     st=$?
-    wait "$pid" 2>/dev/null
+    wait "$qemu_pid" 2>/dev/null
     return $st
 }
 

@@ -21,6 +21,7 @@ if ! command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$here/support/qmp.sh"
 names="pc-2.3-old pc-suppress-vmdesc pc-compress pc-ignore-shared"
 names="$names pc-serial-nic-usb q35-live pc-block pc-dirty-bitmap"
 echo "live-qemu: generating streams with $(${QEMU:-qemu-system-x86_64} \
@@ -64,58 +65,23 @@ load() {
     lsrc=$1
     ldest=$2
     shift 2
-    "${QEMU:-qemu-system-x86_64}" -accel tcg -m 16 -nodefaults \
-        -display none -S -qmp "unix:$lsock,server=on,wait=off" \
-        -incoming defer "$@" 2>"$work/load.err" &
-    lpid=$!
-    python3 - "$lsock" "$lsrc" "$ldest" <<'EOF'
-import json, socket, sys, time
-
-path, src, dest = sys.argv[1:4]
-for _ in range(200):
-    try:
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(path)
-        break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("live-qemu: no QMP socket")
-f = s.makefile("rw")
-
-def cmd(name, **args):
-    f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
-    f.flush()
-    while True:
-        msg = json.loads(f.readline())
-        if "return" in msg:
-            return msg["return"]
-        if "error" in msg:
-            sys.exit("live-qemu: %s: %s" % (name, msg["error"]))
-
-def wait_migration():
-    for _ in range(600):
-        st = cmd("query-migrate").get("status")
-        if st == "completed":
-            return
-        if st in ("failed", "cancelled"):
-            sys.exit("live-qemu: migration " + st)
-        time.sleep(0.05)
-    sys.exit("live-qemu: migration did not complete")
-
-json.loads(f.readline())
-cmd("qmp_capabilities")
+    qemu_paused "$lsock" -incoming defer "$@" 2>"$work/load.err"
+    qmp_python live-qemu "$lsock" "$lsrc" "$ldest" <<'EOF'
+src, dest = sys.argv[1:3]
 cmd("migrate-incoming", uri="exec:cat " + src)
-wait_migration()
+wait_migration(tries=600)
 print(cmd("human-monitor-command", **{"command-line": "xp /4xb 0x100000"}),
       end="")
 cmd("migrate", uri="exec:cat > " + dest)
-wait_migration()
+wait_migration(tries=600)
 cmd("quit")
 EOF
     lrc=$?
-    [ $lrc -eq 0 ] || kill "$lpid" 2>/dev/null
-    wait "$lpid" 2>/dev/null
+    if [ $lrc -eq 0 ]; then
+        wait "$qemu_pid" 2>/dev/null
+    else
+        qemu_stop
+    fi
     return $lrc
 }
 

@@ -65,4 +65,9 @@ bool tdev_equal(const TDev *a, const TDev *b);
  * version 1, every hook, a scratch layout. */
 MigrationDeviceInfo tdev_info(const char *id, uint32_t instance_id);
 
+/* Saves @r's devices in the legacy, binary and JSON formats as the files
+ * s.legacy, s.bin and s.json of folder @dir; false when one cannot be
+ * saved or written. */
+bool tdev_write_streams(MigrationRegistry *r, const char *dir);
+
 #endif /* QVISIT_TESTS_TEST_DEVICE_H */

@@ -4,6 +4,7 @@
  * written by the suite itself into a temporary directory.
  */
 #include "tests/test-util.h"
+#include "tests/cli-run.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -13,46 +14,14 @@
 
 static char *dir;
 
-typedef struct Run {
-    int status;
-    char *out;
-    char *err;
-} Run;
-
-static void run_clear(Run *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-
 /* Runs `sh -c "$QVISIT_CLI <args>"` in the temporary directory. */
-static Run run(const char *args)
+static CliRun run(const char *args)
 {
-    const char *cli = g_getenv("QVISIT_CLI");
-    g_autofree char *abs = NULL;
-    g_autofree char *cmd = NULL;
-    char *argv[] = { "/bin/sh", "-c", NULL, NULL };
-    Run r = { 0 };
-    GError *err = NULL;
-    int wait;
+    g_autofree char *cli = cli_run_path();
+    g_autofree char *cmd = g_strdup_printf("QVISIT_CLI=%s; %s %s", cli, cli,
+                                           args);
 
-    if (!cli) {
-        cli = "build/qvisit";
-    }
-    if (g_path_is_absolute(cli)) {
-        abs = g_strdup(cli);
-    } else {
-        g_autofree char *cwd = g_get_current_dir();
-
-        abs = g_build_filename(cwd, cli, NULL);
-    }
-    cmd = g_strdup_printf("QVISIT_CLI=%s; %s %s", abs, abs, args);
-    argv[2] = cmd;
-    CU_ASSERT_TRUE(g_spawn_sync(dir, argv, NULL, 0, NULL, NULL, &r.out,
-                                &r.err, &wait, &err));
-    ASSERT_NO_ERROR(err);
-    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    return r;
+    return cli_run_sh(dir, cmd);
 }
 
 /* Runs before the suite, so failures are reported by the return value. */
@@ -62,21 +31,13 @@ static bool write_streams(void)
     MigrationDeviceInfo b = tdev_info("pci.0/tdev", 1);
     g_autoptr(MigrationRegistry) r = migration_registry_new();
     TDev d[2];
-    static const char *const names[] = { NULL, "s.legacy", "s.bin",
-                                         "s.json" };
 
     tdev_fill(&d[0], 1);
     tdev_fill(&d[1], 2);
     migration_register(r, &a, &d[0], NULL);
     migration_register(r, &b, &d[1], NULL);
-    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
-        g_autoptr(GByteArray) out = g_byte_array_new();
-        g_autofree char *path = g_build_filename(dir, names[f], NULL);
-
-        if (!migration_save(r, f, out, NULL, NULL) ||
-            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
-            return false;
-        }
+    if (!tdev_write_streams(r, dir)) {
+        return false;
     }
     /* A second state: one member changed. */
     d[1].u16 = 7;
@@ -96,9 +57,9 @@ static bool write_streams(void)
 
 static void dump_prints_the_same_document_for_every_format(void)
 {
-    Run l = run("dump s.legacy");
-    Run b = run("dump s.bin");
-    Run j = run("dump --compact s.json");
+    CliRun l = run("dump s.legacy");
+    CliRun b = run("dump s.bin");
+    CliRun j = run("dump --compact s.json");
 
     CU_ASSERT_EQUAL(l.status, 0);
     CU_ASSERT_EQUAL(b.status, 0);
@@ -116,40 +77,40 @@ static void dump_prints_the_same_document_for_every_format(void)
     CU_ASSERT_TRUE(strstr(j.out, "\"id\":\"pci.0/tdev\",\"instance_id\":1,"
                                  "\"version\":2,\"state\":{\"u8\":202,")
                    != NULL);
-    run_clear(&l);
-    run_clear(&b);
-    run_clear(&j);
+    cli_run_clear(&l);
+    cli_run_clear(&b);
+    cli_run_clear(&j);
 }
 
 static void dump_reads_standard_input(void)
 {
-    Run a = run("dump - < s.bin");
-    Run b = run("dump s.bin");
+    CliRun a = run("dump - < s.bin");
+    CliRun b = run("dump s.bin");
 
     CU_ASSERT_EQUAL(a.status, 0);
     CU_ASSERT_STRING_EQUAL(a.out, b.out);
-    run_clear(&a);
-    run_clear(&b);
+    cli_run_clear(&a);
+    cli_run_clear(&b);
 }
 
 static void dump_of_garbage_fails_with_status_1(void)
 {
-    Run r = run("dump - < /dev/null");
+    CliRun r = run("dump - < /dev/null");
 
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_STRING_EQUAL(r.err, "qvisit: -: stream too short to detect its "
                                   "format (0 bytes)\n");
-    run_clear(&r);
+    cli_run_clear(&r);
 }
 
 static void convert_round_trips_through_every_format(void)
 {
-    Run c1 = run("convert --to json s.bin c.json");
-    Run c2 = run("convert --to binary c.json c.bin");
-    Run d = run("diff c.bin s.bin");
+    CliRun c1 = run("convert --to json s.bin c.json");
+    CliRun c2 = run("convert --to binary c.json c.bin");
+    CliRun d = run("diff c.bin s.bin");
     /* Widths are not kept by a QObject, so compare states, not bytes. */
-    Run x = run("convert --to binary s.legacy - > x.bin && "
-                "$QVISIT_CLI diff x.bin s.bin");
+    CliRun x = run("convert --to binary s.legacy - > x.bin && "
+                   "$QVISIT_CLI diff x.bin s.bin");
 
     CU_ASSERT_EQUAL(c1.status, 0);
     CU_ASSERT_EQUAL(c2.status, 0);
@@ -157,21 +118,21 @@ static void convert_round_trips_through_every_format(void)
     CU_ASSERT_STRING_EQUAL(d.out, "no differences\n");
     CU_ASSERT_EQUAL(x.status, 0);
     CU_ASSERT_STRING_EQUAL(x.out, "no differences\n");
-    run_clear(&c1);
-    run_clear(&c2);
-    run_clear(&d);
-    run_clear(&x);
+    cli_run_clear(&c1);
+    cli_run_clear(&c2);
+    cli_run_clear(&d);
+    cli_run_clear(&x);
 }
 
 static void convert_to_legacy_needs_a_known_layout(void)
 {
-    Run r = run("convert --to legacy s.bin out.legacy");
+    CliRun r = run("convert --to legacy s.bin out.legacy");
 
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_STRING_EQUAL(r.err,
                            "qvisit: s.bin: tdev: no layout known for version "
                            "2, which the legacy format needs\n");
-    run_clear(&r);
+    cli_run_clear(&r);
 }
 
 /* Writes the example VM as a JSON stream with serial.dll set to @dll. */
@@ -204,7 +165,7 @@ static void write_example_json(const char *name, int64_t dll)
  */
 static void convert_to_legacy_of_a_value_that_does_not_fit(void)
 {
-    Run ok, r;
+    CliRun ok, r;
 
     write_example_json("vm-fits.json", 200);
     write_example_json("vm-big.json", 70000);
@@ -221,8 +182,8 @@ static void convert_to_legacy_of_a_value_that_does_not_fit(void)
 
         CU_ASSERT_FALSE(g_file_test(path, G_FILE_TEST_EXISTS));
     }
-    run_clear(&ok);
-    run_clear(&r);
+    cli_run_clear(&ok);
+    cli_run_clear(&r);
 }
 
 /* Copies the test device plugin into the temporary directory. */
@@ -260,7 +221,7 @@ static void convert_to_legacy_with_a_device_plugin(void)
     g_autofree char *legacy = g_build_filename(dir, "u.legacy", NULL);
     g_autofree char *got = NULL;
     gsize len = 0;
-    Run none, ok, back, mixed, both;
+    CliRun none, ok, back, mixed, both;
 
     CU_ASSERT_FATAL(copy_devices_plugin());
     CU_ASSERT_FATAL(g_file_set_contents(json,
@@ -297,16 +258,16 @@ static void convert_to_legacy_with_a_device_plugin(void)
                "vm-plugin.json vm-plugin.legacy");
     CU_ASSERT_EQUAL(both.status, 0);
     CU_ASSERT_STRING_EQUAL(both.err, "");
-    run_clear(&none);
-    run_clear(&ok);
-    run_clear(&back);
-    run_clear(&mixed);
-    run_clear(&both);
+    cli_run_clear(&none);
+    cli_run_clear(&ok);
+    cli_run_clear(&back);
+    cli_run_clear(&mixed);
+    cli_run_clear(&both);
 }
 
 static void info_lists_format_devices_and_sizes(void)
 {
-    Run r = run("info s.bin");
+    CliRun r = run("info s.bin");
 
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_TRUE(g_str_has_prefix(r.out,
@@ -318,27 +279,27 @@ static void info_lists_format_devices_and_sizes(void)
                                  "VERSION      BYTES\n"
                                  "  tdev                            0  "
                                  "      2") != NULL);
-    run_clear(&r);
+    cli_run_clear(&r);
 }
 
 static void diff_reports_changed_members(void)
 {
-    Run r = run("diff s.bin t.bin");
-    Run c = run("diff --color s.bin t.bin");
+    CliRun r = run("diff s.bin t.bin");
+    CliRun c = run("diff --color s.bin t.bin");
 
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_STRING_EQUAL(r.out, "~ pci.0/tdev#1.u16: 65533 -> 7\n");
     CU_ASSERT_STRING_EQUAL(c.out,
                            "\033[33m~ pci.0/tdev#1.u16: 65533 -> 7\033[0m\n");
-    run_clear(&r);
-    run_clear(&c);
+    cli_run_clear(&r);
+    cli_run_clear(&c);
 }
 
 /* An empty input is an error naming it (it used to crash diff). */
 static void diff_of_an_empty_input_fails_cleanly(void)
 {
     g_autofree char *path = g_build_filename(dir, "empty.bin", NULL);
-    Run f, p;
+    CliRun f, p;
 
     CU_ASSERT_TRUE(g_file_set_contents(path, "", 0, NULL));
     f = run("diff s.bin empty.bin");
@@ -351,8 +312,8 @@ static void diff_of_an_empty_input_fails_cleanly(void)
     CU_ASSERT_EQUAL(p.status, 1);
     CU_ASSERT_STRING_EQUAL(p.err, "qvisit: -: neither a migration stream "
                                   "nor JSON: json: empty input at byte 0\n");
-    run_clear(&f);
-    run_clear(&p);
+    cli_run_clear(&f);
+    cli_run_clear(&p);
 }
 
 static void every_command_has_help_and_rejects_bad_options(void)
@@ -362,14 +323,14 @@ static void every_command_has_help_and_rejects_bad_options(void)
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
         g_autofree char *h = g_strdup_printf("%s --help", cmds[i]);
         g_autofree char *b = g_strdup_printf("%s --bogus", cmds[i]);
-        Run rh = run(h);
-        Run rb = run(b);
+        CliRun rh = run(h);
+        CliRun rb = run(b);
 
         CU_ASSERT_EQUAL(rh.status, 0);
         CU_ASSERT_TRUE(g_str_has_prefix(rh.out, "usage: qvisit "));
         CU_ASSERT_EQUAL(rb.status, 2);
-        run_clear(&rh);
-        run_clear(&rb);
+        cli_run_clear(&rh);
+        cli_run_clear(&rb);
     }
 }
 
@@ -399,19 +360,6 @@ static const TestCase tests[] = {
 
 int main(void)
 {
-    g_autofree char *cmd = NULL;
-    int ret;
-
-    dir = g_dir_make_tmp("qvisit-cli-XXXXXX", NULL);
-    if (!dir || !write_streams()) {
-        fprintf(stderr, "test-migration-cli: cannot write the streams\n");
-        return 1;
-    }
-    ret = test_run_suite("migration-cli", tests);
-    cmd = g_strdup_printf("rm -rf '%s'", dir);
-    if (system(cmd) != 0) {
-        ret = 1;
-    }
-    g_free(dir);
-    return ret;
+    return cli_run_suite_in_tmp("migration-cli", tests,
+                                "qvisit-cli-XXXXXX", &dir, write_streams);
 }

@@ -4,6 +4,7 @@
  * comes from $QVISIT_CLI, which `make check` sets.
  */
 #include "tests/test-util.h"
+#include "tests/cli-run.h"
 #include "tests/qemu-bad-dumps.h"
 
 #include <glib/gstdio.h>
@@ -14,14 +15,6 @@
 /* q35-smp2-xhci-virtio.mig up to its EOF byte: without its vmdesc, with
  * three virtio sections no built-in device knows. */
 #define Q35_NO_VMDESC "461072"
-
-typedef struct CliCase {
-    const char *cmd;        /* shell command; "Q" is replaced by the CLI */
-    int status;
-    const char *out_file;   /* expected standard output, or NULL */
-    const char *out_prefix; /* or its start */
-    const char *err;        /* standard error's first line(s); "": none */
-} CliCase;
 
 static const CliCase cases[] = {
     { "Q dump --help", 0, NULL, "usage: qvisit dump [--compact] [-o FILE] "
@@ -190,49 +183,7 @@ static const CliCase cases[] = {
 
 static void cli_cases_give_exit_codes_and_output(void)
 {
-    const char *cli = g_getenv("QVISIT_CLI");
-
-    if (!cli) {
-        CU_FAIL("QVISIT_CLI is not set; run through make check");
-        return;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *prefix = g_strdup_printf("%s ", cli);
-        g_auto(GStrv) parts = g_strsplit(cases[i].cmd, "Q ", -1);
-        g_autofree char *cmd = g_strjoinv(prefix, parts);
-        char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-        g_autofree char *out = NULL;
-        g_autofree char *err_text = NULL;
-        g_autoptr(GError) err = NULL;
-        int status = -1;
-        bool ok;
-
-        CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT,
-                                          NULL, NULL, &out, &err_text,
-                                          &status, &err));
-        ok = WIFEXITED(status) && WEXITSTATUS(status) == cases[i].status;
-        if (cases[i].out_file) {
-            g_autoptr(GBytes) want = test_read_file(cases[i].out_file);
-
-            ok = ok && strlen(out) == g_bytes_get_size(want) &&
-                 !memcmp(out, g_bytes_get_data(want, NULL), strlen(out));
-        }
-        if (cases[i].out_prefix) {
-            ok = ok && g_str_has_prefix(out, cases[i].out_prefix);
-        }
-        if (cases[i].err) {
-            ok = ok && (cases[i].err[0]
-                        ? g_str_has_prefix(err_text, cases[i].err)
-                        : err_text[0] == '\0');
-        }
-        if (!ok) {
-            fprintf(stderr, "\ncase %zu: %s\n  exit %d, stdout %.200s\n"
-                    "  stderr %s\n", i, cases[i].cmd,
-                    WIFEXITED(status) ? WEXITSTATUS(status) : -1, out,
-                    err_text);
-        }
-        CU_ASSERT_TRUE(ok);
-    }
+    cli_run_cases(cases, G_N_ELEMENTS(cases));
 }
 
 /* -o FILE appears only complete: nothing is left behind on an error. */
@@ -356,9 +307,7 @@ static void encode_refuses_invalid_documents_and_writes_nothing(void)
 static char *run_sh(const char *cmd, int *status)
 {
     const char *cli = g_getenv("QVISIT_CLI");
-    g_autofree char *prefix = g_strdup_printf("%s ", cli ? cli : "false");
-    g_auto(GStrv) parts = g_strsplit(cmd, "Q ", -1);
-    g_autofree char *full = g_strjoinv(prefix, parts);
+    g_autofree char *full = cli_run_expand(cmd, cli ? cli : "false");
     char *argv[] = { "/bin/sh", "-c", full, NULL };
     g_autoptr(GError) err = NULL;
     char *out = NULL;

@@ -390,6 +390,12 @@ static void check_refuses_malformed_vmdesc(void)
         { "{\"devices\": [{\"name\": \"a\", \"instance_id\": -1}]}",
           QVISIT_ERROR_RANGE,
           "devices[0].instance_id: expected a non-negative integer" },
+        { "{\"devices\": [{\"name\": \"a\", \"instance_id\": \"0\"}]}",
+          QVISIT_ERROR_TYPE,
+          "devices[0].instance_id: expected a non-negative integer" },
+        { "{\"devices\": [{\"name\": \"a\", "
+          "\"instance_id\": 18446744073709551615}]}", QVISIT_ERROR_RANGE,
+          "devices[0].instance_id: expected a non-negative integer" },
         { "{\"devices\": [{\"name\": \"a\", \"instance_id\": 0, "
           "\"vmsd_name\": 3}]}", QVISIT_ERROR_TYPE,
           "devices[0].vmsd_name: expected a string" },

@@ -4,6 +4,7 @@
  * into a temporary directory, where every command runs.
  */
 #include "tests/test-util.h"
+#include "tests/cli-run.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,54 +15,22 @@
 
 static char *dir;
 
-typedef struct Run {
-    int status;
-    char *out;
-    char *err;
-} Run;
-
-static void run_clear(Run *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-
 /* Runs `sh -c "<command>"` in the temporary directory, with $Q the CLI
  * under test. */
-static Run run(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static CliRun run(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
-static Run run(const char *fmt, ...)
+static CliRun run(const char *fmt, ...)
 {
-    const char *cli = g_getenv("QVISIT_CLI");
-    g_autofree char *abs = NULL;
-    g_autofree char *cmd = NULL;
+    g_autofree char *cli = cli_run_path();
     g_autofree char *args = NULL;
-    char *argv[] = { "/bin/sh", "-c", NULL, NULL };
-    Run r = { 0 };
-    GError *err = NULL;
+    g_autofree char *cmd = NULL;
     va_list ap;
-    int wait;
 
     va_start(ap, fmt);
     args = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (!cli) {
-        cli = "build/qvisit";
-    }
-    if (g_path_is_absolute(cli)) {
-        abs = g_strdup(cli);
-    } else {
-        g_autofree char *cwd = g_get_current_dir();
-
-        abs = g_build_filename(cwd, cli, NULL);
-    }
-    cmd = g_strdup_printf("Q=%s; %s", abs, args);
-    argv[2] = cmd;
-    CU_ASSERT_TRUE(g_spawn_sync(dir, argv, NULL, 0, NULL, NULL, &r.out,
-                                &r.err, &wait, &err));
-    ASSERT_NO_ERROR(err);
-    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    return r;
+    cmd = g_strdup_printf("Q=%s; %s", cli, args);
+    return cli_run_sh(dir, cmd);
 }
 
 /* Asserts a run's status, standard output and standard error. */
@@ -70,30 +39,21 @@ static Run run(const char *fmt, ...)
         CU_ASSERT_EQUAL((r).status, (st));            \
         CU_ASSERT_STRING_EQUAL((r).out, (o));         \
         CU_ASSERT_STRING_EQUAL((r).err, (e));         \
-        run_clear(&(r));                              \
+        cli_run_clear(&(r));                          \
     } while (0)
 
 static bool write_streams(void)
 {
     MigrationDeviceInfo a = tdev_info("tdev", 0);
     g_autoptr(MigrationRegistry) r = migration_registry_new();
-    static const char *const names[] = { NULL, "s.legacy", "s.bin",
-                                         "s.json" };
     TDev d;
+    bool ok;
 
     tdev_fill(&d, 1);
     migration_register(r, &a, &d, NULL);
-    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
-        g_autoptr(GByteArray) out = g_byte_array_new();
-        g_autofree char *path = g_build_filename(dir, names[f], NULL);
-
-        if (!migration_save(r, f, out, NULL, NULL) ||
-            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
-            return false;
-        }
-    }
+    ok = tdev_write_streams(r, dir);
     tdev_clear(&d);
-    return true;
+    return ok;
 }
 
 static gsize file_size(const char *name)
@@ -109,12 +69,12 @@ static gsize file_size(const char *name)
 /* The metadata of @name in @store, as `show` prints it. */
 static QDict *show(const char *store, const char *name)
 {
-    Run r = run("$Q snapshots %s show %s", store, name);
+    CliRun r = run("$Q snapshots %s show %s", store, name);
     QObject *doc;
 
     CU_ASSERT_EQUAL(r.status, 0);
     doc = qobject_from_json(r.out, NULL);
-    run_clear(&r);
+    cli_run_clear(&r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(qobject_to(QDict, doc));
     return qobject_to(QDict, doc);
 }
@@ -144,7 +104,7 @@ static void import_list_show_and_export_round_trip(void)
     g_autofree char *want = NULL;
     g_autofree char *ta = NULL, *ea = NULL, *to = NULL, *tj = NULL;
     g_autoptr(QDict) ma = NULL;
-    Run r;
+    CliRun r;
 
     r = run("$Q snapshots st1 import a s.bin --lifetime 60");
     ASSERT_RUN(r, 0, o1, "");
@@ -196,7 +156,7 @@ static void import_list_show_and_export_round_trip(void)
         CU_ASSERT_TRUE(found[0] && found[1] && found[2]);
         CU_ASSERT_STRING_EQUAL(lines[3], "");
     }
-    run_clear(&r);
+    cli_run_clear(&r);
 
     /* Export gives the bytes back, to a file or standard output. */
     r = run("$Q snapshots st1 export old out.legacy && cmp out.legacy s.legacy"
@@ -224,8 +184,8 @@ static void import_list_show_and_export_round_trip(void)
 
 static void prune_expires_at_the_boundary_second(void)
 {
-    Run r = run("$Q snapshots st2 import short s.bin --lifetime 100 && "
-                "$Q snapshots st2 import keep s.json");
+    CliRun r = run("$Q snapshots st2 import short s.bin --lifetime 100 && "
+                   "$Q snapshots st2 import keep s.json");
     int64_t c;
     g_autofree char *at = NULL;
 
@@ -252,7 +212,7 @@ static void prune_expires_at_the_boundary_second(void)
 
 static void verify_and_export_detect_a_corrupted_payload(void)
 {
-    Run r = run("$Q snapshots st3 import c s.bin");
+    CliRun r = run("$Q snapshots st3 import c s.bin");
     g_autoptr(QDict) m = NULL;
     g_autofree char *path = NULL;
     g_autofree char *data = NULL;
@@ -329,7 +289,7 @@ static void usage_errors_exit_2_and_failures_1(void)
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-        Run r = run("$Q %s", cases[i].args);
+        CliRun r = run("$Q %s", cases[i].args);
         g_auto(GStrv) lines = g_strsplit(r.err, "\n", 2);
 
         CU_ASSERT_EQUAL(r.status, cases[i].status);
@@ -338,21 +298,21 @@ static void usage_errors_exit_2_and_failures_1(void)
             fprintf(stderr, "\n  case %zu: %s -> %d: %s\n", i, cases[i].args,
                     r.status, r.err);
         }
-        run_clear(&r);
+        cli_run_clear(&r);
     }
     {
-        Run h = run("$Q snapshots --help");
+        CliRun h = run("$Q snapshots --help");
 
         CU_ASSERT_EQUAL(h.status, 0);
         CU_ASSERT_TRUE(g_str_has_prefix(h.out, "usage: qvisit snapshots "));
-        run_clear(&h);
+        cli_run_clear(&h);
     }
 }
 
 static void a_store_that_is_a_symlink_is_refused(void)
 {
-    Run r = run("mkdir -p real && ln -sfn real link && "
-                "$Q snapshots link import a s.bin");
+    CliRun r = run("mkdir -p real && ln -sfn real link && "
+                   "$Q snapshots link import a s.bin");
 
     ASSERT_RUN(r, 1, "", "qvisit: link: is a symbolic link\n");
     r = run("ls -A real | wc -l");
@@ -375,19 +335,6 @@ static const TestCase tests[] = {
 
 int main(void)
 {
-    g_autofree char *cmd = NULL;
-    int ret;
-
-    dir = g_dir_make_tmp("qvisit-snapcli-XXXXXX", NULL);
-    if (!dir || !write_streams()) {
-        fprintf(stderr, "test-snapshots-cli: cannot write the streams\n");
-        return 1;
-    }
-    ret = test_run_suite("snapshots-cli", tests);
-    cmd = g_strdup_printf("rm -rf '%s'", dir);
-    if (system(cmd) != 0) {
-        ret = 1;
-    }
-    g_free(dir);
-    return ret;
+    return cli_run_suite_in_tmp("snapshots-cli", tests,
+                                "qvisit-snapcli-XXXXXX", &dir, write_streams);
 }

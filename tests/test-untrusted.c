@@ -7,6 +7,7 @@
  * and an ESC and asserts the exact, escaped, one-line message.
  */
 #include "tests/test-util.h"
+#include "tests/cli-run.h"
 
 #include <string.h>
 #include <sys/wait.h>
@@ -568,48 +569,10 @@ static void qemu_encode_member_errors_escape_the_document(void)
 
 static char *dir;
 
-typedef struct Run {
-    int status;
-    char *out;
-    char *err;
-} Run;
-
-static void run_clear(Run *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-
 /* Runs `$QVISIT_CLI <args>` (no shell) in the temporary directory. */
-static Run run(const char *const *args)
+static CliRun run(const char *const *args)
 {
-    const char *cli = g_getenv("QVISIT_CLI");
-    g_autofree char *abs = NULL;
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    Run r = { 0 };
-    GError *err = NULL;
-    int wait;
-
-    if (!cli) {
-        cli = "build/qvisit";
-    }
-    if (g_path_is_absolute(cli)) {
-        abs = g_strdup(cli);
-    } else {
-        g_autofree char *cwd = g_get_current_dir();
-
-        abs = g_build_filename(cwd, cli, NULL);
-    }
-    g_ptr_array_add(argv, abs);
-    for (const char *const *a = args; *a; a++) {
-        g_ptr_array_add(argv, (char *)*a);
-    }
-    g_ptr_array_add(argv, NULL);
-    CU_ASSERT_TRUE(g_spawn_sync(dir, (char **)argv->pdata, NULL, 0, NULL,
-                                NULL, &r.out, &r.err, &wait, &err));
-    ASSERT_NO_ERROR(err);
-    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    return r;
+    return cli_run_argv(dir, args);
 }
 
 static void write_file(const char *name, const void *data, size_t len)
@@ -639,7 +602,7 @@ static void cli_error_for_a_bad_id_is_one_escaped_line(void)
                                              "evil\\u001b[2J\\n");
     static const char *const dump[] = { "dump", "bad.qvsd", NULL };
     static const char *const info[] = { "info", "bad.json", NULL };
-    Run d, i;
+    CliRun d, i;
 
     write_file("bad.qvsd", bin->data, bin->len);
     write_file("bad.json", json->data, json->len);
@@ -653,8 +616,8 @@ static void cli_error_for_a_bad_id_is_one_escaped_line(void)
     CU_ASSERT_STRING_EQUAL(i.out, "");
     CU_ASSERT_STRING_EQUAL(i.err, "qvisit: bad.json: sections[0].id: byte "
                                   "0x1b at 4 is not printable\n");
-    run_clear(&d);
-    run_clear(&i);
+    cli_run_clear(&d);
+    cli_run_clear(&i);
 }
 
 static void info_listing_escapes_the_machine_type(void)
@@ -663,7 +626,7 @@ static void info_listing_escapes_the_machine_type(void)
                                               "tdev");
     static const char *const info[] = { "info", "machine.qvsd", NULL };
     g_autofree char *want = NULL;
-    Run r;
+    CliRun r;
 
     write_file("machine.qvsd", bin->data, bin->len);
     r = run(info);
@@ -683,7 +646,7 @@ static void info_listing_escapes_the_machine_type(void)
     }
     CU_ASSERT_STRING_EQUAL(r.out, want);
     CU_ASSERT_TRUE(terminal_safe(r.out));
-    run_clear(&r);
+    cli_run_clear(&r);
 }
 
 static void diff_listing_escapes_member_names_and_values(void)
@@ -693,7 +656,7 @@ static void diff_listing_escapes_member_names_and_values(void)
     static const char b[] = "{\"same\": 1}";
     static const char *const diff[] = { "diff", "--no-color", "a.json",
                                         "b.json", NULL };
-    Run r;
+    CliRun r;
 
     write_file("a.json", a, strlen(a));
     write_file("b.json", b, strlen(b));
@@ -702,7 +665,7 @@ static void diff_listing_escapes_member_names_and_values(void)
     CU_ASSERT_STRING_EQUAL(r.out, "- k\\x1b[31m\\xe2\\x80\\xa8: "
                                   "\"v\\xc2\\x9b2J\"\n");
     CU_ASSERT_TRUE(terminal_safe(r.out));
-    run_clear(&r);
+    cli_run_clear(&r);
 }
 
 static void compat_check_listing_escapes_schema_names(void)
@@ -720,7 +683,7 @@ static void compat_check_listing_escapes_schema_names(void)
                                          "new.json", NULL };
     static const char *const check_bad[] = { "compat-check", "bad.json",
                                              "new.json", NULL };
-    Run r, b;
+    CliRun r, b;
 
     write_file("old.json", old, strlen(old));
     write_file("new.json", new, strlen(new));
@@ -742,8 +705,8 @@ static void compat_check_listing_escapes_schema_names(void)
     CU_ASSERT_STRING_EQUAL(b.err, "qvisit: compat-check: bad.json: "
                                   "devices[0].id: byte 0x1b at 1 is not "
                                   "printable\n");
-    run_clear(&r);
-    run_clear(&b);
+    cli_run_clear(&r);
+    cli_run_clear(&b);
 }
 
 static const TestCase tests[] = {
@@ -784,27 +747,6 @@ static const TestCase tests[] = {
 
 int main(void)
 {
-    GError *err = NULL;
-    int ret;
-
-    dir = g_dir_make_tmp("qvisit-untrusted-XXXXXX", &err);
-    if (!dir) {
-        fprintf(stderr, "%s\n", err->message);
-        g_error_free(err);
-        return 1;
-    }
-    ret = test_run_suite("untrusted", tests);
-    {
-        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-        const char *n;
-
-        while (d && (n = g_dir_read_name(d))) {
-            g_autofree char *p = g_build_filename(dir, n, NULL);
-
-            unlink(p);
-        }
-    }
-    rmdir(dir);
-    g_free(dir);
-    return ret;
+    return cli_run_suite_in_tmp("untrusted", tests,
+                                "qvisit-untrusted-XXXXXX", &dir, NULL);
 }

@@ -2,78 +2,24 @@
  * A real QEMU 7.2 device as a field table: the i8254 PIT's
  * VMStateDescription (hw/timer/i8254_common.c) written in qvisit's
  * vocabulary, line for line, as docs/converting-devices.md ("From
- * VMState") shows it, checked against the i8254 sections of the QEMU
- * streams in tests/data/qemu: the table gives the tree the vmdesc-based
- * decode gives, and its QEMUFile bytes are the section's payload.
+ * VMState") shows it: the built-in device of examples/qemu-devices/i8254.c,
+ * checked against the i8254 sections of the QEMU streams in
+ * tests/data/qemu: the table gives the tree the vmdesc-based decode gives,
+ * and its QEMUFile bytes are the section's payload.
  */
 #include <string.h>
 
 #include "tests/test-util.h"
 
-/* QEMU's PITChannelState and PITCommonState, the migrated members. */
-typedef struct PITChannelState {
-    int count;
-    uint16_t latched_count;
-    uint8_t count_latched;
-    uint8_t status_latched;
-    uint8_t status;
-    uint8_t read_state;
-    uint8_t write_state;
-    uint8_t write_latch;
-    uint8_t rw_mode;
-    uint8_t mode;
-    uint8_t bcd;
-    uint8_t gate;
-    int64_t count_load_time;
-    int64_t next_transition_time;
-    uint32_t irq_disabled;
-} PITChannelState;
+#include "examples/qemu-devices/qemu-devices.h"
 
-typedef struct PITCommonState {
-    uint32_t iobase;
-    PITChannelState channels[3];
-} PITCommonState;
-
-static const VMStateDescription vmstate_pit_channel = {
-    .name = "pit channel",
-    .version_id = 2,
-    .minimum_version_id = 2,
-    .fields = (const VMStateField[]) {
-        VMSTATE_INT32(count, PITChannelState),
-        VMSTATE_UINT16(latched_count, PITChannelState),
-        VMSTATE_UINT8(count_latched, PITChannelState),
-        VMSTATE_UINT8(status_latched, PITChannelState),
-        VMSTATE_UINT8(status, PITChannelState),
-        VMSTATE_UINT8(read_state, PITChannelState),
-        VMSTATE_UINT8(write_state, PITChannelState),
-        VMSTATE_UINT8(write_latch, PITChannelState),
-        VMSTATE_UINT8(rw_mode, PITChannelState),
-        VMSTATE_UINT8(mode, PITChannelState),
-        VMSTATE_UINT8(bcd, PITChannelState),
-        VMSTATE_UINT8(gate, PITChannelState),
-        VMSTATE_INT64(count_load_time, PITChannelState),
-        VMSTATE_INT64(next_transition_time, PITChannelState),
-        VMSTATE_END_OF_LIST()
-    }
-};
-
-static const VMStateDescription vmstate_pit_common = {
-    .name = "i8254",
-    .version_id = 3,
-    .minimum_version_id = 2,
-    .fields = (const VMStateField[]) {
-        VMSTATE_UINT32_V(channels[0].irq_disabled, PITCommonState, 3),
-        VMSTATE_STRUCT_ARRAY(channels, PITCommonState, 3, 2,
-                             vmstate_pit_channel, PITChannelState),
-        VMSTATE_INT64(channels[0].next_transition_time,
-                      PITCommonState), /* formerly irq_timer */
-        VMSTATE_END_OF_LIST()
-    }
-};
-
-static bool i8254_visit(Visitor *v, void *opaque, GError **errp)
+/* The section's root struct around the device's fields. */
+static bool i8254_visit(Visitor *v, void *opaque, uint32_t version,
+                        GError **errp)
 {
-    return vmstate_visit(v, "i8254", &vmstate_pit_common, opaque, errp);
+    return visit_start_struct(v, "i8254", errp) &&
+           qemu_dev_i8254.visit(v, opaque, version, errp) &&
+           visit_end_struct(v, errp);
 }
 
 static const char *const streams[] = {
@@ -111,7 +57,7 @@ static void table_decodes_and_encodes_qemu_i8254_sections(void)
         g_autoptr(GBytes) raw = test_read_file(path);
         GError *err = NULL;
         QObject *dump = qemu_stream_dump_path(path, NULL, &err);
-        PITCommonState s;
+        g_autofree void *s = g_malloc0(qemu_dev_i8254.state_size);
         QDict *state;
         QObject *back = NULL;
         g_autoptr(GByteArray) bytes = g_byte_array_new();
@@ -128,16 +74,17 @@ static void table_decodes_and_encodes_qemu_i8254_sections(void)
         CU_ASSERT_EQUAL(version, 3);
 
         /* The vmdesc-based tree loads through the table ... */
-        memset(&s, 0, sizeof(s));
         v = qobject_input_visitor_new(QOBJECT(state));
         visit_set_version(v, version);
-        CU_ASSERT_TRUE(i8254_visit(v, &s, &err) && visit_complete(v, &err));
+        CU_ASSERT_TRUE(i8254_visit(v, s, version, &err) &&
+                       visit_complete(v, &err));
         ASSERT_NO_ERROR(err);
         visit_free(v);
         /* ... and the table gives it back, member for member. */
         v = qobject_output_visitor_new(&back);
         visit_set_version(v, version);
-        CU_ASSERT_TRUE(i8254_visit(v, &s, &err) && visit_complete(v, &err));
+        CU_ASSERT_TRUE(i8254_visit(v, s, version, &err) &&
+                       visit_complete(v, &err));
         ASSERT_NO_ERROR(err);
         visit_free(v);
         ASSERT_QOBJECT_EQUAL(back, QOBJECT(state));
@@ -148,7 +95,8 @@ static void table_decodes_and_encodes_qemu_i8254_sections(void)
         f = qemu_fopen_bytearray(bytes);
         v = qemu_file_output_visitor_new(f);
         visit_set_version(v, version);
-        CU_ASSERT_TRUE(i8254_visit(v, &s, &err) && visit_complete(v, &err));
+        CU_ASSERT_TRUE(i8254_visit(v, s, version, &err) &&
+                       visit_complete(v, &err));
         ASSERT_NO_ERROR(err);
         visit_free(v);
         CU_ASSERT_EQUAL(qemu_fclose(f), 0);
@@ -166,15 +114,14 @@ static void table_decodes_and_encodes_qemu_i8254_sections(void)
 /* Version 2 streams had no irq_disabled: the gate leaves it out. */
 static void version_2_layout_has_no_irq_disabled(void)
 {
-    PITCommonState s;
+    g_autofree void *s = g_malloc0(qemu_dev_i8254.state_size);
     QObject *tree = NULL;
     g_autoptr(Visitor) v = qobject_output_visitor_new(&tree);
     GError *err = NULL;
     QDict *d;
 
-    memset(&s, 0, sizeof(s));
     visit_set_version(v, 2);
-    CU_ASSERT_TRUE(i8254_visit(v, &s, &err) && visit_complete(v, &err));
+    CU_ASSERT_TRUE(i8254_visit(v, s, 2, &err) && visit_complete(v, &err));
     ASSERT_NO_ERROR(err);
     d = qobject_to(QDict, tree);
     CU_ASSERT_EQUAL(qdict_size(d), 2);

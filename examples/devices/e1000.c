@@ -91,6 +91,12 @@ bool e1000__eecd_visit(Visitor *v, const char *name, E1000EecdState *e,
            visit_end_struct(v, errp);
 }
 
+bool e1000_eecd_walk(Visitor *v, const char *name, void *field,
+                     GError **errp)
+{
+    return e1000__eecd_visit(v, name, field, errp);
+}
+
 void e1000__eecd_randomize(E1000EecdState *e, uint64_t *seed)
 {
     e->val_in = example_devices__rand(seed);

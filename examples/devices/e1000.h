@@ -112,4 +112,10 @@ bool e1000_v1_visit(Visitor *v, E1000StateV1 *s, GError **errp);
 bool e1000_v2_visit(Visitor *v, E1000StateV2 *s, GError **errp);
 bool e1000_visit(Visitor *v, E1000State *s, GError **errp);
 
+/* The EEPROM state's walk (struct @name; bitnum_out is range-checked
+ * before it is stored) in the form a field table's VMSTATE_WALK line
+ * calls: @field is an E1000EecdState. */
+bool e1000_eecd_walk(Visitor *v, const char *name, void *field,
+                     GError **errp);
+
 #endif /* QVISIT_EXAMPLE_E1000_H */

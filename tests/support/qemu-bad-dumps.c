@@ -243,6 +243,15 @@ const QemuBadDump qemu_bad_dumps[] = {
       "payload is 'ram'" },
     { BLK, "records[8].block", "[]", NULL, QVISIT_ERROR_INVALID,
       "records[8].block: a device section (FULL) has no iterative payload" },
+    /* The item lists of both (one writer loop). */
+    { BLK, "records[4].block", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records[4].block: no items, expected at least an eos item" },
+    { BLK, "records[4].block[1]", "7", NULL, QVISIT_ERROR_TYPE,
+      "records[4].block[1]: expected an object" },
+    { DBM, "records[2].dirty_bitmap", "[]", NULL, QVISIT_ERROR_INVALID,
+      "records[2].dirty_bitmap: no chunks, expected at least an eos chunk" },
+    { DBM, "records[2].dirty_bitmap[0]", "[]", NULL, QVISIT_ERROR_TYPE,
+      "records[2].dirty_bitmap[0]: expected an object" },
     { DBM, "records[2].dirty_bitmap[0].bitmap_flags", "8", NULL,
       QVISIT_ERROR_RANGE, "records[2].dirty_bitmap[0].bitmap_flags: 0x08 "
       "has reserved bits (0xf8), which QEMU refuses" },

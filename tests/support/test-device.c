@@ -141,3 +141,20 @@ MigrationDeviceInfo tdev_info(const char *id, uint32_t instance_id)
 
     return info;
 }
+
+bool tdev_write_streams(MigrationRegistry *r, const char *dir)
+{
+    static const char *const names[] = { NULL, "s.legacy", "s.bin",
+                                         "s.json" };
+
+    for (int f = MIGRATION_FORMAT_LEGACY; f <= MIGRATION_FORMAT_JSON; f++) {
+        g_autoptr(GByteArray) out = g_byte_array_new();
+        g_autofree char *path = g_build_filename(dir, names[f], NULL);
+
+        if (!migration_save(r, f, out, NULL, NULL) ||
+            !g_file_set_contents(path, (char *)out->data, out->len, NULL)) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -31,6 +31,7 @@ command -v "$QEMU" >/dev/null 2>&1 || {
 }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$here/../../support/qmp.sh"
 
 # The devices whose sections become cases (last idstr component).
 DEVICES="ps2kbd ps2mouse pckbd port92 fw_cfg PCIHost PCIBUS I440FX PIIX3
@@ -39,46 +40,15 @@ serial e1000 vmmouse ide mch ICH9LPC ich9_smb cpu"
 # drive SOCKET DEST HMP...: sends each HMP command ("sleep SECONDS"
 # waits), then migrates to DEST.
 drive() {
-    python3 - "$@" <<'PY'
-import json, socket, sys, time
-
-path, dest, hmp = sys.argv[1], sys.argv[2], sys.argv[3:]
-for _ in range(200):
-    try:
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(path)
-        break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("make-cases: no QMP socket " + path)
-f = s.makefile("rw")
-
-def cmd(name, **args):
-    f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
-    f.flush()
-    while True:
-        msg = json.loads(f.readline())
-        if "return" in msg:
-            return msg["return"]
-        if "error" in msg:
-            sys.exit("make-cases: %s: %s" % (name, msg["error"]))
-
-json.loads(f.readline())                # greeting
-cmd("qmp_capabilities")
+    qmp_python make-cases "$@" <<'PY'
+dest, hmp = sys.argv[1], sys.argv[2:]
 for h in hmp:
     if h.startswith("sleep "):
         time.sleep(float(h[6:]))
     else:
         cmd("human-monitor-command", **{"command-line": h})
 cmd("migrate", uri="exec:cat > " + dest)
-while True:
-    st = cmd("query-migrate").get("status")
-    if st == "completed":
-        break
-    if st in ("failed", "cancelled"):
-        sys.exit("make-cases: migration " + st)
-    time.sleep(0.05)
+wait_migration()
 cmd("quit")
 PY
 }
@@ -148,20 +118,17 @@ stream() {
     hmp=$2
     shift 2
     sock=$work/$name.sock
-    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S \
-        -qmp "unix:$sock,server=on,wait=off" "$@" &
-    pid=$!
+    qemu_paused "$sock" "$@"
     old_ifs=$IFS
     IFS=';'
     # shellcheck disable=SC2086
     if ! drive "$sock" "$work/$name.mig" $hmp; then
         IFS=$old_ifs
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        qemu_stop
         return 1
     fi
     IFS=$old_ifs
-    wait "$pid"
+    wait "$qemu_pid"
     extract "$name"
 }
 

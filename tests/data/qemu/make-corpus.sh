@@ -27,40 +27,16 @@ command -v "$QEMU" >/dev/null 2>&1 || {
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$here/../../support/qmp.sh"
 
 # qmp SOCKET FILE [CAPS [PRE]]: runs the QMP side of one migration.
 # CAPS is a comma-separated list of migration capabilities to enable; PRE
 # a JSON list of [command, arguments] pairs run before the migration.
 qmp() {
-    python3 - "$1" "$2" "${3:-}" "${4:-[]}" <<'EOF'
-import json, socket, sys, time
-
-path, dest, caps, pre = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-for _ in range(200):
-    try:
-        s = socket.socket(socket.AF_UNIX)
-        s.connect(path)
-        break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("make-corpus: no QMP socket " + path)
-f = s.makefile("rw")
-
-def cmd(command, **args):
-    f.write(json.dumps({"execute": command, "arguments": args}) + "\n")
-    f.flush()
-    while True:
-        msg = json.loads(f.readline())
-        if "return" in msg:
-            return msg["return"]
-        if "error" in msg:
-            sys.exit("make-corpus: %s: %s" % (command, msg["error"]))
-
-json.loads(f.readline())                # greeting
-cmd("qmp_capabilities")
+    qmp_python make-corpus "$1" "$2" "${3:-}" "${4:-[]}" <<'EOF'
+dest, caps, pre = sys.argv[1], sys.argv[2], sys.argv[3]
 # RUN_SECONDS: let the guest run (its firmware) before migrating.
-run = float(__import__("os").environ.get("RUN_SECONDS", "0"))
+run = float(os.environ.get("RUN_SECONDS", "0"))
 if run > 0:
     cmd("cont")
     time.sleep(run)
@@ -71,13 +47,7 @@ if caps:
         capabilities=[{"capability": c, "state": True}
                       for c in caps.split(",")])
 cmd("migrate", uri="exec:cat > " + dest)
-while True:
-    st = cmd("query-migrate").get("status")
-    if st == "completed":
-        break
-    if st in ("failed", "cancelled"):
-        sys.exit("make-corpus: migration " + st)
-    time.sleep(0.05)
+wait_migration()
 cmd("quit")
 EOF
 }
@@ -90,17 +60,14 @@ stream() {
     caps=$2
     shift 2
     sock=$work/$name.sock
-    "$QEMU" -accel tcg -m 16 -nodefaults -display none -S \
-        -qmp "unix:$sock,server=on,wait=off" "$@" &
-    pid=$!
+    qemu_paused "$sock" "$@"
     p=$pre
     pre='[]'
     if ! qmp "$sock" "$work/$name.mig" "$caps" "$p"; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        qemu_stop
         return 1
     fi
-    wait "$pid"
+    wait "$qemu_pid"
     mv "$work/$name.mig" "$out/$name.mig"
     echo "  $name.mig $(wc -c < "$out/$name.mig") bytes"
 }

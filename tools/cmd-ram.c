@@ -14,6 +14,7 @@
  * the stream is kept. docs/qemu-streams.md, "Editing: set and ram",
  * describes the address forms.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -246,10 +247,14 @@ static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths,
         }
         if (!machine || !(g_str_has_prefix(machine, "pc-") ||
                           !strcmp(machine, "isapc"))) {
+            /* The machine type is the stream's text: escaped. */
+            g_autofree char *shown = machine
+                ? qvisit_error_escape(machine, -1) : NULL;
+
             cli_error("ram: %s: guest-physical addresses are known for "
                       "the pc and q35 machine types only (this stream's is "
                       "%s); use BLOCK:OFFSET", addr,
-                      machine ? machine : "not recorded");
+                      shown ? shown : "not recorded");
             return false;
         }
         block = g_strdup(main_block);
@@ -478,22 +483,53 @@ static int print_hex(RamEdit *e, uint64_t base)
     return cli_write_output(NULL, out->str, out->len);
 }
 
+/*
+ * @arg's FILE (after the '@'): at most RAM_MAX_LEN bytes, read as they
+ * come, so that a FILE that never ends (/dev/zero, a FIFO) or a huge one
+ * is refused at the bound instead of being read into memory whole.
+ */
+static GBytes *read_data_file(const char *arg)
+{
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    FILE *f = fopen(arg + 1, "rb");
+    uint8_t chunk[65536];
+    size_t n;
+
+    if (!f) {
+        cli_error("ram: %s: open: %s", arg, g_strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (n > RAM_MAX_LEN + 1u - buf->len) {
+            n = RAM_MAX_LEN + 1u - buf->len;
+        }
+        g_byte_array_append(buf, chunk, (guint)n);
+        if (buf->len > RAM_MAX_LEN) {
+            fclose(f);
+            cli_error("ram: %s: more than %u bytes, expected 1 to %u", arg,
+                      RAM_MAX_LEN, RAM_MAX_LEN);
+            return NULL;
+        }
+    }
+    if (ferror(f)) {
+        int e = errno;
+
+        fclose(f);
+        cli_error("ram: %s: read: %s", arg, g_strerror(e));
+        return NULL;
+    }
+    fclose(f);
+    return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+}
+
 /* The bytes to write: hex digits, or @FILE's contents. */
 static GBytes *write_data(const char *arg)
 {
-    g_autoptr(GError) err = NULL;
     size_t n = strlen(arg);
     uint8_t *bytes;
 
     if (arg[0] == '@') {
-        gchar *text = NULL;
-        gsize len = 0;
-
-        if (!g_file_get_contents(arg + 1, &text, &len, &err)) {
-            cli_error("ram: %s", err->message);
-            return NULL;
-        }
-        return g_bytes_new_take(text, len);
+        return read_data_file(arg);
     }
     if (n == 0 || n % 2) {
         cli_error("ram: data: expected an even number of hex digits or "

@@ -1072,6 +1072,9 @@ bool qemu_stream_encode_layouts(QEMUFile *f, const QObject *dump,
                              "not a qvisit QEMU stream dump (\"format\" is "
                              "not \"" QS_NATIVE_FORMAT "\")");
     }
+    if (!qs__enc_check_members(root, path, errp)) {
+        return false;
+    }
     if (qdict_haskey(root, "format_version")) {
         if (!get_uint(root, "format_version", 64, &version, path, errp)) {
             return false;

@@ -304,6 +304,102 @@ static void stream_text_is_escaped_in_messages(void)
     remove_tmp();
 }
 
+/* One member of a full dump changed, and what encode says of it. */
+typedef struct MemberCase {
+    const char *stream;
+    const char *path;       /* member to set (NULL: see rename) */
+    const char *json;       /* its value */
+    const char *rename;     /* a root member renamed to "configuraton" */
+    int code;
+    const char *msg;
+} MemberCase;
+
+static const MemberCase member_cases[] = {
+    /* a typo of an optional member wrote a stream without it */
+    { "pc-nodefaults", NULL, NULL, "configuration", QVISIT_ERROR_UNEXPECTED,
+      "configuraton: not a member of a dump, so the stream cannot hold it" },
+    { "pc-nodefaults", "vmdes", "\"{}\"", NULL, QVISIT_ERROR_UNEXPECTED,
+      "vmdes: not a member of a dump, so the stream cannot hold it" },
+    /* a vmdesc that is not a string was taken for none */
+    { "pc-nodefaults", "vmdesc", "{}", NULL, QVISIT_ERROR_TYPE,
+      "vmdesc: expected a string or null, got object" },
+    { "pc-nodefaults", "borrowed_vmdesc", "5", NULL, QVISIT_ERROR_TYPE,
+      "borrowed_vmdesc: expected a string or null, got number" },
+    /* a RAM item whose block is no string, or misspelt, went to the
+     * previous item's block (CONTINUE) */
+    { "pc-nodefaults", "records[1].ram[1].block", "5", NULL,
+      QVISIT_ERROR_TYPE,
+      "records[1].ram[1].block: expected a string, got number" },
+    { "pc-nodefaults", "records[1].ram[1].blok", "\"pc.bios\"", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[1].ram[1].blok: not a member of a "
+      "'zero' RAM item, so the stream cannot hold it" },
+    { "pc-nodefaults", "records[0].ram[0].blocks[2].Length", "4096", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[0].ram[0].blocks[2].Length: not a "
+      "member of a RAM block of the mem_size item, so the stream cannot "
+      "hold it" },
+    { "pc-nodefaults", "records[3].State", "{}", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[3].State: not a member of a 'FULL' "
+      "record, so the stream cannot hold it" },
+    { "pc-nodefaults", "records[3].footer", "\"true\"", NULL,
+      QVISIT_ERROR_TYPE,
+      "records[3].footer: expected true or false, got string" },
+    { "pc-nodefaults", "configuration.Machine_type", "\"pc\"", NULL,
+      QVISIT_ERROR_UNEXPECTED, "configuration.Machine_type: not a member "
+      "of the configuration, so the stream cannot hold it" },
+    { "pc-block", "records[4].block[0].flgs", "9", NULL,
+      QVISIT_ERROR_UNEXPECTED, "records[4].block[0].flgs: not a member of "
+      "a 'block' block item, so the stream cannot hold it" },
+    { "pc-dirty-bitmap", "records[2].dirty_bitmap[0].Node", "\"disk0\"",
+      NULL, QVISIT_ERROR_UNEXPECTED, "records[2].dirty_bitmap[0].Node: not "
+      "a member of a 'start' dirty-bitmap chunk, so the stream cannot hold "
+      "it" },
+};
+
+/*
+ * The encoder read the framing's members by name and took an absent
+ * optional member for its default, so a misspelt or mistyped one was
+ * dropped and encode exited 0 (issue 13, section 3: no edit is lost
+ * silently). Each is an error now, from the library and the CLI, and
+ * nothing is written.
+ */
+static void encode_refuses_members_it_would_drop(void)
+{
+    setup_tmp();
+    for (size_t i = 0; i < G_N_ELEMENTS(member_cases); i++) {
+        const MemberCase *c = &member_cases[i];
+        g_autoptr(QObject) dump = qemu_full_dump(c->stream);
+        g_autoptr(GByteArray) bytes = g_byte_array_new();
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GString) text = NULL;
+        g_autofree char *path = g_build_filename(tmp_dir, "d.json", NULL);
+        g_autofree char *want = g_strdup_printf("qvisit: %s\n", c->msg);
+        QEMUFile *f;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+        if (c->rename) {
+            QDict *root = qobject_to(QDict, dump);
+
+            qdict_put_obj(root, "configuraton",
+                          qobject_ref(qdict_get(root, c->rename)));
+            qdict_del(root, c->rename);
+        } else {
+            CU_ASSERT_TRUE_FATAL(qobject_set_path(
+                dump, c->path, qobject_from_json(c->json, NULL)));
+        }
+        f = qemu_fopen_bytearray(bytes);
+        CU_ASSERT_FALSE(qemu_stream_encode(f, dump, &err));
+        qemu_fclose(f);
+        CU_ASSERT_EQUAL(bytes->len, 0);
+        ASSERT_ERROR(err, c->code, c->msg);
+        text = qobject_to_json(dump);
+        CU_ASSERT_TRUE(g_file_set_contents(path, text->str,
+                                           (gssize)text->len, NULL));
+        expect("Q encode --qemu T/d.json T/o.mig; test -e T/o.mig; echo $?",
+               0, "1\n", want);
+    }
+    remove_tmp();
+}
+
 static const TestCase tests[] = {
     { "set_writes_opaque_fields_of_decimal_digits",
       set_writes_opaque_fields_of_decimal_digits },
@@ -311,6 +407,8 @@ static const TestCase tests[] = {
       ram_write_reads_at_most_the_bound_of_a_file },
     { "stream_text_is_escaped_in_messages",
       stream_text_is_escaped_in_messages },
+    { "encode_refuses_members_it_would_drop",
+      encode_refuses_members_it_would_drop },
     { NULL, NULL },
 };
 

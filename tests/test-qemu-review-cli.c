@@ -400,6 +400,71 @@ static void encode_refuses_members_it_would_drop(void)
     remove_tmp();
 }
 
+/*
+ * With x-ignore-shared, QEMU migrates no page of a shared block and its
+ * loader refuses one ("block mem should not be migrated !", checked with
+ * QEMU 7.2 on this stream): `ram write` added the page anyway, making a
+ * stream QEMU would not load, and `ram read` printed zeros for memory
+ * that is the backend's file. Both are refused now; the other blocks of
+ * the stream are edited as before, and a page that a stream without the
+ * capability never sent is still added.
+ */
+static void ram_refuses_blocks_x_ignore_shared_leaves_out(void)
+{
+    g_autoptr(QObject) dump = qemu_full_dump("pc-nodefaults");
+    g_autoptr(QList) kept = qlist_new();
+    QList *items = NULL;
+    QDict *rec, *item;
+    uint64_t addr = 0;
+
+    setup_tmp();
+    expect("Q ram write " DATA "pc-ignore-shared.mig -o T/o.mig "
+           "mem:0x1000 41", 1, "",
+           "qvisit: ram: mem:0x1000: block 'mem' is shared memory that the "
+           "stream does not migrate (x-ignore-shared: it has none of its "
+           "pages, and QEMU refuses one); its content is the memory "
+           "backend's file\n");
+    expect("Q ram read " DATA "pc-ignore-shared.mig 0x1000 4", 1, "",
+           "qvisit: ram: 0x1000: block 'mem' is shared memory that the "
+           "stream does not migrate (x-ignore-shared: it has none of its "
+           "pages, and QEMU refuses one); its content is the memory "
+           "backend's file\n");
+    expect("test -e T/o.mig; echo $?", 0, "1\n", "");
+    expect("Q ram write " DATA "pc-ignore-shared.mig -o T/o.mig "
+           "pc.bios:0x3fff0 41 && Q ram read T/o.mig pc.bios:0x3fff0 2", 0,
+           "0003fff0  41 5b                                             "
+           "|A[|\n", "");
+
+    /* pc-nodefaults without the zero page at pc.ram 0x1000 (a CONTINUE
+     * item between two others of pc.ram): written, it is added as a
+     * full page before the last RAM record's EOS. */
+    rec = qobject_to(QDict, qlist_get(qobject_to(QList, qdict_get(
+        qobject_to(QDict, dump), "records")), 1));
+    items = rec ? qobject_to(QList, qdict_get(rec, "ram")) : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+    item = qobject_to(QDict, qlist_get(items, 1));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(item);
+    CU_ASSERT_TRUE_FATAL(qnum_get_try_uint(qobject_to(QNum,
+        qdict_get(item, "addr")), &addr) && addr == 0x1000);
+    CU_ASSERT_FALSE_FATAL(qdict_haskey(item, "block"));
+    for (size_t i = 0; i < qlist_size(items); i++) {
+        if (i != 1) {
+            qlist_append_obj(kept, qobject_ref(qlist_get(items, i)));
+        }
+    }
+    qdict_put_obj(rec, "ram", QOBJECT(g_steal_pointer(&kept)));
+    write_stream(dump, "gap.mig");
+    expect("Q ram read T/gap.mig 0x1000 1 && "
+           "Q ram write T/gap.mig -o T/w.mig 0x1001 4243 && "
+           "Q ram read T/w.mig 0x1000 4 && Q diff T/gap.mig T/w.mig", 1,
+           "00001000  00                                                "
+           "|.|\n"
+           "00001000  00 42 43 00                                       "
+           "|.BC.|\n"
+           "~ ram[pc.ram]: 1 page differs: 0x1000-0x1fff\n", "");
+    remove_tmp();
+}
+
 static const TestCase tests[] = {
     { "set_writes_opaque_fields_of_decimal_digits",
       set_writes_opaque_fields_of_decimal_digits },
@@ -409,6 +474,8 @@ static const TestCase tests[] = {
       stream_text_is_escaped_in_messages },
     { "encode_refuses_members_it_would_drop",
       encode_refuses_members_it_would_drop },
+    { "ram_refuses_blocks_x_ignore_shared_leaves_out",
+      ram_refuses_blocks_x_ignore_shared_leaves_out },
     { NULL, NULL },
 };
 

@@ -7,7 +7,8 @@
  * order (a zero page is its fill byte repeated, a compressed page is
  * inflated, an XBZRLE page updates the bytes before it), so the last copy
  * of a page wins; a page the stream never sent reads as zeros, the
- * content of fresh guest RAM. A write changes the last copy of each page
+ * content of fresh guest RAM (a shared block that x-ignore-shared does
+ * not migrate is refused). A write changes the last copy of each page
  * it touches into a full page holding the new bytes (a zero, compressed or
  * XBZRLE page becomes a full one), or adds a full page before the end of
  * the last RAM record when the stream never sent it; every other byte of
@@ -67,6 +68,7 @@ typedef struct RamEdit {
     size_t npages;
     RamPage *pages;
     QList *last_record_ram;     /* items of the last RAM record */
+    bool block_sent;            /* the stream has a page of the block */
 } RamEdit;
 
 static void ram_edit_clear(RamEdit *e)
@@ -425,8 +427,11 @@ static bool load_pages(RamEdit *e)
             if (get_str(item, "block")) {
                 cur = get_str(item, "block");
             }
-            if (!cur || strcmp(cur, e->block) != 0 ||
-                !get_u64(item, "addr", &addr) || addr < e->first_page ||
+            if (!cur || strcmp(cur, e->block) != 0) {
+                continue;
+            }
+            e->block_sent = true;
+            if (!get_u64(item, "addr", &addr) || addr < e->first_page ||
                 addr > last_page) {
                 continue;
             }
@@ -443,6 +448,55 @@ static bool load_pages(RamEdit *e)
         }
     }
     return true;
+}
+
+/* Whether the stream's configuration lists the x-ignore-shared
+ * capability. */
+static bool ignores_shared(QObject *dump)
+{
+    QDict *conf = qobject_to(QDict, qdict_get(qobject_to(QDict, dump),
+                                              "configuration"));
+    QList *subs = conf ? qobject_to(QList, qdict_get(conf, "subsections"))
+                       : NULL;
+
+    for (size_t i = 0; subs && i < qlist_size(subs); i++) {
+        QDict *sub = qobject_to(QDict, qlist_get(subs, i));
+        QList *caps = sub ? qobject_to(QList, qdict_get(sub, "capabilities"))
+                          : NULL;
+
+        for (size_t k = 0; caps && k < qlist_size(caps); k++) {
+            QString *cap = qobject_to(QString, qlist_get(caps, k));
+
+            if (cap && !strcmp(qstring_get_str(cap), "x-ignore-shared")) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * With x-ignore-shared, QEMU migrates no page of a shared RAM block (a
+ * memory backend with share=on, whose file both sides map) and its
+ * loader refuses one ("block mem should not be migrated !"); the
+ * block's content is the file, not zeros. Precopy sends every page of
+ * the other blocks, so a block of such a stream with no page at all is
+ * a shared one: refused for reading and writing alike.
+ */
+static bool check_migrated(RamEdit *e, const char *addr)
+{
+    g_autofree char *shown = NULL;
+
+    if (e->block_sent || !ignores_shared(e->dump)) {
+        return true;
+    }
+    /* The block id is the stream's text: escaped. */
+    shown = qvisit_error_escape(e->block, -1);
+    cli_error("ram: %s: block '%s' is shared memory that the stream does "
+              "not migrate (x-ignore-shared: it has none of its pages, and "
+              "QEMU refuses one); its content is the memory backend's "
+              "file", addr, shown);
+    return false;
 }
 
 /* Prints @len bytes from @e's pages as `hexdump -C` does, addresses
@@ -636,7 +690,8 @@ static int ram_run(bool write, const char *stream, const char *addr,
     lengths = block_lengths(qobject_to(QList,
                                        qdict_get(qobject_to(QDict, dump),
                                                  "records")), &main_block);
-    if (!resolve(&e, addr, lengths, main_block) || !load_pages(&e)) {
+    if (!resolve(&e, addr, lengths, main_block) || !load_pages(&e) ||
+        !check_migrated(&e, addr)) {
         return CLI_EXIT_FAILURE;
     }
     if (!write) {

@@ -105,8 +105,9 @@ static const Member ram_xbzrle_members[] = {
     { "encoding", M_ANY }, { "data", M_STR }, { NULL, M_ANY },
 };
 
-static const Member eos_members[] = {
-    { "type", M_STR }, { NULL, M_ANY },
+/* The EOS word's address bits, when not 0, are kept as "addr". */
+static const Member ram_eos_members[] = {
+    { "type", M_STR }, { "addr", M_ANY }, { NULL, M_ANY },
 };
 
 /* Block migration and dirty-bitmap items: the members of every type
@@ -268,7 +269,7 @@ static const Member *ram_members_of(const char *type)
     } else if (!strcmp(type, "xbzrle")) {
         return ram_xbzrle_members;
     } else if (!strcmp(type, "eos")) {
-        return eos_members;
+        return ram_eos_members;
     }
     return NULL;
 }

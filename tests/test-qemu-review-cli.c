@@ -482,6 +482,101 @@ static void ram_refuses_blocks_x_ignore_shared_leaves_out(void)
     remove_tmp();
 }
 
+/* Renames RAM block @from to @to in @dump's block list and RAM items. */
+static void rename_block(QObject *dump, const char *from, const char *to)
+{
+    QList *records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                                 "records"));
+
+    for (size_t i = 0; i < qlist_size(records); i++) {
+        QDict *rec = qobject_to(QDict, qlist_get(records, i));
+        QList *items = qobject_to(QList, qdict_get(rec, "ram"));
+
+        for (size_t j = 0; items && j < qlist_size(items); j++) {
+            QDict *item = qobject_to(QDict, qlist_get(items, j));
+            QList *blocks = qobject_to(QList, qdict_get(item, "blocks"));
+            QString *b = qobject_to(QString, qdict_get(item, "block"));
+
+            if (b && !strcmp(qstring_get_str(b), from)) {
+                qdict_put_str(item, "block", to);
+            }
+            for (size_t k = 0; blocks && k < qlist_size(blocks); k++) {
+                QDict *blk = qobject_to(QDict, qlist_get(blocks, k));
+
+                if (!strcmp(qstring_get_str(qobject_to(QString,
+                        qdict_get(blk, "id"))), from)) {
+                    qdict_put_str(blk, "id", to);
+                }
+            }
+        }
+    }
+}
+
+/* Puts a block @id of @len bytes, of which the stream sends no page,
+ * first in @dump's block list (QEMU lists the largest first). */
+static void add_first_block(QObject *dump, const char *id, uint64_t len)
+{
+    QDict *mem = qobject_to(QDict, qlist_get(qobject_to(QList, qdict_get(
+        qobject_to(QDict, qlist_get(qobject_to(QList, qdict_get(
+            qobject_to(QDict, dump), "records")), 0)), "ram")), 0));
+    QList *blocks = qobject_to(QList, qdict_get(mem, "blocks"));
+    g_autoptr(QList) list = qlist_new();
+    QDict *b = qdict_new();
+    uint64_t total = 0;
+
+    qdict_put_str(b, "id", id);
+    qdict_put_uint(b, "length", len);
+    qlist_append_obj(list, QOBJECT(b));
+    for (size_t k = 0; k < qlist_size(blocks); k++) {
+        qlist_append_obj(list, qobject_ref(qlist_get(blocks, k)));
+    }
+    CU_ASSERT_TRUE(qnum_get_try_uint(qobject_to(QNum, qdict_get(mem,
+                                                                "total")),
+                                     &total));
+    qdict_put_uint(mem, "total", total + len);
+    qdict_put_obj(mem, "blocks", QOBJECT(g_steal_pointer(&list)));
+}
+
+/*
+ * A pc machine whose RAM is a memory backend (-machine
+ * memory-backend=mem) lists its blocks largest first: with -m 8 and a
+ * VGA device, "0000:00:02.0/vga.vram" (16 MiB) comes before "mem". The
+ * guest-physical mapping took the first block for the RAM, so `ram write
+ * 0x1000` changed the VGA memory (checked with QEMU 7.2: the loaded
+ * guest read zeros at 0x1000). The RAM block is now the one no device
+ * owns that is not firmware; with several (NUMA memdevs) an address is
+ * refused.
+ */
+static void ram_finds_the_backend_block_behind_a_larger_one(void)
+{
+    g_autoptr(QObject) vga = qemu_full_dump("pc-nodefaults");
+    g_autoptr(QObject) numa = qemu_full_dump("pc-nodefaults");
+
+    setup_tmp();
+    rename_block(vga, "pc.ram", "mem");
+    add_first_block(vga, "0000:00:02.0/vga.vram", 0x2000000);
+    write_stream(vga, "vga.mig");
+    expect("Q ram write T/vga.mig -o T/o.mig 0x1000 41424344 && "
+           "Q ram read T/o.mig mem:0x1000 4 && Q diff T/vga.mig T/o.mig",
+           1, "00001000  41 42 43 44                                       "
+           "|ABCD|\n~ ram[mem]: 1 page differs: 0x1000-0x1fff\n", "");
+    expect("Q ram read T/vga.mig 0x1000000 1", 1, "",
+           "qvisit: ram: 0x1000000 is in the hole between the end of RAM "
+           "below 4 GiB (0x1000000) and 4 GiB (PCI, BIOS ROM), not RAM\n");
+
+    rename_block(numa, "pc.ram", "m0");
+    add_first_block(numa, "m1", 0x2000000);
+    write_stream(numa, "numa.mig");
+    expect("Q ram read T/numa.mig 0x1000 4", 1, "",
+           "qvisit: ram: 0x1000: the machine's RAM is in 2 blocks (NUMA "
+           "nodes or DIMMs with memory backends), whose guest addresses "
+           "the stream does not give; use BLOCK:OFFSET\n");
+    expect("Q ram read T/numa.mig m1:0x1000 2", 0,
+           "00001000  00 00                                             "
+           "|..|\n", "");
+    remove_tmp();
+}
+
 static const TestCase tests[] = {
     { "set_writes_opaque_fields_of_decimal_digits",
       set_writes_opaque_fields_of_decimal_digits },
@@ -493,6 +588,8 @@ static const TestCase tests[] = {
       encode_refuses_members_it_would_drop },
     { "ram_refuses_blocks_x_ignore_shared_leaves_out",
       ram_refuses_blocks_x_ignore_shared_leaves_out },
+    { "ram_finds_the_backend_block_behind_a_larger_one",
+      ram_finds_the_backend_block_behind_a_larger_one },
     { NULL, NULL },
 };
 

@@ -102,16 +102,46 @@ static bool parse_u64(const char *s, uint64_t *v)
 }
 
 /*
+ * Whether @id names a block that is not the machine's RAM: one a device
+ * owns ("0000:00:02.0/vga.vram", "/rom@etc/acpi/tables": a '/' in the
+ * id), or the x86 firmware and ISA blocks without one (the BIOS, option
+ * ROM area, ISA VGA memory and pflash).
+ */
+static bool not_machine_ram(const char *id)
+{
+    static const char *const known[] = {
+        "pc.bios", "pc.rom", "vga.vram", "system.flash0", "system.flash1",
+    };
+
+    if (strchr(id, '/')) {
+        return true;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
+        if (!strcmp(id, known[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
  * The lengths of the stream's RAM blocks (its mem_size items), and the
  * block holding the machine's RAM: "pc.ram", or, for a machine whose
- * memory is a backend (-machine memory-backend=ID), the first block of
- * the list, which is the backend's (QEMU lists blocks largest first).
+ * memory is a backend (-machine memory-backend=ID), the one block that
+ * no device owns and that is no firmware (not_machine_ram()): the list
+ * is sorted by size, so the first block may be a larger VGA memory.
+ * With several such blocks (NUMA nodes with memdevs, DIMMs) *@main_block
+ * stays NULL and *@others counts them.
  */
-static GHashTable *block_lengths(QList *records, const char **main_block)
+static GHashTable *block_lengths(QList *records, const char **main_block,
+                                 unsigned *others)
 {
     GHashTable *lengths = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                 NULL, g_free);
+    const char *candidate = NULL;
+    bool pc_ram = false;
 
+    *others = 0;
     for (size_t i = 0; i < qlist_size(records); i++) {
         QDict *rec = qobject_to(QDict, qlist_get(records, i));
         QList *ram = rec ? qobject_to(QList, qdict_get(rec, "ram")) : NULL;
@@ -126,18 +156,27 @@ static GHashTable *block_lengths(QList *records, const char **main_block)
             blocks = qobject_to(QList, qdict_get(item, "blocks"));
             for (size_t k = 0; blocks && k < qlist_size(blocks); k++) {
                 QDict *b = qobject_to(QDict, qlist_get(blocks, k));
+                const char *id = b ? get_str(b, "id") : NULL;
                 uint64_t len;
 
-                if (b && get_str(b, "id") && get_u64(b, "length", &len)) {
-                    if (!*main_block ||
-                        !strcmp(get_str(b, "id"), "pc.ram")) {
-                        *main_block = get_str(b, "id");
-                    }
-                    g_hash_table_insert(lengths, (gpointer)get_str(b, "id"),
-                                        g_memdup2(&len, sizeof(len)));
+                if (!id || !get_u64(b, "length", &len)) {
+                    continue;
                 }
+                if (!strcmp(id, "pc.ram")) {
+                    pc_ram = true;
+                    *main_block = id;
+                } else if (!not_machine_ram(id) &&
+                           !g_hash_table_contains(lengths, id)) {
+                    candidate = id;
+                    (*others)++;
+                }
+                g_hash_table_insert(lengths, (gpointer)id,
+                                    g_memdup2(&len, sizeof(len)));
             }
         }
+    }
+    if (!pc_ram) {
+        *main_block = *others == 1 ? candidate : NULL;
     }
     return lengths;
 }
@@ -224,7 +263,7 @@ static bool guest_physical(const char *machine, uint64_t ram_size,
 
 /* ADDR as (block, offset), the range checked against the block. */
 static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths,
-                    const char *main_block)
+                    const char *main_block, unsigned others)
 {
     const char *colon = strrchr(addr, ':');
     QDict *root = qobject_to(QDict, e->dump);
@@ -257,6 +296,13 @@ static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths,
                       "the pc and q35 machine types only (this stream's is "
                       "%s); use BLOCK:OFFSET", addr,
                       shown ? shown : "not recorded");
+            return false;
+        }
+        if (!main_block && others > 1) {
+            cli_error("ram: %s: the machine's RAM is in %u blocks (NUMA "
+                      "nodes or DIMMs with memory backends), whose guest "
+                      "addresses the stream does not give; use "
+                      "BLOCK:OFFSET", addr, others);
             return false;
         }
         block = g_strdup(main_block);
@@ -659,6 +705,7 @@ static int ram_run(bool write, const char *stream, const char *addr,
     g_autoptr(GBytes) data = NULL;
     g_auto(RamEdit) e = { 0 };
     const char *main_block = NULL;
+    unsigned others = 0;
     uint64_t page_size, base;
 
     if (write) {
@@ -689,8 +736,9 @@ static int ram_run(bool write, const char *stream, const char *addr,
     e.page_size = page_size;
     lengths = block_lengths(qobject_to(QList,
                                        qdict_get(qobject_to(QDict, dump),
-                                                 "records")), &main_block);
-    if (!resolve(&e, addr, lengths, main_block) || !load_pages(&e) ||
+                                                 "records")), &main_block,
+                           &others);
+    if (!resolve(&e, addr, lengths, main_block, others) || !load_pages(&e) ||
         !check_migrated(&e, addr)) {
         return CLI_EXIT_FAILURE;
     }

@@ -801,7 +801,11 @@ static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
         if (!e->layouts->encode(e->layouts->opaque, idstr, inst,
                                 (uint32_t)version,
                                 state, f, &err)) {
-            g_propagate_prefixed_error(errp, err, "%s.state: ", path->str);
+            /* The layout's message may quote the dump's idstr: escaped
+             * with the rest, as every message of the encoder. */
+            qs__enc_member_error(path, "state", errp, err->code, "%s",
+                                 err->message);
+            g_error_free(err);
             return false;
         }
         return true;

@@ -290,6 +290,16 @@ static void stream_text_is_escaped_in_messages(void)
         CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
         rec = find_record(dump, "port92");
         CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+        /* With its state, no built-in device encodes it: the built-in
+         * layouts' message quotes the idstr. */
+        qdict_put_str(rec, "idstr", HOSTILE);
+        out = qobject_to_json(dump);
+        CU_ASSERT_TRUE(g_file_set_contents(path, out->str,
+                                           (gssize)out->len, NULL));
+        g_string_free(g_steal_pointer(&out), TRUE);
+        expect("Q encode --qemu T/n.json T/n.mig", 1, "",
+               "qvisit: records[27].state: " HOSTILE_SHOWN ": no built-in "
+               "layout for version 1\n");
         qdict_del(rec, "state");
         qdict_put_str(rec, "opaque", "00");
         qdict_put_str(rec, "idstr", HOSTILE);

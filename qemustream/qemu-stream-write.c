@@ -1076,9 +1076,6 @@ bool qemu_stream_encode_layouts(QEMUFile *f, const QObject *dump,
                              "not a qvisit QEMU stream dump (\"format\" is "
                              "not \"" QS_NATIVE_FORMAT "\")");
     }
-    if (!qs__enc_check_members(root, path, errp)) {
-        return false;
-    }
     if (qdict_haskey(root, "format_version")) {
         if (!get_uint(root, "format_version", 64, &version, path, errp)) {
             return false;
@@ -1089,6 +1086,10 @@ bool qemu_stream_encode_layouts(QEMUFile *f, const QObject *dump,
                                         G_GUINT64_FORMAT ", expected %d",
                                         version, QS_NATIVE_FORMAT_VERSION);
         }
+    }
+    /* After the version: a later format may have other members. */
+    if (!qs__enc_check_members(root, path, errp)) {
+        return false;
     }
     e.records = qobject_to(QList, qdict_get(root, "records"));
     if (!e.records) {

@@ -275,6 +275,12 @@ bool qs__enc_member_error(GString *path, const char *key, GError **errp,
                           int code, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 bool qs__write_vmsd(QEMUFile *f, const QDict *vmsd, const QDict *state,
                     GString *path, unsigned depth, GError **errp);
+/* Refuses a member of the dump's framing (root, configuration, records,
+ * RAM, block and dirty-bitmap items, opaque payloads) that the encoder
+ * does not write (UNEXPECTED), or an optional one of another type
+ * (TYPE): either would be dropped without a word
+ * (qemu-stream-members.c). */
+bool qs__enc_check_members(const QDict *root, GString *path, GError **errp);
 /* What the RAM items written so far define for the ones after them:
  * the MEM_SIZE block list and the block of the previous page. */
 typedef struct QsRamWriter {

@@ -828,7 +828,11 @@ static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
         if (!e->layouts->encode(e->layouts->opaque, idstr, inst,
                                 (uint32_t)version,
                                 state, f, &err)) {
-            g_propagate_prefixed_error(errp, err, "%s.state: ", path->str);
+            /* The layout's message may quote the dump's idstr: escaped
+             * with the rest, as every message of the encoder. */
+            qs__enc_member_error(path, "state", errp, err->code, "%s",
+                                 err->message);
+            g_error_free(err);
             return false;
         }
         return true;
@@ -1109,6 +1113,10 @@ bool qemu_stream_encode_layouts(QEMUFile *f, const QObject *dump,
                                         G_GUINT64_FORMAT ", expected %d",
                                         version, QS_NATIVE_FORMAT_VERSION);
         }
+    }
+    /* After the version: a later format may have other members. */
+    if (!qs__enc_check_members(root, path, errp)) {
+        return false;
     }
     e.records = qobject_to(QList, qdict_get(root, "records"));
     if (!e.records) {

@@ -177,8 +177,11 @@ QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in)
         }
         k = find_unused_section(s, idstr, inst, used);
         if (k < 0) {
+            /* The idstr is the input's text: escaped. */
+            g_autofree char *shown = qvisit_error_escape(idstr, -1);
+
             cli_error("%s: the QEMU stream's section '%s' (instance %u) "
-                      "has no device section", in, idstr, inst);
+                      "has no device section", in, shown, inst);
             return NULL;
         }
         sec = migration_stream_get_section(s, (size_t)k);

@@ -44,6 +44,7 @@ static char *section_message(const QObject *dump, const char *msg)
     const char *idstr;
     QNum *inst;
     uint64_t index, instance = 0;
+    g_autofree char *shown = NULL;
     char *end;
 
     if (!g_str_has_prefix(msg, "records[") || !g_ascii_isdigit(msg[8])) {
@@ -63,9 +64,12 @@ static char *section_message(const QObject *dump, const char *msg)
         return NULL;
     }
     end += strlen("].state");
-    return instance ? g_strdup_printf("%s#%" G_GUINT64_FORMAT "%s", idstr,
+    /* The rest of the message is escaped already; the idstr, the
+     * stream's text, is escaped here. */
+    shown = qvisit_error_escape(idstr, -1);
+    return instance ? g_strdup_printf("%s#%" G_GUINT64_FORMAT "%s", shown,
                                       instance, end)
-                    : g_strdup_printf("%s%s", idstr, end);
+                    : g_strdup_printf("%s%s", shown, end);
 }
 
 int cli_qemu_write(const QObject *dump, const char *output,

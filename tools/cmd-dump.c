@@ -114,6 +114,7 @@ static size_t report_opaque(QObject *dump)
         QString *idstr = rec ? qobject_to(QString, qdict_get(rec, "idstr"))
                              : NULL;
         uint64_t sid = 0;
+        g_autofree char *shown = NULL;
 
         if (!hex || !idstr) {
             continue;
@@ -121,9 +122,10 @@ static size_t report_opaque(QObject *dump)
         if (id) {
             qnum_get_try_uint(id, &sid);
         }
+        /* The idstr is the stream's text: escaped. */
+        shown = qvisit_error_escape(qstring_get_str(idstr), -1);
         cli_error("dump: %s (section %" G_GUINT64_FORMAT "): no built-in "
-                  "layout; kept as opaque bytes: %zu",
-                  qstring_get_str(idstr), sid,
+                  "layout; kept as opaque bytes: %zu", shown, sid,
                   strlen(qstring_get_str(hex)) / 2);
         n++;
     }

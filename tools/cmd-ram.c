@@ -7,13 +7,15 @@
  * order (a zero page is its fill byte repeated, a compressed page is
  * inflated, an XBZRLE page updates the bytes before it), so the last copy
  * of a page wins; a page the stream never sent reads as zeros, the
- * content of fresh guest RAM. A write changes the last copy of each page
+ * content of fresh guest RAM (a shared block that x-ignore-shared does
+ * not migrate is refused). A write changes the last copy of each page
  * it touches into a full page holding the new bytes (a zero, compressed or
  * XBZRLE page becomes a full one), or adds a full page before the end of
  * the last RAM record when the stream never sent it; every other byte of
  * the stream is kept. docs/qemu-streams.md, "Editing: set and ram",
  * describes the address forms.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +68,7 @@ typedef struct RamEdit {
     size_t npages;
     RamPage *pages;
     QList *last_record_ram;     /* items of the last RAM record */
+    bool block_sent;            /* the stream has a page of the block */
 } RamEdit;
 
 static void ram_edit_clear(RamEdit *e)
@@ -99,16 +102,46 @@ static bool parse_u64(const char *s, uint64_t *v)
 }
 
 /*
+ * Whether @id names a block that is not the machine's RAM: one a device
+ * owns ("0000:00:02.0/vga.vram", "/rom@etc/acpi/tables": a '/' in the
+ * id), or the x86 firmware and ISA blocks without one (the BIOS, option
+ * ROM area, ISA VGA memory and pflash).
+ */
+static bool not_machine_ram(const char *id)
+{
+    static const char *const known[] = {
+        "pc.bios", "pc.rom", "vga.vram", "system.flash0", "system.flash1",
+    };
+
+    if (strchr(id, '/')) {
+        return true;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
+        if (!strcmp(id, known[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
  * The lengths of the stream's RAM blocks (its mem_size items), and the
  * block holding the machine's RAM: "pc.ram", or, for a machine whose
- * memory is a backend (-machine memory-backend=ID), the first block of
- * the list, which is the backend's (QEMU lists blocks largest first).
+ * memory is a backend (-machine memory-backend=ID), the one block that
+ * no device owns and that is no firmware (not_machine_ram()): the list
+ * is sorted by size, so the first block may be a larger VGA memory.
+ * With several such blocks (NUMA nodes with memdevs, DIMMs) *@main_block
+ * stays NULL and *@others counts them.
  */
-static GHashTable *block_lengths(QList *records, const char **main_block)
+static GHashTable *block_lengths(QList *records, const char **main_block,
+                                 unsigned *others)
 {
     GHashTable *lengths = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                 NULL, g_free);
+    const char *candidate = NULL;
+    bool pc_ram = false;
 
+    *others = 0;
     for (size_t i = 0; i < qlist_size(records); i++) {
         QDict *rec = qobject_to(QDict, qlist_get(records, i));
         QList *ram = rec ? qobject_to(QList, qdict_get(rec, "ram")) : NULL;
@@ -123,18 +156,27 @@ static GHashTable *block_lengths(QList *records, const char **main_block)
             blocks = qobject_to(QList, qdict_get(item, "blocks"));
             for (size_t k = 0; blocks && k < qlist_size(blocks); k++) {
                 QDict *b = qobject_to(QDict, qlist_get(blocks, k));
+                const char *id = b ? get_str(b, "id") : NULL;
                 uint64_t len;
 
-                if (b && get_str(b, "id") && get_u64(b, "length", &len)) {
-                    if (!*main_block ||
-                        !strcmp(get_str(b, "id"), "pc.ram")) {
-                        *main_block = get_str(b, "id");
-                    }
-                    g_hash_table_insert(lengths, (gpointer)get_str(b, "id"),
-                                        g_memdup2(&len, sizeof(len)));
+                if (!id || !get_u64(b, "length", &len)) {
+                    continue;
                 }
+                if (!strcmp(id, "pc.ram")) {
+                    pc_ram = true;
+                    *main_block = id;
+                } else if (!not_machine_ram(id) &&
+                           !g_hash_table_contains(lengths, id)) {
+                    candidate = id;
+                    (*others)++;
+                }
+                g_hash_table_insert(lengths, (gpointer)id,
+                                    g_memdup2(&len, sizeof(len)));
             }
         }
+    }
+    if (!pc_ram) {
+        *main_block = *others == 1 ? candidate : NULL;
     }
     return lengths;
 }
@@ -221,7 +263,7 @@ static bool guest_physical(const char *machine, uint64_t ram_size,
 
 /* ADDR as (block, offset), the range checked against the block. */
 static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths,
-                    const char *main_block)
+                    const char *main_block, unsigned others)
 {
     const char *colon = strrchr(addr, ':');
     QDict *root = qobject_to(QDict, e->dump);
@@ -246,10 +288,21 @@ static bool resolve(RamEdit *e, const char *addr, GHashTable *lengths,
         }
         if (!machine || !(g_str_has_prefix(machine, "pc-") ||
                           !strcmp(machine, "isapc"))) {
+            /* The machine type is the stream's text: escaped. */
+            g_autofree char *shown = machine
+                ? qvisit_error_escape(machine, -1) : NULL;
+
             cli_error("ram: %s: guest-physical addresses are known for "
                       "the pc and q35 machine types only (this stream's is "
                       "%s); use BLOCK:OFFSET", addr,
-                      machine ? machine : "not recorded");
+                      shown ? shown : "not recorded");
+            return false;
+        }
+        if (!main_block && others > 1) {
+            cli_error("ram: %s: the machine's RAM is in %u blocks (NUMA "
+                      "nodes or DIMMs with memory backends), whose guest "
+                      "addresses the stream does not give; use "
+                      "BLOCK:OFFSET", addr, others);
             return false;
         }
         block = g_strdup(main_block);
@@ -420,8 +473,11 @@ static bool load_pages(RamEdit *e)
             if (get_str(item, "block")) {
                 cur = get_str(item, "block");
             }
-            if (!cur || strcmp(cur, e->block) != 0 ||
-                !get_u64(item, "addr", &addr) || addr < e->first_page ||
+            if (!cur || strcmp(cur, e->block) != 0) {
+                continue;
+            }
+            e->block_sent = true;
+            if (!get_u64(item, "addr", &addr) || addr < e->first_page ||
                 addr > last_page) {
                 continue;
             }
@@ -438,6 +494,55 @@ static bool load_pages(RamEdit *e)
         }
     }
     return true;
+}
+
+/* Whether the stream's configuration lists the x-ignore-shared
+ * capability. */
+static bool ignores_shared(QObject *dump)
+{
+    QDict *conf = qobject_to(QDict, qdict_get(qobject_to(QDict, dump),
+                                              "configuration"));
+    QList *subs = conf ? qobject_to(QList, qdict_get(conf, "subsections"))
+                       : NULL;
+
+    for (size_t i = 0; subs && i < qlist_size(subs); i++) {
+        QDict *sub = qobject_to(QDict, qlist_get(subs, i));
+        QList *caps = sub ? qobject_to(QList, qdict_get(sub, "capabilities"))
+                          : NULL;
+
+        for (size_t k = 0; caps && k < qlist_size(caps); k++) {
+            QString *cap = qobject_to(QString, qlist_get(caps, k));
+
+            if (cap && !strcmp(qstring_get_str(cap), "x-ignore-shared")) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * With x-ignore-shared, QEMU migrates no page of a shared RAM block (a
+ * memory backend with share=on, whose file both sides map) and its
+ * loader refuses one ("block mem should not be migrated !"); the
+ * block's content is the file, not zeros. Precopy sends every page of
+ * the other blocks, so a block of such a stream with no page at all is
+ * a shared one: refused for reading and writing alike.
+ */
+static bool check_migrated(RamEdit *e, const char *addr)
+{
+    g_autofree char *shown = NULL;
+
+    if (e->block_sent || !ignores_shared(e->dump)) {
+        return true;
+    }
+    /* The block id is the stream's text: escaped. */
+    shown = qvisit_error_escape(e->block, -1);
+    cli_error("ram: %s: block '%s' is shared memory that the stream does "
+              "not migrate (x-ignore-shared: it has none of its pages, and "
+              "QEMU refuses one); its content is the memory backend's "
+              "file", addr, shown);
+    return false;
 }
 
 /* Prints @len bytes from @e's pages as `hexdump -C` does, addresses
@@ -478,22 +583,53 @@ static int print_hex(RamEdit *e, uint64_t base)
     return cli_write_output(NULL, out->str, out->len);
 }
 
+/*
+ * @arg's FILE (after the '@'): at most RAM_MAX_LEN bytes, read as they
+ * come, so that a FILE that never ends (/dev/zero, a FIFO) or a huge one
+ * is refused at the bound instead of being read into memory whole.
+ */
+static GBytes *read_data_file(const char *arg)
+{
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    FILE *f = fopen(arg + 1, "rb");
+    uint8_t chunk[65536];
+    size_t n;
+
+    if (!f) {
+        cli_error("ram: %s: open: %s", arg, g_strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (n > RAM_MAX_LEN + 1u - buf->len) {
+            n = RAM_MAX_LEN + 1u - buf->len;
+        }
+        g_byte_array_append(buf, chunk, (guint)n);
+        if (buf->len > RAM_MAX_LEN) {
+            fclose(f);
+            cli_error("ram: %s: more than %u bytes, expected 1 to %u", arg,
+                      RAM_MAX_LEN, RAM_MAX_LEN);
+            return NULL;
+        }
+    }
+    if (ferror(f)) {
+        int e = errno;
+
+        fclose(f);
+        cli_error("ram: %s: read: %s", arg, g_strerror(e));
+        return NULL;
+    }
+    fclose(f);
+    return g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+}
+
 /* The bytes to write: hex digits, or @FILE's contents. */
 static GBytes *write_data(const char *arg)
 {
-    g_autoptr(GError) err = NULL;
     size_t n = strlen(arg);
     uint8_t *bytes;
 
     if (arg[0] == '@') {
-        gchar *text = NULL;
-        gsize len = 0;
-
-        if (!g_file_get_contents(arg + 1, &text, &len, &err)) {
-            cli_error("ram: %s", err->message);
-            return NULL;
-        }
-        return g_bytes_new_take(text, len);
+        return read_data_file(arg);
     }
     if (n == 0 || n % 2) {
         cli_error("ram: data: expected an even number of hex digits or "
@@ -569,6 +705,7 @@ static int ram_run(bool write, const char *stream, const char *addr,
     g_autoptr(GBytes) data = NULL;
     g_auto(RamEdit) e = { 0 };
     const char *main_block = NULL;
+    unsigned others = 0;
     uint64_t page_size, base;
 
     if (write) {
@@ -599,8 +736,10 @@ static int ram_run(bool write, const char *stream, const char *addr,
     e.page_size = page_size;
     lengths = block_lengths(qobject_to(QList,
                                        qdict_get(qobject_to(QDict, dump),
-                                                 "records")), &main_block);
-    if (!resolve(&e, addr, lengths, main_block) || !load_pages(&e)) {
+                                                 "records")), &main_block,
+                           &others);
+    if (!resolve(&e, addr, lengths, main_block, others) || !load_pages(&e) ||
+        !check_migrated(&e, addr)) {
         return CLI_EXIT_FAILURE;
     }
     if (!write) {

@@ -110,26 +110,27 @@ static QObject *parse_value(const char *path, const QObject *old,
 
     switch (qobject_type(old)) {
     case QTYPE_QNUM:
-    case QTYPE_QSTRING:
-        /* An integer, or one `dump --u64-as-string` printed as a string;
-         * an opaque field is a string of hex digits. */
-        if (qobject_type(old) == QTYPE_QNUM ||
-            cli_parse_integer(qstring_get_str(qobject_to(QString, old)),
-                              &n)) {
-            qobject_unref(n);
-            n = NULL;
-            if (!cli_parse_integer(text, &n)) {
-                cli_error("%s: expected an integer (decimal or 0x hex), "
-                          "got '%s'", path, text);
-                return NULL;
-            }
-            return QOBJECT(n);
+        if (!cli_parse_integer(text, &n)) {
+            cli_error("%s: expected an integer (decimal or 0x hex), got '%s'",
+                      path, text);
+            return NULL;
         }
+        return QOBJECT(n);
+    case QTYPE_QSTRING:
+        /* An opaque field: its bytes as hex digits. The full dump holds
+         * no other string (integers are numbers without
+         * --u64-as-string), and its digits may all be decimal ones
+         * ("0000"), so the text is never read as an integer. */
         for (const char *c = text; *c; c++) {
             if (!g_ascii_isxdigit(*c)) {
                 cli_error("%s: expected hex bytes, got '%s'", path, text);
                 return NULL;
             }
+        }
+        if (strlen(text) % 2) {
+            cli_error("%s: expected hex bytes, two digits each, got %zu "
+                      "digits", path, strlen(text));
+            return NULL;
         }
         return QOBJECT(qstring_from_str(text));
     case QTYPE_QBOOL:

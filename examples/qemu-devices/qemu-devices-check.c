@@ -14,6 +14,7 @@
 #include "examples/qemu-devices/qemu-devices.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 
 /* One element of a field list: a field entry unfolded per element. */
@@ -215,6 +216,23 @@ static const QemuDevice *any_version(const char *idstr)
     return NULL;
 }
 
+/*
+ * Appends one line to @lines. Names in it (idstr, vmsd and field names)
+ * come from the stream's vmdesc: the line is escaped, so that it stays
+ * one line and carries no terminal control sequence.
+ */
+static void G_GNUC_PRINTF(2, 3) add_line(GPtrArray *lines, const char *fmt,
+                                         ...)
+{
+    g_autofree char *text = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(lines, qvisit_error_escape(text, -1));
+}
+
 /* Checks one vmdesc device entry; appends its line to @lines. */
 static QemuDevicesCheck check_device(const QDict *entry,
                                      const QList *records, GPtrArray *lines)
@@ -236,9 +254,9 @@ static QemuDevicesCheck check_device(const QDict *entry,
     g_autoptr(GError) err = NULL;
 
     if (!vmsd_name || version < 0 || version > UINT32_MAX) {
-        g_ptr_array_add(lines, g_strdup_printf(
+        add_line(lines,
             "unchecked: %s: saved without a vmsd (no fields to compare)",
-            who));
+            who);
         return QEMU_DEVICES_CHECK_UNCHECKED;
     }
     dev = qemu_devices_find(idstr, (uint32_t)version);
@@ -246,29 +264,28 @@ static QemuDevicesCheck check_device(const QDict *entry,
         const QemuDevice *other = any_version(idstr);
 
         if (!other) {
-            g_ptr_array_add(lines, g_strdup_printf(
-                "unchecked: %s: no built-in layout", who));
+            add_line(lines, "unchecked: %s: no built-in layout", who);
             return QEMU_DEVICES_CHECK_UNCHECKED;
         }
-        g_ptr_array_add(lines, g_strdup_printf(
+        add_line(lines,
             "differs: version: %s: version %" PRId64 " is outside the "
             "built-in layout's %" PRIu32 "..%" PRIu32, who, version,
-            other->minimum_version, other->version));
+            other->minimum_version, other->version);
         return QEMU_DEVICES_CHECK_DIFFERS;
     }
     if (strcmp(vmsd_name, dev->vmsd_name) != 0) {
-        g_ptr_array_add(lines, g_strdup_printf(
+        add_line(lines,
             "differs: vmsd-name: %s: vmsd \"%s\" in the stream, \"%s\" in "
-            "the built-in layout", who, vmsd_name, dev->vmsd_name));
+            "the built-in layout", who, vmsd_name, dev->vmsd_name);
         return QEMU_DEVICES_CHECK_DIFFERS;
     }
     if (!state ||
         !qemu_device_describe(dev, idstr, (uint32_t)version, state, &fields,
                               &subs, &err)) {
-        g_ptr_array_add(lines, g_strdup_printf(
+        add_line(lines,
             "differs: walk: %s: the built-in walk does not read the "
             "vmdesc's decode: %s", who,
-            err ? err->message : "no decoded state"));
+            err ? err->message : "no decoded state");
         return QEMU_DEVICES_CHECK_DIFFERS;
     }
     walk = qdict_new();
@@ -279,12 +296,12 @@ static QemuDevicesCheck check_device(const QDict *entry,
     path = g_string_new(who);
     why = g_string_new(NULL);
     if (!compare_vmsd(entry, walk, path, why)) {
-        g_ptr_array_add(lines, g_strdup_printf("differs: %s", why->str));
+        add_line(lines, "differs: %s", why->str);
         return QEMU_DEVICES_CHECK_DIFFERS;
     }
-    g_ptr_array_add(lines, g_strdup_printf(
+    add_line(lines,
         "ok: %s: vmsd \"%s\" version %" PRId64 " matches the built-in "
-        "layout", who, vmsd_name, version));
+        "layout", who, vmsd_name, version);
     return QEMU_DEVICES_CHECK_OK;
 }
 

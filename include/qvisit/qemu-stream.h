@@ -268,7 +268,10 @@ QVISIT_API QObject *qemu_stream_load_vmdesc_path(const char *path,
  * or what QEMU loads; %QVISIT_ERROR_VERSION for a stream or dump version
  * other than 3 or 1; %QVISIT_ERROR_UNKNOWN for a section the vmdesc does
  * not describe; %QVISIT_ERROR_PARSE for an invalid vmdesc text;
- * %QVISIT_ERROR_IO when writing fails.
+ * %QVISIT_ERROR_UNEXPECTED for a member the stream cannot hold (one of a
+ * device state that the vmdesc lacks, or, since 0.2, one of the framing
+ * that the encoder does not write, such as a misspelt "block" of a RAM
+ * item, which would be dropped); %QVISIT_ERROR_IO when writing fails.
  *
  * Returns: true on success.
  * Since: 0.1

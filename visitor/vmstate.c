@@ -19,10 +19,13 @@
 static bool visit_vmsd(Visitor *v, const char *name,
                        const VMStateDescription *vmsd, void *opaque,
                        int version, GError **errp);
+typedef struct EntryCounts EntryCounts;
 static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
-                          void *opaque, int version, GError **errp);
+                          void *opaque, int version,
+                          const EntryCounts *entry, GError **errp);
 static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
-                             void *opaque, GError **errp);
+                             void *opaque, const EntryCounts *entry,
+                             GError **errp);
 
 /* Reads the count field of a counted array or buffer. */
 static int64_t read_count(const VMStateField *f, const void *opaque)
@@ -42,14 +45,98 @@ static int64_t read_count(const VMStateField *f, const void *opaque)
 }
 
 /*
+ * What an input walk must know of a state before it stores anything: the
+ * counts of its pointer arrays and buffers (VMS_POINTER with VMS_VARRAY or
+ * VMS_VBUFFER) as they were when the walk of the state began. The walk
+ * reads a new count into the count field before it reaches the array, so
+ * only these say how many elements the pointer was set up for (a pointer
+ * the load does not allocate has room for that many and no more) or how
+ * many elements of an old allocation to clear before it is replaced.
+ * Taken over the fields and, since they share the state, the subsections.
+ */
+typedef struct EntryCount {
+    const VMStateField *field;
+    int64_t count;
+} EntryCount;
+
+struct EntryCounts {
+    size_t n;
+    size_t cap;
+    EntryCount *e;              /* inline, or g_new when more are needed */
+    EntryCount inline_e[8];
+};
+
+static bool is_pointer_counted(const VMStateField *f)
+{
+    return (f->flags & VMS_POINTER) &&
+           (f->flags & (VMS_VARRAY | VMS_VBUFFER));
+}
+
+static void entry_counts_add(EntryCounts *ec, const VMStateDescription *vmsd,
+                             const void *opaque)
+{
+    for (const VMStateField *f = vmsd->fields; f->name; f++) {
+        if (!is_pointer_counted(f)) {
+            continue;
+        }
+        if (ec->n == ec->cap) {
+            ec->cap *= 2;
+            if (ec->e == ec->inline_e) {
+                ec->e = g_memdup2(ec->inline_e, sizeof(ec->inline_e));
+            }
+            ec->e = g_renew(EntryCount, ec->e, ec->cap);
+        }
+        ec->e[ec->n].field = f;
+        ec->e[ec->n].count = read_count(f, opaque);
+        ec->n++;
+    }
+    for (size_t i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        entry_counts_add(ec, vmsd->subsections[i], opaque);
+    }
+}
+
+/* Takes @vmsd's entry counts of @opaque for an input walk. */
+static void entry_counts_init(EntryCounts *ec, Visitor *v,
+                              const VMStateDescription *vmsd,
+                              const void *opaque)
+{
+    ec->n = 0;
+    ec->cap = G_N_ELEMENTS(ec->inline_e);
+    ec->e = ec->inline_e;
+    if (v->type == VISITOR_INPUT) {
+        entry_counts_add(ec, vmsd, opaque);
+    }
+}
+
+static void entry_counts_free(EntryCounts *ec)
+{
+    if (ec->e != ec->inline_e) {
+        g_free(ec->e);
+    }
+}
+
+/* The count @f had when the walk began; -1 when it is not known. */
+static int64_t entry_count(const EntryCounts *ec, const VMStateField *f)
+{
+    for (size_t i = 0; ec && i < ec->n; i++) {
+        if (ec->e[i].field == f) {
+            return ec->e[i].count;
+        }
+    }
+    return -1;
+}
+
+/*
  * The element count of @f, checked against the room it has before
  * anything is stored or allocated: a fixed array's num, a counted
  * array's capacity (num, or for one behind a pointer the visitor's
- * max_array_len), a buffer's capacity (size, or max_string_len behind a
- * pointer).
+ * max_array_len), a buffer's capacity (size, or half max_string_len
+ * behind a pointer, its length in hex). On input, a pointer that the load
+ * does not allocate (no VMS_ALLOC) also has no more room than its count
+ * had when the walk began (@entry).
  */
 static bool field_count(Visitor *v, const VMStateField *f, void *opaque,
-                        size_t *n, GError **errp)
+                        const EntryCounts *entry, size_t *n, GError **errp)
 {
     int64_t count;
     uint64_t room;
@@ -68,6 +155,17 @@ static bool field_count(Visitor *v, const VMStateField *f, void *opaque,
     } else {
         room = !(f->flags & VMS_POINTER) ? f->size
                                          : v->limits.max_string_len / 2;
+    }
+    if ((f->flags & VMS_POINTER) && !(f->flags & VMS_ALLOC) &&
+        v->type == VISITOR_INPUT &&
+        *(void **)((char *)opaque + f->offset)) {
+        /* A pointer the load does not allocate has room for the count
+         * the state had when the walk began, what it was set up for. */
+        int64_t had = entry_count(entry, f);
+
+        if (had >= 0 && (uint64_t)had < room) {
+            room = (uint64_t)had;
+        }
     }
     if (count < 0 || (uint64_t)count > room) {
         return visit_set_error(v, errp, f->name, QVISIT_ERROR_RANGE,
@@ -356,8 +454,62 @@ static bool describe_field(Visitor *v, const char *name,
     return ok;
 }
 
+/*
+ * Before a load replaces a VMS_ALLOC pointer: frees what the old elements
+ * point to (their count is the one the walk began with, @old; -1: not
+ * known) and the old allocation.
+ */
+static void release_old(const VMStateField *f, void **slot, int64_t old)
+{
+    if (*slot && f->type == VMSTATE_TYPE_STRUCT) {
+        for (int64_t j = 0; j < old; j++) {
+            vmstate_clear(f->vmsd, (char *)*slot + j * f->size);
+        }
+    }
+    g_clear_pointer(slot, g_free);
+}
+
+/*
+ * Counted arrays a load allocates grow as their elements are read, from
+ * this many bytes on: a count is only what the input claims, so a short
+ * input with a huge count fails after a small allocation instead of
+ * first allocating what the count says (up to max_alloc).
+ */
+#define ALLOC_CHUNK ((size_t)64 * 1024)
+
+static bool visit_growing_array(Visitor *v, const char *name,
+                                const VMStateField *f, void **slot, size_t n,
+                                GError **errp)
+{
+    size_t cap = MIN(n, MAX(ALLOC_CHUNK / f->size, 1));
+    char *elems = g_malloc0_n(cap, f->size);
+    size_t i = 0;
+    bool ok = visit_start_array(v, name, n, errp);
+
+    for (; ok && i < n; i++) {
+        if (i == cap) {
+            size_t grown = cap > n / 2 ? n : cap * 2;
+
+            elems = g_realloc_n(elems, grown, f->size);
+            memset(elems + cap * f->size, 0, (grown - cap) * f->size);
+            cap = grown;
+        }
+        ok = visit_elem(v, NULL, f, elems + i * f->size, errp);
+    }
+    if (!ok || !visit_end_array(v, errp)) {
+        /* Elements 0 .. i - 1 were (partly) read. */
+        for (size_t j = 0; f->type == VMSTATE_TYPE_STRUCT && j < i; j++) {
+            vmstate_clear(f->vmsd, elems + j * f->size);
+        }
+        g_free(elems);
+        return false;
+    }
+    *slot = elems;
+    return true;
+}
+
 static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
-                        void *opaque, GError **errp)
+                        void *opaque, const EntryCounts *entry, GError **errp)
 {
     char *base = (char *)opaque + f->offset;
     bool describe = v->type == VISITOR_DESCRIBE;
@@ -367,7 +519,7 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
     if (f->type == VMSTATE_TYPE_UNUSED) {
         return visit_unused(v, name, f->size, errp);
     }
-    if (!field_count(v, f, opaque, &n, errp)) {
+    if (!field_count(v, f, opaque, entry, &n, errp)) {
         return false;
     }
     if (f->flags & VMS_POINTER) {
@@ -385,7 +537,10 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
                                        "max_alloc (%zu bytes)", n, each,
                                        v->limits.max_alloc);
             }
-            g_free(*slot);
+            release_old(f, slot, entry_count(entry, f));
+            if (n * each > ALLOC_CHUNK && f->type != VMSTATE_TYPE_BUFFER) {
+                return visit_growing_array(v, name, f, slot, n, errp);
+            }
             *slot = n ? g_malloc0_n(n, each) : NULL;
         }
         base = *slot;
@@ -427,7 +582,8 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
  * struct (or subsection) open on @v.
  */
 static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
-                          void *opaque, int version, GError **errp)
+                          void *opaque, int version,
+                          const EntryCounts *entry, GError **errp)
 {
     uint32_t saved = v->version;
     char buf[80];
@@ -445,8 +601,11 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
                 break;
             }
         }
-        if (f->version_id > version ||
-            (f->field_exists && !f->field_exists(opaque, version))) {
+        /* As QEMU: a field with a test is visited when the test says
+         * so, whatever its version_id; one without when its version_id
+         * is at most the version visited. */
+        if (G_UNLIKELY(f->field_exists) ? !f->field_exists(opaque, version)
+                                        : f->version_id > version) {
             continue;
         }
         if (G_LIKELY(f->flags <= VMS_SINGLE &&
@@ -481,11 +640,11 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
         ok = visit_field(v, f->type != VMSTATE_TYPE_UNUSED ? f->name
                          : member_name(vmsd, (size_t)(f - vmsd->fields),
                                        buf, sizeof(buf)),
-                         f, opaque, errp);
+                         f, opaque, entry, errp);
     }
     for (size_t i = 0; ok && vmsd->subsections && vmsd->subsections[i];
          i++) {
-        ok = visit_subsection(v, vmsd->subsections[i], opaque, errp);
+        ok = visit_subsection(v, vmsd->subsections[i], opaque, entry, errp);
     }
     v->version = saved;
     return ok;
@@ -497,7 +656,8 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
  * fields), the others see an optional struct member of that name.
  */
 static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
-                             void *opaque, GError **errp)
+                             void *opaque, const EntryCounts *entry,
+                             GError **errp)
 {
     bool *flag = sub->present ? (bool *)((char *)opaque + sub->present - 1)
                               : NULL;
@@ -524,7 +684,7 @@ static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
                                version, sub->minimum_version_id,
                                sub->version_id);
     }
-    return visit_members(v, sub, opaque, (int)version, errp) &&
+    return visit_members(v, sub, opaque, (int)version, entry, errp) &&
            visit_end_subsection(v, errp);
 }
 
@@ -532,15 +692,21 @@ static bool visit_vmsd(Visitor *v, const char *name,
                        const VMStateDescription *vmsd, void *opaque,
                        int version, GError **errp)
 {
+    EntryCounts entry;
+    bool ok;
+
     if (G_UNLIKELY(version > vmsd->version_id ||
                    version < vmsd->minimum_version_id)) {
         return visit_set_error(v, errp, name, QVISIT_ERROR_VERSION,
                                "version %d outside %d..%d", version,
                                vmsd->minimum_version_id, vmsd->version_id);
     }
-    return visit_start_struct(v, name, errp) &&
-           visit_members(v, vmsd, opaque, version, errp) &&
-           visit_end_struct(v, errp);
+    entry_counts_init(&entry, v, vmsd, opaque);
+    ok = visit_start_struct(v, name, errp) &&
+         visit_members(v, vmsd, opaque, version, &entry, errp) &&
+         visit_end_struct(v, errp);
+    entry_counts_free(&entry);
+    return ok;
 }
 
 bool vmstate_visit(Visitor *v, const char *name,
@@ -570,6 +736,9 @@ bool vmstate_visit(Visitor *v, const char *name,
 bool vmstate_visit_members(Visitor *v, const VMStateDescription *vmsd,
                            void *opaque, uint32_t version, GError **errp)
 {
+    EntryCounts entry;
+    bool ok;
+
     g_return_val_if_fail(v != NULL && vmsd != NULL && opaque != NULL,
                          false);
     g_return_val_if_fail(vmsd->fields != NULL, false);
@@ -585,7 +754,10 @@ bool vmstate_visit_members(Visitor *v, const VMStateDescription *vmsd,
                                "version %" PRIu32 " outside %d..%d", version,
                                vmsd->minimum_version_id, vmsd->version_id);
     }
-    return visit_members(v, vmsd, opaque, (int)version, errp);
+    entry_counts_init(&entry, v, vmsd, opaque);
+    ok = visit_members(v, vmsd, opaque, (int)version, &entry, errp);
+    entry_counts_free(&entry);
+    return ok;
 }
 
 void vmstate_clear(const VMStateDescription *vmsd, void *opaque)

@@ -95,17 +95,55 @@ static void entry_counts_add(EntryCounts *ec, const VMStateDescription *vmsd,
     }
 }
 
-/* Takes @vmsd's entry counts of @opaque for an input walk. */
-static void entry_counts_init(EntryCounts *ec, Visitor *v,
+static bool scan_pointer_counted(const VMStateDescription *vmsd)
+{
+    for (const VMStateField *f = vmsd->fields; f->name; f++) {
+        if (is_pointer_counted(f)) {
+            return true;
+        }
+    }
+    for (size_t i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        if (scan_pointer_counted(vmsd->subsections[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Whether @vmsd or its subsections have such fields: most tables have
+ * none, and a load visits the same few tables many times, so the answer
+ * is kept in a small cache of the description's address with the answer
+ * in its low bit (descriptions are aligned). Slots are whole words read
+ * and written atomically; a miss or a collision only scans again.
+ */
+static bool has_pointer_counted(const VMStateDescription *vmsd)
+{
+    static uintptr_t cache[64];
+    uintptr_t key = (uintptr_t)vmsd;
+    uintptr_t *slot = &cache[(key >> 4) % G_N_ELEMENTS(cache)];
+    uintptr_t seen = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    bool has;
+
+    G_STATIC_ASSERT(G_ALIGNOF(VMStateDescription) >= 2);
+    if ((seen & ~(uintptr_t)1) == key) {
+        return seen & 1;
+    }
+    has = scan_pointer_counted(vmsd);
+    __atomic_store_n(slot, key | has, __ATOMIC_RELAXED);
+    return has;
+}
+
+/* Takes @vmsd's entry counts of @opaque, for an input walk of a table
+ * that has_pointer_counted(). */
+static void entry_counts_init(EntryCounts *ec,
                               const VMStateDescription *vmsd,
                               const void *opaque)
 {
     ec->n = 0;
     ec->cap = G_N_ELEMENTS(ec->inline_e);
     ec->e = ec->inline_e;
-    if (v->type == VISITOR_INPUT) {
-        entry_counts_add(ec, vmsd, opaque);
-    }
+    entry_counts_add(ec, vmsd, opaque);
 }
 
 static void entry_counts_free(EntryCounts *ec)
@@ -604,8 +642,8 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
         /* As QEMU: a field with a test is visited when the test says
          * so, whatever its version_id; one without when its version_id
          * is at most the version visited. */
-        if (G_UNLIKELY(f->field_exists) ? !f->field_exists(opaque, version)
-                                        : f->version_id > version) {
+        if ((f->version_id > version && !f->field_exists) ||
+            (f->field_exists && !f->field_exists(opaque, version))) {
             continue;
         }
         if (G_LIKELY(f->flags <= VMS_SINGLE &&
@@ -688,25 +726,39 @@ static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
            visit_end_subsection(v, errp);
 }
 
-static bool visit_vmsd(Visitor *v, const char *name,
-                       const VMStateDescription *vmsd, void *opaque,
-                       int version, GError **errp)
+/* visit_vmsd() of a table with pointer arrays, on input. */
+static G_GNUC_NO_INLINE bool visit_vmsd_counted(Visitor *v, const char *name,
+                                              const VMStateDescription *vmsd,
+                                              void *opaque, int version,
+                                              GError **errp)
 {
     EntryCounts entry;
     bool ok;
 
+    entry_counts_init(&entry, vmsd, opaque);
+    ok = visit_start_struct(v, name, errp) &&
+         visit_members(v, vmsd, opaque, version, &entry, errp) &&
+         visit_end_struct(v, errp);
+    entry_counts_free(&entry);
+    return ok;
+}
+
+static bool visit_vmsd(Visitor *v, const char *name,
+                       const VMStateDescription *vmsd, void *opaque,
+                       int version, GError **errp)
+{
     if (G_UNLIKELY(version > vmsd->version_id ||
                    version < vmsd->minimum_version_id)) {
         return visit_set_error(v, errp, name, QVISIT_ERROR_VERSION,
                                "version %d outside %d..%d", version,
                                vmsd->minimum_version_id, vmsd->version_id);
     }
-    entry_counts_init(&entry, v, vmsd, opaque);
-    ok = visit_start_struct(v, name, errp) &&
-         visit_members(v, vmsd, opaque, version, &entry, errp) &&
-         visit_end_struct(v, errp);
-    entry_counts_free(&entry);
-    return ok;
+    if (v->type == VISITOR_INPUT && has_pointer_counted(vmsd)) {
+        return visit_vmsd_counted(v, name, vmsd, opaque, version, errp);
+    }
+    return visit_start_struct(v, name, errp) &&
+           visit_members(v, vmsd, opaque, version, NULL, errp) &&
+           visit_end_struct(v, errp);
 }
 
 bool vmstate_visit(Visitor *v, const char *name,
@@ -754,7 +806,10 @@ bool vmstate_visit_members(Visitor *v, const VMStateDescription *vmsd,
                                "version %" PRIu32 " outside %d..%d", version,
                                vmsd->minimum_version_id, vmsd->version_id);
     }
-    entry_counts_init(&entry, v, vmsd, opaque);
+    if (v->type != VISITOR_INPUT || !has_pointer_counted(vmsd)) {
+        return visit_members(v, vmsd, opaque, (int)version, NULL, errp);
+    }
+    entry_counts_init(&entry, vmsd, opaque);
     ok = visit_members(v, vmsd, opaque, (int)version, &entry, errp);
     entry_counts_free(&entry);
     return ok;

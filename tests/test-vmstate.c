@@ -1379,6 +1379,72 @@ static void reload_frees_what_old_elements_point_to(void)
     CU_ASSERT_PTR_NULL(s.in);
 }
 
+typedef struct Ring {
+    uint32_t n;
+    Inner *in;              /* set up by the device for n elements */
+} Ring;
+
+static const VMStateDescription vmstate_ring = {
+    .name = "ring",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(n, Ring),
+        VMSTATE_STRUCT_VARRAY_POINTER_UINT32(in, Ring, n, vmstate_inner,
+                                             Inner),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * A count refused before its pointer changed goes back to the value the
+ * load began with, so the failed state's count still matches its memory
+ * and vmstate_clear() (the migration core's clear of a scratch state)
+ * stays inside it. The old code left the stream's count: clear then
+ * walked 5 elements of a 2-element array (and 1000 of 1) and freed what
+ * it found there.
+ */
+static void refused_count_keeps_the_state_consistent(void)
+{
+    static const uint8_t five[] = { 0, 0, 0, 5 };
+    static const uint8_t many[] = { 0, 0, 0x03, 0xe8 };
+    Ring r = { .n = 2, .in = g_new0(Inner, 2) };
+    Outer o = { .n = 1, .in = g_new0(Inner, 1) };
+    QVisitLimits limits;
+    QEMUFile *f;
+    Visitor *v;
+    GError *err = NULL;
+
+    r.in[0].len = 1;
+    r.in[0].buf = g_malloc0(1);
+    f = qemu_fopen_mem(five, sizeof(five));
+    v = qemu_file_input_visitor_new(f);
+    CU_ASSERT_FALSE(vmstate_visit(v, "ring", &vmstate_ring, &r, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "ring.in: 5 elements, more than the 2 it has room for");
+    CU_ASSERT_EQUAL(r.n, 2);
+    visit_free(v);
+    qemu_fclose(f);
+    vmstate_clear(&vmstate_ring, &r);
+    CU_ASSERT_PTR_NULL(r.in[0].buf);
+    g_free(r.in);
+
+    o.in[0].len = 1;
+    o.in[0].buf = g_malloc0(1);
+    qvisit_limits_init(&limits);
+    limits.max_array_len = 10;
+    f = qemu_fopen_mem(many, sizeof(many));
+    v = qemu_file_input_visitor_new(f);
+    visit_set_limits(v, &limits);
+    CU_ASSERT_FALSE(vmstate_visit(v, "outer", &vmstate_outer, &o, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "outer.in: 1000 elements, more than the 10 it has room for");
+    CU_ASSERT_EQUAL(o.n, 1);
+    visit_free(v);
+    qemu_fclose(f);
+    vmstate_clear(&vmstate_outer, &o);
+    CU_ASSERT_PTR_NULL(o.in);
+}
+
 static const TestCase tests[] = {
     { "table_matches_hand_written_walk_in_json_and_bytes",
       table_matches_hand_written_walk_in_json_and_bytes },
@@ -1423,6 +1489,8 @@ static const TestCase tests[] = {
       large_allocated_arrays_round_trip },
     { "reload_frees_what_old_elements_point_to",
       reload_frees_what_old_elements_point_to },
+    { "refused_count_keeps_the_state_consistent",
+      refused_count_keeps_the_state_consistent },
     { NULL, NULL },
 };
 

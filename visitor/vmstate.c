@@ -44,6 +44,27 @@ static int64_t read_count(const VMStateField *f, const void *opaque)
     }
 }
 
+/* Stores @count into the count field of @f. */
+static void write_count(const VMStateField *f, void *opaque, int64_t count)
+{
+    char *p = (char *)opaque + f->num_offset;
+
+    switch (f->num_type) {
+    case VMSTATE_TYPE_U8:
+        *(uint8_t *)p = (uint8_t)count;
+        break;
+    case VMSTATE_TYPE_U16:
+        *(uint16_t *)p = (uint16_t)count;
+        break;
+    case VMSTATE_TYPE_I32:
+        *(int32_t *)p = (int32_t)count;
+        break;
+    default:
+        *(uint32_t *)p = (uint32_t)count;
+        break;
+    }
+}
+
 /*
  * What an input walk must know of a state before it stores anything: the
  * counts of its pointer arrays and buffers (VMS_POINTER with VMS_VARRAY or
@@ -146,6 +167,7 @@ static void entry_counts_init(EntryCounts *ec,
     entry_counts_add(ec, vmsd, opaque);
 }
 
+
 static void entry_counts_free(EntryCounts *ec)
 {
     if (ec->e != ec->inline_e) {
@@ -162,6 +184,24 @@ static int64_t entry_count(const EntryCounts *ec, const VMStateField *f)
         }
     }
     return -1;
+}
+
+/*
+ * A pointer field's count, when the input's count is refused before its
+ * pointer changed, goes back to the one the walk began with: the count
+ * and the memory behind the pointer then agree again, so vmstate_clear()
+ * and later walks of the failed state stay inside that memory.
+ */
+static bool refuse_count(const VMStateField *f, void *opaque,
+                         const EntryCounts *entry)
+{
+    int64_t had = (f->flags & VMS_POINTER) ? entry_count(entry, f) : -1;
+
+    if (had < 0) {
+        return false;
+    }
+    write_count(f, opaque, had);
+    return true;
 }
 
 /*
@@ -206,6 +246,7 @@ static bool field_count(Visitor *v, const VMStateField *f, void *opaque,
         }
     }
     if (count < 0 || (uint64_t)count > room) {
+        refuse_count(f, opaque, entry);
         return visit_set_error(v, errp, f->name, QVISIT_ERROR_RANGE,
                                "%" PRId64 " %s, more than the %" PRIu64
                                " it has room for", count,
@@ -570,6 +611,7 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
              * a count within max_array_len of large elements cannot make
              * g_malloc0() abort. */
             if (n > v->limits.max_alloc / MAX(each, 1)) {
+                refuse_count(f, opaque, entry);
                 return visit_set_error(v, errp, name, QVISIT_ERROR_LIMIT,
                                        "%zu elements of %zu bytes exceed "
                                        "max_alloc (%zu bytes)", n, each,

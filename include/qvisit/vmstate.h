@@ -84,8 +84,11 @@
  * %QVISIT_ERROR_RANGE). On input, a pointer without VMS_ALLOC has room
  * for no more elements (or bytes) than its count held when the walk of
  * the state began, what the device set the pointer up for, even when the
- * count is read earlier in the same walk or its subsections. QEMU has no
- * such check; here a corrupt count cannot write past an array. A pointer
+ * count is read earlier in the same walk or its subsections; a pointer
+ * field's count refused (by this or by a limit) goes back to the value
+ * the walk began with, so the failed state's counts still match its
+ * memory for vmstate_clear(). QEMU has no such check; here a corrupt
+ * count cannot write past an array. A pointer
  * field with VMS_ALLOC is (re)allocated on input, its bytes first checked
  * against max_alloc (%QVISIT_ERROR_LIMIT), zeroed memory for the elements
  * read (NULL for none), after vmstate_clear() of the old elements (as

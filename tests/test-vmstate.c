@@ -1445,6 +1445,103 @@ static void refused_count_keeps_the_state_consistent(void)
     CU_ASSERT_PTR_NULL(o.in);
 }
 
+typedef struct Subs {
+    uint32_t a;
+    uint8_t x;
+    uint8_t y;
+} Subs;
+
+static bool always(void *opaque)
+{
+    (void)opaque;
+    return true;
+}
+
+static const VMStateDescription vmstate_subs_x = {
+    .name = "subs/x",
+    .version_id = 1,
+    .needed = always,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(x, Subs),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_subs_y = {
+    .name = "subs/y",
+    .version_id = 1,
+    .needed = always,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(y, Subs),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_subs = {
+    .name = "subs",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(a, Subs),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_subs_x,
+        &vmstate_subs_y,
+        NULL
+    },
+};
+
+/*
+ * QEMU's vmstate_subsection_load() refuses a subsection header named
+ * after the table (its name starts with the table's) that it has no
+ * subsection for; qvisit reads subsections in the order QEMU writes
+ * them, so one out of that order is refused too, with its name (escaped)
+ * and offset. The old code stopped at such a header and reported success
+ * with the subsection unread. A header of a parent's subsection (another
+ * prefix) or a partial header still ends the table's subsections.
+ */
+static void unread_subsection_is_refused(void)
+{
+    static const struct {
+        uint8_t bytes[32];
+        size_t len;
+        const char *msg;
+    } cases[] = {
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b', 's', '/', 'z', 0, 0, 0, 1, 8 },
+          17, "subs: unknown subsection 'subs/z' at byte 4" },
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b', 's', '/', 'y', 0, 0, 0, 1, 8,
+            5, 6, 's', 'u', 'b', 's', '/', 'x', 0, 0, 0, 1, 7 }, 30,
+          "subs: subsection 'subs/x' out of the table's order, or twice, at "
+          "byte 17" },
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b', 's', '/', '\n', 0, 0, 0, 1 },
+          16, "subs: unknown subsection 'subs/\\x0a' at byte 4" },
+        { { 0, 0, 0, 1, 5, 5, 'o', 't', 'h', 'e', 'r', 0, 0, 0, 1 }, 15,
+          NULL },
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b' }, 9, NULL },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Subs s = { 0, 0, 0 };
+        QEMUFile *f = qemu_fopen_mem(cases[i].bytes, cases[i].len);
+        Visitor *v = qemu_file_input_visitor_new(f);
+        GError *err = NULL;
+        bool ok = vmstate_visit(v, "subs", &vmstate_subs, &s, &err) &&
+                  visit_complete(v, &err);
+
+        if (cases[i].msg) {
+            CU_ASSERT_FALSE(ok);
+            ASSERT_ERROR(err, QVISIT_ERROR_UNEXPECTED, cases[i].msg);
+        } else {
+            CU_ASSERT_TRUE(ok);
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_EQUAL(qemu_file_transferred(f), 4);
+        }
+        CU_ASSERT_EQUAL(s.a, 1);
+        visit_free(v);
+        qemu_fclose(f);
+    }
+}
+
 static const TestCase tests[] = {
     { "table_matches_hand_written_walk_in_json_and_bytes",
       table_matches_hand_written_walk_in_json_and_bytes },
@@ -1491,6 +1588,7 @@ static const TestCase tests[] = {
       reload_frees_what_old_elements_point_to },
     { "refused_count_keeps_the_state_consistent",
       refused_count_keeps_the_state_consistent },
+    { "unread_subsection_is_refused", unread_subsection_is_refused },
     { NULL, NULL },
 };
 

@@ -1058,6 +1058,7 @@ void visit__detach(Visitor *v)
     v->end_array = closed_end;
     v->optional = closed_optional;
     v->start_subsection = NULL;
+    v->peek_subsection = NULL;
     v->type_int = closed_type_int;
     v->type_uint = closed_type_uint;
     v->type_bool = closed_type_bool;

@@ -658,6 +658,39 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
 }
 
 /*
+ * After the subsections of @vmsd on QEMU's bytes: a subsection header
+ * whose name starts with @vmsd's, as QEMU's vmstate_subsection_load()
+ * tells its own from a parent's, is one this walk did not read, unknown
+ * or out of the table's order (QEMU looks them up by name, in any order;
+ * here they are read in the order QEMU writes them). QEMU refuses an
+ * unknown one (-ENOENT); so does this, rather than leave it unread.
+ */
+static bool no_subsection_left(Visitor *v, const VMStateDescription *vmsd,
+                               GError **errp)
+{
+    char name[256];
+    uint64_t at;
+    g_autofree char *shown = NULL;
+
+    if (!v->peek_subsection(v, name, &at) ||
+        strncmp(name, vmsd->name, strlen(vmsd->name)) != 0) {
+        return true;
+    }
+    shown = qvisit_error_escape(name, -1);
+    for (size_t i = 0; vmsd->subsections[i]; i++) {
+        if (!strcmp(vmsd->subsections[i]->name, name)) {
+            return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNEXPECTED,
+                                   "subsection '%s' out of the table's "
+                                   "order, or twice, at byte %" PRIu64,
+                                   shown, at);
+        }
+    }
+    return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNEXPECTED,
+                           "unknown subsection '%s' at byte %" PRIu64,
+                           shown, at);
+}
+
+/*
  * The fields and subsections of @vmsd, at @version, as members of the
  * struct (or subsection) open on @v.
  */
@@ -725,6 +758,9 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
     for (size_t i = 0; ok && vmsd->subsections && vmsd->subsections[i];
          i++) {
         ok = visit_subsection(v, vmsd->subsections[i], opaque, entry, errp);
+    }
+    if (ok && vmsd->subsections && v->peek_subsection) {
+        ok = no_subsection_left(v, vmsd, errp);
     }
     v->version = saved;
     return ok;

@@ -73,6 +73,15 @@
  * says (its version_id on output): one outside its
  * minimum_version_id..version_id is %QVISIT_ERROR_VERSION.
  *
+ * Subsections are read in table order, the order QEMU writes them. On
+ * QEMU's bytes, a subsection header left after a table's subsections
+ * whose name starts with the table's name (QEMU's test for its own) is
+ * %QVISIT_ERROR_UNEXPECTED, as QEMU refuses an unknown one:
+ * `vser: unknown subsection 'vser/x' at byte 12`, or, for one of the
+ * table's that came out of order or twice, `subsection 'vser/a' out of
+ * the table's order, or twice, at byte 12`. Tables without subsections
+ * do not look.
+ *
  * == Counted arrays, buffers and pointers ==
  * The count of a counted array (VMSTATE_*VARRAY*) or of a buffer whose
  * length is a field (VMSTATE_*VBUFFER*) is a field visited earlier in the

@@ -1201,7 +1201,7 @@ static void many_clear(Many *m)
  * A count is what the input claims: an allocated array grows as its
  * elements are read, so a few bytes claiming 4 Gi elements of 64 KiB
  * (256 TiB, within limits raised to the maximum) fail as truncated after
- * one element's allocation. The old code allocated the whole claim first
+ * an allocation of 1 MiB. The old code allocated the whole claim first
  * and aborted; the child process shows either.
  */
 static void allocated_array_grows_with_what_is_read(void)
@@ -1242,7 +1242,8 @@ static void allocated_array_grows_with_what_is_read(void)
     CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-/* Arrays past the growth threshold round-trip through every visitor. */
+/* Arrays past the growth threshold (1 MiB: 20 elements of 64 KiB, 700000
+ * u16) round-trip through every visitor. */
 static void large_allocated_arrays_round_trip(void)
 {
     enum { QFILE, BINARY, QOBJ, JSON, N_KINDS };
@@ -1256,12 +1257,12 @@ static void large_allocated_arrays_round_trip(void)
         Visitor *v;
         GError *err = NULL;
 
-        s.n = 3;
-        s.elems = g_new0(Big, 3);
-        for (size_t i = 0; i < 3; i++) {
+        s.n = 20;
+        s.elems = g_new0(Big, 20);
+        for (size_t i = 0; i < 20; i++) {
             memset(s.elems[i].data, (int)i + 1, sizeof(s.elems[i].data));
         }
-        s.nw = 100000;
+        s.nw = 700000;
         s.words = g_new(uint16_t, s.nw);
         for (size_t i = 0; i < s.nw; i++) {
             s.words[i] = (uint16_t)(i * 7);
@@ -1306,11 +1307,11 @@ static void large_allocated_arrays_round_trip(void)
             qemu_fclose(f);
         }
         qobject_unref(tree);
-        CU_ASSERT_EQUAL(back.n, 3);
-        CU_ASSERT_EQUAL(back.nw, 100000);
+        CU_ASSERT_EQUAL(back.n, 20);
+        CU_ASSERT_EQUAL(back.nw, 700000);
         CU_ASSERT_TRUE(back.elems && back.words &&
-                       !memcmp(back.elems, s.elems, 3 * sizeof(Big)) &&
-                       !memcmp(back.words, s.words, 100000 * 2));
+                       !memcmp(back.elems, s.elems, 20 * sizeof(Big)) &&
+                       !memcmp(back.words, s.words, 700000 * 2));
         many_clear(&s);
         many_clear(&back);
     }

@@ -199,6 +199,16 @@ struct Visitor {
 };
 
 /*
+ * The elements of a native unsigned array (visit_type_u8_array() ...)
+ * without its start and end: @n elements of @bits bits at @arr, inside an
+ * array the caller has opened, from the index it has reached. The field
+ * table interpreter reads a large allocated array in pieces with it, so
+ * its memory grows only with what the input holds.
+ */
+bool visit__uint_elements(Visitor *v, void *arr, unsigned bits, size_t n,
+                          GError **errp);
+
+/*
  * visit_type_u8() .. visit_type_i64() of the integer of @size bytes (1,
  * 2, 4 or 8) at @p, in one call without the direct path: for the
  * field-table interpreter, which picks the width from the table.

@@ -554,26 +554,46 @@ static void release_old(const VMStateField *f, void **slot, int64_t old)
  * input with a huge count fails after a small allocation instead of
  * first allocating what the count says (up to max_alloc).
  */
-#define ALLOC_CHUNK ((size_t)64 * 1024)
+#define ALLOC_CHUNK ((size_t)1024 * 1024)
 
 static bool visit_growing_array(Visitor *v, const char *name,
                                 const VMStateField *f, void **slot, size_t n,
                                 GError **errp)
 {
+    static const uint8_t bits[] = { 0, 8, 16, 32, 64 };
+    bool native = f->type >= VMSTATE_TYPE_U8 && f->type <= VMSTATE_TYPE_U64;
     size_t cap = MIN(n, MAX(ALLOC_CHUNK / f->size, 1));
-    char *elems = g_malloc0_n(cap, f->size);
+    char *elems;
     size_t i = 0;
     bool ok = visit_start_array(v, name, n, errp);
 
-    for (; ok && i < n; i++) {
+    /* A visitor with a bulk callback holds its whole input and has just
+     * checked @n against it: the elements are there. */
+    if (ok && native && v->type_uint_array) {
+        cap = n;
+    }
+    /* Scalars are all read before the array is kept; what else a
+     * failure leaves is cleared, so it starts zeroed. */
+    elems = native ? g_malloc_n(cap, f->size) : g_malloc0_n(cap, f->size);
+    while (ok && i < n) {
         if (i == cap) {
             size_t grown = cap > n / 2 ? n : cap * 2;
 
             elems = g_realloc_n(elems, grown, f->size);
-            memset(elems + cap * f->size, 0, (grown - cap) * f->size);
+            if (!native) {
+                memset(elems + cap * f->size, 0, (grown - cap) * f->size);
+            }
             cap = grown;
         }
-        ok = visit_elem(v, NULL, f, elems + i * f->size, errp);
+        if (native) {
+            /* Up to the allocation, in one call of the core's loop. */
+            ok = visit__uint_elements(v, elems + i * f->size,
+                                      bits[f->type], cap - i, errp);
+            i = cap;
+        } else {
+            ok = visit_elem(v, NULL, f, elems + i * f->size, errp);
+            i++;
+        }
     }
     if (!ok || !visit_end_array(v, errp)) {
         /* Elements 0 .. i - 1 were (partly) read. */

@@ -102,7 +102,7 @@
  * against max_alloc (%QVISIT_ERROR_LIMIT), zeroed memory for the elements
  * read (NULL for none), after vmstate_clear() of the old elements (as
  * many as the count held when the walk began) and g_free() of the old
- * memory. An array of more than 64 KiB grows as its elements are read,
+ * memory. An array of more than 1 MiB grows as its elements are read,
  * so a short input claiming a huge count fails after a small allocation;
  * if an element fails, the array is freed and the pointer left NULL. A
  * buffer is allocated whole (at most half max_string_len bytes).

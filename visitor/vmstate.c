@@ -136,7 +136,10 @@ static bool scan_pointer_counted(const VMStateDescription *vmsd)
  * none, and a load visits the same few tables many times, so the answer
  * is kept in a small cache of the description's address with the answer
  * in its low bit (descriptions are aligned). Slots are whole words read
- * and written atomically; a miss or a collision only scans again.
+ * and written atomically; a miss or a collision only scans again. A
+ * stale answer (a plugin unloaded and another table at its address)
+ * costs a scan, or leaves that table's pointer arrays bounded by the
+ * limits alone, without the entry counts.
  */
 static bool has_pointer_counted(const VMStateDescription *vmsd)
 {

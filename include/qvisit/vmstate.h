@@ -280,7 +280,12 @@ typedef struct VMStateField {
  *   whatever @needed would say. Since: 0.2
  *
  * A table, as QEMU's struct of the same name (the members qvisit uses,
- * plus @present).
+ * plus @present). Like QEMU's, a description is meant to be static: the
+ * interpreter remembers, by its address, whether it or its subsections
+ * have pointer arrays (whose counts an input walk takes first), so a
+ * description built at run time must not be replaced by a different one
+ * at the same address while the process runs (it would lose those
+ * checks, not more).
  *
  * Since: 0.2
  */

@@ -214,6 +214,25 @@ static bool qfi_start_subsection(Visitor *v, const char *name,
     return true;
 }
 
+static bool qfi_peek_subsection(Visitor *v, char name[256],
+                                uint64_t *offset)
+{
+    QEMUFile *f = file_of(v);
+    uint8_t *buf;
+
+    if (qemu_file_get_error(f) ||
+        qemu_peek_buffer(f, &buf, 2, 0) < 2 ||
+        buf[0] != QEMU_VM_SUBSECTION ||
+        qemu_peek_buffer(f, &buf, 2 + (size_t)buf[1], 0) <
+        2 + (size_t)buf[1]) {
+        return false;
+    }
+    memcpy(name, buf + 2, buf[1]);
+    name[buf[1]] = '\0';
+    *offset = qemu_file_transferred(f);
+    return true;
+}
+
 static bool qfi_type_int(Visitor *v, const char *name, int64_t *obj,
                          unsigned bits, GError **errp)
 {
@@ -443,6 +462,7 @@ Visitor *qemu_file_input_visitor_new(QEMUFile *f)
     v->end_array = qfi_end_array;
     v->optional = qfi_optional;
     v->start_subsection = qfi_start_subsection;
+    v->peek_subsection = qfi_peek_subsection;
     v->type_int = qfi_type_int;
     v->type_uint = qfi_type_uint;
     v->type_bool = qfi_type_bool;

@@ -846,6 +846,555 @@ static void table_device_migrates_in_every_format(void)
     }
 }
 
+/* --- review: QEMU's semantics and hostile counts ------------------- */
+
+typedef struct Gated {
+    uint32_t a;
+    uint32_t b;             /* version 5, with a test that says yes */
+    uint32_t c;             /* a test that says no */
+} Gated;
+
+static bool test_yes(void *opaque, int version_id)
+{
+    (void)opaque;
+    (void)version_id;
+    return true;
+}
+
+static bool test_no(void *opaque, int version_id)
+{
+    (void)opaque;
+    (void)version_id;
+    return false;
+}
+
+static const VMStateDescription vmstate_gated = {
+    .name = "gated",
+    .version_id = 3,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(a, Gated),
+        VMSTATE_SINGLE_TEST(b, Gated, 5, test_yes, VMSTATE_TYPE_U32,
+                            uint32_t),
+        VMSTATE_SINGLE_TEST(c, Gated, 0, test_no, VMSTATE_TYPE_U32,
+                            uint32_t),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * QEMU 7.2 (vmstate_load_state(), vmstate_save_state_v()) visits a field
+ * that has a field_exists test when the test says so, whatever its
+ * version_id: the version gates only fields without a test.
+ */
+static void field_test_overrides_version_as_in_qemu(void)
+{
+    static const uint8_t want[] = { 0, 0, 0, 1, 0, 0, 0, 2 };
+    Gated s = { 1, 2, 3 };
+    Gated back = { 0, 0, 0 };
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    QEMUFile *f = qemu_fopen_bytearray(out);
+    Visitor *v = qemu_file_output_visitor_new(f);
+    GError *err = NULL;
+
+    CU_ASSERT_TRUE(vmstate_visit(v, "gated", &vmstate_gated, &s, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    qemu_fclose(f);
+    ASSERT_BYTES_EQUAL(out->data, out->len, want, sizeof(want));
+
+    f = qemu_fopen_mem(want, sizeof(want));
+    v = qemu_file_input_visitor_new(f);
+    visit_set_version(v, 2);
+    CU_ASSERT_TRUE(vmstate_visit(v, "gated", &vmstate_gated, &back, &err) &&
+                   visit_complete(v, &err));
+    ASSERT_NO_ERROR(err);
+    visit_free(v);
+    qemu_fclose(f);
+    CU_ASSERT_EQUAL(back.a, 1);
+    CU_ASSERT_EQUAL(back.b, 2);
+    CU_ASSERT_EQUAL(back.c, 0);
+}
+
+typedef struct Cfg {
+    uint32_t n;
+    uint16_t *regs;         /* set up by the device for n elements */
+    uint32_t m;
+    uint16_t *late;         /* the same, visited in a subsection */
+} Cfg;
+
+static const VMStateDescription vmstate_cfg_late = {
+    .name = "cfg/late",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_VARRAY_UINT32(late, Cfg, m, 0, vmstate_info_uint16,
+                              uint16_t),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_cfg = {
+    .name = "cfg",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(n, Cfg),
+        VMSTATE_VARRAY_UINT32(regs, Cfg, n, 0, vmstate_info_uint16,
+                              uint16_t),
+        VMSTATE_UINT32(m, Cfg),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_cfg_late,
+        NULL
+    },
+};
+
+/*
+ * A counted array behind a pointer that the load does not allocate
+ * (VMSTATE_VARRAY_UINT32, no _ALLOC) has room for the elements its count
+ * gave when the load began, what the device set the pointer up for: a
+ * bigger count from the stream is a range error before any element is
+ * stored, in the fields and in a subsection (whose count the fields read
+ * first). The old code wrote past the array (the allocations here are
+ * bigger than the counts, so that shows as a load that succeeds).
+ */
+static void pointer_array_has_room_for_its_configured_count(void)
+{
+    static const struct {
+        uint8_t bytes[32];
+        size_t len;
+        const char *msg;
+    } cases[] = {
+        /* n = 3 (room for 2), three elements */
+        { { 0, 0, 0, 3, 0, 1, 0, 2, 0, 3 }, 10,
+          "cfg.regs: 3 elements, more than the 2 it has room for" },
+        /* n = 2; m = 2 (room for 1), then the subsection with two */
+        { { 0, 0, 0, 2, 0, 1, 0, 2, 0, 0, 0, 2,
+            5, 8, 'c', 'f', 'g', '/', 'l', 'a', 't', 'e', 0, 0, 0, 1,
+            0, 7, 0, 8 }, 30,
+          "cfg.cfg/late.late: 2 elements, more than the 1 it has room for" },
+        /* as many as there is room for: loads */
+        { { 0, 0, 0, 2, 0, 1, 0, 2, 0, 0, 0, 1,
+            5, 8, 'c', 'f', 'g', '/', 'l', 'a', 't', 'e', 0, 0, 0, 1,
+            0, 7 }, 28, NULL },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Cfg s = { .n = 2, .regs = g_new0(uint16_t, 8),
+                  .m = 1, .late = g_new0(uint16_t, 8) };
+        QEMUFile *f = qemu_fopen_mem(cases[i].bytes, cases[i].len);
+        Visitor *v = qemu_file_input_visitor_new(f);
+        GError *err = NULL;
+        bool ok = vmstate_visit(v, "cfg", &vmstate_cfg, &s, &err) &&
+                  visit_complete(v, &err);
+
+        if (cases[i].msg) {
+            CU_ASSERT_FALSE(ok);
+            ASSERT_ERROR(err, QVISIT_ERROR_RANGE, cases[i].msg);
+            CU_ASSERT_EQUAL(s.regs[2], 0);
+            CU_ASSERT_EQUAL(s.late[1], 0);
+        } else {
+            CU_ASSERT_TRUE(ok);
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_EQUAL(s.regs[1], 2);
+            CU_ASSERT_EQUAL(s.late[0], 7);
+        }
+        visit_free(v);
+        qemu_fclose(f);
+        g_free(s.regs);
+        g_free(s.late);
+    }
+}
+
+typedef struct Big {
+    uint8_t data[64 * 1024];
+} Big;
+
+typedef struct Many {
+    uint32_t n;
+    Big *elems;
+    uint32_t nw;
+    uint16_t *words;
+} Many;
+
+static const VMStateDescription vmstate_big = {
+    .name = "big",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BUFFER(data, Big),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_many = {
+    .name = "many",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(n, Many),
+        VMSTATE_STRUCT_VARRAY_POINTER_TYPED(elems, Many, n, VMSTATE_TYPE_U32,
+                                            uint32_t, 0, vmstate_big, Big,
+                                            VMS_ALLOC),
+        VMSTATE_UINT32(nw, Many),
+        VMSTATE_VARRAY_UINT32_ALLOC(words, Many, nw, 0, vmstate_info_uint16,
+                                    uint16_t),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static void many_clear(Many *m)
+{
+    vmstate_clear(&vmstate_many, m);
+}
+
+/*
+ * A count is what the input claims: an allocated array grows as its
+ * elements are read, so a few bytes claiming 4 Gi elements of 64 KiB
+ * (256 TiB, within limits raised to the maximum) fail as truncated after
+ * an allocation of 1 MiB. The old code allocated the whole claim first
+ * and aborted; the child process shows either.
+ */
+static void allocated_array_grows_with_what_is_read(void)
+{
+    static const uint8_t claim[] = { 0xff, 0xff, 0xff, 0xff, 1, 2, 3 };
+    pid_t pid;
+    int status = -1;
+
+    pid = fork();
+    if (pid == 0) {
+        QEMUFile *f = qemu_fopen_mem(claim, sizeof(claim));
+        Visitor *v = qemu_file_input_visitor_new(f);
+        QVisitLimits limits;
+        Many m = { 0 };
+        GError *err = NULL;
+        bool right;
+
+        qvisit_limits_init(&limits);
+        limits.max_alloc = SIZE_MAX;
+        limits.max_array_len = SIZE_MAX;
+        visit_set_limits(v, &limits);
+        right = !vmstate_visit(v, "many", &vmstate_many, &m, &err) &&
+                err && err->code == QVISIT_ERROR_TRUNCATED &&
+                !strcmp(err->message,
+                        "many.elems[0].data: stream truncated at byte 7") &&
+                m.elems == NULL;
+        if (!right) {
+            fprintf(stderr, "got: %s\n", err ? err->message : "success");
+        }
+        g_clear_error(&err);
+        visit_free(v);
+        qemu_fclose(f);
+        many_clear(&m);
+        _exit(right ? 0 : 1);
+    }
+    CU_ASSERT_FATAL(pid > 0);
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Arrays past the growth threshold (1 MiB: 20 elements of 64 KiB, 700000
+ * u16) round-trip through every visitor. */
+static void large_allocated_arrays_round_trip(void)
+{
+    enum { QFILE, BINARY, QOBJ, JSON, N_KINDS };
+
+    for (int kind = 0; kind < N_KINDS; kind++) {
+        Many s = { 0 }, back = { 0 };
+        g_autoptr(GByteArray) bytes = g_byte_array_new();
+        g_autoptr(GString) text = g_string_new(NULL);
+        QObject *tree = NULL;
+        QEMUFile *f = NULL;
+        Visitor *v;
+        GError *err = NULL;
+
+        s.n = 20;
+        s.elems = g_new0(Big, 20);
+        for (size_t i = 0; i < 20; i++) {
+            memset(s.elems[i].data, (int)i + 1, sizeof(s.elems[i].data));
+        }
+        s.nw = 700000;
+        s.words = g_new(uint16_t, s.nw);
+        for (size_t i = 0; i < s.nw; i++) {
+            s.words[i] = (uint16_t)(i * 7);
+        }
+        switch (kind) {
+        case QFILE:
+            f = qemu_fopen_bytearray(bytes);
+            v = qemu_file_output_visitor_new(f);
+            break;
+        case BINARY:
+            v = binary_output_visitor_new(bytes);
+            break;
+        case QOBJ:
+            v = qobject_output_visitor_new(&tree);
+            break;
+        default:
+            v = json_output_visitor_new(text, false);
+            break;
+        }
+        CU_ASSERT_TRUE(vmstate_visit(v, "many", &vmstate_many, &s, &err) &&
+                       visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        if (f) {
+            qemu_fclose(f);
+            f = qemu_fopen_mem(bytes->data, bytes->len);
+            v = qemu_file_input_visitor_new(f);
+        } else if (kind == BINARY) {
+            v = binary_input_visitor_new(bytes->data, bytes->len, NULL,
+                                         &err);
+        } else if (kind == QOBJ) {
+            v = qobject_input_visitor_new(tree);
+        } else {
+            v = json_input_visitor_new(text->str, text->len, &err);
+        }
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_TRUE(vmstate_visit(v, "many", &vmstate_many, &back,
+                                     &err) && visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        if (f) {
+            qemu_fclose(f);
+        }
+        qobject_unref(tree);
+        CU_ASSERT_EQUAL(back.n, 20);
+        CU_ASSERT_EQUAL(back.nw, 700000);
+        CU_ASSERT_TRUE(back.elems && back.words &&
+                       !memcmp(back.elems, s.elems, 20 * sizeof(Big)) &&
+                       !memcmp(back.words, s.words, 700000 * 2));
+        many_clear(&s);
+        many_clear(&back);
+    }
+}
+
+typedef struct Inner {
+    uint32_t len;
+    uint8_t *buf;
+} Inner;
+
+typedef struct Outer {
+    int32_t n;
+    Inner *in;
+} Outer;
+
+static const VMStateDescription vmstate_inner = {
+    .name = "inner",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(len, Inner),
+        VMSTATE_VBUFFER_ALLOC_UINT32(buf, Inner, 0, NULL, len),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_outer = {
+    .name = "outer",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_INT32(n, Outer),
+        VMSTATE_STRUCT_VARRAY_ALLOC(in, Outer, n, 0, vmstate_inner, Inner),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * A load into a state that holds allocated elements frees what those
+ * elements point to before it frees them, with the count they had (the
+ * stream's count is already stored by then): the old code leaked the
+ * inner buffers (ASan's leak check, valgrind).
+ */
+static void reload_frees_what_old_elements_point_to(void)
+{
+    static const uint8_t one[] = { 0, 0, 0, 2, 0, 0, 0, 1, 0xaa,
+                                   0, 0, 0, 2, 0xbb, 0xcc };
+    static const uint8_t two[] = { 0, 0, 0, 1, 0, 0, 0, 1, 0xdd };
+    Outer s = { 0 };
+
+    for (int round = 0; round < 2; round++) {
+        const uint8_t *bytes = round ? two : one;
+        size_t len = round ? sizeof(two) : sizeof(one);
+        QEMUFile *f = qemu_fopen_mem(bytes, len);
+        Visitor *v = qemu_file_input_visitor_new(f);
+        GError *err = NULL;
+
+        CU_ASSERT_TRUE(vmstate_visit(v, "outer", &vmstate_outer, &s,
+                                     &err) && visit_complete(v, &err));
+        ASSERT_NO_ERROR(err);
+        visit_free(v);
+        qemu_fclose(f);
+    }
+    CU_ASSERT_EQUAL(s.n, 1);
+    CU_ASSERT_TRUE(s.in && s.in[0].len == 1 && s.in[0].buf &&
+                   s.in[0].buf[0] == 0xdd);
+    vmstate_clear(&vmstate_outer, &s);
+    CU_ASSERT_PTR_NULL(s.in);
+}
+
+typedef struct Ring {
+    uint32_t n;
+    Inner *in;              /* set up by the device for n elements */
+} Ring;
+
+static const VMStateDescription vmstate_ring = {
+    .name = "ring",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(n, Ring),
+        VMSTATE_STRUCT_VARRAY_POINTER_UINT32(in, Ring, n, vmstate_inner,
+                                             Inner),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * A count refused before its pointer changed goes back to the value the
+ * load began with, so the failed state's count still matches its memory
+ * and vmstate_clear() (the migration core's clear of a scratch state)
+ * stays inside it. The old code left the stream's count: clear then
+ * walked 5 elements of a 2-element array (and 1000 of 1) and freed what
+ * it found there.
+ */
+static void refused_count_keeps_the_state_consistent(void)
+{
+    static const uint8_t five[] = { 0, 0, 0, 5 };
+    static const uint8_t many[] = { 0, 0, 0x03, 0xe8 };
+    Ring r = { .n = 2, .in = g_new0(Inner, 2) };
+    Outer o = { .n = 1, .in = g_new0(Inner, 1) };
+    QVisitLimits limits;
+    QEMUFile *f;
+    Visitor *v;
+    GError *err = NULL;
+
+    r.in[0].len = 1;
+    r.in[0].buf = g_malloc0(1);
+    f = qemu_fopen_mem(five, sizeof(five));
+    v = qemu_file_input_visitor_new(f);
+    CU_ASSERT_FALSE(vmstate_visit(v, "ring", &vmstate_ring, &r, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "ring.in: 5 elements, more than the 2 it has room for");
+    CU_ASSERT_EQUAL(r.n, 2);
+    visit_free(v);
+    qemu_fclose(f);
+    vmstate_clear(&vmstate_ring, &r);
+    CU_ASSERT_PTR_NULL(r.in[0].buf);
+    g_free(r.in);
+
+    o.in[0].len = 1;
+    o.in[0].buf = g_malloc0(1);
+    qvisit_limits_init(&limits);
+    limits.max_array_len = 10;
+    f = qemu_fopen_mem(many, sizeof(many));
+    v = qemu_file_input_visitor_new(f);
+    visit_set_limits(v, &limits);
+    CU_ASSERT_FALSE(vmstate_visit(v, "outer", &vmstate_outer, &o, &err));
+    ASSERT_ERROR(err, QVISIT_ERROR_RANGE,
+                 "outer.in: 1000 elements, more than the 10 it has room for");
+    CU_ASSERT_EQUAL(o.n, 1);
+    visit_free(v);
+    qemu_fclose(f);
+    vmstate_clear(&vmstate_outer, &o);
+    CU_ASSERT_PTR_NULL(o.in);
+}
+
+typedef struct Subs {
+    uint32_t a;
+    uint8_t x;
+    uint8_t y;
+} Subs;
+
+static bool always(void *opaque)
+{
+    (void)opaque;
+    return true;
+}
+
+static const VMStateDescription vmstate_subs_x = {
+    .name = "subs/x",
+    .version_id = 1,
+    .needed = always,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(x, Subs),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_subs_y = {
+    .name = "subs/y",
+    .version_id = 1,
+    .needed = always,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(y, Subs),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static const VMStateDescription vmstate_subs = {
+    .name = "subs",
+    .version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(a, Subs),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription *const[]) {
+        &vmstate_subs_x,
+        &vmstate_subs_y,
+        NULL
+    },
+};
+
+/*
+ * QEMU's vmstate_subsection_load() refuses a subsection header named
+ * after the table (its name starts with the table's) that it has no
+ * subsection for; qvisit reads subsections in the order QEMU writes
+ * them, so one out of that order is refused too, with its name (escaped)
+ * and offset. The old code stopped at such a header and reported success
+ * with the subsection unread. A header of a parent's subsection (another
+ * prefix) or a partial header still ends the table's subsections.
+ */
+static void unread_subsection_is_refused(void)
+{
+    static const struct {
+        uint8_t bytes[32];
+        size_t len;
+        const char *msg;
+    } cases[] = {
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b', 's', '/', 'z', 0, 0, 0, 1, 8 },
+          17, "subs: unknown subsection 'subs/z' at byte 4" },
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b', 's', '/', 'y', 0, 0, 0, 1, 8,
+            5, 6, 's', 'u', 'b', 's', '/', 'x', 0, 0, 0, 1, 7 }, 30,
+          "subs: subsection 'subs/x' out of the table's order, or twice, at "
+          "byte 17" },
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b', 's', '/', '\n', 0, 0, 0, 1 },
+          16, "subs: unknown subsection 'subs/\\x0a' at byte 4" },
+        { { 0, 0, 0, 1, 5, 5, 'o', 't', 'h', 'e', 'r', 0, 0, 0, 1 }, 15,
+          NULL },
+        { { 0, 0, 0, 1, 5, 6, 's', 'u', 'b' }, 9, NULL },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Subs s = { 0, 0, 0 };
+        QEMUFile *f = qemu_fopen_mem(cases[i].bytes, cases[i].len);
+        Visitor *v = qemu_file_input_visitor_new(f);
+        GError *err = NULL;
+        bool ok = vmstate_visit(v, "subs", &vmstate_subs, &s, &err) &&
+                  visit_complete(v, &err);
+
+        if (cases[i].msg) {
+            CU_ASSERT_FALSE(ok);
+            ASSERT_ERROR(err, QVISIT_ERROR_UNEXPECTED, cases[i].msg);
+        } else {
+            CU_ASSERT_TRUE(ok);
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_EQUAL(qemu_file_transferred(f), 4);
+        }
+        CU_ASSERT_EQUAL(s.a, 1);
+        visit_free(v);
+        qemu_fclose(f);
+    }
+}
+
 static const TestCase tests[] = {
     { "table_matches_hand_written_walk_in_json_and_bytes",
       table_matches_hand_written_walk_in_json_and_bytes },
@@ -880,6 +1429,19 @@ static const TestCase tests[] = {
       reads_in_place_across_refills_and_reports_bad_bools },
     { "table_device_migrates_in_every_format",
       table_device_migrates_in_every_format },
+    { "field_test_overrides_version_as_in_qemu",
+      field_test_overrides_version_as_in_qemu },
+    { "pointer_array_has_room_for_its_configured_count",
+      pointer_array_has_room_for_its_configured_count },
+    { "allocated_array_grows_with_what_is_read",
+      allocated_array_grows_with_what_is_read },
+    { "large_allocated_arrays_round_trip",
+      large_allocated_arrays_round_trip },
+    { "reload_frees_what_old_elements_point_to",
+      reload_frees_what_old_elements_point_to },
+    { "refused_count_keeps_the_state_consistent",
+      refused_count_keeps_the_state_consistent },
+    { "unread_subsection_is_refused", unread_subsection_is_refused },
     { NULL, NULL },
 };
 

@@ -112,6 +112,16 @@ struct Visitor {
      */
     bool (*value_offset)(Visitor *v, uint64_t *offset);
     /*
+     * Optional; fallback: none. An input visitor of QEMU's bytes returns
+     * true, with the NUL-terminated name in @name and the stream offset
+     * of the header in @offset, when its next bytes are a whole
+     * subsection header (QEMU_VM_SUBSECTION and the name), reading
+     * nothing: for a field table, which, as QEMU's
+     * vmstate_subsection_load() does, refuses a subsection of its own
+     * that it did not read (unknown, or out of its order).
+     */
+    bool (*peek_subsection)(Visitor *v, char name[256], uint64_t *offset);
+    /*
      * Optional; fallback does nothing. visit_config_member() announces
      * that member @name of the innermost struct exists only under some
      * device configurations, and whether this one has it. Reads and
@@ -187,6 +197,16 @@ struct Visitor {
     uint32_t version;         /* visit_set_version(); 0: the newest */
     bool completed;
 };
+
+/*
+ * The elements of a native unsigned array (visit_type_u8_array() ...)
+ * without its start and end: @n elements of @bits bits at @arr, inside an
+ * array the caller has opened, from the index it has reached. The field
+ * table interpreter reads a large allocated array in pieces with it, so
+ * its memory grows only with what the input holds.
+ */
+bool visit__uint_elements(Visitor *v, void *arr, unsigned bits, size_t n,
+                          GError **errp);
 
 /*
  * visit_type_u8() .. visit_type_i64() of the integer of @size bytes (1,

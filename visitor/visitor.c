@@ -781,15 +781,12 @@ bool visit_type_buffer(Visitor *v, const char *name, void *buf, size_t len,
  * end_array, so every format represents it like a visited array; binary
  * visitors may move the elements in one bulk callback.
  */
-static bool visit_uint_array(Visitor *v, const char *name, void *arr,
-                             unsigned bits, size_t n, GError **errp)
+bool visit__uint_elements(Visitor *v, void *arr, unsigned bits, size_t n,
+                          GError **errp)
 {
-    g_return_val_if_fail(arr != NULL || n == 0, false);
-    if (!visit_start_array(v, name, n, errp)) {
-        return false;
-    }
     if (v->type_uint_array) {
         /* Elements have no name: errors raised inside name "[i]". */
+        size_t first = v->top->index;
         bool ok;
 
         v->in_call = true;
@@ -799,47 +796,56 @@ static bool visit_uint_array(Visitor *v, const char *name, void *arr,
         if (!ok) {
             return false;
         }
-        visit__set_index(v, n);
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t value;
-            bool ok;
+        visit__set_index(v, first + n);
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t value;
+        bool ok;
 
-            switch (bits) {
-            case 8:
-                value = ((uint8_t *)arr)[i];
-                break;
-            case 16:
-                value = ((uint16_t *)arr)[i];
-                break;
-            case 32:
-                value = ((uint32_t *)arr)[i];
-                break;
-            default:
-                value = ((uint64_t *)arr)[i];
-                break;
-            }
-            ok = visit_uint(v, NULL, &value, bits, errp);
-            if (!ok) {
-                return false;
-            }
-            switch (bits) {
-            case 8:
-                ((uint8_t *)arr)[i] = (uint8_t)value;
-                break;
-            case 16:
-                ((uint16_t *)arr)[i] = (uint16_t)value;
-                break;
-            case 32:
-                ((uint32_t *)arr)[i] = (uint32_t)value;
-                break;
-            default:
-                ((uint64_t *)arr)[i] = value;
-                break;
-            }
+        switch (bits) {
+        case 8:
+            value = ((uint8_t *)arr)[i];
+            break;
+        case 16:
+            value = ((uint16_t *)arr)[i];
+            break;
+        case 32:
+            value = ((uint32_t *)arr)[i];
+            break;
+        default:
+            value = ((uint64_t *)arr)[i];
+            break;
+        }
+        ok = visit_uint(v, NULL, &value, bits, errp);
+        if (!ok) {
+            return false;
+        }
+        switch (bits) {
+        case 8:
+            ((uint8_t *)arr)[i] = (uint8_t)value;
+            break;
+        case 16:
+            ((uint16_t *)arr)[i] = (uint16_t)value;
+            break;
+        case 32:
+            ((uint32_t *)arr)[i] = (uint32_t)value;
+            break;
+        default:
+            ((uint64_t *)arr)[i] = value;
+            break;
         }
     }
-    return visit_end_array(v, errp);
+    return true;
+}
+
+static bool visit_uint_array(Visitor *v, const char *name, void *arr,
+                             unsigned bits, size_t n, GError **errp)
+{
+    g_return_val_if_fail(arr != NULL || n == 0, false);
+    return visit_start_array(v, name, n, errp) &&
+           visit__uint_elements(v, arr, bits, n, errp) &&
+           visit_end_array(v, errp);
 }
 
 bool visit_type_u8_array(Visitor *v, const char *name, uint8_t *arr,
@@ -1058,6 +1064,7 @@ void visit__detach(Visitor *v)
     v->end_array = closed_end;
     v->optional = closed_optional;
     v->start_subsection = NULL;
+    v->peek_subsection = NULL;
     v->type_int = closed_type_int;
     v->type_uint = closed_type_uint;
     v->type_bool = closed_type_bool;

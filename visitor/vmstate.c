@@ -19,10 +19,13 @@
 static bool visit_vmsd(Visitor *v, const char *name,
                        const VMStateDescription *vmsd, void *opaque,
                        int version, GError **errp);
+typedef struct EntryCounts EntryCounts;
 static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
-                          void *opaque, int version, GError **errp);
+                          void *opaque, int version,
+                          const EntryCounts *entry, GError **errp);
 static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
-                             void *opaque, GError **errp);
+                             void *opaque, const EntryCounts *entry,
+                             GError **errp);
 
 /* Reads the count field of a counted array or buffer. */
 static int64_t read_count(const VMStateField *f, const void *opaque)
@@ -41,15 +44,180 @@ static int64_t read_count(const VMStateField *f, const void *opaque)
     }
 }
 
+/* Stores @count into the count field of @f. */
+static void write_count(const VMStateField *f, void *opaque, int64_t count)
+{
+    char *p = (char *)opaque + f->num_offset;
+
+    switch (f->num_type) {
+    case VMSTATE_TYPE_U8:
+        *(uint8_t *)p = (uint8_t)count;
+        break;
+    case VMSTATE_TYPE_U16:
+        *(uint16_t *)p = (uint16_t)count;
+        break;
+    case VMSTATE_TYPE_I32:
+        *(int32_t *)p = (int32_t)count;
+        break;
+    default:
+        *(uint32_t *)p = (uint32_t)count;
+        break;
+    }
+}
+
+/*
+ * What an input walk must know of a state before it stores anything: the
+ * counts of its pointer arrays and buffers (VMS_POINTER with VMS_VARRAY or
+ * VMS_VBUFFER) as they were when the walk of the state began. The walk
+ * reads a new count into the count field before it reaches the array, so
+ * only these say how many elements the pointer was set up for (a pointer
+ * the load does not allocate has room for that many and no more) or how
+ * many elements of an old allocation to clear before it is replaced.
+ * Taken over the fields and, since they share the state, the subsections.
+ */
+typedef struct EntryCount {
+    const VMStateField *field;
+    int64_t count;
+} EntryCount;
+
+struct EntryCounts {
+    size_t n;
+    size_t cap;
+    EntryCount *e;              /* inline, or g_new when more are needed */
+    EntryCount inline_e[8];
+};
+
+static bool is_pointer_counted(const VMStateField *f)
+{
+    return (f->flags & VMS_POINTER) &&
+           (f->flags & (VMS_VARRAY | VMS_VBUFFER));
+}
+
+static void entry_counts_add(EntryCounts *ec, const VMStateDescription *vmsd,
+                             const void *opaque)
+{
+    for (const VMStateField *f = vmsd->fields; f->name; f++) {
+        if (!is_pointer_counted(f)) {
+            continue;
+        }
+        if (ec->n == ec->cap) {
+            ec->cap *= 2;
+            if (ec->e == ec->inline_e) {
+                ec->e = g_memdup2(ec->inline_e, sizeof(ec->inline_e));
+            }
+            ec->e = g_renew(EntryCount, ec->e, ec->cap);
+        }
+        ec->e[ec->n].field = f;
+        ec->e[ec->n].count = read_count(f, opaque);
+        ec->n++;
+    }
+    for (size_t i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        entry_counts_add(ec, vmsd->subsections[i], opaque);
+    }
+}
+
+static bool scan_pointer_counted(const VMStateDescription *vmsd)
+{
+    for (const VMStateField *f = vmsd->fields; f->name; f++) {
+        if (is_pointer_counted(f)) {
+            return true;
+        }
+    }
+    for (size_t i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        if (scan_pointer_counted(vmsd->subsections[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Whether @vmsd or its subsections have such fields: most tables have
+ * none, and a load visits the same few tables many times, so the answer
+ * is kept in a small cache of the description's address with the answer
+ * in its low bit (descriptions are aligned). Slots are whole words read
+ * and written atomically; a miss or a collision only scans again. A
+ * stale answer (a plugin unloaded and another table at its address)
+ * costs a scan, or leaves that table's pointer arrays bounded by the
+ * limits alone, without the entry counts.
+ */
+static bool has_pointer_counted(const VMStateDescription *vmsd)
+{
+    static uintptr_t cache[64];
+    uintptr_t key = (uintptr_t)vmsd;
+    uintptr_t *slot = &cache[(key >> 4) % G_N_ELEMENTS(cache)];
+    uintptr_t seen = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    bool has;
+
+    G_STATIC_ASSERT(G_ALIGNOF(VMStateDescription) >= 2);
+    if ((seen & ~(uintptr_t)1) == key) {
+        return seen & 1;
+    }
+    has = scan_pointer_counted(vmsd);
+    __atomic_store_n(slot, key | has, __ATOMIC_RELAXED);
+    return has;
+}
+
+/* Takes @vmsd's entry counts of @opaque, for an input walk of a table
+ * that has_pointer_counted(). */
+static void entry_counts_init(EntryCounts *ec,
+                              const VMStateDescription *vmsd,
+                              const void *opaque)
+{
+    ec->n = 0;
+    ec->cap = G_N_ELEMENTS(ec->inline_e);
+    ec->e = ec->inline_e;
+    entry_counts_add(ec, vmsd, opaque);
+}
+
+
+static void entry_counts_free(EntryCounts *ec)
+{
+    if (ec->e != ec->inline_e) {
+        g_free(ec->e);
+    }
+}
+
+/* The count @f had when the walk began; -1 when it is not known. */
+static int64_t entry_count(const EntryCounts *ec, const VMStateField *f)
+{
+    for (size_t i = 0; ec && i < ec->n; i++) {
+        if (ec->e[i].field == f) {
+            return ec->e[i].count;
+        }
+    }
+    return -1;
+}
+
+/*
+ * A pointer field's count, when the input's count is refused before its
+ * pointer changed, goes back to the one the walk began with: the count
+ * and the memory behind the pointer then agree again, so vmstate_clear()
+ * and later walks of the failed state stay inside that memory.
+ */
+static bool refuse_count(const VMStateField *f, void *opaque,
+                         const EntryCounts *entry)
+{
+    int64_t had = (f->flags & VMS_POINTER) ? entry_count(entry, f) : -1;
+
+    if (had < 0) {
+        return false;
+    }
+    write_count(f, opaque, had);
+    return true;
+}
+
 /*
  * The element count of @f, checked against the room it has before
  * anything is stored or allocated: a fixed array's num, a counted
  * array's capacity (num, or for one behind a pointer the visitor's
- * max_array_len), a buffer's capacity (size, or max_string_len behind a
- * pointer).
+ * max_array_len), a buffer's capacity (size, or half max_string_len
+ * behind a pointer, its length in hex). On input, a pointer that the load
+ * does not allocate (no VMS_ALLOC) also has no more room than its count
+ * had when the walk began (@entry).
  */
 static bool field_count(Visitor *v, const VMStateField *f, void *opaque,
-                        size_t *n, GError **errp)
+                        const EntryCounts *entry, size_t *n, GError **errp)
 {
     int64_t count;
     uint64_t room;
@@ -69,7 +237,19 @@ static bool field_count(Visitor *v, const VMStateField *f, void *opaque,
         room = !(f->flags & VMS_POINTER) ? f->size
                                          : v->limits.max_string_len / 2;
     }
+    if ((f->flags & VMS_POINTER) && !(f->flags & VMS_ALLOC) &&
+        v->type == VISITOR_INPUT &&
+        *(void **)((char *)opaque + f->offset)) {
+        /* A pointer the load does not allocate has room for the count
+         * the state had when the walk began, what it was set up for. */
+        int64_t had = entry_count(entry, f);
+
+        if (had >= 0 && (uint64_t)had < room) {
+            room = (uint64_t)had;
+        }
+    }
     if (count < 0 || (uint64_t)count > room) {
+        refuse_count(f, opaque, entry);
         return visit_set_error(v, errp, f->name, QVISIT_ERROR_RANGE,
                                "%" PRId64 " %s, more than the %" PRIu64
                                " it has room for", count,
@@ -356,8 +536,82 @@ static bool describe_field(Visitor *v, const char *name,
     return ok;
 }
 
+/*
+ * Before a load replaces a VMS_ALLOC pointer: frees what the old elements
+ * point to (their count is the one the walk began with, @old; -1: not
+ * known) and the old allocation.
+ */
+static void release_old(const VMStateField *f, void **slot, int64_t old)
+{
+    if (*slot && f->type == VMSTATE_TYPE_STRUCT) {
+        for (int64_t j = 0; j < old; j++) {
+            vmstate_clear(f->vmsd, (char *)*slot + j * f->size);
+        }
+    }
+    g_clear_pointer(slot, g_free);
+}
+
+/*
+ * Counted arrays a load allocates grow as their elements are read, from
+ * this many bytes on: a count is only what the input claims, so a short
+ * input with a huge count fails after a small allocation instead of
+ * first allocating what the count says (up to max_alloc).
+ */
+#define ALLOC_CHUNK ((size_t)1024 * 1024)
+
+static bool visit_growing_array(Visitor *v, const char *name,
+                                const VMStateField *f, void **slot, size_t n,
+                                GError **errp)
+{
+    static const uint8_t bits[] = { 0, 8, 16, 32, 64 };
+    bool native = f->type >= VMSTATE_TYPE_U8 && f->type <= VMSTATE_TYPE_U64;
+    size_t cap = MIN(n, MAX(ALLOC_CHUNK / f->size, 1));
+    char *elems;
+    size_t i = 0;
+    bool ok = visit_start_array(v, name, n, errp);
+
+    /* A visitor with a bulk callback holds its whole input and has just
+     * checked @n against it: the elements are there. */
+    if (ok && native && v->type_uint_array) {
+        cap = n;
+    }
+    /* Scalars are all read before the array is kept; what else a
+     * failure leaves is cleared, so it starts zeroed. */
+    elems = native ? g_malloc_n(cap, f->size) : g_malloc0_n(cap, f->size);
+    while (ok && i < n) {
+        if (i == cap) {
+            size_t grown = cap > n / 2 ? n : cap * 2;
+
+            elems = g_realloc_n(elems, grown, f->size);
+            if (!native) {
+                memset(elems + cap * f->size, 0, (grown - cap) * f->size);
+            }
+            cap = grown;
+        }
+        if (native) {
+            /* Up to the allocation, in one call of the core's loop. */
+            ok = visit__uint_elements(v, elems + i * f->size,
+                                      bits[f->type], cap - i, errp);
+            i = cap;
+        } else {
+            ok = visit_elem(v, NULL, f, elems + i * f->size, errp);
+            i++;
+        }
+    }
+    if (!ok || !visit_end_array(v, errp)) {
+        /* Elements 0 .. i - 1 were (partly) read. */
+        for (size_t j = 0; f->type == VMSTATE_TYPE_STRUCT && j < i; j++) {
+            vmstate_clear(f->vmsd, elems + j * f->size);
+        }
+        g_free(elems);
+        return false;
+    }
+    *slot = elems;
+    return true;
+}
+
 static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
-                        void *opaque, GError **errp)
+                        void *opaque, const EntryCounts *entry, GError **errp)
 {
     char *base = (char *)opaque + f->offset;
     bool describe = v->type == VISITOR_DESCRIBE;
@@ -367,7 +621,7 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
     if (f->type == VMSTATE_TYPE_UNUSED) {
         return visit_unused(v, name, f->size, errp);
     }
-    if (!field_count(v, f, opaque, &n, errp)) {
+    if (!field_count(v, f, opaque, entry, &n, errp)) {
         return false;
     }
     if (f->flags & VMS_POINTER) {
@@ -380,12 +634,16 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
              * a count within max_array_len of large elements cannot make
              * g_malloc0() abort. */
             if (n > v->limits.max_alloc / MAX(each, 1)) {
+                refuse_count(f, opaque, entry);
                 return visit_set_error(v, errp, name, QVISIT_ERROR_LIMIT,
                                        "%zu elements of %zu bytes exceed "
                                        "max_alloc (%zu bytes)", n, each,
                                        v->limits.max_alloc);
             }
-            g_free(*slot);
+            release_old(f, slot, entry_count(entry, f));
+            if (n * each > ALLOC_CHUNK && f->type != VMSTATE_TYPE_BUFFER) {
+                return visit_growing_array(v, name, f, slot, n, errp);
+            }
             *slot = n ? g_malloc0_n(n, each) : NULL;
         }
         base = *slot;
@@ -423,11 +681,45 @@ static bool visit_field(Visitor *v, const char *name, const VMStateField *f,
 }
 
 /*
+ * After the subsections of @vmsd on QEMU's bytes: a subsection header
+ * whose name starts with @vmsd's, as QEMU's vmstate_subsection_load()
+ * tells its own from a parent's, is one this walk did not read, unknown
+ * or out of the table's order (QEMU looks them up by name, in any order;
+ * here they are read in the order QEMU writes them). QEMU refuses an
+ * unknown one (-ENOENT); so does this, rather than leave it unread.
+ */
+static bool no_subsection_left(Visitor *v, const VMStateDescription *vmsd,
+                               GError **errp)
+{
+    char name[256];
+    uint64_t at;
+    g_autofree char *shown = NULL;
+
+    if (!v->peek_subsection(v, name, &at) ||
+        strncmp(name, vmsd->name, strlen(vmsd->name)) != 0) {
+        return true;
+    }
+    shown = qvisit_error_escape(name, -1);
+    for (size_t i = 0; vmsd->subsections[i]; i++) {
+        if (!strcmp(vmsd->subsections[i]->name, name)) {
+            return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNEXPECTED,
+                                   "subsection '%s' out of the table's "
+                                   "order, or twice, at byte %" PRIu64,
+                                   shown, at);
+        }
+    }
+    return visit_set_error(v, errp, NULL, QVISIT_ERROR_UNEXPECTED,
+                           "unknown subsection '%s' at byte %" PRIu64,
+                           shown, at);
+}
+
+/*
  * The fields and subsections of @vmsd, at @version, as members of the
  * struct (or subsection) open on @v.
  */
 static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
-                          void *opaque, int version, GError **errp)
+                          void *opaque, int version,
+                          const EntryCounts *entry, GError **errp)
 {
     uint32_t saved = v->version;
     char buf[80];
@@ -445,7 +737,10 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
                 break;
             }
         }
-        if (f->version_id > version ||
+        /* As QEMU: a field with a test is visited when the test says
+         * so, whatever its version_id; one without when its version_id
+         * is at most the version visited. */
+        if ((f->version_id > version && !f->field_exists) ||
             (f->field_exists && !f->field_exists(opaque, version))) {
             continue;
         }
@@ -481,11 +776,14 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
         ok = visit_field(v, f->type != VMSTATE_TYPE_UNUSED ? f->name
                          : member_name(vmsd, (size_t)(f - vmsd->fields),
                                        buf, sizeof(buf)),
-                         f, opaque, errp);
+                         f, opaque, entry, errp);
     }
     for (size_t i = 0; ok && vmsd->subsections && vmsd->subsections[i];
          i++) {
-        ok = visit_subsection(v, vmsd->subsections[i], opaque, errp);
+        ok = visit_subsection(v, vmsd->subsections[i], opaque, entry, errp);
+    }
+    if (ok && vmsd->subsections && v->peek_subsection) {
+        ok = no_subsection_left(v, vmsd, errp);
     }
     v->version = saved;
     return ok;
@@ -497,7 +795,8 @@ static bool visit_members(Visitor *v, const VMStateDescription *vmsd,
  * fields), the others see an optional struct member of that name.
  */
 static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
-                             void *opaque, GError **errp)
+                             void *opaque, const EntryCounts *entry,
+                             GError **errp)
 {
     bool *flag = sub->present ? (bool *)((char *)opaque + sub->present - 1)
                               : NULL;
@@ -524,8 +823,25 @@ static bool visit_subsection(Visitor *v, const VMStateDescription *sub,
                                version, sub->minimum_version_id,
                                sub->version_id);
     }
-    return visit_members(v, sub, opaque, (int)version, errp) &&
+    return visit_members(v, sub, opaque, (int)version, entry, errp) &&
            visit_end_subsection(v, errp);
+}
+
+/* visit_vmsd() of a table with pointer arrays, on input. */
+static G_GNUC_NO_INLINE bool visit_vmsd_counted(Visitor *v, const char *name,
+                                              const VMStateDescription *vmsd,
+                                              void *opaque, int version,
+                                              GError **errp)
+{
+    EntryCounts entry;
+    bool ok;
+
+    entry_counts_init(&entry, vmsd, opaque);
+    ok = visit_start_struct(v, name, errp) &&
+         visit_members(v, vmsd, opaque, version, &entry, errp) &&
+         visit_end_struct(v, errp);
+    entry_counts_free(&entry);
+    return ok;
 }
 
 static bool visit_vmsd(Visitor *v, const char *name,
@@ -538,8 +854,11 @@ static bool visit_vmsd(Visitor *v, const char *name,
                                "version %d outside %d..%d", version,
                                vmsd->minimum_version_id, vmsd->version_id);
     }
+    if (v->type == VISITOR_INPUT && has_pointer_counted(vmsd)) {
+        return visit_vmsd_counted(v, name, vmsd, opaque, version, errp);
+    }
     return visit_start_struct(v, name, errp) &&
-           visit_members(v, vmsd, opaque, version, errp) &&
+           visit_members(v, vmsd, opaque, version, NULL, errp) &&
            visit_end_struct(v, errp);
 }
 
@@ -570,6 +889,9 @@ bool vmstate_visit(Visitor *v, const char *name,
 bool vmstate_visit_members(Visitor *v, const VMStateDescription *vmsd,
                            void *opaque, uint32_t version, GError **errp)
 {
+    EntryCounts entry;
+    bool ok;
+
     g_return_val_if_fail(v != NULL && vmsd != NULL && opaque != NULL,
                          false);
     g_return_val_if_fail(vmsd->fields != NULL, false);
@@ -585,7 +907,13 @@ bool vmstate_visit_members(Visitor *v, const VMStateDescription *vmsd,
                                "version %" PRIu32 " outside %d..%d", version,
                                vmsd->minimum_version_id, vmsd->version_id);
     }
-    return visit_members(v, vmsd, opaque, (int)version, errp);
+    if (v->type != VISITOR_INPUT || !has_pointer_counted(vmsd)) {
+        return visit_members(v, vmsd, opaque, (int)version, NULL, errp);
+    }
+    entry_counts_init(&entry, vmsd, opaque);
+    ok = visit_members(v, vmsd, opaque, (int)version, &entry, errp);
+    entry_counts_free(&entry);
+    return ok;
 }
 
 void vmstate_clear(const VMStateDescription *vmsd, void *opaque)

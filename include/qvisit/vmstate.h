@@ -65,12 +65,22 @@
  *
  * == Versions ==
  * A table is visited at the visitor's version (visit_get_version(); 0 is
- * the description's version_id): a field whose version_id is above it is
- * skipped, as in QEMU, and one whose field_exists() test says no is
- * skipped too. A struct field is visited at its own description's
+ * the description's version_id): as in QEMU 7.2, a field with a
+ * field_exists() test is visited when the test says so, whatever its
+ * version_id, and a field without one is skipped when its version_id is
+ * above the version. A struct field is visited at its own description's
  * version_id, as QEMU loads it; a subsection at the version its input
  * says (its version_id on output): one outside its
  * minimum_version_id..version_id is %QVISIT_ERROR_VERSION.
+ *
+ * Subsections are read in table order, the order QEMU writes them. On
+ * QEMU's bytes, a subsection header left after a table's subsections
+ * whose name starts with the table's name (QEMU's test for its own) is
+ * %QVISIT_ERROR_UNEXPECTED, as QEMU refuses an unknown one:
+ * `vser: unknown subsection 'vser/x' at byte 12`, or, for one of the
+ * table's that came out of order or twice, `subsection 'vser/a' out of
+ * the table's order, or twice, at byte 12`. Tables without subsections
+ * do not look.
  *
  * == Counted arrays, buffers and pointers ==
  * The count of a counted array (VMSTATE_*VARRAY*) or of a buffer whose
@@ -80,12 +90,23 @@
  * capacity for an array inside the state, against the visitor's
  * max_array_len (QVisitLimits) for an array behind a pointer
  * (`vser.ports: 9 elements, more than the 8 it has room for`,
- * %QVISIT_ERROR_RANGE). QEMU has no such check; here a corrupt count
- * cannot write past an array. A pointer field with VMS_ALLOC is
- * (re)allocated on input, its bytes first checked against max_alloc
- * (%QVISIT_ERROR_LIMIT), g_malloc0() of the elements read (NULL for
- * none), after g_free() of what it pointed to; vmstate_clear() frees all
- * such memory of a state.
+ * %QVISIT_ERROR_RANGE). On input, a pointer without VMS_ALLOC has room
+ * for no more elements (or bytes) than its count held when the walk of
+ * the state began, what the device set the pointer up for, even when the
+ * count is read earlier in the same walk or its subsections; a pointer
+ * field's count refused (by this or by a limit) goes back to the value
+ * the walk began with, so the failed state's counts still match its
+ * memory for vmstate_clear(). QEMU has no such check; here a corrupt
+ * count cannot write past an array. A pointer
+ * field with VMS_ALLOC is (re)allocated on input, its bytes first checked
+ * against max_alloc (%QVISIT_ERROR_LIMIT), zeroed memory for the elements
+ * read (NULL for none), after vmstate_clear() of the old elements (as
+ * many as the count held when the walk began) and g_free() of the old
+ * memory. An array of more than 1 MiB grows as its elements are read,
+ * so a short input claiming a huge count fails after a small allocation;
+ * if an element fails, the array is freed and the pointer left NULL. A
+ * buffer is allocated whole (at most half max_string_len bytes).
+ * vmstate_clear() frees all such memory of a state.
  *
  * A describe visitor sees an exact schema even from a zeroed state: a
  * counted array is described with length 0 and the layout of a scratch
@@ -211,8 +232,9 @@ typedef struct VMStateDescription VMStateDescription;
  * @num_offset: %VMS_VARRAY and %VMS_VBUFFER: where the count field is
  * @num_type: its type, %VMSTATE_TYPE_U8 .. %VMSTATE_TYPE_I32
  * @version_id: the layout version that added the field (0: every one)
- * @field_exists: (nullable): when set, the field is visited only when it
- *   returns true for the state and the version being visited
+ * @field_exists: (nullable): when set, the field is visited exactly when
+ *   it returns true for the state and the version being visited (its
+ *   @version_id is then not looked at, as in QEMU)
  * @vmsd: (nullable): %VMSTATE_TYPE_STRUCT: the element's description
  * @walk: (nullable): %VMSTATE_TYPE_WALK: visits the field: @name is the
  *   member name (NULL for an array element), @field points at it
@@ -258,7 +280,12 @@ typedef struct VMStateField {
  *   whatever @needed would say. Since: 0.2
  *
  * A table, as QEMU's struct of the same name (the members qvisit uses,
- * plus @present).
+ * plus @present). Like QEMU's, a description is meant to be static: the
+ * interpreter remembers, by its address, whether it or its subsections
+ * have pointer arrays (whose counts an input walk takes first), so a
+ * description built at run time must not be replaced by a different one
+ * at the same address while the process runs (it would lose those
+ * checks, not more).
  *
  * Since: 0.2
  */

@@ -13,6 +13,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/qemu-devices/qemu-devices.h"
 #include "tools/cli.h"
 
 QObject *cli_qemu_full_dump(const char *path)
@@ -24,6 +25,11 @@ QObject *cli_qemu_full_dump(const char *path)
     qemu_stream_options_init(&opts);
     opts.ram_full = true;
     opts.limits = cli_limits();
+    /* A stream without a vmdesc is read as `dump --qemu --partial` reads
+     * it: through the built-in QEMU devices, a section they do not know
+     * kept as its bytes, which the encoder writes back as they were. */
+    opts.layouts = qemu_devices_layouts();
+    opts.partial = true;
     dump = qemu_stream_dump_path(path, &opts, &err);
     if (!dump) {
         cli_error("%s", err->message);
@@ -34,7 +40,8 @@ QObject *cli_qemu_full_dump(const char *path)
 /*
  * The encoder names a device member by its place in the dump,
  * "records[31].state.state.scr"; the user named it by section,
- * "serial.state.scr" (or "dma#1" for another instance), as `diff` does.
+ * "serial.state.scr" (or "dma#1" for another instance, "isa-ide#0@2" for
+ * the second section with an idstr and instance), as `diff` does.
  */
 static char *section_message(const QObject *dump, const char *msg)
 {
@@ -44,6 +51,8 @@ static char *section_message(const QObject *dump, const char *msg)
     const char *idstr;
     QNum *inst;
     uint64_t index, instance = 0;
+    guint nth = 1;
+    g_autofree char *key = NULL;
     char *end;
 
     if (!g_str_has_prefix(msg, "records[") || !g_ascii_isdigit(msg[8])) {
@@ -62,10 +71,32 @@ static char *section_message(const QObject *dump, const char *msg)
     if (!idstr || !inst || !qnum_get_try_uint(inst, &instance)) {
         return NULL;
     }
+    /* The device sections before it with the same idstr and instance. */
+    for (size_t i = 0; i < index; i++) {
+        QDict *r = qobject_to(QDict, qlist_get(records, i));
+        QNum *ri = r ? qobject_to(QNum, qdict_get(r, "instance_id")) : NULL;
+        QString *rs = r ? qobject_to(QString, qdict_get(r, "idstr")) : NULL;
+        uint64_t v;
+
+        if (rs && ri && qnum_get_try_uint(ri, &v) && v == instance &&
+            !strcmp(qstring_get_str(rs), idstr) &&
+            (qdict_haskey(r, "state") || qdict_haskey(r, "opaque"))) {
+            nth++;
+        }
+    }
+    key = nth > 1 ? g_strdup_printf("%s#%" G_GUINT64_FORMAT "@%u", idstr,
+                                    instance, nth)
+          : instance ? g_strdup_printf("%s#%" G_GUINT64_FORMAT, idstr,
+                                       instance)
+                     : g_strdup(idstr);
     end += strlen("].state");
-    return instance ? g_strdup_printf("%s#%" G_GUINT64_FORMAT "%s", idstr,
-                                      instance, end)
-                    : g_strdup_printf("%s%s", idstr, end);
+    /* A built-in device (no vmdesc) names the member from the section's
+     * idstr: "records[31].state: serial.state.scr: ...". */
+    if (g_str_has_prefix(end, ": ") && g_str_has_prefix(end + 2, idstr) &&
+        (end[2 + strlen(idstr)] == '.' || end[2 + strlen(idstr)] == ':')) {
+        end += 2 + strlen(idstr);
+    }
+    return g_strdup_printf("%s%s", key, end);
 }
 
 int cli_qemu_write(const QObject *dump, const char *output,
@@ -83,7 +114,8 @@ int cli_qemu_write(const QObject *dump, const char *output,
         return out ? cli_output_close(out, false) : CLI_EXIT_FAILURE;
     }
     f = qemu_fopen_fd(fd, "wb");
-    ok = qemu_stream_encode_full(f, dump, cli_limits(), &err);
+    ok = qemu_stream_encode_layouts(f, dump, cli_limits(),
+                                    qemu_devices_layouts(), &err);
     rc = qemu_fclose(f);
     if (rc < 0) {
         cli_output_report_errno(out, -rc);

@@ -193,6 +193,16 @@ bool cli_qemu_keep_framing(MigrationStream *s, const char *in);
  * stands for, its device sections' states put back (transfer full);
  * NULL after printing. @in names the input in messages. */
 QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in);
+/*
+ * A QEMU stream without a vmdesc (@in, or @data when not NULL) as the
+ * migration core would decode it with one: its device sections decoded
+ * by the built-in QEMU devices (those they do not know are listed on
+ * standard error and left to the framing). NULL with *@failed false when
+ * @in is not such a stream; NULL with *@failed true after printing.
+ */
+MigrationStream *cli_qemu_decode_without_vmdesc(const char *in,
+                                                GByteArray *data,
+                                                bool *failed);
 /* Whether @s holds the framing cli_qemu_keep_framing() adds. */
 bool cli_qemu_has_framing(const MigrationStream *s);
 /* qemu_stream_info_mem() of the QEMU stream @s stands for; NULL after

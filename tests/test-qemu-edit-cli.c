@@ -807,6 +807,26 @@ static void commands_read_streams_without_a_vmdesc(void)
                 "qvisit: convert: 0000:00:04.0/virtio-blk (section 46): no "
                 "vmdesc and no built-in layout; kept as opaque bytes in "
                 "section 'qemu-stream'\n");
+    /* Without the framing, which would keep their bytes, they would be
+     * lost: the migration core's form refuses them. */
+    expect_fail("Q dump T/q.mig", 1, "",
+                "qvisit: dump: T/q.mig: the stream has no vmdesc and "
+                "sections no built-in device knows (0000:00:02.0/virtio-rng,"
+                " 0000:00:03.0/virtio-balloon, 0000:00:04.0/virtio-blk); "
+                "'dump --qemu --partial' keeps them as bytes\n");
+    expect_fail("Q convert --to json - T/x.json < T/q.mig", 1, "",
+                "qvisit: convert: -: the stream has no vmdesc and sections "
+                "no built-in device knows (0000:00:02.0/virtio-rng, "
+                "0000:00:03.0/virtio-balloon, 0000:00:04.0/virtio-blk); "
+                "'dump --qemu --partial' keeps them as bytes\n");
+    /* Standard input, read once. */
+    expect("Q info - < T/q.mig | grep '^vmdesc' && Q diff --partial - T/q.mig"
+           " < T/q.mig && Q ram read - pc.bios:0x3fff0 2 < T/q.mig && "
+           "Q dump - < T/s.mig | head -2",
+           "vmdesc:       none (device sections read by the built-in QEMU "
+           "devices)\nno differences\n"
+           "0003fff0  ea 5b                                             "
+           "|.[|\n{\n    \"format\": \"qvisit-migration\",\n");
     expect_fail("Q set T/q.mig -o T/o.mig "
                 "'0000:00:02.0/virtio-rng.virtio=00'", 1, "",
                 "qvisit: 0000:00:02.0/virtio-rng.virtio: no vmdesc and no "

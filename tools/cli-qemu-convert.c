@@ -313,10 +313,14 @@ static MigrationStream *skeleton(QDict *info, const char *in)
     return s;
 }
 
-MigrationStream *cli_qemu_decode_without_vmdesc(const char *in,
+MigrationStream *cli_qemu_decode_without_vmdesc(const char *cmd,
+                                                const char *in,
                                                 GByteArray *data,
+                                                bool keep_opaque,
                                                 bool *failed)
 {
+    g_autoptr(GString) names = g_string_new(NULL);
+    size_t unknown = 0;
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) info = NULL;
     QemuStreamOptions opts;
@@ -358,12 +362,33 @@ MigrationStream *cli_qemu_decode_without_vmdesc(const char *in,
         !info_has_ram(root)) {
         return NULL;
     }
+    sections = qobject_to(QList, qdict_get(root, "sections"));
+    for (size_t i = 0; !keep_opaque && i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+
+        if (qdict_haskey(sec, "opaque") && unknown++ < 3) {
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "",
+                                   rec_str(sec, "idstr"));
+        }
+    }
+    if (unknown) {
+        g_autofree char *shown = NULL;
+
+        if (unknown > 3) {
+            g_string_append_printf(names, ", ... (%zu)", unknown);
+        }
+        shown = qvisit_error_escape(names->str, -1);
+        cli_error("%s: %s: the stream has no vmdesc and sections no "
+                  "built-in device knows (%s); 'dump --qemu --partial' "
+                  "keeps them as bytes", cmd, in, shown);
+        *failed = true;
+        return NULL;
+    }
     s = skeleton(root, in);
     if (!s) {
         *failed = true;
         return NULL;
     }
-    sections = qobject_to(QList, qdict_get(root, "sections"));
     for (size_t i = 0; sections && i < qlist_size(sections); i++) {
         QDict *sec = qobject_to(QDict, qlist_get(sections, i));
         QDict *state = qobject_to(QDict, qdict_get(sec, "state"));
@@ -379,9 +404,9 @@ MigrationStream *cli_qemu_decode_without_vmdesc(const char *in,
         } else if (idstr && qdict_haskey(sec, "opaque")) {
             g_autofree char *shown = qvisit_error_escape(idstr, -1);
 
-            cli_error("convert: %s (section %u): no vmdesc and no built-in "
-                      "layout; kept as opaque bytes in section '%s'", shown,
-                      id, QEMU_SECTION_ID);
+            cli_error("%s: %s (section %u): no vmdesc and no built-in "
+                      "layout; kept as opaque bytes in section '%s'", cmd,
+                      shown, id, QEMU_SECTION_ID);
         }
     }
     return s;

@@ -197,12 +197,21 @@ int cli_dump_native(const char *stream, const char *output, bool compact)
     g_autoptr(GString) text = NULL;
     bool failed = false;
 
-    /* A QEMU stream without a vmdesc: the built-in QEMU devices. */
-    if (strcmp(stream, "-") != 0) {
-        s = cli_qemu_decode_without_vmdesc(stream, NULL, &failed);
+    g_autoptr(GByteArray) data = NULL;
+
+    /* Standard input is read once, for either reading. */
+    if (!strcmp(stream, "-")) {
+        data = cli_read_input(stream, CLI_INPUT_STREAM);
+        if (!data) {
+            return CLI_EXIT_FAILURE;
+        }
     }
+    /* A QEMU stream without a vmdesc: the built-in QEMU devices. */
+    s = cli_qemu_decode_without_vmdesc("dump", stream, data, false,
+                                       &failed);
     if (!s && !failed) {
-        s = cli_decode_stream(stream);
+        s = data ? cli_decode_stream_data(stream, data)
+                 : cli_decode_stream(stream);
     }
     if (!s) {
         return CLI_EXIT_FAILURE;

@@ -196,12 +196,16 @@ QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in);
 /*
  * A QEMU stream without a vmdesc (@in, or @data when not NULL) as the
  * migration core would decode it with one: its device sections decoded
- * by the built-in QEMU devices (those they do not know are listed on
- * standard error and left to the framing). NULL with *@failed false when
- * @in is not such a stream; NULL with *@failed true after printing.
+ * by the built-in QEMU devices. Sections they do not know are an error
+ * of command @cmd, unless @keep_opaque (the caller keeps the framing,
+ * which holds their bytes): then they are listed on standard error. NULL
+ * with *@failed false when @in is not such a stream; NULL with *@failed
+ * true after printing.
  */
-MigrationStream *cli_qemu_decode_without_vmdesc(const char *in,
+MigrationStream *cli_qemu_decode_without_vmdesc(const char *cmd,
+                                                const char *in,
                                                 GByteArray *data,
+                                                bool keep_opaque,
                                                 bool *failed);
 /* Whether @s holds the framing cli_qemu_keep_framing() adds. */
 bool cli_qemu_has_framing(const MigrationStream *s);

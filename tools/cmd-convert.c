@@ -106,7 +106,12 @@ int cmd_convert(int argc, char **argv)
         }
     }
     /* A QEMU stream without a vmdesc: the built-in QEMU devices. */
-    s = cli_qemu_decode_without_vmdesc(in, bytes, &failed);
+    /* The framing keeps the sections they do not know, except from
+     * standard input and in the legacy format. */
+    s = cli_qemu_decode_without_vmdesc("convert", in, bytes,
+                                       !bytes && !to_qemu &&
+                                       to != MIGRATION_FORMAT_LEGACY,
+                                       &failed);
     if (!s && failed) {
         return CLI_EXIT_FAILURE;
     }

@@ -335,10 +335,14 @@ MigrationStream *cli_qemu_decode_without_vmdesc(const char *cmd,
             return NULL;
         }
     } else {
-        g_autoptr(QObject) desc = qemu_stream_load_vmdesc_path(
-            in, cli_limits(), &err);
+        g_autoptr(QObject) desc = NULL;
 
-        /* A vmdesc, or not a stream: the migration core's reading. */
+        /* Not a stream, or one with a vmdesc (found from its end): the
+         * migration core's reading. */
+        if (!cli_file_is_savevm(in)) {
+            return NULL;
+        }
+        desc = qemu_stream_load_vmdesc_path(in, cli_limits(), &err);
         if (desc || !g_error_matches(err, QVISIT_ERROR,
                                      QVISIT_ERROR_MISSING)) {
             return NULL;

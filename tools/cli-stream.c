@@ -77,7 +77,7 @@ static MigrationStream *decode_data_with(const char *path, GByteArray *data,
 }
 
 /* Whether the file @path starts with QEMU's magic, "QEVM". */
-static bool file_is_savevm(const char *path)
+bool cli_file_is_savevm(const char *path)
 {
     char magic[4];
     FILE *f = fopen(path, "rb");
@@ -154,7 +154,7 @@ QObject *cli_qemu_info(const char *path, CliInputKind kind,
         }
         info = qemu_stream_info_mem((*data)->data, (*data)->len, &opts,
                                     flags, &err);
-    } else if (!file_is_savevm(path)) {
+    } else if (!cli_file_is_savevm(path)) {
         return NULL;
     } else {
         info = qemu_stream_info_path(path, &opts, flags, &err);

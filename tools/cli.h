@@ -193,6 +193,9 @@ bool cli_qemu_keep_framing(MigrationStream *s, const char *in);
  * stands for, its device sections' states put back (transfer full);
  * NULL after printing. @in names the input in messages. */
 QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in);
+/* Whether the file @path starts with QEMU's magic, "QEVM" (false when it
+ * cannot be read: the ordinary reader reports that). */
+bool cli_file_is_savevm(const char *path);
 /*
  * A QEMU stream without a vmdesc (@in, or @data when not NULL) as the
  * migration core would decode it with one: its device sections decoded

@@ -838,7 +838,11 @@ static void commands_read_streams_without_a_vmdesc(void)
     CU_ASSERT_TRUE_FATAL(test_qemu_write_stripped("pc-serial-nic-usb",
                                                   path));
     expect_fail("Q set T/p.mig -o T/o.mig serial.state.scr=300", 1, "",
-                "qvisit: serial.state.scr: 300 does not fit u8\n");
+                "qvisit: serial.state.scr: 300 does not fit uint8 (0 to "
+                "255)\n");
+    expect_fail("Q set T/p.mig -o T/o.mig "
+                "'i8254.channels[2].count=-2147483649'", 1, "", "qvisit: i8254.channels[2].count: -2147483649 does not "
+                "fit int32 (-2147483648 to 2147483647)\n");
     expect_fail("Q set T/p.mig -o T/o.mig serial.state.Scr=1", 1, "",
                 "qvisit: serial.state.Scr: no such field in section "
                 "'serial'\n");
@@ -880,7 +884,8 @@ static void duplicate_sections_have_their_own_address(void)
                 "qvisit: isa-ide#0@2.bus.cmd: 256 does not fit uint8 (0 to "
                 "255)\n");
     expect_fail("Q set T/s.mig -o T/x.mig 'isa-ide#0@2.bus.cmd=256'", 1, "",
-                "qvisit: isa-ide#0@2.bus.cmd: 256 does not fit u8\n");
+                "qvisit: isa-ide#0@2.bus.cmd: 256 does not fit uint8 (0 to "
+                "255)\n");
     expect_fail("Q set " DATA "isapc-running.mig -o T/x.mig "
                 "'isa-ide#0@3.bus.cmd=1'", 1, "",
                 "qvisit: isa-ide#0@3.bus.cmd: no device section of the "

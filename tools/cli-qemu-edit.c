@@ -38,6 +38,43 @@ QObject *cli_qemu_full_dump(const char *path)
 }
 
 /*
+ * @key and @rest, a built-in device's refusal of a value
+ * (".state.scr: 300 does not fit u8"), with the range said as the
+ * encoder says it with a vmdesc ("300 does not fit uint8 (0 to 255)").
+ */
+static char *range_message(const char *key, const char *rest)
+{
+    const char *at = strstr(rest, " does not fit ");
+    const char *t = at ? at + strlen(" does not fit ") : NULL;
+    guint64 bits = 0;
+    char *end = NULL;
+
+    if (t && (t[0] == 'u' || t[0] == 'i') && g_ascii_isdigit(t[1])) {
+        bits = g_ascii_strtoull(t + 1, &end, 10);
+    }
+    if (!end || *end || (bits != 8 && bits != 16 && bits != 32 &&
+                         bits != 64)) {
+        return g_strdup_printf("%s%s", key, rest);
+    }
+    if (t[0] == 'u') {
+        return g_strdup_printf("%s%.*s does not fit uint%u (0 to %"
+                               G_GUINT64_FORMAT ")", key, (int)(at - rest),
+                               rest, (unsigned)bits,
+                               bits == 64 ? G_MAXUINT64
+                                          : (G_GUINT64_CONSTANT(1) << bits) -
+                                                1);
+    }
+    return g_strdup_printf("%s%.*s does not fit int%u (%" G_GINT64_FORMAT
+                           " to %" G_GINT64_FORMAT ")", key,
+                           (int)(at - rest), rest, (unsigned)bits,
+                           bits == 64 ? G_MININT64
+                                      : -(G_GINT64_CONSTANT(1) << (bits - 1)),
+                           bits == 64 ? G_MAXINT64
+                                      : (G_GINT64_CONSTANT(1) << (bits - 1)) -
+                                            1);
+}
+
+/*
  * The encoder names a device member by its place in the dump,
  * "records[31].state.state.scr"; the user named it by section,
  * "serial.state.scr" (or "dma#1" for another instance, "isa-ide#0@2" for
@@ -95,6 +132,7 @@ static char *section_message(const QObject *dump, const char *msg)
     if (g_str_has_prefix(end, ": ") && g_str_has_prefix(end + 2, idstr) &&
         (end[2 + strlen(idstr)] == '.' || end[2 + strlen(idstr)] == ':')) {
         end += 2 + strlen(idstr);
+        return range_message(key, end);
     }
     return g_strdup_printf("%s%s", key, end);
 }

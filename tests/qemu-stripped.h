@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 /* The committed streams (NAME of tests/data/qemu/NAME.mig) that have a
- * vmdesc and section footers, NULL-terminated. */
+ * vmdesc and section footers, NULL-terminated: all but pc-2.3-old (no
+ * footers) and pc-suppress-vmdesc (no vmdesc). */
 extern const char *const test_qemu_stripped_streams[];
 
 /* The length of @data without its vmdesc record (0x06, be32 N, N bytes

@@ -14,6 +14,7 @@
 
 #include "qvisit/limits.h"
 #include "qvisit/qemu-file.h"
+#include "qvisit/qemu-stream.h"
 #include "qvisit/qobject.h"
 #include "qvisit/visitor.h"
 
@@ -187,6 +188,10 @@ typedef struct QsRecordInfo {
      * read: "ram", "block", "dirty-bitmap" or "opaque" (kept as bytes,
      * not decoded). */
     const char *iterative;
+    /* A FULL section of a stream without a vmdesc that @layouts did not
+     * know, skipped by the footer search (QsStateSink.partial): its
+     * payload as lowercase hex; NULL otherwise. */
+    const char *opaque;
 } QsRecordInfo;
 
 /* What qs__read_state() hands out as it reads; @opaque is passed to
@@ -212,6 +217,15 @@ typedef struct QsStateSink {
      */
     QDict *(*undescribed)(void *opaque, QEMUFile *f, const QsRecordInfo *rec,
                           GError **errp);
+    /*
+     * Optional, for a stream read without a vmdesc: FULL sections are
+     * decoded through these (QemuStreamOptions.layouts, native form;
+     * before @undescribed). With @partial, a section they do not know is
+     * skipped by the footer search and handed to @record with no state
+     * and its payload in QsRecordInfo.opaque.
+     */
+    const QemuStreamLayouts *layouts;
+    bool partial;
 } QsStateSink;
 
 /*

@@ -85,6 +85,13 @@ static bool on_record(void *opaque, const QsRecordInfo *rec, QDict *state,
     }
     add_count(sec, "records", 1);
     add_count(sec, "bytes", rec->bytes);
+    if (rec->opaque) {
+        /* No vmdesc, and the layouts do not know it: kept as bytes. */
+        qdict_put_bool(sec, "opaque", true);
+        if (info->flags & QEMU_STREAM_INFO_STATES) {
+            qdict_put_str(sec, "opaque_payload", rec->opaque);
+        }
+    }
     if (state && (info->flags & QEMU_STREAM_INFO_STATES)) {
         qdict_put_obj(sec, "state", QOBJECT(state));
     } else {
@@ -128,6 +135,8 @@ static QObject *info_fn(QEMUFile *f, const QObject *vmdesc, bool borrowed,
         .configuration = on_configuration,
         .record = on_record,
         .command = on_command,
+        .layouts = req->opts ? req->opts->layouts : NULL,
+        .partial = req->opts && req->opts->partial,
     };
     QDict *ram = NULL;
     QDict *vd = NULL;
@@ -203,14 +212,15 @@ QObject *qemu_stream_info_mem(const void *data, size_t len,
                                  &own_len, errp)) {
             return NULL;
         }
-        if (!own) {
+        if (!own && !(opts && opts->layouts)) {
             qs__vmdesc_missing(errp);
             return NULL;
         }
     }
     f = qemu_fopen_mem(data, len);
-    o = info_fn(f, own ? own : opts->vmdesc, own == NULL, own_len, &req,
-                errp);
+    /* Without a vmdesc of its own or given, through @opts->layouts. */
+    o = info_fn(f, own ? own : opts->vmdesc, own == NULL && opts->vmdesc,
+                own_len, &req, errp);
     qemu_fclose(f);
     return o;
 }

@@ -541,6 +541,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
         uint64_t at = r->pos;
         g_autoptr(QDict) rec = NULL;
         g_autoptr(QDict) state = NULL;    /* the state form's, for the sink */
+        g_autoptr(QString) opaque = NULL; /* its bytes, if not decoded */
         QsSection *s;
         uint8_t type;
         uint32_t id;
@@ -628,6 +629,22 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                                      errp)) {
                     return false;
                 }
+                break;
+            }
+            if (!devices && type == QS_SECTION_FULL && r->state &&
+                opts->layouts) {
+                /* The same, for the state form: the sink gets the state,
+                 * or the bytes of a section the layouts do not know. */
+                g_autoptr(QDict) tmp = qdict_new();
+
+                if (!qs__read_layout(r, s, at, opts, sections, footers, tmp,
+                                     errp)) {
+                    return false;
+                }
+                state = qobject_to(QDict,
+                                   qobject_ref(qdict_get(tmp, "state")));
+                opaque = qobject_to(QString,
+                                    qobject_ref(qdict_get(tmp, "opaque")));
                 break;
             }
             if (!desc && !devices && type == QS_SECTION_FULL &&
@@ -719,6 +736,7 @@ static bool read_records_in(QsReader *r, GHashTable *devices, QDict *dump,
                                        : s->iter == QS_ITER_BITMAP
                                              ? QS_BITMAP_IDSTR
                                              : qs__iter_member(s->iter),
+                .opaque = opaque ? qstring_get_str(opaque) : NULL,
             };
 
             if (!r->sink->record(r->sink->opaque, &info,
@@ -895,6 +913,10 @@ bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
     bool ok;
 
     qemu_stream_options_init(&opts);
+    if (!vmdesc && sink) {
+        opts.layouts = sink->layouts;
+        opts.partial = sink->partial;
+    }
     r.f = f;
     r.win = qemu_file__read_window(f);
     r.elem_index = -1;

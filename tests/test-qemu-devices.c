@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "examples/qemu-devices/qemu-devices.h"
+#include "tests/qemu-stripped.h"
 #include "tests/test-util.h"
 
 #define DATA "tests/data/qemu/"
@@ -27,24 +28,6 @@ static GBytes *read_stream(const char *name)
     g_autofree char *path = g_strdup_printf(DATA "%s.mig", name);
 
     return test_read_file(path);
-}
-
-/* The length of @data without its vmdesc record (0x06, be32 N, N bytes
- * of text at the very end after the EOF byte), or @len if it has none. */
-static size_t stripped_len(const uint8_t *data, size_t len)
-{
-    for (size_t i = len >= 6 ? len - 6 : 0; i > 0; i--) {
-        if (data[i] == 0x06 && data[i - 1] == 0x00 && data[i + 5] == '{') {
-            uint32_t n = (uint32_t)data[i + 1] << 24 |
-                         (uint32_t)data[i + 2] << 16 |
-                         (uint32_t)data[i + 3] << 8 | data[i + 4];
-
-            if ((uint64_t)i + 5 + n == len) {
-                return i;
-            }
-        }
-    }
-    return len;
 }
 
 /* Dumps @len bytes through the built-in devices. */
@@ -152,7 +135,7 @@ static void stripped_streams_decode_as_with_their_vmdesc(void)
         g_autoptr(QObject) got = NULL;
         size_t len;
         const uint8_t *data = g_bytes_get_data(bytes, &len);
-        size_t cut = stripped_len(data, len);
+        size_t cut = test_qemu_stripped_len(data, len);
 
         ASSERT_NO_ERROR(err);
         CU_ASSERT_TRUE_FATAL(cut < len);
@@ -177,6 +160,129 @@ static void stripped_streams_decode_as_with_their_vmdesc(void)
     }
 }
 
+/*
+ * qemu_stream_info_mem() of a stripped stream with the built-in devices
+ * as layouts (what `info`, `diff` and `convert` read): the same sections,
+ * records, bytes, states and RAM digests as the summary of the stream
+ * with its vmdesc; a section no built-in device knows is "opaque", its
+ * payload's bytes in "opaque_payload", and without @partial an error.
+ */
+static void stripped_streams_summarise_as_with_their_vmdesc(void)
+{
+    const QemuStreamInfoFlags flags = QEMU_STREAM_INFO_STATES |
+                                      QEMU_STREAM_INFO_RAM_DIGESTS;
+    size_t opaque = 0;
+
+    for (size_t i = 0; test_qemu_stripped_streams[i]; i++) {
+        const char *name = test_qemu_stripped_streams[i];
+        g_autoptr(GBytes) bytes = read_stream(name);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(QObject) want = NULL;
+        g_autoptr(QObject) got = NULL;
+        QemuStreamOptions opts;
+        QList *ws, *gs;
+        size_t len;
+        const uint8_t *data = g_bytes_get_data(bytes, &len);
+        size_t cut = test_qemu_stripped_len(data, len);
+        uint64_t size = 0;
+
+        want = qemu_stream_info_mem(data, len, NULL, flags, &err);
+        ASSERT_NO_ERROR(err);
+        qemu_stream_options_init(&opts);
+        /* Without layouts: no description, as before. */
+        got = qemu_stream_info_mem(data, cut, &opts, flags, &err);
+        CU_ASSERT_PTR_NULL(got);
+        CU_ASSERT_TRUE(g_error_matches(err, QVISIT_ERROR,
+                                       QVISIT_ERROR_MISSING));
+        g_clear_error(&err);
+        opts.layouts = qemu_devices_layouts();
+        opts.partial = true;
+        got = qemu_stream_info_mem(data, cut, &opts, flags, &err);
+        ASSERT_NO_ERROR(err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+        CU_ASSERT_EQUAL(qobject_type(qdict_get(qobject_to(QDict, got),
+                                               "vmdesc")), QTYPE_QNULL);
+        qnum_get_try_uint(qobject_to(QNum, qdict_get(qobject_to(QDict, got),
+                                                     "size")), &size);
+        CU_ASSERT_EQUAL(size, cut);
+        CU_ASSERT_TRUE(json_equal(qdict_get(qobject_to(QDict, got), "ram"),
+                                  qdict_get(qobject_to(QDict, want), "ram")));
+        CU_ASSERT_TRUE(json_equal(qdict_get(qobject_to(QDict, got),
+                                            "commands"),
+                                  qdict_get(qobject_to(QDict, want),
+                                            "commands")));
+        ws = qobject_to(QList, qdict_get(qobject_to(QDict, want),
+                                         "sections"));
+        gs = qobject_to(QList, qdict_get(qobject_to(QDict, got),
+                                         "sections"));
+        CU_ASSERT_EQUAL_FATAL(qlist_size(gs), qlist_size(ws));
+        for (size_t k = 0; k < qlist_size(gs); k++) {
+            QDict *g = qobject_to(QDict, qlist_get(gs, k));
+            QDict *w = qobject_to(QDict, qlist_get(ws, k));
+
+            /* Everything but the state is the same. */
+            for (const QDictEntry *e = qdict_first(w); e;
+                 e = qdict_next(w, e)) {
+                if (strcmp(qdict_entry_key(e), "state") != 0) {
+                    CU_ASSERT_TRUE(json_equal(qdict_get(g,
+                                                        qdict_entry_key(e)),
+                                              qdict_entry_value(e)));
+                }
+            }
+            if (qdict_haskey(g, "opaque")) {
+                const char *hex = qstring_get_str(qobject_to(
+                    QString, qdict_get(g, "opaque_payload")));
+                const char *idstr = qstring_get_str(
+                    qobject_to(QString, qdict_get(g, "idstr")));
+                uint64_t ver = 0, rec_bytes = 0;
+
+                qnum_get_try_uint(qobject_to(QNum, qdict_get(g,
+                                                             "version_id")),
+                                  &ver);
+                qnum_get_try_uint(qobject_to(QNum, qdict_get(g, "bytes")),
+                                  &rec_bytes);
+                CU_ASSERT_PTR_NULL(qemu_devices_find(idstr, (uint32_t)ver));
+                /* The record less its header (FULL, id, idstr, instance,
+                 * version) and footer (0x7e, id). */
+                CU_ASSERT_EQUAL(strlen(hex) / 2,
+                                rec_bytes - (1 + 4 + 1 + strlen(idstr) + 4 +
+                                             4 + 5));
+                opaque++;
+                continue;
+            }
+            CU_ASSERT_EQUAL(qdict_haskey(g, "state"),
+                            qdict_haskey(w, "state"));
+            if (qdict_haskey(g, "state") && qdict_haskey(w, "state")) {
+                CU_ASSERT_TRUE(json_equal(qdict_get(g, "state"),
+                                          qdict_get(w, "state")));
+            }
+        }
+    }
+    /* pc-serial-nic-usb's virtio-net, q35's three virtio devices. */
+    CU_ASSERT_EQUAL(opaque, 4);
+}
+
+/* Without partial, a section no built-in device knows stops the
+ * summary, as it stops `dump --qemu`. */
+static void stripped_summary_needs_partial_for_unknown_sections(void)
+{
+    g_autoptr(GBytes) bytes = read_stream("q35-smp2-xhci-virtio");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) got = NULL;
+    QemuStreamOptions opts;
+    size_t len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+
+    qemu_stream_options_init(&opts);
+    opts.layouts = qemu_devices_layouts();
+    got = qemu_stream_info_mem(data, test_qemu_stripped_len(data, len),
+                               &opts, QEMU_STREAM_INFO_DEFAULT, &err);
+    CU_ASSERT_PTR_NULL(got);
+    ASSERT_ERROR(err, QVISIT_ERROR_UNKNOWN,
+                 "0000:00:02.0/virtio-rng: no vmdesc and no layout known "
+                 "for version 1 at byte 324094");
+}
+
 static void stripped_streams_reencode_byte_for_byte(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(streams); i++) {
@@ -186,7 +292,7 @@ static void stripped_streams_reencode_byte_for_byte(void)
         g_autoptr(GByteArray) out = NULL;
         size_t len;
         const uint8_t *data = g_bytes_get_data(bytes, &len);
-        size_t cut = stripped_len(data, len);
+        size_t cut = test_qemu_stripped_len(data, len);
 
         dump = dump_builtin(data, cut, true, true, &err);
         ASSERT_NO_ERROR(err);
@@ -243,7 +349,7 @@ static void every_known_section_decodes_and_reencodes_alone(void)
             qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "bytes")), &b);
             total += b;
         }
-        at = stripped_len(data, len) - 1 - total;
+        at = test_qemu_stripped_len(data, len) - 1 - total;
         for (size_t k = 0; k < qlist_size(sections); k++) {
             QDict *sec = qobject_to(QDict, qlist_get(sections, k));
             const char *idstr = qstring_get_str(qobject_to(QString,
@@ -663,7 +769,7 @@ static char *stream_with_vmdesc(void (*edit)(QList *devices))
     char *path = NULL;
     size_t len;
     const uint8_t *data = g_bytes_get_data(bytes, &len);
-    size_t cut = stripped_len(data, len);
+    size_t cut = test_qemu_stripped_len(data, len);
     uint8_t head[5] = { 0x06 };
     int fd;
 
@@ -853,6 +959,10 @@ static const TestCase tests[] = {
       stripped_streams_decode_as_with_their_vmdesc },
     { "stripped_streams_reencode_byte_for_byte",
       stripped_streams_reencode_byte_for_byte },
+    { "stripped_streams_summarise_as_with_their_vmdesc",
+      stripped_streams_summarise_as_with_their_vmdesc },
+    { "stripped_summary_needs_partial_for_unknown_sections",
+      stripped_summary_needs_partial_for_unknown_sections },
     { "every_known_section_decodes_and_reencodes_alone",
       every_known_section_decodes_and_reencodes_alone },
     { "suppress_vmdesc_stream_decodes_as_with_borrowed_vmdesc",

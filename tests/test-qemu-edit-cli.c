@@ -6,6 +6,7 @@
  */
 #include "tests/test-util.h"
 #include "tests/qemu-bad-dumps.h"
+#include "tests/qemu-stripped.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -658,6 +659,245 @@ static void ram_maps_guest_addresses_above_4g(void)
     remove_tmp();
 }
 
+/* Checks that @cmd exits with @status, @want_out on standard output and
+ * @want_err on standard error ("T/" for the temporary folder). */
+static void expect_fail(const char *cmd, int status, const char *want_out,
+                        const char *want_err)
+{
+    g_autofree char *err = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *tdir = g_strdup_printf("%s/", tmp_dir);
+    g_auto(GStrv) parts = NULL;
+    int got;
+
+    out = run(cmd, &err, &got);
+    parts = g_strsplit(err, tdir, -1);
+    g_free(err);
+    err = g_strjoinv("T/", parts);
+    if (got != status || strcmp(out, want_out) || strcmp(err, want_err)) {
+        fprintf(stderr, "\n%s: exit %d\n  stdout %s\n  stderr %s\n  want   "
+                "%s\n", cmd, got, out, err, want_err);
+    }
+    CU_ASSERT_TRUE(got == status && !strcmp(out, want_out) &&
+                   !strcmp(err, want_err));
+}
+
+/* Whether T/@a, stripped of its vmdesc, is T/@b byte for byte. */
+static void assert_stripped_equal(const char *a, const char *b)
+{
+    g_autoptr(GBytes) ba = read_tmp(a);
+    g_autoptr(GBytes) bb = read_tmp(b);
+    size_t len;
+    const uint8_t *data = g_bytes_get_data(ba, &len);
+    size_t cut = test_qemu_stripped_len(data, len);
+
+    CU_ASSERT_TRUE(cut < len);
+    ASSERT_BYTES_EQUAL(data, cut, g_bytes_get_data(bb, NULL),
+                       g_bytes_get_size(bb));
+}
+
+/*
+ * Issue 13's commands on every committed stream stripped of its vmdesc
+ * (QEMU's suppress-vmdesc=on): they read it through the built-in QEMU
+ * devices, as `dump --qemu` does, and give what they give for the stream
+ * with its vmdesc. `info` prints the same but for the size and the
+ * vmdesc; `dump` (the migration core's form) and `convert` the same
+ * device sections; `diff` finds nothing against the original; `convert`
+ * comes back byte for byte; `set` and `ram write` write the original's
+ * output less its vmdesc; `ram read` reads the same bytes. A section no
+ * built-in device knows (virtio) is kept as its bytes: `diff` then needs
+ * --partial, and `set` refuses to edit it.
+ */
+static void commands_read_streams_without_a_vmdesc(void)
+{
+    g_autofree char *path = NULL;
+
+    setup_tmp();
+    for (size_t i = 0; test_qemu_stripped_streams[i]; i++) {
+        const char *name = test_qemu_stripped_streams[i];
+        g_autofree char *src = g_strdup_printf(DATA "%s.mig", name);
+        g_autofree char *dst = g_build_filename(tmp_dir, "s.mig", NULL);
+        g_autofree char *cmd = NULL;
+        g_autofree char *want = NULL;
+        bool unknown = !strcmp(name, "pc-serial-nic-usb") ||
+                       !strcmp(name, "q35-smp2-xhci-virtio");
+        /* x-ignore-shared's RAM is the memory backend's block. */
+        const char *block = !strcmp(name, "pc-ignore-shared") ? "mem"
+                                                              : "pc.ram";
+        /* isapc's PIT counts 2048 (it runs), the others' 65536. */
+        const char *count = !strcmp(name, "isapc-running") ? "2048"
+                                                           : "65536";
+
+        CU_ASSERT_TRUE_FATAL(test_qemu_write_stripped(name, dst));
+        /* info: the same, but for size and vmdesc (and what it could
+         * not decode). */
+        cmd = g_strdup_printf(
+            "Q info %s | grep -v -e '^size:' -e '^vmdesc:' | cat -s > T/a &&"
+            " Q info T/s.mig | grep -v -e '^size:' -e '^vmdesc:' "
+            "-e '^not decoded:' | cat -s | cmp - T/a && "
+            "Q info T/s.mig | grep '^vmdesc:'", src);
+        expect(cmd, "vmdesc:       none (device sections read by the "
+                    "built-in QEMU devices)\n");
+        g_clear_pointer(&cmd, g_free);
+        /* diff and convert, both ways. */
+        cmd = g_strdup_printf(
+            "Q diff%s %s T/s.mig && Q convert --to json T/s.mig T/c.json "
+            "2>/dev/null && Q convert --to qemu T/c.json T/b.mig && "
+            "cmp T/b.mig T/s.mig && Q convert --to binary T/s.mig T/c.qvsd "
+            "2>/dev/null && Q convert --to qemu T/c.qvsd T/b.mig && "
+            "cmp T/b.mig T/s.mig && Q diff --partial T/c.json T/s.mig",
+            unknown ? " --partial" : "", unknown ? "T/s.mig" : src);
+        expect(cmd, "no differences\nno differences\n");
+        g_clear_pointer(&cmd, g_free);
+        if (!unknown) {
+            /* The device sections as the migration core reads them. */
+            cmd = g_strdup_printf("Q dump %s > T/a.json && Q dump T/s.mig | "
+                                  "cmp - T/a.json && Q diff T/c.json %s",
+                                  src, src);
+            expect(cmd, "no differences\n");
+            g_clear_pointer(&cmd, g_free);
+        }
+        /* set and ram write: the original's output without its vmdesc. */
+        cmd = g_strdup_printf(
+            "Q set %s -o T/w.mig 'mc146818rtc.cmos_data[56]=0xa5' "
+            "'i8254.channels[2].count=1234' && Q set T/s.mig -o T/ws.mig "
+            "'mc146818rtc.cmos_data[56]=0xa5' 'i8254.channels[2].count=1234'"
+            " && Q diff%s T/s.mig T/ws.mig; echo $?", src,
+            unknown ? " --partial" : "");
+        want = g_strdup_printf("~ mc146818rtc.cmos_data[56]: 0x30 -> 0xa5\n"
+                               "~ i8254.channels[2].count: %s -> 1234\n1\n",
+                               count);
+        expect(cmd, want);
+        g_clear_pointer(&cmd, g_free);
+        g_clear_pointer(&want, g_free);
+        assert_stripped_equal("w.mig", "ws.mig");
+        cmd = g_strdup_printf(
+            "Q ram write %s -o T/w.mig %s:0x7ffe deadbeef && "
+            "Q ram write T/s.mig -o T/ws.mig %s:0x7ffe deadbeef && "
+            "Q ram read T/ws.mig %s:0x7ff8 16 > T/a && "
+            "Q ram read T/w.mig %s:0x7ff8 16 | cmp - T/a && "
+            "Q ram read T/s.mig pc.bios:0 4096 > T/a && "
+            "Q ram read %s pc.bios:0 4096 | cmp - T/a && echo same", src,
+            block, block, block, block, src);
+        expect(cmd, "same\n");
+        g_clear_pointer(&cmd, g_free);
+        assert_stripped_equal("w.mig", "ws.mig");
+    }
+    /* Sections no built-in device knows. */
+    g_clear_pointer(&path, g_free);
+    path = g_build_filename(tmp_dir, "q.mig", NULL);
+    CU_ASSERT_TRUE_FATAL(test_qemu_write_stripped("q35-smp2-xhci-virtio",
+                                                  path));
+    expect_fail("Q diff T/q.mig T/q.mig", 1, "",
+                "qvisit: T/q.mig: the stream has no vmdesc and sections no "
+                "built-in device knows (0000:00:02.0/virtio-rng, "
+                "0000:00:03.0/virtio-balloon, 0000:00:04.0/virtio-blk); "
+                "--partial compares their bytes\n");
+    expect_fail("Q info T/q.mig | grep '^not decoded'", 0,
+                "not decoded:  0000:00:02.0/virtio-rng#0, "
+                "0000:00:03.0/virtio-balloon#0, 0000:00:04.0/virtio-blk#0 "
+                "(no built-in device knows them: kept as bytes)\n", "");
+    expect_fail("Q convert --to json T/q.mig T/c.json", 0, "",
+                "qvisit: convert: 0000:00:02.0/virtio-rng (section 44): no "
+                "vmdesc and no built-in layout; kept as opaque bytes in "
+                "section 'qemu-stream'\n"
+                "qvisit: convert: 0000:00:03.0/virtio-balloon (section 45): "
+                "no vmdesc and no built-in layout; kept as opaque bytes in "
+                "section 'qemu-stream'\n"
+                "qvisit: convert: 0000:00:04.0/virtio-blk (section 46): no "
+                "vmdesc and no built-in layout; kept as opaque bytes in "
+                "section 'qemu-stream'\n");
+    /* Without the framing, which would keep their bytes, they would be
+     * lost: the migration core's form refuses them. */
+    expect_fail("Q dump T/q.mig", 1, "",
+                "qvisit: dump: T/q.mig: the stream has no vmdesc and "
+                "sections no built-in device knows (0000:00:02.0/virtio-rng,"
+                " 0000:00:03.0/virtio-balloon, 0000:00:04.0/virtio-blk); "
+                "'dump --qemu --partial' keeps them as bytes\n");
+    expect_fail("Q convert --to json - T/x.json < T/q.mig", 1, "",
+                "qvisit: convert: -: the stream has no vmdesc and sections "
+                "no built-in device knows (0000:00:02.0/virtio-rng, "
+                "0000:00:03.0/virtio-balloon, 0000:00:04.0/virtio-blk); "
+                "'dump --qemu --partial' keeps them as bytes\n");
+    /* Standard input, read once. */
+    expect("Q info - < T/q.mig | grep '^vmdesc' && Q diff --partial - T/q.mig"
+           " < T/q.mig && Q ram read - pc.bios:0x3fff0 2 < T/q.mig && "
+           "Q dump - < T/s.mig | head -2",
+           "vmdesc:       none (device sections read by the built-in QEMU "
+           "devices)\nno differences\n"
+           "0003fff0  ea 5b                                             "
+           "|.[|\n{\n    \"format\": \"qvisit-migration\",\n");
+    expect_fail("Q set T/q.mig -o T/o.mig "
+                "'0000:00:02.0/virtio-rng.virtio=00'", 1, "",
+                "qvisit: 0000:00:02.0/virtio-rng.virtio: no vmdesc and no "
+                "built-in device knows section '0000:00:02.0/virtio-rng', "
+                "kept as opaque bytes: its fields cannot be set\n");
+    /* Refused edits name the path as with a vmdesc; nothing is written. */
+    g_clear_pointer(&path, g_free);
+    path = g_build_filename(tmp_dir, "p.mig", NULL);
+    CU_ASSERT_TRUE_FATAL(test_qemu_write_stripped("pc-serial-nic-usb",
+                                                  path));
+    expect_fail("Q set T/p.mig -o T/o.mig serial.state.scr=300", 1, "",
+                "qvisit: serial.state.scr: 300 does not fit uint8 (0 to "
+                "255)\n");
+    expect_fail("Q set T/p.mig -o T/o.mig "
+                "'i8254.channels[2].count=-2147483649'", 1, "", "qvisit: i8254.channels[2].count: -2147483649 does not "
+                "fit int32 (-2147483648 to 2147483647)\n");
+    expect_fail("Q set T/p.mig -o T/o.mig serial.state.Scr=1", 1, "",
+                "qvisit: serial.state.Scr: no such field in section "
+                "'serial'\n");
+    expect_fail("Q set T/p.mig -o T/o.mig 'dma#1.regs[4].now=1'", 1, "",
+                "qvisit: dma#1.regs[4]: index out of range (4 elements)\n");
+    expect_fail("test -e T/o.mig", 1, "", "");
+    remove_tmp();
+}
+
+/*
+ * isapc writes two sections "isa-ide" instance 0. `diff` keys sections by
+ * idstr and instance: the second is "isa-ide#0@2", so that it does not
+ * hide the first, and `set` takes that name (and "isa-ide@2").
+ */
+static void duplicate_sections_have_their_own_address(void)
+{
+    g_autofree char *path = NULL;
+
+    setup_tmp();
+    expect("Q set " DATA "isapc-running.mig -o T/o.mig 'isa-ide.bus.unit=0'"
+           " && Q diff " DATA "isapc-running.mig T/o.mig; echo $?",
+           "~ isa-ide.bus.unit: 1 -> 0\n1\n");
+    expect("Q set " DATA "isapc-running.mig -o T/o.mig "
+           "'isa-ide#0@2.bus.cmd=1' && Q diff " DATA "isapc-running.mig "
+           "T/o.mig; echo $?", "~ isa-ide#0@2.bus.cmd: 0 -> 1\n1\n");
+    expect("Q set " DATA "isapc-running.mig -o T/p.mig 'isa-ide@2.bus.cmd=1'"
+           " && cmp T/o.mig T/p.mig && Q set " DATA "isapc-running.mig -o "
+           "T/p.mig 'isa-ide#0@1.bus.unit=0' 'isa-ide#0.bus.unit=0' && "
+           "Q diff " DATA "isapc-running.mig T/p.mig; echo $?",
+           "~ isa-ide.bus.unit: 1 -> 0\n1\n");
+    /* The same without a vmdesc. */
+    path = g_build_filename(tmp_dir, "s.mig", NULL);
+    CU_ASSERT_TRUE_FATAL(test_qemu_write_stripped("isapc-running", path));
+    expect("Q set T/s.mig -o T/o.mig 'isa-ide#0@2.bus.cmd=1' "
+           "'isa-ide.bus.unit=0' && Q diff T/s.mig T/o.mig; echo $?",
+           "~ isa-ide.bus.unit: 1 -> 0\n~ isa-ide#0@2.bus.cmd: 0 -> 1\n1\n");
+    expect_fail("Q set " DATA "isapc-running.mig -o T/x.mig "
+                "'isa-ide#0@2.bus.cmd=256'", 1, "",
+                "qvisit: isa-ide#0@2.bus.cmd: 256 does not fit uint8 (0 to "
+                "255)\n");
+    expect_fail("Q set T/s.mig -o T/x.mig 'isa-ide#0@2.bus.cmd=256'", 1, "",
+                "qvisit: isa-ide#0@2.bus.cmd: 256 does not fit uint8 (0 to "
+                "255)\n");
+    expect_fail("Q set " DATA "isapc-running.mig -o T/x.mig "
+                "'isa-ide#0@3.bus.cmd=1'", 1, "",
+                "qvisit: isa-ide#0@3.bus.cmd: no device section of the "
+                "stream is named by this path\n");
+    expect_fail("test -e T/x.mig", 1, "", "");
+    /* A converted stream keeps both; diff compares them apart. */
+    expect("Q convert --to json " DATA "isapc-running.mig T/c.json && "
+           "Q diff T/c.json T/o.mig; echo $?", "~ isa-ide.bus.unit: 1 -> 0\n"
+           "~ isa-ide#0@2.bus.cmd: 0 -> 1\n1\n");
+    remove_tmp();
+}
+
 static const TestCase tests[] = {
     { "cli_cases_give_exit_codes_and_messages",
       cli_cases_give_exit_codes_and_messages },
@@ -673,6 +913,10 @@ static const TestCase tests[] = {
     { "convert_keeps_float64_fields", convert_keeps_float64_fields },
     { "ram_maps_guest_addresses_above_4g",
       ram_maps_guest_addresses_above_4g },
+    { "commands_read_streams_without_a_vmdesc",
+      commands_read_streams_without_a_vmdesc },
+    { "duplicate_sections_have_their_own_address",
+      duplicate_sections_have_their_own_address },
     { NULL, NULL },
 };
 

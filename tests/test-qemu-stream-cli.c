@@ -27,12 +27,12 @@ static const CliCase cases[] = {
       "0,\n    \"machine\": \"pc-i440fx-7.2\",\n    \"machine_version\": "
       "0,\n    \"sections\": [\n        {\n            \"id\": \"timer\",\n",
       "" },
-    /* ... but not without a description of the devices. */
-    { "Q dump " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
-      "qvisit: " DATA "pc-suppress-vmdesc.mig: timer: no vmdesc and no "
-      "layout known for version 2 at byte 239024\n(a stream QEMU wrote with "
-      "suppress-vmdesc=on is read with 'qvisit dump --qemu --vmdesc "
-      "OTHER-STREAM')\n" },
+    /* ... and without a vmdesc, through the built-in QEMU devices. */
+    { "Q dump " DATA "pc-suppress-vmdesc.mig", 0, NULL, "{\n    \"format\": "
+      "\"qvisit-migration\",\n    \"version\": 1,\n    \"capabilities\": "
+      "0,\n    \"machine\": \"pc-i440fx-7.2\",\n    \"machine_version\": "
+      "0,\n    \"sections\": [\n        {\n            \"id\": \"timer\",\n",
+      "" },
     { "Q dump --ram " DATA "pc-nodefaults.mig", 2, NULL, "",
       "qvisit: dump: --ram, --analyze-compat, --desc, --vmdesc and "
       "--partial need --qemu\n" },
@@ -122,12 +122,15 @@ static const CliCase cases[] = {
     { "Q info --json " DATA "pc-nodefaults.mig", 0, NULL, "{\n    "
       "\"stream_version\": 3,\n    \"size\": 350517,\n    \"page_size\": "
       "4096,\n    \"machine_type\": \"pc-i440fx-7.2\",\n", "" },
-    { "Q info --json " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
-      "qvisit: info: --json: " DATA "pc-suppress-vmdesc.mig is not a QEMU "
-      "savevm stream with a vmdesc\n" },
-    { "Q info " DATA "pc-suppress-vmdesc.mig", 1, NULL, "",
-      "qvisit: " DATA "pc-suppress-vmdesc.mig: timer: no vmdesc and no "
-      "layout known for version 2 at byte 239024\n" },
+    /* Without a vmdesc: read through the built-in QEMU devices. */
+    { "Q info --json " DATA "pc-suppress-vmdesc.mig", 0, NULL, "{\n    "
+      "\"stream_version\": 3,\n    \"size\": 251863,\n    \"page_size\": "
+      "4096,\n    \"machine_type\": \"pc-i440fx-7.2\",\n", "" },
+    { "Q info " DATA "pc-suppress-vmdesc.mig", 0, NULL,
+      "format:       legacy (QEMU savevm stream, version 3)\n"
+      "size:         251863 bytes\nmachine:      pc-i440fx-7.2\n"
+      "page size:    4096\nvmdesc:       none (device sections read by "
+      "the built-in QEMU devices)\n", "" },
     /* Sections by idstr and instance, buffers byte by byte, RAM as final
      * contents: the compressed stream's memory equals the plain one's. */
     { "Q diff " DATA "pc-nodefaults.mig " DATA "pc-compress.mig", 1, NULL,

@@ -16,6 +16,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/qemu-devices/qemu-devices.h"
 #include "tools/cli.h"
 
 #define QEMU_SECTION_ID "qemu-stream"
@@ -74,14 +75,27 @@ static gssize find_unused_section(const MigrationStream *s, const char *id,
     return -1;
 }
 
+/* Options that read a stream without a vmdesc as `dump --qemu
+ * --partial` does: through the built-in QEMU devices, a section they do
+ * not know kept as its bytes. A stream with a vmdesc ignores them. */
+static void builtin_options(QemuStreamOptions *opts)
+{
+    qemu_stream_options_init(opts);
+    opts->limits = cli_limits();
+    opts->layouts = qemu_devices_layouts();
+    opts->partial = true;
+}
+
 /* A stream QEMU wrote carries RAM; the migration core's legacy streams,
  * which convert back through device layouts, never do. */
 static bool is_vm_stream(const char *in)
 {
     g_autoptr(QObject) info = NULL;
+    QemuStreamOptions opts;
     QList *sections;
 
-    info = qemu_stream_info_path(in, NULL, QEMU_STREAM_INFO_DEFAULT, NULL);
+    builtin_options(&opts);
+    info = qemu_stream_info_path(in, &opts, QEMU_STREAM_INFO_DEFAULT, NULL);
     sections = info ? qobject_to(QList, qdict_get(qobject_to(QDict, info),
                                                   "sections"))
                     : NULL;
@@ -119,6 +133,11 @@ bool cli_qemu_keep_framing(MigrationStream *s, const char *in)
     if (qobject_type(qdict_get(qobject_to(QDict, dump), "configuration")) ==
         QTYPE_QNULL) {
         qdict_del(qobject_to(QDict, dump), "configuration");
+    }
+    /* Nor is a vmdesc (suppress-vmdesc=on). */
+    if (qobject_type(qdict_get(qobject_to(QDict, dump), "vmdesc")) ==
+        QTYPE_QNULL) {
+        qdict_del(qobject_to(QDict, dump), "vmdesc");
     }
     records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
                                           "records"));
@@ -170,7 +189,10 @@ QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in)
         uint32_t inst;
         gssize k;
 
+        /* A section no built-in device knows (a stream without a
+         * vmdesc) stays in the framing as its bytes. */
         if (!idstr || qdict_haskey(rec, "state") ||
+            qdict_haskey(rec, "opaque") ||
             g_strcmp0(rec_str(rec, "type"), "FULL") ||
             !rec_u32(rec, "instance_id", &inst)) {
             continue;
@@ -213,6 +235,7 @@ QObject *cli_qemu_info_from_stream(const MigrationStream *s,
     g_autoptr(QObject) dump = cli_qemu_dump_from_stream(s, in);
     g_autoptr(GByteArray) bytes = NULL;
     g_autoptr(GError) err = NULL;
+    QemuStreamOptions opts;
     QObject *info;
     QEMUFile *f;
     bool ok;
@@ -222,13 +245,176 @@ QObject *cli_qemu_info_from_stream(const MigrationStream *s,
     }
     bytes = g_byte_array_new();
     f = qemu_fopen_bytearray(bytes);
-    ok = qemu_stream_encode_full(f, dump, cli_limits(), &err);
+    ok = qemu_stream_encode_layouts(f, dump, cli_limits(),
+                                    qemu_devices_layouts(), &err);
     qemu_fclose(f);
-    info = ok ? qemu_stream_info_mem(bytes->data, bytes->len, NULL, flags,
+    builtin_options(&opts);
+    info = ok ? qemu_stream_info_mem(bytes->data, bytes->len, &opts, flags,
                                      &err)
               : NULL;
     if (!info) {
         cli_error("%s: %s", in, err->message);
     }
     return info;
+}
+
+/* Whether the summary @info has the "ram" section. */
+static bool info_has_ram(QDict *info)
+{
+    QList *sections = qobject_to(QList, qdict_get(info, "sections"));
+
+    for (size_t i = 0; sections && i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        QBool *ram = sec ? qobject_to(QBool, qdict_get(sec, "ram")) : NULL;
+
+        if (ram && qbool_get_bool(ram)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A migration stream with no sections and @info's configuration, which
+ * the migration core reads as it reads the QEMU stream's header: the
+ * machine type and capabilities come out as for the stream itself.
+ */
+static MigrationStream *skeleton(QDict *info, const char *in)
+{
+    g_autoptr(QDict) dump = qdict_new();
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    g_autoptr(GError) err = NULL;
+    QList *records = qlist_new();
+    QDict *eof = qdict_new();
+    QObject *conf = qdict_get(info, "configuration");
+    MigrationStream *s = NULL;
+    QEMUFile *f;
+    bool ok;
+
+    qdict_put_str(dump, "format", "qvisit-qemu-stream");
+    qdict_put_int(dump, "format_version", 1);
+    qdict_put_uint(dump, "stream_version", 3);
+    qdict_put_uint(dump, "page_size", 4096);
+    if (conf && qobject_type(conf) == QTYPE_QDICT) {
+        qdict_put_obj(dump, "configuration", qobject_ref(conf));
+    }
+    qdict_put_str(eof, "type", "EOF");
+    qlist_append_obj(records, QOBJECT(eof));
+    qdict_put_obj(dump, "records", QOBJECT(records));
+    qdict_put_str(dump, "vmdesc", "{\"page_size\": 4096, \"devices\": []}");
+    f = qemu_fopen_bytearray(bytes);
+    ok = qemu_stream_encode_full(f, QOBJECT(dump), cli_limits(), &err);
+    qemu_fclose(f);
+    if (ok) {
+        s = migration_stream_decode_full(bytes->data, bytes->len,
+                                         cli_limits(), cli_example_schema,
+                                         NULL, &err);
+    }
+    if (!s) {
+        cli_error("%s: %s", in, err->message);
+    }
+    return s;
+}
+
+MigrationStream *cli_qemu_decode_without_vmdesc(const char *cmd,
+                                                const char *in,
+                                                GByteArray *data,
+                                                bool keep_opaque,
+                                                bool *failed)
+{
+    g_autoptr(GString) names = g_string_new(NULL);
+    size_t unknown = 0;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) info = NULL;
+    QemuStreamOptions opts;
+    MigrationStream *s;
+    QList *sections;
+    QDict *root;
+
+    *failed = false;
+    if (data) {
+        if (migration_detect_format(data->data, data->len) !=
+            MIGRATION_FORMAT_LEGACY) {
+            return NULL;
+        }
+    } else {
+        g_autoptr(QObject) desc = NULL;
+
+        /* Not a stream, or one with a vmdesc (found from its end): the
+         * migration core's reading. */
+        if (!cli_file_is_savevm(in)) {
+            return NULL;
+        }
+        desc = qemu_stream_load_vmdesc_path(in, cli_limits(), &err);
+        if (desc || !g_error_matches(err, QVISIT_ERROR,
+                                     QVISIT_ERROR_MISSING)) {
+            return NULL;
+        }
+        g_clear_error(&err);
+    }
+    builtin_options(&opts);
+    info = data ? qemu_stream_info_mem(data->data, data->len, &opts,
+                                       QEMU_STREAM_INFO_STATES, &err)
+                : qemu_stream_info_path(in, &opts, QEMU_STREAM_INFO_STATES,
+                                        &err);
+    if (!info) {
+        cli_error("%s: %s", in, err->message);
+        *failed = true;
+        return NULL;
+    }
+    root = qobject_to(QDict, info);
+    /* With a vmdesc, or without RAM (the migration core's own streams):
+     * the migration core reads it. */
+    if (qobject_type(qdict_get(root, "vmdesc")) != QTYPE_QNULL ||
+        !info_has_ram(root)) {
+        return NULL;
+    }
+    sections = qobject_to(QList, qdict_get(root, "sections"));
+    for (size_t i = 0; !keep_opaque && i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+
+        if (qdict_haskey(sec, "opaque") && unknown++ < 3) {
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "",
+                                   rec_str(sec, "idstr"));
+        }
+    }
+    if (unknown) {
+        g_autofree char *shown = NULL;
+
+        if (unknown > 3) {
+            g_string_append_printf(names, ", ... (%zu)", unknown);
+        }
+        shown = qvisit_error_escape(names->str, -1);
+        cli_error("%s: %s: the stream has no vmdesc and sections no "
+                  "built-in device knows (%s); 'dump --qemu --partial' "
+                  "keeps them as bytes", cmd, in, shown);
+        *failed = true;
+        return NULL;
+    }
+    s = skeleton(root, in);
+    if (!s) {
+        *failed = true;
+        return NULL;
+    }
+    for (size_t i = 0; sections && i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        QDict *state = qobject_to(QDict, qdict_get(sec, "state"));
+        const char *idstr = rec_str(sec, "idstr");
+        uint32_t inst = 0, version = 0, id = 0;
+
+        rec_u32(sec, "instance_id", &inst);
+        rec_u32(sec, "version_id", &version);
+        rec_u32(sec, "section_id", &id);
+        if (state && idstr) {
+            migration_stream_add(s, idstr, inst, version,
+                                 qobject_ref(state));
+        } else if (idstr && qdict_haskey(sec, "opaque")) {
+            g_autofree char *shown = qvisit_error_escape(idstr, -1);
+
+            cli_error("%s: %s (section %u): no vmdesc and no built-in "
+                      "layout; kept as opaque bytes in section '%s'", cmd,
+                      shown, id, QEMU_SECTION_ID);
+        }
+    }
+    return s;
 }

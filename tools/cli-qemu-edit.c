@@ -13,6 +13,7 @@
 
 #include <qvisit/qvisit.h>
 
+#include "examples/qemu-devices/qemu-devices.h"
 #include "tools/cli.h"
 
 QObject *cli_qemu_full_dump(const char *path)
@@ -24,6 +25,11 @@ QObject *cli_qemu_full_dump(const char *path)
     qemu_stream_options_init(&opts);
     opts.ram_full = true;
     opts.limits = cli_limits();
+    /* A stream without a vmdesc is read as `dump --qemu --partial` reads
+     * it: through the built-in QEMU devices, a section they do not know
+     * kept as its bytes, which the encoder writes back as they were. */
+    opts.layouts = qemu_devices_layouts();
+    opts.partial = true;
     dump = qemu_stream_dump_path(path, &opts, &err);
     if (!dump) {
         cli_error("%s", err->message);
@@ -32,9 +38,47 @@ QObject *cli_qemu_full_dump(const char *path)
 }
 
 /*
+ * @key and @rest, a built-in device's refusal of a value
+ * (".state.scr: 300 does not fit u8"), with the range said as the
+ * encoder says it with a vmdesc ("300 does not fit uint8 (0 to 255)").
+ */
+static char *range_message(const char *key, const char *rest)
+{
+    const char *at = strstr(rest, " does not fit ");
+    const char *t = at ? at + strlen(" does not fit ") : NULL;
+    guint64 bits = 0;
+    char *end = NULL;
+
+    if (t && (t[0] == 'u' || t[0] == 'i') && g_ascii_isdigit(t[1])) {
+        bits = g_ascii_strtoull(t + 1, &end, 10);
+    }
+    if (!end || *end || (bits != 8 && bits != 16 && bits != 32 &&
+                         bits != 64)) {
+        return g_strdup_printf("%s%s", key, rest);
+    }
+    if (t[0] == 'u') {
+        return g_strdup_printf("%s%.*s does not fit uint%u (0 to %"
+                               G_GUINT64_FORMAT ")", key, (int)(at - rest),
+                               rest, (unsigned)bits,
+                               bits == 64 ? G_MAXUINT64
+                                          : (G_GUINT64_CONSTANT(1) << bits) -
+                                                1);
+    }
+    return g_strdup_printf("%s%.*s does not fit int%u (%" G_GINT64_FORMAT
+                           " to %" G_GINT64_FORMAT ")", key,
+                           (int)(at - rest), rest, (unsigned)bits,
+                           bits == 64 ? G_MININT64
+                                      : -(G_GINT64_CONSTANT(1) << (bits - 1)),
+                           bits == 64 ? G_MAXINT64
+                                      : (G_GINT64_CONSTANT(1) << (bits - 1)) -
+                                            1);
+}
+
+/*
  * The encoder names a device member by its place in the dump,
  * "records[31].state.state.scr"; the user named it by section,
- * "serial.state.scr" (or "dma#1" for another instance), as `diff` does.
+ * "serial.state.scr" (or "dma#1" for another instance, "isa-ide#0@2" for
+ * the second section with an idstr and instance), as `diff` does.
  */
 static char *section_message(const QObject *dump, const char *msg)
 {
@@ -44,7 +88,9 @@ static char *section_message(const QObject *dump, const char *msg)
     const char *idstr;
     QNum *inst;
     uint64_t index, instance = 0;
+    guint nth = 1;
     g_autofree char *shown = NULL;
+    g_autofree char *key = NULL;
     char *end;
 
     if (!g_str_has_prefix(msg, "records[") || !g_ascii_isdigit(msg[8])) {
@@ -63,13 +109,37 @@ static char *section_message(const QObject *dump, const char *msg)
     if (!idstr || !inst || !qnum_get_try_uint(inst, &instance)) {
         return NULL;
     }
-    end += strlen("].state");
-    /* The rest of the message is escaped already; the idstr, the
-     * stream's text, is escaped here. */
+    /* The device sections before it with the same idstr and instance. */
+    for (size_t i = 0; i < index; i++) {
+        QDict *r = qobject_to(QDict, qlist_get(records, i));
+        QNum *ri = r ? qobject_to(QNum, qdict_get(r, "instance_id")) : NULL;
+        QString *rs = r ? qobject_to(QString, qdict_get(r, "idstr")) : NULL;
+        uint64_t v;
+
+        if (rs && ri && qnum_get_try_uint(ri, &v) && v == instance &&
+            !strcmp(qstring_get_str(rs), idstr) &&
+            (qdict_haskey(r, "state") || qdict_haskey(r, "opaque"))) {
+            nth++;
+        }
+    }
+    /* The idstr is the stream's text: escaped here. */
     shown = qvisit_error_escape(idstr, -1);
-    return instance ? g_strdup_printf("%s#%" G_GUINT64_FORMAT "%s", shown,
-                                      instance, end)
-                    : g_strdup_printf("%s%s", shown, end);
+    key = nth > 1 ? g_strdup_printf("%s#%" G_GUINT64_FORMAT "@%u", shown,
+                                    instance, nth)
+          : instance ? g_strdup_printf("%s#%" G_GUINT64_FORMAT, shown,
+                                       instance)
+                     : g_strdup(shown);
+    end += strlen("].state");
+    /* A built-in device (no vmdesc) names the member from the section's
+     * idstr: "records[31].state: serial.state.scr: ...". The rest of the
+     * message is escaped already, so it is matched with the escaped
+     * idstr. */
+    if (g_str_has_prefix(end, ": ") && g_str_has_prefix(end + 2, shown) &&
+        (end[2 + strlen(shown)] == '.' || end[2 + strlen(shown)] == ':')) {
+        end += 2 + strlen(shown);
+        return range_message(key, end);
+    }
+    return g_strdup_printf("%s%s", key, end);
 }
 
 int cli_qemu_write(const QObject *dump, const char *output,
@@ -87,7 +157,8 @@ int cli_qemu_write(const QObject *dump, const char *output,
         return out ? cli_output_close(out, false) : CLI_EXIT_FAILURE;
     }
     f = qemu_fopen_fd(fd, "wb");
-    ok = qemu_stream_encode_full(f, dump, cli_limits(), &err);
+    ok = qemu_stream_encode_layouts(f, dump, cli_limits(),
+                                    qemu_devices_layouts(), &err);
     rc = qemu_fclose(f);
     if (rc < 0) {
         cli_output_report_errno(out, -rc);

@@ -14,6 +14,7 @@
 #include "tools/cli.h"
 
 #include "examples/devices/example-devices.h"
+#include "examples/qemu-devices/qemu-devices.h"
 
 GByteArray *cli_read_input(const char *path, CliInputKind kind)
 {
@@ -76,7 +77,7 @@ static MigrationStream *decode_data_with(const char *path, GByteArray *data,
 }
 
 /* Whether the file @path starts with QEMU's magic, "QEVM". */
-static bool file_is_savevm(const char *path)
+bool cli_file_is_savevm(const char *path)
 {
     char magic[4];
     FILE *f = fopen(path, "rb");
@@ -88,6 +89,44 @@ static bool file_is_savevm(const char *path)
     yes = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "QEVM", 4);
     fclose(f);
     return yes;
+}
+
+/* Whether the summary @info has the "ram" section, which QEMU always
+ * writes and the migration core never does. */
+static bool info_has_ram(QObject *info)
+{
+    QList *sections = qobject_to(QList, qdict_get(qobject_to(QDict, info),
+                                                  "sections"));
+
+    for (size_t i = 0; sections && i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        QBool *ram = sec ? qobject_to(QBool, qdict_get(sec, "ram")) : NULL;
+
+        if (ram && qbool_get_bool(ram)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether the migration core reads @path (or @data) with the example
+ * devices, as the caller's fallback will. */
+static bool core_reads(const char *path, GByteArray *data)
+{
+    g_autoptr(GByteArray) own = NULL;
+    g_autoptr(MigrationStream) s = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!data) {
+        own = cli_input_read(path, CLI_INPUT_STREAM, &err);
+        if (!own) {
+            return false;
+        }
+        data = own;
+    }
+    s = migration_stream_decode_full(data->data, data->len, cli_limits(),
+                                     cli_example_schema, NULL, &err);
+    return s != NULL;
 }
 
 QObject *cli_qemu_info(const char *path, CliInputKind kind,
@@ -115,15 +154,33 @@ QObject *cli_qemu_info(const char *path, CliInputKind kind,
         }
         info = qemu_stream_info_mem((*data)->data, (*data)->len, &opts,
                                     flags, &err);
-    } else if (!file_is_savevm(path)) {
+    } else if (!cli_file_is_savevm(path)) {
         return NULL;
     } else {
         info = qemu_stream_info_path(path, &opts, flags, &err);
     }
     if (!info && err->code == QVISIT_ERROR_MISSING) {
-        /* No vmdesc: the migration core may know the layouts. */
-        g_error_free(err);
-        return NULL;
+        /*
+         * No vmdesc: a stream QEMU wrote (suppress-vmdesc=on) is read
+         * through the built-in QEMU devices, as `dump --qemu` reads it,
+         * sections they do not know kept as bytes (the summary marks
+         * them "opaque"). A stream without RAM is the migration core's,
+         * whose layouts the caller's fallback knows.
+         */
+        g_clear_error(&err);
+        opts.layouts = qemu_devices_layouts();
+        opts.partial = true;
+        info = *data ? qemu_stream_info_mem((*data)->data, (*data)->len,
+                                            &opts, flags, &err)
+                     : qemu_stream_info_path(path, &opts, flags, &err);
+        if (info && info_has_ram(info)) {
+            return info;
+        }
+        qobject_unref(info);
+        if (!err || core_reads(path, *data)) {
+            g_clear_error(&err);
+            return NULL;
+        }
     }
     if (!info) {
         cli_error("%s: %s", path, err->message);
@@ -135,10 +192,27 @@ QObject *cli_qemu_info(const char *path, CliInputKind kind,
 
 int cli_dump_native(const char *stream, const char *output, bool compact)
 {
-    g_autoptr(MigrationStream) s = cli_decode_stream(stream);
+    g_autoptr(MigrationStream) s = NULL;
     g_autoptr(QDict) doc = NULL;
     g_autoptr(GString) text = NULL;
+    bool failed = false;
 
+    g_autoptr(GByteArray) data = NULL;
+
+    /* Standard input is read once, for either reading. */
+    if (!strcmp(stream, "-")) {
+        data = cli_read_input(stream, CLI_INPUT_STREAM);
+        if (!data) {
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    /* A QEMU stream without a vmdesc: the built-in QEMU devices. */
+    s = cli_qemu_decode_without_vmdesc("dump", stream, data, false,
+                                       &failed);
+    if (!s && !failed) {
+        s = data ? cli_decode_stream_data(stream, data)
+                 : cli_decode_stream(stream);
+    }
     if (!s) {
         return CLI_EXIT_FAILURE;
     }

@@ -200,6 +200,23 @@ bool cli_qemu_keep_framing(MigrationStream *s, const char *in);
  * stands for, its device sections' states put back (transfer full);
  * NULL after printing. @in names the input in messages. */
 QObject *cli_qemu_dump_from_stream(const MigrationStream *s, const char *in);
+/* Whether the file @path starts with QEMU's magic, "QEVM" (false when it
+ * cannot be read: the ordinary reader reports that). */
+bool cli_file_is_savevm(const char *path);
+/*
+ * A QEMU stream without a vmdesc (@in, or @data when not NULL) as the
+ * migration core would decode it with one: its device sections decoded
+ * by the built-in QEMU devices. Sections they do not know are an error
+ * of command @cmd, unless @keep_opaque (the caller keeps the framing,
+ * which holds their bytes): then they are listed on standard error. NULL
+ * with *@failed false when @in is not such a stream; NULL with *@failed
+ * true after printing.
+ */
+MigrationStream *cli_qemu_decode_without_vmdesc(const char *cmd,
+                                                const char *in,
+                                                GByteArray *data,
+                                                bool keep_opaque,
+                                                bool *failed);
 /* Whether @s holds the framing cli_qemu_keep_framing() adds. */
 bool cli_qemu_has_framing(const MigrationStream *s);
 /* qemu_stream_info_mem() of the QEMU stream @s stands for; NULL after

@@ -44,7 +44,7 @@ int cmd_convert(int argc, char **argv)
     g_autoptr(GByteArray) bytes = NULL;
     g_autoptr(CliDevices) devices = cli_devices_new();
     g_autoptr(GPtrArray) plugins = g_ptr_array_new();
-    bool builtin = false, to_qemu = false;
+    bool builtin = false, to_qemu = false, failed;
     GError *err = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -98,10 +98,39 @@ int cmd_convert(int argc, char **argv)
     if (builtin || plugins->len == 0) {
         cli_devices_add_builtin(devices);
     }
-    s = cli_decode_stream_with(in, cli_devices_schema, devices);
+    if (!strcmp(in, "-")) {
+        /* Standard input is read once, for either reading. */
+        bytes = cli_read_input(in, CLI_INPUT_STREAM);
+        if (!bytes) {
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    /* A QEMU stream without a vmdesc: the built-in QEMU devices. */
+    /* The framing keeps the sections they do not know, except from
+     * standard input and in the legacy format. */
+    s = cli_qemu_decode_without_vmdesc("convert", in, bytes,
+                                       !bytes && !to_qemu &&
+                                       to != MIGRATION_FORMAT_LEGACY,
+                                       &failed);
+    if (!s && failed) {
+        return CLI_EXIT_FAILURE;
+    }
+    if (!s && bytes) {
+        s = migration_stream_decode_full(bytes->data, bytes->len,
+                                         cli_limits(), cli_devices_schema,
+                                         devices, &err);
+        if (!s) {
+            cli_error("%s: %s", in, err->message);
+            g_error_free(err);
+            return CLI_EXIT_FAILURE;
+        }
+    } else if (!s) {
+        s = cli_decode_stream_with(in, cli_devices_schema, devices);
+    }
     if (!s) {
         return CLI_EXIT_FAILURE;
     }
+    g_clear_pointer(&bytes, g_byte_array_unref);
     if (to_qemu) {
         g_autoptr(QObject) dump = cli_qemu_dump_from_stream(s, in);
 

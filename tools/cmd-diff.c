@@ -35,17 +35,24 @@ static void diff_usage(FILE *out)
             "in B, \"~ path: a -> b\" changed. A and B are streams in any\n"
             "format or plain JSON documents (\"-\" for standard input).\n"
             "Sections are matched by id and instance (\"id#instance\" for\n"
-            "instances other than 0). Of two QEMU savevm streams (written\n"
+            "instances other than 0, \"id#instance@n\" for the n-th section\n"
+            "with that id and instance). Of two QEMU savevm streams (written\n"
             "by QEMU, or the legacy format) RAM is compared too, as final\n"
             "memory contents: one line per block whose pages differ, with\n"
             "the differing ranges of offsets in the block\n"
             "(\"~ ram[pc.ram]: 2 pages differ: 0x1000-0x1fff, 0x8000-0x8fff\").\n"
+            "A QEMU stream without a vmdesc is read through the built-in\n"
+            "QEMU devices, as 'dump --qemu' reads it.\n"
             "Output is coloured when standard output is a terminal.\n"
             "\n"
             "options:\n"
             "  --ignore PATTERN      leave out differences whose path matches\n"
             "                        PATTERN (* and ? wildcards; repeatable),\n"
             "                        e.g. 'mc146818rtc.*' or 'ram[*]'\n"
+            "  --partial             a QEMU stream without a vmdesc whose\n"
+            "                        sections no built-in QEMU device knows\n"
+            "                        is compared with those sections' bytes\n"
+            "                        (else it is an error)\n"
             "  --color, --no-color   force colours on or off\n"
             "  -h, --help            show this help\n"
             "\n"
@@ -243,12 +250,35 @@ static char *section_key(const char *id, uint64_t instance_id)
                        : g_strdup(id);
 }
 
+/*
+ * The key of a section that may not be the first with its id and
+ * instance (isapc writes two "isa-ide" instance 0): the first keeps
+ * section_key(), the n-th (n >= 2, in stream order) is "id#instance@n",
+ * so that no section hides another. @seen counts keys so far.
+ */
+static char *unique_key(GHashTable *seen, const char *id,
+                        uint64_t instance_id)
+{
+    char *key = section_key(id, instance_id);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key)) + 1;
+
+    g_hash_table_insert(seen, g_strdup(key), GUINT_TO_POINTER(n));
+    if (n == 1) {
+        return key;
+    }
+    g_free(key);
+    return g_strdup_printf("%s#%" PRIu64 "@%u", id, instance_id, n);
+}
+
 /* The device sections of a QEMU stream's summary, as load_tree() keys
  * them. */
 static QObject *info_tree(QDict *info)
 {
     QList *sections = qobject_to(QList, qdict_get(info, "sections"));
     QDict *tree = qdict_new();
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
+                                                       g_str_equal, g_free,
+                                                       NULL);
 
     for (size_t i = 0; i < qlist_size(sections); i++) {
         QDict *sec = qobject_to(QDict, qlist_get(sections, i));
@@ -260,13 +290,18 @@ static QObject *info_tree(QDict *info)
         g_autofree char *vkey = NULL;
 
         if (!state) {
-            continue;           /* RAM */
+            /* A section of a stream without a vmdesc that no built-in
+             * device knows (with --partial): its payload's bytes. */
+            state = qdict_get(sec, "opaque_payload");
+        }
+        if (!state) {
+            continue;           /* RAM, other iterative sections */
         }
         qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "instance_id")),
                           &inst);
         qnum_get_try_uint(qobject_to(QNum, qdict_get(sec, "version_id")),
                           &version);
-        key = section_key(id, inst);
+        key = unique_key(seen, id, inst);
         vkey = g_strdup_printf("%s (version)", key);
         qdict_put_obj(tree, key, qobject_ref(state));
         qdict_put_uint(tree, vkey, version);
@@ -354,6 +389,7 @@ static QObject *load_tree(const char *path, PreRead *pre, QObject **info)
 {
     g_autoptr(GByteArray) data = NULL;
     g_autoptr(MigrationStream) s = NULL;
+    g_autoptr(GHashTable) seen = NULL;
     GError *err = NULL;
     QDict *tree;
     bool failed;
@@ -406,9 +442,10 @@ static QObject *load_tree(const char *path, PreRead *pre, QObject **info)
         return *info ? info_tree(qobject_to(QDict, *info)) : NULL;
     }
     tree = qdict_new();
+    seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (size_t i = 0; i < migration_stream_get_size(s); i++) {
         const MigrationSection *sec = migration_stream_get_section(s, i);
-        g_autofree char *key = section_key(sec->id, sec->instance_id);
+        g_autofree char *key = unique_key(seen, sec->id, sec->instance_id);
         g_autofree char *vkey = g_strdup_printf("%s (version)", key);
 
         qdict_put(tree, key, qobject_ref(sec->state));
@@ -502,6 +539,46 @@ static void diff_block(DiffCtx *c, const char *id, QDict *a, QDict *b,
     }
 }
 
+/*
+ * Of a QEMU stream without a vmdesc read through the built-in devices:
+ * the sections none of them knows (kept as bytes), which only --partial
+ * compares. Prints them and returns false when there are any.
+ */
+static bool check_decoded(const char *in, QObject *info, bool partial)
+{
+    QList *sections = qobject_to(QList, qdict_get(qobject_to(QDict, info),
+                                                  "sections"));
+    g_autoptr(GString) names = g_string_new(NULL);
+    size_t n = 0;
+
+    for (size_t i = 0; sections && i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        QString *id = qobject_to(QString, qdict_get(sec, "idstr"));
+
+        if (!qdict_haskey(sec, "opaque") || !id) {
+            continue;
+        }
+        if (n++ < 3) {
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "",
+                                   qstring_get_str(id));
+        }
+    }
+    if (!n || partial) {
+        return true;
+    }
+    if (n > 3) {
+        g_string_append_printf(names, ", ... (%zu)", n);
+    }
+    {
+        g_autofree char *shown = qvisit_error_escape(names->str, -1);
+
+        cli_error("%s: the stream has no vmdesc and sections no built-in "
+                  "device knows (%s); --partial compares their bytes", in,
+                  shown);
+    }
+    return false;
+}
+
 /* RAM as final memory contents, block by block (matched by id). */
 static void diff_ram(DiffCtx *c, QObject *ia, QObject *ib)
 {
@@ -545,6 +622,7 @@ int cmd_diff(int argc, char **argv)
 {
     const char *pa = NULL, *pb = NULL;
     DiffCtx c = { .color = isatty(STDOUT_FILENO) };
+    bool partial = false;
     g_autoptr(GPtrArray) ignore = g_ptr_array_new();
     g_autoptr(QObject) a = NULL;
     g_autoptr(QObject) b = NULL;
@@ -563,6 +641,8 @@ int cmd_diff(int argc, char **argv)
             c.color = true;
         } else if (!strcmp(arg, "--no-color")) {
             c.color = false;
+        } else if (!strcmp(arg, "--partial")) {
+            partial = true;
         } else if (!strcmp(arg, "--ignore")) {
             if (i + 1 >= argc) {
                 cli_error("diff: --ignore needs a pattern");
@@ -597,7 +677,8 @@ int cmd_diff(int argc, char **argv)
     pre_read_finish(&pre_b, a != NULL);
     b = a ? load_tree(pb, &pre_b, &ib) : NULL;
     pre_read_clear(&pre_b);
-    if (!a || !b) {
+    if (!a || !b || (ia && !check_decoded(pa, ia, partial)) ||
+        (ib && !check_decoded(pb, ib, partial))) {
         return CLI_EXIT_FAILURE;
     }
     /* States of QEMU streams hold opaque fields as hex. */

@@ -19,10 +19,12 @@ static void info_usage(FILE *out)
             "Prints a stream's format, size, machine type, capabilities\n"
             "and, per device section, its id, instance, version and size.\n"
             "For a QEMU savevm stream (written by QEMU, or qvisit's legacy\n"
-            "format) with a vmdesc: page size, configuration subsections,\n"
+            "format): page size, configuration subsections,\n"
             "COMMAND records, every section with its section id and number\n"
             "of records, and the RAM blocks with their lengths and page\n"
-            "counts. \"-\" reads standard input.\n"
+            "counts; without a vmdesc, the device sections are read by\n"
+            "the built-in QEMU devices and those none of them knows are\n"
+            "listed as not decoded. \"-\" reads standard input.\n"
             "\n"
             "options:\n"
             "  --json        print a QEMU stream's summary as JSON\n"
@@ -116,7 +118,10 @@ static void print_qemu_info(const char *in, const QDict *info)
     if (vmdesc && qdict_haskey(vmdesc, "bytes")) {
         printf("vmdesc:       %" PRIu64 " bytes\n", num(vmdesc, "bytes"));
     } else {
-        printf("vmdesc:       %s\n", vmdesc ? "none (borrowed)" : "none");
+        printf("vmdesc:       %s\n",
+               vmdesc ? "none (borrowed)"
+                      : "none (device sections read by the built-in QEMU "
+                        "devices)");
     }
     print_configuration(info);
     printf("commands:     %zu\n", qlist_size(commands));
@@ -163,6 +168,24 @@ static void print_qemu_info(const char *in, const QDict *info)
     }
     if (live) {
         printf("\n");
+    }
+    /* Without a vmdesc, the device sections no built-in device knows,
+     * skipped by the footer search (docs/qemu-streams.md). */
+    live = 0;
+    for (size_t i = 0; i < qlist_size(sections); i++) {
+        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
+        g_autofree char *id = NULL;
+
+        if (!qdict_haskey(sec, "opaque")) {
+            continue;
+        }
+        id = text(sec, "idstr");
+        printf("%s%s#%" PRIu64, live++ ? ", " : "\nnot decoded:  ", id,
+               num(sec, "instance_id"));
+    }
+    if (live) {
+        printf(" (no built-in device knows %s: kept as bytes)\n",
+               live == 1 ? "it" : "them");
     }
     printf("\nRAM blocks:   %zu\n", qlist_size(blocks));
     if (qlist_size(blocks)) {

@@ -20,10 +20,13 @@ static void set_usage(FILE *out)
             "\n"
             "Writes STREAM, a QEMU migration stream, to OUT with device\n"
             "fields changed and every other byte kept. PATH is a section\n"
-            "(idstr, '#INSTANCE' for another instance than 0) and the\n"
+            "(idstr, '#INSTANCE' for another instance than 0, '#INSTANCE@N'\n"
+            "for the N-th section with that idstr and instance) and the\n"
             "member path as 'qvisit diff' prints it:\n"
             "  serial.state.scr=0x5a  i8254.channels[2].count=1234\n"
-            "  mc146818rtc#0.cmos_data[56]=0xa5\n"
+            "  mc146818rtc#0.cmos_data[56]=0xa5  isa-ide#0@2.bus.cmd=1\n"
+            "A stream without a vmdesc is read through the built-in QEMU\n"
+            "devices; a section none of them knows is kept as its bytes.\n"
             "VALUE is an integer (decimal, -decimal or 0x hex), true or\n"
             "false, or hex bytes for an opaque field, as the field holds.\n"
             "A path that does not exist, a value of the wrong type or out\n"
@@ -41,11 +44,20 @@ static void set_usage(FILE *out)
             "error\n");
 }
 
-/* The device section that @path starts with: the longest idstr (or
- * idstr#N) followed by '.'; *@rest is what follows the '.'. */
+/*
+ * The device section that @path starts with: the longest name of a
+ * section followed by '.'; *@rest is what follows the '.'. A section's
+ * names are its idstr#INSTANCE and, for instance 0, its idstr; the n-th
+ * section (n >= 2, in stream order) with the idstr and instance of an
+ * earlier one (isapc's two "isa-ide" instance 0) is idstr#INSTANCE@n
+ * (and idstr@n for instance 0), as `diff` prints it.
+ */
 static QDict *find_section(QList *records, const char *path,
                            const char **rest)
 {
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
+                                                       g_str_equal, g_free,
+                                                       NULL);
     QDict *best = NULL;
     size_t best_len = 0;
 
@@ -57,20 +69,32 @@ static QDict *find_section(QList *records, const char *path,
                          : NULL;
         uint64_t instance;
         g_autofree char *with_inst = NULL;
-        const char *names[2];
+        g_autofree char *nth = NULL;
+        g_autofree char *nth0 = NULL;
+        const char *names[4];
+        guint n;
 
         if (!idstr || !inst || !qnum_get_try_uint(inst, &instance) ||
-            !qobject_to(QDict, qdict_get(rec, "state"))) {
+            (!qobject_to(QDict, qdict_get(rec, "state")) &&
+             !qdict_haskey(rec, "opaque"))) {
             continue;
         }
         with_inst = g_strdup_printf("%s#%" G_GUINT64_FORMAT,
                                     qstring_get_str(idstr), instance);
-        names[0] = with_inst;
-        names[1] = instance == 0 ? qstring_get_str(idstr) : NULL;
-        for (int n = 0; n < 2; n++) {
-            size_t len = names[n] ? strlen(names[n]) : 0;
+        n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, with_inst)) + 1;
+        g_hash_table_insert(seen, g_strdup(with_inst), GUINT_TO_POINTER(n));
+        nth = g_strdup_printf("%s@%u", with_inst, n);
+        nth0 = instance == 0 ? g_strdup_printf("%s@%u",
+                                               qstring_get_str(idstr), n)
+                             : NULL;
+        names[0] = n == 1 ? with_inst : NULL;
+        names[1] = n == 1 && instance == 0 ? qstring_get_str(idstr) : NULL;
+        names[2] = nth;
+        names[3] = nth0;
+        for (int k = 0; k < 4; k++) {
+            size_t len = names[k] ? strlen(names[k]) : 0;
 
-            if (len && len > best_len && !strncmp(path, names[n], len) &&
+            if (len && len > best_len && !strncmp(path, names[k], len) &&
                 path[len] == '.') {
                 best = rec;
                 best_len = len;
@@ -209,6 +233,15 @@ static bool apply(QList *records, const char *arg)
     if (!rec) {
         cli_error("%s: no device section of the stream is named by this "
                   "path", path);
+        return false;
+    }
+    if (!qdict_haskey(rec, "state")) {
+        g_autofree char *name = g_strndup(path, (size_t)(p - 1 - path));
+
+        /* A stream without a vmdesc: the section's layout is unknown. */
+        cli_error("%s: no vmdesc and no built-in device knows section "
+                  "'%s', kept as opaque bytes: its fields cannot be set",
+                  path, name);
         return false;
     }
     cur = qdict_get(rec, "state");

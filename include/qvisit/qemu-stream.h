@@ -114,11 +114,11 @@ typedef struct QemuStreamLayouts {
  *   two members are handed out separately, where analyze-migration.py
  *   would print only the second (QEMU does not reuse ids)
  * @section_opaque: passed to @section_fn
- * @layouts: (nullable) (transfer none): native dump only: for a stream
- *   that has no vmdesc (and no @vmdesc given), decode each device section
- *   through these layouts instead of failing with %QVISIT_ERROR_MISSING;
- *   RAM is split at 4 KiB pages (x86's), and the dump has no "vmdesc"
- *   member (since 0.2)
+ * @layouts: (nullable) (transfer none): native dump and stream summary
+ *   (qemu_stream_info_path()) only: for a stream that has no vmdesc (and
+ *   no @vmdesc given), decode each device section through these layouts
+ *   instead of failing with %QVISIT_ERROR_MISSING; RAM is split at 4 KiB
+ *   pages (x86's), and the dump has no "vmdesc" member (since 0.2)
  * @partial: with @layouts: a section they do not know is skipped by
  *   searching for its footer and kept in the dump as "opaque" bytes
  *   (see docs/qemu-streams.md, "Streams without a vmdesc", for how a
@@ -349,7 +349,9 @@ typedef enum {
  * qemu_stream_info_path:
  * @path: a stream file name, or "-" for standard input (read as
  *   qemu_stream_dump_fd() reads it)
- * @opts: (nullable): options; only @vmdesc and @limits are used
+ * @opts: (nullable): options; only @vmdesc, @limits, @layouts and
+ *   @partial are used (the last two since 0.2: a stream without a vmdesc
+ *   is read through @layouts, as qemu_stream_dump_path() reads it)
  * @flags: what to add to the summary
  * @errp: return location for an error
  *
@@ -371,6 +373,14 @@ typedef enum {
  *  "commands": [{"cmd": 2, "name": "PING", "data": "00000001",
  *                "offset": 238995}]}
  * ]|
+ *
+ * Without a vmdesc (and none in @opts) the device sections are decoded
+ * through @opts->layouts, "vmdesc" is null and "page_size" 4096; with
+ * @opts->partial, a section the layouts do not know is skipped by the
+ * footer search and its summary has "opaque": true and, with
+ * %QEMU_STREAM_INFO_STATES, "opaque_payload": its payload as lowercase
+ * hex instead of a "state". Without @opts->layouts such a stream is
+ * %QVISIT_ERROR_MISSING.
  *
  * A section's "bytes" add up its records, headers and footers included;
  * the page counts count the records of each kind (a page sent twice
@@ -403,7 +413,8 @@ QVISIT_API QObject *qemu_stream_info_path(const char *path,
  * @data: (transfer none): the whole stream; not copied, read during the
  *   call only
  * @len: number of bytes at @data
- * @opts: (nullable): options; only @vmdesc and @limits are used
+ * @opts: (nullable): options; only @vmdesc, @limits, @layouts and
+ *   @partial are used, as by qemu_stream_info_path()
  * @flags: what to add to the summary
  * @errp: return location for an error
  *

@@ -129,26 +129,6 @@ static const Member opaque_members[] = {
     { "bytes", M_ANY }, { "data", M_STR }, { NULL, M_ANY },
 };
 
-static const char *json_type_name(const QObject *o)
-{
-    switch (qobject_type(o)) {
-    case QTYPE_QNULL:
-        return "null";
-    case QTYPE_QNUM:
-        return "number";
-    case QTYPE_QSTRING:
-        return "string";
-    case QTYPE_QDICT:
-        return "object";
-    case QTYPE_QLIST:
-        return "array";
-    case QTYPE_QBOOL:
-        return "boolean";
-    default:
-        return "something else";
-    }
-}
-
 static bool type_ok(const QObject *o, MemberType t, const char **want)
 {
     QType q = qobject_type(o);
@@ -199,8 +179,8 @@ static bool check_object(const QDict *d, const Member *allowed,
         if (!type_ok(qdict_entry_value(e), m->type, &want)) {
             return qs__enc_member_error(path, key, errp, QVISIT_ERROR_TYPE,
                                         "expected %s, got %s", want,
-                                        json_type_name(
-                                            qdict_entry_value(e)));
+                                        qobject_type_name(qobject_type(
+                                            qdict_entry_value(e))));
         }
     }
     return true;

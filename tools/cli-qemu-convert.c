@@ -92,22 +92,10 @@ static bool is_vm_stream(const char *in)
 {
     g_autoptr(QObject) info = NULL;
     QemuStreamOptions opts;
-    QList *sections;
 
     builtin_options(&opts);
     info = qemu_stream_info_path(in, &opts, QEMU_STREAM_INFO_DEFAULT, NULL);
-    sections = info ? qobject_to(QList, qdict_get(qobject_to(QDict, info),
-                                                  "sections"))
-                    : NULL;
-    for (size_t i = 0; sections && i < qlist_size(sections); i++) {
-        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
-        QBool *ram = sec ? qobject_to(QBool, qdict_get(sec, "ram")) : NULL;
-
-        if (ram && qbool_get_bool(ram)) {
-            return true;
-        }
-    }
-    return false;
+    return info && cli_qemu_info_has_ram(info);
 }
 
 bool cli_qemu_keep_framing(MigrationStream *s, const char *in)
@@ -258,22 +246,6 @@ QObject *cli_qemu_info_from_stream(const MigrationStream *s,
     return info;
 }
 
-/* Whether the summary @info has the "ram" section. */
-static bool info_has_ram(QDict *info)
-{
-    QList *sections = qobject_to(QList, qdict_get(info, "sections"));
-
-    for (size_t i = 0; sections && i < qlist_size(sections); i++) {
-        QDict *sec = qobject_to(QDict, qlist_get(sections, i));
-        QBool *ram = sec ? qobject_to(QBool, qdict_get(sec, "ram")) : NULL;
-
-        if (ram && qbool_get_bool(ram)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /*
  * A migration stream with no sections and @info's configuration, which
  * the migration core reads as it reads the QEMU stream's header: the
@@ -366,7 +338,7 @@ MigrationStream *cli_qemu_decode_without_vmdesc(const char *cmd,
     /* With a vmdesc, or without RAM (the migration core's own streams):
      * the migration core reads it. */
     if (qobject_type(qdict_get(root, "vmdesc")) != QTYPE_QNULL ||
-        !info_has_ram(root)) {
+        !cli_qemu_info_has_ram(QOBJECT(root))) {
         return NULL;
     }
     sections = qobject_to(QList, qdict_get(root, "sections"));

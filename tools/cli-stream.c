@@ -91,9 +91,7 @@ bool cli_file_is_savevm(const char *path)
     return yes;
 }
 
-/* Whether the summary @info has the "ram" section, which QEMU always
- * writes and the migration core never does. */
-static bool info_has_ram(QObject *info)
+bool cli_qemu_info_has_ram(const QObject *info)
 {
     QList *sections = qobject_to(QList, qdict_get(qobject_to(QDict, info),
                                                   "sections"));
@@ -173,7 +171,7 @@ QObject *cli_qemu_info(const char *path, CliInputKind kind,
         info = *data ? qemu_stream_info_mem((*data)->data, (*data)->len,
                                             &opts, flags, &err)
                      : qemu_stream_info_path(path, &opts, flags, &err);
-        if (info && info_has_ram(info)) {
+        if (info && cli_qemu_info_has_ram(info)) {
             return info;
         }
         qobject_unref(info);

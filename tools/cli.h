@@ -151,6 +151,10 @@ MigrationStream *cli_decode_stream_with(const char *path,
                                         void *opaque);
 /* The same for an input already read into @data (transfer none). */
 MigrationStream *cli_decode_stream_data(const char *path, GByteArray *data);
+/* Whether the stream summary @info (qemu_stream_info_path()) has the
+ * "ram" section: QEMU always writes one, the migration core never. */
+bool cli_qemu_info_has_ram(const QObject *info);
+
 /*
  * The summary of a QEMU savevm stream (one QEMU wrote, or the legacy
  * format) that has a vmdesc, read by the library from the file (or, for

@@ -350,6 +350,11 @@ static void pre_read_start(PreRead *pr, const char *path)
 {
     *pr = (PreRead){ .path = path };
     if (strcmp(path, "-")) {
+        /* QVISIT_ERROR's quark (G_DEFINE_QUARK, no lock) and GLib's
+         * error allocator are made on first use: make them here, while
+         * there is one thread (ThreadSanitizer saw the two race). */
+        g_error_free(g_error_new_literal(QVISIT_ERROR, QVISIT_ERROR_FAILED,
+                                         ""));
         pr->errors = g_string_new(NULL);
         pr->thread = g_thread_new("diff-read", pre_read_run, pr);
     }

@@ -373,6 +373,20 @@ static void version_has_help_and_rejects_arguments(void)
     cli_run_clear(&v);
 }
 
+/* The command list said convert writes legacy, binary or json only. */
+static void top_level_help_lists_every_format_convert_writes(void)
+{
+    CliRun h = run("--help");
+
+    CU_ASSERT_EQUAL(h.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h.out, "\n  convert        rewrite a "
+                                         "stream as legacy, binary, json "
+                                         "or qemu\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h.out, "\n  version        print the "
+                                         "version\n"));
+    cli_run_clear(&h);
+}
+
 static const TestCase tests[] = {
     { "dump_prints_the_same_document_for_every_format",
       dump_prints_the_same_document_for_every_format },
@@ -396,6 +410,8 @@ static const TestCase tests[] = {
       every_command_has_help_and_rejects_bad_options },
     { "version_has_help_and_rejects_arguments",
       version_has_help_and_rejects_arguments },
+    { "top_level_help_lists_every_format_convert_writes",
+      top_level_help_lists_every_format_convert_writes },
     { NULL, NULL },
 };
 

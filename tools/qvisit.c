@@ -11,7 +11,8 @@
 static const CliCommand commands[] = {
     { "version", "print the version", cmd_version },
     { "dump", "print a stream (ours or QEMU's, --qemu) as JSON", cmd_dump },
-    { "convert", "rewrite a stream as legacy, binary or json", cmd_convert },
+    { "convert", "rewrite a stream as legacy, binary, json or qemu",
+      cmd_convert },
     { "info", "format, devices, versions and sizes of a stream", cmd_info },
     { "diff", "member-level differences between two states", cmd_diff },
     { "schemas", "write a release's device schemas as JSON", cmd_schemas },

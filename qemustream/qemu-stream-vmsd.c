@@ -464,14 +464,19 @@ static bool read_field(QsReader *r, const QDict *fd, QDict *out,
                       : qs__native_kind(fd, d.type, d.size);
     /* Elements take their size from the stream, except zero-size ones:
      * bound those so a short vmdesc cannot ask for millions of values. */
-    if ((uint64_t)d.size > r->limits->max_section_size ||
-        (d.array_len >= 0 &&
-         ((uint64_t)d.array_len > r->limits->max_array_len ||
-          (d.size == 0 && d.array_len > 4096)))) {
+    if ((uint64_t)d.size > r->limits->max_section_size) {
         return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
-                         "vmdesc size %" G_GINT64_FORMAT " x %"
-                         G_GINT64_FORMAT " exceeds the limits", d.size,
-                         d.array_len);
+                         "vmdesc field of %" G_GINT64_FORMAT " bytes "
+                         "exceeds max_section_size (%zu)", d.size,
+                         r->limits->max_section_size);
+    }
+    if (d.array_len >= 0 &&
+        ((uint64_t)d.array_len > r->limits->max_array_len ||
+         (d.size == 0 && d.array_len > 4096))) {
+        return qs__error(r, errp, QVISIT_ERROR_LIMIT, r->pos,
+                         "vmdesc array of %" G_GINT64_FORMAT " elements "
+                         "of %" G_GINT64_FORMAT " bytes exceeds the limits",
+                         d.array_len, d.size);
     }
 
     if (!qs__charge(r, QS_COST_MEMBER(strlen(d.name) + 4), errp)) {

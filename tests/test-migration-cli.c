@@ -318,7 +318,11 @@ static void diff_of_an_empty_input_fails_cleanly(void)
 
 static void every_command_has_help_and_rejects_bad_options(void)
 {
-    static const char *const cmds[] = { "dump", "convert", "info", "diff" };
+    static const char *const cmds[] = {
+        "version", "dump", "convert", "info", "diff", "schemas",
+        "compat-check", "compat-graph", "encode", "set", "ram", "check",
+        "snapshots",
+    };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
         g_autofree char *h = g_strdup_printf("%s --help", cmds[i]);
@@ -332,6 +336,55 @@ static void every_command_has_help_and_rejects_bad_options(void)
         cli_run_clear(&rh);
         cli_run_clear(&rb);
     }
+}
+
+/* `version` took no options: --help printed the version and anything
+ * else was ignored with status 0, against "every command has --help, 2 on
+ * a usage error" (README). */
+static void version_has_help_and_rejects_arguments(void)
+{
+    CliRun h = run("version --help");
+    CliRun o = run("version --bogus");
+    CliRun a = run("--version extra");
+    CliRun v = run("version");
+
+    CU_ASSERT_EQUAL(h.status, 0);
+    CU_ASSERT_STRING_EQUAL(h.out,
+                           "usage: qvisit version\n\n"
+                           "Prints qvisit's version (also: qvisit "
+                           "--version).\n\n"
+                           "options:\n"
+                           "  -h, --help    show this help\n\n"
+                           "exit status: 0 success, 1 standard output "
+                           "failed, 2 usage error\n");
+    CU_ASSERT_STRING_EQUAL(h.err, "");
+    CU_ASSERT_EQUAL(o.status, 2);
+    CU_ASSERT_STRING_EQUAL(o.out, "");
+    CU_ASSERT_STRING_EQUAL(o.err,
+                           "qvisit: version: unknown option '--bogus'\n");
+    CU_ASSERT_EQUAL(a.status, 2);
+    CU_ASSERT_STRING_EQUAL(a.err,
+                           "qvisit: version: unexpected argument 'extra'\n");
+    CU_ASSERT_EQUAL(v.status, 0);
+    CU_ASSERT_STRING_EQUAL(v.out, "qvisit " QVISIT_VERSION_STRING "\n");
+    cli_run_clear(&h);
+    cli_run_clear(&o);
+    cli_run_clear(&a);
+    cli_run_clear(&v);
+}
+
+/* The command list said convert writes legacy, binary or json only. */
+static void top_level_help_lists_every_format_convert_writes(void)
+{
+    CliRun h = run("--help");
+
+    CU_ASSERT_EQUAL(h.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h.out, "\n  convert        rewrite a "
+                                         "stream as legacy, binary, json "
+                                         "or qemu\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(h.out, "\n  version        print the "
+                                         "version\n"));
+    cli_run_clear(&h);
 }
 
 static const TestCase tests[] = {
@@ -355,6 +408,10 @@ static const TestCase tests[] = {
       diff_of_an_empty_input_fails_cleanly },
     { "every_command_has_help_and_rejects_bad_options",
       every_command_has_help_and_rejects_bad_options },
+    { "version_has_help_and_rejects_arguments",
+      version_has_help_and_rejects_arguments },
+    { "top_level_help_lists_every_format_convert_writes",
+      top_level_help_lists_every_format_convert_writes },
     { NULL, NULL },
 };
 

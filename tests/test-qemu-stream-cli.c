@@ -46,6 +46,12 @@ static const CliCase cases[] = {
       "qvisit: dump: --ram and --analyze-compat cannot be combined\n" },
     { "Q dump --qemu /nonexistent.mig", 1, NULL, "",
       "qvisit: /nonexistent.mig: No such file or directory\n" },
+    /* A field over --max-section said "vmdesc size 46143 x -1 exceeds
+     * the limits": an array length of -1 for a field that is none, and
+     * no limit named. */
+    { "Q dump --qemu --max-section 1K " DATA "pc-serial-nic-usb.mig", 1,
+      NULL, "", "qvisit: 0000:00:03.0/virtio-net.virtio: vmdesc field of "
+      "46143 bytes exceeds max_section_size (1024) at byte 753324\n" },
     { "Q encode " DATA "x.json out", 2, NULL, "",
       "qvisit: encode: only --qemu streams are supported so far\n" },
     { "Q encode --qemu x.json", 2, NULL, "",

@@ -640,6 +640,8 @@ int cmd_compat_check(int argc, char **argv)
         }
     }
     if (npaths != 2) {
+        cli_error("compat-check: expected OLD_SCHEMAS.json and "
+                  "NEW_SCHEMAS.json");
         check_usage(stderr);
         return CLI_EXIT_USAGE;
     }

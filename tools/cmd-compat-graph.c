@@ -46,7 +46,19 @@ static void graph_usage(FILE *out)
             "steps. The example devices and their transforms are known\n"
             "unless a plugin is given: then only the plugin's devices\n"
             "(--devices) and transforms (--transforms) are, and --builtin\n"
-            "adds the example devices and their transforms back.\n");
+            "adds the example devices and their transforms back.\n"
+            "\n"
+            "options:\n"
+            "  --device NAME         only NAME's versions and steps\n"
+            "  --transforms WHICH    builtin, none or a transform plugin\n"
+            "                        (docs/compat-authors.md)\n"
+            "  --devices PLUGIN.so   the plugin's devices; may be repeated\n"
+            "  --builtin             with a plugin, the example devices\n"
+            "                        and transforms too\n"
+            "  -h, --help            show this help\n"
+            "\n"
+            "exit status: 0 success, 1 bad plugin or failed write, "
+            "2 usage error\n");
 }
 
 static void add_device(Graph *g, const char *id)
@@ -168,6 +180,7 @@ int cmd_compat_graph(int argc, char **argv)
             graph_usage(stdout);
             return CLI_EXIT_OK;
         } else if ((!strcmp(argv[i], "--device") ||
+                    !strcmp(argv[i], "--devices") ||
                     !strcmp(argv[i], "--transforms")) && i + 1 >= argc) {
             cli_error("compat-graph: %s needs a value", argv[i]);
             return CLI_EXIT_USAGE;
@@ -175,10 +188,14 @@ int cmd_compat_graph(int argc, char **argv)
             g.only = argv[++i];
         } else if (!strcmp(argv[i], "--transforms")) {
             transforms = argv[++i];
-        } else if (!strcmp(argv[i], "--devices") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--devices")) {
             g_ptr_array_add(plugins, argv[++i]);
         } else if (!strcmp(argv[i], "--builtin")) {
             builtin = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("compat-graph: unknown option '%s'", argv[i]);
+            graph_usage(stderr);
+            return CLI_EXIT_USAGE;
         } else {
             cli_error("compat-graph: unexpected argument '%s'", argv[i]);
             graph_usage(stderr);

@@ -32,7 +32,11 @@ static void schemas_usage(FILE *out)
             "                      newest layout of each) instead; may be\n"
             "                      repeated (docs/compat-authors.md)\n"
             "  --builtin           with --devices, describe the example\n"
-            "                      devices of release N too\n",
+            "                      devices of release N too\n"
+            "  -h, --help          show this help\n"
+            "\n"
+            "exit status: 0 success, 1 bad plugin or failed write, "
+            "2 usage error\n",
             EXAMPLE_RELEASE_MAX);
 }
 

@@ -11,7 +11,8 @@
 static const CliCommand commands[] = {
     { "version", "print the version", cmd_version },
     { "dump", "print a stream (ours or QEMU's, --qemu) as JSON", cmd_dump },
-    { "convert", "rewrite a stream as legacy, binary or json", cmd_convert },
+    { "convert", "rewrite a stream as legacy, binary, json or qemu",
+      cmd_convert },
     { "info", "format, devices, versions and sizes of a stream", cmd_info },
     { "diff", "member-level differences between two states", cmd_diff },
     { "schemas", "write a release's device schemas as JSON", cmd_schemas },
@@ -55,8 +56,23 @@ void cli_error(const char *fmt, ...)
 
 int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: qvisit version\n\n"
+                   "Prints qvisit's version (also: qvisit --version).\n\n"
+                   "options:\n"
+                   "  -h, --help    show this help\n\n"
+                   "exit status: 0 success, 1 standard output failed, "
+                   "2 usage error\n");
+            return CLI_EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("version: unknown option '%s'", argv[i]);
+        } else {
+            cli_error("version: unexpected argument '%s'", argv[i]);
+        }
+        return CLI_EXIT_USAGE;
+    }
     printf("qvisit %s\n", QVISIT_VERSION_STRING);
     return CLI_EXIT_OK;
 }

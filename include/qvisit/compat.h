@@ -389,6 +389,7 @@ QVISIT_API bool compat_convert_machine(CompatRegistry *r, QDict *machine,
  *   to @id_a, in the order @id_a gets them
  * @id_b: the second new device; it gets every other member of @id, in
  *   their order
+ * @errp: return location for an error
  *
  * Splits one device into two.
  *

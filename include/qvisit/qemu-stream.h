@@ -169,7 +169,8 @@ QVISIT_API void qemu_stream_options_init(QemuStreamOptions *opts);
  * %QVISIT_ERROR_TRUNCATED when the stream ends early;
  * %QVISIT_ERROR_INVALID when a section disagrees with its description;
  * %QVISIT_ERROR_UNKNOWN for a section the vmdesc does not describe or an
- * unsupported record; %QVISIT_ERROR_LIMIT when a length exceeds @limits;
+ * unsupported record; %QVISIT_ERROR_LIMIT when a length exceeds
+ * @opts->limits;
  * %QVISIT_ERROR_IO for a read error.
  *
  * Returns: (transfer full) (nullable): the dump, or NULL on error.

@@ -620,6 +620,30 @@ static void cli_error_for_a_bad_id_is_one_escaped_line(void)
     cli_run_clear(&i);
 }
 
+/* Text from the command line (a file name, a set path) reaches messages
+ * as one line too: control bytes as \xNN. */
+static void cli_error_escapes_command_line_text(void)
+{
+    static const char *const info[] = { "info", "no\nfile\x1b[31m", NULL };
+    g_autofree char *cwd = g_get_current_dir();
+    g_autofree char *stream = g_build_filename(cwd, "tests", "data", "qemu",
+                                               "pc-nodefaults.mig", NULL);
+    const char *const set[] = { "set", stream, "-o", "out.mig",
+                                "ser\nial.x=1", NULL };
+    CliRun i = run(info);
+    CliRun s = run(set);
+
+    CU_ASSERT_EQUAL(i.status, 1);
+    CU_ASSERT_STRING_EQUAL(i.err, "qvisit: no\\x0afile\\x1b[31m: No such "
+                                  "file or directory\n");
+    CU_ASSERT_EQUAL(s.status, 1);
+    CU_ASSERT_TRUE(terminal_safe(s.err));
+    CU_ASSERT_TRUE(g_str_has_prefix(s.err, "qvisit: ser\\x0aial.x: "));
+    CU_ASSERT_PTR_EQUAL(strchr(s.err, '\n'), s.err + strlen(s.err) - 1);
+    cli_run_clear(&i);
+    cli_run_clear(&s);
+}
+
 static void info_listing_escapes_the_machine_type(void)
 {
     g_autoptr(GByteArray) bin = binary_stream("vm\x1b]0;pwned\x07\npc",
@@ -736,6 +760,8 @@ static const TestCase tests[] = {
       qemu_encode_member_errors_escape_the_document },
     { "cli_error_for_a_bad_id_is_one_escaped_line",
       cli_error_for_a_bad_id_is_one_escaped_line },
+    { "cli_error_escapes_command_line_text",
+      cli_error_escapes_command_line_text },
     { "info_listing_escapes_the_machine_type",
       info_listing_escapes_the_machine_type },
     { "diff_listing_escapes_member_names_and_values",

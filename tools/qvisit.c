@@ -37,21 +37,41 @@ void cli_error_capture(GString *into)
     captured_errors = into;
 }
 
+/*
+ * Appends @msg to @out with every control byte (C0, DEL) as \xNN. Text
+ * from an input is escaped where it enters a message
+ * (qvisit_error_escape()); this catches what the command line gave (a
+ * file name, a path with a newline), so that a message stays one line.
+ */
+static void append_one_line(GString *out, const char *msg)
+{
+    for (const char *p = msg; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c < 0x20 || c == 0x7f) {
+            g_string_append_printf(out, "\\x%02x", c);
+        } else {
+            g_string_append_c(out, (char)c);
+        }
+    }
+}
+
 void cli_error(const char *fmt, ...)
 {
+    g_autoptr(GString) line = g_string_new("qvisit: ");
+    g_autofree char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    if (captured_errors) {
-        g_string_append(captured_errors, "qvisit: ");
-        g_string_append_vprintf(captured_errors, fmt, ap);
-        g_string_append_c(captured_errors, '\n');
-    } else {
-        fputs("qvisit: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-    }
+    msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    append_one_line(line, msg);
+    g_string_append_c(line, '\n');
+    if (captured_errors) {
+        g_string_append_len(captured_errors, line->str, line->len);
+    } else {
+        fputs(line->str, stderr);
+    }
 }
 
 int cmd_version(int argc, char **argv)

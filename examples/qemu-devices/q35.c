@@ -12,11 +12,20 @@
  *
  * Configuration facts the stream does not carry, as the q35 machine
  * types of QEMU 7.2 have them by default: the SMBus state is migrated
- * (machine types from 4.0), memory hotplug has no DIMM slots, and the
+ * (machine types from 4.0), and the
  * "ich9_pm/cpuhp" subsection, whose length depends on the number of
  * possible CPUs and which is only sent once the guest switched to the
  * modern CPU hotplug interface, is not described: a section that has it
  * is an UNKNOWN error naming it.
+ *
+ * The number of memory hotplug (DIMM) slots (-m ...,slots=N, 0 without)
+ * is configuration too: "ich9_pm/memhp" holds one status struct per
+ * slot after the selector, and nothing in the stream counts them. On
+ * decode the walk takes the smallest N (0 to 256, QEMU's
+ * ACPI_MAX_RAM_SLOTS) with which the whole section decodes and ends
+ * exactly where the stream has the section's footer (0x7e, be32 section
+ * id; without footers, the next record's type byte); on encode, N is
+ * the length of the state's "devs".
  */
 #include "examples/qemu-devices/vmstate-walk.h"
 
@@ -54,6 +63,16 @@ const QemuDevice qemu_dev_mch = {
 #define QEMU_ICH9_GPE0_LEN 16
 #define QEMU_ICH9_CC_SIZE (16 * 1024)
 #define QEMU_ICH9_PCIHP_BUSES 256
+/* ACPI_MAX_RAM_SLOTS */
+#define QEMU_MEMHP_MAX_SLOTS 256
+
+/* "memory hotplug device state" v1 (hw/acpi/memory_hotplug.c). */
+typedef struct QemuMemStatus {
+    bool is_enabled;
+    bool is_inserting;
+    uint32_t ost_event;
+    uint32_t ost_status;
+} QemuMemStatus;
 
 typedef struct QemuTCORegs {
     uint16_t rld;
@@ -85,6 +104,8 @@ typedef struct QemuICH9PMRegs {
     uint32_t smi_sts;
     bool memhp_present;
     uint32_t memhp_selector;
+    uint32_t memhp_slots;       /* configuration: DIMM slots */
+    QemuMemStatus memhp_devs[QEMU_MEMHP_MAX_SLOTS];
     bool tco_present;
     QemuTCORegs tco;
     bool cpuhp_present;
@@ -116,9 +137,32 @@ static bool ich9_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
     QemuICH9PMRegs *pm = state;
 
     (void)version;
-    /* "memory hotplug state" v1 without DIMM slots: the selector only. */
-    return visit_start_struct(v, "acpi_memory_hotplug", errp) &&
-           visit_type_u32(v, "selector", &pm->memhp_selector, errp) &&
+    /* "memory hotplug state" v1: the selector, then "devs", a
+     * VMSTATE_STRUCT_VARRAY_POINTER_UINT32 of one struct per DIMM slot,
+     * shaped as QEMU's vmdesc describes it: nothing without slots, a
+     * struct for one, a list for more. */
+    if (!visit_start_struct(v, "acpi_memory_hotplug", errp) ||
+        !visit_type_u32(v, "selector", &pm->memhp_selector, errp)) {
+        return false;
+    }
+    if (pm->memhp_slots > 1 &&
+        !visit_start_array(v, "devs", pm->memhp_slots, errp)) {
+        return false;
+    }
+    for (uint32_t i = 0; i < pm->memhp_slots; i++) {
+        QemuMemStatus *d = &pm->memhp_devs[i];
+
+        if (!visit_start_struct(v, pm->memhp_slots > 1 ? NULL : "devs",
+                                errp) ||
+            !visit_type_bool(v, "is_enabled", &d->is_enabled, errp) ||
+            !visit_type_bool(v, "is_inserting", &d->is_inserting, errp) ||
+            !visit_type_u32(v, "ost_event", &d->ost_event, errp) ||
+            !visit_type_u32(v, "ost_status", &d->ost_status, errp) ||
+            !visit_end_struct(v, errp)) {
+            return false;
+        }
+    }
+    return (pm->memhp_slots <= 1 || visit_end_array(v, errp)) &&
            visit_end_struct(v, errp);
 }
 
@@ -268,6 +312,59 @@ static bool ich9_lpc_visit(Visitor *v, void *state, uint32_t version,
                                ich9_lpc_smi_feat_visit, s, errp);
 }
 
+/* The DIMM slot count: see the comment at the top. */
+static void ich9_lpc_configure(const QemuDevice *dev, void *state,
+                               const QemuDeviceContext *ctx)
+{
+    QemuICH9LPCState *s = state;
+
+    if (ctx->tree) {
+        QDict *pm = qobject_to(QDict, qdict_get(ctx->tree, "pm"));
+        QDict *sub = pm ? qobject_to(QDict, qdict_get(pm, "ich9_pm/memhp"))
+                        : NULL;
+        QDict *mh = sub ? qobject_to(QDict,
+                                     qdict_get(sub, "acpi_memory_hotplug"))
+                        : NULL;
+        QObject *devs = mh ? qdict_get(mh, "devs") : NULL;
+        QList *list = qobject_to(QList, devs);
+
+        if (list) {
+            s->pm.memhp_slots = MIN(qlist_size(list), QEMU_MEMHP_MAX_SLOTS);
+        } else if (qobject_to(QDict, devs)) {
+            s->pm.memhp_slots = 1;
+        }
+        return;
+    }
+    for (uint32_t n = 1; ctx->payload && n <= QEMU_MEMHP_MAX_SLOTS; n++) {
+        QemuICH9LPCState *t;
+        size_t used;
+        bool fits;
+
+        if (n == 1) {
+            /* Without slots first, the usual configuration. */
+            t = g_malloc0(sizeof(*t));
+            fits = qemu_device_try(dev, ctx->idstr, ctx->version, t,
+                                   ctx->payload, ctx->len, &used) &&
+                   (!t->pm.memhp_present ||
+                    qemu_device_ends_at(ctx, used));
+            g_free(t);
+            if (fits) {
+                return;
+            }
+        }
+        t = g_malloc0(sizeof(*t));
+        t->pm.memhp_slots = n;
+        fits = qemu_device_try(dev, ctx->idstr, ctx->version, t,
+                               ctx->payload, ctx->len, &used) &&
+               t->pm.memhp_present && qemu_device_ends_at(ctx, used);
+        g_free(t);
+        if (fits) {
+            s->pm.memhp_slots = n;
+            return;
+        }
+    }
+}
+
 const QemuDevice qemu_dev_ich9_lpc = {
     .name = "ICH9LPC",
     .vmsd_name = "ICH9LPC",
@@ -275,6 +372,7 @@ const QemuDevice qemu_dev_ich9_lpc = {
     .minimum_version = 1,
     .state_size = sizeof(QemuICH9LPCState),
     .visit = ich9_lpc_visit,
+    .configure = ich9_lpc_configure,
 };
 
 /* --- ich9_smb ----------------------------------------------------------- */

@@ -372,8 +372,10 @@ static void every_known_section_decodes_and_reencodes_alone(void)
                               &inst);
             dev = qemu_devices_find(idstr, (uint32_t)ver);
             /* pc-i440fx-2.3 sends no SMBus state and no ACPI index:
-             * not the configuration the built-in piix4_pm describes
-             * (test-qemu-devices-sections checks the error). */
+             * a payload decoded alone, without the stream around it,
+             * gets the current machine types' configuration (the
+             * stripped stream decodes whole: test_qemu_stripped_streams;
+             * test-qemu-devices-sections checks the error). */
             if (!strcmp(name, "pc-2.3-old") &&
                 g_str_has_suffix(idstr, "/piix4_pm")) {
                 dev = NULL;
@@ -986,25 +988,33 @@ static uint8_t *stripped_copy(const char *name, size_t *len)
 /*
  * Configuration that a section does not carry, found without a vmdesc:
  * q35-memslots (-m 16M,slots=2,maxmem=64M) has one memory hotplug status
- * struct per DIMM slot in ICH9LPC's "ich9_pm/memhp", two; pc-2.3-old's
- * piix4_pm has neither the SMBus state nor the ACPI index (no
- * configuration record: a machine type up to 2.3). Both decode as with
- * their vmdesc (the loop over test_qemu_stripped_streams compares every
- * section) and re-encode byte for byte. The machine type decides: a
- * pc-i440fx-7.2 stream relabelled pc-i440fx-6.2 (no ACPI index) or 3.1
- * (nor SMBus state) no longer fits, relabelled 7.0 it still does.
+ * struct per DIMM slot in ICH9LPC's "ich9_pm/memhp", two, and
+ * pc-memslots (slots=3) three in piix4_pm's; pc-2.3-old's piix4_pm has
+ * neither the SMBus state nor the ACPI index (no configuration record: a
+ * machine type up to 2.3). They decode as with their vmdesc (the loop
+ * over test_qemu_stripped_streams compares every section) and re-encode
+ * byte for byte. The machine type decides: a pc-i440fx-7.2 stream
+ * relabelled pc-i440fx-6.2 (no ACPI index) or 3.1 (nor SMBus state), or
+ * a pc-q35-7.2 one relabelled pc-q35-3.1 (no ich9_smb SMBus state), no
+ * longer fits; relabelled pc-i440fx-7.0 it still does.
  */
 static void configuration_the_section_does_not_carry(void)
 {
     static const struct {
+        const char *stream;
         const char *machine;
         const char *error;
     } relabel[] = {
-        { "pc-i440fx-7.0", NULL },
-        { "pc-i440fx-6.2", "0000:00:01.3/piix4_pm: missing section footer "
-                           "(got byte 0x00) at byte 251665" },
-        { "pc-i440fx-3.1", "0000:00:01.3/piix4_pm: missing section footer "
-                           "(got byte 0x00) at byte 251617" },
+        { "pc-nodefaults", "pc-i440fx-7.0", NULL },
+        { "pc-nodefaults", "pc-i440fx-6.2",
+          "0000:00:01.3/piix4_pm: missing section footer (got byte 0x00) "
+          "at byte 251665" },
+        { "pc-nodefaults", "pc-i440fx-3.1",
+          "0000:00:01.3/piix4_pm: missing section footer (got byte 0x00) "
+          "at byte 251617" },
+        { "q35-memslots", "pc-q35-3.1",
+          "0000:00:1f.3/ich9_smb: missing section footer (got byte 0x00) "
+          "at byte 279492" },
     };
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) dump = NULL;
@@ -1070,11 +1080,41 @@ static void configuration_the_section_does_not_carry(void)
     dump = NULL;
     g_clear_pointer(&data, g_free);
 
+    data = stripped_copy("pc-memslots", &len);
+    dump = dump_builtin(data, len, false, true, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    st = record_state(dump, "/piix4_pm");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    sub = qobject_to(QDict, qdict_get(st, "piix4_pm/memhp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    g_string_free(text, true);
+    text = qobject_to_json(QOBJECT(sub));
+    CU_ASSERT_STRING_EQUAL(text->str,
+        "{\"acpi_memory_hotplug\":{\"selector\":0,\"devs\":["
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0},"
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0},"
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0}]}}");
+    out = encode_builtin(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
+    g_clear_pointer(&out, g_byte_array_unref);
+    qobject_unref(dump);
+    dump = NULL;
+    g_clear_pointer(&data, g_free);
+
     for (size_t i = 0; i < G_N_ELEMENTS(relabel); i++) {
-        data = stripped_copy("pc-nodefaults", &len);
-        /* The configuration record: 0x07, be32 13, the machine type. */
-        CU_ASSERT_EQUAL_FATAL(memcmp(data + 13, "pc-i440fx-7.2", 13), 0);
-        memcpy(data + 13, relabel[i].machine, 13);
+        size_t mlen = strlen(relabel[i].machine);
+
+        data = stripped_copy(relabel[i].stream, &len);
+        /* The configuration record after the 8-byte header: 0x07, be32
+         * length, the machine type (as long as the new one). */
+        CU_ASSERT_EQUAL_FATAL(data[12], mlen);
+        memcpy(data + 13, relabel[i].machine, mlen);
         dump = dump_builtin(data, len, false, true, &err);
         if (relabel[i].error) {
             CU_ASSERT_PTR_NULL(dump);

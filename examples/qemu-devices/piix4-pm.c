@@ -53,7 +53,7 @@ typedef struct QemuPIIX4PMState {
     bool has_acpi_index;        /* configuration: see the top */
     uint32_t acpi_index;
     bool memhp_present;
-    uint32_t memhp_selector;
+    QemuMemHotplug memhp;
     bool cpuhp_present;
 } QemuPIIX4PMState;
 
@@ -63,12 +63,7 @@ static bool piix4_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
     QemuPIIX4PMState *s = state;
 
     (void)version;
-    /* "memory hotplug state" v1: the selector, then one struct per DIMM
-     * slot (a VMSTATE_STRUCT_VARRAY_POINTER_UINT32 of dev_count, a
-     * configuration value): none without slots. */
-    return visit_start_struct(v, "acpi_memory_hotplug", errp) &&
-           visit_type_u32(v, "selector", &s->memhp_selector, errp) &&
-           visit_end_struct(v, errp);
+    return vmstate_walk_memhp(v, "acpi_memory_hotplug", &s->memhp, errp);
 }
 
 /* "piix4_pm/cpuhp": a "CPU hotplug state" with one struct per possible
@@ -108,19 +103,29 @@ static bool piix4_pm_hotplug_visit(Visitor *v, QemuPIIX4PMState *s,
                            errp));
 }
 
+static void piix4_pm_set_slots(void *state, uint32_t n)
+{
+    ((QemuPIIX4PMState *)state)->memhp.slots = n;
+}
+
 static void piix4_pm_configure(const QemuDevice *dev, void *state,
                                const QemuDeviceContext *ctx)
 {
     QemuPIIX4PMState *s = state;
 
-    (void)dev;
     if (ctx->tree) {
         s->has_smb = qdict_haskey(ctx->tree, "smb");
         s->has_acpi_index = qdict_haskey(ctx->tree,
                                          "acpi_pci_hotplug.acpi_index");
+        s->memhp.slots = vmstate_walk_memhp_slots(
+            qobject_to(QDict, qdict_get(ctx->tree, "piix4_pm/memhp")));
     } else {
         s->has_smb = !qemu_device_machine_older(ctx, 4, 0);
         s->has_acpi_index = !qemu_device_machine_older(ctx, 7, 0);
+        /* The trials need the two above. */
+        s->memhp.slots = qemu_device_find_count(dev, ctx, s,
+                                                QEMU_MEMHP_MAX_SLOTS,
+                                                piix4_pm_set_slots);
     }
 }
 

@@ -10,13 +10,12 @@
  *  - "<pci addr>/ich9_smb" (hw/i2c/smbus_ich9.c, vmsd "ich9_smb" v1):
  *    the SMBus function.
  *
- * Configuration facts the stream does not carry, as the q35 machine
- * types of QEMU 7.2 have them by default: the SMBus state is migrated
- * (machine types from 4.0), and the
- * "ich9_pm/cpuhp" subsection, whose length depends on the number of
- * possible CPUs and which is only sent once the guest switched to the
- * modern CPU hotplug interface, is not described: a section that has it
- * is an UNKNOWN error naming it.
+ * Configuration facts the stream does not carry: the "ich9_pm/cpuhp"
+ * subsection, whose length depends on the number of possible CPUs and
+ * which is only sent once the guest switched to the modern CPU hotplug
+ * interface, is not described: a section that has it is an UNKNOWN
+ * error naming it. ich9_smb's SMBus state follows the machine type
+ * (ich9_smb_configure()).
  *
  * The number of memory hotplug (DIMM) slots (-m ...,slots=N, 0 without)
  * is configuration too: "ich9_pm/memhp" holds one status struct per
@@ -63,16 +62,6 @@ const QemuDevice qemu_dev_mch = {
 #define QEMU_ICH9_GPE0_LEN 16
 #define QEMU_ICH9_CC_SIZE (16 * 1024)
 #define QEMU_ICH9_PCIHP_BUSES 256
-/* ACPI_MAX_RAM_SLOTS */
-#define QEMU_MEMHP_MAX_SLOTS 256
-
-/* "memory hotplug device state" v1 (hw/acpi/memory_hotplug.c). */
-typedef struct QemuMemStatus {
-    bool is_enabled;
-    bool is_inserting;
-    uint32_t ost_event;
-    uint32_t ost_status;
-} QemuMemStatus;
 
 typedef struct QemuTCORegs {
     uint16_t rld;
@@ -103,9 +92,7 @@ typedef struct QemuICH9PMRegs {
     uint32_t smi_en;
     uint32_t smi_sts;
     bool memhp_present;
-    uint32_t memhp_selector;
-    uint32_t memhp_slots;       /* configuration: DIMM slots */
-    QemuMemStatus memhp_devs[QEMU_MEMHP_MAX_SLOTS];
+    QemuMemHotplug memhp;
     bool tco_present;
     QemuTCORegs tco;
     bool cpuhp_present;
@@ -137,33 +124,7 @@ static bool ich9_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
     QemuICH9PMRegs *pm = state;
 
     (void)version;
-    /* "memory hotplug state" v1: the selector, then "devs", a
-     * VMSTATE_STRUCT_VARRAY_POINTER_UINT32 of one struct per DIMM slot,
-     * shaped as QEMU's vmdesc describes it: nothing without slots, a
-     * struct for one, a list for more. */
-    if (!visit_start_struct(v, "acpi_memory_hotplug", errp) ||
-        !visit_type_u32(v, "selector", &pm->memhp_selector, errp)) {
-        return false;
-    }
-    if (pm->memhp_slots > 1 &&
-        !visit_start_array(v, "devs", pm->memhp_slots, errp)) {
-        return false;
-    }
-    for (uint32_t i = 0; i < pm->memhp_slots; i++) {
-        QemuMemStatus *d = &pm->memhp_devs[i];
-
-        if (!visit_start_struct(v, pm->memhp_slots > 1 ? NULL : "devs",
-                                errp) ||
-            !visit_type_bool(v, "is_enabled", &d->is_enabled, errp) ||
-            !visit_type_bool(v, "is_inserting", &d->is_inserting, errp) ||
-            !visit_type_u32(v, "ost_event", &d->ost_event, errp) ||
-            !visit_type_u32(v, "ost_status", &d->ost_status, errp) ||
-            !visit_end_struct(v, errp)) {
-            return false;
-        }
-    }
-    return (pm->memhp_slots <= 1 || visit_end_array(v, errp)) &&
-           visit_end_struct(v, errp);
+    return vmstate_walk_memhp(v, "acpi_memory_hotplug", &pm->memhp, errp);
 }
 
 static bool ich9_pm_tco_visit(Visitor *v, void *state, uint32_t version,
@@ -312,6 +273,11 @@ static bool ich9_lpc_visit(Visitor *v, void *state, uint32_t version,
                                ich9_lpc_smi_feat_visit, s, errp);
 }
 
+static void ich9_lpc_set_slots(void *state, uint32_t n)
+{
+    ((QemuICH9LPCState *)state)->pm.memhp.slots = n;
+}
+
 /* The DIMM slot count: see the comment at the top. */
 static void ich9_lpc_configure(const QemuDevice *dev, void *state,
                                const QemuDeviceContext *ctx)
@@ -320,48 +286,13 @@ static void ich9_lpc_configure(const QemuDevice *dev, void *state,
 
     if (ctx->tree) {
         QDict *pm = qobject_to(QDict, qdict_get(ctx->tree, "pm"));
-        QDict *sub = pm ? qobject_to(QDict, qdict_get(pm, "ich9_pm/memhp"))
-                        : NULL;
-        QDict *mh = sub ? qobject_to(QDict,
-                                     qdict_get(sub, "acpi_memory_hotplug"))
-                        : NULL;
-        QObject *devs = mh ? qdict_get(mh, "devs") : NULL;
-        QList *list = qobject_to(QList, devs);
 
-        if (list) {
-            s->pm.memhp_slots = MIN(qlist_size(list), QEMU_MEMHP_MAX_SLOTS);
-        } else if (qobject_to(QDict, devs)) {
-            s->pm.memhp_slots = 1;
-        }
-        return;
-    }
-    for (uint32_t n = 1; ctx->payload && n <= QEMU_MEMHP_MAX_SLOTS; n++) {
-        QemuICH9LPCState *t;
-        size_t used;
-        bool fits;
-
-        if (n == 1) {
-            /* Without slots first, the usual configuration. */
-            t = g_malloc0(sizeof(*t));
-            fits = qemu_device_try(dev, ctx->idstr, ctx->version, t,
-                                   ctx->payload, ctx->len, &used) &&
-                   (!t->pm.memhp_present ||
-                    qemu_device_ends_at(ctx, used));
-            g_free(t);
-            if (fits) {
-                return;
-            }
-        }
-        t = g_malloc0(sizeof(*t));
-        t->pm.memhp_slots = n;
-        fits = qemu_device_try(dev, ctx->idstr, ctx->version, t,
-                               ctx->payload, ctx->len, &used) &&
-               t->pm.memhp_present && qemu_device_ends_at(ctx, used);
-        g_free(t);
-        if (fits) {
-            s->pm.memhp_slots = n;
-            return;
-        }
+        s->pm.memhp.slots = vmstate_walk_memhp_slots(
+            pm ? qobject_to(QDict, qdict_get(pm, "ich9_pm/memhp")) : NULL);
+    } else {
+        s->pm.memhp.slots = qemu_device_find_count(dev, ctx, s,
+                                                   QEMU_MEMHP_MAX_SLOTS,
+                                                   ich9_lpc_set_slots);
     }
 }
 
@@ -379,6 +310,7 @@ const QemuDevice qemu_dev_ich9_lpc = {
 
 typedef struct QemuICH9SMBState {
     QemuPCIDevice dev;
+    bool has_smb;               /* configuration: see ich9_smb_configure() */
     bool irq_enabled;
     QemuPMSMBus smb;
 } QemuICH9SMBState;
@@ -390,8 +322,22 @@ static bool ich9_smb_visit(Visitor *v, void *state, uint32_t version,
 
     (void)version;
     return vmstate_walk_pci_device(v, "dev", &s->dev, false, errp) &&
-           visit_type_bool(v, "irq_enabled", &s->irq_enabled, errp) &&
-           vmstate_walk_pmsmb(v, "smb", &s->smb, errp);
+           (!s->has_smb ||
+            (visit_type_bool(v, "irq_enabled", &s->irq_enabled, errp) &&
+             vmstate_walk_pmsmb(v, "smb", &s->smb, errp)));
+}
+
+/* "irq_enabled" and the SMBus state are migrated from pc-q35-4.0 on
+ * (older machine types set smbus_no_migration_support): the stream's
+ * machine type says, or, when encoding, the state tree. */
+static void ich9_smb_configure(const QemuDevice *dev, void *state,
+                               const QemuDeviceContext *ctx)
+{
+    QemuICH9SMBState *s = state;
+
+    (void)dev;
+    s->has_smb = ctx->tree ? qdict_haskey(ctx->tree, "smb")
+                           : !qemu_device_machine_older(ctx, 4, 0);
 }
 
 const QemuDevice qemu_dev_ich9_smb = {
@@ -401,4 +347,5 @@ const QemuDevice qemu_dev_ich9_smb = {
     .minimum_version = 1,
     .state_size = sizeof(QemuICH9SMBState),
     .visit = ich9_smb_visit,
+    .configure = ich9_smb_configure,
 };

@@ -79,6 +79,14 @@ static bool walk_root(Visitor *v, const QemuDevice *dev, const char *idstr,
            visit_end_struct(v, errp) && visit_complete(v, errp);
 }
 
+static void state_free(const QemuDevice *dev, void *state)
+{
+    if (dev->clear) {
+        dev->clear(state);
+    }
+    g_free(state);
+}
+
 bool qemu_device_try(const QemuDevice *dev, const char *idstr,
                      uint32_t version, void *state, const uint8_t *buf,
                      size_t len, size_t *used)
@@ -106,6 +114,28 @@ bool qemu_device_ends_at(const QemuDeviceContext *ctx, size_t used)
         return true;
     }
     return ctx->footers != 1 && (b[0] <= 0x04 || b[0] == 0x08);
+}
+
+uint32_t qemu_device_find_count(const QemuDevice *dev,
+                                const QemuDeviceContext *ctx,
+                                const void *state, uint32_t max,
+                                void (*set)(void *state, uint32_t n))
+{
+    for (uint32_t n = 0; ctx->payload && n <= max; n++) {
+        void *t = g_memdup2(state, dev->state_size);
+        size_t used;
+        bool fits;
+
+        set(t, n);
+        fits = qemu_device_try(dev, ctx->idstr, ctx->version, t,
+                               ctx->payload, ctx->len, &used) &&
+               qemu_device_ends_at(ctx, used);
+        state_free(dev, t);
+        if (fits) {
+            return n;
+        }
+    }
+    return 0;
 }
 
 bool qemu_device_machine_older(const QemuDeviceContext *ctx,
@@ -167,14 +197,6 @@ static void configure(const QemuDevice *dev, const char *idstr,
     }
     dev->configure(dev, state, &ctx);
     g_free((void *)ctx.payload);
-}
-
-static void state_free(const QemuDevice *dev, void *state)
-{
-    if (dev->clear) {
-        dev->clear(state);
-    }
-    g_free(state);
 }
 
 QDict *qemu_device_decode(const QemuDevice *dev, const char *idstr,

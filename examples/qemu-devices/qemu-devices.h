@@ -107,6 +107,20 @@ bool qemu_device_try(const QemuDevice *dev, const char *idstr,
 bool qemu_device_ends_at(const QemuDeviceContext *ctx, size_t used);
 
 /*
+ * For a configure hook that decodes a count the stream does not carry:
+ * the smallest n in 0..@max such that a trial decode of @ctx's payload
+ * into a copy of @state (zeroed but for the configuration the hook set
+ * before; no pointers) on which @set(copy, n) was called succeeds and
+ * ends where the section ends (qemu_device_ends_at()); 0 when none does
+ * (the real decode then reports the error). At most @max + 1 trials,
+ * each of at most QEMU_DEVICE_PEEK bytes.
+ */
+uint32_t qemu_device_find_count(const QemuDevice *dev,
+                                const QemuDeviceContext *ctx,
+                                const void *state, uint32_t max,
+                                void (*set)(void *state, uint32_t n));
+
+/*
  * For a configure hook that decodes: whether the stream's machine type
  * is older than QEMU's @major.@minor versioned machine types, so that
  * QEMU 7.2 applies the compat properties of the newer ones: true for a

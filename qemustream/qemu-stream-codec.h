@@ -272,4 +272,30 @@ void qs__put_footer(QEMUFile *f, uint32_t section_id);
 /* The vmdesc record after the EOF byte: 0x06, be32 length, the text. */
 void qs__put_vmdesc(QEMUFile *f, const char *text, size_t len);
 
+/*
+ * What the stream says about the machine around the section a
+ * QemuStreamLayouts callback is decoding or encoding, for layouts that
+ * depend on configuration the section does not carry (the built-in
+ * QEMU devices, examples/qemu-devices): set by the reader and the writer
+ * for the duration of each decode and encode call, on the calling
+ * thread only.
+ */
+typedef struct QsLayoutContext {
+    /* The stream (or dump) has a configuration record; QEMU leaves it
+     * out for machine types up to 2.3. */
+    bool has_configuration;
+    /* Its machine type ("pc-i440fx-7.2"), or NULL. */
+    const char *machine_type;
+    /* Decoding only: the section's id, and whether the stream has
+     * section footers (1), has none (0) or it is not known yet (-1). */
+    uint32_t section_id;
+    int footers;
+} QsLayoutContext;
+
+/* The context of the layout call in progress on this thread, or NULL
+ * outside one. */
+const QsLayoutContext *qs__layout_context(void);
+/* Sets (@ctx, borrowed until cleared) or clears (NULL) it. */
+void qs__layout_context_set(const QsLayoutContext *ctx);
+
 #endif /* QVISIT_QEMUSTREAM_QEMU_STREAM_CODEC_H */

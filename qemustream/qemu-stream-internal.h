@@ -39,6 +39,7 @@ typedef struct QsReader {
     bool state;
     const QsStateSink *sink;    /* state form only */
     bool has_configuration;     /* the stream has a configuration record */
+    char *machine_type;         /* its machine type (owned), or NULL */
     bool ram_full;
     uint64_t page_size;
     unsigned depth;

@@ -31,6 +31,18 @@
 /* Footer (5 bytes) plus the longest header checked after it. */
 #define QS_FOOTER_PEEK (5 + 1 + 4 + 1 + 255 + 4 + 4)
 
+static _Thread_local const QsLayoutContext *layout_context;
+
+const QsLayoutContext *qs__layout_context(void)
+{
+    return layout_context;
+}
+
+void qs__layout_context_set(const QsLayoutContext *ctx)
+{
+    layout_context = ctx;
+}
+
 static bool printable(const uint8_t *b, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -120,11 +132,19 @@ bool qs__read_layout(QsReader *r, const QsSection *s, uint64_t at,
     uint64_t start = qemu_file_transferred(r->f);
     g_autoptr(GString) hex = NULL;
     GError *err = NULL;
+    QsLayoutContext ctx = {
+        .has_configuration = r->has_configuration,
+        .machine_type = r->machine_type,
+        .section_id = s->id,
+        .footers = footers,
+    };
     QDict *state;
     bool untouched;
 
+    qs__layout_context_set(&ctx);
     state = l->decode(l->opaque, s->idstr, s->instance_id, s->version_id,
                       r->f, r->limits, &err);
+    qs__layout_context_set(NULL);
     /* The layout read through the file: the window's bytes were taken. */
     untouched = qemu_file_transferred(r->f) == start;
     r->pos += qemu_file_transferred(r->f) - start;

@@ -133,6 +133,8 @@ static bool read_configuration(QsReader *r, QDict *dump, GError **errp)
                          "machine type is not UTF-8 text");
     }
     qdict_put_str(conf, "machine_type", machine);
+    g_free(r->machine_type);
+    r->machine_type = g_strdup(machine);
     while (qs__peek_u8(r, &b) && b == QS_SUBSECTION) {
         g_autoptr(QDict) sub = qdict_new();
         g_autofree char *name = NULL;
@@ -953,6 +955,7 @@ bool qs__read_state_full(QEMUFile *f, const QObject *vmdesc,
          read_trailer(&r, NULL, errp) &&
          (!ram_digests || put_digests(&r, summary, errp));
     g_free(r.ram_block);
+    g_free(r.machine_type);
     g_free(r.page_buf);
     if (r.ram_digests) {
         g_hash_table_unref(r.ram_digests);
@@ -1038,6 +1041,7 @@ QObject *qs__dump(QEMUFile *f, const QemuStreamOptions *opts,
     ok = ok && read_records(&r, devices, dump, compat, opts, errp) &&
          read_trailer(&r, dump, errp);
     g_free(r.ram_block);
+    g_free(r.machine_type);
     qobject_unref(r.int_cache.obj);
     if (!ok) {
         return NULL;

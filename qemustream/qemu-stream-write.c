@@ -548,6 +548,8 @@ typedef struct QsEncoder {
     GHashTable *sections;       /* section id -> SECTION_KIND(QsIterKind) */
     int footers;                /* -1 until the first section record */
     size_t footers_from;        /* that record's index */
+    bool has_configuration;     /* the dump has a configuration record */
+    const char *machine_type;   /* its machine type (borrowed), or NULL */
 } QsEncoder;
 
 /* A section's kind as a hash table value (never NULL). */
@@ -824,10 +826,19 @@ static bool write_payload(QEMUFile *f, const QDict *rec, QsIterKind kind,
     }
     if (!e->devices && e->layouts) {
         GError *err = NULL;
+        QsLayoutContext ctx = {
+            .has_configuration = e->has_configuration,
+            .machine_type = e->machine_type,
+            .section_id = 0,
+            .footers = e->footers,
+        };
+        bool ok;
 
-        if (!e->layouts->encode(e->layouts->opaque, idstr, inst,
-                                (uint32_t)version,
-                                state, f, &err)) {
+        qs__layout_context_set(&ctx);
+        ok = e->layouts->encode(e->layouts->opaque, idstr, inst,
+                                (uint32_t)version, state, f, &err);
+        qs__layout_context_set(NULL);
+        if (!ok) {
             /* The layout's message may quote the dump's idstr: escaped
              * with the rest, as every message of the encoder. */
             qs__enc_member_error(path, "state", errp, err->code, "%s",
@@ -1049,6 +1060,9 @@ static bool encode_pass(QEMUFile *f, const QDict *root, QsEncoder *e,
                                  &e->ram.ignore_shared, path, errp)) {
             return false;
         }
+        e->has_configuration = true;
+        e->machine_type = qs__dict_str(qobject_to(QDict, conf),
+                                       "machine_type");
     }
     for (size_t i = 0; i < qlist_size(e->records); i++) {
         QDict *rec = qobject_to(QDict, qlist_get(e->records, i));

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 /* The committed streams (NAME of tests/data/qemu/NAME.mig) that have a
- * vmdesc and section footers, NULL-terminated: all but pc-2.3-old (no
- * footers) and pc-suppress-vmdesc (no vmdesc). */
+ * vmdesc, NULL-terminated: all but pc-suppress-vmdesc (no vmdesc). All
+ * have section footers but pc-2.3-old, the last. */
 extern const char *const test_qemu_stripped_streams[];
 
 /* The length of @data without its vmdesc record (0x06, be32 N, N bytes

@@ -275,7 +275,8 @@ static void corpus_sections_decode_without_the_vmdesc(void)
             if (!strcmp(streams[i], "pc-2.3-old") &&
                 g_str_has_suffix(idstr, "/piix4_pm")) {
                 /* pc-i440fx-2.3 migrates no SMBus state and no ACPI
-                 * index: not the configuration the walk describes. */
+                 * index; alone, without the stream's configuration,
+                 * the payload gets the current machine types'. */
                 g_autoptr(QDict) got = decode(idstr, version,
                                               data + sec->start,
                                               sec->end - sec->start, NULL,

@@ -372,8 +372,10 @@ static void every_known_section_decodes_and_reencodes_alone(void)
                               &inst);
             dev = qemu_devices_find(idstr, (uint32_t)ver);
             /* pc-i440fx-2.3 sends no SMBus state and no ACPI index:
-             * not the configuration the built-in piix4_pm describes
-             * (test-qemu-devices-sections checks the error). */
+             * a payload decoded alone, without the stream around it,
+             * gets the current machine types' configuration (the
+             * stripped stream decodes whole: test_qemu_stripped_streams;
+             * test-qemu-devices-sections checks the error). */
             if (!strcmp(name, "pc-2.3-old") &&
                 g_str_has_suffix(idstr, "/piix4_pm")) {
                 dev = NULL;
@@ -954,7 +956,186 @@ static void check_needs_a_vmdesc(void)
                  "suppress-vmdesc=on?); borrow one with --vmdesc");
 }
 
+/* The state of the record of @dump whose idstr ends in @suffix. */
+static QDict *record_state(QObject *dump, const char *suffix)
+{
+    QList *records = qobject_to(QList, qdict_get(qobject_to(QDict, dump),
+                                                 "records"));
+
+    for (size_t i = 0; records && i < qlist_size(records); i++) {
+        QDict *rec = qobject_to(QDict, qlist_get(records, i));
+        QString *idstr = qobject_to(QString, qdict_get(rec, "idstr"));
+
+        if (idstr && g_str_has_suffix(qstring_get_str(idstr), suffix)) {
+            return qobject_to(QDict, qdict_get(rec, "state"));
+        }
+    }
+    return NULL;
+}
+
+/* @name's stream without its vmdesc: its bytes (@len), after a CUnit
+ * failure if it cannot be read. */
+static uint8_t *stripped_copy(const char *name, size_t *len)
+{
+    g_autoptr(GBytes) bytes = read_stream(name);
+    size_t n;
+    const uint8_t *data = g_bytes_get_data(bytes, &n);
+
+    *len = test_qemu_stripped_len(data, n);
+    return g_memdup2(data, *len);
+}
+
+/*
+ * Configuration that a section does not carry, found without a vmdesc:
+ * q35-memslots (-m 16M,slots=2,maxmem=64M) has one memory hotplug status
+ * struct per DIMM slot in ICH9LPC's "ich9_pm/memhp", two, and
+ * pc-memslots (slots=3) three in piix4_pm's; pc-2.3-old's piix4_pm has
+ * neither the SMBus state nor the ACPI index (no configuration record: a
+ * machine type up to 2.3). They decode as with their vmdesc (the loop
+ * over test_qemu_stripped_streams compares every section) and re-encode
+ * byte for byte. The machine type decides: a pc-i440fx-7.2 stream
+ * relabelled pc-i440fx-6.2 (no ACPI index) or 3.1 (nor SMBus state), or
+ * a pc-q35-7.2 one relabelled pc-q35-3.1 (no ich9_smb SMBus state), no
+ * longer fits; relabelled pc-i440fx-7.0 it still does.
+ */
+static void configuration_the_section_does_not_carry(void)
+{
+    static const struct {
+        const char *stream;
+        const char *machine;
+        const char *error;
+    } relabel[] = {
+        { "pc-nodefaults", "pc-i440fx-7.0", NULL },
+        { "pc-nodefaults", "pc-i440fx-6.2",
+          "0000:00:01.3/piix4_pm: missing section footer (got byte 0x00) "
+          "at byte 251665" },
+        { "pc-nodefaults", "pc-i440fx-3.1",
+          "0000:00:01.3/piix4_pm: missing section footer (got byte 0x00) "
+          "at byte 251617" },
+        { "q35-memslots", "pc-q35-3.1",
+          "0000:00:1f.3/ich9_smb: missing section footer (got byte 0x00) "
+          "at byte 279492" },
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QObject) dump = NULL;
+    g_autoptr(GByteArray) out = NULL;
+    g_autoptr(GString) text = NULL;
+    g_autofree uint8_t *data = NULL;
+    QDict *st, *pm, *sub;
+    GPtrArray *lines;
+    unsigned counts[3];
+    size_t len;
+
+    /* `check --layouts builtin`: QEMU's vmdesc agrees with the walk. */
+    lines = qemu_devices_check_stream(DATA "q35-memslots.mig", NULL, counts,
+                                      &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
+    CU_ASSERT_EQUAL(counts[QEMU_DEVICES_CHECK_OK], 29);
+    CU_ASSERT_EQUAL(counts[QEMU_DEVICES_CHECK_DIFFERS], 0);
+    CU_ASSERT_EQUAL(counts[QEMU_DEVICES_CHECK_UNCHECKED], 0);
+    g_ptr_array_unref(lines);
+
+    data = stripped_copy("q35-memslots", &len);
+    dump = dump_builtin(data, len, false, true, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    st = record_state(dump, "/ICH9LPC");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    pm = qobject_to(QDict, qdict_get(st, "pm"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pm);
+    sub = qobject_to(QDict, qdict_get(pm, "ich9_pm/memhp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    text = qobject_to_json(QOBJECT(sub));
+    CU_ASSERT_STRING_EQUAL(text->str,
+        "{\"acpi_memory_hotplug\":{\"selector\":0,\"devs\":["
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0},"
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0}]}}");
+    out = encode_builtin(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
+    g_clear_pointer(&out, g_byte_array_unref);
+    qobject_unref(dump);
+    dump = NULL;
+    g_clear_pointer(&data, g_free);
+
+    data = stripped_copy("pc-2.3-old", &len);
+    dump = dump_builtin(data, len, false, true, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    st = record_state(dump, "/piix4_pm");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_FALSE(qdict_haskey(st, "smb"));
+    CU_ASSERT_FALSE(qdict_haskey(st, "acpi_pci_hotplug.acpi_index"));
+    CU_ASSERT_TRUE(qdict_haskey(st, "acpi_pci_hotplug.hotplug_select"));
+    out = encode_builtin(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
+    g_clear_pointer(&out, g_byte_array_unref);
+    qobject_unref(dump);
+    dump = NULL;
+    g_clear_pointer(&data, g_free);
+
+    data = stripped_copy("pc-memslots", &len);
+    dump = dump_builtin(data, len, false, true, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+    st = record_state(dump, "/piix4_pm");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    sub = qobject_to(QDict, qdict_get(st, "piix4_pm/memhp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+    g_string_free(text, true);
+    text = qobject_to_json(QOBJECT(sub));
+    CU_ASSERT_STRING_EQUAL(text->str,
+        "{\"acpi_memory_hotplug\":{\"selector\":0,\"devs\":["
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0},"
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0},"
+        "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
+        "\"ost_status\":0}]}}");
+    out = encode_builtin(dump, &err);
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
+    g_clear_pointer(&out, g_byte_array_unref);
+    qobject_unref(dump);
+    dump = NULL;
+    g_clear_pointer(&data, g_free);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(relabel); i++) {
+        size_t mlen = strlen(relabel[i].machine);
+
+        data = stripped_copy(relabel[i].stream, &len);
+        /* The configuration record after the 8-byte header: 0x07, be32
+         * length, the machine type (as long as the new one). */
+        CU_ASSERT_EQUAL_FATAL(data[12], mlen);
+        memcpy(data + 13, relabel[i].machine, mlen);
+        dump = dump_builtin(data, len, false, true, &err);
+        if (relabel[i].error) {
+            CU_ASSERT_PTR_NULL(dump);
+            ASSERT_ERROR(err, QVISIT_ERROR_PARSE, relabel[i].error);
+            g_clear_error(&err);
+        } else {
+            ASSERT_NO_ERROR(err);
+            CU_ASSERT_PTR_NOT_NULL(dump);
+            CU_ASSERT_TRUE(dump &&
+                           qdict_haskey(record_state(dump, "/piix4_pm"),
+                                        "acpi_pci_hotplug.acpi_index"));
+        }
+        qobject_unref(dump);
+    dump = NULL;
+        g_clear_pointer(&data, g_free);
+    }
+}
+
 static const TestCase tests[] = {
+    { "configuration_the_section_does_not_carry",
+      configuration_the_section_does_not_carry },
     { "stripped_streams_decode_as_with_their_vmdesc",
       stripped_streams_decode_as_with_their_vmdesc },
     { "stripped_streams_reencode_byte_for_byte",

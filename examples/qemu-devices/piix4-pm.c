@@ -7,16 +7,22 @@
  *
  * Several of its fields exist or not by configuration, which a stream
  * without a vmdesc does not tell. This walk describes the configuration
- * of QEMU 7.2's pc machine types from pc-i440fx-7.0 on, the default:
- * the SMBus state migrated (machine types from 4.0), ACPI PCI hotplug of
+ * of QEMU 7.2's pc machine types, the default: ACPI PCI hotplug of
  * bridges on (so the hotplug registers of all 256 buses, not the one of
- * the root bus), the ACPI index migrated (from 7.0), and memory hotplug
- * with no DIMM slots (-m without slots=). The "piix4_pm/cpuhp"
+ * the root bus), and memory hotplug with no DIMM slots (-m without
+ * slots=). The "piix4_pm/cpuhp"
  * subsection, sent once the guest uses the modern CPU hotplug interface,
  * holds one struct per possible CPU, a count the stream does not carry:
- * a section that has it is an UNKNOWN error naming it. An older machine
- * type's
- * section does not fit it: the decode then fails, or leaves bytes before
+ * a section that has it is an UNKNOWN error naming it.
+ *
+ * Two configuration facts come from the stream's configuration record
+ * (qemu_device_machine_older()): the SMBus state ("smb") is migrated
+ * from pc-i440fx-4.0 on (older types set smbus_no_migration_support),
+ * the ACPI index ("acpi_pci_hotplug.acpi_index") from pc-i440fx-7.0 on
+ * (older types set x-not-migrate-acpi-index, hw_compat_6_2); a stream
+ * without a configuration record (machine types up to 2.3) has
+ * neither. When encoding, the state tree says whether each is there.
+ * Another configuration's section does not fit it: the decode then fails, or leaves bytes before
  * the footer, which the stream reader reports.
  */
 #include "examples/qemu-devices/vmstate-walk.h"
@@ -36,6 +42,7 @@ typedef struct QemuPIIX4PMState {
     uint16_t pm1_cnt_cnt;
     uint8_t apmc;
     uint8_t apms;
+    bool has_smb;               /* configuration: see the top */
     QemuPMSMBus smb;
     int64_t tmr_timer;
     int64_t tmr_overflow_time;
@@ -43,9 +50,10 @@ typedef struct QemuPIIX4PMState {
     uint16_t gpe_en;
     uint32_t hotplug_select;
     QemuPciHpStatus pci_status[QEMU_ACPI_PCIHP_MAX_HOTPLUG_BUS];
+    bool has_acpi_index;        /* configuration: see the top */
     uint32_t acpi_index;
     bool memhp_present;
-    uint32_t memhp_selector;
+    QemuMemHotplug memhp;
     bool cpuhp_present;
 } QemuPIIX4PMState;
 
@@ -55,12 +63,7 @@ static bool piix4_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
     QemuPIIX4PMState *s = state;
 
     (void)version;
-    /* "memory hotplug state" v1: the selector, then one struct per DIMM
-     * slot (a VMSTATE_STRUCT_VARRAY_POINTER_UINT32 of dev_count, a
-     * configuration value): none without slots. */
-    return visit_start_struct(v, "acpi_memory_hotplug", errp) &&
-           visit_type_u32(v, "selector", &s->memhp_selector, errp) &&
-           visit_end_struct(v, errp);
+    return vmstate_walk_memhp(v, "acpi_memory_hotplug", &s->memhp, errp);
 }
 
 /* "piix4_pm/cpuhp": a "CPU hotplug state" with one struct per possible
@@ -95,8 +98,35 @@ static bool piix4_pm_hotplug_visit(Visitor *v, QemuPIIX4PMState *s,
         }
     }
     return visit_end_array(v, errp) &&
-           visit_type_u32(v, "acpi_pci_hotplug.acpi_index", &s->acpi_index,
-                          errp);
+           (!s->has_acpi_index ||
+            visit_type_u32(v, "acpi_pci_hotplug.acpi_index", &s->acpi_index,
+                           errp));
+}
+
+static void piix4_pm_set_slots(void *state, uint32_t n)
+{
+    ((QemuPIIX4PMState *)state)->memhp.slots = n;
+}
+
+static void piix4_pm_configure(const QemuDevice *dev, void *state,
+                               const QemuDeviceContext *ctx)
+{
+    QemuPIIX4PMState *s = state;
+
+    if (ctx->tree) {
+        s->has_smb = qdict_haskey(ctx->tree, "smb");
+        s->has_acpi_index = qdict_haskey(ctx->tree,
+                                         "acpi_pci_hotplug.acpi_index");
+        s->memhp.slots = vmstate_walk_memhp_slots(
+            qobject_to(QDict, qdict_get(ctx->tree, "piix4_pm/memhp")));
+    } else {
+        s->has_smb = !qemu_device_machine_older(ctx, 4, 0);
+        s->has_acpi_index = !qemu_device_machine_older(ctx, 7, 0);
+        /* The trials need the two above. */
+        s->memhp.slots = qemu_device_find_count(dev, ctx, s,
+                                                QEMU_MEMHP_MAX_SLOTS,
+                                                piix4_pm_set_slots);
+    }
 }
 
 static bool piix4_pm_visit(Visitor *v, void *state, uint32_t version,
@@ -114,7 +144,7 @@ static bool piix4_pm_visit(Visitor *v, void *state, uint32_t version,
            visit_type_u8(v, "apmc", &s->apmc, errp) &&
            visit_type_u8(v, "apms", &s->apms, errp) &&
            visit_end_struct(v, errp) &&
-           vmstate_walk_pmsmb(v, "smb", &s->smb, errp) &&
+           (!s->has_smb || vmstate_walk_pmsmb(v, "smb", &s->smb, errp)) &&
            visit_type_i64(v, "ar.tmr.timer", &s->tmr_timer, errp) &&
            visit_type_i64(v, "ar.tmr.overflow_time", &s->tmr_overflow_time,
                           errp) &&
@@ -138,4 +168,5 @@ const QemuDevice qemu_dev_piix4_pm = {
     .minimum_version = 3,
     .state_size = sizeof(QemuPIIX4PMState),
     .visit = piix4_pm_visit,
+    .configure = piix4_pm_configure,
 };

@@ -10,13 +10,21 @@
  *  - "<pci addr>/ich9_smb" (hw/i2c/smbus_ich9.c, vmsd "ich9_smb" v1):
  *    the SMBus function.
  *
- * Configuration facts the stream does not carry, as the q35 machine
- * types of QEMU 7.2 have them by default: the SMBus state is migrated
- * (machine types from 4.0), memory hotplug has no DIMM slots, and the
- * "ich9_pm/cpuhp" subsection, whose length depends on the number of
- * possible CPUs and which is only sent once the guest switched to the
- * modern CPU hotplug interface, is not described: a section that has it
- * is an UNKNOWN error naming it.
+ * Configuration facts the stream does not carry: the "ich9_pm/cpuhp"
+ * subsection, whose length depends on the number of possible CPUs and
+ * which is only sent once the guest switched to the modern CPU hotplug
+ * interface, is not described: a section that has it is an UNKNOWN
+ * error naming it. ich9_smb's SMBus state follows the machine type
+ * (ich9_smb_configure()).
+ *
+ * The number of memory hotplug (DIMM) slots (-m ...,slots=N, 0 without)
+ * is configuration too: "ich9_pm/memhp" holds one status struct per
+ * slot after the selector, and nothing in the stream counts them. On
+ * decode the walk takes the smallest N (0 to 256, QEMU's
+ * ACPI_MAX_RAM_SLOTS) with which the whole section decodes and ends
+ * exactly where the stream has the section's footer (0x7e, be32 section
+ * id; without footers, the next record's type byte); on encode, N is
+ * the length of the state's "devs".
  */
 #include "examples/qemu-devices/vmstate-walk.h"
 
@@ -84,7 +92,7 @@ typedef struct QemuICH9PMRegs {
     uint32_t smi_en;
     uint32_t smi_sts;
     bool memhp_present;
-    uint32_t memhp_selector;
+    QemuMemHotplug memhp;
     bool tco_present;
     QemuTCORegs tco;
     bool cpuhp_present;
@@ -116,10 +124,7 @@ static bool ich9_pm_memhp_visit(Visitor *v, void *state, uint32_t version,
     QemuICH9PMRegs *pm = state;
 
     (void)version;
-    /* "memory hotplug state" v1 without DIMM slots: the selector only. */
-    return visit_start_struct(v, "acpi_memory_hotplug", errp) &&
-           visit_type_u32(v, "selector", &pm->memhp_selector, errp) &&
-           visit_end_struct(v, errp);
+    return vmstate_walk_memhp(v, "acpi_memory_hotplug", &pm->memhp, errp);
 }
 
 static bool ich9_pm_tco_visit(Visitor *v, void *state, uint32_t version,
@@ -268,6 +273,29 @@ static bool ich9_lpc_visit(Visitor *v, void *state, uint32_t version,
                                ich9_lpc_smi_feat_visit, s, errp);
 }
 
+static void ich9_lpc_set_slots(void *state, uint32_t n)
+{
+    ((QemuICH9LPCState *)state)->pm.memhp.slots = n;
+}
+
+/* The DIMM slot count: see the comment at the top. */
+static void ich9_lpc_configure(const QemuDevice *dev, void *state,
+                               const QemuDeviceContext *ctx)
+{
+    QemuICH9LPCState *s = state;
+
+    if (ctx->tree) {
+        QDict *pm = qobject_to(QDict, qdict_get(ctx->tree, "pm"));
+
+        s->pm.memhp.slots = vmstate_walk_memhp_slots(
+            pm ? qobject_to(QDict, qdict_get(pm, "ich9_pm/memhp")) : NULL);
+    } else {
+        s->pm.memhp.slots = qemu_device_find_count(dev, ctx, s,
+                                                   QEMU_MEMHP_MAX_SLOTS,
+                                                   ich9_lpc_set_slots);
+    }
+}
+
 const QemuDevice qemu_dev_ich9_lpc = {
     .name = "ICH9LPC",
     .vmsd_name = "ICH9LPC",
@@ -275,12 +303,14 @@ const QemuDevice qemu_dev_ich9_lpc = {
     .minimum_version = 1,
     .state_size = sizeof(QemuICH9LPCState),
     .visit = ich9_lpc_visit,
+    .configure = ich9_lpc_configure,
 };
 
 /* --- ich9_smb ----------------------------------------------------------- */
 
 typedef struct QemuICH9SMBState {
     QemuPCIDevice dev;
+    bool has_smb;               /* configuration: see ich9_smb_configure() */
     bool irq_enabled;
     QemuPMSMBus smb;
 } QemuICH9SMBState;
@@ -292,8 +322,22 @@ static bool ich9_smb_visit(Visitor *v, void *state, uint32_t version,
 
     (void)version;
     return vmstate_walk_pci_device(v, "dev", &s->dev, false, errp) &&
-           visit_type_bool(v, "irq_enabled", &s->irq_enabled, errp) &&
-           vmstate_walk_pmsmb(v, "smb", &s->smb, errp);
+           (!s->has_smb ||
+            (visit_type_bool(v, "irq_enabled", &s->irq_enabled, errp) &&
+             vmstate_walk_pmsmb(v, "smb", &s->smb, errp)));
+}
+
+/* "irq_enabled" and the SMBus state are migrated from pc-q35-4.0 on
+ * (older machine types set smbus_no_migration_support): the stream's
+ * machine type says, or, when encoding, the state tree. */
+static void ich9_smb_configure(const QemuDevice *dev, void *state,
+                               const QemuDeviceContext *ctx)
+{
+    QemuICH9SMBState *s = state;
+
+    (void)dev;
+    s->has_smb = ctx->tree ? qdict_haskey(ctx->tree, "smb")
+                           : !qemu_device_machine_older(ctx, 4, 0);
 }
 
 const QemuDevice qemu_dev_ich9_smb = {
@@ -303,4 +347,5 @@ const QemuDevice qemu_dev_ich9_smb = {
     .minimum_version = 1,
     .state_size = sizeof(QemuICH9SMBState),
     .visit = ich9_smb_visit,
+    .configure = ich9_smb_configure,
 };

@@ -6,6 +6,7 @@
 #include "examples/qemu-devices/qemu-devices.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "qemustream/qemu-stream-codec.h"
@@ -86,6 +87,118 @@ static void state_free(const QemuDevice *dev, void *state)
     g_free(state);
 }
 
+bool qemu_device_try(const QemuDevice *dev, const char *idstr,
+                     uint32_t version, void *state, const uint8_t *buf,
+                     size_t len, size_t *used)
+{
+    QEMUFile *f = qemu_fopen_mem(buf, len);
+    Visitor *in = qemu_file_input_visitor_new(f);
+    bool ok = walk_root(in, dev, idstr, state, version, NULL);
+
+    visit_free(in);
+    *used = (size_t)qemu_file_transferred(f);
+    qemu_fclose(f);
+    return ok;
+}
+
+bool qemu_device_ends_at(const QemuDeviceContext *ctx, size_t used)
+{
+    const uint8_t *b = ctx->payload + used;
+
+    if (!ctx->payload || used >= ctx->len) {
+        return false;
+    }
+    if (ctx->footers != 0 && ctx->len - used >= 5 && b[0] == 0x7e &&
+        ((uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 |
+         (uint32_t)b[3] << 8 | b[4]) == ctx->section_id) {
+        return true;
+    }
+    return ctx->footers != 1 && (b[0] <= 0x04 || b[0] == 0x08);
+}
+
+uint32_t qemu_device_find_count(const QemuDevice *dev,
+                                const QemuDeviceContext *ctx,
+                                const void *state, uint32_t max,
+                                void (*set)(void *state, uint32_t n))
+{
+    for (uint32_t n = 0; ctx->payload && n <= max; n++) {
+        void *t = g_memdup2(state, dev->state_size);
+        size_t used;
+        bool fits;
+
+        set(t, n);
+        fits = qemu_device_try(dev, ctx->idstr, ctx->version, t,
+                               ctx->payload, ctx->len, &used) &&
+               qemu_device_ends_at(ctx, used);
+        state_free(dev, t);
+        if (fits) {
+            return n;
+        }
+    }
+    return 0;
+}
+
+bool qemu_device_machine_older(const QemuDeviceContext *ctx,
+                               unsigned major, unsigned minor)
+{
+    static const char *const prefixes[] = {
+        "pc-i440fx-", "pc-q35-", "xenfv-", "pc-",
+    };
+    const char *m = ctx->machine_type;
+    unsigned ma, mi;
+    int end = 0;
+
+    if (!ctx->has_configuration) {
+        return true;
+    }
+    if (!m) {
+        return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+        if (g_str_has_prefix(m, prefixes[i]) &&
+            g_ascii_isdigit(m[strlen(prefixes[i])])) {
+            m += strlen(prefixes[i]);
+            if (sscanf(m, "%u.%u%n", &ma, &mi, &end) != 2 || m[end]) {
+                return false;
+            }
+            return ma < major || (ma == major && mi < minor);
+        }
+    }
+    return false;
+}
+
+/* Runs @dev's configure hook, if any, on the zeroed @state: from @f's
+ * next bytes (decoding) or from @tree (encoding, describing). */
+static void configure(const QemuDevice *dev, const char *idstr,
+                      uint32_t version, void *state, QEMUFile *f,
+                      QDict *tree)
+{
+    const QsLayoutContext *lc = qs__layout_context();
+    QemuDeviceContext ctx = {
+        .idstr = idstr,
+        .version = version,
+        .has_configuration = lc ? lc->has_configuration : true,
+        .machine_type = lc ? lc->machine_type : NULL,
+        .section_id = lc ? lc->section_id : 0,
+        .footers = lc ? lc->footers : -1,
+        .tree = tree,
+    };
+
+    if (!dev->configure) {
+        return;
+    }
+    if (f) {
+        uint8_t *buf = NULL;
+
+        ctx.len = qemu_peek_buffer(f, &buf, QEMU_DEVICE_PEEK, 0);
+        /* The hook reads files of its own: keep a copy. */
+        ctx.payload = ctx.len ? memcpy(g_malloc(ctx.len), buf, ctx.len)
+                              : NULL;
+    }
+    dev->configure(dev, state, &ctx);
+    g_free((void *)ctx.payload);
+}
+
 QDict *qemu_device_decode(const QemuDevice *dev, const char *idstr,
                           uint32_t version, QEMUFile *f,
                           const QVisitLimits *limits, GError **errp)
@@ -97,6 +210,7 @@ QDict *qemu_device_decode(const QemuDevice *dev, const char *idstr,
 
     g_return_val_if_fail(dev != NULL && idstr != NULL && f != NULL, NULL);
     state = g_malloc0(dev->state_size);
+    configure(dev, idstr, version, state, f, NULL);
     in = qemu_file_input_visitor_new(f);
     if (limits) {
         visit_set_limits(in, limits);
@@ -122,8 +236,12 @@ static void *state_from_tree(const QemuDevice *dev, const char *idstr,
                              uint32_t version, QDict *tree, GError **errp)
 {
     void *state = g_malloc0(dev->state_size);
-    Visitor *in = qobject_input_visitor_new(QOBJECT(tree));
-    bool ok = walk_root(in, dev, idstr, state, version, errp);
+    Visitor *in;
+    bool ok;
+
+    configure(dev, idstr, version, state, NULL, tree);
+    in = qobject_input_visitor_new(QOBJECT(tree));
+    ok = walk_root(in, dev, idstr, state, version, errp);
 
     visit_free(in);
     if (!ok) {

@@ -33,6 +33,38 @@
 typedef bool (*QemuDeviceWalk)(Visitor *v, void *state, uint32_t version,
                                GError **errp);
 
+typedef struct QemuDevice QemuDevice;
+
+/*
+ * What a walk whose layout depends on configuration the section does not
+ * carry can learn before it runs (QemuDevice.configure): from the stream
+ * around the section when decoding, from the state tree when encoding.
+ */
+typedef struct QemuDeviceContext {
+    const char *idstr;
+    uint32_t version;
+    /* The stream has a configuration record (QEMU leaves it out for
+     * machine types up to 2.3), and its machine type, or NULL. Without
+     * a stream (a direct qemu_device_decode() call): true and NULL. */
+    bool has_configuration;
+    const char *machine_type;
+    /* Decoding: the payload's first @len bytes as peeked from the file
+     * (at most QEMU_DEVICE_PEEK, possibly running past the payload into
+     * the footer and the next record), the section id and whether the
+     * stream has section footers (1), none (0) or not known (-1). NULL
+     * and 0 when encoding. */
+    const uint8_t *payload;
+    size_t len;
+    uint32_t section_id;
+    int footers;
+    /* Encoding and describing: the state tree (borrowed); else NULL. */
+    QDict *tree;
+} QemuDeviceContext;
+
+/* The most payload bytes a QemuDeviceContext shows (the QEMUFile peek
+ * window). */
+#define QEMU_DEVICE_PEEK 32768
+
 typedef struct QemuDevice {
     /* The catalogue key: the section idstr's last "/" component, e.g.
      * "I440FX" for "0000:00:00.0/I440FX"; the whole idstr when it has
@@ -49,7 +81,56 @@ typedef struct QemuDevice {
     QemuDeviceWalk visit;
     /* Nullable: frees what the walk allocated inside the state. */
     void (*clear)(void *state);
+    /* Nullable: sets the configuration members of a zeroed @state from
+     * @ctx before any walk of it (decode, encode, describe). */
+    void (*configure)(const QemuDevice *dev, void *state,
+                      const QemuDeviceContext *ctx);
 } QemuDevice;
+
+/*
+ * For a configure hook: runs @dev's input walk of @version over @len
+ * bytes at @buf into @state (zeroed by the caller, configured as the
+ * trial wants) and sets *@used to the bytes it consumed.
+ *
+ * Returns: true when the walk succeeded.
+ */
+bool qemu_device_try(const QemuDevice *dev, const char *idstr,
+                     uint32_t version, void *state, const uint8_t *buf,
+                     size_t len, size_t *used);
+
+/*
+ * For a configure hook: whether a payload that ends after @used bytes of
+ * @ctx->payload is followed by what follows a section there: its footer
+ * (0x7e, be32 section id) in a stream with footers, else a record type
+ * byte (EOF, START, PART, END, FULL or COMMAND).
+ */
+bool qemu_device_ends_at(const QemuDeviceContext *ctx, size_t used);
+
+/*
+ * For a configure hook that decodes a count the stream does not carry:
+ * the smallest n in 0..@max such that a trial decode of @ctx's payload
+ * into a copy of @state (zeroed but for the configuration the hook set
+ * before; no pointers) on which @set(copy, n) was called succeeds and
+ * ends where the section ends (qemu_device_ends_at()); 0 when none does
+ * (the real decode then reports the error). At most @max + 1 trials,
+ * each of at most QEMU_DEVICE_PEEK bytes.
+ */
+uint32_t qemu_device_find_count(const QemuDevice *dev,
+                                const QemuDeviceContext *ctx,
+                                const void *state, uint32_t max,
+                                void (*set)(void *state, uint32_t n));
+
+/*
+ * For a configure hook that decodes: whether the stream's machine type
+ * is older than QEMU's @major.@minor versioned machine types, so that
+ * QEMU 7.2 applies the compat properties of the newer ones: true for a
+ * stream without a configuration record (machine types up to 2.3) and
+ * for "pc-i440fx-M.N", "pc-q35-M.N", "xenfv-M.N" or "pc-M.N" older than
+ * @major.@minor; false otherwise (unversioned or unknown names, no
+ * stream).
+ */
+bool qemu_device_machine_older(const QemuDeviceContext *ctx,
+                               unsigned major, unsigned minor);
 
 /*
  * Returns the descriptor for section @idstr (the whole idstr as in the

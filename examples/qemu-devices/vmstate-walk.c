@@ -71,6 +71,46 @@ bool vmstate_walk_pmsmb(Visitor *v, const char *name, QemuPMSMBus *smb,
            visit_end_struct(v, errp);
 }
 
+bool vmstate_walk_memhp(Visitor *v, const char *name, QemuMemHotplug *m,
+                        GError **errp)
+{
+    if (!visit_start_struct(v, name, errp) ||
+        !visit_type_u32(v, "selector", &m->selector, errp)) {
+        return false;
+    }
+    if (m->slots > 1 && !visit_start_array(v, "devs", m->slots, errp)) {
+        return false;
+    }
+    for (uint32_t i = 0; i < m->slots; i++) {
+        QemuMemStatus *d = &m->devs[i];
+
+        if (!visit_start_struct(v, m->slots > 1 ? NULL : "devs", errp) ||
+            !visit_type_bool(v, "is_enabled", &d->is_enabled, errp) ||
+            !visit_type_bool(v, "is_inserting", &d->is_inserting, errp) ||
+            !visit_type_u32(v, "ost_event", &d->ost_event, errp) ||
+            !visit_type_u32(v, "ost_status", &d->ost_status, errp) ||
+            !visit_end_struct(v, errp)) {
+            return false;
+        }
+    }
+    return (m->slots <= 1 || visit_end_array(v, errp)) &&
+           visit_end_struct(v, errp);
+}
+
+uint32_t vmstate_walk_memhp_slots(QDict *memhp)
+{
+    QDict *mh = memhp ? qobject_to(QDict,
+                                   qdict_get(memhp, "acpi_memory_hotplug"))
+                      : NULL;
+    QObject *devs = mh ? qdict_get(mh, "devs") : NULL;
+
+    if (qobject_to(QList, devs)) {
+        return (uint32_t)MIN(qlist_size(qobject_to(QList, devs)),
+                             QEMU_MEMHP_MAX_SLOTS);
+    }
+    return qobject_to(QDict, devs) ? 1 : 0;
+}
+
 static size_t field_slots(const VmstateWalkField *f)
 {
     if (f->kind == VMSTATE_WALK_BUFFER) {

@@ -119,6 +119,55 @@ typedef struct QemuPMSMBus {
 bool vmstate_walk_pmsmb(Visitor *v, const char *name, QemuPMSMBus *smb,
                         GError **errp);
 
+/* ACPI_MAX_RAM_SLOTS: the most memory hotplug (DIMM) slots. */
+#define QEMU_MEMHP_MAX_SLOTS 256
+
+/*
+ * QEMU 7.2's "memory hotplug state" vmsd (hw/acpi/memory_hotplug.c, v1)
+ * of the PIIX4 and ICH9 power management functions: the selector, then
+ * "devs", one "memory hotplug device state" per DIMM slot (a
+ * VMSTATE_STRUCT_VARRAY_POINTER_UINT32 of dev_count, the slot count of
+ * -m ...,slots=N: configuration, not in the stream).
+ */
+typedef struct QemuMemStatus {
+    bool is_enabled;
+    bool is_inserting;
+    uint32_t ost_event;
+    uint32_t ost_status;
+} QemuMemStatus;
+
+typedef struct QemuMemHotplug {
+    uint32_t selector;
+    uint32_t slots;             /* configuration: the DIMM slots */
+    QemuMemStatus devs[QEMU_MEMHP_MAX_SLOTS];
+} QemuMemHotplug;
+
+/*
+ * vmstate_walk_memhp:
+ * @v: a visitor
+ * @name: (transfer none): the member name ("acpi_memory_hotplug")
+ * @m: (inout): the state, @m->slots set (at most QEMU_MEMHP_MAX_SLOTS)
+ * @errp: return location for an error
+ *
+ * The memory hotplug struct member, "devs" shaped as QEMU's vmdesc
+ * describes a struct varray: nothing for 0 slots, a struct for 1, a list
+ * for more.
+ *
+ * Returns: true on success.
+ */
+bool vmstate_walk_memhp(Visitor *v, const char *name, QemuMemHotplug *m,
+                        GError **errp);
+
+/*
+ * vmstate_walk_memhp_slots:
+ * @memhp: (nullable): the state tree of the memory hotplug subsection
+ *   ({"acpi_memory_hotplug": {"selector": ..., "devs": ...}})
+ *
+ * Returns: the slot count a state tree holds (for a configure hook that
+ *   encodes), at most QEMU_MEMHP_MAX_SLOTS.
+ */
+uint32_t vmstate_walk_memhp_slots(QDict *memhp);
+
 /*
  * A field table, for vmsds made of plain integers, bools, integer arrays
  * and byte buffers: one row per VMSTATE_* line, walked in order by

@@ -8,7 +8,8 @@
 const char *const test_qemu_stripped_streams[] = {
     "pc-nodefaults", "pc-e1000", "q35-smp2-xhci-virtio", "pc-compress",
     "pc-ignore-shared", "pc-serial-nic-usb", "pc-running-smp4", "pc-icount",
-    "isapc-running", "pc-block", "pc-dirty-bitmap", NULL,
+    "isapc-running", "pc-block", "pc-dirty-bitmap", "q35-memslots",
+    "pc-memslots", "pc-2.3-old", NULL,
 };
 
 size_t test_qemu_stripped_len(const uint8_t *data, size_t len)

@@ -118,6 +118,14 @@ want pc-icount && RUN_SECONDS=1 stream pc-icount "" \
     -machine pc -icount shift=auto
 want isapc-running && RUN_SECONDS=1 stream isapc-running "" \
     -machine isapc -cpu qemu32
+# Memory hotplug slots: "ich9_pm/memhp" (q35) and "piix4_pm/memhp" (pc)
+# then hold one status struct per DIMM slot, a configuration count no
+# stream field carries.
+want q35-memslots && stream q35-memslots "" -machine q35 \
+    -m 16M,slots=2,maxmem=64M
+want pc-memslots && stream pc-memslots "" -machine pc \
+    -m 16M,slots=3,maxmem=64M
+
 # Block migration (the "block" iterative section): a 2 MiB raw disk whose
 # first MiB holds a few bytes and whose second MiB is zero, sent with the
 # zero-blocks capability: one 1 MiB data chunk, one zero chunk. Loading

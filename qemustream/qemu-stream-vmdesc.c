@@ -100,6 +100,28 @@ static void cut_error(GError **errp, uint64_t size, uint64_t cut_at,
 }
 
 /*
+ * Whether a search that found no vmdesc was cut short by max_alloc while
+ * the stream ends as one does: the window (@win bytes of @size, bounded by
+ * @cap) did not reach the start, @cap is max_alloc's, and the last byte
+ * is the '}' a vmdesc's JSON ends in (without a vmdesc a stream ends with
+ * QEMU_VM_EOF, 0x00). Then "no vmdesc" would be a guess: a LIMIT error
+ * says which limit to raise.
+ */
+static bool vmdesc_beyond_limit(uint64_t win, uint64_t size, uint64_t cap,
+                                uint8_t last, GError **errp)
+{
+    if (win >= size || cap >= QS_VMDESC_MAX_WINDOW || last != '}') {
+        return false;
+    }
+    g_set_error(errp, QVISIT_ERROR, QVISIT_ERROR_LIMIT,
+                "vmdesc: the stream ends in '}' as a description does, but "
+                "none starts in its last %" G_GUINT64_FORMAT " bytes, all "
+                "that max_alloc lets the search hold: a larger max_alloc "
+                "may find it", win);
+    return true;
+}
+
+/*
  * Looks for the vmdesc record that ends exactly at @size (scan_vmdesc()).
  * The window doubles backwards from the end, reading each byte once; on
  * success *@buf holds the window and the text starts at *@text_off -
@@ -110,7 +132,7 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
                           uint64_t *text_off, GError **errp)
 {
     uint64_t cap = MIN(QS_VMDESC_MAX_WINDOW, (uint64_t)limits->max_alloc);
-    uint64_t win = MIN(size, (uint64_t)65536), have = 0;
+    uint64_t win = MIN(MIN(size, (uint64_t)65536), cap), have = 0;
     uint64_t cut_at = 0, cut_len = 0;   /* last record running past the end */
     uint8_t *w = NULL;
 
@@ -139,9 +161,14 @@ static bool locate_vmdesc(int fd, uint64_t size, const QVisitLimits *limits,
         }
         have = win;
         if (win == size || win >= cap) {
+            uint8_t last = win ? w[win - 1] : 0;
+
             g_free(w);
             if (cut_at) {
                 cut_error(errp, size, cut_at, cut_len);
+                return false;
+            }
+            if (vmdesc_beyond_limit(win, size, cap, last, errp)) {
                 return false;
             }
             return true;        /* no vmdesc */
@@ -190,6 +217,9 @@ bool qs__vmdesc_locate(const uint8_t *data, size_t len,
     }
     if (cut_at) {
         cut_error(errp, len, cut_at, cut_len);
+        return false;
+    }
+    if (vmdesc_beyond_limit(win, len, cap, len ? data[len - 1] : 0, errp)) {
         return false;
     }
     return true;

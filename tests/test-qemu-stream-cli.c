@@ -117,6 +117,17 @@ static const CliCase cases[] = {
     { "Q dump --qemu " DATA "pc-e1000.mig 2>&1 >/dev/full; echo status=$?",
       0, NULL, "qvisit: dump: standard output: write: No space left on "
       "device\nstatus=1\n", "" },
+    /* A vmdesc further back than max_alloc lets the search reach is a
+     * LIMIT, not "no vmdesc": the stream ends in its '}'. */
+    { "Q dump --qemu --max-alloc 50000 " DATA "pc-nodefaults.mig", 1, NULL,
+      "", "qvisit: vmdesc: the stream ends in '}' as a description does, "
+      "but none starts in its last 50000 bytes, all that max_alloc lets "
+      "the search hold: a larger max_alloc may find it\n" },
+    { "Q set --max-alloc 50000 " DATA "pc-nodefaults.mig -o /dev/null "
+      "serial.state.scr=1", 1, NULL, "", "qvisit: vmdesc: the stream ends "
+      "in '}' as a description does, but none starts in its last 50000 "
+      "bytes, all that max_alloc lets the search hold: a larger max_alloc "
+      "may find it\n" },
     /* info, diff and convert read QEMU's streams (one codec, issue 12).
      * The summaries: capabilities and uuid subsections, a shared block
      * never sent; a 2.3 stream without configuration. */

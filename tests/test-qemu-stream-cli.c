@@ -117,6 +117,16 @@ static const CliCase cases[] = {
     { "Q dump --qemu " DATA "pc-e1000.mig 2>&1 >/dev/full; echo status=$?",
       0, NULL, "qvisit: dump: standard output: write: No space left on "
       "device\nstatus=1\n", "" },
+    /* --compact applies to the QEMU dump too (it was ignored), and is
+     * refused with --analyze-compat, which prints as the script does. */
+    { "Q dump --qemu --compact " DATA "pc-nodefaults.mig | wc -l", 0, NULL,
+      "1\n", "" },
+    { "Q dump --qemu --compact --ram " DATA "pc-nodefaults.mig | "
+      "Q encode --qemu - - | cmp - " DATA "pc-nodefaults.mig && echo same",
+      0, NULL, "same\n", "" },
+    { "Q dump --qemu --compact --analyze-compat " DATA "pc-nodefaults.mig",
+      2, NULL, "", "qvisit: dump: --compact and --analyze-compat cannot be "
+      "combined\n" },
     /* A vmdesc further back than max_alloc lets the search reach is a
      * LIMIT, not "no vmdesc": the stream ends in its '}'. */
     { "Q dump --qemu --max-alloc 50000 " DATA "pc-nodefaults.mig", 1, NULL,

@@ -27,7 +27,9 @@ static void dump_usage(FILE *out)
             "migration stream instead. \"-\" reads standard input.\n"
             "\n"
             "options:\n"
-            "  --compact         qvisit streams: one line, no indentation\n"
+            "  --compact         one line, no indentation (not with\n"
+            "                    --analyze-compat, which prints as\n"
+            "                    analyze-migration.py does)\n"
             "  --qemu            the input is a real QEMU migration stream\n"
             "  --ram             include every RAM record and page (needed\n"
             "                    for 'qvisit encode --qemu')\n"
@@ -134,7 +136,7 @@ static size_t report_opaque(QObject *dump)
 
 static int dump_qemu(const char *stream, const QemuStreamOptions *base,
                      const char *vmdesc_path, bool desc_only, bool partial,
-                     bool u64_as_string, const char *output)
+                     bool u64_as_string, bool compact, const char *output)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) borrowed = NULL;
@@ -193,7 +195,7 @@ static int dump_qemu(const char *stream, const QemuStreamOptions *base,
         if (u64_as_string) {
             cli_qemu_u64_as_string(result);
         }
-        text = qobject_to_json_pretty(result, true);
+        text = qobject_to_json_pretty(result, !compact);
         g_string_append_c(text, '\n');
         ok = out_put(&out, text->str, text->len, NULL);
     }
@@ -275,6 +277,10 @@ int cmd_dump(int argc, char **argv)
                   "--analyze-compat or --desc");
         return CLI_EXIT_USAGE;
     }
+    if (compact && opts.analyze_compat) {
+        cli_error("dump: --compact and --analyze-compat cannot be combined");
+        return CLI_EXIT_USAGE;
+    }
     return dump_qemu(stream, &opts, vmdesc, desc, partial, u64_str,
-                     output);
+                     compact, output);
 }

@@ -34,6 +34,11 @@ CliRun cli_run_argv(const char *dir, const char *const *args);
  * A failed spawn fails the test. */
 CliRun cli_run_sh(const char *dir, const char *script);
 
+/* Runs `/bin/sh -c CMD` in the current folder with "Q " replaced by
+ * $QVISIT_CLI and "T/" by @tmp_dir and a slash; standard error shows
+ * @tmp_dir as "T/" again. Output and error are never NULL. */
+CliRun cli_run_with_tmp(const char *tmp_dir, const char *cmd);
+
 /* Returns (transfer full) @cmd with every "Q " replaced by @cli and a
  * space. */
 char *cli_run_expand(const char *cmd, const char *cli);

@@ -3,6 +3,7 @@
  * user of the command line: each test fails on the code before its fix.
  * The binary comes from $QVISIT_CLI, which `make check` sets.
  */
+#include "tests/cli-run.h"
 #include "tests/test-util.h"
 #include "tests/qemu-bad-dumps.h"
 
@@ -15,35 +16,20 @@
 /* The temporary folder of the running test ("T/" in commands). */
 static char *tmp_dir;
 
-/* Runs @cmd in a shell with "Q " replaced by the CLI and "T/" by the
- * temporary folder; returns standard output, sets *@err_out to standard
- * error (with the folder shown as "T/") and *@status to the exit status
- * (-1 if killed). */
+/* Runs @cmd (cli_run_with_tmp()); returns standard output, sets
+ * *@err_out (nullable) to standard error, the folder shown as "T/", and
+ * *@status to the exit status (-1 if killed). */
 static char *run(const char *cmd, char **err_out, int *status)
 {
-    const char *cli = g_getenv("QVISIT_CLI");
-    g_autofree char *prefix = g_strdup_printf("%s ", cli ? cli : "false");
-    g_autofree char *tdir = g_strdup_printf("%s/", tmp_dir);
-    g_auto(GStrv) parts = g_strsplit(cmd, "Q ", -1);
-    g_autofree char *with_q = g_strjoinv(prefix, parts);
-    g_auto(GStrv) tparts = g_strsplit(with_q, "T/", -1);
-    g_autofree char *full = g_strjoinv(tdir, tparts);
-    char *argv[] = { "/bin/sh", "-c", full, NULL };
-    g_autoptr(GError) err = NULL;
-    g_autofree char *err_text = NULL;
-    char *out = NULL;
-    int raw = -1;
+    CliRun r = cli_run_with_tmp(tmp_dir, cmd);
 
-    CU_ASSERT_TRUE(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
-                                NULL, &out, &err_text, &raw, &err));
-    *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    {
-        g_auto(GStrv) eparts = g_strsplit(err_text ? err_text : "", tdir,
-                                          -1);
-
-        *err_out = g_strjoinv("T/", eparts);
+    *status = r.status;
+    if (err_out) {
+        *err_out = r.err;
+    } else {
+        g_free(r.err);
     }
-    return out ? out : g_strdup("");
+    return r.out;
 }
 
 /* Checks that @cmd exits with @status, @out (NULL: anything) on standard

@@ -62,6 +62,24 @@ CliRun cli_run_sh(const char *dir, const char *script)
     return spawn(dir, argv);
 }
 
+CliRun cli_run_with_tmp(const char *tmp_dir, const char *cmd)
+{
+    const char *cli = g_getenv("QVISIT_CLI");
+    g_autofree char *with_q = cli_run_expand(cmd, cli ? cli : "false");
+    g_autofree char *tdir = g_strdup_printf("%s/", tmp_dir);
+    g_auto(GStrv) tparts = g_strsplit(with_q, "T/", -1);
+    g_autofree char *full = g_strjoinv(tdir, tparts);
+    CliRun r = cli_run_sh(NULL, full);
+    g_auto(GStrv) eparts = g_strsplit(r.err ? r.err : "", tdir, -1);
+
+    g_free(r.err);
+    r.err = g_strjoinv("T/", eparts);
+    if (!r.out) {
+        r.out = g_strdup("");
+    }
+    return r;
+}
+
 char *cli_run_expand(const char *cmd, const char *cli)
 {
     g_autofree char *prefix = g_strdup_printf("%s ", cli);

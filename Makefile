@@ -82,8 +82,8 @@ ALL_OBJS := $(LIB_OBJS) $(DEV_OBJS) $(TOOL_OBJS) $(TEST_SUPPORT_OBJS) \
 # missing (a moved source) whenever the library is newer than its sources.
 .SECONDARY: $(TESTS:%=%.o) $(TEST_SUPPORT_OBJS) $(BENCHES:%=%.o) \
             $(EXAMPLES:%=%.o)
-.PHONY: all check check-valgrind check-asan check-live bench demo install \
-        clean fuzz fuzz-smoke fuzz-seeds
+.PHONY: all check check-layers check-valgrind check-asan check-live bench \
+        demo install clean fuzz fuzz-smoke fuzz-seeds
 .DEFAULT_GOAL := all
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI) $(EXAMPLES)
@@ -170,6 +170,10 @@ check: all $(TESTS) $(PLUGINS)
 	$(Q)$(if $(BUILD_ASAN),,CC='$(CC)' MAKE='$(MAKE)' tests/check-install.sh)
 	$(Q)G_DEBUG=fatal-criticals QVISIT_CLI=$(CLI) \
 	    TEST_WRAPPER='$(TEST_WRAPPER)' tests/run-suites.sh $(TESTS)
+
+# The layering check alone (make check runs it too); it reads the objects.
+check-layers: all
+	$(Q)tests/check-layers.sh $(B)
 
 # Real QEMU streams generated on the spot; skipped without QEMU.
 check-live: all

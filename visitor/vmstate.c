@@ -409,8 +409,8 @@ static const VMStateField *get_run(Visitor *v, const VMStateField *f,
 }
 
 /*
- * A plain scalar field, the common case: one switch and the visit call,
- * inlined into the table loop.
+ * A plain scalar field (%VMSTATE_TYPE_U8 to %VMSTATE_TYPE_FLOAT64), the
+ * common case: the visit call, inlined into the table loop.
  */
 static inline bool visit_scalar(Visitor *v, const char *name,
                                 VMStateType type, void *p, GError **errp)
@@ -423,28 +423,8 @@ static inline bool visit_scalar(Visitor *v, const char *name,
         return visit__type_int_at(v, name, p, size[type],
                                   type >= VMSTATE_TYPE_I8, errp);
     }
-    switch (type) {
-    case VMSTATE_TYPE_U8:
-        return visit_type_u8(v, name, p, errp);
-    case VMSTATE_TYPE_U16:
-        return visit_type_u16(v, name, p, errp);
-    case VMSTATE_TYPE_U32:
-        return visit_type_u32(v, name, p, errp);
-    case VMSTATE_TYPE_U64:
-        return visit_type_u64(v, name, p, errp);
-    case VMSTATE_TYPE_I8:
-        return visit_type_i8(v, name, p, errp);
-    case VMSTATE_TYPE_I16:
-        return visit_type_i16(v, name, p, errp);
-    case VMSTATE_TYPE_I32:
-        return visit_type_i32(v, name, p, errp);
-    case VMSTATE_TYPE_I64:
-        return visit_type_i64(v, name, p, errp);
-    case VMSTATE_TYPE_BOOL:
-        return visit_type_bool(v, name, p, errp);
-    default:
-        return visit_type_number(v, name, p, errp);
-    }
+    return type == VMSTATE_TYPE_BOOL ? visit_type_bool(v, name, p, errp)
+                                     : visit_type_number(v, name, p, errp);
 }
 
 /* Unsigned scalars go through the native array calls, which binary

@@ -3,7 +3,22 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(qvisit-error-quark, qvisit_error)
+/*
+ * G_DEFINE_QUARK's cache is a plain static read and written without a
+ * lock; errors are raised on several threads (diff reads two streams at
+ * once), so the cache is read and written atomically.
+ */
+GQuark qvisit_error_quark(void)
+{
+    static gint quark;
+    GQuark q = (GQuark)g_atomic_int_get(&quark);
+
+    if (G_UNLIKELY(q == 0)) {
+        q = g_quark_from_static_string("qvisit-error-quark");
+        g_atomic_int_set(&quark, (gint)q);
+    }
+    return q;
+}
 
 const char *qvisit_error_code_name(int code)
 {

@@ -322,6 +322,10 @@ static QObject *info_tree(QDict *info)
  * about the wall time of one dump. Its errors are kept, to be printed
  * after the first input's, as a diff done in turn prints them.
  */
+/* What diff asks of a QEMU stream's summary: device states and RAM. */
+#define DIFF_INFO_FLAGS \
+    (QEMU_STREAM_INFO_STATES | QEMU_STREAM_INFO_RAM_DIGESTS)
+
 typedef struct PreRead {
     const char *path;
     QObject *info;          /* the summary, or NULL */
@@ -338,9 +342,7 @@ static gpointer pre_read_run(gpointer opaque)
 
     cli_error_capture(pr->errors);
     pr->info = cli_qemu_info(pr->path, CLI_INPUT_STREAM_OR_JSON,
-                             QEMU_STREAM_INFO_STATES |
-                             QEMU_STREAM_INFO_RAM_DIGESTS, &pr->data,
-                             &pr->failed);
+                             DIFF_INFO_FLAGS, &pr->data, &pr->failed);
     cli_error_capture(NULL);
     return NULL;
 }
@@ -350,9 +352,10 @@ static void pre_read_start(PreRead *pr, const char *path)
 {
     *pr = (PreRead){ .path = path };
     if (strcmp(path, "-")) {
-        /* QVISIT_ERROR's quark (G_DEFINE_QUARK, no lock) and GLib's
-         * error allocator are made on first use: make them here, while
-         * there is one thread (ThreadSanitizer saw the two race). */
+        /* The first GError sets up GLib's quark lock and slice allocator
+         * lazily, in code ThreadSanitizer cannot see synchronise: raise
+         * one here, while there is one thread, so a TSan build stays
+         * quiet. */
         g_error_free(g_error_new_literal(QVISIT_ERROR, QVISIT_ERROR_FAILED,
                                          ""));
         pr->errors = g_string_new(NULL);
@@ -405,8 +408,7 @@ static QObject *load_tree(const char *path, PreRead *pre, QObject **info)
         failed = pre->failed;
     } else {
         *info = cli_qemu_info(path, CLI_INPUT_STREAM_OR_JSON,
-                              QEMU_STREAM_INFO_STATES |
-                              QEMU_STREAM_INFO_RAM_DIGESTS, &data, &failed);
+                              DIFF_INFO_FLAGS, &data, &failed);
     }
     if (failed) {
         return NULL;
@@ -441,9 +443,7 @@ static QObject *load_tree(const char *path, PreRead *pre, QObject **info)
     /* A QEMU stream converted to json or binary compares as the QEMU
      * stream it holds, RAM included. */
     if (cli_qemu_has_framing(s)) {
-        *info = cli_qemu_info_from_stream(s, path,
-                                          QEMU_STREAM_INFO_STATES |
-                                          QEMU_STREAM_INFO_RAM_DIGESTS);
+        *info = cli_qemu_info_from_stream(s, path, DIFF_INFO_FLAGS);
         return *info ? info_tree(qobject_to(QDict, *info)) : NULL;
     }
     tree = qdict_new();

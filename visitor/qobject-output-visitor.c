@@ -5,7 +5,6 @@
  * stack only holds borrowed pointers; the tree is owned by `root` until
  * visit_complete() hands it over.
  */
-#include "util/hex.h"
 #include "visitor/qobject-output-json.h"
 
 #include <math.h>
@@ -163,10 +162,7 @@ static bool qov_type_str(Visitor *v, const char *name, char **obj,
 static bool qov_type_buffer(Visitor *v, const char *name, void *buf,
                             size_t len, GError **errp)
 {
-    g_autofree char *hex = g_malloc(len * 2 + 1);
-
-    hex_encode(buf, len, hex);
-    return qov_add(v, name, QOBJECT(qstring_from_str(hex)), errp);
+    return qov_add(v, name, QOBJECT(qstring_from_hex(buf, len)), errp);
 }
 
 static bool qov_complete(Visitor *v, GError **errp)

@@ -62,6 +62,19 @@ static GByteArray *encode_builtin(const QObject *dump, GError **errp)
     return out;
 }
 
+/* Checks that @dump encodes through the built-in devices to the @len
+ * bytes at @data. */
+static void assert_encodes_to(const QObject *dump, const uint8_t *data,
+                              size_t len)
+{
+    GError *err = NULL;
+    g_autoptr(GByteArray) out = encode_builtin(dump, &err);
+
+    ASSERT_NO_ERROR(err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
+}
+
 static bool json_equal(QObject *a, QObject *b)
 {
     g_autoptr(GString) ta = qobject_to_json(a);
@@ -1018,7 +1031,6 @@ static void configuration_the_section_does_not_carry(void)
     };
     g_autoptr(GError) err = NULL;
     g_autoptr(QObject) dump = NULL;
-    g_autoptr(GByteArray) out = NULL;
     g_autoptr(GString) text = NULL;
     g_autofree uint8_t *data = NULL;
     QDict *st, *pm, *sub;
@@ -1053,11 +1065,7 @@ static void configuration_the_section_does_not_carry(void)
         "\"ost_status\":0},"
         "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
         "\"ost_status\":0}]}}");
-    out = encode_builtin(dump, &err);
-    ASSERT_NO_ERROR(err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
-    g_clear_pointer(&out, g_byte_array_unref);
+    assert_encodes_to(dump, data, len);
     qobject_unref(dump);
     dump = NULL;
     g_clear_pointer(&data, g_free);
@@ -1071,11 +1079,7 @@ static void configuration_the_section_does_not_carry(void)
     CU_ASSERT_FALSE(qdict_haskey(st, "smb"));
     CU_ASSERT_FALSE(qdict_haskey(st, "acpi_pci_hotplug.acpi_index"));
     CU_ASSERT_TRUE(qdict_haskey(st, "acpi_pci_hotplug.hotplug_select"));
-    out = encode_builtin(dump, &err);
-    ASSERT_NO_ERROR(err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
-    g_clear_pointer(&out, g_byte_array_unref);
+    assert_encodes_to(dump, data, len);
     qobject_unref(dump);
     dump = NULL;
     g_clear_pointer(&data, g_free);
@@ -1098,11 +1102,7 @@ static void configuration_the_section_does_not_carry(void)
         "\"ost_status\":0},"
         "{\"is_enabled\":false,\"is_inserting\":false,\"ost_event\":0,"
         "\"ost_status\":0}]}}");
-    out = encode_builtin(dump, &err);
-    ASSERT_NO_ERROR(err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-    ASSERT_BYTES_EQUAL(out->data, out->len, data, len);
-    g_clear_pointer(&out, g_byte_array_unref);
+    assert_encodes_to(dump, data, len);
     qobject_unref(dump);
     dump = NULL;
     g_clear_pointer(&data, g_free);
